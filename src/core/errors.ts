@@ -1,0 +1,120 @@
+// Expected failures are typed, named and carry the data that explains them, so
+// the CLI, GraphQL and REST layers can render them without parsing messages.
+
+export abstract class ConveyorError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A selection string or list that cannot be understood; `part` is the offending piece. */
+export class InvalidSelectionError extends ConveyorError {
+  readonly code = "INVALID_SELECTION";
+  constructor(message: string, readonly part: string) {
+    super(message);
+  }
+}
+
+/** Selected ids that the source does not contain. */
+export class UnknownTasksError extends ConveyorError {
+  readonly code = "UNKNOWN_TASKS";
+  constructor(readonly ids: string[]) {
+    super(`unknown task id${ids.length === 1 ? "" : "s"}: ${ids.join(", ")}`);
+  }
+}
+
+/** Dependencies on ids that exist nowhere in the source. */
+export class MissingDependencyError extends ConveyorError {
+  readonly code = "MISSING_DEPENDENCY";
+  constructor(readonly missing: { task: string; dependency: string }[]) {
+    super(
+      `dependencies on ids that do not exist: ${missing.map((m) => `${m.task} -> ${m.dependency}`).join(", ")}`,
+    );
+  }
+}
+
+/** Selected tasks depend on tasks outside the selection that are neither done nor cached. */
+export class UnsatisfiedDependencyError extends ConveyorError {
+  readonly code = "UNSATISFIED_DEPENDENCY";
+  constructor(readonly missing: { task: string; dependency: string }[]) {
+    super(
+      `selected tasks depend on tasks outside the selection that are not done ` +
+        `(select them too, or use withDependencies): ${missing.map((m) => `${m.task} -> ${m.dependency}`).join(", ")}`,
+    );
+  }
+}
+
+export class DependencyCycleError extends ConveyorError {
+  readonly code = "DEPENDENCY_CYCLE";
+  constructor(readonly cycle: string[]) {
+    super(`dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`);
+  }
+}
+
+/** The tasks file cannot be read as Task Master tasks; `path` locates the problem inside it. */
+export class InvalidTaskFileError extends ConveyorError {
+  readonly code = "INVALID_TASK_FILE";
+  constructor(message: string, readonly file: string | undefined, readonly path?: string) {
+    super(file ? `${file}: ${message}` : message);
+  }
+}
+
+export class UnknownTagError extends ConveyorError {
+  readonly code = "UNKNOWN_TAG";
+  constructor(readonly tag: string, readonly available: string[]) {
+    super(`tag "${tag}" not found; the file has: ${available.join(", ") || "(no tags)"}`);
+  }
+}
+
+export class DuplicateTaskIdError extends ConveyorError {
+  readonly code = "DUPLICATE_TASK_ID";
+  constructor(readonly ids: string[]) {
+    super(`duplicate task ids: ${ids.join(", ")}`);
+  }
+}
+
+export class EmptySelectionError extends ConveyorError {
+  readonly code = "EMPTY_SELECTION";
+  constructor(message = "the selection is empty: no tasks to run") {
+    super(message);
+  }
+}
+
+export class RunNotFoundError extends ConveyorError {
+  readonly code = "RUN_NOT_FOUND";
+  constructor(readonly runId: string) {
+    super(`run not found: ${runId}`);
+  }
+}
+
+export class TaskNotFoundError extends ConveyorError {
+  readonly code = "TASK_NOT_FOUND";
+  constructor(readonly runId: string, readonly taskId: string) {
+    super(`run ${runId} has no task ${taskId}`);
+  }
+}
+
+/** An operation the current status does not allow (e.g. resuming a succeeded run). */
+export class InvalidTransitionError extends ConveyorError {
+  readonly code = "INVALID_TRANSITION";
+  constructor(readonly subject: string, readonly from: string, readonly action: string) {
+    super(`cannot ${action} ${subject}: it is ${from}`);
+  }
+}
+
+export class InvalidOptionError extends ConveyorError {
+  readonly code = "INVALID_OPTION";
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** Another process holds the embedded store or the run's lease. */
+export class StoreLockedError extends ConveyorError {
+  readonly code = "STORE_LOCKED";
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,38 @@
+// The executor port: how the run supervisor has one attempt of one unit carried
+// out. Local processes, in-process functions and (later) Argo implement it.
+
+export interface ExecutionRequest {
+  runId: string;
+  taskId: string;
+  title: string;
+  /** The task definition (exported to processes as CONVEYOR_TASK_JSON). */
+  definition: Record<string, unknown>;
+  /** Per-task command that overrides the executor's template. */
+  command?: string;
+  /** 1-based attempt number. */
+  attempt: number;
+  /** Kill the attempt after this long; it then fails with `timedOut`. */
+  timeoutMs?: number;
+  /** Aborted when the run is cancelled: the attempt is killed and ends `cancelled`. */
+  signal: AbortSignal;
+  /** The task's own progress report, 0..1, with an optional message. */
+  onProgress?: (fraction: number, message?: string) => void;
+}
+
+export interface ExecutionOutcome {
+  ok: boolean;
+  exitCode: number | null;
+  error?: string;
+  /** The JSON result the task reported, if any. */
+  result?: unknown;
+  stdoutTail?: string;
+  stderrTail?: string;
+  timedOut?: boolean;
+  cancelled?: boolean;
+}
+
+export interface Executor {
+  readonly name: string;
+  execute(request: ExecutionRequest): Promise<ExecutionOutcome>;
+  close?(): Promise<void>;
+}
