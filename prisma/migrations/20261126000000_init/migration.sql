@@ -31,12 +31,15 @@ CREATE TABLE "task_runs" (
     "idx" INTEGER NOT NULL,
     "task_id" TEXT NOT NULL,
     "title" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'task',
+    "command" TEXT,
     "definition" JSONB NOT NULL,
     "deps" INTEGER[],
     "status" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "memo_key" TEXT NOT NULL,
     "memoized" BOOLEAN NOT NULL DEFAULT false,
+    "blocked_by" INTEGER,
     "error" TEXT,
     "result" JSONB,
     "progress" DOUBLE PRECISION,
@@ -102,6 +105,9 @@ CREATE INDEX "runs_status_idx" ON "runs"("status");
 
 -- CreateIndex
 CREATE INDEX "task_runs_run_id_task_id_idx" ON "task_runs"("run_id", "task_id");
+
+-- CreateIndex
+CREATE INDEX "task_runs_memo_key_idx" ON "task_runs"("memo_key");
 
 -- CreateIndex
 CREATE INDEX "checkpoints_run_id_created_at_idx" ON "checkpoints"("run_id", "created_at");

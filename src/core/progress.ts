@@ -1,0 +1,229 @@
+// A run's progress and ETA from a snapshot of its units. The ETA is the makespan
+// of simulating the rest of the run: each remaining unit gets an estimated
+// duration and the remaining DAG is list-scheduled under maxParallel. Unlike
+// extrapolating counts, this sees both the critical path (a long chain keeps a
+// wide pool idle) and the parallel bound (100 one-second tasks on 10 slots take
+// 10 s, not 100 s).
+
+import { MinHeap } from "./heap.js";
+import { TASK_STATUSES, isTaskSettled, type TaskStatus } from "./status.js";
+
+export interface ProgressUnit {
+  id: string;
+  status: TaskStatus;
+  /** Indexes into the units array. */
+  deps: number[];
+  startedAt?: number;
+  finishedAt?: number;
+  /** Settled from the memo cache without running. */
+  memoized?: boolean;
+  /** Historical mean duration of this task in earlier runs, if known. */
+  expectedMs?: number;
+}
+
+export interface ProgressInput {
+  now: number;
+  runStartedAt?: number;
+  maxParallel: number;
+  units: ProgressUnit[];
+  /** Include the per-unit breakdown (off by default: it is as large as the run). */
+  perTask?: boolean;
+}
+
+export interface UnitProgress {
+  id: string;
+  status: TaskStatus;
+  /** Time spent so far (running) or in total (finished). */
+  elapsedMs?: number;
+  /** The duration the ETA assumes for this unit; null when nothing is known. */
+  expectedMs: number | null;
+}
+
+export interface Progress {
+  total: number;
+  settled: number;
+  /** settled / total, 0..100 (100 for an empty run). */
+  percent: number;
+  counts: Record<TaskStatus, number>;
+  memoized: number;
+  running: { id: string; elapsedMs: number }[];
+  /**
+   * Units that ran and finished, per second, over the last THROUGHPUT_WINDOW_MS
+   * (or since the run started, if later); 0 before anything has started.
+   */
+  throughputPerSec: number;
+  /** Time until every unit settles; 0 when the run is terminal, null when no duration is known. */
+  etaMs: number | null;
+  etaAt: number | null;
+  perTask?: UnitProgress[];
+}
+
+export const THROUGHPUT_WINDOW_MS = 60_000;
+
+export function computeProgress(input: ProgressInput): Progress {
+  const { now, units } = input;
+  const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+  let settled = 0;
+  let memoized = 0;
+  let firstStart = Infinity;
+  const running: Progress["running"] = [];
+  for (const u of units) {
+    counts[u.status]++;
+    if (isTaskSettled(u.status)) settled++;
+    if (u.memoized) memoized++;
+    if (u.startedAt !== undefined) firstStart = Math.min(firstStart, u.startedAt);
+    if (u.status === "running") running.push({ id: u.id, elapsedMs: now - (u.startedAt ?? now) });
+  }
+
+  // Observed durations: units that actually ran to an outcome (cache hits took no time,
+  // cancelled ones were cut short).
+  const windowStart = Math.max(input.runStartedAt ?? firstStart, now - THROUGHPUT_WINDOW_MS);
+  let observedSum = 0;
+  let observedCount = 0;
+  let recentFinishes = 0;
+  let historySum = 0;
+  let historyCount = 0;
+  for (const u of units) {
+    if (u.expectedMs !== undefined) {
+      historySum += u.expectedMs;
+      historyCount++;
+    }
+    if (!ranToOutcome(u)) continue;
+    observedSum += u.finishedAt - u.startedAt;
+    observedCount++;
+    if (u.finishedAt > windowStart && u.finishedAt <= now) recentFinishes++;
+  }
+  const windowSec = (now - windowStart) / 1000;
+  // Own history first, then this run's mean, then other tasks' history.
+  const fallbackMs =
+    observedCount > 0 ? observedSum / observedCount : historyCount > 0 ? historySum / historyCount : null;
+  const estimate = (u: ProgressUnit): number | null => u.expectedMs ?? fallbackMs;
+
+  const etaMs = simulateMakespan(units, Math.max(1, input.maxParallel), now, estimate);
+  const progress: Progress = {
+    total: units.length,
+    settled,
+    percent: units.length === 0 ? 100 : (settled / units.length) * 100,
+    counts,
+    memoized,
+    running,
+    throughputPerSec: windowSec > 0 ? recentFinishes / windowSec : 0,
+    etaMs,
+    etaAt: etaMs === null ? null : now + etaMs,
+  };
+  if (input.perTask) {
+    progress.perTask = units.map((u) => ({
+      id: u.id,
+      status: u.status,
+      elapsedMs: u.startedAt === undefined ? undefined : (u.finishedAt ?? now) - u.startedAt,
+      expectedMs: estimate(u),
+    }));
+  }
+  return progress;
+}
+
+function ranToOutcome(
+  u: ProgressUnit,
+): u is ProgressUnit & { startedAt: number; finishedAt: number } {
+  return (
+    (u.status === "succeeded" || u.status === "failed") &&
+    !u.memoized &&
+    u.startedAt !== undefined &&
+    u.finishedAt !== undefined
+  );
+}
+
+interface SimNode {
+  index: number;
+  unit: ProgressUnit;
+  /** Unsettled dependencies not yet finished in the simulation. */
+  waiting: number;
+  /** Will never run: a dependency failed or was cancelled, so it waits on a person or gets skipped. */
+  blocked: boolean;
+  dependents: SimNode[];
+}
+
+interface SimEvent {
+  at: number;
+  node: SimNode;
+  /** Whether finishing frees one of the maxParallel slots. */
+  slot: boolean;
+}
+
+/**
+ * List-schedules the unsettled units from time 0 (= now), lowest index first
+ * among the ready ones, and returns when the last finishes. O((n + e) log n),
+ * iterative. Null when a unit that must run has no duration estimate.
+ */
+function simulateMakespan(
+  units: ProgressUnit[],
+  maxParallel: number,
+  now: number,
+  estimate: (u: ProgressUnit) => number | null,
+): number | null {
+  const nodes = units.map(
+    (unit, index): SimNode => ({ index, unit, waiting: 0, blocked: false, dependents: [] }),
+  );
+  const ready = new MinHeap<SimNode>((a, b) => a.index < b.index);
+  const events = new MinHeap<SimEvent>((a, b) => a.at < b.at || (a.at === b.at && a.node.index < b.node.index));
+  let unsettled = 0;
+  let t = 0;
+  let active = 0;
+
+  const release = (node: SimNode) => {
+    if (node.blocked) events.push({ at: t, node, slot: false });
+    else ready.push(node);
+  };
+
+  for (const node of nodes) {
+    if (isTaskSettled(node.unit.status)) continue;
+    unsettled++;
+    for (const d of node.unit.deps) {
+      const dep = nodes[d];
+      if (dep === undefined) throw new RangeError(`unit ${node.unit.id} depends on missing index ${d}`);
+      if (dep.unit.status === "failed" || dep.unit.status === "cancelled") node.blocked = true;
+      else if (!isTaskSettled(dep.unit.status)) {
+        node.waiting++;
+        dep.dependents.push(node);
+      }
+    }
+  }
+  for (const node of nodes) {
+    if (isTaskSettled(node.unit.status) || node.waiting > 0) continue;
+    if (node.unit.status !== "running") {
+      release(node);
+      continue;
+    }
+    // Already in a slot: only what is left of its estimate remains.
+    const est = estimate(node.unit);
+    if (est === null) return null;
+    const elapsed = now - (node.unit.startedAt ?? now);
+    active++;
+    events.push({ at: Math.max(0, est - elapsed), node, slot: true });
+  }
+
+  for (;;) {
+    while (active < maxParallel && ready.size > 0) {
+      const node = ready.pop() as SimNode;
+      const est = estimate(node.unit);
+      if (est === null) return null;
+      active++;
+      events.push({ at: t + est, node, slot: true });
+    }
+    const first = events.peek();
+    if (first === undefined) break;
+    t = first.at;
+    // Finish everything due at t before filling slots, so index priority holds among ties.
+    while (events.peek()?.at === t) {
+      const { node, slot } = events.pop() as SimEvent;
+      unsettled--;
+      if (slot) active--;
+      for (const next of node.dependents) {
+        if (node.blocked) next.blocked = true;
+        if (--next.waiting === 0) release(next);
+      }
+    }
+  }
+  // Units never released sit on a dependency cycle: no meaningful estimate.
+  return unsettled === 0 ? t : null;
+}

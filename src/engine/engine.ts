@@ -1,0 +1,306 @@
+// The engine: the one entry point for starting and steering runs. It plans,
+// persists, and hands each run to a supervisor; it holds the leases of the runs
+// it drives, takes over runs whose driver died, and stops cleanly.
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { InvalidTransitionError, RunNotFoundError, StoreLockedError, TaskNotFoundError } from "../core/errors.js";
+import { graphMemoKeys } from "../core/memo-key.js";
+import { buildPlan } from "../core/plan.js";
+import type { Progress } from "../core/progress.js";
+import { parseRunOptions, type RunOptions, type RunOptionsInput } from "../core/run-options.js";
+import { canRunMove, isRunSettled, type TaskStatus } from "../core/status.js";
+import type { TaskSource } from "../core/task.js";
+import { buildWorkGraph } from "../core/taskmaster/work-graph.js";
+import type { Executor } from "./executor.js";
+import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
+import { storedProgress } from "./stored-progress.js";
+import { RunSupervisor, type DriveMode } from "./run-supervisor.js";
+import type { RunRecord, RunStore } from "./store.js";
+import { expandStatuses } from "./unit-table.js";
+
+/** Builds the executor for a run from its options (command template, cwd, ...). */
+export type ExecutorFactory = (options: RunOptions) => Executor;
+
+export interface EngineDeps {
+  store: RunStore;
+  bus: EventBus;
+  executors: Record<string, ExecutorFactory>;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+  /** This process's identity in leases. */
+  owner?: string;
+  leaseMs?: number;
+}
+
+export interface StartRunInput {
+  source: TaskSource;
+  /** Canonical ids; undefined runs every task. */
+  selection?: string[];
+  /** The selection as the user wrote it, kept with the run. */
+  selectionText?: string;
+  options?: RunOptionsInput;
+}
+
+export interface StartedRun {
+  runId: string;
+  total: number;
+  warnings: string[];
+}
+
+export class Engine {
+  private readonly supervisors = new Map<string, RunSupervisor>();
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  readonly owner: string;
+  private readonly leaseMs: number;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.logger = deps.logger ?? silentLogger;
+    this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseMs = deps.leaseMs ?? 15_000;
+  }
+
+  get store(): RunStore {
+    return this.deps.store;
+  }
+
+  get bus(): EventBus {
+    return this.deps.bus;
+  }
+
+  async startRun(input: StartRunInput): Promise<StartedRun> {
+    const options = parseRunOptions(input.options);
+    const executor = this.executorFor(options);
+    const keys = graphMemoKeys(buildWorkGraph(input.source, options.expandSubtasks), options.command);
+    const completed = await this.deps.store.memoLookup(keys, options.memoMaxAgeMs);
+    const plan = buildPlan(input.source, {
+      ...(input.selection ? { selection: input.selection } : {}),
+      expandSubtasks: options.expandSubtasks,
+      withDependencies: options.withDependencies,
+      includeDone: options.includeDone,
+      ...(options.command !== undefined ? { command: options.command } : {}),
+      completedMemoKeys: new Set(completed.keys()),
+    });
+    const runId = randomUUID();
+    const warnings = [...input.source.warnings, ...plan.warnings];
+    await this.deps.store.createRun(
+      {
+        id: runId,
+        options,
+        source: {
+          origin: input.source.origin,
+          format: input.source.format,
+          ...(input.source.tag !== undefined ? { tag: input.source.tag } : {}),
+          ...(input.selectionText !== undefined ? { selection: input.selectionText } : {}),
+          warnings,
+        },
+        units: plan.units,
+        createdAt: this.clock.now(),
+      },
+      this.owner,
+      this.leaseMs,
+    );
+    const sup = await this.drive(runId, "start", executor);
+    sup.start();
+    return { runId, total: plan.units.length, warnings };
+  }
+
+  /** Continues a settled, paused or interrupted run; optionally from one of its checkpoints. */
+  async resumeRun(runId: string, opts: { checkpointId?: string } = {}): Promise<void> {
+    const live = this.supervisors.get(runId);
+    if (live) {
+      if (live.runStatus !== "paused") throw new InvalidTransitionError(`run ${runId}`, live.runStatus, "resume");
+      live.unpause();
+      return;
+    }
+    const run = await this.requireRun(runId);
+    if (run.status !== "running" && !canRunMove(run.status, "running")) {
+      throw new InvalidTransitionError(`run ${runId}`, run.status, "resume");
+    }
+    let statuses;
+    if (opts.checkpointId) {
+      const cp = await this.deps.store.getCheckpoint(opts.checkpointId);
+      if (!cp || cp.runId !== runId) throw new InvalidTransitionError(`checkpoint ${opts.checkpointId}`, "unknown", `resume run ${runId} from`);
+      statuses = expandStatuses(cp.snapshot);
+    }
+    const sup = await this.drive(runId, "resume", this.executorFor(run.options), statuses);
+    sup.start();
+  }
+
+  async pauseRun(runId: string): Promise<void> {
+    const live = this.supervisors.get(runId);
+    if (live && live.runStatus === "running") return live.pause();
+    const run = await this.requireRun(runId);
+    throw new InvalidTransitionError(`run ${runId}`, run.status, "pause");
+  }
+
+  async cancelRun(runId: string, reason?: string): Promise<void> {
+    const live = this.supervisors.get(runId) ?? (await this.idleSupervisor(runId, "cancel"));
+    live.cancel(reason);
+  }
+
+  /** Runs a failed (or cancelled) task again, with the dependents its failure skipped. */
+  async retryTask(runId: string, taskId: string): Promise<void> {
+    const { sup, index } = await this.forTask(runId, taskId, ["failed", "cancelled"], "retry");
+    sup.retryTask(index);
+    if (!sup.isStarted) sup.start();
+  }
+
+  /** Declares a failed task done or skipped so that its dependents go on. */
+  async markTask(runId: string, taskId: string, status: "succeeded" | "skipped"): Promise<void> {
+    const { sup, index } = await this.forTask(runId, taskId, ["failed"], `mark ${status}`);
+    sup.settleTask(index, status);
+    if (!sup.isStarted) sup.start();
+  }
+
+  async checkpointRun(runId: string): Promise<string> {
+    const live = this.supervisors.get(runId) ?? (await this.idleSupervisor(runId, "checkpoint"));
+    const id = await live.checkpoint();
+    await this.releaseIfIdle(live);
+    return id;
+  }
+
+  /** Live progress when this engine drives the run, else computed from the stored rows. */
+  async progress(runId: string): Promise<Progress> {
+    const live = this.supervisors.get(runId);
+    if (live) return live.progress();
+    const run = await this.requireRun(runId);
+    const units = await this.deps.store.loadUnits(runId);
+    const expected = await this.deps.store.historicalDurations(units.map((u) => u.memoKey));
+    return storedProgress(run, units, expected, this.clock.now());
+  }
+
+  /** Resolves with the run's record once this engine stops driving it. */
+  async waitForRun(runId: string): Promise<RunRecord> {
+    await this.supervisors.get(runId)?.done;
+    return this.requireRun(runId);
+  }
+
+  isActive(runId: string): boolean {
+    return this.supervisors.has(runId);
+  }
+
+  /** Takes over every run left running whose driver is gone; returns their ids. */
+  async recoverOrphans(): Promise<string[]> {
+    const taken: string[] = [];
+    for (const id of await this.deps.store.findOrphans()) {
+      if (this.supervisors.has(id)) continue;
+      const run = await this.deps.store.getRun(id);
+      if (!run) continue;
+      try {
+        const sup = await this.drive(id, "recover", this.executorFor(run.options));
+        sup.start();
+        taken.push(id);
+        this.logger.info({ runId: id }, "run recovered");
+      } catch (err) {
+        if (!(err instanceof StoreLockedError)) throw err;
+      }
+    }
+    return taken;
+  }
+
+  /** Stops driving every run (they stay resumable) and releases their leases. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private executorFor(options: RunOptions): Executor {
+    const make = this.deps.executors[options.executor];
+    if (!make) {
+      throw new InvalidTransitionError(
+        `executor "${options.executor}"`,
+        `not configured (available: ${Object.keys(this.deps.executors).join(", ")})`,
+        "use",
+      );
+    }
+    return make(options);
+  }
+
+  private async requireRun(runId: string): Promise<RunRecord> {
+    const run = await this.deps.store.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    return run;
+  }
+
+  /** Leases the run, loads it and registers a supervisor for it (not yet started). */
+  private async drive(runId: string, mode: DriveMode, executor: Executor, statuses?: TaskStatus[]) {
+    if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
+    if (!(await this.deps.store.acquireLease(runId, this.owner, this.leaseMs))) {
+      const run = await this.requireRun(runId);
+      throw new StoreLockedError(`run ${runId} is driven by another process (${run.leaseOwner})`);
+    }
+    const [run, units] = await Promise.all([this.requireRun(runId), this.deps.store.loadUnits(runId)]);
+    const keys = units.map((u) => u.memoKey);
+    const [memo, expectedMs] = await Promise.all([
+      run.options.force ? Promise.resolve(new Map()) : this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs),
+      this.deps.store.historicalDurations(keys),
+    ]);
+    const sup = new RunSupervisor(
+      { store: this.deps.store, bus: this.deps.bus, clock: this.clock, logger: this.logger, owner: this.owner, random: this.deps.random ?? Math.random },
+      run,
+      units,
+      executor,
+      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}) },
+    );
+    this.supervisors.set(runId, sup);
+    void sup.done.then(() => {
+      if (this.supervisors.get(runId) === sup) this.supervisors.delete(runId);
+    });
+    this.ensureLeaseRenewal();
+    return sup;
+  }
+
+  /** A supervisor for a run nobody drives, to act on it without dispatching. */
+  private async idleSupervisor(runId: string, action: string): Promise<RunSupervisor> {
+    const run = await this.requireRun(runId);
+    if (action === "cancel" && isRunSettled(run.status)) throw new InvalidTransitionError(`run ${runId}`, run.status, action);
+    return this.drive(runId, "amend", this.executorFor(run.options));
+  }
+
+  private async forTask(runId: string, taskId: string, allowed: TaskStatus[], action: string) {
+    const sup = this.supervisors.get(runId) ?? (await this.idleSupervisor(runId, action));
+    const index = sup.indexOf(taskId);
+    if (index === undefined) {
+      await this.releaseIfIdle(sup);
+      throw new TaskNotFoundError(runId, taskId);
+    }
+    const status = sup.taskStatus(index);
+    if (!allowed.includes(status)) {
+      await this.releaseIfIdle(sup);
+      throw new InvalidTransitionError(`task ${taskId}`, status, action);
+    }
+    return { sup, index };
+  }
+
+  private async releaseIfIdle(sup: RunSupervisor): Promise<void> {
+    if (!sup.isStarted) await sup.stop();
+  }
+
+  private ensureLeaseRenewal(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(50, this.leaseMs / 3));
+    this.leaseTimer.unref();
+  }
+
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.supervisors.keys()];
+    try {
+      const lost = await this.deps.store.renewLeases(ids, this.owner, this.leaseMs);
+      for (const id of lost) {
+        this.logger.warn({ runId: id }, "lease lost: another process drives this run now");
+        await this.supervisors.get(id)?.stop();
+      }
+    } catch (err) {
+      this.logger.warn({ err: String(err) }, "lease renewal failed; will retry");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// The side effects the engine needs, as interfaces. Storage, pub/sub, time and
+// logging are injected by the composition root (src/app.ts), so the engine can
+// run on PGlite or PostgreSQL, in-process or Redis events, a real or fake clock.
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** One durable, sequenced fact about a run, as stored and as published. */
+export interface RunEvent {
+  runId: string;
+  seq: number;
+  type: string;
+  taskId?: string;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+export interface EventBus {
+  publish(topic: string, events: readonly RunEvent[]): void;
+  subscribe(topic: string, listener: (events: readonly RunEvent[]) => void): () => void;
+  close?(): Promise<void>;
+}
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export const runTopic = (runId: string) => `run:${runId}`;
+export const RUNS_TOPIC = "runs";

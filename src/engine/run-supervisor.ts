@@ -1,0 +1,520 @@
+// Drives one run: asks the schedule what to start, has the executor run it,
+// records every transition through the commit queue, and publishes events only
+// once they are durable. One supervisor per run per process, fenced by a lease.
+import { randomUUID } from "node:crypto";
+import { computeProgress, type Progress } from "../core/progress.js";
+import { decideRetry } from "../core/retry.js";
+import { Schedule, type UnitState } from "../core/scheduler.js";
+import type { RunStatus, TaskStatus } from "../core/status.js";
+import { CommitQueue, type PendingWrites } from "./commit-queue.js";
+import type { ExecutionOutcome, Executor } from "./executor.js";
+import { RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import type { AttemptStatus, MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
+import { UnitTable } from "./unit-table.js";
+
+export interface SupervisorDeps {
+  store: RunStore;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  owner: string;
+  random: () => number;
+}
+
+/**
+ * How the supervisor came to drive the run; decides what happens to unsettled
+ * units. "resume" runs failed and cancelled units again; "recover" (after a
+ * crash) and "amend" (a by-hand change to one task) keep them as recorded.
+ */
+export type DriveMode = "start" | "resume" | "recover" | "amend";
+
+export interface SupervisorInit {
+  mode: DriveMode;
+  /** Unit statuses to resume from instead of the stored ones (resume from a checkpoint). */
+  statuses?: TaskStatus[];
+  memo: Map<string, MemoEntry>;
+  expectedMs: Map<string, number>;
+}
+
+const PROGRESS_EVENT_INTERVAL_MS = 1_000;
+
+function initialState(u: StoredUnit, mode: DriveMode, override: TaskStatus | undefined): UnitState {
+  const s = override ?? u.state.status;
+  // whatever was running when the last driver stopped runs again (at least once)
+  if (s === "running" || s === "retrying") return { status: "pending" };
+  if (mode === "resume") {
+    if (s === "failed" || s === "cancelled") return { status: "pending" };
+    if (s === "skipped" && u.state.blockedBy !== null) return { status: "pending" };
+  }
+  if (override !== undefined && s !== u.state.status) return { status: s };
+  return { status: s, blockedBy: u.state.blockedBy };
+}
+
+export class RunSupervisor {
+  private readonly schedule: Schedule;
+  private readonly table: UnitTable;
+  private readonly queue: CommitQueue;
+  private readonly inflight = new Map<number, AbortController>();
+  private readonly retryTimers = new Map<number, unknown>();
+  private readonly lastProgressEvent = new Map<number, number>();
+  private status: RunStatus;
+  private reason: string | null;
+  private seq: number;
+  private startedAt: number | null;
+  private finishedAt: number | null;
+  private finishedSinceCheckpoint: number;
+  private budgetUsedMs = 0;
+  private ending: "cancelled" | "timed_out" | null = null;
+  private runTimer: unknown = null;
+  private started = false;
+  private stopped = false;
+  private lastCheckpointId = "";
+  private finished = false;
+  private resolveDone!: (status: RunStatus) => void;
+  /** Settles when this supervisor stops driving: with the run's status, or "running" if interrupted. */
+  readonly done = new Promise<RunStatus>((r) => (this.resolveDone = r));
+
+  constructor(
+    private readonly deps: SupervisorDeps,
+    private readonly run: RunRecord,
+    private readonly units: StoredUnit[],
+    private readonly executor: Executor,
+    private readonly init: SupervisorInit,
+  ) {
+    const opts = run.options;
+    const states = units.map((u, i) => initialState(u, init.mode, init.statuses?.[i]));
+    this.schedule = new Schedule(units, states, {
+      maxParallel: opts.maxParallel,
+      continueOnError: opts.continueOnError,
+    });
+    this.table = new UnitTable(units);
+    if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
+    this.queue = new CommitQueue(
+      (w) => this.write(w),
+      (err) => this.abandon(err),
+    );
+    this.status = run.status;
+    this.reason = run.reason;
+    this.seq = run.lastSeq;
+    this.startedAt = run.startedAt;
+    this.finishedAt = null;
+    this.finishedSinceCheckpoint = run.finishedSinceCheckpoint;
+    // record what changed between the stored rows and the state we drive from
+    const w = this.queue.current;
+    states.forEach((s, i) => {
+      const stored = units[i]!.state;
+      if (s.status === stored.status) return;
+      if (stored.status === "running") this.interruptAttempt(i, w);
+      this.table.clear(i);
+      w.dirty.add(i);
+    });
+  }
+
+  get runId(): string {
+    return this.run.id;
+  }
+
+  get runStatus(): RunStatus {
+    return this.status;
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  private byId: Map<string, number> | undefined;
+
+  indexOf(taskId: string): number | undefined {
+    this.byId ??= new Map(this.units.map((u, i) => [u.id, i]));
+    return this.byId.get(taskId);
+  }
+
+  taskStatus(i: number): TaskStatus {
+    return this.schedule.statusOf(i);
+  }
+
+  /** Begins driving. */
+  start(): void {
+    this.started = true;
+    const now = this.deps.clock.now();
+    if (this.init.mode === "start" || this.init.mode === "resume" || this.startedAt === null) this.startedAt = now;
+    if (!this.schedule.paused) this.setStatus("running", null);
+    this.emit("run.started", undefined, { mode: this.init.mode, total: this.units.length });
+    this.armRunTimeout();
+    this.pump();
+  }
+
+  // ---- control ---------------------------------------------------------------------------
+
+  pause(): void {
+    if (this.status !== "running") return;
+    this.schedule.paused = true;
+    this.setStatus("paused", null);
+    this.emit("run.paused", undefined, { running: this.inflight.size });
+    this.settleIfDone();
+  }
+
+  /** Lifts a pause while running tasks are still finishing. */
+  unpause(): void {
+    this.schedule.paused = false;
+    this.setStatus("running", null);
+    this.emit("run.resumed", undefined, {});
+    this.pump();
+  }
+
+  cancel(reason = "cancelled by request"): void {
+    // cancelling a run nobody was driving: settle it without dispatching anything
+    this.started = true;
+    this.halt("cancelled", reason);
+  }
+
+  private halt(ending: "cancelled" | "timed_out", reason: string): void {
+    if (this.finished || this.ending) return;
+    this.ending = ending;
+    this.reason = reason;
+    for (const t of this.retryTimers.values()) this.deps.clock.clearTimeout(t);
+    this.retryTimers.clear();
+    for (const i of this.schedule.cancelPending()) this.settled(i, "task.cancelled", { reason });
+    for (const ac of this.inflight.values()) ac.abort();
+    this.emit(ending === "cancelled" ? "run.cancelling" : "run.timing_out", undefined, { reason });
+    this.settleIfDone();
+  }
+
+  /** A failed or cancelled task goes back to pending (with the dependents its failure skipped). */
+  retryTask(i: number): void {
+    const reopened = this.schedule.reopen(i);
+    for (const j of [i, ...reopened]) {
+      this.table.clear(j);
+      this.table.tries[j] = 0;
+      this.queue.current.dirty.add(j);
+    }
+    this.emit("task.reopened", this.units[i]!.id, { reopened: reopened.map((j) => this.units[j]!.id) });
+    this.pump();
+  }
+
+  /** A failed task declared done or skipped by hand; its dependents go on. */
+  settleTask(i: number, status: "succeeded" | "skipped"): void {
+    const reopened = this.schedule.settleByHand(i, status);
+    for (const j of reopened) {
+      this.table.clear(j);
+      this.queue.current.dirty.add(j);
+    }
+    this.table.errors.set(i, `marked ${status === "succeeded" ? "done" : "skipped"} by hand`);
+    this.settled(i, status === "succeeded" ? "task.succeeded" : "task.skipped", { byHand: true });
+    this.pump();
+  }
+
+  /** Takes a checkpoint now; resolves with its id once committed. */
+  checkpoint(reason = "on demand"): Promise<string> {
+    return new Promise((resolve) => {
+      const w = this.queue.current;
+      w.checkpointReason = reason;
+      w.after.push(() => resolve(this.lastCheckpointId));
+      this.queue.request();
+    });
+  }
+
+  /**
+   * Stops driving without settling the run (shutdown): running tasks are killed
+   * and will run again under whoever drives the run next; the lease is released.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clearTimers();
+    for (const ac of this.inflight.values()) ac.abort();
+    await this.queue.idle();
+    await this.deps.store.releaseLease(this.run.id, this.deps.owner).catch(() => undefined);
+    this.resolveDone(this.finished ? this.status : "running");
+  }
+
+  progress(now = this.deps.clock.now()): Progress {
+    return computeProgress({
+      now,
+      ...(this.startedAt !== null ? { runStartedAt: this.startedAt } : {}),
+      maxParallel: this.run.options.maxParallel,
+      units: this.units.map((u, i) => {
+        const st = this.table.startedAt[i]!;
+        const fi = this.table.finishedAt[i]!;
+        const expected = this.init.expectedMs.get(u.memoKey);
+        return {
+          id: u.id,
+          status: this.schedule.statusOf(i),
+          deps: u.deps,
+          ...(Number.isNaN(st) ? {} : { startedAt: st }),
+          ...(Number.isNaN(fi) ? {} : { finishedAt: fi }),
+          memoized: this.table.isMemoized(i),
+          ...(expected !== undefined ? { expectedMs: expected } : {}),
+        };
+      }),
+    });
+  }
+
+  // ---- the loop --------------------------------------------------------------------------
+
+  private pump(): void {
+    if (!this.started || this.stopped || this.finished) return;
+    const w = this.queue.current;
+    const force = this.run.options.force;
+    for (let i = this.schedule.next(); i !== undefined; i = this.schedule.next()) {
+      const u = this.units[i]!;
+      if (u.kind === "group") {
+        this.schedule.succeed(i);
+        this.settled(i, "task.succeeded", { group: true });
+        continue;
+      }
+      const cached = force ? undefined : this.init.memo.get(u.memoKey);
+      if (cached) {
+        this.schedule.succeed(i);
+        this.table.markMemoized(i);
+        if (cached.result !== undefined) this.table.results.set(i, cached.result);
+        this.settled(i, "task.memoized", {});
+        continue;
+      }
+      const attempt = ++this.table.attempts[i]!;
+      this.table.tries[i]!++;
+      const now = this.deps.clock.now();
+      this.table.startedAt[i] = now;
+      this.table.finishedAt[i] = Number.NaN;
+      w.dirty.add(i);
+      w.putAttempt({ index: i, number: attempt, status: "running", startedAt: now, finishedAt: null, exitCode: null, error: null, stdoutTail: null, stderrTail: null });
+      this.emit("task.started", u.id, { attempt });
+      w.after.push(() => this.launch(i, attempt));
+    }
+    this.settleIfDone();
+    this.queue.request();
+  }
+
+  private launch(i: number, attempt: number): void {
+    if (this.stopped) return;
+    const u = this.units[i]!;
+    const ac = new AbortController();
+    this.inflight.set(i, ac);
+    const opts = this.run.options;
+    this.executor
+      .execute({
+        runId: this.run.id,
+        taskId: u.id,
+        title: u.title,
+        definition: u.definition,
+        ...(u.command !== undefined ? { command: u.command } : {}),
+        attempt,
+        ...(opts.taskTimeoutMs !== undefined ? { timeoutMs: opts.taskTimeoutMs } : {}),
+        signal: ac.signal,
+        onProgress: (fraction, message) => this.onProgress(i, fraction, message),
+      })
+      .then(
+        (outcome) => this.onOutcome(i, attempt, outcome),
+        (err: unknown) => this.onOutcome(i, attempt, { ok: false, exitCode: null, error: String(err) }),
+      );
+  }
+
+  private onProgress(i: number, fraction: number, message?: string): void {
+    if (this.stopped || !this.inflight.has(i)) return;
+    this.table.progress.set(i, fraction);
+    this.queue.current.dirty.add(i);
+    const now = this.deps.clock.now();
+    if (now - (this.lastProgressEvent.get(i) ?? 0) >= PROGRESS_EVENT_INTERVAL_MS || fraction >= 1) {
+      this.lastProgressEvent.set(i, now);
+      this.emit("task.progress", this.units[i]!.id, { progress: fraction, ...(message ? { message } : {}) });
+    }
+    this.queue.request();
+  }
+
+  private onOutcome(i: number, attempt: number, o: ExecutionOutcome): void {
+    if (this.stopped) return;
+    this.inflight.delete(i);
+    this.lastProgressEvent.delete(i);
+    const u = this.units[i]!;
+    const w = this.queue.current;
+    const now = this.deps.clock.now();
+    const startedAt = this.table.startedAt[i]!;
+    const attemptStatus: AttemptStatus = o.ok ? "succeeded" : o.cancelled ? "cancelled" : o.timedOut ? "timed_out" : "failed";
+    w.putAttempt({
+      index: i,
+      number: attempt,
+      status: attemptStatus,
+      startedAt,
+      finishedAt: now,
+      exitCode: o.exitCode,
+      error: o.error ?? null,
+      stdoutTail: o.stdoutTail ?? null,
+      stderrTail: o.stderrTail ?? null,
+    });
+    this.table.finishedAt[i] = now;
+    const facts = { attempt, durationMs: now - startedAt, exitCode: o.exitCode };
+    if (o.ok) {
+      this.schedule.succeed(i);
+      if (o.result !== undefined) this.table.results.set(i, o.result);
+      this.table.errors.delete(i);
+      w.memo.push({ memoKey: u.memoKey, taskId: u.id, result: o.result });
+      this.init.memo.set(u.memoKey, { memoKey: u.memoKey, taskId: u.id, result: o.result });
+      this.settled(i, "task.succeeded", facts);
+    } else if (this.ending) {
+      this.schedule.cancel(i);
+      this.table.errors.set(i, o.error ?? this.reason ?? "cancelled");
+      this.settled(i, "task.cancelled", { ...facts, reason: this.reason });
+    } else {
+      this.table.errors.set(i, o.error ?? `exit code ${o.exitCode}`);
+      this.failed(i, facts, o.error ?? `exit code ${o.exitCode}`);
+    }
+    this.pump();
+  }
+
+  private failed(i: number, facts: Record<string, unknown>, error: string): void {
+    const decision = decideRetry(this.run.options.retry, {
+      attempt: this.table.tries[i]!,
+      random: this.deps.random,
+      budgetUsedMs: this.budgetUsedMs,
+    });
+    const id = this.units[i]!.id;
+    if (decision.retry) {
+      this.budgetUsedMs += decision.delayMs;
+      this.schedule.retryLater(i);
+      this.queue.current.dirty.add(i);
+      this.emit("task.retrying", id, { ...facts, error, delayMs: decision.delayMs });
+      const timer = this.deps.clock.setTimeout(() => {
+        this.retryTimers.delete(i);
+        this.schedule.requeue(i);
+        this.queue.current.dirty.add(i);
+        this.pump();
+      }, decision.delayMs);
+      this.retryTimers.set(i, timer);
+      return;
+    }
+    const skips = this.schedule.fail(i);
+    this.settled(i, "task.failed", { ...facts, error, final: decision.reason });
+    for (const s of skips) {
+      const reason = `dependency ${id} failed`;
+      this.table.errors.set(s.index, reason);
+      this.settled(s.index, "task.skipped", { reason, dependency: id });
+    }
+    if (!this.run.options.continueOnError && this.reason === null) this.reason = `task ${id} failed: ${error}`;
+  }
+
+  /** Records a unit's terminal transition and counts it toward the next checkpoint. */
+  private settled(i: number, type: string, data: Record<string, unknown>): void {
+    const w = this.queue.current;
+    if (Number.isNaN(this.table.finishedAt[i]!)) this.table.finishedAt[i] = this.deps.clock.now();
+    w.dirty.add(i);
+    this.emit(type, this.units[i]!.id, data);
+    if (++this.finishedSinceCheckpoint >= this.run.options.checkpointInterval) {
+      this.finishedSinceCheckpoint = 0;
+      w.checkpointReason = "interval";
+    }
+  }
+
+  private settleIfDone(): void {
+    if (this.finished || this.stopped) return;
+    const o = this.schedule.outcome();
+    if (!o.finished) return;
+    if (o.status === "paused") {
+      // nothing left running: stop driving; resume starts a new supervisor
+      this.queue.current.after.push(() => void this.stop());
+      this.queue.request();
+      return;
+    }
+    this.finished = true;
+    this.clearTimers();
+    const status: RunStatus = this.ending ?? o.status;
+    this.finishedAt = this.deps.clock.now();
+    this.setStatus(status, this.reason);
+    this.emit("run.finished", undefined, { status, reason: this.reason, ...this.table.counters(this.schedule) });
+    const w = this.queue.current;
+    w.checkpointReason = "final";
+    w.after.push(() => void this.stop());
+    this.queue.request();
+  }
+
+  // ---- bookkeeping -----------------------------------------------------------------------
+
+  private setStatus(status: RunStatus, reason: string | null): void {
+    this.status = status;
+    this.reason = reason;
+    this.queue.current.runChanged = true;
+  }
+
+  private event(type: string, taskId: string | undefined, data: Record<string, unknown>): RunEvent {
+    const e: RunEvent = { runId: this.run.id, seq: ++this.seq, type, data, at: this.deps.clock.now() };
+    if (taskId !== undefined) e.taskId = taskId;
+    return e;
+  }
+
+  private emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
+    this.queue.current.events.push(this.event(type, taskId, data));
+  }
+
+  private interruptAttempt(i: number, w: PendingWrites): void {
+    const n = this.table.attempts[i]!;
+    if (n === 0) return;
+    w.putAttempt({
+      index: i,
+      number: n,
+      status: "failed",
+      startedAt: this.units[i]!.state.startedAt ?? this.deps.clock.now(),
+      finishedAt: this.deps.clock.now(),
+      exitCode: null,
+      error: "interrupted: the process driving the run stopped",
+      stdoutTail: null,
+      stderrTail: null,
+    });
+  }
+
+  private armRunTimeout(): void {
+    const limit = this.run.options.runTimeoutMs;
+    if (limit === undefined || this.startedAt === null) return;
+    const left = Math.max(0, limit - (this.deps.clock.now() - this.startedAt));
+    this.runTimer = this.deps.clock.setTimeout(() => this.halt("timed_out", `run timed out after ${limit} ms`), left);
+  }
+
+  private clearTimers(): void {
+    if (this.runTimer !== null) this.deps.clock.clearTimeout(this.runTimer);
+    this.runTimer = null;
+    for (const t of this.retryTimers.values()) this.deps.clock.clearTimeout(t);
+    this.retryTimers.clear();
+  }
+
+  private async write(w: PendingWrites): Promise<void> {
+    let checkpoint;
+    if (w.checkpointReason !== undefined) {
+      // the checkpoint's own event belongs to the batch that commits it
+      this.lastCheckpointId = randomUUID();
+      w.events.push(this.event("run.checkpoint", undefined, { id: this.lastCheckpointId, reason: w.checkpointReason }));
+      checkpoint = {
+        id: this.lastCheckpointId,
+        seq: this.seq,
+        reason: w.checkpointReason,
+        snapshot: this.table.snapshot(this.schedule, { status: this.status, lastSeq: this.seq }),
+        keep: this.run.options.keepCheckpoints,
+      };
+    }
+    const batch = {
+      runId: this.run.id,
+      owner: this.deps.owner,
+      run: {
+        ...this.table.counters(this.schedule),
+        status: this.status,
+        lastSeq: this.seq,
+        finishedSinceCheckpoint: this.finishedSinceCheckpoint,
+        reason: this.reason,
+        startedAt: this.startedAt,
+        finishedAt: this.finishedAt,
+      },
+      tasks: [...w.dirty].map((i) => this.table.row(i, this.schedule)),
+      attempts: [...w.attempts.values()],
+      events: w.events,
+      memo: w.memo,
+      ...(checkpoint ? { checkpoint } : {}),
+    };
+    await this.deps.store.commit(batch);
+    this.deps.bus.publish(runTopic(this.run.id), w.events);
+    if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => e.type.startsWith("run.")));
+    for (const e of w.events) this.deps.logger.debug({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);
+  }
+
+  /** The store refused a commit (lease lost, database gone): stop without touching the run. */
+  private abandon(err: unknown): void {
+    this.deps.logger.error({ runId: this.run.id, err: String(err) }, "run abandoned: its state could not be recorded");
+    void this.stop();
+  }
+}

@@ -1,0 +1,165 @@
+// The store port: what the engine persists and reads back. Every write goes
+// through `commit`, one atomic batch, fenced by the run's lease.
+import type { RunStatus, TaskStatus } from "../core/status.js";
+import type { PlanUnit } from "../core/task.js";
+import type { RunOptions } from "../core/run-options.js";
+import type { RunEvent } from "./ports.js";
+
+export interface RunCounters {
+  total: number;
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  memoized: number;
+}
+
+export interface RunSourceInfo {
+  origin: string;
+  tag?: string;
+  format: string;
+  selection?: string;
+  warnings: string[];
+}
+
+export interface RunRecord extends RunCounters {
+  id: string;
+  status: RunStatus;
+  options: RunOptions;
+  source: RunSourceInfo;
+  lastSeq: number;
+  finishedSinceCheckpoint: number;
+  reason: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+}
+
+export interface TaskState {
+  index: number;
+  status: TaskStatus;
+  attempts: number;
+  memoized: boolean;
+  blockedBy: number | null;
+  error: string | null;
+  result: unknown;
+  progress: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface StoredUnit extends PlanUnit {
+  state: TaskState;
+}
+
+export type AttemptStatus = "running" | "succeeded" | "failed" | "timed_out" | "cancelled";
+
+export interface AttemptRecord {
+  index: number;
+  number: number;
+  status: AttemptStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  exitCode: number | null;
+  error: string | null;
+  stdoutTail: string | null;
+  stderrTail: string | null;
+}
+
+export interface CheckpointRecord {
+  id: string;
+  runId: string;
+  seq: number;
+  reason: string;
+  snapshot: CheckpointSnapshot;
+  createdAt: number;
+}
+
+/** Everything needed to resume: statuses (run-length encoded), attempts, result digests, counters. */
+export interface CheckpointSnapshot {
+  status: RunStatus;
+  counters: RunCounters;
+  lastSeq: number;
+  /** [status, count] pairs over units in index order. */
+  statuses: [TaskStatus, number][];
+  /** [index, attempts] for units with at least one attempt. */
+  attempts: [number, number][];
+  /** [index, sha256 of the result JSON] for units with a result. */
+  resultDigests: [number, string][];
+}
+
+export interface MemoEntry {
+  memoKey: string;
+  taskId: string;
+  result: unknown;
+}
+
+export interface RunUpdate extends RunCounters {
+  status: RunStatus;
+  lastSeq: number;
+  finishedSinceCheckpoint: number;
+  reason: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface CommitBatch {
+  runId: string;
+  owner: string;
+  run: RunUpdate;
+  tasks: TaskState[];
+  attempts: AttemptRecord[];
+  events: RunEvent[];
+  memo: MemoEntry[];
+  checkpoint?: { id: string; seq: number; reason: string; snapshot: CheckpointSnapshot; keep: number };
+}
+
+export interface NewRun {
+  id: string;
+  options: RunOptions;
+  source: RunSourceInfo;
+  units: PlanUnit[];
+  createdAt: number;
+}
+
+export interface RunFilter {
+  statuses?: RunStatus[];
+  limit?: number;
+  before?: number;
+}
+
+export interface RunStore {
+  /** Inserts the run and its units, leased to `owner`. */
+  createRun(run: NewRun, owner: string, leaseMs: number): Promise<void>;
+  getRun(id: string): Promise<RunRecord | null>;
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  loadUnits(runId: string): Promise<StoredUnit[]>;
+  listAttempts(runId: string, index?: number): Promise<AttemptRecord[]>;
+  /** Writes one batch atomically; throws LeaseLostError when `owner` no longer holds the lease. */
+  commit(batch: CommitBatch): Promise<void>;
+  acquireLease(runId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Renews the leases `owner` holds on these runs; returns the ids it no longer holds. */
+  renewLeases(runIds: string[], owner: string, leaseMs: number): Promise<string[]>;
+  releaseLease(runId: string, owner: string): Promise<void>;
+  /** Runs left running or pending whose lease is free or expired. */
+  findOrphans(): Promise<string[]>;
+  /** Cached results for these memo keys, no older than maxAgeMs when given. */
+  memoLookup(keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>>;
+  /** Mean successful duration of earlier runs' tasks, by memo key. */
+  historicalDurations(keys: string[]): Promise<Map<string, number>>;
+  listCheckpoints(runId: string): Promise<CheckpointRecord[]>;
+  getCheckpoint(id: string): Promise<CheckpointRecord | null>;
+  readEvents(runId: string, afterSeq: number, limit: number): Promise<RunEvent[]>;
+}
+
+export class LeaseLostError extends Error {
+  constructor(readonly runId: string) {
+    super(`lease on run ${runId} was lost to another process`);
+    this.name = "LeaseLostError";
+  }
+}

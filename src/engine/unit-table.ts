@@ -1,0 +1,112 @@
+// Per-unit runtime facts of a driven run, kept compact (typed arrays, sparse
+// maps) because a run may hold 100,000 units. The schedule owns statuses; this
+// table owns everything else a task row records.
+import { createHash } from "node:crypto";
+import type { Schedule } from "../core/scheduler.js";
+import type { TaskStatus } from "../core/status.js";
+import type { CheckpointSnapshot, RunCounters, StoredUnit, TaskState } from "./store.js";
+
+export class UnitTable {
+  readonly attempts: Uint32Array;
+  /** Attempts made in this session: retry decisions count these, so a resume gets fresh retries. */
+  readonly tries: Uint32Array;
+  private readonly memoized: Uint8Array;
+  private memoizedCount = 0;
+  readonly startedAt: Float64Array;
+  readonly finishedAt: Float64Array;
+  readonly errors = new Map<number, string>();
+  readonly results = new Map<number, unknown>();
+  readonly progress = new Map<number, number>();
+
+  constructor(units: readonly StoredUnit[]) {
+    const n = units.length;
+    this.attempts = new Uint32Array(n);
+    this.tries = new Uint32Array(n);
+    this.memoized = new Uint8Array(n);
+    this.startedAt = new Float64Array(n).fill(Number.NaN);
+    this.finishedAt = new Float64Array(n).fill(Number.NaN);
+    units.forEach((u, i) => {
+      const s = u.state;
+      this.attempts[i] = s.attempts;
+      if (s.memoized) this.markMemoized(i);
+      if (s.startedAt !== null) this.startedAt[i] = s.startedAt;
+      if (s.finishedAt !== null) this.finishedAt[i] = s.finishedAt;
+      if (s.error !== null) this.errors.set(i, s.error);
+      if (s.result !== undefined) this.results.set(i, s.result);
+      if (s.progress !== null) this.progress.set(i, s.progress);
+    });
+  }
+
+  isMemoized(i: number): boolean {
+    return this.memoized[i] === 1;
+  }
+
+  markMemoized(i: number): void {
+    if (this.memoized[i] === 0) this.memoizedCount++;
+    this.memoized[i] = 1;
+  }
+
+  /** Forgets the outcome of a unit going back to pending. */
+  clear(i: number): void {
+    this.memoizedCount -= this.memoized[i]!;
+    this.memoized[i] = 0;
+    this.startedAt[i] = Number.NaN;
+    this.finishedAt[i] = Number.NaN;
+    this.errors.delete(i);
+    this.results.delete(i);
+    this.progress.delete(i);
+  }
+
+  row(i: number, schedule: Schedule): TaskState {
+    const num = (x: number) => (Number.isNaN(x) ? null : x);
+    return {
+      index: i,
+      status: schedule.statusOf(i),
+      attempts: this.attempts[i]!,
+      memoized: this.memoized[i] === 1,
+      blockedBy: schedule.blockerOf(i),
+      error: this.errors.get(i) ?? null,
+      result: this.results.get(i),
+      progress: this.progress.get(i) ?? null,
+      startedAt: num(this.startedAt[i]!),
+      finishedAt: num(this.finishedAt[i]!),
+    };
+  }
+
+  counters(schedule: Schedule): RunCounters {
+    return {
+      total: schedule.size,
+      pending: schedule.count("pending") + schedule.count("retrying"),
+      running: schedule.count("running"),
+      succeeded: schedule.count("succeeded"),
+      failed: schedule.count("failed"),
+      skipped: schedule.count("skipped"),
+      cancelled: schedule.count("cancelled"),
+      memoized: this.memoizedCount,
+    };
+  }
+
+  snapshot(schedule: Schedule, base: Pick<CheckpointSnapshot, "status" | "lastSeq">): CheckpointSnapshot {
+    const statuses: [TaskStatus, number][] = [];
+    const attempts: [number, number][] = [];
+    for (let i = 0; i < schedule.size; i++) {
+      const s = schedule.statusOf(i);
+      const last = statuses[statuses.length - 1];
+      if (last && last[0] === s) last[1]++;
+      else statuses.push([s, 1]);
+      if (this.attempts[i]! > 0) attempts.push([i, this.attempts[i]!]);
+    }
+    const resultDigests: [number, string][] = [];
+    for (const [i, r] of this.results) {
+      resultDigests.push([i, createHash("sha256").update(JSON.stringify(r)).digest("hex")]);
+    }
+    return { ...base, counters: this.counters(schedule), statuses, attempts, resultDigests };
+  }
+}
+
+/** Expands a snapshot's run-length statuses back to one status per unit. */
+export function expandStatuses(snapshot: CheckpointSnapshot): TaskStatus[] {
+  const out: TaskStatus[] = [];
+  for (const [s, n] of snapshot.statuses) for (let k = 0; k < n; k++) out.push(s);
+  return out;
+}

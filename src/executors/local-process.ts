@@ -1,0 +1,183 @@
+// Runs an attempt as a shell command on this machine. Each attempt leads its
+// own process group (spawned detached), and the attempt owns that group: on
+// timeout or cancellation, and also once the shell exits, whatever is left in
+// it gets SIGTERM, then SIGKILL after the grace period. So a task cannot leave
+// background processes behind, or hold the attempt open through an inherited
+// pipe.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import type { ExecutionOutcome, ExecutionRequest, Executor } from "../engine/executor.js";
+import { DEFAULT_TAIL_BYTES, OutputTail } from "./output-tail.js";
+import { ProtocolParser, type ProtocolEvent } from "./task-protocol.js";
+
+export interface LocalProcessOptions {
+  /**
+   * Command template run with `shell -c`, used when the task has no command of
+   * its own. `{id}` and `{title}` expand (in either) to single-quoted shell
+   * words, safe for any content: write `run {id}`, not `run '{id}'`.
+   */
+  command?: string;
+  cwd?: string;
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  /** Default /bin/sh. */
+  shell?: string;
+  /** Time between SIGTERM and SIGKILL. Default 2000. */
+  killGraceMs?: number;
+  /** Bytes of stdout, and of stderr, kept for the outcome. Default 64 KiB. */
+  tailBytes?: number;
+}
+
+/** One shell word with exactly this content: inside single quotes only `'` needs care (close, escape, reopen). */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Expands placeholders in one pass, so a title containing "{id}" is not expanded again. */
+export function expandCommand(template: string, task: { taskId: string; title: string }): string {
+  return template.replace(/\{(id|title)\}/g, (_, key: string) => shellQuote(key === "id" ? task.taskId : task.title));
+}
+
+export class LocalProcessExecutor implements Executor {
+  readonly name = "local-process";
+
+  constructor(private readonly options: LocalProcessOptions = {}) {}
+
+  execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
+    const template = request.command ?? this.options.command;
+    if (!template) {
+      return Promise.resolve({
+        ok: false,
+        exitCode: null,
+        error: `no command for task ${request.taskId}: give the task a command or the executor a command template`,
+      });
+    }
+    if (request.signal.aborted) return Promise.resolve({ ok: false, exitCode: null, cancelled: true, error: "cancelled" });
+    return new Promise((resolve) => this.run(expandCommand(template, request), request, resolve));
+  }
+
+  private run(command: string, request: ExecutionRequest, resolve: (outcome: ExecutionOutcome) => void): void {
+    const { cwd, shell = "/bin/sh", killGraceMs = 2000, tailBytes = DEFAULT_TAIL_BYTES } = this.options;
+    const startFailure = (err: unknown): ExecutionOutcome => ({
+      ok: false,
+      exitCode: null,
+      error: `failed to start ${shell}${cwd ? ` in ${cwd}` : ""}: ${err instanceof Error ? err.message : String(err)}`,
+    });
+
+    let child: ChildProcess;
+    try {
+      child = spawn(shell, ["-c", command], {
+        cwd,
+        env: {
+          ...process.env,
+          ...this.options.env,
+          CONVEYOR_RUN_ID: request.runId,
+          CONVEYOR_TASK_ID: request.taskId,
+          CONVEYOR_TASK_TITLE: request.title,
+          CONVEYOR_TASK_JSON: JSON.stringify(request.definition),
+          CONVEYOR_ATTEMPT: String(request.attempt),
+        },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (err) {
+      // Synchronous failures: e.g. a NUL byte in the command or environment.
+      return resolve(startFailure(err));
+    }
+    const stdout = child.stdout!;
+    const stderr = child.stderr!;
+
+    const stdoutTail = new OutputTail(tailBytes);
+    const stderrTail = new OutputTail(tailBytes);
+    let result: { value: unknown } | undefined;
+    const parser = new ProtocolParser((event: ProtocolEvent) => {
+      if (event.kind === "result") result = { value: event.value };
+      else if (event.kind === "malformed") {
+        stderrTail.push(`conveyor: malformed protocol line ignored (${event.reason}): ${event.line}\n`);
+      } else {
+        // Runs inside a stream handler, where a throw would crash the whole engine.
+        try {
+          request.onProgress?.(event.fraction, event.message);
+        } catch (err) {
+          stderrTail.push(`conveyor: progress listener failed: ${(err as Error)?.message ?? String(err)}\n`);
+        }
+      }
+    });
+    stdout.on("data", (chunk: Buffer) => {
+      stdoutTail.push(chunk);
+      parser.push(chunk);
+    });
+    stderr.on("data", (chunk: Buffer) => stderrTail.push(chunk));
+
+    let stopped: "timedOut" | "cancelled" | undefined;
+    let exited = false;
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    /** Signals every process in the group; false when none is left (ESRCH). */
+    const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+      try {
+        process.kill(-child.pid!, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const terminateGroup = (): void => {
+      if (killTimer || !signalGroup("SIGTERM")) return;
+      killTimer = setTimeout(() => {
+        signalGroup("SIGKILL");
+        // A process that left the group (setsid) may still hold our pipes.
+        stdout.destroy();
+        stderr.destroy();
+      }, killGraceMs);
+    };
+    const stop = (reason: "timedOut" | "cancelled"): void => {
+      if (stopped || exited) return;
+      stopped = reason;
+      terminateGroup();
+    };
+
+    const timeout = request.timeoutMs === undefined ? undefined : setTimeout(() => stop("timedOut"), request.timeoutMs);
+    const onAbort = (): void => stop("cancelled");
+    request.signal.addEventListener("abort", onAbort, { once: true });
+    const detach = (): void => {
+      clearTimeout(timeout);
+      request.signal.removeEventListener("abort", onAbort);
+    };
+
+    const finish = (outcome: ExecutionOutcome): void => {
+      if (settled) return;
+      settled = true;
+      detach();
+      // Keep the SIGKILL timer only while something in the group may still need it.
+      if (killTimer && !signalGroup(0)) clearTimeout(killTimer);
+      resolve(outcome);
+    };
+
+    child.on("error", (err) => {
+      // After a successful spawn, errors only concern signalling, which goes through process.kill.
+      if (child.pid === undefined) finish(startFailure(err));
+    });
+    child.once("exit", () => {
+      exited = true;
+      detach();
+      terminateGroup();
+    });
+    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => {
+      parser.end();
+      const base: ExecutionOutcome = {
+        ok: false,
+        exitCode: code,
+        stdoutTail: stdoutTail.toString(),
+        stderrTail: stderrTail.toString(),
+        ...(result && { result: result.value }),
+      };
+      if (stopped === "timedOut") finish({ ...base, timedOut: true, error: `timed out after ${request.timeoutMs} ms` });
+      else if (stopped === "cancelled") finish({ ...base, cancelled: true, error: "cancelled" });
+      else if (signal) finish({ ...base, error: `killed by signal ${signal}` });
+      else if (code !== 0) finish({ ...base, error: `exited with code ${code}` });
+      else finish({ ...base, ok: true });
+    });
+  }
+}

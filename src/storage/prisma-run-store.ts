@@ -1,0 +1,54 @@
+// The RunStore port over Prisma: PostgreSQL or PGlite, same code. Each
+// aggregate lives in its own module; this class only wires them together.
+import type { NewRun, RunStore } from "../engine/store.js";
+import { listAttempts } from "./attempts.js";
+import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
+import type { Db } from "./db.js";
+import { historicalDurations, memoLookup } from "./memo-cache.js";
+import { readEvents } from "./run-events.js";
+import { acquireLease, findOrphans, getRun, listRuns, releaseLease, renewLeases } from "./runs.js";
+import { commitBatch } from "./sql/commit-batch.js";
+import { insertUnits, loadUnits } from "./task-runs.js";
+
+export class PrismaRunStore implements RunStore {
+  constructor(private readonly db: Db) {}
+
+  async createRun(run: NewRun, owner: string, leaseMs: number): Promise<void> {
+    const skipped = run.units.filter((u) => u.initial?.status === "skipped").length;
+    await this.db.$transaction(
+      async (tx) => {
+        await tx.run.create({
+          data: {
+            id: run.id,
+            status: "pending",
+            options: run.options as object,
+            source: run.source as object,
+            total: run.units.length,
+            pending: run.units.length - skipped,
+            skipped,
+            createdAt: new Date(run.createdAt),
+            leaseOwner: owner,
+            leaseExpiresAt: new Date(Date.now() + leaseMs),
+          },
+        });
+        await insertUnits(tx, run.id, run.units);
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+  }
+
+  getRun = (id: string) => getRun(this.db, id);
+  listRuns: RunStore["listRuns"] = (filter) => listRuns(this.db, filter);
+  loadUnits = (runId: string) => loadUnits(this.db, runId);
+  listAttempts = (runId: string, index?: number) => listAttempts(this.db, runId, index);
+  commit: RunStore["commit"] = (batch) => commitBatch(this.db, batch);
+  acquireLease = (runId: string, owner: string, leaseMs: number) => acquireLease(this.db, runId, owner, leaseMs);
+  renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.db, runIds, owner, leaseMs);
+  releaseLease = (runId: string, owner: string) => releaseLease(this.db, runId, owner);
+  findOrphans = () => findOrphans(this.db);
+  memoLookup = (keys: string[], maxAgeMs?: number) => memoLookup(this.db, keys, maxAgeMs);
+  historicalDurations = (keys: string[]) => historicalDurations(this.db, keys);
+  listCheckpoints = (runId: string) => listCheckpoints(this.db, runId);
+  getCheckpoint = (id: string) => getCheckpoint(this.db, id);
+  readEvents = (runId: string, afterSeq: number, limit: number) => readEvents(this.db, runId, afterSeq, limit);
+}
