@@ -164,6 +164,11 @@ export class Engine {
     return id;
   }
 
+  /** Progress of a run this engine drives right now, synchronously; undefined otherwise. */
+  liveProgress(runId: string): Progress | undefined {
+    return this.supervisors.get(runId)?.progress();
+  }
+
   /** Live progress when this engine drives the run, else computed from the stored rows. */
   async progress(runId: string): Promise<Progress> {
     const live = this.supervisors.get(runId);

@@ -1,0 +1,50 @@
+// Follows runs this process drives until they stop, showing progress, then
+// reports how they ended. Shared by run, resume, retry, mark and recover.
+import type { App } from "../app.js";
+import type { RunStatus } from "../core/status.js";
+import { runTopic } from "../engine/ports.js";
+import type { RunRecord } from "../engine/store.js";
+import { formatDuration } from "./durations.js";
+import { ProgressView } from "./progress-view.js";
+
+export interface Output {
+  isTTY: boolean;
+  write(text: string): void;
+  error(text: string): void;
+}
+
+export const processOutput: Output = {
+  isTTY: Boolean(process.stdout.isTTY),
+  write: (t) => void process.stdout.write(t),
+  error: (t) => void process.stderr.write(t),
+};
+
+export async function follow(app: App, runId: string, out: Output): Promise<RunRecord> {
+  // the bar redraws from the live supervisor; once it stops, from the last stored state
+  let settled = await app.engine.progress(runId);
+  const view = new ProgressView(out, () => app.engine.liveProgress(runId) ?? settled);
+  const unsubscribe = app.engine.bus.subscribe(runTopic(runId), (events) => view.onEvents(events));
+  view.start();
+  const run = await app.engine.waitForRun(runId);
+  settled = await app.engine.progress(runId);
+  unsubscribe();
+  view.stop();
+  return run;
+}
+
+export function summary(run: RunRecord): string {
+  const took = run.finishedAt !== null && run.startedAt !== null ? formatDuration(run.finishedAt - run.startedAt) : "--";
+  const counts = [
+    `${run.succeeded} succeeded`,
+    ...(run.memoized ? [`(${run.memoized} from cache)`] : []),
+    `${run.failed} failed`,
+    `${run.skipped} skipped`,
+    ...(run.cancelled ? [`${run.cancelled} cancelled`] : []),
+    ...(run.pending ? [`${run.pending} not run`] : []),
+  ].join(", ");
+  return `run ${run.id} ${run.status} in ${took}: ${counts}${run.reason ? `\n  reason: ${run.reason}` : ""}\n`;
+}
+
+export function exitCodeFor(status: RunStatus): number {
+  return status === "succeeded" ? 0 : 1;
+}

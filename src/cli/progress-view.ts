@@ -1,0 +1,80 @@
+// What `conveyor run` shows while a run goes: on a terminal, one live line with
+// a bar, counts and ETA; otherwise one plain line per event, for logs and CI.
+import type { Progress } from "../core/progress.js";
+import type { RunEvent } from "../engine/ports.js";
+import { formatDuration } from "./durations.js";
+
+const BAR_WIDTH = 24;
+
+export function progressLine(p: Progress): string {
+  const filled = Math.round((p.percent / 100) * BAR_WIDTH);
+  const bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
+  const c = p.counts;
+  const parts = [
+    `[${bar}] ${p.percent.toFixed(0).padStart(3)}%`,
+    `${p.settled}/${p.total}`,
+    `ok ${c.succeeded}`,
+    ...(p.memoized ? [`cached ${p.memoized}`] : []),
+    ...(c.failed ? [`failed ${c.failed}`] : []),
+    ...(c.skipped ? [`skipped ${c.skipped}`] : []),
+    ...(c.retrying ? [`retrying ${c.retrying}`] : []),
+    `running ${c.running}`,
+    `ETA ${formatDuration(p.etaMs)}`,
+  ];
+  const running = p.running
+    .slice(0, 3)
+    .map((r) => `${r.id} ${formatDuration(r.elapsedMs)}`)
+    .join(", ");
+  return parts.join("  ") + (running ? `  | ${running}` : "");
+}
+
+export function eventLine(e: RunEvent): string {
+  const time = new Date(e.at).toISOString().slice(11, 23);
+  const facts = Object.entries(e.data)
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== "object")
+    .map(([k, v]) => `${k}=${typeof v === "string" && /\s/.test(v) ? JSON.stringify(v) : String(v)}`)
+    .join(" ");
+  return `${time} #${e.seq} ${e.type}${e.taskId !== undefined ? ` ${e.taskId}` : ""}${facts ? ` ${facts}` : ""}`;
+}
+
+export interface ViewTarget {
+  isTTY: boolean;
+  write(text: string): void;
+}
+
+/** Follows a run: redraws the bar at a bounded rate on a terminal, prints events otherwise. */
+export class ProgressView {
+  private timer: NodeJS.Timeout | null = null;
+  private lastWidth = 0;
+
+  constructor(
+    private readonly out: ViewTarget,
+    private readonly progress: () => Progress,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    if (this.out.isTTY) this.timer = setInterval(() => this.draw(), this.intervalMs);
+  }
+
+  onEvents(events: readonly RunEvent[]): void {
+    if (this.out.isTTY) return;
+    for (const e of events) if (e.type !== "run.checkpoint") this.out.write(`${eventLine(e)}\n`);
+  }
+
+  private draw(): void {
+    const line = progressLine(this.progress());
+    const pad = Math.max(0, this.lastWidth - line.length);
+    this.lastWidth = line.length;
+    this.out.write(`\r${line}${" ".repeat(pad)}`);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.out.isTTY) {
+      this.draw();
+      this.out.write("\n");
+    }
+  }
+}
