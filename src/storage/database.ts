@@ -45,6 +45,8 @@ async function openPglite(dataDir: string): Promise<Database> {
       lite.transaction(async (tx) => fn(pgliteRunner(tx, () => Promise.reject(new Error("nested transaction"))))),
     );
     await applyMigrations(sql);
+    // holding the folder lock proves every other process that used it is gone: their leases are void
+    await sql.exec("UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL");
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
     return {
       kind: "pglite",

@@ -1,0 +1,151 @@
+// Crashes and leases with real processes: a process driving a 1,000-task run is
+// killed with SIGKILL midway and another one finishes it without losing or
+// repeating a recorded completion; two processes on PostgreSQL share one lease.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { StoreLockedError } from "../../src/core/errors.js";
+import { openDatabase } from "../../src/storage/database.js";
+import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
+import { makeStore, storeKinds, tempDir, type TestStore } from "../support/databases.js";
+import { eventually } from "../support/engine.js";
+
+const kinds = await storeKinds();
+const children: ChildProcess[] = [];
+const disposables: TestStore[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+  for (const s of disposables.splice(0)) await s.dispose();
+});
+
+interface Child {
+  proc: ChildProcess;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+function child(store: TestStore, env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, ["--import", "tsx", "test/support/child-run.ts"], {
+    env: {
+      ...process.env,
+      ...(store.config.databaseUrl ? { DATABASE_URL: store.config.databaseUrl } : { CONVEYOR_DATA_DIR: store.config.dataDir! }),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(proc);
+  const lines: string[] = [];
+  let buf = "";
+  proc.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split("\n");
+    buf = parts.pop()!;
+    lines.push(...parts);
+  });
+  const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
+  return { proc, lines, exited };
+}
+
+const doneCount = (c: Child) => c.lines.filter((l) => l.startsWith("DONE")).length;
+
+describe.each(kinds)("crash recovery on %s", (kind) => {
+  it("a run killed with SIGKILL midway is finished by a new process; every completion is recorded exactly once", async () => {
+    const store = await makeStore(kind);
+    disposables.push(store);
+    const execLog = join(tempDir(), "executions.log");
+    writeFileSync(execLog, "");
+    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "1000", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "1000" });
+    await eventually(() => doneCount(a) >= 300, 60_000);
+    a.proc.kill("SIGKILL");
+    await a.exited;
+    const runId = a.lines.find((l) => l.startsWith("RUN "))!.slice(4);
+    const beforeKill = doneCount(a);
+    expect(beforeKill).toBeLessThan(1000);
+
+    const b = child(store, { CHILD_MODE: "recover", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "1000" });
+    expect(await b.exited).toBe(0);
+    expect(b.lines).toContain(`RECOVERED ${runId}`);
+
+    const db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
+    try {
+      const s = new PrismaRunStore(db.prisma);
+      const run = (await s.getRun(runId))!;
+      expect([run.status, run.succeeded, run.total]).toEqual(["succeeded", 1000, 1000]);
+      const events = await s.readEvents(runId, 0, 100_000);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      const succeededPerTask = new Map<string, number>();
+      for (const e of events) if (e.type === "task.succeeded") succeededPerTask.set(e.taskId!, (succeededPerTask.get(e.taskId!) ?? 0) + 1);
+      expect(succeededPerTask.size).toBe(1000);
+      expect([...succeededPerTask.values()].every((n) => n === 1)).toBe(true);
+      const attempts = await s.listAttempts(runId);
+      const ok = attempts.filter((x) => x.status === "succeeded");
+      expect(new Set(ok.map((x) => x.index)).size).toBe(1000);
+      expect(ok).toHaveLength(1000);
+      // tasks caught running by the kill: their attempt is closed as interrupted, then re-run
+      const interrupted = attempts.filter((x) => x.error?.startsWith("interrupted"));
+      expect(interrupted.length).toBeGreaterThan(0);
+      expect(interrupted.length).toBeLessThanOrEqual(8);
+      expect(attempts.every((x) => x.status !== "running")).toBe(true);
+      // execution is at least once: every task ran, a few (the interrupted) perhaps twice
+      const executed = readFileSync(execLog, "utf8").trim().split("\n");
+      expect(new Set(executed).size).toBe(1000);
+      expect(executed.length - 1000).toBeLessThanOrEqual(8);
+      // B picked up where A left off: it completed only what A had not (A printed each completion after its commit)
+      expect(doneCount(b)).toBeGreaterThan(0);
+      expect(doneCount(b)).toBeLessThanOrEqual(1000 - beforeKill);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("the embedded store", () => {
+  it("refuses a second process with a message naming the holder", async () => {
+    const store = await makeStore("pglite");
+    disposables.push(store);
+    const execLog = join(tempDir(), "executions.log");
+    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "200", CHILD_TASK_MS: "20", CHILD_EXEC_LOG: execLog });
+    await eventually(() => a.lines.some((l) => l.startsWith("RUN ")), 30_000);
+    const err = await openDatabase({ dataDir: store.config.dataDir! }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreLockedError);
+    expect((err as Error).message).toContain(`in use by process ${a.proc.pid}`);
+  });
+});
+
+describe.skipIf(!kinds.includes("postgres"))("one lease, two processes (PostgreSQL)", () => {
+  it("a second process leaves a leased run alone and takes it over when the lease expires", async () => {
+    const store = await makeStore("postgres");
+    disposables.push(store);
+    const execLog = join(tempDir(), "executions.log");
+    writeFileSync(execLog, "");
+    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "300", CHILD_TASK_MS: "10", CHILD_PARALLEL: "2", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "800" });
+    await eventually(() => doneCount(a) >= 20, 30_000);
+    const runId = a.lines.find((l) => l.startsWith("RUN "))!.slice(4);
+
+    // B on the same database while A is alive: nothing to take over, and resuming is refused
+    const b = child(store, { CHILD_MODE: "recover", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "800" });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(b.lines.filter((l) => l.startsWith("RECOVERED"))).toEqual([]);
+    expect(doneCount(a)).toBeGreaterThan(20);
+
+    a.proc.kill("SIGKILL");
+    await a.exited;
+    expect(await b.exited).toBe(0);
+    expect(b.lines).toContain(`RECOVERED ${runId}`);
+
+    const db = await openDatabase({ url: store.config.databaseUrl! });
+    try {
+      const s = new PrismaRunStore(db.prisma);
+      const run = (await s.getRun(runId))!;
+      expect([run.status, run.succeeded]).toEqual(["succeeded", 300]);
+      const events = await s.readEvents(runId, 0, 100_000);
+      const completions = events.filter((e) => e.type === "task.succeeded").map((e) => e.taskId);
+      expect(completions).toHaveLength(300);
+      expect(new Set(completions).size).toBe(300);
+    } finally {
+      await db.close();
+    }
+  });
+});
