@@ -118,3 +118,27 @@ export class StoreLockedError extends ConveyorError {
     super(message);
   }
 }
+
+/** The tasks file is not valid JSON; `line`/`column` are 1-based, `offset` 0-based. */
+export class TaskFileSyntaxError extends InvalidTaskFileError {
+  constructor(
+    reason: string,
+    file: string | undefined,
+    readonly line: number,
+    readonly column: number,
+    readonly offset: number,
+  ) {
+    super(`invalid JSON at line ${line}, column ${column}: ${reason}`, file);
+  }
+}
+
+/** Subtask ids selected without expandSubtasks, where units are whole top-level tasks. */
+export class SubtaskSelectionError extends ConveyorError {
+  readonly code = "SUBTASK_SELECTED";
+  constructor(readonly ids: string[]) {
+    super(
+      `subtask${ids.length === 1 ? "" : "s"} ${ids.join(", ")} can only be selected with expandSubtasks ` +
+        `(or select the parent task instead)`,
+    );
+  }
+}

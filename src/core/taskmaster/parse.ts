@@ -1,0 +1,40 @@
+// Reading a Task Master tasks.json: any of its layouts, one tag, with errors
+// that say where in the file the problem is.
+import { TaskFileSyntaxError } from "../errors.js";
+import type { TaskSource } from "../task.js";
+import { resolveDependencies } from "./dependencies.js";
+import { locateJsonError } from "./json-position.js";
+import { type ReadContext, readTask, readWarnings } from "./normalize.js";
+import { pathIndex } from "./ids.js";
+import { locateTasks } from "./shape.js";
+
+export interface ParseOptions {
+  /** Tag to read; default "master" (or the only tag, with a warning). */
+  tag?: string;
+  /** The file's path, for `origin` and error messages. */
+  file?: string;
+}
+
+export function parseTaskFile(text: string, opts: ParseOptions = {}): TaskSource {
+  const data = parseJson(text.replace(/^\uFEFF/, ""), opts.file);
+  const list = locateTasks(data, opts);
+  const ctx: ReadContext = { file: opts.file, inline: false, completed: 0, nestedSubtasks: 0 };
+  const tasks = resolveDependencies(list.tasks.map((raw, i) => readTask(raw, pathIndex(list.path, i), ctx)));
+  return {
+    origin: opts.file ?? "(text)",
+    ...(list.tag !== undefined && { tag: list.tag }),
+    format: list.format,
+    tasks,
+    warnings: [...list.warnings, ...readWarnings(ctx)],
+  };
+}
+
+function parseJson(text: string, file: string | undefined): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = locateJsonError(text);
+    if (!at) throw e; // JSON.parse and the scanner disagree: a bug, not a user error
+    throw new TaskFileSyntaxError(at.reason, file, at.line, at.column, at.offset);
+  }
+}
