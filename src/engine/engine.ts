@@ -16,7 +16,7 @@ import { silentLogger, systemClock, type Clock, type EventBus, type Logger } fro
 import { storedProgress } from "./stored-progress.js";
 import { RunSupervisor, type DriveMode } from "./run-supervisor.js";
 import type { RunRecord, RunStore } from "./store.js";
-import { expandStatuses } from "./unit-table.js";
+import { expandRuns } from "./unit-table.js";
 
 /** Builds the executor for a run from its options (command template, cwd, ...). */
 export type ExecutorFactory = (options: RunOptions) => Executor;
@@ -125,7 +125,7 @@ export class Engine {
     if (opts.checkpointId) {
       const cp = await this.deps.store.getCheckpoint(opts.checkpointId);
       if (!cp || cp.runId !== runId) throw new InvalidTransitionError(`checkpoint ${opts.checkpointId}`, "unknown", `resume run ${runId} from`);
-      statuses = expandStatuses(cp.snapshot);
+      statuses = expandRuns(cp.snapshot.statuses);
     }
     const sup = await this.drive(runId, "resume", this.executorFor(run.options), statuses);
     sup.start();

@@ -267,7 +267,7 @@ export class RunSupervisor {
       if (cached) {
         this.schedule.succeed(i);
         this.table.markMemoized(i);
-        if (cached.result !== undefined) this.table.results.set(i, cached.result);
+        this.table.setResult(i, cached.result);
         this.settled(i, "task.memoized", {});
         continue;
       }
@@ -345,7 +345,7 @@ export class RunSupervisor {
     const facts = { attempt, durationMs: now - startedAt, exitCode: o.exitCode };
     if (o.ok) {
       this.schedule.succeed(i);
-      if (o.result !== undefined) this.table.results.set(i, o.result);
+      this.table.setResult(i, o.result);
       this.table.errors.delete(i);
       w.memo.push({ memoKey: u.memoKey, taskId: u.id, result: o.result });
       this.init.memo.set(u.memoKey, { memoKey: u.memoKey, taskId: u.id, result: o.result });

@@ -80,17 +80,21 @@ export interface CheckpointRecord {
   createdAt: number;
 }
 
-/** Everything needed to resume: statuses (run-length encoded), attempts, result digests, counters. */
+/**
+ * Everything needed to resume: statuses and attempt counts (run-length encoded
+ * over units in index order, so a snapshot stays small however large the run),
+ * a digest of all results, counters and the last event sequence.
+ */
 export interface CheckpointSnapshot {
   status: RunStatus;
   counters: RunCounters;
   lastSeq: number;
-  /** [status, count] pairs over units in index order. */
+  /** [status, count] runs over units in index order. */
   statuses: [TaskStatus, number][];
-  /** [index, attempts] for units with at least one attempt. */
+  /** [attempts, count] runs over units in index order. */
   attempts: [number, number][];
-  /** [index, sha256 of the result JSON] for units with a result. */
-  resultDigests: [number, string][];
+  /** XOR of sha256(index, result JSON) over units with a result: order-free, kept up to date per change. */
+  resultsDigest: string;
 }
 
 export interface MemoEntry {

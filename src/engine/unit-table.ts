@@ -15,8 +15,9 @@ export class UnitTable {
   readonly startedAt: Float64Array;
   readonly finishedAt: Float64Array;
   readonly errors = new Map<number, string>();
-  readonly results = new Map<number, unknown>();
+  private readonly results = new Map<number, unknown>();
   readonly progress = new Map<number, number>();
+  private readonly resultsDigest = Buffer.alloc(32);
 
   constructor(units: readonly StoredUnit[]) {
     const n = units.length;
@@ -32,7 +33,7 @@ export class UnitTable {
       if (s.startedAt !== null) this.startedAt[i] = s.startedAt;
       if (s.finishedAt !== null) this.finishedAt[i] = s.finishedAt;
       if (s.error !== null) this.errors.set(i, s.error);
-      if (s.result !== undefined) this.results.set(i, s.result);
+      if (s.result !== undefined) this.setResult(i, s.result);
       if (s.progress !== null) this.progress.set(i, s.progress);
     });
   }
@@ -46,6 +47,29 @@ export class UnitTable {
     this.memoized[i] = 1;
   }
 
+  result(i: number): unknown {
+    return this.results.get(i);
+  }
+
+  setResult(i: number, result: unknown): void {
+    this.dropResult(i);
+    if (result === undefined) return;
+    this.results.set(i, result);
+    this.foldDigest(i, result);
+  }
+
+  private dropResult(i: number): void {
+    if (!this.results.has(i)) return;
+    // XOR is its own inverse: folding the old result again removes it
+    this.foldDigest(i, this.results.get(i));
+    this.results.delete(i);
+  }
+
+  private foldDigest(i: number, result: unknown): void {
+    const h = createHash("sha256").update(`${i}:${JSON.stringify(result)}`).digest();
+    for (let k = 0; k < 32; k++) this.resultsDigest[k]! ^= h[k]!;
+  }
+
   /** Forgets the outcome of a unit going back to pending. */
   clear(i: number): void {
     this.memoizedCount -= this.memoized[i]!;
@@ -53,7 +77,7 @@ export class UnitTable {
     this.startedAt[i] = Number.NaN;
     this.finishedAt[i] = Number.NaN;
     this.errors.delete(i);
-    this.results.delete(i);
+    this.dropResult(i);
     this.progress.delete(i);
   }
 
@@ -87,26 +111,30 @@ export class UnitTable {
   }
 
   snapshot(schedule: Schedule, base: Pick<CheckpointSnapshot, "status" | "lastSeq">): CheckpointSnapshot {
-    const statuses: [TaskStatus, number][] = [];
-    const attempts: [number, number][] = [];
-    for (let i = 0; i < schedule.size; i++) {
-      const s = schedule.statusOf(i);
-      const last = statuses[statuses.length - 1];
-      if (last && last[0] === s) last[1]++;
-      else statuses.push([s, 1]);
-      if (this.attempts[i]! > 0) attempts.push([i, this.attempts[i]!]);
-    }
-    const resultDigests: [number, string][] = [];
-    for (const [i, r] of this.results) {
-      resultDigests.push([i, createHash("sha256").update(JSON.stringify(r)).digest("hex")]);
-    }
-    return { ...base, counters: this.counters(schedule), statuses, attempts, resultDigests };
+    return {
+      ...base,
+      counters: this.counters(schedule),
+      statuses: runLengths(schedule.size, (i) => schedule.statusOf(i)),
+      attempts: runLengths(schedule.size, (i) => this.attempts[i]!),
+      resultsDigest: this.resultsDigest.toString("hex"),
+    };
   }
 }
 
-/** Expands a snapshot's run-length statuses back to one status per unit. */
-export function expandStatuses(snapshot: CheckpointSnapshot): TaskStatus[] {
-  const out: TaskStatus[] = [];
-  for (const [s, n] of snapshot.statuses) for (let k = 0; k < n; k++) out.push(s);
+function runLengths<T>(n: number, at: (i: number) => T): [T, number][] {
+  const out: [T, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    const last = out[out.length - 1];
+    if (last && last[0] === v) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
+}
+
+/** Expands run lengths back to one value per unit. */
+export function expandRuns<T>(runs: [T, number][]): T[] {
+  const out: T[] = [];
+  for (const [v, n] of runs) for (let k = 0; k < n; k++) out.push(v);
   return out;
 }

@@ -112,7 +112,9 @@ describe.each(kinds)("checkpoints on %s", (kind) => {
     expect(last.snapshot.statuses).toEqual([["succeeded", 40]]);
     expect(last.snapshot.counters.succeeded).toBe(40);
     expect(last.snapshot.lastSeq).toBe(run.lastSeq);
-    expect(last.snapshot.attempts).toHaveLength(40);
+    expect(last.snapshot.attempts).toEqual([[1, 40]]);
+    expect(last.snapshot.resultsDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(last.snapshot.resultsDigest).not.toBe(kept[1]!.snapshot.resultsDigest);
     // an interval checkpoint: its counters agree with its statuses
     const mid = kept[2]!.snapshot;
     const done = mid.statuses.filter(([s]) => s === "succeeded").reduce((n, [, c]) => n + c, 0);
