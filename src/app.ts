@@ -41,7 +41,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     dataDir: config.dataDir ?? process.env.CONVEYOR_DATA_DIR ?? ".conveyor",
   });
   const engine = new Engine({
-    store: new PrismaRunStore(db.prisma),
+    store: new PrismaRunStore(db),
     bus: config.bus ?? new MemoryBus(),
     executors: { local: localExecutor, ...config.executors },
     logger: config.logger ?? createLogger(),

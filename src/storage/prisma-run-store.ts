@@ -3,6 +3,7 @@
 import type { NewRun, RunStore } from "../engine/store.js";
 import { listAttempts } from "./attempts.js";
 import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
+import type { Database } from "./database.js";
 import type { Db } from "./db.js";
 import { historicalDurations, memoLookup } from "./memo-cache.js";
 import { readEvents } from "./run-events.js";
@@ -11,7 +12,11 @@ import { commitBatch } from "./sql/commit-batch.js";
 import { insertUnits, loadUnits } from "./task-runs.js";
 
 export class PrismaRunStore implements RunStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  constructor(private readonly database: Database) {
+    this.db = database.prisma;
+  }
 
   async createRun(run: NewRun, owner: string, leaseMs: number): Promise<void> {
     const skipped = run.units.filter((u) => u.initial?.status === "skipped").length;
@@ -41,7 +46,7 @@ export class PrismaRunStore implements RunStore {
   listRuns: RunStore["listRuns"] = (filter) => listRuns(this.db, filter);
   loadUnits = (runId: string) => loadUnits(this.db, runId);
   listAttempts = (runId: string, index?: number) => listAttempts(this.db, runId, index);
-  commit: RunStore["commit"] = (batch) => commitBatch(this.db, batch);
+  commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch);
   acquireLease = (runId: string, owner: string, leaseMs: number) => acquireLease(this.db, runId, owner, leaseMs);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.db, runIds, owner, leaseMs);
   releaseLease = (runId: string, owner: string) => releaseLease(this.db, runId, owner);

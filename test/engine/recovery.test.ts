@@ -70,7 +70,7 @@ describe.each(kinds)("crash recovery on %s", (kind) => {
 
     const db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
     try {
-      const s = new PrismaRunStore(db.prisma);
+      const s = new PrismaRunStore(db);
       const run = (await s.getRun(runId))!;
       expect([run.status, run.succeeded, run.total]).toEqual(["succeeded", 1000, 1000]);
       const events = await s.readEvents(runId, 0, 100_000);
@@ -137,7 +137,7 @@ describe.skipIf(!kinds.includes("postgres"))("one lease, two processes (PostgreS
 
     const db = await openDatabase({ url: store.config.databaseUrl! });
     try {
-      const s = new PrismaRunStore(db.prisma);
+      const s = new PrismaRunStore(db);
       const run = (await s.getRun(runId))!;
       expect([run.status, run.succeeded]).toEqual(["succeeded", 300]);
       const events = await s.readEvents(runId, 0, 100_000);

@@ -31,7 +31,7 @@ export async function openTestEngine(
   const tasks = new Map<string, TaskFn>();
   const fn = new InProcessExecutor((req) => (tasks.get(req.taskId) ?? (() => "ok"))(req));
   const engine = new Engine({
-    store: new PrismaRunStore(db.prisma),
+    store: new PrismaRunStore(db),
     bus: new MemoryBus(),
     executors: {
       fn: () => fn,
