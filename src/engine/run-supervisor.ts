@@ -276,8 +276,9 @@ export class RunSupervisor {
       const now = this.deps.clock.now();
       this.table.startedAt[i] = now;
       this.table.finishedAt[i] = Number.NaN;
+      // the task row (running, attempt n, started at) records the start; the attempt row is
+      // written once, when the attempt ends, which halves the rows a batch carries
       w.dirty.add(i);
-      w.putAttempt({ index: i, number: attempt, status: "running", startedAt: now, finishedAt: null, exitCode: null, error: null, stdoutTail: null, stderrTail: null });
       this.emit("task.started", u.id, { attempt });
       w.after.push(() => this.launch(i, attempt));
     }

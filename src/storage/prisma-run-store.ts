@@ -11,6 +11,8 @@ import { acquireLease, findOrphans, getRun, listRuns, releaseLease, renewLeases 
 import { commitBatch } from "./sql/commit-batch.js";
 import { insertUnits, loadUnits } from "./task-runs.js";
 
+const ANALYZE_THRESHOLD = 1_000;
+
 export class PrismaRunStore implements RunStore {
   private readonly db: Db;
 
@@ -40,6 +42,10 @@ export class PrismaRunStore implements RunStore {
       },
       { timeout: 120_000, maxWait: 30_000 },
     );
+    // Fresh statistics, or the planner, believing a run has a few hundred rows, updates a
+    // batch of a large run by hashing all of its rows instead of probing the primary key
+    // (measured: 12 ms instead of 2 ms per 128-row batch of a 20,000-task run).
+    if (run.units.length >= ANALYZE_THRESHOLD) await this.database.sql.exec("ANALYZE task_runs");
   }
 
   getRun = (id: string) => getRun(this.db, id);

@@ -146,7 +146,7 @@ describe.each(kinds)("runs on %s", (kind) => {
     t.tasks.set(chain[0]!, () => gate);
     const source = inlineSource(chain.map((id, i) => ({ id, dependencies: i ? [chain[i - 1]] : [] })));
     const { runId } = await t.engine.startRun({ source, options: { executor: "fn" } });
-    await eventually(async () => (await t.engine.store.listAttempts(runId)).length === 1);
+    await eventually(async () => (await t.engine.store.loadUnits(runId))[0]!.state.status === "running");
     await t.engine.pauseRun(runId);
     release();
     const paused = await t.engine.waitForRun(runId);
@@ -172,7 +172,7 @@ describe.each(kinds)("runs on %s", (kind) => {
     })));
     const source = inlineSource([{ id: long }, { id: next, dependencies: [long] }, { id: side, dependencies: [long] }]);
     const { runId } = await t.engine.startRun({ source, options: { executor: "fn" } });
-    await eventually(async () => (await t.engine.store.listAttempts(runId)).length === 1);
+    await eventually(async () => (await t.engine.store.loadUnits(runId))[0]!.state.status === "running");
     await t.engine.cancelRun(runId);
     const run = await t.engine.waitForRun(runId);
     expect(run.status).toBe("cancelled");
