@@ -34,5 +34,14 @@ export interface ExecutionOutcome {
 export interface Executor {
   readonly name: string;
   execute(request: ExecutionRequest): Promise<ExecutionOutcome>;
+  /**
+   * Whole-run engines (Argo) hear of run-level control too: a paused run starts
+   * nothing new, a resumed one may, a cancelled one is torn down. Per-task
+   * executors need none of it: pause dispatches nothing and cancel aborts
+   * each attempt's signal.
+   */
+  runPaused?(runId: string): void;
+  runResumed?(runId: string): void;
+  runCancelled?(runId: string): void;
   close?(): Promise<void>;
 }

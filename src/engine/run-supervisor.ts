@@ -151,6 +151,7 @@ export class RunSupervisor {
     this.schedule.paused = true;
     this.setStatus("paused", null);
     this.emit("run.paused", undefined, { running: this.inflight.size });
+    this.executor.runPaused?.(this.run.id);
     this.settleIfDone();
   }
 
@@ -159,6 +160,7 @@ export class RunSupervisor {
     this.schedule.paused = false;
     this.setStatus("running", null);
     this.emit("run.resumed", undefined, {});
+    this.executor.runResumed?.(this.run.id);
     this.pump();
   }
 
@@ -176,6 +178,7 @@ export class RunSupervisor {
     this.retryTimers.clear();
     for (const i of this.schedule.cancelPending()) this.settled(i, "task.cancelled", { reason });
     for (const ac of this.inflight.values()) ac.abort();
+    this.executor.runCancelled?.(this.run.id);
     this.emit(ending === "cancelled" ? "run.cancelling" : "run.timing_out", undefined, { reason });
     this.settleIfDone();
   }
