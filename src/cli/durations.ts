@@ -12,6 +12,7 @@ export function parseDuration(text: string, flag: string): number {
 
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return "--";
+  if (ms <= 0) return "0s";
   if (ms < 1_000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1_000);
   if (s < 60) return `${s}s`;

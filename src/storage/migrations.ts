@@ -2,7 +2,7 @@
 // `_prisma_migrations` exactly as `prisma migrate deploy` does, so production
 // can switch to the Prisma CLI and see the same history.
 import { createHash, randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,7 +28,14 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 // Serialises concurrent starts of several replicas on one PostgreSQL.
 const ADVISORY_LOCK_KEY = 727_274_001;
 
-export const defaultMigrationsDir = join(dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+/** prisma/migrations of this package, whether running from src/ (tsx) or dist/src/ (compiled). */
+export function findMigrationsDir(from = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "prisma", "migrations");
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`prisma/migrations not found above ${from}`);
+  }
+}
 
 export interface Migration {
   name: string;
@@ -36,7 +43,7 @@ export interface Migration {
   checksum: string;
 }
 
-export function readMigrations(dir = defaultMigrationsDir): Migration[] {
+export function readMigrations(dir = findMigrationsDir()): Migration[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)

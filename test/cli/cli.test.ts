@@ -16,8 +16,12 @@ interface Result {
   stderr: string;
 }
 
-function conveyor(args: string[], env: Record<string, string> = {}): Promise<Result> & { pid?: number } {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
+const FROM_SOURCE = ["--import", "tsx", "src/cli/bin.ts"];
+/** npm ci builds dist/ through the prepare script; bin/conveyor.js runs the compiled code. */
+const AS_INSTALLED = ["bin/conveyor.js"];
+
+function conveyor(args: string[], env: Record<string, string> = {}, entry = FROM_SOURCE): Promise<Result> & { pid?: number } {
+  const proc = spawn(process.execPath, [...entry, ...args], {
     env: { ...process.env, CONVEYOR_DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -113,6 +117,13 @@ describe("conveyor run", () => {
     expect(second.code).toBe(3);
     expect(second.stderr).toContain(`in use by process ${first.pid}`);
     expect((await first).code).toBe(0);
+  });
+
+  it("works as installed: the compiled bin finds its migrations", async () => {
+    const r = await conveyor(["run", "--inline", '["only"]', "--command", "true"], { CONVEYOR_DATA_DIR: tempDir() }, AS_INSTALLED);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/succeeded in .*: 1 succeeded/);
   });
 
   it("prints usage for unknown commands", async () => {

@@ -1,0 +1,32 @@
+// The Pothos builder every type file registers on (code first; the printed schema
+// is committed as schema.graphql). Expected failures are typed union members
+// (plugin-errors); lists are Relay connections; ids are global but readable.
+import SchemaBuilder from "@pothos/core";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import RelayPlugin from "@pothos/plugin-relay";
+import type { ApiContext } from "./context.js";
+import { decodeId, encodeId } from "./global-id.js";
+
+export const builder = new SchemaBuilder<{
+  Context: ApiContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | number };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  plugins: [ErrorsPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  errors: { directResult: true },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    encodeGlobalID: encodeId,
+    decodeGlobalID: decodeId,
+    nodesQueryOptions: false,
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

@@ -1,0 +1,120 @@
+// Expected failures as types: every one implements the Error interface (message,
+// code) and adds the data that explains it. Resolvers just throw the domain's
+// errors; plugin-errors turns the listed classes into union members.
+import {
+  ConveyorError,
+  DependencyCycleError,
+  DuplicateTaskIdError,
+  EmptySelectionError,
+  InvalidOptionError,
+  InvalidSelectionError,
+  InvalidTaskFileError,
+  InvalidTransitionError,
+  MissingDependencyError,
+  RunNotFoundError,
+  StoreLockedError,
+  SubtaskSelectionError,
+  TaskNotFoundError,
+  UnknownTagError,
+  UnknownTasksError,
+  UnsatisfiedDependencyError,
+} from "../../core/errors.js";
+import { builder } from "../builder.js";
+
+export const ErrorInterface = builder.interfaceRef<ConveyorError>("Error").implement({
+  fields: (t) => ({
+    message: t.exposeString("message"),
+    code: t.exposeString("code"),
+  }),
+});
+
+const DependencyEdge = builder.objectRef<{ task: string; dependency: string }>("DependencyEdge").implement({
+  fields: (t) => ({ task: t.exposeString("task"), dependency: t.exposeString("dependency") }),
+});
+
+const base = { interfaces: [ErrorInterface] };
+
+builder.objectType(InvalidSelectionError, {
+  ...base,
+  name: "InvalidSelection",
+  description: "The selection cannot be understood; `part` is the offending piece",
+  fields: (t) => ({ part: t.exposeString("part") }),
+});
+builder.objectType(EmptySelectionError, { ...base, name: "EmptySelection", fields: () => ({}) });
+builder.objectType(SubtaskSelectionError, {
+  ...base,
+  name: "SubtaskSelection",
+  fields: (t) => ({ ids: t.exposeStringList("ids") }),
+});
+builder.objectType(UnknownTasksError, { ...base, name: "UnknownTasks", fields: (t) => ({ ids: t.exposeStringList("ids") }) });
+builder.objectType(DependencyCycleError, {
+  ...base,
+  name: "DependencyCycle",
+  fields: (t) => ({ cycle: t.exposeStringList("cycle") }),
+});
+builder.objectType(MissingDependencyError, {
+  ...base,
+  name: "MissingDependency",
+  fields: (t) => ({ missing: t.field({ type: [DependencyEdge], resolve: (e) => e.missing }) }),
+});
+builder.objectType(UnsatisfiedDependencyError, {
+  ...base,
+  name: "UnsatisfiedDependency",
+  fields: (t) => ({ missing: t.field({ type: [DependencyEdge], resolve: (e) => e.missing }) }),
+});
+builder.objectType(DuplicateTaskIdError, { ...base, name: "DuplicateTaskId", fields: (t) => ({ ids: t.exposeStringList("ids") }) });
+builder.objectType(InvalidTaskFileError, {
+  ...base,
+  name: "InvalidTaskFile",
+  fields: (t) => ({
+    file: t.string({ nullable: true, resolve: (e) => e.file ?? null }),
+    path: t.string({ nullable: true, resolve: (e) => e.path ?? null }),
+  }),
+});
+builder.objectType(UnknownTagError, {
+  ...base,
+  name: "UnknownTag",
+  fields: (t) => ({ tag: t.exposeString("tag"), available: t.exposeStringList("available") }),
+});
+builder.objectType(InvalidOptionError, {
+  ...base,
+  name: "InvalidInput",
+  description: "Input validation failed; `path` locates the field (e.g. options.retry.retryLimit)",
+  fields: (t) => ({
+    field: t.exposeString("field"),
+    path: t.stringList({ resolve: (e) => e.field.split(".") }),
+  }),
+});
+builder.objectType(RunNotFoundError, { ...base, name: "RunNotFound", fields: (t) => ({ runId: t.exposeString("runId") }) });
+builder.objectType(TaskNotFoundError, {
+  ...base,
+  name: "TaskNotFound",
+  fields: (t) => ({ runId: t.exposeString("runId"), taskId: t.exposeString("taskId") }),
+});
+builder.objectType(InvalidTransitionError, {
+  ...base,
+  name: "InvalidTransition",
+  description: "The current status does not allow this (e.g. resuming a succeeded run)",
+  fields: (t) => ({ subject: t.exposeString("subject"), from: t.exposeString("from"), action: t.exposeString("action") }),
+});
+builder.objectType(StoreLockedError, { ...base, name: "RunBusy", description: "Another process drives the run", fields: () => ({}) });
+
+/** What starting a run can fail with. */
+export const START_ERRORS = [
+  InvalidSelectionError,
+  EmptySelectionError,
+  SubtaskSelectionError,
+  UnknownTasksError,
+  DependencyCycleError,
+  MissingDependencyError,
+  UnsatisfiedDependencyError,
+  DuplicateTaskIdError,
+  InvalidTaskFileError,
+  UnknownTagError,
+  InvalidOptionError,
+  InvalidTransitionError,
+];
+
+/** What steering an existing run can fail with. */
+export const CONTROL_ERRORS = [RunNotFoundError, InvalidTransitionError, StoreLockedError];
+export const TASK_ERRORS = [...CONTROL_ERRORS, TaskNotFoundError];

@@ -1,0 +1,59 @@
+// One task of a run: its state, attempts, timings and result.
+import type { StoredUnit } from "../../engine/store.js";
+import { builder } from "../builder.js";
+import { splitTaskKey, taskKey } from "../global-id.js";
+import { AttemptRef } from "./attempt.js";
+import { TaskStatusEnum } from "./enums.js";
+
+export interface TaskRunShape {
+  runId: string;
+  unit: StoredUnit;
+}
+
+export const TaskRunRef = builder.objectRef<TaskRunShape>("TaskRun");
+
+builder.node(TaskRunRef, {
+  id: { resolve: (t) => taskKey(t.runId, t.unit.id) },
+  loadOne: async (key, ctx) => {
+    const k = splitTaskKey(key);
+    if (!k) return null;
+    const unit = (await ctx.units(k.runId)).find((u) => u.id === k.taskId);
+    return unit ? { runId: k.runId, unit } : null;
+  },
+  fields: (t) => ({
+    taskId: t.string({ resolve: (x) => x.unit.id }),
+    runId: t.exposeString("runId"),
+    title: t.string({ resolve: (x) => x.unit.title }),
+    kind: t.string({ resolve: (x) => x.unit.kind, description: "task, or group (an expanded parent)" }),
+    status: t.field({ type: TaskStatusEnum, resolve: (x) => x.unit.state.status }),
+    memoized: t.boolean({ resolve: (x) => x.unit.state.memoized, description: "Settled from the memo cache" }),
+    attemptCount: t.int({ resolve: (x) => x.unit.state.attempts }),
+    error: t.string({ nullable: true, resolve: (x) => x.unit.state.error }),
+    result: t.field({ type: "JSON", nullable: true, resolve: (x) => x.unit.state.result ?? null }),
+    progress: t.float({ nullable: true, resolve: (x) => x.unit.state.progress }),
+    blockedBy: t.string({
+      nullable: true,
+      description: "The failed task that caused this one to be skipped",
+      resolve: async (x, _args, ctx) => {
+        const i = x.unit.state.blockedBy;
+        return i === null ? null : ((await ctx.units(x.runId))[i]?.id ?? null);
+      },
+    }),
+    dependencies: t.stringList({
+      resolve: async (x, _args, ctx) => {
+        const units = await ctx.units(x.runId);
+        return x.unit.deps.map((i) => units[i]!.id);
+      },
+    }),
+    startedAt: t.field({ type: "DateTime", nullable: true, resolve: (x) => x.unit.state.startedAt }),
+    finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (x) => x.unit.state.finishedAt }),
+    durationMs: t.float({
+      nullable: true,
+      resolve: ({ unit: { state: s } }) => (s.startedAt !== null && s.finishedAt !== null ? s.finishedAt - s.startedAt : null),
+    }),
+    attempts: t.field({
+      type: [AttemptRef],
+      resolve: (x, _args, ctx) => ctx.runs.store.listAttempts(x.runId, x.unit.index),
+    }),
+  }),
+});
