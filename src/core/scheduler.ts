@@ -1,6 +1,7 @@
 // The pure heart of a run: which unit goes next, what a success unblocks, what
 // a failure skips, and when the run is over. No clocks, no I/O: the supervisor
 // feeds it outcomes and carries out the decisions it returns.
+import type { DependencyGraph } from "./dependency-graph.js";
 import { MinHeap } from "./heap.js";
 import { type RunStatus, type TaskStatus, TASK_STATUSES } from "./status.js";
 
@@ -9,10 +10,6 @@ const CODE: Record<TaskStatus, number> = Object.fromEntries(TASK_STATUSES.map((s
   number
 >;
 const NO_BLOCK = -1;
-
-export interface ScheduleUnit {
-  deps: readonly number[];
-}
 
 export interface UnitState {
   status: TaskStatus;
@@ -51,22 +48,26 @@ export class Schedule {
   paused = false;
 
   constructor(
-    private readonly units: readonly ScheduleUnit[],
+    graph: DependencyGraph,
     initial: readonly UnitState[],
     private readonly options: ScheduleOptions,
   ) {
-    const n = units.length;
+    const n = graph.size;
     this.status = new Uint8Array(n);
     this.blockedBy = new Int32Array(n).fill(NO_BLOCK);
     this.unmet = new Int32Array(n);
     this.start = new Int32Array(n + 1);
-    for (const u of units) for (const d of u.deps) this.start[d + 1]!++;
+    const each = (fn: (i: number, d: number) => void) => {
+      for (let i = 0; i < n; i++) {
+        const ds = graph.deps(i);
+        for (let k = 0; k < ds.length; k++) fn(i, ds[k]!);
+      }
+    };
+    each((_, d) => this.start[d + 1]!++);
     for (let i = 0; i < n; i++) this.start[i + 1]! += this.start[i]!;
     this.dependents = new Int32Array(this.start[n]!);
     const fill = this.start.slice(0, n);
-    units.forEach((u, i) => {
-      for (const d of u.deps) this.dependents[fill[d]!++] = i;
-    });
+    each((i, d) => (this.dependents[fill[d]!++] = i));
     initial.forEach((s, i) => {
       this.status[i] = CODE[s.status];
       this.counts[CODE[s.status]]!++;
@@ -77,16 +78,14 @@ export class Schedule {
     });
     // a final failure already on record halts a run that does not continue on error
     if (!options.continueOnError && this.counts[CODE.failed]! > 0) this.halted = true;
-    for (let i = 0; i < n; i++) {
-      let unmet = 0;
-      for (const d of units[i]!.deps) if (!this.satisfies(d)) unmet++;
-      this.unmet[i] = unmet;
-      if (unmet === 0 && this.status[i] === CODE.pending) this.ready.push(i);
-    }
+    each((i, d) => {
+      if (!this.satisfies(d)) this.unmet[i]!++;
+    });
+    for (let i = 0; i < n; i++) if (this.unmet[i] === 0 && this.status[i] === CODE.pending) this.ready.push(i);
   }
 
   get size(): number {
-    return this.units.length;
+    return this.status.length;
   }
 
   statusOf(i: number): TaskStatus {

@@ -10,6 +10,7 @@ import { CommitQueue, type PendingWrites } from "./commit-queue.js";
 import type { ExecutionOutcome, Executor } from "./executor.js";
 import { RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
 import type { AttemptStatus, MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
+import { UnitCatalog } from "./unit-catalog.js";
 import { UnitTable } from "./unit-table.js";
 
 export interface SupervisorDeps {
@@ -53,6 +54,7 @@ function initialState(u: StoredUnit, mode: DriveMode, override: TaskStatus | und
 export class RunSupervisor {
   private readonly schedule: Schedule;
   private readonly table: UnitTable;
+  private readonly units: UnitCatalog;
   private readonly queue: CommitQueue;
   private readonly inflight = new Map<number, AbortController>();
   private readonly retryTimers = new Map<number, unknown>();
@@ -77,17 +79,18 @@ export class RunSupervisor {
   constructor(
     private readonly deps: SupervisorDeps,
     private readonly run: RunRecord,
-    private readonly units: StoredUnit[],
+    stored: StoredUnit[],
     private readonly executor: Executor,
     private readonly init: SupervisorInit,
   ) {
     const opts = run.options;
-    const states = units.map((u, i) => initialState(u, init.mode, init.statuses?.[i]));
-    this.schedule = new Schedule(units, states, {
+    this.units = new UnitCatalog(stored);
+    const states = stored.map((u, i) => initialState(u, init.mode, init.statuses?.[i]));
+    this.schedule = new Schedule(this.units, states, {
       maxParallel: opts.maxParallel,
       continueOnError: opts.continueOnError,
     });
-    this.table = new UnitTable(units);
+    this.table = new UnitTable(stored);
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
     this.queue = new CommitQueue(
       (w) => this.write(w),
@@ -99,15 +102,23 @@ export class RunSupervisor {
     this.startedAt = run.startedAt;
     this.finishedAt = null;
     this.finishedSinceCheckpoint = run.finishedSinceCheckpoint;
-    // record what changed between the stored rows and the state we drive from
+    this.recordDrift(stored, states);
+  }
+
+  /**
+   * Records what changed between the stored rows and the state driven from.
+   * A method of its own so that no closure of the constructor keeps the stored
+   * rows alive (closures share their function's context in V8).
+   */
+  private recordDrift(stored: StoredUnit[], states: UnitState[]): void {
     const w = this.queue.current;
-    states.forEach((s, i) => {
-      const stored = units[i]!.state;
-      if (s.status === stored.status) return;
-      if (stored.status === "running") this.interruptAttempt(i, w);
+    for (let i = 0; i < states.length; i++) {
+      const was = stored[i]!.state;
+      if (states[i]!.status === was.status) continue;
+      if (was.status === "running") this.interruptAttempt(i, was.startedAt, w);
       this.table.clear(i);
       w.dirty.add(i);
-    });
+    }
   }
 
   get runId(): string {
@@ -122,11 +133,8 @@ export class RunSupervisor {
     return this.started;
   }
 
-  private byId: Map<string, number> | undefined;
-
   indexOf(taskId: string): number | undefined {
-    this.byId ??= new Map(this.units.map((u, i) => [u.id, i]));
-    return this.byId.get(taskId);
+    return this.units.indexOf(taskId);
   }
 
   taskStatus(i: number): TaskStatus {
@@ -139,7 +147,7 @@ export class RunSupervisor {
     const now = this.deps.clock.now();
     if (this.init.mode === "start" || this.init.mode === "resume" || this.startedAt === null) this.startedAt = now;
     if (!this.schedule.paused) this.setStatus("running", null);
-    this.emit("run.started", undefined, { mode: this.init.mode, total: this.units.length });
+    this.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
     this.armRunTimeout();
     this.pump();
   }
@@ -191,7 +199,7 @@ export class RunSupervisor {
       this.table.tries[j] = 0;
       this.queue.current.dirty.add(j);
     }
-    this.emit("task.reopened", this.units[i]!.id, { reopened: reopened.map((j) => this.units[j]!.id) });
+    this.emit("task.reopened", this.units.id(i), { reopened: reopened.map((j) => this.units.id(j)) });
     this.pump();
   }
 
@@ -236,14 +244,14 @@ export class RunSupervisor {
       now,
       ...(this.startedAt !== null ? { runStartedAt: this.startedAt } : {}),
       maxParallel: this.run.options.maxParallel,
-      units: this.units.map((u, i) => {
+      units: Array.from({ length: this.units.size }, (_, i) => {
         const st = this.table.startedAt[i]!;
         const fi = this.table.finishedAt[i]!;
-        const expected = this.init.expectedMs.get(u.memoKey);
+        const expected = this.init.expectedMs.get(this.units.memoKey(i));
         return {
-          id: u.id,
+          id: this.units.id(i),
           status: this.schedule.statusOf(i),
-          deps: u.deps,
+          deps: Array.from(this.units.deps(i)),
           ...(Number.isNaN(st) ? {} : { startedAt: st }),
           ...(Number.isNaN(fi) ? {} : { finishedAt: fi }),
           memoized: this.table.isMemoized(i),
@@ -260,13 +268,12 @@ export class RunSupervisor {
     const w = this.queue.current;
     const force = this.run.options.force;
     for (let i = this.schedule.next(); i !== undefined; i = this.schedule.next()) {
-      const u = this.units[i]!;
-      if (u.kind === "group") {
+      if (this.units.isGroup(i)) {
         this.schedule.succeed(i);
         this.settled(i, "task.succeeded", { group: true });
         continue;
       }
-      const cached = force ? undefined : this.init.memo.get(u.memoKey);
+      const cached = force ? undefined : this.init.memo.get(this.units.memoKey(i));
       if (cached) {
         this.schedule.succeed(i);
         this.table.markMemoized(i);
@@ -282,7 +289,7 @@ export class RunSupervisor {
       // the task row (running, attempt n, started at) records the start; the attempt row is
       // written once, when the attempt ends, which halves the rows a batch carries
       w.dirty.add(i);
-      this.emit("task.started", u.id, { attempt });
+      this.emit("task.started", this.units.id(i), { attempt });
       w.after.push(() => this.launch(i, attempt));
     }
     this.settleIfDone();
@@ -291,17 +298,17 @@ export class RunSupervisor {
 
   private launch(i: number, attempt: number): void {
     if (this.stopped) return;
-    const u = this.units[i]!;
+    const u = this.units;
     const ac = new AbortController();
     this.inflight.set(i, ac);
     const opts = this.run.options;
     this.executor
       .execute({
         runId: this.run.id,
-        taskId: u.id,
-        title: u.title,
-        definition: u.definition,
-        ...(u.command !== undefined ? { command: u.command } : {}),
+        taskId: u.id(i),
+        title: u.title(i),
+        definition: u.definition(i),
+        ...(u.command(i) !== undefined ? { command: u.command(i)! } : {}),
         attempt,
         ...(opts.taskTimeoutMs !== undefined ? { timeoutMs: opts.taskTimeoutMs } : {}),
         signal: ac.signal,
@@ -320,7 +327,7 @@ export class RunSupervisor {
     const now = this.deps.clock.now();
     if (now - (this.lastProgressEvent.get(i) ?? 0) >= PROGRESS_EVENT_INTERVAL_MS || fraction >= 1) {
       this.lastProgressEvent.set(i, now);
-      this.emit("task.progress", this.units[i]!.id, { progress: fraction, ...(message ? { message } : {}) });
+      this.emit("task.progress", this.units.id(i), { progress: fraction, ...(message ? { message } : {}) });
     }
     this.queue.request();
   }
@@ -329,7 +336,6 @@ export class RunSupervisor {
     if (this.stopped) return;
     this.inflight.delete(i);
     this.lastProgressEvent.delete(i);
-    const u = this.units[i]!;
     const w = this.queue.current;
     const now = this.deps.clock.now();
     const startedAt = this.table.startedAt[i]!;
@@ -351,8 +357,9 @@ export class RunSupervisor {
       this.schedule.succeed(i);
       this.table.setResult(i, o.result);
       this.table.errors.delete(i);
-      w.memo.push({ memoKey: u.memoKey, taskId: u.id, result: o.result });
-      this.init.memo.set(u.memoKey, { memoKey: u.memoKey, taskId: u.id, result: o.result });
+      const entry = { memoKey: this.units.memoKey(i), taskId: this.units.id(i), result: o.result };
+      w.memo.push(entry);
+      this.init.memo.set(entry.memoKey, entry);
       this.settled(i, "task.succeeded", facts);
     } else if (this.ending) {
       this.schedule.cancel(i);
@@ -371,7 +378,7 @@ export class RunSupervisor {
       random: this.deps.random,
       budgetUsedMs: this.budgetUsedMs,
     });
-    const id = this.units[i]!.id;
+    const id = this.units.id(i);
     if (decision.retry) {
       this.budgetUsedMs += decision.delayMs;
       this.schedule.retryLater(i);
@@ -401,7 +408,7 @@ export class RunSupervisor {
     const w = this.queue.current;
     if (Number.isNaN(this.table.finishedAt[i]!)) this.table.finishedAt[i] = this.deps.clock.now();
     w.dirty.add(i);
-    this.emit(type, this.units[i]!.id, data);
+    this.emit(type, this.units.id(i), data);
     if (++this.finishedSinceCheckpoint >= this.run.options.checkpointInterval) {
       this.finishedSinceCheckpoint = 0;
       w.checkpointReason = "interval";
@@ -448,14 +455,14 @@ export class RunSupervisor {
     this.queue.current.events.push(this.event(type, taskId, data));
   }
 
-  private interruptAttempt(i: number, w: PendingWrites): void {
+  private interruptAttempt(i: number, startedAt: number | null, w: PendingWrites): void {
     const n = this.table.attempts[i]!;
     if (n === 0) return;
     w.putAttempt({
       index: i,
       number: n,
       status: "failed",
-      startedAt: this.units[i]!.state.startedAt ?? this.deps.clock.now(),
+      startedAt: startedAt ?? this.deps.clock.now(),
       finishedAt: this.deps.clock.now(),
       exitCode: null,
       error: "interrupted: the process driving the run stopped",

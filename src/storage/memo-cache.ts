@@ -1,29 +1,28 @@
 // The memo cache: successful results by memo key, shared by every run, so a
-// task already done with the same inputs is not run again.
+// task already done with the same inputs is not run again. Both queries take a
+// whole run's keys as one array parameter, through the driver (see task-runs.ts).
 import type { MemoEntry } from "../engine/store.js";
-import type { Db } from "./db.js";
+import type { SqlRunner } from "./migrations.js";
 
-export async function memoLookup(db: Db, keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>> {
+export async function memoLookup(sql: SqlRunner, keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>> {
   if (keys.length === 0) return new Map();
-  // one array parameter: a run may ask for 100,000 keys, past Postgres's limit of bind parameters
-  const rows = await db.$queryRawUnsafe<{ memo_key: string; task_id: string; result: unknown }[]>(
+  const rows = await sql.query<{ memo_key: string; task_id: string; result: unknown }>(
     `SELECT memo_key, task_id, result FROM memo_cache
      WHERE memo_key = ANY($1::text[]) AND ($2::float8 IS NULL OR created_at >= now() - make_interval(secs => $2::float8 / 1000))`,
-    keys,
-    maxAgeMs ?? null,
+    [keys, maxAgeMs ?? null],
   );
   return new Map(rows.map((r) => [r.memo_key, { memoKey: r.memo_key, taskId: r.task_id, result: r.result ?? undefined }]));
 }
 
 /** Mean duration of successful attempts of tasks with these memo keys, in earlier runs. */
-export async function historicalDurations(db: Db, keys: string[]): Promise<Map<string, number>> {
+export async function historicalDurations(sql: SqlRunner, keys: string[]): Promise<Map<string, number>> {
   if (keys.length === 0) return new Map();
-  const rows = await db.$queryRawUnsafe<{ memo_key: string; ms: number }[]>(
+  const rows = await sql.query<{ memo_key: string; ms: number }>(
     `SELECT t.memo_key, avg(extract(epoch FROM a.finished_at - a.started_at) * 1000)::float8 AS ms
      FROM task_runs t JOIN attempts a ON a.run_id = t.run_id AND a.idx = t.idx
      WHERE t.memo_key = ANY($1::text[]) AND a.status = 'succeeded'
      GROUP BY t.memo_key`,
-    keys,
+    [keys],
   );
   return new Map(rows.map((r) => [r.memo_key, Number(r.ms)]));
 }

@@ -2,9 +2,25 @@
 // time drive a run.
 import type { RunStatus } from "../core/status.js";
 import type { RunOptions } from "../core/run-options.js";
-import type { RunFilter, RunRecord, RunSourceInfo } from "../engine/store.js";
+import type { NewRun, RunFilter, RunRecord, RunSourceInfo } from "../engine/store.js";
 import { ms, type Db } from "./db.js";
 import type { Run } from "./generated/client.js";
+import type { SqlRunner } from "./migrations.js";
+import { insertUnits } from "./task-runs.js";
+
+/** Inserts the run, leased to `owner`, and its units in one transaction. */
+export async function createRun(sql: SqlRunner, run: NewRun, owner: string, leaseMs: number): Promise<void> {
+  const skipped = run.units.filter((u) => u.initial?.status === "skipped").length;
+  await sql.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO runs (id, status, options, source, total, pending, skipped, created_at, lease_owner, lease_expires_at)
+       VALUES ($1, 'pending', $2::jsonb, $3::jsonb, $4, $5, $6, to_timestamp($7::float8 / 1000), $8,
+               now() + make_interval(secs => $9::float8 / 1000))`,
+      [run.id, JSON.stringify(run.options), JSON.stringify(run.source), run.units.length, run.units.length - skipped, skipped, run.createdAt, owner, leaseMs],
+    );
+    await insertUnits(tx, run.id, run.units);
+  });
+}
 
 export function toRunRecord(r: Run): RunRecord {
   return {

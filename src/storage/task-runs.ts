@@ -1,9 +1,11 @@
 // The task-runs aggregate: a run's units, inserted set-based in chunks and read
-// back whole when a run is resumed or recovered.
+// back whole when a run is resumed or recovered. Bulk statements go to the
+// driver: Prisma keeps the serialized arguments of raw queries in a cache, which
+// for a 100,000-unit run holds tens of megabytes long after the insert.
 import type { TaskStatus } from "../core/status.js";
 import type { PlanUnit, UnitKind } from "../core/task.js";
 import type { StoredUnit } from "../engine/store.js";
-import { ms, type Db } from "./db.js";
+import type { SqlRunner } from "./migrations.js";
 
 const CHUNK = 5_000;
 
@@ -16,11 +18,10 @@ FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[
      AS u(idx, task_id, title, kind, command, definition, deps, status, error, memo_key)`;
 
 /** Inserts units; call inside the transaction that creates the run. */
-export async function insertUnits(db: Pick<Db, "$executeRawUnsafe">, runId: string, units: PlanUnit[]): Promise<void> {
+export async function insertUnits(sql: SqlRunner, runId: string, units: PlanUnit[]): Promise<void> {
   for (let i = 0; i < units.length; i += CHUNK) {
     const chunk = units.slice(i, i + CHUNK);
-    await db.$executeRawUnsafe(
-      INSERT,
+    await sql.query(INSERT, [
       runId,
       chunk.map((u) => u.index),
       chunk.map((u) => u.id),
@@ -33,32 +34,58 @@ export async function insertUnits(db: Pick<Db, "$executeRawUnsafe">, runId: stri
       chunk.map((u) => u.initial?.status ?? "pending"),
       chunk.map((u) => u.initial?.reason ?? null),
       chunk.map((u) => u.memoKey),
-    );
+    ]);
   }
 }
 
-export async function loadUnits(db: Db, runId: string): Promise<StoredUnit[]> {
-  const rows = await db.taskRun.findMany({ where: { runId }, orderBy: { idx: "asc" } });
+interface Row {
+  idx: number;
+  task_id: string;
+  title: string;
+  kind: string;
+  command: string | null;
+  definition: Record<string, unknown>;
+  deps: number[];
+  memo_key: string;
+  status: string;
+  attempts: number;
+  memoized: boolean;
+  blocked_by: number | null;
+  error: string | null;
+  result: unknown;
+  progress: number | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export async function loadUnits(sql: SqlRunner, runId: string): Promise<StoredUnit[]> {
+  const rows = await sql.query<Row>(
+    `SELECT idx, task_id, title, kind, command, definition, deps, memo_key, status, attempts, memoized, blocked_by,
+            error, result, progress, (extract(epoch FROM started_at) * 1000)::float8 AS started_at,
+            (extract(epoch FROM finished_at) * 1000)::float8 AS finished_at
+     FROM task_runs WHERE run_id = $1 ORDER BY idx`,
+    [runId],
+  );
   return rows.map((r) => ({
     index: r.idx,
-    id: r.taskId,
+    id: r.task_id,
     title: r.title,
     kind: r.kind as UnitKind,
-    definition: r.definition as Record<string, unknown>,
+    definition: r.definition,
     ...(r.command !== null ? { command: r.command } : {}),
     deps: r.deps,
-    memoKey: r.memoKey,
+    memoKey: r.memo_key,
     state: {
       index: r.idx,
       status: r.status as TaskStatus,
       attempts: r.attempts,
       memoized: r.memoized,
-      blockedBy: r.blockedBy,
+      blockedBy: r.blocked_by,
       error: r.error,
       result: r.result ?? undefined,
       progress: r.progress,
-      startedAt: ms(r.startedAt),
-      finishedAt: ms(r.finishedAt),
+      startedAt: r.started_at === null ? null : Math.round(r.started_at),
+      finishedAt: r.finished_at === null ? null : Math.round(r.finished_at),
     },
   }));
 }

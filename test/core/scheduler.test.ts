@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { CompactGraph } from "../../src/core/dependency-graph.js";
 import { Schedule, type UnitState } from "../../src/core/scheduler.js";
 
+const g = (units: { deps: number[] }[]) => new CompactGraph(units.map((u) => u.deps));
 const pending = (n: number): UnitState[] => Array.from({ length: n }, () => ({ status: "pending" }));
 const drain = (s: Schedule) => {
   const out: number[] = [];
@@ -11,7 +13,7 @@ const drain = (s: Schedule) => {
 describe("Schedule", () => {
   it("starts ready units in index order, within maxParallel", () => {
     // 0 and 2 have no deps, 1 waits for 0, 3 waits for 1 and 2
-    const s = new Schedule([{ deps: [] }, { deps: [0] }, { deps: [] }, { deps: [1, 2] }], pending(4), { maxParallel: 1, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }, { deps: [] }, { deps: [1, 2] }]), pending(4), { maxParallel: 1, continueOnError: false });
     expect(drain(s)).toEqual([0]);
     s.succeed(0);
     expect(drain(s)).toEqual([1]);
@@ -25,7 +27,7 @@ describe("Schedule", () => {
   });
 
   it("never runs more than maxParallel at once", () => {
-    const s = new Schedule(Array.from({ length: 10 }, () => ({ deps: [] })), pending(10), { maxParallel: 3, continueOnError: false });
+    const s = new Schedule(g(Array.from({ length: 10 }, () => ({ deps: [] }))), pending(10), { maxParallel: 3, continueOnError: false });
     expect(drain(s)).toEqual([0, 1, 2]);
     expect(s.count("running")).toBe(3);
     s.succeed(1);
@@ -33,7 +35,7 @@ describe("Schedule", () => {
   });
 
   it("halts after a final failure without continueOnError; running units still count", () => {
-    const s = new Schedule([{ deps: [] }, { deps: [] }, { deps: [] }], pending(3), { maxParallel: 2, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [] }, { deps: [] }]), pending(3), { maxParallel: 2, continueOnError: false });
     expect(drain(s)).toEqual([0, 1]);
     expect(s.fail(0)).toEqual([]);
     expect(s.isHalted).toBe(true);
@@ -46,7 +48,7 @@ describe("Schedule", () => {
 
   it("with continueOnError skips transitive dependents, naming the failed unit, and goes on", () => {
     // 0 -> 1 -> 2, 3 independent
-    const s = new Schedule([{ deps: [] }, { deps: [0] }, { deps: [1] }, { deps: [] }], pending(4), { maxParallel: 4, continueOnError: true });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }, { deps: [1] }, { deps: [] }]), pending(4), { maxParallel: 4, continueOnError: true });
     expect(drain(s)).toEqual([0, 3]);
     expect(s.fail(0)).toEqual([{ index: 1, because: 0 }, { index: 2, because: 0 }]);
     expect(s.blockerOf(2)).toBe(0);
@@ -55,7 +57,7 @@ describe("Schedule", () => {
   });
 
   it("retries keep their priority and reopened failures release what they blocked", () => {
-    const s = new Schedule([{ deps: [] }, { deps: [0] }, { deps: [] }], pending(3), { maxParallel: 1, continueOnError: true });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }, { deps: [] }]), pending(3), { maxParallel: 1, continueOnError: true });
     expect(drain(s)).toEqual([0]);
     s.retryLater(0);
     expect(drain(s)).toEqual([2]);
@@ -75,7 +77,7 @@ describe("Schedule", () => {
   });
 
   it("a failure settled by hand lets dependents go", () => {
-    const s = new Schedule([{ deps: [] }, { deps: [0] }], pending(2), { maxParallel: 1, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }]), pending(2), { maxParallel: 1, continueOnError: false });
     drain(s);
     s.fail(0);
     expect(s.outcome()).toEqual({ finished: true, status: "failed" });
@@ -86,15 +88,15 @@ describe("Schedule", () => {
   });
 
   it("purposeful skips satisfy dependents; a stored failure halts a resumed run that does not continue on error", () => {
-    const s = new Schedule([{ deps: [] }, { deps: [0] }], [{ status: "skipped" }, { status: "pending" }], { maxParallel: 1, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }]), [{ status: "skipped" }, { status: "pending" }], { maxParallel: 1, continueOnError: false });
     expect(drain(s)).toEqual([1]);
-    const h = new Schedule([{ deps: [] }, { deps: [] }], [{ status: "failed" }, { status: "pending" }], { maxParallel: 1, continueOnError: false });
+    const h = new Schedule(g([{ deps: [] }, { deps: [] }]), [{ status: "failed" }, { status: "pending" }], { maxParallel: 1, continueOnError: false });
     expect(drain(h)).toEqual([]);
     expect(h.outcome()).toEqual({ finished: true, status: "failed" });
   });
 
   it("pausing stops dispatch; the run is reported paused once nothing runs", () => {
-    const s = new Schedule([{ deps: [] }, { deps: [] }], pending(2), { maxParallel: 1, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [] }]), pending(2), { maxParallel: 1, continueOnError: false });
     drain(s);
     s.paused = true;
     expect(s.outcome()).toEqual({ finished: false });
@@ -104,7 +106,7 @@ describe("Schedule", () => {
   });
 
   it("cancelling settles every pending and retrying unit and halts", () => {
-    const s = new Schedule([{ deps: [] }, { deps: [] }, { deps: [0] }], pending(3), { maxParallel: 2, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [] }, { deps: [0] }]), pending(3), { maxParallel: 2, continueOnError: false });
     drain(s);
     s.retryLater(1);
     expect(s.cancelPending().sort()).toEqual([1, 2]);
@@ -115,14 +117,14 @@ describe("Schedule", () => {
 
   it("handles a 100,000-unit chain without recursion", () => {
     const n = 100_000;
-    const s = new Schedule(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] })), pending(n), { maxParallel: 8, continueOnError: true });
+    const s = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), { maxParallel: 8, continueOnError: true });
     let done = 0;
     for (let i = s.next(); i !== undefined; i = s.next()) {
       s.succeed(i);
       done++;
     }
     expect(done).toBe(n);
-    const f = new Schedule(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] })), pending(n), { maxParallel: 8, continueOnError: true });
+    const f = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), { maxParallel: 8, continueOnError: true });
     f.next();
     expect(f.fail(0)).toHaveLength(n - 1);
   });
