@@ -170,13 +170,13 @@ export class Engine {
   }
 
   /** Live progress when this engine drives the run, else computed from the stored rows. */
-  async progress(runId: string): Promise<Progress> {
+  async progress(runId: string, opts: { perTask?: boolean } = {}): Promise<Progress> {
     const live = this.supervisors.get(runId);
-    if (live) return live.progress();
+    if (live) return live.progress(opts);
     const run = await this.requireRun(runId);
     const units = await this.deps.store.loadUnits(runId);
     const expected = await this.deps.store.historicalDurations(units.map((u) => u.memoKey));
-    return storedProgress(run, units, expected, this.clock.now());
+    return storedProgress(run, units, expected, this.clock.now(), opts.perTask ?? false);
   }
 
   /** Resolves with the run's record once this engine stops driving it. */

@@ -239,9 +239,10 @@ export class RunSupervisor {
     this.resolveDone(this.finished ? this.status : "running");
   }
 
-  progress(now = this.deps.clock.now()): Progress {
+  progress(opts: { perTask?: boolean } = {}): Progress {
     return computeProgress({
-      now,
+      now: this.deps.clock.now(),
+      perTask: opts.perTask ?? false,
       ...(this.startedAt !== null ? { runStartedAt: this.startedAt } : {}),
       maxParallel: this.run.options.maxParallel,
       units: Array.from({ length: this.units.size }, (_, i) => {

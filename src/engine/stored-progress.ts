@@ -2,9 +2,16 @@
 import { computeProgress, type Progress } from "../core/progress.js";
 import type { RunRecord, StoredUnit } from "./store.js";
 
-export function storedProgress(run: RunRecord, units: StoredUnit[], expectedMs: Map<string, number>, now: number): Progress {
+export function storedProgress(
+  run: RunRecord,
+  units: StoredUnit[],
+  expectedMs: Map<string, number>,
+  now: number,
+  perTask: boolean,
+): Progress {
   return computeProgress({
     now,
+    perTask,
     ...(run.startedAt !== null ? { runStartedAt: run.startedAt } : {}),
     maxParallel: run.options.maxParallel,
     units: units.map((u) => {

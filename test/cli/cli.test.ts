@@ -73,6 +73,8 @@ describe("conveyor run", () => {
     expect(parsed.run.succeeded).toBe(10);
     expect(parsed.tasks).toHaveLength(10);
     expect(parsed.progress.percent).toBe(100);
+    expect(parsed.progress.perTask).toHaveLength(10);
+    expect(parsed.progress.perTask.find((t: { id: string }) => t.id === "7").elapsedMs).toBeGreaterThan(1_500);
     const runs = await conveyor(["runs"]);
     expect(runs.stdout.split("\n").filter((l) => l.includes(project))).toHaveLength(2);
   });

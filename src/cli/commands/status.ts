@@ -26,7 +26,7 @@ export async function statusCommand(args: string[], out: Output): Promise<number
       return 1;
     }
     const units = await app.engine.store.loadUnits(runId);
-    const progress = await app.engine.progress(runId);
+    const progress = await app.engine.progress(runId, { perTask: values.json === true });
     if (values.json) {
       out.write(`${JSON.stringify({ run, progress, tasks: units.map((u) => ({ id: u.id, title: u.title, ...u.state })) }, null, 2)}\n`);
       return 0;
