@@ -142,3 +142,10 @@ export class SubtaskSelectionError extends ConveyorError {
     );
   }
 }
+
+export class CheckpointNotFoundError extends ConveyorError {
+  readonly code = "CHECKPOINT_NOT_FOUND";
+  constructor(readonly runId: string, readonly checkpointId: string) {
+    super(`run ${runId} has no checkpoint ${checkpointId}`);
+  }
+}

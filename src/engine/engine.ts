@@ -3,7 +3,13 @@
 // it drives, takes over runs whose driver died, and stops cleanly.
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { InvalidTransitionError, RunNotFoundError, StoreLockedError, TaskNotFoundError } from "../core/errors.js";
+import {
+  CheckpointNotFoundError,
+  InvalidTransitionError,
+  RunNotFoundError,
+  StoreLockedError,
+  TaskNotFoundError,
+} from "../core/errors.js";
 import { graphMemoKeys } from "../core/memo-key.js";
 import { buildPlan } from "../core/plan.js";
 import type { Progress } from "../core/progress.js";
@@ -124,7 +130,7 @@ export class Engine {
     let statuses;
     if (opts.checkpointId) {
       const cp = await this.deps.store.getCheckpoint(opts.checkpointId);
-      if (!cp || cp.runId !== runId) throw new InvalidTransitionError(`checkpoint ${opts.checkpointId}`, "unknown", `resume run ${runId} from`);
+      if (!cp || cp.runId !== runId) throw new CheckpointNotFoundError(runId, opts.checkpointId);
       statuses = expandRuns(cp.snapshot.statuses);
     }
     const sup = await this.drive(runId, "resume", this.executorFor(run.options), statuses);

@@ -1,7 +1,14 @@
 // End-to-end runs through the engine on both real stores: order, parallelism,
 // retries, failure handling, timeouts, pause/resume/cancel, by-hand fixes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidTransitionError, TaskNotFoundError } from "../../src/core/errors.js";
+import {
+  CheckpointNotFoundError,
+  InvalidOptionError,
+  InvalidTransitionError,
+  RunNotFoundError,
+  TaskNotFoundError,
+  UnknownTasksError,
+} from "../../src/core/errors.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
 import { storeKinds } from "../support/databases.js";
 import { eventually, openTestEngine, recordEvents, sleep, type TestEngine } from "../support/engine.js";
@@ -211,5 +218,33 @@ describe.each(kinds)("runs on %s", (kind) => {
     const fixed = await t.engine.waitForRun(runId);
     expect(await byId()).toMatchObject({ [other]: "succeeded", [dep2]: "succeeded" });
     expect(fixed.status).toBe("succeeded");
+  });
+
+  it("refuses bad input with a named error and leaves every record as it was", async () => {
+    const before = await t.engine.store.listRuns({ limit: 1000 });
+    const source = inlineSource(ids(2));
+    await expect(t.engine.startRun({ source, options: { executor: "fn", maxParallel: 0 } })).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(t.engine.startRun({ source, options: { executor: "fn", retry: { retryLimit: -1 } } })).rejects.toThrow(/retry\.retryLimit/);
+    await expect(t.engine.startRun({ source, selection: ["nope"], options: { executor: "fn" } })).rejects.toBeInstanceOf(UnknownTasksError);
+    await expect(t.engine.startRun({ source, options: { executor: "no-such-executor" } })).rejects.toThrow(/no-such-executor/);
+    expect(await t.engine.store.listRuns({ limit: 1000 })).toEqual(before);
+
+    const { runId } = await t.engine.startRun({ source, options: { executor: "fn" } });
+    const done = await t.engine.waitForRun(runId);
+    await expect(t.engine.resumeRun(runId)).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(t.engine.resumeRun("no-such-run")).rejects.toBeInstanceOf(RunNotFoundError);
+    await expect(t.engine.cancelRun(runId)).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(t.engine.markTask(runId, source.tasks[0]!.id, "skipped")).rejects.toBeInstanceOf(InvalidTransitionError);
+    expect(await t.engine.store.getRun(runId)).toEqual(done);
+    expect(t.engine.isActive(runId)).toBe(false);
+
+    const [broken] = ids(1) as [string];
+    t.tasks.set(broken, () => {
+      throw new Error("x");
+    });
+    const failed = await t.engine.startRun({ source: inlineSource([broken]), options: { executor: "fn", retry: { retryLimit: 0 } } });
+    const failedRun = await t.engine.waitForRun(failed.runId);
+    await expect(t.engine.resumeRun(failed.runId, { checkpointId: "no-such-checkpoint" })).rejects.toBeInstanceOf(CheckpointNotFoundError);
+    expect(await t.engine.store.getRun(failed.runId)).toEqual(failedRun);
   });
 });
