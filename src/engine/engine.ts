@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import {
   CheckpointNotFoundError,
+  InvalidOptionError,
   InvalidTransitionError,
   RunNotFoundError,
   StoreLockedError,
@@ -227,11 +228,8 @@ export class Engine {
   private executorFor(options: RunOptions): Executor {
     const make = this.deps.executors[options.executor];
     if (!make) {
-      throw new InvalidTransitionError(
-        `executor "${options.executor}"`,
-        `not configured (available: ${Object.keys(this.deps.executors).join(", ")})`,
-        "use",
-      );
+      const known = Object.keys(this.deps.executors).join(", ");
+      throw new InvalidOptionError("executor", `unknown executor "${options.executor}" (configured: ${known})`);
     }
     return make(options);
   }

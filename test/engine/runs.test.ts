@@ -226,7 +226,9 @@ describe.each(kinds)("runs on %s", (kind) => {
     await expect(t.engine.startRun({ source, options: { executor: "fn", maxParallel: 0 } })).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(t.engine.startRun({ source, options: { executor: "fn", retry: { retryLimit: -1 } } })).rejects.toThrow(/retry\.retryLimit/);
     await expect(t.engine.startRun({ source, selection: ["nope"], options: { executor: "fn" } })).rejects.toBeInstanceOf(UnknownTasksError);
-    await expect(t.engine.startRun({ source, options: { executor: "no-such-executor" } })).rejects.toThrow(/no-such-executor/);
+    await expect(t.engine.startRun({ source, options: { executor: "no-such-executor" } })).rejects.toThrow(
+      'executor: unknown executor "no-such-executor" (configured: fn, local)',
+    );
     expect(await t.engine.store.listRuns({ limit: 1000 })).toEqual(before);
 
     const { runId } = await t.engine.startRun({ source, options: { executor: "fn" } });
