@@ -1,0 +1,88 @@
+// The Executor port on Argo Workflows. The run supervisor stays the single
+// recorder of transitions: it dispatches a task when its dependencies are done
+// and calls execute() once per attempt, exactly as for local runs; here that
+// call waits for Argo to settle the matching attempt of the run's Workflow.
+// Argo retries on its own (retryStrategy) with the run's retry limit, so the
+// supervisor's attempt n is Argo's retry n-1 and nobody retries twice.
+import type { ExecutionOutcome, ExecutionRequest, Executor } from "../../engine/executor.js";
+import { silentLogger, type Logger } from "../../engine/ports.js";
+import type { WorkflowApi } from "./k8s-client.js";
+import { RunTracker, type ArgoStore } from "./run-tracker.js";
+import { DEFAULT_LIMITS, type SplitLimits } from "./workflow-builder.js";
+
+export interface ArgoExecutorConfig {
+  api: WorkflowApi;
+  store: ArgoStore;
+  /** The task runner's image (run-task runs the run's command in it). */
+  image: string;
+  limits?: SplitLimits;
+  /** WorkflowTemplate holding run-task (default multi-task-processor). */
+  templateName?: string;
+  retryDelayMs?: number;
+  lingerMs?: number;
+  logger?: Logger;
+}
+
+export class ArgoExecutor implements Executor {
+  readonly name = "argo";
+  private readonly trackers = new Map<string, RunTracker>();
+
+  constructor(private readonly cfg: ArgoExecutorConfig) {}
+
+  execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
+    return this.tracker(request.runId).execute(request);
+  }
+
+  runPaused(runId: string): void {
+    void this.tracker(runId).pause();
+  }
+
+  runResumed(runId: string): void {
+    void this.tracker(runId).resume();
+  }
+
+  runCancelled(runId: string): void {
+    void (async () => {
+      const run = await this.cfg.store.getRun(runId);
+      await this.tracker(runId).cancel(run?.options.cancelGraceMs ?? 5_000);
+    })().catch((err: unknown) => this.logger.warn({ runId, err: String(err) }, "argo cancel failed"));
+  }
+
+  /** The live tracker of a run, for tests and diagnostics. */
+  trackerOf(runId: string): RunTracker | undefined {
+    return this.trackers.get(runId);
+  }
+
+  async close(): Promise<void> {
+    for (const t of [...this.trackers.values()]) t.dispose();
+  }
+
+  private get logger(): Logger {
+    return this.cfg.logger ?? silentLogger;
+  }
+
+  private tracker(runId: string): RunTracker {
+    let t = this.trackers.get(runId);
+    if (!t) {
+      const created: RunTracker = new RunTracker(
+        runId,
+        {
+          api: this.cfg.api,
+          store: this.cfg.store,
+          image: this.cfg.image,
+          limits: this.cfg.limits ?? DEFAULT_LIMITS,
+          ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}),
+          retryDelayMs: this.cfg.retryDelayMs ?? 1_000,
+          lingerMs: this.cfg.lingerMs ?? 30_000,
+          logger: this.logger,
+        },
+        () => {
+          if (this.trackers.get(runId) === created) this.trackers.delete(runId);
+        },
+      );
+      t = created;
+      this.trackers.set(runId, t);
+    }
+    return t;
+  }
+}

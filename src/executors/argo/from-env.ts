@@ -1,0 +1,20 @@
+// The argo executor as the app configures it from the environment: enabled by
+// CONVEYOR_ARGO_NAMESPACE; cluster access from KUBECONFIG (or ~/.kube/config),
+// else the in-cluster service account. Loaded lazily: @kubernetes/client-node
+// takes about a second to import, which no other command should pay.
+import type { Logger } from "../../engine/ports.js";
+import type { ArgoExecutor } from "./argo-executor.js";
+import type { ArgoStore } from "./run-tracker.js";
+
+export async function argoExecutorFromEnv(store: ArgoStore, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<ArgoExecutor | undefined> {
+  const namespace = env.CONVEYOR_ARGO_NAMESPACE;
+  if (!namespace) return undefined;
+  const [{ ArgoExecutor }, { defaultKubeConfig, KubeWorkflowApi }] = await Promise.all([import("./argo-executor.js"), import("./k8s-client.js")]);
+  return new ArgoExecutor({
+    api: new KubeWorkflowApi(defaultKubeConfig(), namespace),
+    store,
+    image: env.CONVEYOR_ARGO_IMAGE ?? "ghcr.io/example/task-runner:latest",
+    ...(env.CONVEYOR_ARGO_TEMPLATE ? { templateName: env.CONVEYOR_ARGO_TEMPLATE } : {}),
+    logger,
+  });
+}

@@ -1,0 +1,186 @@
+// TEST DOUBLE of the Kubernetes API server, for workflows.argoproj.io only.
+// It is not Kubernetes. It follows the real API's observable behaviour that
+// Conveyor relies on:
+// - create (POST, metadata.generateName -> name + 5 random chars, 201), get (404 Status when
+//   absent), list (WorkflowList with metadata.resourceVersion), JSON merge patch (RFC 7386,
+//   Content-Type application/merge-patch+json; other patch types get 415);
+// - one resourceVersion counter across all objects, bumped on every write;
+// - watch (?watch=true&resourceVersion=N&labelSelector=k=v,...): newline-delimited JSON events
+//   {type, object} after version N, then live ones; BOOKMARKs are not sent;
+// - a version older than the compaction point yields, as the real server does, HTTP 200 with
+//   one ERROR event carrying a Status with code 410 (reason Expired), then the stream ends
+//   (goneAs "http" answers HTTP 410 instead, as some proxies and older servers do).
+// Test hooks: dropWatches() cuts every open watch, refuseWatches answers 503, compact() forgets
+// history, update() is how
+// the simulated controller writes status.
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { KubeConfig } from "@kubernetes/client-node";
+import type { ArgoWorkflow } from "../../src/executors/argo/types.js";
+
+type EventType = "ADDED" | "MODIFIED" | "DELETED";
+interface Watcher {
+  res: ServerResponse;
+  selector: Record<string, string>;
+}
+
+const PATH = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/workflows(?:\/([^/?]+))?$/;
+
+export class KubeApiDouble {
+  private readonly server: Server;
+  private readonly objects = new Map<string, ArgoWorkflow>();
+  private readonly history: { rv: number; type: EventType; object: ArgoWorkflow }[] = [];
+  private readonly watchers = new Set<Watcher>();
+  private rv = 100;
+  private compactedAt = 0;
+  readonly requests: string[] = [];
+  /** While set, watch requests get 503, as from an apiserver that is restarting. */
+  refuseWatches = false;
+  /** How an expired version is answered: an ERROR event (what kube-apiserver does) or HTTP 410. */
+  goneAs: "event" | "http" = "event";
+  /** Called after every write with the stored object (the controller double listens here). */
+  onWrite: (wf: ArgoWorkflow) => void = () => {};
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      req.on("end", () => this.handle(req, res, body));
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "double", server: this.url, skipTLSVerify: true }],
+      users: [{ name: "tester" }],
+      contexts: [{ name: "double", cluster: "double", user: "tester" }],
+      currentContext: "double",
+    });
+    return kc;
+  }
+
+  async close(): Promise<void> {
+    this.dropWatches();
+    await new Promise((r) => this.server.close(r));
+  }
+
+  all(): ArgoWorkflow[] {
+    return [...this.objects.values()].map((o) => structuredClone(o));
+  }
+
+  /** Replaces an object as the controller would (status writes), bumping its version. */
+  update(name: string, change: (wf: ArgoWorkflow) => void): ArgoWorkflow | undefined {
+    const wf = this.objects.get(name);
+    if (!wf) return undefined;
+    const copy = structuredClone(wf);
+    change(copy);
+    return this.write(copy, "MODIFIED");
+  }
+
+  /** Ends every open watch stream, as a broken connection or an apiserver restart would. */
+  dropWatches(): void {
+    for (const w of this.watchers) w.res.destroy();
+    this.watchers.clear();
+  }
+
+  /** Forgets every event so far: a watch from an older version gets 410 Gone. */
+  compact(): void {
+    this.compactedAt = this.rv;
+    this.history.length = 0;
+  }
+
+  private write(wf: ArgoWorkflow, type: EventType): ArgoWorkflow {
+    wf.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(wf.metadata.name!, wf);
+    this.history.push({ rv: this.rv, type, object: structuredClone(wf) });
+    for (const w of this.watchers) if (matches(wf, w.selector)) send(w.res, type, wf);
+    this.onWrite(structuredClone(wf));
+    return wf;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const url = new URL(req.url ?? "/", "http://x");
+    this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get("watch") ? " watch" : ""}`);
+    const m = PATH.exec(url.pathname);
+    if (!m) return status(res, 404, "NotFound", `no route ${url.pathname}`);
+    const [, namespace, name] = m;
+    const selector = parseSelector(url.searchParams.get("labelSelector") ?? "");
+    if (req.method === "GET" && !name && url.searchParams.get("watch") === "true") return this.watch(res, selector, Number(url.searchParams.get("resourceVersion") ?? 0));
+    if (req.method === "GET" && !name) {
+      const items = [...this.objects.values()].filter((o) => matches(o, selector));
+      return json(res, 200, { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowList", metadata: { resourceVersion: String(this.rv) }, items });
+    }
+    if (req.method === "POST" && !name) {
+      const wf = JSON.parse(body) as ArgoWorkflow;
+      wf.metadata.name ??= `${wf.metadata.generateName ?? "wf-"}${randomBytes(3).toString("hex").slice(0, 5)}`;
+      if (this.objects.has(wf.metadata.name)) return status(res, 409, "AlreadyExists", `${wf.metadata.name} exists`);
+      Object.assign(wf.metadata, { namespace, uid: randomUUID(), creationTimestamp: new Date().toISOString() });
+      return json(res, 201, this.write(wf, "ADDED"));
+    }
+    const existing = name ? this.objects.get(name) : undefined;
+    if (!existing) return status(res, 404, "NotFound", `workflows.argoproj.io "${name}" not found`);
+    if (req.method === "GET") return json(res, 200, existing);
+    if (req.method === "PATCH") {
+      if (!String(req.headers["content-type"]).startsWith("application/merge-patch+json")) return status(res, 415, "UnsupportedMediaType", String(req.headers["content-type"]));
+      return json(res, 200, this.write(mergePatch(structuredClone(existing), JSON.parse(body)) as ArgoWorkflow, "MODIFIED"));
+    }
+    return status(res, 405, "MethodNotAllowed", req.method ?? "");
+  }
+
+  private watch(res: ServerResponse, selector: Record<string, string>, from: number): void {
+    if (this.refuseWatches) return status(res, 503, "ServiceUnavailable", "apiserver is restarting");
+    if (from < this.compactedAt && this.goneAs === "http") return status(res, 410, "Expired", `too old resource version: ${from}`);
+    res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
+    res.flushHeaders();
+    if (from < this.compactedAt) {
+      res.end(JSON.stringify({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Expired", code: 410, message: `too old resource version: ${from} (${this.compactedAt})` } }) + "\n");
+      return;
+    }
+    for (const e of this.history) if (e.rv > from && matches(e.object, selector)) send(res, e.type, e.object);
+    const w: Watcher = { res, selector };
+    this.watchers.add(w);
+    res.on("close", () => this.watchers.delete(w));
+  }
+}
+
+function send(res: ServerResponse, type: EventType, object: ArgoWorkflow): void {
+  res.write(JSON.stringify({ type, object }) + "\n");
+}
+
+function json(res: ServerResponse, code: number, body: unknown): void {
+  res.writeHead(code, { "Content-Type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function status(res: ServerResponse, code: number, reason: string, message: string): void {
+  json(res, code, { kind: "Status", apiVersion: "v1", status: "Failure", reason, message, code });
+}
+
+function parseSelector(text: string): Record<string, string> {
+  return Object.fromEntries(text.split(",").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
+}
+
+function matches(o: ArgoWorkflow, selector: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v);
+}
+
+/** RFC 7386: objects merge recursively, null deletes, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target !== null && typeof target === "object" && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}

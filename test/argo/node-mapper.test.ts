@@ -1,0 +1,85 @@
+// The node mapper over the real Workflow objects in ../shared/argo (controller
+// testdata and test excerpts from argoproj/argo-workflows).
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { mapTasks, OffloadedNodesError, outcomeOf, readNodes } from "../../src/executors/argo/node-mapper.js";
+import type { ArgoWorkflow } from "../../src/executors/argo/types.js";
+import { ARGO_DIR } from "./argo-schema.js";
+
+const load = (name: string): ArgoWorkflow => parse(readFileSync(`${ARGO_DIR}${name}`, "utf8"));
+const summary = (wf: ArgoWorkflow, boundary?: string) =>
+  Object.fromEntries([...mapTasks(wf, boundary)].map(([k, v]) => [k, [v.phase, v.final, v.attempts.map((a) => `${a.retry}:${a.phase}:${a.exitCode}`)]]));
+
+describe("node mapper on real Argo status objects", () => {
+  it("Retry parent with Pod children: each child is an attempt, the parent is the verdict", () => {
+    const wf = load("status-dag-retry-node-succeeded.yaml");
+    expect(summary(wf, wf.metadata.name)).toEqual({ step1: ["Succeeded", true, ["0:Failed:1", "1:Failed:1", "2:Succeeded:null"]] });
+    const view = mapTasks(wf).get("step1")!;
+    expect(outcomeOf(view.attempts[0]!)).toMatchObject({ ok: false, exitCode: 1, error: "argo failed: failed with exit code 1" });
+    expect(outcomeOf(view.attempts[2]!)).toMatchObject({ ok: true, exitCode: 0 });
+    expect(view.attempts[0]!.startedAt).toBe(Date.parse("2018-08-01T10:22:43Z"));
+  });
+
+  it("failFast disabled: exhausted retries fail, siblings go on; plain Pods are one attempt", () => {
+    const wf = load("status-dag-failed-disable-failfast.yaml");
+    expect(summary(wf)).toEqual({
+      A: ["Succeeded", true, ["0:Succeeded:null"]],
+      B: ["Succeeded", true, ["0:Succeeded:null"]],
+      C: ["Failed", true, ["0:Failed:2", "1:Failed:2"]],
+      D: ["Succeeded", true, ["0:Succeeded:null"]],
+      E: ["Succeeded", true, ["0:Succeeded:null"]],
+    });
+    expect(mapTasks(wf).get("C")!.message).toBe("No more retries left");
+  });
+
+  it("nested DAG: Omitted dependents have no attempts; outputs.exitCode is read", () => {
+    const wf = load("status-dag-nested-exhausted-retries-skipped.yaml");
+    expect(summary(wf)).toEqual({
+      success1: ["Succeeded", true, ["0:Succeeded:0"]],
+      fail: ["Failed", true, ["0:Failed:1", "1:Failed:1"]],
+      success2: ["Omitted", true, []],
+    });
+    // only the entry DAG's own tasks when a boundary is given
+    expect(Object.keys(summary(wf, "retry-with-dags"))).toEqual(expect.arrayContaining(["success1", "success2"]));
+    expect(Object.keys(summary(wf, "retry-with-dags"))).not.toContain("fail");
+  });
+
+  it("a Retry node still Running while its finished attempts all failed is not final", () => {
+    const wf = load("status-steps-failed-retries.yaml");
+    const s = summary(wf);
+    expect(s["delayed-fail"]).toEqual(["Running", false, ["0:Failed:1", "1:Failed:1"]]);
+    expect(s.fail).toEqual(["Failed", true, ["0:Failed:1", "1:Failed:1"]]);
+  });
+
+  it("succeeded diamond: exit codes, times, and memoized nodes", () => {
+    const wf = load("status-dag-diamond-succeeded.excerpt.yaml");
+    expect(summary(wf, wf.metadata.name)).toEqual({
+      A: ["Succeeded", true, ["0:Succeeded:0"]],
+      B: ["Succeeded", true, ["0:Succeeded:0"]],
+      C: ["Succeeded", true, ["0:Succeeded:0"]],
+      D: ["Succeeded", true, ["0:Succeeded:0"]],
+    });
+    const memo = mapTasks(load("status-memoization.excerpt.yaml")).get("main")!;
+    expect(memo.attempts[0]).toMatchObject({ phase: "Succeeded", memoized: false });
+  });
+
+  it("reads status.compressedNodes and refuses offloaded node status clearly", () => {
+    const wf = load("status-dag-failed-disable-failfast.yaml");
+    const nodes = wf.status!.nodes!;
+    const compressed: ArgoWorkflow = { ...wf, status: { ...wf.status, nodes: {}, compressedNodes: gzipSync(JSON.stringify(nodes)).toString("base64") } };
+    expect(readNodes(compressed)).toEqual(nodes);
+    expect(summary(compressed)).toEqual(summary(wf));
+    const offloaded: ArgoWorkflow = { ...wf, status: { phase: "Running", offloadNodeStatusVersion: "fnv:123" } };
+    expect(() => mapTasks(offloaded)).toThrow(OffloadedNodesError);
+    expect(() => mapTasks(offloaded)).toThrow(/offloadNodeStatusVersion fnv:123/);
+  });
+
+  it("takes the task protocol's result from outputs.result and flags deadlines as timeouts", () => {
+    const ok = outcomeOf({ nodeId: "n", retry: 0, phase: "Succeeded", exitCode: 0, result: 'hello\n::conveyor result {"n": 3}\n', memoized: false });
+    expect(ok).toMatchObject({ ok: true, result: { n: 3 } });
+    const late = outcomeOf({ nodeId: "n", retry: 0, phase: "Failed", exitCode: null, message: "Pod was active on the node longer than the specified deadline", memoized: false });
+    expect(late).toMatchObject({ ok: false, timedOut: true });
+  });
+});
