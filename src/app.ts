@@ -1,13 +1,15 @@
 // The composition root: the one place that chooses the store, the event bus,
 // the executors and the logger, and wires them into the engine.
 import type { RunOptions } from "./core/run-options.js";
-import { Engine, type ExecutorFactory } from "./engine/engine.js";
+import { Engine, type ExecutorFactory, type StartedRun, type StartRunInput } from "./engine/engine.js";
 import type { EventBus, Logger } from "./engine/ports.js";
+import { argoExecutorFromEnv } from "./executors/argo/from-env.js";
 import { LocalProcessExecutor } from "./executors/local-process.js";
 import { createLogger } from "./observability/logger.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
+import { assertSyncable, startStatusSync, type StatusSync } from "./taskmaster-sync/index.js";
 
 export interface AppConfig {
   /** PostgreSQL URL; unset means the embedded store (env DATABASE_URL). */
@@ -28,11 +30,18 @@ export interface App {
   db: Database;
   /** Runs taken over at start. */
   start(): Promise<string[]>;
+  /** engine.startRun plus, with options.syncStatus, status write-back into the tasks file (close `sync` after the run). */
+  startRun(input: StartRunInput, warn?: (message: string) => void): Promise<StartedRun & { sync?: StatusSync }>;
   stop(): Promise<void>;
 }
 
 const localExecutor: ExecutorFactory = (o: RunOptions) =>
-  new LocalProcessExecutor({ ...(o.command ? { command: o.command } : {}), ...(o.cwd ? { cwd: o.cwd } : {}) });
+  new LocalProcessExecutor({
+    ...(o.command ? { command: o.command } : {}),
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+    // SIGTERM first; what still runs after the grace period gets SIGKILL
+    killGraceMs: o.cancelGraceMs,
+  });
 
 export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
@@ -40,11 +49,15 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     ...(url ? { url } : {}),
     dataDir: config.dataDir ?? process.env.CONVEYOR_DATA_DIR ?? ".conveyor",
   });
+  const store = new PrismaRunStore(db);
+  const logger = config.logger ?? createLogger();
+  // runs with executor "argo" go to Argo Workflows when CONVEYOR_ARGO_NAMESPACE is set
+  const argo = await argoExecutorFromEnv(store, logger);
   const engine = new Engine({
-    store: new PrismaRunStore(db),
+    store,
     bus: config.bus ?? new MemoryBus(),
-    executors: { local: localExecutor, ...config.executors },
-    logger: config.logger ?? createLogger(),
+    executors: { local: localExecutor, ...(argo ? { argo: () => argo } : {}), ...config.executors },
+    logger,
     ...(config.leaseMs !== undefined ? { leaseMs: config.leaseMs } : {}),
   });
   let stopped = false;
@@ -52,10 +65,18 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     engine,
     db,
     start: () => (config.recover === false ? Promise.resolve([]) : engine.recoverOrphans()),
+    startRun: async (input, warn = () => undefined) => {
+      if (!input.options?.syncStatus) return engine.startRun(input);
+      assertSyncable(input.source);
+      const started = await engine.startRun(input);
+      // events are published only once committed, after startRun returns: none is missed
+      return { ...started, sync: startStatusSync(engine.bus, started.runId, input.source, warn) };
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await engine.stop();
+      await argo?.close();
       await db.close();
     },
   };

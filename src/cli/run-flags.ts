@@ -8,6 +8,7 @@ export const runFlagSpec = {
   tag: { type: "string" },
   inline: { type: "string" },
   select: { type: "string", short: "s" },
+  status: { type: "string" },
   parallel: { type: "string", short: "p" },
   command: { type: "string", short: "c" },
   cwd: { type: "string" },
@@ -19,6 +20,7 @@ export const runFlagSpec = {
   "continue-on-error": { type: "boolean" },
   "task-timeout": { type: "string" },
   "run-timeout": { type: "string" },
+  "cancel-grace": { type: "string" },
   "checkpoint-interval": { type: "string" },
   "keep-checkpoints": { type: "string" },
   "expand-subtasks": { type: "boolean" },
@@ -26,6 +28,7 @@ export const runFlagSpec = {
   "include-done": { type: "boolean" },
   force: { type: "boolean" },
   "memo-max-age": { type: "string" },
+  "sync-status": { type: "boolean" },
 } as const;
 
 type Flags = { [K in keyof typeof runFlagSpec]?: (typeof runFlagSpec)[K]["type"] extends "boolean" ? boolean : string };
@@ -48,6 +51,7 @@ export function runOptionsFromFlags(f: Flags): RunOptionsInput {
     ["continueOnError", f["continue-on-error"]],
     ["taskTimeoutMs", dur(f["task-timeout"], "task-timeout")],
     ["runTimeoutMs", dur(f["run-timeout"], "run-timeout")],
+    ["cancelGraceMs", dur(f["cancel-grace"], "cancel-grace")],
     ["checkpointInterval", int(f["checkpoint-interval"], "checkpoint-interval")],
     ["keepCheckpoints", int(f["keep-checkpoints"], "keep-checkpoints")],
     ["expandSubtasks", f["expand-subtasks"]],
@@ -55,6 +59,7 @@ export function runOptionsFromFlags(f: Flags): RunOptionsInput {
     ["includeDone", f["include-done"]],
     ["force", f.force],
     ["memoMaxAgeMs", dur(f["memo-max-age"], "memo-max-age")],
+    ["syncStatus", f["sync-status"]],
   ];
   const retry = Object.fromEntries(
     [

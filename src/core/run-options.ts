@@ -38,6 +38,8 @@ export const runOptionsSchema = z
     expandSubtasks: z.boolean().default(false),
     withDependencies: z.boolean().default(false),
     includeDone: z.boolean().default(false),
+    /** Write task statuses back into the Task Master file the run read (src/taskmaster-sync). */
+    syncStatus: z.boolean().default(false),
   })
   .strict();
 

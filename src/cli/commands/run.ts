@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { parseSelection } from "../../core/selection.js";
+import { isReadySelection, parseStatusFilter, resolveSelection } from "../../core/task-filter.js";
 import type { TaskSource } from "../../core/task.js";
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
@@ -12,22 +12,26 @@ export async function runCommand(args: string[], out: Output): Promise<number> {
   if ((f.tasks === undefined) === (f.inline === undefined)) {
     throw new UsageError("give the tasks with exactly one of --tasks <tasks.json or project folder> or --inline <json>");
   }
+  if (f["sync-status"] && f.tasks === undefined) throw new UsageError("--sync-status writes statuses into a tasks file: use --tasks");
   const source: TaskSource = f.tasks !== undefined ? loadTasksFile(f.tasks, f.tag) : loadInline(f.inline!);
-  const selection = f.select !== undefined ? parseSelection(f.select) : undefined;
-  const options = runOptionsFromFlags(f);
+  const statuses = f.status !== undefined ? parseStatusFilter(f.status) : undefined;
+  const selection = resolveSelection(source, f.select, statuses);
+  const selectionText = [f.select, f.status && `status:${f.status}`].filter(Boolean).join(" ");
+  const options = { ...runOptionsFromFlags(f), ...(isReadySelection(f.select) ? { withDependencies: true } : {}) };
   return withApp(async (app) => {
-    const started = await app.engine.startRun({
-      source,
-      ...(selection ? { selection, selectionText: f.select! } : {}),
-      options,
-    });
-    for (const w of started.warnings) out.error(`warning: ${w}\n`);
+    const warn = (m: string) => out.error(`warning: ${m}\n`);
+    const started = await app.startRun(
+      { source, ...(selection ? { selection } : {}), ...(selectionText ? { selectionText } : {}), options },
+      warn,
+    );
+    for (const w of started.warnings) warn(w);
     out.write(`run ${started.runId}: ${started.total} tasks\n`);
     const orphans = await app.engine.store.findOrphans();
     if (orphans.length > 0) {
       out.error(`note: ${orphans.length} interrupted run(s) wait for recovery: conveyor recover\n`);
     }
     const run = await follow(app, started.runId, out);
+    await started.sync?.close();
     out.write(summary(run));
     return exitCodeFor(run.status);
   });

@@ -84,7 +84,7 @@ export function idOf(raw: unknown): string | undefined {
  * A subtask's canonical id is "<parent>.<n>". Files write n as 1, "1", "2.1"
  * (in full) or the JSON number 2.1; full forms must name their own parent.
  */
-function subtaskId(own: string, parentId: string): string | undefined {
+export function subtaskId(own: string, parentId: string): string | undefined {
   if (own.startsWith(`${parentId}.`) && own.length > parentId.length + 1) return own;
   return own.includes(".") ? undefined : `${parentId}.${own}`;
 }
