@@ -17,7 +17,11 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [ErrorsPlugin, RelayPlugin],
   defaultFieldNullability: false,
-  errors: { directResult: true },
+  errors: {
+    directResult: true,
+    // startRun -> StartRunResult: names clients can read
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName[0]!.toUpperCase()}${fieldName.slice(1)}Result` },
+  },
   relay: {
     clientMutationId: "omit",
     cursorType: "String",

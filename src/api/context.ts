@@ -1,22 +1,35 @@
 // What every resolver gets: the services, who is asking, and per-request caches.
-import type { RunService } from "./run-service.js";
-import type { Principal } from "./auth/principal.js";
 import type { StoredUnit } from "../engine/store.js";
+import type { ApiMetrics } from "../observability/metrics.js";
+import type { Principal } from "./auth/principal.js";
+import type { EventStreamOptions } from "./events/run-event-stream.js";
+import type { ProgressHub } from "./events/progress-hub.js";
+import type { RunService } from "./run-service.js";
 
-export interface ApiContext {
+/** Shared by every request of one server. */
+export interface ApiServices {
   runs: RunService;
+  progressHub: ProgressHub;
+  metrics?: ApiMetrics;
+  streamOptions?: EventStreamOptions;
+}
+
+export interface ApiContext extends ApiServices {
   principal: Principal;
   requestId: string;
   /** Units of a run, loaded once per request however many fields need them. */
   units(runId: string): Promise<StoredUnit[]>;
 }
 
-export function requestCaches(runs: RunService): Pick<ApiContext, "units"> {
+export function requestContext(services: ApiServices, principal: Principal, requestId: string): ApiContext {
   const units = new Map<string, Promise<StoredUnit[]>>();
   return {
+    ...services,
+    principal,
+    requestId,
     units: (runId) => {
       let p = units.get(runId);
-      if (!p) units.set(runId, (p = runs.store.loadUnits(runId)));
+      if (!p) units.set(runId, (p = services.runs.store.loadUnits(runId)));
       return p;
     },
   };

@@ -1,5 +1,5 @@
 // Page sizes are bounded: a connection asks for at most MAX_PAGE_SIZE items.
-import { GraphQLError } from "graphql";
+import { GraphQLError } from "./graphql.js";
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;

@@ -1,13 +1,18 @@
 // The operations GraphQL and REST share: turning a request into a started run
 // (source, selection, options) and steering runs, all through the engine.
-import { InvalidOptionError } from "../core/errors.js";
+import { InvalidOptionError, RunNotFoundError, StoreLockedError } from "../core/errors.js";
 import { parseSelection } from "../core/selection.js";
 import type { TaskSource } from "../core/task.js";
 import { inlineSource } from "../core/taskmaster/index.js";
 import { loadTasksFile } from "../cli/task-input.js";
 import { UsageError } from "../cli/usage-error.js";
 import type { Engine, StartedRun } from "../engine/engine.js";
-import type { RunStore } from "../engine/store.js";
+import { runTopic, type RunEvent } from "../engine/ports.js";
+import type { RunRecord, RunStore } from "../engine/store.js";
+import type { ApiMetrics } from "../observability/metrics.js";
+import { apply, relay, shows, type Command } from "./commands.js";
+import { ProgressCache } from "./progress-cache.js";
+import type { Progress } from "../core/progress.js";
 
 export interface StartRunRequest {
   /** A tasks.json (or project folder) on the server. */
@@ -23,7 +28,21 @@ export interface StartRunRequest {
 }
 
 export class RunService {
-  constructor(readonly engine: Engine) {}
+  /** `defaultTasksFile`: the server's own Task Master project, used when a request names no source. */
+  constructor(
+    readonly engine: Engine,
+    private readonly defaultTasksFile?: string,
+    private readonly metrics?: Pick<ApiMetrics, "checkpointDuration">,
+  ) {
+    this.progressCache = new ProgressCache(engine);
+  }
+
+  private readonly progressCache: ProgressCache;
+
+  /** A run's progress, shared by everyone asking at about the same time. */
+  progress(runId: string, known?: RunRecord): Promise<Progress> {
+    return this.progressCache.get(runId, known);
+  }
 
   get store(): RunStore {
     return this.engine.store;
@@ -45,19 +64,83 @@ export class RunService {
     });
   }
 
+  async requireRun(runId: string): Promise<RunRecord> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    return run;
+  }
+
+  /** Takes a checkpoint now; returns its id. */
+  async checkpoint(runId: string): Promise<string> {
+    const end = this.metrics?.checkpointDuration.startTimer();
+    try {
+      if (!(await this.drivenElsewhere(runId))) return await this.engine.checkpointRun(runId);
+      const { event } = await this.command(runId, { action: "checkpoint" });
+      if (!event) throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
+      return String(event.data.id);
+    } finally {
+      end?.();
+    }
+  }
+
+  /** Steers a run and returns its record once the event showing the command is committed. */
+  async steer(runId: string, c: Command): Promise<RunRecord> {
+    return (await this.command(runId, c)).run;
+  }
+
+  /**
+   * Applies the command here, or relays it to the replica that drives the run;
+   * then waits (up to `waitMs`) for the event that shows it, since the engine
+   * applies commands in memory and commits them with its next batch. A relayed
+   * command the other replica refuses shows nothing: the run comes back as is.
+   */
+  private async command(runId: string, c: Command, waitMs = 2_000): Promise<{ run: RunRecord; event: RunEvent | null }> {
+    let off = () => {};
+    const shown = shows(c);
+    const seen = new Promise<RunEvent | null>((resolve) => {
+      off = this.engine.bus.subscribe(runTopic(runId), (events) => {
+        const e = events.find(shown);
+        if (e) resolve(e);
+      });
+      setTimeout(() => resolve(null), waitMs).unref();
+    });
+    try {
+      if (await this.drivenElsewhere(runId)) relay(this.engine, runId, c);
+      else await apply(this.engine, runId, c);
+      const event = await seen;
+      return { run: await this.requireRun(runId), event };
+    } finally {
+      off();
+    }
+  }
+
+  /** Another live process holds the run's lease. */
+  private async drivenElsewhere(runId: string): Promise<boolean> {
+    if (this.engine.isActive(runId)) return false;
+    const run = await this.requireRun(runId);
+    return run.leaseOwner !== null && run.leaseOwner !== this.engine.owner && (run.leaseExpiresAt ?? 0) > Date.now();
+  }
+
   private source(req: StartRunRequest): TaskSource {
-    if ((req.tasksFile === undefined) === (req.inline === undefined)) {
-      throw new InvalidOptionError("source", "give exactly one of tasksFile or inline");
+    if (req.tasksFile !== undefined && req.inline !== undefined) {
+      throw new InvalidOptionError("source", "give either tasksFile or inline, not both");
+    }
+    const file = req.tasksFile ?? this.defaultTasksFile;
+    if (req.inline === undefined && file === undefined) {
+      throw new InvalidOptionError("source", "give tasksFile or inline (this server has no default tasks file)");
     }
     if (req.inline !== undefined) {
       if (!Array.isArray(req.inline)) throw new InvalidOptionError("inline", "must be an array of task definitions or ids");
       return inlineSource(req.inline);
     }
     try {
-      return loadTasksFile(req.tasksFile!, req.tag);
+      return loadTasksFile(file!, req.tag);
     } catch (err) {
       // the CLI's file errors are usage errors; here they are input errors on a field
       if (err instanceof UsageError) throw new InvalidOptionError("tasksFile", err.message.replace(/^--tasks: /, ""));
+      if (err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("E")) {
+        throw new InvalidOptionError("tasksFile", `cannot read ${file}: ${err.code}`); // EACCES, EISDIR, ...
+      }
       throw err;
     }
   }

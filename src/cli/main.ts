@@ -3,13 +3,16 @@ import { ConveyorError, StoreLockedError } from "../core/errors.js";
 import { cancelCommand, checkpointCommand, markCommand, retryCommand } from "./commands/control.js";
 import { recoverCommand, resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
+import { serveCommand } from "./commands/serve.js";
 import { runsCommand, statusCommand } from "./commands/status.js";
+import { watchCommand } from "./commands/watch.js";
 import { processOutput, type Output } from "./follow.js";
 import { UsageError } from "./usage-error.js";
 
 const USAGE = `conveyor: run Task Master tasks in dependency order, durably
 
-  conveyor run --tasks <tasks.json|project> [--select 1-5] [--parallel 4] --command './do-task.sh {id}'
+  conveyor run --tasks <tasks.json|project> [--select 1-5|all|ready] [--status pending,review] [--sync-status]
+               [--parallel 4] --command './do-task.sh {id}'
   conveyor run --inline '["task-1","task-2"]' --command 'echo {id}'
   conveyor resume <run-id> [--checkpoint <id>]     continue a paused, failed, cancelled or interrupted run
   conveyor recover                                 take over every run left running by a process that died
@@ -19,9 +22,11 @@ const USAGE = `conveyor: run Task Master tasks in dependency order, durably
   conveyor cancel <run-id>
   conveyor retry <run-id> <task-id>                run a failed task again
   conveyor mark <run-id> <task-id> done|skipped    let a failed task's dependents go on
+  conveyor serve [--host 127.0.0.1] [--port 4000] [--tasks <project>] [--redis URL]   the GraphQL / REST API
+  conveyor watch <run-id> [--server URL] [--token T]   follow a run of a server live
 
 run options: --tag <tag> --cwd <dir> --retries <n> --retry-delay 1s --retry-max-delay 60s --retry-budget 5m
-  --continue-on-error --task-timeout 30s --run-timeout 1h --checkpoint-interval 10 --keep-checkpoints 5
+  --continue-on-error --task-timeout 30s --run-timeout 1h --cancel-grace 5s --checkpoint-interval 10 --keep-checkpoints 5
   --expand-subtasks --with-dependencies --include-done --force --memo-max-age 7d --executor local
 
 Store: ./.conveyor (embedded PGlite; CONVEYOR_DATA_DIR), or PostgreSQL when DATABASE_URL is set.
@@ -37,6 +42,8 @@ const COMMANDS: Record<string, (args: string[], out: Output) => Promise<number>>
   cancel: cancelCommand,
   retry: retryCommand,
   mark: markCommand,
+  serve: serveCommand,
+  watch: watchCommand,
 };
 
 export async function main(argv: string[], out: Output = processOutput): Promise<number> {

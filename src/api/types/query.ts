@@ -1,5 +1,5 @@
 // Queries: one run, runs newest first (filterable, paged), the active ones.
-import { GraphQLError } from "graphql";
+import { GraphQLError } from "../graphql.js";
 import type { RunRecord } from "../../engine/store.js";
 import { builder } from "../builder.js";
 import { forwardPage, MAX_PAGE_SIZE, pageSize } from "../paging.js";

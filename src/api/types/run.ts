@@ -43,7 +43,7 @@ builder.node(RunRef, {
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.startedAt }),
     finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.finishedAt }),
     updatedAt: t.field({ type: "DateTime", resolve: (r) => r.updatedAt }),
-    progress: t.field({ type: ProgressRef, resolve: (r, _a, ctx) => ctx.runs.engine.progress(r.id) }),
+    progress: t.field({ type: ProgressRef, resolve: (r, _a, ctx) => ctx.runs.progress(r.id, r) }),
     task: t.field({
       type: TaskRunRef,
       nullable: true,

@@ -1,5 +1,6 @@
 // DateTime (ISO 8601 strings; engine times are epoch milliseconds) and JSON.
-import { GraphQLError, Kind, type ValueNode } from "graphql";
+import type { ValueNode } from "graphql";
+import { GraphQLError, Kind } from "../graphql.js";
 import { builder } from "../builder.js";
 
 builder.scalarType("DateTime", {

@@ -1,0 +1,49 @@
+// The API server's settings: defaults, then environment (CONVEYOR_API_*), then flags.
+import type { QueryLimits } from "./plugins/limits.js";
+import { DEFAULT_QUERY_LIMITS } from "./plugins/limits.js";
+import { tokensFromEnv, type TokenEntry } from "./auth/tokens.js";
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  tokens: TokenEntry[];
+  limits: QueryLimits;
+  bodyLimit: number;
+  maxSubscriptionsPerConnection: number;
+  graphiql: boolean;
+  introspection: boolean;
+  /** Progress snapshots per run at most every this many ms. */
+  progressIntervalMs: number;
+  /** An idle runEvents stream re-reads the database this often. */
+  eventPollMs: number;
+  /** Graceful shutdown waits this long for in-flight mutations. */
+  drainMs: number;
+  /** The server's Task Master project, for requests that name no source. */
+  tasksFile?: string;
+}
+
+const flag = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : !/^(0|false|no|off)$/i.test(v));
+
+export function serverConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    host: env.CONVEYOR_API_HOST ?? "127.0.0.1",
+    port: Number(env.CONVEYOR_API_PORT ?? env.PORT ?? 4000),
+    tokens: tokensFromEnv(env),
+    limits: {
+      maxDepth: Number(env.CONVEYOR_API_MAX_DEPTH ?? DEFAULT_QUERY_LIMITS.maxDepth),
+      maxCost: Number(env.CONVEYOR_API_MAX_COST ?? DEFAULT_QUERY_LIMITS.maxCost),
+    },
+    bodyLimit: Number(env.CONVEYOR_API_BODY_LIMIT ?? 1024 * 1024),
+    maxSubscriptionsPerConnection: Number(env.CONVEYOR_API_MAX_SUBSCRIPTIONS ?? 100),
+    graphiql: flag(env.CONVEYOR_API_GRAPHIQL, true),
+    introspection: flag(env.CONVEYOR_API_INTROSPECTION, true),
+    progressIntervalMs: Number(env.CONVEYOR_API_PROGRESS_INTERVAL_MS ?? 250),
+    eventPollMs: Number(env.CONVEYOR_API_EVENT_POLL_MS ?? 3000),
+    drainMs: Number(env.CONVEYOR_API_DRAIN_MS ?? 10_000),
+    ...(env.CONVEYOR_TASKS ? { tasksFile: env.CONVEYOR_TASKS } : {}),
+    ...overrides,
+  };
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith("127.");

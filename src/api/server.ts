@@ -1,0 +1,166 @@
+// The API server: one node:http server with GraphQL (HTTP, SSE and graphql-ws
+// on /graphql), REST under /api, /healthz, /readyz and /metrics.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { App } from "../app.js";
+import type { Logger } from "../engine/ports.js";
+import type { ApiMetrics } from "../observability/metrics.js";
+import { can, type Principal, type Scope } from "./auth/principal.js";
+import { TokenAuthenticator } from "./auth/tokens.js";
+import { isLoopback, type ServerConfig } from "./config.js";
+import type { ApiServices } from "./context.js";
+import { ProgressHub } from "./events/progress-hub.js";
+import { csrfSuspect } from "./http/csrf.js";
+import { handleGraphql } from "./http/graphql.js";
+import { HttpError, sendError, sendJson } from "./http/io.js";
+import { InFlight } from "./plugins/observe.js";
+import { toHttpError } from "./rest/errors.js";
+import { openApiDocument } from "./rest/openapi.js";
+import { handleWorkflows, restScope } from "./rest/workflows.js";
+import { listenForCommands } from "./commands.js";
+import { RunService } from "./run-service.js";
+import { attachWebSockets } from "./ws.js";
+import { createApiYoga } from "./yoga.js";
+
+export interface ApiServerDeps {
+  app: App;
+  logger: Logger;
+  metrics?: ApiMetrics;
+  /** Extra readiness checks beside the database (e.g. Redis); throw when not ready. */
+  readiness?: () => Promise<void>;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight mutations finish, closes sockets (1001). Does not stop the app. */
+  close(): Promise<void>;
+}
+
+export class RefusedToListenError extends Error {}
+
+export async function startApiServer(deps: ApiServerDeps, config: ServerConfig): Promise<ApiServer> {
+  const { app, logger, metrics } = deps;
+  const auth = new TokenAuthenticator(config.tokens);
+  if (!auth.enabled && !isLoopback(config.host)) {
+    throw new RefusedToListenError(
+      `refusing to listen on ${config.host} without API tokens: anyone who can reach it could start commands. ` +
+        `Configure tokens (CONVEYOR_API_TOKENS or CONVEYOR_API_TOKENS_FILE) or listen on 127.0.0.1.`,
+    );
+  }
+  const engine = app.engine;
+  const services: ApiServices = {
+    runs: new RunService(engine, config.tasksFile, metrics),
+    progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger),
+    ...(metrics ? { metrics } : {}),
+    streamOptions: { pollMs: config.eventPollMs },
+  };
+  const mutations = new InFlight();
+  const stopListening = listenForCommands(engine, logger);
+  const yoga = createApiYoga({ limits: config.limits, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
+  let draining = false;
+
+  /** The caller's principal if it may act with `scope`; 401 / 403 otherwise. */
+  function authorize(req: IncomingMessage, scope: Scope): Principal {
+    const p = auth.authenticate(req.headers.authorization);
+    if (!p || p.scopes.size === 0) throw new HttpError(401, "authentication required: send a valid bearer token", "UNAUTHENTICATED");
+    if (!can(p, scope)) throw new HttpError(403, `this needs the ${scope} scope`, "FORBIDDEN");
+    return p;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
+    if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (path === "/readyz") {
+      if (draining) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
+      await app.db.sql.query("SELECT 1").catch((e) => Promise.reject(new HttpError(503, `database unreachable: ${String(e)}`, "NOT_READY")));
+      await deps.readiness?.().catch((e) => Promise.reject(new HttpError(503, String(e), "NOT_READY")));
+      return sendJson(res, 200, { status: "ready" });
+    }
+    if (path === "/metrics") {
+      authorize(req, "read");
+      if (!metrics) throw new HttpError(404, "metrics are off", "NOT_FOUND");
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      return void res.end(await metrics.registry.metrics());
+    }
+    if (path === "/api/openapi.json") return sendJson(res, 200, openApiDocument);
+    if (!auth.enabled && csrfSuspect(req)) {
+      throw new HttpError(403, "cross-site request refused: send it from the same origin or with an x-conveyor-csrf header", "CSRF");
+    }
+    if (path === "/graphql") {
+      const principal = auth.authenticate(req.headers.authorization);
+      if (!principal) throw new HttpError(401, "invalid bearer token", "UNAUTHENTICATED");
+      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit });
+    }
+    if (path.startsWith("/api/")) {
+      const scope = restScope(req.method);
+      authorize(req, scope);
+      if (draining && scope === "write") throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
+      if (scope === "write") mutations.enter();
+      try {
+        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit }, req, res, path)) return;
+      } finally {
+        if (scope === "write") mutations.leave();
+      }
+    }
+    throw new HttpError(404, `no route ${req.method} ${path}`, "NOT_FOUND");
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const started = performance.now();
+    let path = "/";
+    try {
+      path = new URL(req.url ?? "/", "http://x").pathname;
+    } catch {
+      // a request line no URL parser accepts: answered 404 below
+    }
+    res.on("finish", () => {
+      const routeName = path.startsWith("/api/workflows/") ? "/api/workflows" : path.length > 40 ? "other" : path;
+      metrics?.httpRequests.inc({ route: routeName, status: String(res.statusCode) });
+      logger.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+    });
+    try {
+      await route(req, res, path, requestId);
+    } catch (err) {
+      if (res.headersSent) return void res.destroy();
+      const known = toHttpError(err);
+      if (known && path === "/graphql") {
+        // GraphQL clients expect their own error shape, whatever the status
+        return sendJson(res, known.status, { errors: [{ message: known.message, extensions: { code: known.code, requestId } }] });
+      }
+      if (known) return sendError(res, known, requestId);
+      logger.error({ requestId, err: err instanceof Error ? err.stack : String(err) }, "unexpected error");
+      sendError(res, new HttpError(500, "unexpected error", "INTERNAL_SERVER_ERROR"), requestId);
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.requestTimeout = 0; // SSE subscriptions are long-lived
+  const ws = attachWebSockets(server, { yoga, services, auth, maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        const drained = await Promise.race([mutations.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), config.drainMs).unref())]);
+        if (!drained) logger.warn({ inFlight: mutations.count }, "shutdown: mutations still in flight after the drain period");
+        await ws.close();
+        stopListening();
+        await services.progressHub.close();
+        server.closeAllConnections();
+        await closed;
+      })()),
+  };
+}

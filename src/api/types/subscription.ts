@@ -1,0 +1,71 @@
+// Subscriptions: gapless run events, coalesced progress, run-level changes.
+import { Repeater } from "graphql-yoga";
+import type { RunEvent } from "../../engine/ports.js";
+import type { ApiContext } from "../context.js";
+import { builder } from "../builder.js";
+import { runEventStream } from "../events/run-event-stream.js";
+import { runsChangedStream } from "../events/runs-changed.js";
+import { ProgressRef } from "./progress.js";
+import { RunEventRef } from "./run-event.js";
+import { RunRef } from "./run.js";
+
+/**
+ * Counts the subscription as active until it ends. A Repeater, not an async
+ * generator: a generator awaiting its source cannot be returned early, so a
+ * client's "complete" would wait for the next event to arrive.
+ */
+function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): Repeater<T> {
+  return new Repeater<T>(async (push, stop) => {
+    ctx.metrics?.activeSubscriptions.inc();
+    void stop.then(() => source.return?.());
+    try {
+      for (;;) {
+        const next = await Promise.race([source.next(), stop.then(() => null)]);
+        if (next === null || next.done) break;
+        await push(next.value);
+      }
+      stop();
+    } catch (err) {
+      stop(err);
+    } finally {
+      ctx.metrics?.activeSubscriptions.dec();
+    }
+  });
+}
+
+const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
+  fields: (t) => ({
+    runId: t.exposeString("runId"),
+    type: t.exposeString("type", { description: "run.started, run.paused, run.resumed, run.finished, ..." }),
+    event: t.field({ type: RunEventRef, resolve: (e) => e }),
+    run: t.field({ type: RunRef, nullable: true, resolve: (e, _a, ctx) => ctx.runs.store.getRun(e.runId) }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  runEvents: t.field({
+    type: RunEventRef,
+    description: "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate",
+    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
+    subscribe: async (_r, { runId, after }, ctx) => {
+      await ctx.runs.requireRun(String(runId));
+      return tracked(ctx, runEventStream(ctx.runs.engine, String(runId), Math.max(0, after ?? 0), ctx.streamOptions));
+    },
+    resolve: (e) => e,
+  }),
+  runProgress: t.field({
+    type: ProgressRef,
+    description: "Progress snapshots at a bounded rate; the last one is taken after the run finished",
+    args: { runId: t.arg.id({ required: true }) },
+    subscribe: async (_r, { runId }, ctx) => {
+      await ctx.runs.requireRun(String(runId));
+      return tracked(ctx, ctx.progressHub.watch(String(runId)));
+    },
+    resolve: (p) => p,
+  }),
+  runsChanged: t.field({
+    type: RunChange,
+    subscribe: (_r, _a, ctx) => tracked(ctx, runsChangedStream(ctx.runs.engine.bus)),
+    resolve: (e) => e,
+  }),
+}));

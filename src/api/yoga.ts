@@ -1,0 +1,50 @@
+// The GraphQL server proper (transport-free): schema, limits, scopes, masking,
+// metrics. server.ts feeds it HTTP requests and graphql-ws messages.
+import { NoSchemaIntrospectionCustomRule } from "./graphql.js";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import type { Logger } from "../engine/ports.js";
+import type { ApiContext } from "./context.js";
+import { useMaskedErrors } from "./plugins/errors.js";
+import { queryLimitsRule, type QueryLimits } from "./plugins/limits.js";
+import { InFlight, useObserve } from "./plugins/observe.js";
+import { useScopes } from "./plugins/scopes.js";
+import { schema } from "./schema.js";
+import type { ApiMetrics } from "../observability/metrics.js";
+
+export interface YogaOptions {
+  limits: QueryLimits;
+  graphiql: boolean;
+  introspection: boolean;
+  logger: Logger;
+  metrics?: ApiMetrics;
+  mutations: InFlight;
+}
+
+function useValidationRules(o: YogaOptions): Plugin<ApiContext> {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(queryLimitsRule(o.limits));
+      if (!o.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
+export type ApiYoga = YogaServerInstance<ApiContext, Record<string, never>>;
+
+export function createApiYoga(o: YogaOptions): ApiYoga {
+  return createYoga<ApiContext>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    graphiql: o.graphiql ? { subscriptionsProtocol: "WS", title: "Conveyor" } : false,
+    landingPage: false,
+    // masking is ours (plugins/errors.ts): it keeps typed domain errors and adds the correlation id
+    maskedErrors: false,
+    logging: false,
+    plugins: [
+      useScopes(),
+      useObserve(o.metrics, o.mutations),
+      useMaskedErrors(o.logger),
+      useValidationRules(o),
+    ],
+  }) as unknown as ApiYoga;
+}

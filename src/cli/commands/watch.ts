@@ -1,0 +1,103 @@
+// conveyor watch <run-id>: follows a run on a Conveyor server over graphql-ws,
+// with the same bar (on a terminal) or event lines (otherwise) as `conveyor run`.
+import { parseArgs } from "node:util";
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import type { Progress } from "../../core/progress.js";
+import type { RunEvent } from "../../engine/ports.js";
+import type { Output } from "../follow.js";
+import { ProgressView } from "../progress-view.js";
+import { UsageError } from "../usage-error.js";
+
+const PROGRESS = `subscription ($runId: ID!) { runProgress(runId: $runId) {
+  percent total settled memoized throughputPerSec etaSeconds etaAt
+  counts { pending running retrying succeeded failed skipped cancelled }
+  running { taskId elapsedMs } } }`;
+const EVENTS = `subscription ($runId: ID!) { runEvents(runId: $runId) { runId seq type taskId data at } }`;
+const RUN = `query ($id: ID!) { run(id: $id) { status reason succeeded failed skipped cancelled memoized pending } }`;
+
+interface GqlProgress extends Omit<Progress, "running" | "etaMs" | "etaAt"> {
+  running: { taskId: string; elapsedMs: number }[];
+  etaSeconds: number | null;
+  etaAt: string | null;
+}
+
+const toProgress = (p: GqlProgress): Progress => ({
+  ...p,
+  running: p.running.map((r) => ({ id: r.taskId, elapsedMs: r.elapsedMs })),
+  etaMs: p.etaSeconds === null ? null : p.etaSeconds * 1000,
+  etaAt: p.etaAt === null ? null : Date.parse(p.etaAt),
+});
+
+function once<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let data: T | undefined;
+    client.subscribe<T>({ query, variables }, {
+      next: (r) => (r.errors ? reject(new Error(r.errors.map((e) => e.message).join("; "))) : (data = r.data as T)),
+      error: (e) => reject(e instanceof Error ? e : new Error(String((e as { reason?: string }).reason ?? e))),
+      complete: () => resolve(data as T),
+    });
+  });
+}
+
+export async function watchCommand(args: string[], out: Output): Promise<number> {
+  const { values: f, positionals } = parseArgs({
+    args,
+    options: { server: { type: "string" }, token: { type: "string" } },
+    allowPositionals: true,
+  });
+  const [runId] = positionals;
+  if (!runId || positionals.length !== 1) throw new UsageError("usage: conveyor watch <run-id> [--server URL] [--token T]");
+  const base = new URL(f.server ?? process.env.CONVEYOR_SERVER ?? "http://127.0.0.1:4000");
+  base.protocol = base.protocol === "https:" ? "wss:" : "ws:";
+  if (base.pathname === "/" || base.pathname === "") base.pathname = "/graphql";
+  const token = f.token ?? process.env.CONVEYOR_TOKEN;
+  const client = createClient({
+    url: base.toString(),
+    webSocketImpl: WebSocket,
+    lazy: true,
+    retryAttempts: 0,
+    ...(token ? { connectionParams: { authorization: `Bearer ${token}` } } : {}),
+  });
+  try {
+    let latest: Progress | null = null;
+    const view = new ProgressView(out, () => latest!);
+    const events = client.subscribe<{ runEvents: RunEvent }>({ query: EVENTS, variables: { runId } }, {
+      next: (r) => {
+        if (!r.data) return;
+        const { taskId, at, ...e } = r.data.runEvents;
+        view.onEvents([{ ...e, ...(taskId != null ? { taskId } : {}), at: Date.parse(String(at)) }]);
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    });
+    // the progress stream ends with the snapshot taken after the run finished
+    await new Promise<void>((resolve, reject) => {
+      let started = false;
+      client.subscribe<{ runProgress: GqlProgress }>({ query: PROGRESS, variables: { runId } }, {
+        next: (r) => {
+          if (r.errors) return reject(new UsageError(r.errors.map((e) => e.message).join("; ")));
+          latest = toProgress(r.data!.runProgress);
+          if (!started) view.start();
+          started = true;
+        },
+        error: (e) => reject(e instanceof Error ? e : new Error(`connection closed: ${String((e as { reason?: string }).reason ?? "")}`)),
+        complete: () => {
+          if (started) view.stop();
+          resolve();
+        },
+      });
+    });
+    events();
+    const { run } = await once<{ run: { status: string; reason: string | null } & Record<string, number> }>(client, RUN, { id: runId });
+    const status = run.status.toLowerCase();
+    out.write(
+      `run ${runId} ${status}: ${run.succeeded} succeeded${run.memoized ? ` (${run.memoized} from cache)` : ""}, ` +
+        `${run.failed} failed, ${run.skipped} skipped${run.cancelled ? `, ${run.cancelled} cancelled` : ""}\n` +
+        (run.reason ? `  reason: ${run.reason}\n` : ""),
+    );
+    return status === "succeeded" ? 0 : 1;
+  } finally {
+    await client.dispose();
+  }
+}

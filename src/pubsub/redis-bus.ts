@@ -1,0 +1,87 @@
+// Redis pub/sub between replicas (REDIS_URL). Subscribers in this process get
+// this process's events at once, in publish order, without a round trip; other
+// replicas get them through one Redis channel per topic. Redis is a fast path,
+// not the record: when it is down, publishes are queued or dropped and
+// subscribers catch up from the database (see the API's runEvents stream).
+// ioredis reconnects and re-subscribes by itself.
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { silentLogger, type EventBus, type Logger, type RunEvent } from "../engine/ports.js";
+import { MemoryBus } from "./memory-bus.js";
+
+interface Message {
+  /** The publishing process, so it skips its own echo. */
+  o: string;
+  e: readonly RunEvent[];
+}
+
+export class RedisBus implements EventBus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly local = new MemoryBus();
+  private readonly origin = randomUUID();
+  private readonly refs = new Map<string, number>();
+
+  constructor(
+    url: string,
+    private readonly opts: { prefix?: string; logger?: Logger } = {},
+  ) {
+    const common = { lazyConnect: false, maxRetriesPerRequest: 3, retryStrategy: (n: number) => Math.min(50 * 2 ** n, 2_000) };
+    this.pub = new Redis(url, { ...common, connectionName: "conveyor-pub" });
+    this.sub = new Redis(url, { ...common, connectionName: "conveyor-sub" });
+    const log = opts.logger ?? silentLogger;
+    for (const [name, client] of [["publisher", this.pub], ["subscriber", this.sub]] as const) {
+      client.on("error", (err: Error) => log.warn({ client: name, err: err.message }, "redis error"));
+      client.on("ready", () => log.info({ client: name }, "redis ready"));
+    }
+    this.sub.on("message", (channel: string, text: string) => {
+      let msg: Message;
+      try {
+        msg = JSON.parse(text) as Message;
+      } catch {
+        return;
+      }
+      if (msg.o !== this.origin) this.local.publish(channel.slice(this.prefix.length), msg.e);
+    });
+  }
+
+  private get prefix(): string {
+    return this.opts.prefix ?? "conveyor:";
+  }
+
+  publish(topic: string, events: readonly RunEvent[]): void {
+    if (events.length === 0) return;
+    this.local.publish(topic, events);
+    const message: Message = { o: this.origin, e: events };
+    this.pub.publish(this.prefix + topic, JSON.stringify(message)).catch((err: Error) => {
+      (this.opts.logger ?? silentLogger).warn({ topic, err: err.message }, "redis publish failed; subscribers will catch up from the database");
+    });
+  }
+
+  subscribe(topic: string, listener: (events: readonly RunEvent[]) => void): () => void {
+    const off = this.local.subscribe(topic, listener);
+    const n = this.refs.get(topic) ?? 0;
+    this.refs.set(topic, n + 1);
+    if (n === 0) void this.sub.subscribe(this.prefix + topic).catch(() => undefined);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      off();
+      const left = (this.refs.get(topic) ?? 1) - 1;
+      if (left > 0) return void this.refs.set(topic, left);
+      this.refs.delete(topic);
+      void this.sub.unsubscribe(this.prefix + topic).catch(() => undefined);
+    };
+  }
+
+  /** Throws unless Redis answers (for /readyz). */
+  async ping(): Promise<void> {
+    if (this.pub.status !== "ready") throw new Error(`redis is ${this.pub.status}`);
+    await this.pub.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pub.quit().catch(() => this.pub.disconnect()), this.sub.quit().catch(() => this.sub.disconnect())]);
+  }
+}

@@ -1,0 +1,158 @@
+// The REST endpoints on a real server: each status code, the same services as
+// GraphQL underneath, and the OpenAPI document describing exactly these routes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openApiDocument } from "../../src/api/rest/openapi.js";
+import { postgresReachable } from "../support/databases.js";
+import { eventually } from "../support/engine.js";
+import { inlineTasks, startTestServer, type TestServer } from "./support/server.js";
+
+const kind = (await postgresReachable()) ? "postgres" : "pglite";
+
+describe(`REST /api/workflows (${kind})`, () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+  });
+  afterAll(() => s.close());
+
+  const call = async (method: string, path: string, body?: unknown, raw?: string) => {
+    const res = await fetch(`${s.url}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      ...(body !== undefined || raw !== undefined ? { body: raw ?? JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+  };
+  const start = (body: Record<string, unknown>) => call("POST", "/api/workflows/multi-task", { tasks: inlineTasks(5), executor: "fn", force: true, ...body });
+
+  it("starts a run from a task list with snake_case options and reports progress and state", async () => {
+    const r = await start({ task_list: ["t1", "t2", "t3"], max_parallel: 2, continue_on_error: true, retry: { retry_limit: 0 } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ status: expect.any(String), total: 3, warnings: [] });
+    const id = r.body.workflow_id;
+    expect(r.headers.get("location")).toBe(`/api/workflows/${id}/state`);
+    await s.app.engine.waitForRun(id);
+    const progress = await call("GET", `/api/workflows/${id}/progress`);
+    expect(progress.status).toBe(200);
+    expect(progress.body).toMatchObject({ workflow_id: id, status: "succeeded", percent: 100, total: 3, settled: 3, counts: { succeeded: 3 }, eta_seconds: 0 });
+    const state = await call("GET", `/api/workflows/${id}/state`);
+    expect(state.status).toBe(200);
+    expect(state.body).toMatchObject({ workflow_id: id, status: "succeeded", succeeded: 3, options: { max_parallel: 2, continue_on_error: true } });
+    expect(state.body.tasks.map((t: any) => [t.id, t.status])).toEqual([["t1", "succeeded"], ["t2", "succeeded"], ["t3", "succeeded"]]);
+  });
+
+  it("task_range selects numbered tasks of a tasks file on the server", async () => {
+    const file = new URL("../../examples/demo/.taskmaster/tasks/tasks.json", import.meta.url).pathname;
+    const r = await call("POST", "/api/workflows/multi-task", { tasks_file: file, task_range: "1-2", executor: "fn", force: true });
+    expect(r.status).toBe(201);
+    expect(r.body.total).toBe(2);
+  });
+
+  it("checkpoints, pauses, resumes and cancels with the right statuses", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    for (let i = 1; i <= 5; i++) s.tasks.set(`t${i}`, () => gate);
+    const { body } = await start({ max_parallel: 1 });
+    const id = body.workflow_id;
+    await eventually(async () => (await s.app.engine.progress(id)).counts.running === 1);
+    const cp = await call("PUT", `/api/workflows/${id}/checkpoint`);
+    expect(cp.status).toBe(201);
+    expect(cp.body.checkpoint_id).toEqual(expect.any(String));
+    const pausing = call("POST", `/api/workflows/${id}/pause`);
+    setTimeout(release, 300);
+    expect(await pausing).toMatchObject({ status: 202, body: { workflow_id: id, status: "paused" } });
+    expect((await call("POST", `/api/workflows/${id}/pause`)).status).toBe(409); // not running now
+    const resumed = await call("POST", `/api/workflows/${id}/resume`, { checkpoint_id: cp.body.checkpoint_id });
+    expect(resumed.status).toBe(202);
+    expect(resumed.body.status).toBe("running");
+    await s.app.engine.waitForRun(id);
+    expect((await call("POST", `/api/workflows/${id}/resume`)).status).toBe(409); // succeeded runs stay so
+    const cancel = await call("POST", `/api/workflows/${id}/cancel`);
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error).toMatchObject({ code: "INVALID_TRANSITION", from: "succeeded", requestId: expect.any(String) });
+    for (let i = 1; i <= 5; i++) s.tasks.delete(`t${i}`);
+
+    let free!: () => void;
+    s.tasks.set("t1", () => new Promise<void>((r) => (free = r)));
+    const slow = await start({ max_parallel: 1, cancel_grace_ms: 0 });
+    await eventually(async () => (await s.app.engine.progress(slow.body.workflow_id)).counts.running === 1);
+    const c = await call("POST", `/api/workflows/${slow.body.workflow_id}/cancel`, { reason: "enough" });
+    expect(c.status).toBe(202);
+    free();
+    expect((await s.app.engine.waitForRun(slow.body.workflow_id)).status).toBe("cancelled");
+    s.tasks.delete("t1");
+  });
+
+  it("answers bad input with 400 and the reason, unknown runs with 404", async () => {
+    const bad = await start({ task_range: "1-3,x" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: "INVALID_SELECTION", part: "x" });
+    const cycle = await call("POST", "/api/workflows/multi-task", { tasks: [{ id: "a", dependencies: ["b"] }, { id: "b", dependencies: ["a"] }], executor: "fn" });
+    expect(cycle.status).toBe(400);
+    expect(cycle.body.error.code).toBe("DEPENDENCY_CYCLE");
+    expect(cycle.body.error.cycle).toEqual(expect.arrayContaining(["a", "b"]));
+    const option = await start({ max_parallel: "many" });
+    expect(option.status).toBe(400);
+    expect(option.body.error).toMatchObject({ code: "INVALID_OPTION", field: "maxParallel" });
+    const unknownOption = await start({ colour: "blue" });
+    expect(unknownOption.status).toBe(400);
+    expect(unknownOption.body.error.message).toContain("colour");
+    expect((await call("POST", "/api/workflows/multi-task", undefined, "{not json")).body.error.code).toBe("MALFORMED_JSON");
+    expect((await call("POST", "/api/workflows/multi-task", undefined, "{not json")).status).toBe(400);
+    expect((await call("POST", "/api/workflows/multi-task", [1, 2])).status).toBe(400);
+    expect((await call("POST", "/api/workflows/multi-task", { task_list: "1-3", tasks: inlineTasks(1) })).status).toBe(400);
+    for (const [method, tail] of [["GET", "progress"], ["GET", "state"], ["PUT", "checkpoint"], ["POST", "resume"], ["POST", "pause"], ["POST", "cancel"]] as const) {
+      const r = await call(method, `/api/workflows/no-such-run/${tail}`);
+      expect([method, tail, r.status, r.body.error.code]).toEqual([method, tail, 404, "RUN_NOT_FOUND"]);
+    }
+    expect((await call("GET", "/api/workflows/x/nothing")).status).toBe(404);
+    expect((await call("DELETE", "/api/workflows/x/state")).status).toBe(405);
+    expect((await call("GET", "/api/workflows/multi-task")).status).toBe(405);
+    expect((await call("GET", "/api/workflows/%E0%A4%A/state")).status).toBe(400);
+  });
+
+  it("refuses bodies over the limit with 413", async () => {
+    const r = await call("POST", "/api/workflows/multi-task", undefined, JSON.stringify({ tasks: "x".repeat(1_100_000) }));
+    expect(r.status).toBe(413);
+  });
+
+  it("serves an OpenAPI document that lists exactly the routes served", async () => {
+    const r = await call("GET", "/api/openapi.json");
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toBe("3.1.0");
+    expect(r.body).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
+    const routes = Object.entries(r.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(routes.sort()).toEqual(
+      [
+        "POST /api/workflows/multi-task",
+        "GET /api/workflows/{id}/progress",
+        "GET /api/workflows/{id}/state",
+        "PUT /api/workflows/{id}/checkpoint",
+        "POST /api/workflows/{id}/resume",
+        "POST /api/workflows/{id}/pause",
+        "POST /api/workflows/{id}/cancel",
+      ].sort(),
+    );
+    // every documented route answers (404 for the unknown id, never "no route")
+    for (const route of routes) {
+      const [method, path] = route.split(" ") as [string, string];
+      const res = await call(method, path.replace("{id}", "no-such-run"), method === "POST" && path.endsWith("multi-task") ? {} : undefined);
+      expect([route, res.body.error?.code]).not.toEqual([route, "NOT_FOUND"]);
+    }
+  });
+
+  it("health, readiness and metrics", async () => {
+    expect(await call("GET", "/healthz")).toMatchObject({ status: 200, body: { status: "ok" } });
+    expect(await call("GET", "/readyz")).toMatchObject({ status: 200, body: { status: "ready" } });
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/conveyor_runs_started_total \d+/);
+    expect(Number(/conveyor_runs_finished_total\{status="succeeded"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/conveyor_tasks_finished_total\{status="succeeded"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(5);
+    expect(metrics).toMatch(/conveyor_task_duration_seconds_count\{status="succeeded"\} \d+/);
+    expect(metrics).toMatch(/conveyor_checkpoints_total\{reason="final"\} \d+/);
+    expect(metrics).toMatch(/conveyor_checkpoint_duration_seconds_count [1-9]/); // the PUT checkpoint above
+    expect(metrics).toMatch(/conveyor_events_published_total\{type="task.started"\} \d+/);
+    expect(metrics).toMatch(/conveyor_http_requests_total\{route="\/api\/workflows",status="201"\} \d+/);
+    expect(metrics).toContain("conveyor_active_runs 0");
+  });
+});

@@ -1,0 +1,176 @@
+// Subscriptions over graphql-ws and SSE on a real server and store: runEvents
+// replays then goes live with no gap and no duplicate (also across reconnects
+// and over a bus that loses and repeats messages), runProgress is coalesced
+// and ends with the final snapshot, runsChanged reports runs starting and ending.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runEventStream } from "../../src/api/events/run-event-stream.js";
+import type { EventBus, RunEvent } from "../../src/engine/ports.js";
+import { MemoryBus } from "../../src/pubsub/memory-bus.js";
+import { postgresReachable } from "../support/databases.js";
+import { collect, inlineTasks, sleep, START, startTestServer, type TestServer } from "./support/server.js";
+
+const EVENTS = `subscription ($runId: ID!, $after: Int) { runEvents(runId: $runId, after: $after) { seq type taskId } }`;
+type Ev = { runEvents: { seq: number; type: string } };
+
+/** Drops every 5th publish and repeats every 7th: what a flaky transport does. */
+class LossyBus implements EventBus {
+  private n = 0;
+  readonly inner = new MemoryBus();
+  publish(topic: string, events: readonly RunEvent[]): void {
+    this.n++;
+    if (this.n % 5 === 0) return;
+    this.inner.publish(topic, events);
+    if (this.n % 7 === 0) this.inner.publish(topic, events);
+  }
+  subscribe(topic: string, l: (e: readonly RunEvent[]) => void) {
+    return this.inner.subscribe(topic, l);
+  }
+}
+
+const kind = (await postgresReachable()) ? "postgres" : "pglite";
+
+describe(`subscriptions (${kind})`, () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+  });
+  afterAll(() => s.close());
+
+  async function start(n: number, options: Record<string, unknown> = {}, chain = false) {
+    const r = await s.gql(START, { input: { inline: inlineTasks(n, chain), options: { executor: "fn", force: true, maxParallel: 8, ...options } } });
+    expect(r.body.data.startRun.__typename).toBe("StartRunPayload");
+    return r.body.data.startRun.run.id as string;
+  }
+
+  const expectExactly = (seqs: number[], from: number, to: number) =>
+    expect(seqs).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+
+  /** Exactly the run's events 1..n, n being its run.finished, as the database has them. */
+  async function expectAllUpToFinished(runId: string, seqs: number[]) {
+    await s.app.engine.waitForRun(runId);
+    const stored = await s.app.engine.store.readEvents(runId, 0, 100_000);
+    const finished = stored.find((e) => e.type === "run.finished")!;
+    expectExactly(seqs, 1, finished.seq);
+  }
+
+  it("runEvents joined mid-run delivers every event once, in order, replay then live", async () => {
+    for (let i = 1; i <= 400; i++) s.tasks.set(`t${i}`, () => sleep(i % 3));
+    const runId = await start(400);
+    await sleep(30); // some events are in the database already, more are coming
+    const sub = collect<Ev>(s.ws(), EVENTS, { runId }, (items) => items.at(-1)?.runEvents.type === "run.finished");
+    const items = await sub.done;
+    expect(sub.errors).toEqual([]);
+    await expectAllUpToFinished(runId, items.map((i) => i.runEvents.seq));
+    for (let i = 1; i <= 400; i++) s.tasks.delete(`t${i}`);
+  });
+
+  it("reconnecting with after gets exactly what was missed", async () => {
+    for (let i = 1; i <= 200; i++) s.tasks.set(`t${i}`, () => sleep(2));
+    const runId = await start(200, { maxParallel: 4 });
+    const first = collect<Ev>(s.ws(), EVENTS, { runId }, (items) => items.length >= 60);
+    const part1 = (await first.done).map((i) => i.runEvents.seq);
+    await sleep(50); // events go on while nobody listens
+    const last = part1.at(-1)!;
+    const second = collect<Ev>(s.ws(), EVENTS, { runId, after: last }, (items) => items.at(-1)?.runEvents.type === "run.finished");
+    const part2 = (await second.done).map((i) => i.runEvents.seq);
+    await expectAllUpToFinished(runId, [...part1, ...part2]);
+    for (let i = 1; i <= 200; i++) s.tasks.delete(`t${i}`);
+  });
+
+  it("runEvents fills the gaps of a bus that loses and repeats messages", async () => {
+    const lossy = new LossyBus();
+    // the store is the server's; the bus is a lossy copy of what the engine publishes
+    const off = s.app.engine.bus.subscribe("runs", () => undefined);
+    const runId = await start(150, { maxParallel: 3 });
+    const relay = s.app.engine.bus.subscribe(`run:${runId}`, (events) => lossy.publish(`run:${runId}`, events));
+    const seqs: number[] = [];
+    const stream = runEventStream({ store: s.app.engine.store, bus: lossy }, runId, 0, { pollMs: 100, pageSize: 7 });
+    for await (const e of stream) {
+      seqs.push(e.seq);
+      if (e.type === "run.finished") break;
+    }
+    await expectAllUpToFinished(runId, seqs);
+    relay();
+    off();
+  });
+
+  it("runEvents on an unknown run is an error naming it", async () => {
+    const sub = collect<Ev>(s.ws(), EVENTS, { runId: "no-such-run" });
+    await sub.done;
+    expect(JSON.stringify(sub.errors)).toContain("run not found: no-such-run");
+  });
+
+  it("runProgress is coalesced to a bounded rate and ends with the final snapshot", async () => {
+    for (let i = 1; i <= 300; i++) s.tasks.set(`t${i}`, () => sleep(1));
+    const runId = await start(300, { maxParallel: 4 });
+    const t0 = Date.now();
+    const sub = collect<{ runProgress: { percent: number; settled: number; counts: { succeeded: number } } }>(
+      s.ws(),
+      `subscription ($runId: ID!) { runProgress(runId: $runId) { percent settled counts { succeeded } } }`,
+      { runId },
+    );
+    const items = await sub.done; // completes by itself after the final snapshot
+    const elapsed = Date.now() - t0;
+    expect(sub.errors).toEqual([]);
+    expect(items.at(-1)!.runProgress).toEqual({ percent: 100, settled: 300, counts: { succeeded: 300 } });
+    // at most one per 50 ms interval, plus the first and the final one
+    expect(items.length).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 3);
+    expect(items.length).toBeLessThan(300);
+    const settled = items.map((i) => i.runProgress.settled);
+    expect([...settled].sort((a, b) => a - b)).toEqual(settled);
+    for (let i = 1; i <= 300; i++) s.tasks.delete(`t${i}`);
+  });
+
+  it("runProgress of a finished run sends one final snapshot and completes", async () => {
+    const runId = await start(3);
+    await s.app.engine.waitForRun(runId);
+    const sub = collect<{ runProgress: { percent: number } }>(s.ws(), `subscription ($runId: ID!) { runProgress(runId: $runId) { percent } }`, { runId });
+    expect(await sub.done).toEqual([{ runProgress: { percent: 100 } }]);
+  });
+
+  it("runsChanged reports runs started and finished", async () => {
+    const client = s.ws();
+    const sub = collect<{ runsChanged: { runId: string; type: string; run: { status: string } | null } }>(
+      client,
+      `subscription { runsChanged { runId type run { status } } }`,
+      {},
+      (items) => items.some((i) => i.runsChanged.type === "run.finished"),
+    );
+    await sleep(100); // the subscription is live before the run starts
+    const gauge = async () => (await s.metrics.activeSubscriptions.get()).values[0]!.value;
+    expect(await gauge()).toBe(1);
+    const runId = await start(5);
+    const items = await sub.done;
+    await sleep(50);
+    expect(await gauge()).toBe(0); // ended by the client, counted out
+    const mine = items.filter((i) => i.runsChanged.runId === runId).map((i) => i.runsChanged.type);
+    expect(mine[0]).toBe("run.started");
+    expect(mine).toContain("run.finished");
+    expect(mine.indexOf("run.finished")).toBeGreaterThan(0);
+  });
+
+  it("streams runEvents over SSE too", async () => {
+    const runId = await start(4);
+    const run = await s.app.engine.waitForRun(runId);
+    const ac = new AbortController();
+    const res = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: EVENTS, variables: { runId, after: 2 } }),
+      signal: ac.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const seqs: number[] = [];
+    const decoder = new TextDecoder();
+    let text = "";
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      const datas = [...text.matchAll(/^data: (.+)$/gm)].map((m) => JSON.parse(m[1]!));
+      seqs.splice(0, seqs.length, ...datas.filter((d) => d.data).map((d) => d.data.runEvents.seq));
+      if (seqs.at(-1) === run.lastSeq) break;
+    }
+    ac.abort();
+    expectExactly(seqs, 3, run.lastSeq);
+  });
+});
