@@ -452,8 +452,10 @@ export class RunSupervisor {
     return e;
   }
 
+  /** Every event is committed promptly, whether or not anything else is pending. */
   private emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
     this.queue.current.events.push(this.event(type, taskId, data));
+    this.queue.request();
   }
 
   private interruptAttempt(i: number, startedAt: number | null, w: PendingWrites): void {
@@ -521,7 +523,10 @@ export class RunSupervisor {
     await this.deps.store.commit(batch);
     this.deps.bus.publish(runTopic(this.run.id), w.events);
     if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => e.type.startsWith("run.")));
-    for (const e of w.events) this.deps.logger.debug({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);
+    for (const e of w.events) {
+      const level = e.type === "task.progress" ? "debug" : "info";
+      this.deps.logger[level]({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);
+    }
   }
 
   /** The store refused a commit (lease lost, database gone): stop without touching the run. */

@@ -155,6 +155,9 @@ describe.each(kinds)("runs on %s", (kind) => {
     const { runId } = await t.engine.startRun({ source, options: { executor: "fn" } });
     await eventually(async () => (await t.engine.store.loadUnits(runId))[0]!.state.status === "running");
     await t.engine.pauseRun(runId);
+    // the pause is recorded at once, while the running task is still running
+    await eventually(async () => (await t.engine.store.getRun(runId))!.status === "paused");
+    expect((await t.engine.store.getRun(runId))!.running).toBe(1);
     release();
     const paused = await t.engine.waitForRun(runId);
     expect(paused.status).toBe("paused");
