@@ -45,12 +45,13 @@ const localExecutor: ExecutorFactory = (o: RunOptions) =>
 
 export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
+  const logger = config.logger ?? createLogger();
   const db = await openDatabase({
     ...(url ? { url } : {}),
     dataDir: config.dataDir ?? process.env.CONVEYOR_DATA_DIR ?? ".conveyor",
+    onIdleError: (err) => logger.warn({ err: err.message }, "an idle database connection failed; reconnecting"),
   });
   const store = new PrismaRunStore(db);
-  const logger = config.logger ?? createLogger();
   // runs with executor "argo" go to Argo Workflows when CONVEYOR_ARGO_NAMESPACE is set
   const argo = await argoExecutorFromEnv(store, logger);
   const engine = new Engine({

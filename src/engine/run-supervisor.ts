@@ -358,9 +358,7 @@ export class RunSupervisor {
       this.schedule.succeed(i);
       this.table.setResult(i, o.result);
       this.table.errors.delete(i);
-      const entry = { memoKey: this.units.memoKey(i), taskId: this.units.id(i), result: o.result };
-      w.memo.push(entry);
-      this.init.memo.set(entry.memoKey, entry);
+      w.memo.push({ memoKey: this.units.memoKey(i), taskId: this.units.id(i), result: o.result });
       this.settled(i, "task.succeeded", facts);
     } else if (this.ending) {
       this.schedule.cancel(i);

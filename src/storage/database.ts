@@ -27,6 +27,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** Told when an idle PostgreSQL connection fails (the pool reconnects by itself). */
+  onIdleError?: (err: Error) => void;
 }
 
 function pgliteRunner(db: Pick<PGlite, "exec" | "query">, transaction: SqlRunner["transaction"]): SqlRunner {
@@ -73,8 +75,11 @@ function pgRunner(client: pg.Pool | pg.PoolClient, transaction: SqlRunner["trans
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // an idle client whose connection dies (server restart, failover, terminated backend) emits
+  // 'error' on the pool; unheard, that would kill the process. The pool replaces the client.
+  pool.on("error", (err) => onIdleError(err));
   const sql: SqlRunner = pgRunner(pool, async (fn) => {
     const client = await pool.connect();
     try {
@@ -109,6 +114,6 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 export function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 8);
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 8, options.onIdleError ?? (() => undefined));
   return openPglite(options.dataDir ?? ".conveyor");
 }
