@@ -1,0 +1,273 @@
+// The benchmark: `npm run bench` (add `--quick` for smaller sizes). Prints ONE
+// markdown table to stdout (progress goes to stderr). Writes nothing unless
+// `--write <file>`, which puts the machine, the command and the table between
+// markers in that file (creating it if needed) and keeps the text around them.
+//
+// Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
+// Sections: ceiling, throughput, chain, process, memory, resume, bullmq.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import type { App } from "../src/app.js";
+import { InProcessExecutor, type TaskFunction } from "../src/executors/in-process.js";
+import { BullBench, bullmqAvailable } from "./bullmq.js";
+import { measureCeiling } from "./ceiling.js";
+import { measureChain } from "./handoff.js";
+import { measureMemory } from "./memory.js";
+import { measureProcessExecutor } from "./process-executor.js";
+import { measureResume } from "./resume.js";
+import {
+  adminQuery,
+  freshStore,
+  killChildren,
+  log,
+  openApp,
+  POSTGRES_ADMIN_URL,
+  postgresReachable,
+  STORE_KINDS,
+  STORE_LABEL,
+  type BenchStore,
+  type StoreKind,
+} from "./support.js";
+import { renderTable, type BenchResults, type StoreResults } from "./table.js";
+import { measureThroughput, warmUp } from "./throughput.js";
+
+const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq"] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(argv: string[]) {
+  const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--quick") out.quick = true;
+    else if (a === "--write") out.write = value();
+    else if (a === "--json") out.json = value();
+    else if (a === "--only") {
+      const want = value().split(",").map((s) => s.trim());
+      for (const w of want) if (!(SECTIONS as readonly string[]).includes(w)) throw new Error(`unknown section ${w} (${SECTIONS.join(", ")})`);
+      out.only = new Set(want as Section[]);
+    } else if (a === "--stores") out.stores = value().split(",").map((s) => s.trim()) as StoreKind[];
+    else if (a === "--help" || a === "-h") {
+      process.stdout.write(`usage: npm run bench -- [--quick] [--write docs/benchmarks.md] [--only ${SECTIONS.join(",")}] [--stores pglite,postgres] [--json file]\n`);
+      process.exit(0);
+    } else throw new Error(`unknown flag ${a}`);
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const sizes = args.quick
+  ? { tasks: 1_000, parallels: [1, 8, 64], chain: 200, memory: [5_000], memoryCapMs: 8_000, resume: 1_000, ceilingSeconds: 1, processTasks: 20, processParallels: [1, 8] }
+  : { tasks: 10_000, parallels: [1, 8, 64], chain: 1_000, memory: [1_000, 100_000], memoryCapMs: 60_000, resume: 10_000, ceilingSeconds: 3, processTasks: 200, processParallels: [1, 8] };
+
+const stores = new Set<BenchStore>();
+let interrupted = false;
+const onSignal = (sig: NodeJS.Signals) => {
+  if (interrupted) return;
+  interrupted = true;
+  log(`${sig}: cleaning up`);
+  killChildren();
+  void Promise.allSettled([...stores].map((s) => s.dispose())).finally(() => process.exit(130));
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+async function section<T>(name: Section, errors: string[], fn: () => Promise<T>): Promise<T | undefined> {
+  if (!args.only.has(name) || interrupted) return undefined;
+  try {
+    return await fn();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split("\n").slice(0, 3).join(" ") : String(err);
+    log(`  ${name} FAILED: ${msg}`);
+    errors.push(`${name}: ${msg}`);
+    return undefined;
+  }
+}
+
+const started = performance.now();
+const machine: Record<string, string> = {
+  cpus: `${availableParallelism()} × ${cpus()[0]?.model ?? "?"}`,
+  memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+  node: process.version,
+};
+const pkgVersion = (name: string) => {
+  // read the file: some packages (PGlite) do not export their package.json
+  for (const up of ["../", "../../"]) {
+    // bench/ through tsx, or dist/bench/ when compiled
+    const file = fileURLToPath(new URL(`${up}node_modules/${name}/package.json`, import.meta.url));
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  }
+  return "not installed";
+};
+machine.packages = `@electric-sql/pglite ${pkgVersion("@electric-sql/pglite")}, @prisma/client ${pkgVersion("@prisma/client")}, pg ${pkgVersion("pg")}, bullmq ${pkgVersion("bullmq")}, ioredis ${pkgVersion("ioredis")}`;
+
+const results: BenchResults = { sizes: { tasks: sizes.tasks, parallels: sizes.parallels, chain: sizes.chain, memory: sizes.memory, resume: sizes.resume, processTasks: sizes.processTasks, processParallels: sizes.processParallels }, stores: {} };
+const needsStore = (["ceiling", "throughput", "chain"] as Section[]).some((s) => args.only.has(s));
+
+// the machine is shared: keep an eye on its load while we measure
+const loads: number[] = [loadavg()[0]!];
+const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 5_000);
+loadTimer.unref();
+
+interface Live {
+  kind: StoreKind;
+  store: BenchStore;
+  app: App;
+  setFn: (f: TaskFunction) => void;
+  sr: StoreResults;
+}
+const live: Live[] = [];
+const usable: StoreKind[] = [];
+for (const kind of args.stores) {
+  const sr: StoreResults = { errors: [] };
+  results.stores[kind] = sr;
+  if (kind === "postgres") {
+    const v = await postgresReachable();
+    if (!v) {
+      sr.errors.push(`PostgreSQL unreachable at ${POSTGRES_ADMIN_URL} (set CONVEYOR_BENCH_POSTGRES_URL)`);
+      continue;
+    }
+    const settings = await adminQuery<{ name: string; setting: string }>(
+      "SELECT name, current_setting(name) AS setting FROM unnest(ARRAY['synchronous_commit','fsync','wal_sync_method','shared_buffers']) AS name",
+    );
+    machine.postgres = `PostgreSQL ${v} (${settings.map((x) => `${x.name}=${x.setting}`).join(", ")})`;
+  }
+  usable.push(kind);
+  if (!needsStore || interrupted) continue;
+  const store = await freshStore(kind);
+  stores.add(store);
+  let fn: TaskFunction = () => 1;
+  const exec = new InProcessExecutor((r) => fn(r));
+  const t = performance.now();
+  const app = await openApp(store, { fn: () => exec });
+  log(`${STORE_LABEL[kind]}: fresh store opened in ${(performance.now() - t).toFixed(0)} ms`);
+  if (kind === "pglite") {
+    const [row] = await app.db.sql.query<{ version: string }>("SELECT version()");
+    machine.pglite = `PGlite ${pkgVersion("@electric-sql/pglite")} (${row?.version.split(",")[0] ?? "?"}; WASM inside the Node process)`;
+  }
+  await warmUp(app, "fn");
+  live.push({ kind, store, app, setFn: (f) => (fn = f), sr });
+}
+
+let bull: BullBench | undefined;
+if (args.only.has("bullmq") && !interrupted) {
+  const why = await bullmqAvailable();
+  if (why) {
+    results.bullmqError = why;
+    log(`BullMQ skipped: ${why}`);
+  } else {
+    bull = new BullBench();
+    try {
+      await bull.open();
+      results.bullmq = { version: bull.version, redisVersion: bull.redisVersion, queue: [] };
+      machine.redis = `redis-server ${bull.redisVersion} (BullMQ ${bull.version}, no persistence configured here)`;
+    } catch (err) {
+      results.bullmqError = String(err);
+      bull = undefined;
+    }
+  }
+}
+const bullSection = async <T>(fn: (b: BullBench) => Promise<T>): Promise<T | undefined> => {
+  if (!bull || interrupted) return undefined;
+  try {
+    return await fn(bull);
+  } catch (err) {
+    results.bullmqError = String(err).split("\n")[0];
+    log(`  bullmq FAILED: ${results.bullmqError}`);
+    return undefined;
+  }
+};
+
+try {
+  // 1, 6, 7: each concurrency measured back to back on BullMQ and both stores,
+  // the ceiling right before the highest one, so the ratios share the machine's mood
+  const top = Math.max(...sizes.parallels);
+  for (const mp of sizes.parallels) {
+    log(`maxParallel / concurrency ${mp}`);
+    if (mp === top) for (const l of live) l.sr.ceiling = await section("ceiling", l.sr.errors, () => measureCeiling(l.app.db, sizes.ceilingSeconds));
+    if (args.only.has("throughput")) {
+      const b = await bullSection((b) => b.queue(mp, sizes.tasks));
+      if (b) results.bullmq!.queue.push(b);
+    }
+    for (const l of live) {
+      const r = await section("throughput", l.sr.errors, () => measureThroughput(l.app, "fn", sizes.tasks, [mp]));
+      if (r) (l.sr.throughput ??= []).push(...r);
+    }
+  }
+  // 2, 3
+  if (args.only.has("chain")) {
+    log("chain");
+    const c = await bullSection((b) => b.chain(sizes.chain));
+    if (c) results.bullmq!.chain = c;
+    for (const l of live) {
+      l.sr.chain = await section("chain", l.sr.errors, () => measureChain(l.app, "fn", l.setFn, sizes.chain));
+      l.setFn(() => 1);
+    }
+  }
+} finally {
+  await bull?.close().catch((err: unknown) => log(`bullmq cleanup failed: ${String(err)}`));
+  for (const l of live) {
+    await l.app.stop().catch(() => undefined);
+    await l.store.dispose();
+    stores.delete(l.store);
+  }
+}
+
+// 8, 4, 5: child processes with their own fresh stores
+for (const kind of usable) {
+  const sr = results.stores[kind]!;
+  if (args.only.has("process") && !interrupted) log(`process executor, ${STORE_LABEL[kind]}`);
+  sr.process = await section("process", sr.errors, () => measureProcessExecutor(kind, sizes.processTasks, sizes.processParallels));
+  if (args.only.has("memory") && !interrupted) log(`memory, ${STORE_LABEL[kind]}`);
+  sr.memory = await section("memory", sr.errors, async () => {
+    const out = [];
+    for (const size of sizes.memory) out.push(await measureMemory(kind, size, sizes.memoryCapMs));
+    return out;
+  });
+  if (args.only.has("resume") && !interrupted) log(`resume, ${STORE_LABEL[kind]}`);
+  sr.resume = await section("resume", sr.errors, () => measureResume(kind, sizes.resume));
+}
+clearInterval(loadTimer);
+loads.push(loadavg()[0]!);
+machine.load = `1-min load average while measuring: start ${loads[0]!.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loads[loads.length - 1]!.toFixed(1)} (on ${availableParallelism()} CPUs)`;
+
+const table = renderTable(results);
+const elapsed = (performance.now() - started) / 1000;
+log(`done in ${elapsed.toFixed(0)} s`);
+process.stdout.write(`${table}\n`);
+
+if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, elapsedSeconds: elapsed }, null, 2));
+if (args.write) {
+  const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
+  const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;
+  const block = [
+    "<!-- bench:begin (generated by `npm run bench -- --write`; edit outside the markers) -->",
+    `Measured ${new Date().toISOString().slice(0, 10)}, ${elapsed.toFixed(0)} s for the whole invocation.`,
+    "",
+    ...Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`),
+    "",
+    `Command: \`${command}\``,
+    "",
+    table,
+    "<!-- bench:end -->",
+  ].join("\n");
+  const begin = /<!-- bench:begin[^>]*-->/;
+  let doc: string;
+  if (existsSync(args.write)) {
+    const old = readFileSync(args.write, "utf8");
+    const b = old.search(begin);
+    const e = old.indexOf("<!-- bench:end -->");
+    doc = b >= 0 && e > b ? old.slice(0, b) + block + old.slice(e + "<!-- bench:end -->".length) : `${old.trimEnd()}\n\n${block}\n`;
+  } else {
+    doc = `# Benchmarks\n\n${block}\n`;
+  }
+  writeFileSync(args.write, doc);
+  log(`wrote ${args.write}`);
+}
+process.exit(0);
