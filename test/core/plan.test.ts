@@ -9,15 +9,8 @@ import {
 } from "../../src/core/errors.js";
 import { buildPlan, type PlanOptions } from "../../src/core/plan.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
+import { thrown } from "../support/thrown.js";
 
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error");
-}
 
 /** Units as "id<-dep,dep" using unit ids, to compare plans at a glance. */
 const shape = (source: ReturnType<typeof inlineSource>, opts: PlanOptions = {}) => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EmptySelectionError, InvalidSelectionError } from "../../src/core/errors.js";
 import { parseSelection } from "../../src/core/selection.js";
+import { thrown } from "../support/thrown.js";
 
-/** The error `fn` throws (fails the test if it returns). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("parseSelection: range specs", () => {
   it.each([

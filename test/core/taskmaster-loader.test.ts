@@ -13,6 +13,7 @@ import {
 import { buildPlan } from "../../src/core/plan.js";
 import type { SourceTask, TaskSource } from "../../src/core/task.js";
 import { inlineSource, parseTaskFile } from "../../src/core/taskmaster/index.js";
+import { thrown } from "../support/thrown.js";
 
 const FIXTURES = resolve(process.cwd(), process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
 const fixtureFiles = readdirSync(FIXTURES)
@@ -21,14 +22,6 @@ const fixtureFiles = readdirSync(FIXTURES)
 const readFixture = (file: string) => readFileSync(join(FIXTURES, file), "utf8");
 const load = (file: string, tag?: string) => parseTaskFile(readFixture(file), { file, tag });
 
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error");
-}
 
 const find = (source: TaskSource, id: string): SourceTask | undefined =>
   source.tasks.flatMap((t) => [t, ...t.subtasks]).find((t) => t.id === id);

@@ -10,6 +10,7 @@ import { DependencyCycleError, MissingDependencyError } from "../../src/core/err
 import { buildPlan } from "../../src/core/plan.js";
 import { parseTaskFile } from "../../src/core/taskmaster/index.js";
 import { scratchProject, taskMaster, validationIssues } from "./task-master-cli.js";
+import { thrown } from "../support/thrown.js";
 
 const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
 const read = (file: string) => readFileSync(join(FIXTURES, file), "utf8");
@@ -35,14 +36,6 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected an error");
-}
 
 describe("dependency errors: Conveyor and `task-master validate-dependencies`", () => {
   it("cproject: both refuse the cycle 5 <-> 16; Task Master also flags every task downstream of it", () => {
