@@ -9,7 +9,7 @@ import { createLogger } from "./observability/logger.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
-import { assertSyncable, startStatusSync, type StatusSync } from "./taskmaster-sync/index.js";
+import { assertSyncable, startStatusSync, StatusSync } from "./taskmaster-sync/index.js";
 
 export interface AppConfig {
   /** PostgreSQL URL; unset means the embedded store (env DATABASE_URL). */
@@ -32,6 +32,8 @@ export interface App {
   start(): Promise<string[]>;
   /** engine.startRun plus, with options.syncStatus, status write-back into the tasks file (close `sync` after the run). */
   startRun(input: StartRunInput, warn?: (message: string) => void): Promise<StartedRun & { sync?: StatusSync }>;
+  /** Status write-back for a run started earlier with syncStatus (resume, recover, retry, mark). */
+  attachStatusSync(runId: string, warn?: (message: string) => void): Promise<StatusSync | undefined>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,17 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       const started = await engine.startRun(input);
       // events are published only once committed, after startRun returns: none is missed
       return { ...started, sync: startStatusSync(engine.bus, started.runId, input.source, warn) };
+    },
+    attachStatusSync: async (runId, warn = () => undefined) => {
+      const run = await engine.store.getRun(runId);
+      if (!run?.options.syncStatus) return undefined;
+      // the run keeps where its tasks came from: the same file and tag take the statuses
+      try {
+        return new StatusSync({ bus: engine.bus, runId, file: run.source.origin, tag: run.source.tag, warn });
+      } catch (err) {
+        warn(`status write-back to ${run.source.origin} is off for this session: ${(err as Error).message}`);
+        return undefined;
+      }
     },
     stop: async () => {
       if (stopped) return;

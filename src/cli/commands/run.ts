@@ -30,8 +30,7 @@ export async function runCommand(args: string[], out: Output): Promise<number> {
     if (orphans.length > 0) {
       out.error(`note: ${orphans.length} interrupted run(s) wait for recovery: conveyor recover\n`);
     }
-    const run = await follow(app, started.runId, out);
-    await started.sync?.close();
+    const run = await follow(app, started.runId, out, started.sync);
     out.write(summary(run));
     return exitCodeFor(run.status);
   });
