@@ -20,8 +20,9 @@ import type { TaskSource } from "../core/task.js";
 import { buildWorkGraph } from "../core/taskmaster/work-graph.js";
 import type { Executor } from "./executor.js";
 import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
-import { storedProgress } from "./stored-progress.js";
-import { RunSupervisor, type DriveMode } from "./run-supervisor.js";
+import { runProgress } from "./run-progress.js";
+import type { DriveMode } from "./drive-mode.js";
+import { RunSupervisor } from "./run-supervisor.js";
 import type { RunRecord, RunStore } from "./store.js";
 import { expandRuns } from "./unit-table.js";
 
@@ -183,7 +184,15 @@ export class Engine {
     const run = await this.requireRun(runId);
     const units = await this.deps.store.loadUnits(runId);
     const expected = await this.deps.store.historicalDurations(units.map((u) => u.memoKey));
-    return storedProgress(run, units, expected, this.clock.now(), opts.perTask ?? false);
+    return runProgress({
+      now: this.clock.now(),
+      startedAt: run.startedAt,
+      maxParallel: run.options.maxParallel,
+      perTask: opts.perTask ?? false,
+      expectedMs: expected,
+      size: units.length,
+      unit: (i) => ({ ...units[i]!, ...units[i]!.state }),
+    });
   }
 
   /** Resolves with the run's record once this engine stops driving it. */

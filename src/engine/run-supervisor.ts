@@ -2,7 +2,7 @@
 // records every transition through the commit queue, and publishes events only
 // once they are durable. One supervisor per run per process, fenced by a lease.
 import { randomUUID } from "node:crypto";
-import { computeProgress, type Progress } from "../core/progress.js";
+import type { Progress } from "../core/progress.js";
 import { decideRetry } from "../core/retry.js";
 import { Schedule, type UnitState } from "../core/scheduler.js";
 import type { RunStatus, TaskStatus } from "../core/status.js";
@@ -10,6 +10,8 @@ import { CommitQueue, type PendingWrites } from "./commit-queue.js";
 import type { ExecutionOutcome, Executor } from "./executor.js";
 import { RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
 import type { AttemptStatus, MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
+import { initialState, type DriveMode } from "./drive-mode.js";
+import { runProgress } from "./run-progress.js";
 import { UnitCatalog } from "./unit-catalog.js";
 import { UnitTable } from "./unit-table.js";
 
@@ -22,13 +24,6 @@ export interface SupervisorDeps {
   random: () => number;
 }
 
-/**
- * How the supervisor came to drive the run; decides what happens to unsettled
- * units. "resume" runs failed and cancelled units again; "recover" (after a
- * crash) and "amend" (a by-hand change to one task) keep them as recorded.
- */
-export type DriveMode = "start" | "resume" | "recover" | "amend";
-
 export interface SupervisorInit {
   mode: DriveMode;
   /** Unit statuses to resume from instead of the stored ones (resume from a checkpoint). */
@@ -38,18 +33,6 @@ export interface SupervisorInit {
 }
 
 const PROGRESS_EVENT_INTERVAL_MS = 1_000;
-
-function initialState(u: StoredUnit, mode: DriveMode, override: TaskStatus | undefined): UnitState {
-  const s = override ?? u.state.status;
-  // whatever was running when the last driver stopped runs again (at least once)
-  if (s === "running" || s === "retrying") return { status: "pending" };
-  if (mode === "resume") {
-    if (s === "failed" || s === "cancelled") return { status: "pending" };
-    if (s === "skipped" && u.state.blockedBy !== null) return { status: "pending" };
-  }
-  if (override !== undefined && s !== u.state.status) return { status: s };
-  return { status: s, blockedBy: u.state.blockedBy };
-}
 
 export class RunSupervisor {
   private readonly schedule: Schedule;
@@ -240,24 +223,22 @@ export class RunSupervisor {
   }
 
   progress(opts: { perTask?: boolean } = {}): Progress {
-    return computeProgress({
+    const num = (x: number) => (Number.isNaN(x) ? null : x);
+    return runProgress({
       now: this.deps.clock.now(),
-      perTask: opts.perTask ?? false,
-      ...(this.startedAt !== null ? { runStartedAt: this.startedAt } : {}),
+      startedAt: this.startedAt,
       maxParallel: this.run.options.maxParallel,
-      units: Array.from({ length: this.units.size }, (_, i) => {
-        const st = this.table.startedAt[i]!;
-        const fi = this.table.finishedAt[i]!;
-        const expected = this.init.expectedMs.get(this.units.memoKey(i));
-        return {
-          id: this.units.id(i),
-          status: this.schedule.statusOf(i),
-          deps: Array.from(this.units.deps(i)),
-          ...(Number.isNaN(st) ? {} : { startedAt: st }),
-          ...(Number.isNaN(fi) ? {} : { finishedAt: fi }),
-          memoized: this.table.isMemoized(i),
-          ...(expected !== undefined ? { expectedMs: expected } : {}),
-        };
+      perTask: opts.perTask ?? false,
+      expectedMs: this.init.expectedMs,
+      size: this.units.size,
+      unit: (i) => ({
+        id: this.units.id(i),
+        status: this.schedule.statusOf(i),
+        deps: Array.from(this.units.deps(i)),
+        startedAt: num(this.table.startedAt[i]!),
+        finishedAt: num(this.table.finishedAt[i]!),
+        memoized: this.table.isMemoized(i),
+        memoKey: this.units.memoKey(i),
       }),
     });
   }
