@@ -16,14 +16,14 @@ import { buildPlan } from "../core/plan.js";
 import type { Progress } from "../core/progress.js";
 import { parseRunOptions, type RunOptions, type RunOptionsInput } from "../core/run-options.js";
 import { canRunMove, isRunSettled, type TaskStatus } from "../core/status.js";
-import type { TaskSource } from "../core/task.js";
+import type { PlanUnit, TaskSource } from "../core/task.js";
 import { buildWorkGraph } from "../core/taskmaster/work-graph.js";
 import type { Executor } from "./executor.js";
 import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
 import { runProgress } from "./run-progress.js";
 import type { DriveMode } from "./drive-mode.js";
 import { RunSupervisor } from "./run-supervisor.js";
-import type { RunRecord, RunStore } from "./store.js";
+import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
 import { expandRuns } from "./unit-table.js";
 
 /** Builds the executor for a run from its options (command template, cwd, ...). */
@@ -54,6 +54,29 @@ export interface StartedRun {
   runId: string;
   total: number;
   warnings: string[];
+}
+
+interface DriveInput {
+  /** Unit statuses to drive from instead of the stored ones (a checkpoint's). */
+  statuses?: TaskStatus[];
+  /** What startRun has in memory for the run it just wrote. */
+  fresh?: { units: StoredUnit[]; memo: Map<string, MemoEntry>; expectedMs: Promise<Map<string, number>> };
+}
+
+/** The row insertUnits writes for a planned unit, as the supervisor reads it. */
+function newUnitState(u: PlanUnit): TaskState {
+  return {
+    index: u.index,
+    status: u.initial?.status ?? "pending",
+    attempts: 0,
+    memoized: false,
+    blockedBy: null,
+    error: u.initial?.reason ?? null,
+    result: undefined,
+    progress: null,
+    startedAt: null,
+    finishedAt: null,
+  };
 }
 
 export class Engine {
@@ -95,6 +118,8 @@ export class Engine {
     });
     const runId = randomUUID();
     const warnings = [...input.source.warnings, ...plan.warnings];
+    // only feeds the ETA: asked for while the run is being written
+    const expectedMs = this.deps.store.historicalDurations(plan.units.map((u) => u.memoKey));
     await this.deps.store.createRun(
       {
         id: runId,
@@ -112,7 +137,8 @@ export class Engine {
       this.owner,
       this.leaseMs,
     );
-    const sup = await this.drive(runId, "start", executor);
+    const units = plan.units.map((u) => ({ ...u, state: newUnitState(u) }));
+    const sup = await this.drive(runId, "start", executor, { fresh: { units, memo: completed, expectedMs } });
     sup.start();
     return { runId, total: plan.units.length, warnings };
   }
@@ -135,7 +161,7 @@ export class Engine {
       if (!cp || cp.runId !== runId) throw new CheckpointNotFoundError(runId, opts.checkpointId);
       statuses = expandRuns(cp.snapshot.statuses);
     }
-    const sup = await this.drive(runId, "resume", this.executorFor(run.options), statuses);
+    const sup = await this.drive(runId, "resume", this.executorFor(run.options), statuses ? { statuses } : {});
     sup.start();
   }
 
@@ -249,19 +275,26 @@ export class Engine {
     return run;
   }
 
-  /** Leases the run, loads it and registers a supervisor for it (not yet started). */
-  private async drive(runId: string, mode: DriveMode, executor: Executor, statuses?: TaskStatus[]) {
+  /**
+   * Leases the run, loads it and registers a supervisor for it (not yet started).
+   * A run just created passes what it already has in memory instead of reading it back.
+   */
+  private async drive(runId: string, mode: DriveMode, executor: Executor, opts: DriveInput = {}) {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
     if (!(await this.deps.store.acquireLease(runId, this.owner, this.leaseMs))) {
       const run = await this.requireRun(runId);
       throw new StoreLockedError(`run ${runId} is driven by another process (${run.leaseOwner})`);
     }
-    const [run, units] = await Promise.all([this.requireRun(runId), this.deps.store.loadUnits(runId)]);
+    const [run, units] = await Promise.all([
+      this.requireRun(runId),
+      opts.fresh?.units ?? this.deps.store.loadUnits(runId),
+    ]);
     const keys = units.map((u) => u.memoKey);
     const [memo, expectedMs] = await Promise.all([
-      run.options.force ? Promise.resolve(new Map()) : this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs),
-      this.deps.store.historicalDurations(keys),
+      run.options.force ? new Map() : (opts.fresh?.memo ?? this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)),
+      opts.fresh?.expectedMs ?? this.deps.store.historicalDurations(keys),
     ]);
+    const statuses = opts.statuses;
     const sup = new RunSupervisor(
       { store: this.deps.store, bus: this.deps.bus, clock: this.clock, logger: this.logger, owner: this.owner, random: this.deps.random ?? Math.random },
       run,
