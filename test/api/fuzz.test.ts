@@ -6,8 +6,8 @@ import { postgresReachable } from "../support/databases.js";
 import { START, startTestServer, type TestServer } from "./support/server.js";
 
 const kind = (await postgresReachable()) ? "postgres" : "pglite";
-// 1,000 per transport keeps the suite fast; CONVEYOR_FUZZ_COUNT=5000 for the full 10,000
-const COUNT = Number(process.env.CONVEYOR_FUZZ_COUNT ?? 1_000);
+// 5,000 per transport: the 10,000 random selections the API issue asks for (CONVEYOR_FUZZ_COUNT to change)
+const COUNT = Number(process.env.CONVEYOR_FUZZ_COUNT ?? 5_000);
 
 /** A small deterministic PRNG, so a failure can be replayed from its seed. */
 function prng(seed: number) {
