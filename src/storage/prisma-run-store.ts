@@ -7,7 +7,8 @@ import type { Database } from "./database.js";
 import type { Db } from "./db.js";
 import { historicalDurations, memoLookup } from "./memo-cache.js";
 import { readEvents } from "./run-events.js";
-import { acquireLease, createRun, findOrphans, getRun, listRuns, releaseLease, renewLeases } from "./runs.js";
+import { acquireLease, findOrphans, releaseLease, renewLeases } from "./leases.js";
+import { createRun, getRun, listRuns } from "./runs.js";
 import { commitBatch } from "./sql/commit-batch.js";
 import { loadUnits } from "./task-runs.js";
 
@@ -28,15 +29,15 @@ export class PrismaRunStore implements RunStore {
     if (run.units.length >= ANALYZE_THRESHOLD) await this.database.sql.exec("ANALYZE task_runs");
   }
 
-  getRun = (id: string) => getRun(this.db, id);
+  getRun = (id: string) => getRun(this.database.sql, id);
   listRuns: RunStore["listRuns"] = (filter) => listRuns(this.db, filter);
   loadUnits = (runId: string) => loadUnits(this.database.sql, runId);
   listAttempts = (runId: string, index?: number) => listAttempts(this.db, runId, index);
   commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch);
-  acquireLease = (runId: string, owner: string, leaseMs: number) => acquireLease(this.db, runId, owner, leaseMs);
-  renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.db, runIds, owner, leaseMs);
-  releaseLease = (runId: string, owner: string) => releaseLease(this.db, runId, owner);
-  findOrphans = () => findOrphans(this.db);
+  acquireLease = (runId: string, owner: string, leaseMs: number) => acquireLease(this.database.sql, runId, owner, leaseMs);
+  renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
+  releaseLease = (runId: string, owner: string) => releaseLease(this.database.sql, runId, owner);
+  findOrphans = () => findOrphans(this.database.sql);
   memoLookup = (keys: string[], maxAgeMs?: number) => memoLookup(this.database.sql, keys, maxAgeMs);
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
   listCheckpoints = (runId: string) => listCheckpoints(this.db, runId);

@@ -1,5 +1,4 @@
-// The runs aggregate: creation, reads, and the lease that lets one process at a
-// time drive a run.
+// The runs aggregate: creation and reads. (Leases: leases.ts.)
 import type { RunStatus } from "../core/status.js";
 import type { RunOptions } from "../core/run-options.js";
 import type { NewRun, RunFilter, RunRecord, RunSourceInfo } from "../engine/store.js";
@@ -48,8 +47,18 @@ export function toRunRecord(r: Run): RunRecord {
   };
 }
 
-export async function getRun(db: Db, id: string): Promise<RunRecord | null> {
-  const r = await db.run.findUnique({ where: { id } });
+// The columns under the model's field names, so one mapper serves raw and Prisma reads
+const RUN_AS_MODEL = `id, status, options, source, total, pending, running, succeeded, failed, skipped, cancelled,
+  memoized, last_seq AS "lastSeq", finished_since_checkpoint AS "finishedSinceCheckpoint", reason,
+  created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt", updated_at AS "updatedAt",
+  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt"`;
+
+/**
+ * Through the driver: reading a run is on the path from a crash to the first
+ * dispatch, and a process's first Prisma query starts Prisma's query compiler (~0.2 s).
+ */
+export async function getRun(sql: SqlRunner, id: string): Promise<RunRecord | null> {
+  const [r] = await sql.query<Run>(`SELECT ${RUN_AS_MODEL} FROM runs WHERE id = $1`, [id]);
   return r ? toRunRecord(r) : null;
 }
 
@@ -63,44 +72,4 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecor
     take: filter.limit ?? 50,
   });
   return rows.map(toRunRecord);
-}
-
-export async function acquireLease(db: Db, runId: string, owner: string, leaseMs: number): Promise<boolean> {
-  const n = await db.$executeRawUnsafe(
-    `UPDATE runs SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
-     WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())`,
-    runId,
-    owner,
-    leaseMs,
-  );
-  return n === 1;
-}
-
-export async function renewLeases(db: Db, runIds: string[], owner: string, leaseMs: number): Promise<string[]> {
-  if (runIds.length === 0) return [];
-  const kept = await db.$queryRawUnsafe<{ id: string }[]>(
-    `UPDATE runs SET lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
-     WHERE id = ANY($1::text[]) AND lease_owner = $2 RETURNING id`,
-    runIds,
-    owner,
-    leaseMs,
-  );
-  const held = new Set(kept.map((r) => r.id));
-  return runIds.filter((id) => !held.has(id));
-}
-
-export async function releaseLease(db: Db, runId: string, owner: string): Promise<void> {
-  await db.$executeRawUnsafe(
-    `UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`,
-    runId,
-    owner,
-  );
-}
-
-export async function findOrphans(db: Db): Promise<string[]> {
-  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT id FROM runs WHERE status IN ('running', 'pending')
-       AND (lease_owner IS NULL OR lease_expires_at < now()) ORDER BY created_at`,
-  );
-  return rows.map((r) => r.id);
 }

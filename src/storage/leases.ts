@@ -1,0 +1,41 @@
+// The lease that lets one process at a time drive a run: taken when free or
+// expired, renewed while driving, released on stop; every commit is fenced by it.
+// Through the driver, like everything on the path from a crash to the first dispatch.
+import type { SqlRunner } from "./migrations.js";
+
+export async function acquireLease(sql: SqlRunner, runId: string, owner: string, leaseMs: number): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE runs SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
+     WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now()) RETURNING id`,
+    [runId, owner, leaseMs],
+  );
+  return rows.length === 1;
+}
+
+/** Renews what `owner` still holds; returns the runs it no longer holds. */
+export async function renewLeases(sql: SqlRunner, runIds: string[], owner: string, leaseMs: number): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const kept = await sql.query<{ id: string }>(
+    `UPDATE runs SET lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
+     WHERE id = ANY($1::text[]) AND lease_owner = $2 RETURNING id`,
+    [runIds, owner, leaseMs],
+  );
+  const held = new Set(kept.map((r) => r.id));
+  return runIds.filter((id) => !held.has(id));
+}
+
+export async function releaseLease(sql: SqlRunner, runId: string, owner: string): Promise<void> {
+  await sql.query(`UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`, [
+    runId,
+    owner,
+  ]);
+}
+
+/** Runs left running or pending whose driver is gone (no lease, or an expired one). */
+export async function findOrphans(sql: SqlRunner): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `SELECT id FROM runs WHERE status IN ('running', 'pending')
+       AND (lease_owner IS NULL OR lease_expires_at < now()) ORDER BY created_at`,
+  );
+  return rows.map((r) => r.id);
+}
