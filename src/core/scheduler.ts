@@ -3,6 +3,7 @@
 // feeds it outcomes and carries out the decisions it returns.
 import type { DependencyGraph } from "./dependency-graph.js";
 import { MinHeap } from "./heap.js";
+import { runLengths } from "./run-lengths.js";
 import { type RunStatus, type TaskStatus, TASK_STATUSES } from "./status.js";
 
 const CODE: Record<TaskStatus, number> = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as Record<
@@ -95,6 +96,11 @@ export class Schedule {
   blockerOf(i: number): number | null {
     const b = this.blockedBy[i]!;
     return b === NO_BLOCK ? null : b;
+  }
+
+  /** Statuses as [status, count] runs in index order: a checkpoint's compact form. */
+  statusRuns(): [TaskStatus, number][] {
+    return runLengths(this.status).map(([code, n]) => [TASK_STATUSES[code]!, n]);
   }
 
   count(s: TaskStatus): number {

@@ -24,7 +24,7 @@ import { runProgress } from "./run-progress.js";
 import type { DriveMode } from "./drive-mode.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
-import { expandRuns } from "./unit-table.js";
+import { expandRuns } from "../core/run-lengths.js";
 
 /** Builds the executor for a run from its options (command template, cwd, ...). */
 export type ExecutorFactory = (options: RunOptions) => Executor;

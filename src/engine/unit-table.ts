@@ -2,8 +2,8 @@
 // maps) because a run may hold 100,000 units. The schedule owns statuses; this
 // table owns everything else a task row records.
 import { createHash } from "node:crypto";
+import { runLengths } from "../core/run-lengths.js";
 import type { Schedule } from "../core/scheduler.js";
-import type { TaskStatus } from "../core/status.js";
 import type { CheckpointSnapshot, RunCounters, StoredUnit, TaskState } from "./store.js";
 
 export class UnitTable {
@@ -114,27 +114,9 @@ export class UnitTable {
     return {
       ...base,
       counters: this.counters(schedule),
-      statuses: runLengths(schedule.size, (i) => schedule.statusOf(i)),
-      attempts: runLengths(schedule.size, (i) => this.attempts[i]!),
+      statuses: schedule.statusRuns(),
+      attempts: runLengths(this.attempts),
       resultsDigest: this.resultsDigest.toString("hex"),
     };
   }
-}
-
-function runLengths<T>(n: number, at: (i: number) => T): [T, number][] {
-  const out: [T, number][] = [];
-  for (let i = 0; i < n; i++) {
-    const v = at(i);
-    const last = out[out.length - 1];
-    if (last && last[0] === v) last[1]++;
-    else out.push([v, 1]);
-  }
-  return out;
-}
-
-/** Expands run lengths back to one value per unit. */
-export function expandRuns<T>(runs: [T, number][]): T[] {
-  const out: T[] = [];
-  for (const [v, n] of runs) for (let k = 0; k < n; k++) out.push(v);
-  return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CompactGraph } from "../../src/core/dependency-graph.js";
+import { expandRuns, runLengths } from "../../src/core/run-lengths.js";
 import { Schedule, type UnitState } from "../../src/core/scheduler.js";
 
 const g = (units: { deps: number[] }[]) => new CompactGraph(units.map((u) => u.deps));
@@ -127,5 +128,19 @@ describe("Schedule", () => {
     const f = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), { maxParallel: 8, continueOnError: true });
     f.next();
     expect(f.fail(0)).toHaveLength(n - 1);
+  });
+});
+
+describe("run lengths", () => {
+  it("encode statuses in index order and expand back", () => {
+    const s = new Schedule(g([{ deps: [] }, { deps: [] }, { deps: [] }, { deps: [] }]), pending(4), { maxParallel: 2, continueOnError: false });
+    s.next();
+    s.succeed(0);
+    expect(s.statusRuns()).toEqual([["succeeded", 1], ["pending", 3]]);
+    s.next();
+    expect(s.statusRuns()).toEqual([["succeeded", 1], ["running", 1], ["pending", 2]]);
+    expect(expandRuns(s.statusRuns())).toEqual(["succeeded", "running", "pending", "pending"]);
+    expect(runLengths(new Uint32Array([1, 1, 2, 1]))).toEqual([[1, 2], [2, 1], [1, 1]]);
+    expect(runLengths([])).toEqual([]);
   });
 });
