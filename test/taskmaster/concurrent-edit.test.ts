@@ -21,10 +21,9 @@ it("edits made with task-master during the run are kept", async () => {
     if (run.proc.exitCode !== null) throw new Error(`conveyor exited early: ${(await run).stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const [deferred, added] = await Promise.all([
-    taskMaster(project, ["set-status", "--id=3", "--status=deferred"]),
-    taskMaster(project, ["add-task", "--title", "Added meanwhile", "--description", "during the run"]),
-  ]);
+  // the user's edits, one after the other (concurrent task-master calls can lose each other's writes)
+  const deferred = await taskMaster(project, ["set-status", "--id=3", "--status=deferred"]);
+  const added = await taskMaster(project, ["add-task", "--title", "Added meanwhile", "--description", "during the run"]);
   expect(deferred.code).toBe(0);
   expect(added.code).toBe(0);
   writeFileSync(go, "");

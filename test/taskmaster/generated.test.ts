@@ -26,11 +26,11 @@ beforeAll(async () => {
   await add("Old approach", "1");
   await add("Review me", "1");
   await add("New approach", "2");
-  // set-status takes Task Master's lock: these may run together
-  const statuses = await Promise.all(
-    [["1", "done"], ["2", "cancelled"], ["3", "review"]].map(([id, s]) => taskMaster(project, ["set-status", `--id=${id}`, `--status=${s}`])),
-  );
-  for (const r of statuses) expect(r.code).toBe(0);
+  // one at a time: concurrent set-status calls were seen to lose an update under load
+  for (const [id, s] of [["1", "done"], ["2", "cancelled"], ["3", "review"]]) {
+    const r = await taskMaster(project, ["set-status", `--id=${id}`, `--status=${s}`]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  }
   generated = readFileSync(tasksPath(project), "utf8");
   ready = await taskMaster(project, ["list", "--ready", "--json"]);
   run = await conveyor(["run", "--tasks", project, "--select", "ready", "--sync-status", "--command", "true"]);
