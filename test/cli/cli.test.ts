@@ -3,8 +3,9 @@
 import { spawn } from "node:child_process";
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";
+import { eventually } from "../support/engine.js";
 
 const dataDir = tempDir();
 const project = tempDir();
@@ -20,7 +21,9 @@ const FROM_SOURCE = ["--import", "tsx", "src/cli/bin.ts"];
 /** npm ci builds dist/ through the prepare script; bin/conveyor.js runs the compiled code. */
 const AS_INSTALLED = ["bin/conveyor.js"];
 
-function conveyor(args: string[], env: Record<string, string> = {}, entry = FROM_SOURCE): Promise<Result> & { pid?: number } {
+type Running = Promise<Result> & { pid?: number; stdoutSoFar: () => string };
+
+function conveyor(args: string[], env: Record<string, string> = {}, entry = FROM_SOURCE): Running {
   const proc = spawn(process.execPath, [...entry, ...args], {
     env: { ...process.env, CONVEYOR_DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -30,12 +33,10 @@ function conveyor(args: string[], env: Record<string, string> = {}, entry = FROM
   proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const p = new Promise<Result>((resolve) => proc.on("exit", (code) => resolve({ code, stdout, stderr })));
-  return Object.assign(p, { pid: proc.pid });
+  return Object.assign(p, { pid: proc.pid, stdoutSoFar: () => stdout });
 }
 
 const demo = ["run", "--tasks", project, "--parallel", "4", "--command", `${project}/do-task.sh {id}`, "--retry-delay", "100ms"];
-
-afterAll(() => undefined);
 
 describe("conveyor run", () => {
   let runId = "";
@@ -114,7 +115,8 @@ describe("conveyor run", () => {
 
   it("a second process on the same store is refused with exit 3, naming the holder", async () => {
     const first = conveyor(["run", "--inline", '["slow"]', "--command", "sleep 3", "--force"]);
-    await new Promise((r) => setTimeout(r, 2_500));
+    // the first holds the store once it has printed its run id
+    await eventually(() => first.stdoutSoFar().includes("run "), 30_000);
     const second = await conveyor(["runs"]);
     expect(second.code).toBe(3);
     expect(second.stderr).toContain(`in use by process ${first.pid}`);

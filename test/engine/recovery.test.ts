@@ -106,7 +106,7 @@ describe("the embedded store", () => {
     const store = await makeStore("pglite");
     disposables.push(store);
     const execLog = join(tempDir(), "executions.log");
-    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "200", CHILD_TASK_MS: "20", CHILD_EXEC_LOG: execLog });
+    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "200", CHILD_TASK_MS: "200", CHILD_EXEC_LOG: execLog });
     await eventually(() => a.lines.some((l) => l.startsWith("RUN ")), 30_000);
     const err = await openDatabase({ dataDir: store.config.dataDir! }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreLockedError);
@@ -120,15 +120,17 @@ describe.skipIf(!kinds.includes("postgres"))("one lease, two processes (PostgreS
     disposables.push(store);
     const execLog = join(tempDir(), "executions.log");
     writeFileSync(execLog, "");
-    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "300", CHILD_TASK_MS: "10", CHILD_PARALLEL: "2", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "800" });
+    // ~9 s of work at this pace: A is still running when it is killed
+    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "600", CHILD_TASK_MS: "30", CHILD_PARALLEL: "2", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "2000" });
     await eventually(() => doneCount(a) >= 20, 30_000);
     const runId = a.lines.find((l) => l.startsWith("RUN "))!.slice(4);
 
     // B on the same database while A is alive: nothing to take over, and resuming is refused
-    const b = child(store, { CHILD_MODE: "recover", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "800" });
-    await new Promise((r) => setTimeout(r, 2_000));
+    const b = child(store, { CHILD_MODE: "recover", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "2000" });
+    await new Promise((r) => setTimeout(r, 3_000));
     expect(b.lines.filter((l) => l.startsWith("RECOVERED"))).toEqual([]);
     expect(doneCount(a)).toBeGreaterThan(20);
+    expect(doneCount(a)).toBeLessThan(600);
 
     a.proc.kill("SIGKILL");
     await a.exited;
@@ -139,11 +141,11 @@ describe.skipIf(!kinds.includes("postgres"))("one lease, two processes (PostgreS
     try {
       const s = new PrismaRunStore(db);
       const run = (await s.getRun(runId))!;
-      expect([run.status, run.succeeded]).toEqual(["succeeded", 300]);
+      expect([run.status, run.succeeded]).toEqual(["succeeded", 600]);
       const events = await s.readEvents(runId, 0, 100_000);
       const completions = events.filter((e) => e.type === "task.succeeded").map((e) => e.taskId);
-      expect(completions).toHaveLength(300);
-      expect(new Set(completions).size).toBe(300);
+      expect(completions).toHaveLength(600);
+      expect(new Set(completions).size).toBe(600);
     } finally {
       await db.close();
     }
