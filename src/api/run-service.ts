@@ -6,7 +6,7 @@ import type { TaskSource } from "../core/task.js";
 import { inlineSource } from "../core/taskmaster/index.js";
 import { loadTasksFile } from "../cli/task-input.js";
 import { UsageError } from "../cli/usage-error.js";
-import type { Engine, StartedRun } from "../engine/engine.js";
+import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import { runTopic, type RunEvent } from "../engine/ports.js";
 import type { RunRecord, RunStore } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
@@ -27,12 +27,16 @@ export interface StartRunRequest {
   options?: Record<string, unknown>;
 }
 
+/** How a run with syncStatus starts: with status write-back into its tasks file (App.startRun). */
+export type StartWithSync = (input: StartRunInput) => Promise<StartedRun & { sync?: { close(): Promise<void> } }>;
+
 export class RunService {
   /** `defaultTasksFile`: the server's own Task Master project, used when a request names no source. */
   constructor(
     readonly engine: Engine,
     private readonly defaultTasksFile?: string,
     private readonly metrics?: Pick<ApiMetrics, "checkpointDuration">,
+    private readonly startWithSync?: StartWithSync,
   ) {
     this.progressCache = new ProgressCache(engine);
   }
@@ -56,12 +60,18 @@ export class RunService {
     const selection =
       req.selection !== undefined ? parseSelection(req.selection) : req.taskIds !== undefined ? parseSelection(req.taskIds) : undefined;
     const selectionText = req.selection ?? (req.taskIds ? JSON.stringify(req.taskIds) : undefined);
-    return this.engine.startRun({
+    const input: StartRunInput = {
       source,
       ...(selection ? { selection } : {}),
       ...(selectionText !== undefined ? { selectionText } : {}),
       options: req.options ?? {},
-    });
+    };
+    if (!req.options?.syncStatus || !this.startWithSync) return this.engine.startRun(input);
+    const started = await this.startWithSync(input);
+    // the write-back follows the run while this server drives it
+    const sync = started.sync;
+    if (sync) void this.engine.waitForRun(started.runId).finally(() => sync.close());
+    return started;
   }
 
   async requireRun(runId: string): Promise<RunRecord> {

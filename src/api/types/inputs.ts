@@ -30,6 +30,7 @@ export const RunOptionsInput = builder.inputType("RunOptionsInput", {
     expandSubtasks: t.boolean(),
     force: t.boolean({ description: "Bypass the memo cache" }),
     memoMaxAgeMs: t.int(),
+    syncStatus: t.boolean({ description: "Write task statuses back into the tasks file as the run goes" }),
   }),
 });
 

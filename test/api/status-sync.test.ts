@@ -1,0 +1,32 @@
+// startRun's syncStatus option: a run started through the API writes task
+// statuses back into the Task Master file it read, as `conveyor run --sync-status` does.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { eventually } from "../support/engine.js";
+import { scratchProject, tasksPath } from "../taskmaster/task-master-cli.js";
+import { START, startTestServer, type TestServer } from "./support/server.js";
+
+const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer("pglite");
+});
+afterAll(() => s.close());
+
+it("writes statuses back when asked, and leaves the file alone when not", async () => {
+  const project = scratchProject(readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8"));
+  const file = tasksPath(project);
+  const status = (id: string) =>
+    (JSON.parse(readFileSync(file, "utf8")).master.tasks as { id: string; status: string }[]).find((t) => t.id === id)!.status;
+  expect(status("3")).toBe("pending");
+
+  const plain = await s.gql(START, { input: { tasksFile: project, selection: "3", options: { executor: "fn", force: true } } });
+  await s.app.engine.waitForRun(plain.body.data.startRun.run.id);
+  expect(status("3")).toBe("pending");
+
+  const synced = await s.gql(START, { input: { tasksFile: project, selection: "3", options: { executor: "fn", force: true, syncStatus: true } } });
+  expect(synced.body.data.startRun.__typename).toBe("StartRunPayload");
+  await s.app.engine.waitForRun(synced.body.data.startRun.run.id);
+  await eventually(() => status("3") === "done", 5_000);
+});
