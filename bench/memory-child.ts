@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { InProcessExecutor, type TaskFunction } from "../src/executors/in-process.js";
 import { runTopic } from "../src/engine/ports.js";
 import { freshStore, noopSource, openApp, timeRun, type StoreKind } from "./support.js";
+import type { MemPoint } from "./memory.js";
 
 const kind = process.env.BENCH_STORE_KIND as StoreKind;
 const n = Number(process.env.BENCH_TASKS);
@@ -18,16 +19,7 @@ const capMs = Number(process.env.BENCH_CAP_MS ?? "0");
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
 
-interface Point {
-  at: string;
-  done: number;
-  heapUsed: number;
-  rss: number;
-  external: number;
-  ms: number;
-}
-
-function sample(at: string, done: number, t0: number): Point {
+function sample(at: string, done: number, t0: number): MemPoint {
   gc!();
   gc!();
   const m = process.memoryUsage();
@@ -40,7 +32,7 @@ const app = await openApp(store, { fn: () => new InProcessExecutor((req) => curr
 try {
   await timeRun(app, { source: noopSource(300, "warm-"), options: { executor: "fn", maxParallel: 8, force: true } });
   const base = sample("base", 0, performance.now());
-  const points: Point[] = [];
+  const points: MemPoint[] = [];
   let invoked = 0;
   let capped = false;
   let resolveStop!: () => void;
