@@ -4,7 +4,7 @@
 import type { DependencyGraph } from "./dependency-graph.js";
 import { MinHeap } from "./heap.js";
 import { runLengths } from "./run-lengths.js";
-import { type RunStatus, type TaskStatus, TASK_STATUSES } from "./status.js";
+import { canTaskMove, type RunStatus, type TaskStatus, TASK_STATUSES } from "./status.js";
 
 const CODE: Record<TaskStatus, number> = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as Record<
   TaskStatus,
@@ -118,6 +118,8 @@ export class Schedule {
   }
 
   private set(i: number, s: TaskStatus): void {
+    const from = TASK_STATUSES[this.status[i]!]!;
+    if (!canTaskMove(from, s)) throw new Error(`bug: unit ${i} cannot move from ${from} to ${s}`);
     this.counts[this.status[i]!]!--;
     this.status[i] = CODE[s];
     this.counts[CODE[s]]!++;

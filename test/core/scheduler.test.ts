@@ -116,6 +116,15 @@ describe("Schedule", () => {
     expect(s.outcome()).toEqual({ finished: true, status: "failed" });
   });
 
+  it("refuses a transition the state machine does not allow", () => {
+    const s = new Schedule(g([{ deps: [] }]), pending(1), { maxParallel: 1, continueOnError: false });
+    drain(s);
+    s.succeed(0);
+    expect(() => s.succeed(0)).toThrow("unit 0 cannot move from succeeded to succeeded");
+    expect(() => s.reopen(0)).toThrow("cannot move from succeeded to pending");
+    expect(s.count("succeeded")).toBe(1);
+  });
+
   it("handles a 100,000-unit chain without recursion", () => {
     const n = 100_000;
     const s = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), { maxParallel: 8, continueOnError: true });
