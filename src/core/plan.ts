@@ -36,9 +36,23 @@ export interface Plan {
 
 type Edge = { task: string; dependency: string };
 
-export function buildPlan(source: TaskSource, opts: PlanOptions = {}): Plan {
+/** The source's dependency graph and every node's memo key: what a plan is built on. */
+export interface PreparedGraph {
+  graph: WorkGraph;
+  keys: string[];
+}
+
+/**
+ * Built once per run: the caller looks the keys up in the memo cache (to learn
+ * which outside dependencies are satisfied) and hands the same graph to buildPlan.
+ */
+export function prepareGraph(source: TaskSource, opts: Pick<PlanOptions, "expandSubtasks" | "command"> = {}): PreparedGraph {
   const graph = buildWorkGraph(source, opts.expandSubtasks ?? false);
-  const keys = graphMemoKeys(graph, opts.command);
+  return { graph, keys: graphMemoKeys(graph, opts.command) };
+}
+
+export function buildPlan(source: TaskSource, opts: PlanOptions = {}, prepared = prepareGraph(source, opts)): Plan {
+  const { graph, keys } = prepared;
   const inPlan = new Uint8Array(graph.nodes.length);
   const order = selectedNodes(graph, opts.selection, inPlan);
 

@@ -11,13 +11,11 @@ import {
   StoreLockedError,
   TaskNotFoundError,
 } from "../core/errors.js";
-import { graphMemoKeys } from "../core/memo-key.js";
-import { buildPlan } from "../core/plan.js";
+import { buildPlan, prepareGraph } from "../core/plan.js";
 import type { Progress } from "../core/progress.js";
 import { parseRunOptions, type RunOptions, type RunOptionsInput } from "../core/run-options.js";
 import { canRunMove, isRunSettled, type TaskStatus } from "../core/status.js";
 import type { PlanUnit, TaskSource } from "../core/task.js";
-import { buildWorkGraph } from "../core/taskmaster/work-graph.js";
 import type { Executor } from "./executor.js";
 import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
 import { runProgress } from "./run-progress.js";
@@ -106,8 +104,11 @@ export class Engine {
   async startRun(input: StartRunInput): Promise<StartedRun> {
     const options = parseRunOptions(input.options);
     const executor = this.executorFor(options);
-    const keys = graphMemoKeys(buildWorkGraph(input.source, options.expandSubtasks), options.command);
-    const completed = await this.deps.store.memoLookup(keys, options.memoMaxAgeMs);
+    const prepared = prepareGraph(input.source, {
+      expandSubtasks: options.expandSubtasks,
+      ...(options.command !== undefined ? { command: options.command } : {}),
+    });
+    const completed = await this.deps.store.memoLookup(prepared.keys, options.memoMaxAgeMs);
     const plan = buildPlan(input.source, {
       ...(input.selection ? { selection: input.selection } : {}),
       expandSubtasks: options.expandSubtasks,
@@ -115,7 +116,7 @@ export class Engine {
       includeDone: options.includeDone,
       ...(options.command !== undefined ? { command: options.command } : {}),
       completedMemoKeys: new Set(completed.keys()),
-    });
+    }, prepared);
     const runId = randomUUID();
     const warnings = [...input.source.warnings, ...plan.warnings];
     // only feeds the ETA: asked for while the run is being written
