@@ -165,8 +165,7 @@ export class RunSupervisor {
     if (this.finished || this.ending) return;
     this.ending = ending;
     this.reason = reason;
-    for (const t of this.retryTimers.values()) this.deps.clock.clearTimeout(t);
-    this.retryTimers.clear();
+    this.clearTimers();
     for (const i of this.schedule.cancelPending()) this.settled(i, "task.cancelled", { reason });
     for (const ac of this.inflight.values()) ac.abort();
     this.executor.runCancelled?.(this.run.id);
