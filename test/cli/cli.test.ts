@@ -1,9 +1,9 @@
 // The conveyor command as a user runs it: real processes, the embedded store,
 // the demo project; exit codes and what is printed.
-import { spawn } from "node:child_process";
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FROM_SOURCE, runConveyor } from "../support/conveyor-process.js";
 import { tempDir } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
 
@@ -11,30 +11,11 @@ const dataDir = tempDir();
 const project = tempDir();
 cpSync("examples/demo", project, { recursive: true });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const FROM_SOURCE = ["--import", "tsx", "src/cli/bin.ts"];
 /** npm ci builds dist/ through the prepare script; bin/conveyor.js runs the compiled code. */
 const AS_INSTALLED = ["bin/conveyor.js"];
 
-type Running = Promise<Result> & { pid?: number; stdoutSoFar: () => string };
-
-function conveyor(args: string[], env: Record<string, string> = {}, entry = FROM_SOURCE): Running {
-  const proc = spawn(process.execPath, [...entry, ...args], {
-    env: { ...process.env, CONVEYOR_DATA_DIR: dataDir, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const p = new Promise<Result>((resolve) => proc.on("exit", (code) => resolve({ code, stdout, stderr })));
-  return Object.assign(p, { pid: proc.pid, stdoutSoFar: () => stdout });
-}
+const conveyor = (args: string[], env: Record<string, string> = {}, entry = FROM_SOURCE) =>
+  runConveyor(args, { CONVEYOR_DATA_DIR: dataDir, ...env }, entry);
 
 const demo = ["run", "--tasks", project, "--parallel", "4", "--command", `${project}/do-task.sh {id}`, "--retry-delay", "100ms"];
 
@@ -119,7 +100,7 @@ describe("conveyor run", () => {
     await eventually(() => first.stdoutSoFar().includes("run "), 30_000);
     const second = await conveyor(["runs"]);
     expect(second.code).toBe(3);
-    expect(second.stderr).toContain(`in use by process ${first.pid}`);
+    expect(second.stderr).toContain(`in use by process ${first.proc.pid}`);
     expect((await first).code).toBe(0);
   });
 
