@@ -29,6 +29,13 @@ export interface ExecutionOutcome {
   stderrTail?: string;
   timedOut?: boolean;
   cancelled?: boolean;
+  /**
+   * When the attempt really started and ended (epoch ms), for executors that
+   * learn it from elsewhere (Argo's node startedAt/finishedAt); otherwise the
+   * supervisor's own clock times the attempt.
+   */
+  startedAt?: number;
+  finishedAt?: number;
 }
 
 export interface Executor {

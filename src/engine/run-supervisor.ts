@@ -319,21 +319,23 @@ export class RunSupervisor {
     this.lastProgressEvent.delete(i);
     const w = this.queue.current;
     const now = this.deps.clock.now();
-    const startedAt = this.table.startedAt[i]!;
+    const startedAt = o.startedAt ?? this.table.startedAt[i]!;
+    const finishedAt = o.finishedAt ?? now;
     const attemptStatus: AttemptStatus = o.ok ? "succeeded" : o.cancelled ? "cancelled" : o.timedOut ? "timed_out" : "failed";
     w.putAttempt({
       index: i,
       number: attempt,
       status: attemptStatus,
       startedAt,
-      finishedAt: now,
+      finishedAt,
       exitCode: o.exitCode,
       error: o.error ?? null,
       stdoutTail: o.stdoutTail ?? null,
       stderrTail: o.stderrTail ?? null,
     });
-    this.table.finishedAt[i] = now;
-    const facts = { attempt, durationMs: now - startedAt, exitCode: o.exitCode };
+    this.table.startedAt[i] = startedAt;
+    this.table.finishedAt[i] = finishedAt;
+    const facts = { attempt, durationMs: finishedAt - startedAt, exitCode: o.exitCode };
     if (o.ok) {
       this.schedule.succeed(i);
       this.table.setResult(i, o.result);
