@@ -2,7 +2,7 @@
 // turn of the event loop) accumulate in one batch and are written together by
 // the next commit, so the number of commits tracks the database's pace, not the
 // number of transitions. Callbacks that depend on a transition being durable
-// (starting a process, publishing, returning) run only after its commit.
+// (starting a dependent, publishing, returning) run only after its commit.
 import type { RunEvent } from "./ports.js";
 import type { AttemptRecord, MemoEntry } from "./store.js";
 

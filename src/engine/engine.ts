@@ -20,6 +20,7 @@ import type { Executor } from "./executor.js";
 import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
 import { runProgress } from "./run-progress.js";
 import type { DriveMode } from "./drive-mode.js";
+import { LeaseWindow } from "./lease-window.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
 import { expandRuns } from "../core/run-lengths.js";
@@ -84,6 +85,7 @@ export class Engine {
   readonly owner: string;
   private readonly leaseMs: number;
   private leaseTimer: NodeJS.Timeout | null = null;
+  private readonly leaseWindow: LeaseWindow;
   private closed = false;
 
   constructor(private readonly deps: EngineDeps) {
@@ -91,6 +93,7 @@ export class Engine {
     this.logger = deps.logger ?? silentLogger;
     this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseMs = deps.leaseMs ?? 15_000;
+    this.leaseWindow = new LeaseWindow(this.leaseMs);
   }
 
   get store(): RunStore {
@@ -282,6 +285,7 @@ export class Engine {
    */
   private async drive(runId: string, mode: DriveMode, executor: Executor, opts: DriveInput = {}) {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
+    const sentAt = this.leaseWindow.stamp();
     if (!(await this.deps.store.acquireLease(runId, this.owner, this.leaseMs))) {
       const run = await this.requireRun(runId);
       throw new StoreLockedError(`run ${runId} is driven by another process (${run.leaseOwner})`);
@@ -296,8 +300,17 @@ export class Engine {
       opts.fresh?.expectedMs ?? this.deps.store.historicalDurations(keys),
     ]);
     const statuses = opts.statuses;
+    this.leaseWindow.confirm(runId, sentAt);
     const sup = new RunSupervisor(
-      { store: this.deps.store, bus: this.deps.bus, clock: this.clock, logger: this.logger, owner: this.owner, random: this.deps.random ?? Math.random },
+      {
+        store: this.deps.store,
+        bus: this.deps.bus,
+        clock: this.clock,
+        logger: this.logger,
+        owner: this.owner,
+        random: this.deps.random ?? Math.random,
+        leaseHeld: () => this.leaseWindow.holds(runId),
+      },
       run,
       units,
       executor,
@@ -305,7 +318,9 @@ export class Engine {
     );
     this.supervisors.set(runId, sup);
     void sup.done.then(() => {
-      if (this.supervisors.get(runId) === sup) this.supervisors.delete(runId);
+      if (this.supervisors.get(runId) !== sup) return;
+      this.supervisors.delete(runId);
+      this.leaseWindow.forget(runId);
     });
     this.ensureLeaseRenewal();
     return sup;
@@ -345,9 +360,13 @@ export class Engine {
 
   private async renewLeases(): Promise<void> {
     const ids = [...this.supervisors.keys()];
+    const sentAt = this.leaseWindow.stamp();
     try {
       const lost = await this.deps.store.renewLeases(ids, this.owner, this.leaseMs);
+      const lostSet = new Set(lost);
+      for (const id of ids) if (!lostSet.has(id)) this.leaseWindow.confirm(id, sentAt);
       for (const id of lost) {
+        this.leaseWindow.forget(id);
         this.logger.warn({ runId: id }, "lease lost: another process drives this run now");
         await this.supervisors.get(id)?.stop();
       }

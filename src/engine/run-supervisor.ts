@@ -22,6 +22,8 @@ export interface SupervisorDeps {
   logger: Logger;
   owner: string;
   random: () => number;
+  /** Whether this process certainly still holds the run's lease (see LeaseWindow). */
+  leaseHeld: () => boolean;
 }
 
 export interface SupervisorInit {
@@ -33,6 +35,12 @@ export interface SupervisorInit {
 }
 
 const PROGRESS_EVENT_INTERVAL_MS = 1_000;
+/**
+ * Events a batch may gather before further starts wait for its commit: bounds
+ * the work that a crash could make run again, and lets the commit happen when
+ * tasks finish within microtasks (in-process no-ops).
+ */
+const EARLY_START_LIMIT = 512;
 
 export class RunSupervisor {
   private readonly schedule: Schedule;
@@ -42,6 +50,8 @@ export class RunSupervisor {
   private readonly inflight = new Map<number, AbortController>();
   private readonly retryTimers = new Map<number, unknown>();
   private readonly lastProgressEvent = new Map<number, number>();
+  /** 1 once a unit's success is committed: only then may its dependents start. */
+  private readonly durableSuccess: Uint8Array;
   private status: RunStatus;
   private reason: string | null;
   private seq: number;
@@ -74,6 +84,9 @@ export class RunSupervisor {
       continueOnError: opts.continueOnError,
     });
     this.table = new UnitTable(stored);
+    this.durableSuccess = Uint8Array.from(states, (s, i) =>
+      s.status === "succeeded" && stored[i]!.state.status === "succeeded" ? 1 : 0,
+    );
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
     this.queue = new CommitQueue(
       (w) => this.write(w),
@@ -271,10 +284,24 @@ export class RunSupervisor {
       // written once, when the attempt ends, which halves the rows a batch carries
       w.dirty.add(i);
       this.emit("task.started", this.units.id(i), { attempt });
-      w.after.push(() => this.launch(i, attempt));
+      if (this.mayStartEarly(i, w)) this.launch(i, attempt);
+      else w.after.push(() => this.launch(i, attempt));
     }
     this.settleIfDone();
     this.queue.request();
+  }
+
+  /**
+   * A task starts before its start record commits when nothing it depends on
+   * is still uncommitted: a crash then loses only the start, and the task runs
+   * again on recovery, as any task running at a crash does. A dependent waits
+   * for its dependencies' success to be durable, so it never acts on work that
+   * a crash could undo; and nothing starts early without a certainly held lease.
+   */
+  private mayStartEarly(i: number, w: PendingWrites): boolean {
+    if (w.events.length >= EARLY_START_LIMIT || !this.deps.leaseHeld()) return false;
+    for (const d of this.units.deps(i)) if (this.durableSuccess[d] !== 1) return false;
+    return true;
   }
 
   private launch(i: number, attempt: number): void {
@@ -501,6 +528,7 @@ export class RunSupervisor {
       ...(checkpoint ? { checkpoint } : {}),
     };
     await this.deps.store.commit(batch);
+    for (const t of batch.tasks) this.durableSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
     this.deps.bus.publish(runTopic(this.run.id), w.events);
     if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => e.type.startsWith("run.")));
     for (const e of w.events) {
