@@ -1,8 +1,15 @@
 // TEST DOUBLE of the Argo workflow controller: no pods, no Kubernetes. On each
 // tick it advances the node statuses of the Workflows stored in the API double
 // the way the real status objects in ../shared/argo/ show them:
-// - status.nodes keyed by node id (<workflow>-<hash of node name>), the entry DAG node's id is
-//   the Workflow's name, every task node has boundaryID = that DAG node;
+// - status.nodes keyed by node id (<workflow>-<fnv32a of node name>), the entry DAG node's id is
+//   the Workflow's name, every task node has boundaryID = that DAG node; nodes of a task that calls
+//   a templateRef carry templateRef, not templateName;
+// - times are metav1.Time: RFC 3339 to the second, from the cluster's clock (`clockOffsetMs` away
+//   from this machine's);
+// - pods are named as with the pod-name-format v2 annotation the controller puts on the Workflow:
+//   <workflow>-<template>-<fnv32a of node name>, with containers `wait` and `main`; the main
+//   container's log is the attempt's stdout then stderr; `podGC` deletes a pod once it completes
+//   (podGC strategy OnPodCompletion);
 // - a task with retryStrategy is a `Retry` node whose children are `Pod` nodes named
 //   `<task>(0)`, `<task>(1)`...; a failed Pod says "failed with exit code N" and carries
 //   outputs.exitCode; exhausted retries end the Retry node Failed, "No more retries left";
@@ -15,7 +22,6 @@
 //   or offloaded (status.nodes emptied, offloadNodeStatusVersion set).
 // Pods run until the next tick, or while their task id is in `held`; `behaviour` decides the
 // exit code and stdout (outputs.result) of each attempt.
-import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { readNodes } from "../../src/executors/argo/node-mapper.js";
 import type { ArgoNode, ArgoWorkflow } from "../../src/executors/argo/types.js";
@@ -25,6 +31,7 @@ import type { KubeApiDouble } from "./k8s-api-double.js";
 export interface PodResult {
   exitCode: number;
   stdout?: string;
+  stderr?: string;
 }
 
 interface DagTask {
@@ -45,6 +52,10 @@ export class ArgoControllerDouble {
   /** Every pod started, as "<workflow>/<task id>(retry)". */
   readonly pods: string[] = [];
   compress = false;
+  /** The cluster's clock minus this machine's. */
+  clockOffsetMs = 0;
+  /** Pods are deleted as soon as they complete. */
+  podGC = false;
   /** Node status "offloaded to the database": only offloadNodeStatusVersion stays in the object. */
   offload = false;
   private timer: NodeJS.Timeout | undefined;
@@ -74,13 +85,15 @@ export class ArgoControllerDouble {
       this.api.update(wf.metadata.name!, (w) => {
         w.status = next.status!;
         w.metadata.labels = next.metadata.labels!;
+        w.metadata.annotations = next.metadata.annotations!;
       });
     }
   }
 
   private advance(wf: ArgoWorkflow): void {
     const name = wf.metadata.name!;
-    const now = new Date().toISOString();
+    const now = new Date(Date.now() + this.clockOffsetMs).toISOString().replace(/\.\d+Z$/, "Z");
+    wf.metadata.annotations = { ...wf.metadata.annotations, "workflows.argoproj.io/pod-name-format": "v2" };
     const spec = wf.spec as { entrypoint: string; parallelism?: number; suspend?: boolean; shutdown?: string; templates: { name: string; dag?: { tasks: DagTask[]; failFast?: boolean } }[]; arguments?: { parameters?: { name: string; value?: string }[] } };
     const dag = spec.templates.find((t) => t.name === spec.entrypoint)!.dag!;
     const limit = Number(spec.arguments?.parameters?.find((p) => p.name === "retry-limit")?.value ?? 0);
@@ -89,7 +102,7 @@ export class ArgoControllerDouble {
     wf.status.phase ??= "Running";
     wf.status.startedAt ??= now;
     const root = nodes[name]!;
-    const id = (nodeName: string) => `${name}-${parseInt(createHash("sha1").update(nodeName).digest("hex").slice(0, 8), 16)}`;
+    const id = (nodeName: string) => `${name}-${fnv1a(nodeName)}`;
     const taskNode = (t: DagTask) => nodes[id(`${name}.${t.name}`)];
     const taskId = (t: DagTask) => t.arguments?.parameters?.find((p) => p.name === "task-id")?.value ?? t.name;
     const pods = () => Object.values(nodes).filter((n) => n.type === "Pod");
@@ -111,6 +124,7 @@ export class ArgoControllerDouble {
       if (pod.phase !== "Running" || this.held.has(taskId(t))) continue;
       const k = retry.children!.length - 1;
       const r = this.behaviour(taskId(t), k);
+      this.runPod(podNameOf(name, pod), r);
       Object.assign(pod, { phase: r.exitCode === 0 ? "Succeeded" : "Failed", finishedAt: now, outputs: { exitCode: String(r.exitCode), ...(r.stdout !== undefined ? { result: r.stdout } : {}) } });
       if (r.exitCode !== 0) pod.message = `failed with exit code ${r.exitCode}`;
       if (r.exitCode === 0) Object.assign(retry, { phase: "Succeeded", finishedAt: now, outputs: pod.outputs });
@@ -127,8 +141,8 @@ export class ArgoControllerDouble {
       if (depNodes.some((n) => !n || !FINAL.has(n.phase!))) continue;
       const ok = depNodes.every((n) => n!.phase === "Succeeded");
       const node: ArgoNode = ok
-        ? { id: id(`${name}.${t.name}`), name: `${name}.${t.name}`, displayName: t.name, type: "Retry", phase: "Running", boundaryID: name, startedAt: now, children: [] }
-        : { id: id(`${name}.${t.name}`), name: `${name}.${t.name}`, displayName: t.name, type: "Skipped", phase: "Omitted", boundaryID: name, message: "omitted: depends condition not met", startedAt: now, finishedAt: now, templateName: "run-task" };
+        ? { id: id(`${name}.${t.name}`), name: `${name}.${t.name}`, displayName: t.name, type: "Retry", phase: "Running", boundaryID: name, startedAt: now, children: [], templateRef: RUN_TASK }
+        : { id: id(`${name}.${t.name}`), name: `${name}.${t.name}`, displayName: t.name, type: "Skipped", phase: "Omitted", boundaryID: name, message: "omitted: depends condition not met", startedAt: now, finishedAt: now, templateRef: RUN_TASK };
       nodes[node.id] = node;
       root.children!.push(node.id);
       if (ok) this.addPod(nodes, node, `${t.name}(0)`, id, name);
@@ -164,8 +178,29 @@ export class ArgoControllerDouble {
   }
 
   private addPod(nodes: Record<string, ArgoNode>, retry: ArgoNode, displayName: string, id: (n: string) => string, wfName: string): void {
-    const pod: ArgoNode = { id: id(`${wfName}.${displayName}`), name: `${wfName}.${displayName}`, displayName, type: "Pod", phase: "Pending", boundaryID: wfName, templateName: "run-task" };
+    const pod: ArgoNode = { id: id(`${wfName}.${displayName}`), name: `${wfName}.${displayName}`, displayName, type: "Pod", phase: "Pending", boundaryID: wfName, templateRef: RUN_TASK };
     nodes[pod.id] = pod;
     retry.children!.push(pod.id);
   }
+
+  /** What the kubelet keeps of a pod that ran to its end (and podGC then removes). */
+  private runPod(pod: string, r: PodResult): void {
+    this.api.writePodLog(pod, "wait", "level=info msg=\"Starting Workflow Executor\"\n");
+    this.api.writePodLog(pod, "main", `${r.stdout ?? ""}${r.stderr ?? ""}`);
+    if (this.podGC) this.api.deletePod(pod);
+  }
+}
+
+const RUN_TASK = { name: "multi-task-processor", template: "run-task" };
+
+/** Argo's v2 pod name: the node id's hash after `<workflow>-<template>-`. */
+function podNameOf(workflow: string, node: ArgoNode): string {
+  return `${workflow}-${node.templateRef!.template}-${node.id.slice(workflow.length + 1)}`;
+}
+
+/** FNV-1a 32 (Go's hash/fnv), as Argo hashes node names into node ids. */
+function fnv1a(text: string): string {
+  let h = 2166136261n;
+  for (const byte of new TextEncoder().encode(text)) h = ((h ^ BigInt(byte)) * 16777619n) % 4294967296n;
+  return h.toString();
 }

@@ -5,7 +5,7 @@ import { Engine } from "../../src/engine/engine.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { ArgoExecutor } from "../../src/executors/argo/argo-executor.js";
-import { KubeWorkflowApi } from "../../src/executors/argo/k8s-client.js";
+import { KubePodLogs, KubeWorkflowApi } from "../../src/executors/argo/k8s-client.js";
 import type { SplitLimits } from "../../src/executors/argo/workflow-builder.js";
 import { openDatabase, type Database } from "../../src/storage/database.js";
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
@@ -34,7 +34,16 @@ export async function openArgoWorld(opts: { limits?: SplitLimits } = {}): Promis
   const open = async () => {
     db = await openDatabase({ dataDir: store.config.dataDir! });
     const runStore = new PrismaRunStore(db);
-    const executor = new ArgoExecutor({ api: new KubeWorkflowApi(k8s.kubeConfig(), "argo"), store: runStore, image: "runner:test", retryDelayMs: 20, lingerMs: 500, ...(opts.limits ? { limits: opts.limits } : {}) });
+    const kc = k8s.kubeConfig();
+    const executor = new ArgoExecutor({
+      api: new KubeWorkflowApi(kc, "argo"),
+      logs: new KubePodLogs(kc, "argo"),
+      store: runStore,
+      image: "runner:test",
+      retryDelayMs: 20,
+      lingerMs: 500,
+      ...(opts.limits ? { limits: opts.limits } : {}),
+    });
     // `fn` runs the same graphs in-process, to compare event streams with
     const fn = new InProcessExecutor(() => "ok");
     const engine = new Engine({ store: runStore, bus: new MemoryBus(), executors: { argo: () => executor, fn: () => fn }, leaseMs: 2_000 });

@@ -71,6 +71,49 @@ describe("argo executor end to end", () => {
     expect(w.controller.pods.filter((p) => p.startsWith(`${wf!.metadata.name}/`))).toEqual([0, 1, 2].map((k) => `${wf!.metadata.name}/${x}(${k})`));
   });
 
+  it("attempts are timed by Argo's clock; a failed one carries the node's message, exit code and its pod's log tail", async () => {
+    const [x] = ids(1) as [string];
+    w.controller.clockOffsetMs = -3_600_000; // the cluster's clock an hour behind Conveyor's
+    w.controller.behaviour = (id, retry) => (retry === 0 ? { exitCode: 7, stdout: "step 1 of 2\n", stderr: "boom: disk full\n" } : { exitCode: 0, stdout: "ok\n" });
+    try {
+      const { runId } = await w.engine.startRun({ source: inlineSource([x]), options: { executor: "argo", retry: { ...fast, retryLimit: 1 } } });
+      expect((await w.engine.waitForRun(runId)).status).toBe("succeeded");
+      const attempts = await w.engine.store.listAttempts(runId);
+      const wf = workflowsOf(w, runId)[0]!;
+      const pods = Object.values(wf.status!.nodes!).filter((n) => n.type === "Pod").sort((a, b) => a.displayName!.localeCompare(b.displayName!));
+      expect(attempts.map((a) => [a.startedAt, a.finishedAt])).toEqual(pods.map((p) => [Date.parse(p.startedAt!), Date.parse(p.finishedAt!)]));
+      expect(attempts[0]!.startedAt).toBeLessThan(Date.now() - 3_000_000);
+      expect(attempts[0]).toMatchObject({ status: "failed", exitCode: 7, error: "argo failed: failed with exit code 7", stdoutTail: "step 1 of 2\n", stderrTail: "step 1 of 2\nboom: disk full\n" });
+      // read as Argo names the pod, from the main container, bounded
+      const pod = `${wf.metadata.name}-run-task-${pods[0]!.id.slice(wf.metadata.name!.length + 1)}`;
+      const asked = w.k8s.requests.find((r) => r.startsWith(`GET pods/${pod}/log?`))!;
+      expect(Object.fromEntries(new URLSearchParams(asked.slice(asked.indexOf("?") + 1)))).toEqual({ container: "main", tailLines: "200", limitBytes: String(256 * 1024) });
+      // a success is not read back from the log
+      expect(attempts[1]).toMatchObject({ status: "succeeded", stdoutTail: "ok\n", stderrTail: null });
+    } finally {
+      w.controller.clockOffsetMs = 0;
+    }
+  });
+
+  it.each([
+    ["the pod is gone (podGC)", () => (w.controller.podGC = true), () => (w.controller.podGC = false)],
+    ["reading pods/log is forbidden", () => (w.k8s.forbidPodLogs = true), () => (w.k8s.forbidPodLogs = false)],
+  ])("when %s, the failed attempt keeps the node's message and the run goes on", async (_, set, unset) => {
+    const [x] = ids(1) as [string];
+    w.controller.behaviour = (id, retry) => (retry === 0 ? { exitCode: 4, stderr: "lost\n" } : { exitCode: 0 });
+    set();
+    try {
+      const { runId } = await w.engine.startRun({ source: inlineSource([x]), options: { executor: "argo", retry: { ...fast, retryLimit: 1 } } });
+      expect((await w.engine.waitForRun(runId)).status).toBe("succeeded");
+      const [failed] = await w.engine.store.listAttempts(runId);
+      expect(failed).toMatchObject({ status: "failed", exitCode: 4, error: "argo failed: failed with exit code 4", stderrTail: null });
+      const wf = workflowsOf(w, runId)[0]!;
+      expect(w.k8s.requests.some((r) => r.startsWith(`GET pods/${wf.metadata.name}-run-task-`))).toBe(true);
+    } finally {
+      unset();
+    }
+  });
+
   it("continue-on-error: the failed task's dependents are skipped (Omitted in Argo), the rest goes on", async () => {
     const [a, b, c] = ids(3) as [string, string, string];
     w.controller.behaviour = (id) => (id === a ? { exitCode: 1 } : { exitCode: 0 });

@@ -92,6 +92,8 @@ describe("deploy/", () => {
     const wfRule = conveyorRole.rules.find((r: Doc) => r.resources.includes("workflows"));
     expect(wfRule.verbs).toEqual(expect.arrayContaining(["create", "get", "list", "watch", "patch", "delete"]));
     expect(conveyorRole.rules.some((r: Doc) => r.resources.includes("configmaps"))).toBe(true);
+    // failed attempts' log tails
+    expect(conveyorRole.rules.some((r: Doc) => r.apiGroups.includes("") && r.resources.includes("pods/log") && r.verbs.includes("get"))).toBe(true);
     expect(accounts.has(deployment!.spec.template.spec.serviceAccountName)).toBe(true);
     const template = byKind("WorkflowTemplate")[0]!;
     expect(accounts.has(template.spec.serviceAccountName)).toBe(true);

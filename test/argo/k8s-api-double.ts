@@ -1,6 +1,6 @@
-// TEST DOUBLE of the Kubernetes API server, for workflows.argoproj.io only.
-// It is not Kubernetes. It follows the real API's observable behaviour that
-// Conveyor relies on:
+// TEST DOUBLE of the Kubernetes API server, for workflows.argoproj.io and pod
+// logs only. It is not Kubernetes. It follows the real API's observable
+// behaviour that Conveyor relies on:
 // - create (POST, metadata.generateName -> name + 5 random chars, 201), get (404 Status when
 //   absent), list (WorkflowList with metadata.resourceVersion), JSON merge patch (RFC 7386,
 //   Content-Type application/merge-patch+json; other patch types get 415);
@@ -10,9 +10,14 @@
 // - a version older than the compaction point yields, as the real server does, HTTP 200 with
 //   one ERROR event carrying a Status with code 410 (reason Expired), then the stream ends
 //   (goneAs "http" answers HTTP 410 instead, as some proxies and older servers do).
+// - pod logs (GET /api/v1/namespaces/{ns}/pods/{name}/log, the pods/log subresource): text/plain;
+//   `container` must name one of the pod's containers (400 BadRequest "container x is not valid for
+//   pod y"; omitted with several containers, 400 too), an absent pod is 404 NotFound; tailLines keeps the last N lines, then limitBytes cuts
+//   the output after that many bytes (so from the start of those lines, possibly mid-line);
+//   forbidPodLogs answers 403 Forbidden as the RBAC authorizer does without `get` on pods/log.
 // Test hooks: dropWatches() cuts every open watch, refuseWatches answers 503, compact() forgets
-// history, update() is how
-// the simulated controller writes status.
+// history, update() is how the simulated controller writes status, writePodLog() how its pods log
+// (the kubelet's part), deletePod() what Argo's podGC does.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,12 +31,15 @@ interface Watcher {
 }
 
 const PATH = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/workflows(?:\/([^/?]+))?$/;
+const POD_LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
 
 export class KubeApiDouble {
   private readonly server: Server;
   private readonly objects = new Map<string, ArgoWorkflow>();
   private readonly history: { rv: number; type: EventType; object: ArgoWorkflow }[] = [];
   private readonly watchers = new Set<Watcher>();
+  /** Pod name -> container name -> log text. */
+  private readonly pods = new Map<string, Map<string, string>>();
   private rv = 100;
   private compactedAt = 0;
   readonly requests: string[] = [];
@@ -39,6 +47,8 @@ export class KubeApiDouble {
   refuseWatches = false;
   /** How an expired version is answered: an ERROR event (what kube-apiserver does) or HTTP 410. */
   goneAs: "event" | "http" = "event";
+  /** While set, pod log reads get 403, as for a service account without `get` on pods/log. */
+  forbidPodLogs = false;
   /** Called after every write with the stored object (the controller double listens here). */
   onWrite: (wf: ArgoWorkflow) => void = () => {};
 
@@ -87,6 +97,21 @@ export class KubeApiDouble {
     return this.write(copy, "MODIFIED");
   }
 
+  /** Appends to a container's log, creating the pod on first write. */
+  writePodLog(pod: string, container: string, text: string): void {
+    const containers = this.pods.get(pod) ?? new Map<string, string>();
+    containers.set(container, (containers.get(container) ?? "") + text);
+    this.pods.set(pod, containers);
+  }
+
+  deletePod(pod: string): void {
+    this.pods.delete(pod);
+  }
+
+  podNames(): string[] {
+    return [...this.pods.keys()];
+  }
+
   /** Ends every open watch stream, as a broken connection or an apiserver restart would. */
   dropWatches(): void {
     for (const w of this.watchers) w.res.destroy();
@@ -111,6 +136,8 @@ export class KubeApiDouble {
   private handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     const url = new URL(req.url ?? "/", "http://x");
     this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get("watch") ? " watch" : ""}`);
+    const log = POD_LOG.exec(url.pathname);
+    if (log && req.method === "GET") return this.podLog(res, log[1]!, decodeURIComponent(log[2]!), url.searchParams);
     const m = PATH.exec(url.pathname);
     if (!m) return status(res, 404, "NotFound", `no route ${url.pathname}`);
     const [, namespace, name] = m;
@@ -135,6 +162,30 @@ export class KubeApiDouble {
       return json(res, 200, this.write(mergePatch(structuredClone(existing), JSON.parse(body)) as ArgoWorkflow, "MODIFIED"));
     }
     return status(res, 405, "MethodNotAllowed", req.method ?? "");
+  }
+
+  private podLog(res: ServerResponse, namespace: string, pod: string, q: URLSearchParams): void {
+    this.requests.push(`GET pods/${pod}/log?${q.toString()}`);
+    if (this.forbidPodLogs) {
+      return status(res, 403, "Forbidden", `pods "${pod}" is forbidden: User "system:serviceaccount:${namespace}:conveyor" cannot get resource "pods/log" in API group "" in the namespace "${namespace}"`);
+    }
+    const containers = this.pods.get(pod);
+    if (!containers) return status(res, 404, "NotFound", `pods "${pod}" not found`);
+    const names = [...containers.keys()];
+    if (q.get("container") === null && names.length > 1) return status(res, 400, "BadRequest", `a container name must be specified for pod ${pod}, choose one of: [${names.join(" ")}]`);
+    const container = q.get("container") ?? names[0]!;
+    const text = containers.get(container);
+    if (text === undefined) return status(res, 400, "BadRequest", `container ${container} is not valid for pod ${pod}`);
+    let out = Buffer.from(text);
+    const tailLines = q.get("tailLines");
+    if (tailLines !== null) {
+      const lines = text.split(/(?<=\n)/);
+      out = Buffer.from(lines.slice(Math.max(0, lines.length - Number(tailLines))).join(""));
+    }
+    const limitBytes = q.get("limitBytes");
+    if (limitBytes !== null) out = out.subarray(0, Number(limitBytes));
+    res.writeHead(200, { "Content-Type": "text/plain" });
+    res.end(out);
   }
 
   private watch(res: ServerResponse, selector: Record<string, string>, from: number): void {

@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { mapTasks, OffloadedNodesError, outcomeOf, readNodes } from "../../src/executors/argo/node-mapper.js";
+import { podNameOf } from "../../src/executors/argo/pod-logs.js";
 import type { ArgoWorkflow } from "../../src/executors/argo/types.js";
 import { ARGO_DIR } from "./argo-schema.js";
 
@@ -20,6 +21,24 @@ describe("node mapper on real Argo status objects", () => {
     expect(outcomeOf(view.attempts[0]!)).toMatchObject({ ok: false, exitCode: 1, error: "argo failed: failed with exit code 1" });
     expect(outcomeOf(view.attempts[2]!)).toMatchObject({ ok: true, exitCode: 0 });
     expect(view.attempts[0]!.startedAt).toBe(Date.parse("2018-08-01T10:22:43Z"));
+    // the attempt is timed by the Pod node, not by when Conveyor heard of it
+    expect(outcomeOf(view.attempts[1]!)).toMatchObject({ startedAt: Date.parse("2018-08-01T10:22:51Z"), finishedAt: Date.parse("2018-08-01T10:23:00Z") });
+  });
+
+  it("names each attempt's pod as Argo does (the archived logs' keys hold the real pod names)", () => {
+    const wf = load("status-dag-diamond-succeeded.excerpt.yaml");
+    const pods = Object.values(wf.status!.nodes!).filter((n) => n.type === "Pod");
+    expect(pods.length).toBe(4);
+    for (const n of pods) {
+      const key = (n.outputs as { artifacts?: { name: string; s3: { key: string } }[] }).artifacts!.find((a) => a.name === "main-logs")!.s3.key;
+      expect(podNameOf(wf, n)).toBe(key.split("/")[1]);
+      expect(mapTasks(wf).get(n.displayName!)!.attempts[0]!.podName).toBe(key.split("/")[1]);
+    }
+    // pod-name-format v1: the node id; a templateRef names the template
+    const v1 = { ...wf, metadata: { ...wf.metadata, annotations: { "workflows.argoproj.io/pod-name-format": "v1" } } };
+    expect(podNameOf(v1, pods[0]!)).toBe(pods[0]!.id);
+    const ref = { ...pods[0]!, templateName: undefined, templateRef: { name: "multi-task-processor", template: "run-task" } };
+    expect(podNameOf(wf, ref)).toBe(podNameOf(wf, pods[0]!).replace("-echo-", "-run-task-"));
   });
 
   it("failFast disabled: exhausted retries fail, siblings go on; plain Pods are one attempt", () => {
@@ -81,5 +100,14 @@ describe("node mapper on real Argo status objects", () => {
     expect(ok).toMatchObject({ ok: true, result: { n: 3 } });
     const late = outcomeOf({ nodeId: "n", retry: 0, phase: "Failed", exitCode: null, message: "Pod was active on the node longer than the specified deadline", memoized: false });
     expect(late).toMatchObject({ ok: false, timedOut: true });
+  });
+
+  it("a failure's error names the node's message and the exit code, once", () => {
+    const base = { nodeId: "n", retry: 0, phase: "Failed", memoized: false } as const;
+    expect(outcomeOf({ ...base, exitCode: 137, message: "OOMKilled" }).error).toBe("argo failed: OOMKilled (exit code 137)");
+    expect(outcomeOf({ ...base, exitCode: 1, message: "Error (exit code 1)" }).error).toBe("argo failed: Error (exit code 1)");
+    expect(outcomeOf({ ...base, phase: "Error", exitCode: null, message: "pod deleted" }).error).toBe("argo error: pod deleted");
+    // times only when Argo has both: half from each clock would skew the duration
+    expect(outcomeOf({ ...base, exitCode: 1, startedAt: 1_000 })).not.toHaveProperty("startedAt");
   });
 });

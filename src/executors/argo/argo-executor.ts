@@ -7,6 +7,7 @@
 import type { ExecutionOutcome, ExecutionRequest, Executor } from "../../engine/executor.js";
 import { silentLogger, type Logger } from "../../engine/ports.js";
 import type { WorkflowApi } from "./k8s-client.js";
+import type { PodLogReader } from "./pod-logs.js";
 import { RunTracker, type ArgoStore } from "./run-tracker.js";
 import { DEFAULT_LIMITS, type SplitLimits } from "./workflow-builder.js";
 
@@ -20,6 +21,9 @@ export interface ArgoExecutorConfig {
   templateName?: string;
   retryDelayMs?: number;
   lingerMs?: number;
+  /** Pod logs, for the stderr tail of failed attempts (default none: the node's message only). */
+  logs?: PodLogReader;
+  logTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -74,6 +78,8 @@ export class ArgoExecutor implements Executor {
           ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}),
           retryDelayMs: this.cfg.retryDelayMs ?? 1_000,
           lingerMs: this.cfg.lingerMs ?? 30_000,
+          ...(this.cfg.logs ? { logs: this.cfg.logs } : {}),
+          logTimeoutMs: this.cfg.logTimeoutMs ?? 5_000,
           logger: this.logger,
         },
         () => {

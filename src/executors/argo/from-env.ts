@@ -9,9 +9,11 @@ import type { ArgoStore } from "./run-tracker.js";
 export async function argoExecutorFromEnv(store: ArgoStore, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<ArgoExecutor | undefined> {
   const namespace = env.CONVEYOR_ARGO_NAMESPACE;
   if (!namespace) return undefined;
-  const [{ ArgoExecutor }, { defaultKubeConfig, KubeWorkflowApi }] = await Promise.all([import("./argo-executor.js"), import("./k8s-client.js")]);
+  const [{ ArgoExecutor }, { defaultKubeConfig, KubePodLogs, KubeWorkflowApi }] = await Promise.all([import("./argo-executor.js"), import("./k8s-client.js")]);
+  const kc = defaultKubeConfig();
   return new ArgoExecutor({
-    api: new KubeWorkflowApi(defaultKubeConfig(), namespace),
+    api: new KubeWorkflowApi(kc, namespace),
+    logs: new KubePodLogs(kc, namespace),
     store,
     image: env.CONVEYOR_ARGO_IMAGE ?? "ghcr.io/example/task-runner:latest",
     ...(env.CONVEYOR_ARGO_TEMPLATE ? { templateName: env.CONVEYOR_ARGO_TEMPLATE } : {}),

@@ -1,7 +1,9 @@
 // A thin port over the Kubernetes API for workflows.argoproj.io, and its
 // implementation with @kubernetes/client-node 1.4 (CustomObjectsApi + Watch),
 // from a kubeconfig ($KUBECONFIG, ~/.kube/config) or the in-cluster service account.
-import { CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from "@kubernetes/client-node";
+// Pod logs (CoreV1Api) too, for the details of failed attempts.
+import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from "@kubernetes/client-node";
+import type { PodLogReader } from "./pod-logs.js";
 import type { ArgoWorkflow } from "./types.js";
 
 export interface WorkflowList {
@@ -62,6 +64,19 @@ export class KubeWorkflowApi implements WorkflowApi {
   async watch(labelSelector: string, resourceVersion: string, onEvent: (type: WatchEventType, object: unknown) => void, onDone: (err: unknown) => void) {
     const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(this.at.namespace)}/${PLURAL}`;
     return this.watcher.watch(path, { labelSelector, resourceVersion, allowWatchBookmarks: true }, (type, obj) => onEvent(type as WatchEventType, obj), onDone);
+  }
+}
+
+/** Reads the `main` container's log (Argo runs the task's script there). */
+export class KubePodLogs implements PodLogReader {
+  private readonly api: CoreV1Api;
+
+  constructor(kc: KubeConfig, readonly namespace: string) {
+    this.api = kc.makeApiClient(CoreV1Api);
+  }
+
+  read(name: string, tailLines: number, limitBytes: number): Promise<string> {
+    return this.api.readNamespacedPodLog({ name, namespace: this.namespace, container: "main", tailLines, limitBytes });
   }
 }
 

@@ -7,6 +7,7 @@
 import { gunzipSync } from "node:zlib";
 import type { ExecutionOutcome } from "../../engine/executor.js";
 import { ProtocolParser } from "../task-protocol.js";
+import { podNameOf } from "./pod-logs.js";
 import type { ArgoNode, ArgoWorkflow } from "./types.js";
 
 export const SETTLED_PHASES: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Error", "Skipped", "Omitted"]);
@@ -23,6 +24,8 @@ export interface AttemptView {
   startedAt?: number;
   finishedAt?: number;
   memoized: boolean;
+  /** The pod that ran the attempt (none for a memoized one). */
+  podName?: string;
   /** Self-reported progress (Argo's node `progress` "N/M", written by the task to $ARGO_PROGRESS_FILE), 0..1. */
   progress?: number;
 }
@@ -79,20 +82,20 @@ export function mapTasks(wf: ArgoWorkflow, boundary?: string): Map<string, TaskV
         ? (node.children ?? [])
             .map((id) => nodes[id])
             .filter((c): c is ArgoNode => c !== undefined && RETRY_SUFFIX.test(c.displayName ?? ""))
-            .map((c) => attemptOf(c, Number(RETRY_SUFFIX.exec(c.displayName!)![1])))
+            .map((c) => attemptOf(wf, c, Number(RETRY_SUFFIX.exec(c.displayName!)![1])))
             .sort((a, b) => a.retry - b.retry)
         : node.type === "Skipped"
           ? []
-          : [attemptOf(node, 0)];
+          : [attemptOf(wf, node, 0)];
     // a memoized Retry node succeeds without a pod: one attempt, served from the cache
-    if (node.type === "Retry" && attempts.length === 0 && node.phase === "Succeeded") attempts.push(attemptOf(node, 0));
+    if (node.type === "Retry" && attempts.length === 0 && node.phase === "Succeeded") attempts.push(attemptOf(wf, node, 0));
     const phase = node.phase ?? "Pending";
     views.set(node.displayName, { name: node.displayName, phase, ...(node.message ? { message: node.message } : {}), attempts, final: SETTLED_PHASES.has(phase) });
   }
   return views;
 }
 
-function attemptOf(n: ArgoNode, retry: number): AttemptView {
+function attemptOf(wf: ArgoWorkflow, n: ArgoNode, retry: number): AttemptView {
   const exit = n.outputs?.exitCode;
   const started = time(n.startedAt);
   const finished = time(n.finishedAt);
@@ -106,6 +109,7 @@ function attemptOf(n: ArgoNode, retry: number): AttemptView {
     ...(started !== undefined ? { startedAt: started } : {}),
     ...(finished !== undefined ? { finishedAt: finished } : {}),
     memoized: n.memoizationStatus?.hit === true,
+    ...(n.type === "Pod" ? { podName: podNameOf(wf, n) } : {}),
     ...progressOf(n.progress),
   };
 }
@@ -129,7 +133,7 @@ function time(t: string | null | undefined): number | undefined {
 
 export const isSettled = (a: AttemptView): boolean => SETTLED_PHASES.has(a.phase);
 
-/** What the supervisor records for a settled attempt. */
+/** What the supervisor records for a settled attempt, timed by Argo's clock (the Pod node's startedAt/finishedAt). */
 export function outcomeOf(a: AttemptView): ExecutionOutcome {
   let result: unknown;
   if (a.result !== undefined) {
@@ -141,8 +145,13 @@ export function outcomeOf(a: AttemptView): ExecutionOutcome {
     parser.end();
   }
   const tail = a.result !== undefined ? { stdoutTail: a.result.slice(-64 * 1024) } : {};
-  if (a.phase === "Succeeded") return { ok: true, exitCode: a.exitCode ?? 0, ...(result !== undefined ? { result } : {}), ...tail };
-  const error = `argo ${a.phase.toLowerCase()}: ${a.message ?? "no message"}`;
-  const timedOut = /deadline|timeout/i.test(a.message ?? "");
-  return { ok: false, exitCode: a.exitCode, error, ...tail, ...(timedOut ? { timedOut } : {}) };
+  // both or neither: half from Argo's clock and half from Conveyor's would make a skewed duration
+  const times = a.startedAt !== undefined && a.finishedAt !== undefined ? { startedAt: a.startedAt, finishedAt: a.finishedAt } : {};
+  if (a.phase === "Succeeded") return { ok: true, exitCode: a.exitCode ?? 0, ...(result !== undefined ? { result } : {}), ...tail, ...times };
+  const message = a.message ?? "no message";
+  // the exit code in the error too, unless Argo's message already says it ("failed with exit code 3")
+  const code = a.exitCode !== null && !message.includes(`exit code ${a.exitCode}`) ? ` (exit code ${a.exitCode})` : "";
+  const error = `argo ${a.phase.toLowerCase()}: ${message}${code}`;
+  const timedOut = /deadline|timeout/i.test(message);
+  return { ok: false, exitCode: a.exitCode, error, ...tail, ...times, ...(timedOut ? { timedOut } : {}) };
 }

@@ -8,7 +8,8 @@ import type { ExecutionOutcome, ExecutionRequest } from "../../engine/executor.j
 import type { Logger } from "../../engine/ports.js";
 import type { RunStore, StoredUnit } from "../../engine/store.js";
 import type { WorkflowApi } from "./k8s-client.js";
-import { isSettled, mapTasks, outcomeOf, type TaskView } from "./node-mapper.js";
+import { isSettled, mapTasks, outcomeOf, type AttemptView, type TaskView } from "./node-mapper.js";
+import { withLogTail, type PodLogReader } from "./pod-logs.js";
 import { isFinished, type ArgoWorkflow } from "./types.js";
 import { WorkflowWatcher } from "./watcher.js";
 import { buildWorkflow, nextPart, PART_LABEL, RUN_ID_LABEL, workflowUnits, type SplitLimits, type WorkflowUnit } from "./workflow-builder.js";
@@ -24,6 +25,10 @@ export interface TrackerConfig {
   retryDelayMs: number;
   /** Idle time (no attempt waiting) before the watch is closed. */
   lingerMs: number;
+  /** Where a failed attempt's log tail comes from; without it only the node's message is kept. */
+  logs?: PodLogReader;
+  /** How long a failed attempt waits for its log before it is handed out without. */
+  logTimeoutMs: number;
   logger: Logger;
 }
 
@@ -37,6 +42,9 @@ interface Part {
 
 interface Waiter {
   index: number;
+  signal: AbortSignal;
+  /** Its attempt is chosen and only waits for the pod's log: nothing else may be handed to it. */
+  claimed?: boolean;
   resolve(o: ExecutionOutcome): void;
   onProgress?: (fraction: number) => void;
   lastProgress?: number;
@@ -100,6 +108,7 @@ export class RunTracker {
     return new Promise<ExecutionOutcome>((resolve) => {
       const w: Waiter = {
         index,
+        signal: req.signal,
         ...(req.onProgress ? { onProgress: req.onProgress } : {}),
         resolve: (o) => {
           req.signal.removeEventListener("abort", onAbort);
@@ -109,7 +118,9 @@ export class RunTracker {
         },
       };
       // an abort is a cancel or this process stopping: the Workflow is left alone either way
-      const onAbort = () => w.resolve(cancelled());
+      const onAbort = () => {
+        if (!w.claimed) w.resolve(cancelled());
+      };
       req.signal.addEventListener("abort", onAbort, { once: true });
       this.waiters.add(w);
       this.pump();
@@ -148,7 +159,8 @@ export class RunTracker {
     this.disposed = true;
     clearTimeout(this.idleTimer);
     this.watcher.stop();
-    for (const w of [...this.waiters]) w.resolve(cancelled());
+    // a claimed waiter has its outcome and resolves within the log timeout
+    for (const w of [...this.waiters]) if (!w.claimed) w.resolve(cancelled());
     this.onDisposed();
   }
 
@@ -195,6 +207,7 @@ export class RunTracker {
   private pump(): void {
     let uncovered = false;
     for (const w of [...this.waiters]) {
+      if (w.claimed) continue;
       if (this.fatal) w.resolve({ ok: false, exitCode: null, error: this.fatal });
       else if (this.tryDeliver(w) === "uncovered") uncovered = true;
     }
@@ -213,7 +226,7 @@ export class RunTracker {
       this.delivered.add(a.nodeId);
       if (a.phase === "Succeeded") this.succeeded.add(w.index);
       this.next.set(w.index, base + a.retry + 2);
-      w.resolve(outcomeOf(a));
+      this.hand(w, a);
       return "delivered";
     }
     const finished = isFinished(p.wf);
@@ -232,6 +245,16 @@ export class RunTracker {
       return "delivered";
     }
     return "uncovered";
+  }
+
+  /** Resolves the waiter with the attempt's outcome; a failed one first gets its pod's log tail, if it can be read. */
+  private hand(w: Waiter, a: AttemptView): void {
+    const outcome = outcomeOf(a);
+    const logs = this.cfg.logs;
+    if (outcome.ok || !logs || a.podName === undefined) return w.resolve(outcome);
+    w.claimed = true;
+    const onError = (err: unknown) => this.cfg.logger.warn({ runId: this.runId, pod: a.podName, err: String(err) }, "argo pod log unavailable; keeping the node's message");
+    void withLogTail(outcome, a.podName, logs, { timeoutMs: this.cfg.logTimeoutMs, signal: w.signal, onError }).then((o) => w.resolve(o));
   }
 
   private newestFor(index: number): Part | undefined {
@@ -274,9 +297,11 @@ export class RunTracker {
   }
 
   /**
-   * Tasks for a new Workflow. The store may lag what was just handed out (the supervisor
-   * commits in batches), so an outcome delivered here counts as recorded: a success is done,
-   * a final failure is left alone unless the supervisor asks again.
+   * Tasks for a new Workflow. The store may lag both ways (the supervisor commits in batches
+   * and may start a task before its start is written; a resumed run's failed, skipped and
+   * cancelled tasks still read so): a task the supervisor waits for is open whatever the store
+   * says, an outcome handed out here counts as recorded, and a final failure is left alone
+   * unless the supervisor asks again. Dependents come along when their dependencies do.
    */
   private runnable(units: StoredUnit[], memoized: (u: StoredUnit) => boolean, waiting: Set<number>): WorkflowUnit[] {
     const done = (u: StoredUnit) =>
@@ -284,9 +309,8 @@ export class RunTracker {
     const open = (u: StoredUnit) =>
       u.kind === "task" &&
       !done(u) &&
-      ["pending", "running", "retrying"].includes(u.state.status) &&
       !this.covered(u.index) &&
-      (waiting.has(u.index) || !this.spent(u.index));
+      (waiting.has(u.index) || (u.state.status !== "failed" && !this.spent(u.index)));
     const included = new Set<number>();
     return workflowUnits(units, (i) => (this.next.get(i) ?? 1) - 1).filter((wu) => {
       const ok = open(units[wu.index]!) && wu.deps.every((d) => included.has(d) || done(units[d]!));

@@ -29,6 +29,8 @@ export interface ArgoNode {
   startedAt?: string | null;
   finishedAt?: string | null;
   templateName?: string;
+  /** Set instead of templateName on nodes of a task that calls a templateRef. */
+  templateRef?: { name: string; template: string };
   progress?: string;
   outputs?: { result?: string; exitCode?: string; parameters?: ArgoParameter[] };
   memoizationStatus?: { hit: boolean; key: string; cacheName: string };
