@@ -62,13 +62,15 @@ describe("generated Workflows", () => {
       expect(JSON.parse(t.arguments.parameters.find((p) => p.name === "task-json")!.value)).toEqual(u.definition);
     }
     const params = Object.fromEntries((wf.spec.arguments as { parameters: { name: string; value: string }[] }).parameters.map((p) => [p.name, p.value]));
-    expect(params).toMatchObject({ "retry-limit": "4", "retry-backoff": "1500ms", "retry-max-backoff": "30000ms", command: './do-task.sh "$CONVEYOR_TASK_ID"' });
+    expect(params).toMatchObject({ "retry-limit": "4", "retry-backoff": "1500ms", "retry-max-backoff": "30000ms", command: "./do-task.sh {id}" });
+    // the run's template has a placeholder, so each task carries its command expanded
+    expect(dag.tasks.map((t) => t.arguments.parameters.find((p) => p.name === "command")?.value)).toEqual(units.map((u) => `./do-task.sh '${u.id}'`));
   });
 
-  it("passes a task's own command (inline definitions) as its command parameter", () => {
+  it("passes a task's own command (inline definitions) as its command parameter; a run command without placeholders stays the workflow's", () => {
     const units = workflowUnits(buildPlan(inlineSource([{ id: "x", command: "make {id}" }, { id: "y" }])).units, () => 0);
-    const dag = dagOf(buildWorkflow(units, settings()));
-    expect(dag.tasks.map((t) => t.arguments.parameters.find((p) => p.name === "command")?.value)).toEqual(['make "$CONVEYOR_TASK_ID"', undefined]);
+    const dag = dagOf(buildWorkflow(units, settings({ command: "make all" })));
+    expect(dag.tasks.map((t) => t.arguments.parameters.find((p) => p.name === "command")?.value)).toEqual(["make 'x'", undefined]);
   });
 
   it("with continue-on-error: failFast off and continueOn on every task", () => {

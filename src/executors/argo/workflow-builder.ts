@@ -5,6 +5,7 @@
 // etcd's 1 MiB object limit (status nodes grow the object as the run goes).
 import type { RunOptions } from "../../core/run-options.js";
 import type { PlanUnit } from "../../core/task.js";
+import { expandCommand } from "../local-process.js";
 import type { ArgoParameter, ArgoWorkflow } from "./types.js";
 
 export const RUN_ID_LABEL = "conveyor.dev/run-id";
@@ -16,6 +17,7 @@ export const ENTRYPOINT = "run";
 export interface WorkflowUnit {
   index: number;
   id: string;
+  title: string;
   definition: Record<string, unknown>;
   memoKey: string;
   /** The unit's own command template (inline definitions), instead of the run's. */
@@ -52,6 +54,7 @@ export function buildWorkflow(units: readonly WorkflowUnit[], s: BuildSettings):
   const templateRef = { name: s.templateName ?? TEMPLATE_NAME, template: "run-task" };
   const tasks = units.map((u) => {
     const deps = u.deps.filter((d) => inside.has(d));
+    const command = taskCommand(u, o.command);
     return {
       name: taskName(u.index),
       templateRef,
@@ -66,7 +69,7 @@ export function buildWorkflow(units: readonly WorkflowUnit[], s: BuildSettings):
           { name: "attempt-base", value: String(u.attemptBase) },
           // force: a key no earlier run wrote, so Argo's cache is bypassed as Conveyor's is
           { name: "memo-key", value: `c-${u.memoKey}${o.force ? `-${s.runId}` : ""}` },
-          ...(u.command !== undefined ? [{ name: "command", value: shellCommand(u.command) }] : []),
+          ...(command !== undefined ? [{ name: "command", value: command }] : []),
         ],
       },
     };
@@ -96,7 +99,7 @@ function workflowParameters(s: BuildSettings): ArgoParameter[] {
   const p: Record<string, string> = {
     "run-id": s.runId,
     image: s.image,
-    command: shellCommand(o.command),
+    command: o.command ?? 'echo "no command for task $CONVEYOR_TASK_ID: give the task a command or the run a command template"; exit 1',
     // the supervisor's retry limit: attempt numbers line up with Argo's retries
     "retry-limit": String(r.retryLimit),
     "retry-backoff": `${Math.ceil(r.baseDelayMs)}ms`,
@@ -111,9 +114,16 @@ function workflowParameters(s: BuildSettings): ArgoParameter[] {
   return Object.entries(p).map(([name, value]) => ({ name, value }));
 }
 
-/** Conveyor's `{id}` placeholder becomes the environment variable run-task sets. */
-function shellCommand(template: string | undefined): string {
-  return (template ?? 'echo "no command configured for task $CONVEYOR_TASK_ID"; exit 1').replaceAll("{id}", '"$CONVEYOR_TASK_ID"');
+/**
+ * A task's own `command` parameter: its command template (or the run's) with the
+ * placeholders expanded exactly as the local executor does; none when that is the
+ * run's command as it stands (a template without placeholders), which run-task runs.
+ */
+function taskCommand(u: WorkflowUnit, runCommand: string | undefined): string | undefined {
+  const template = u.command ?? runCommand;
+  if (template === undefined) return undefined;
+  const command = expandCommand(template, { taskId: u.id, title: u.title });
+  return command === runCommand ? undefined : command;
 }
 
 export function workflowBytes(wf: ArgoWorkflow): number {
@@ -139,6 +149,7 @@ export function workflowUnits(units: readonly PlanUnit[], attemptBase: (index: n
     .map((u) => ({
       index: u.index,
       id: u.id,
+      title: u.title,
       definition: u.definition,
       memoKey: u.memoKey,
       ...(u.command !== undefined ? { command: u.command } : {}),
