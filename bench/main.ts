@@ -4,13 +4,18 @@
 // markers in that file (creating it if needed) and keeps the text around them.
 //
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
-// Sections: ceiling, throughput, chain, process, memory, resume, bullmq.
+// Sections: ceiling, throughput, chain, process, memory, resume, bullmq, and the API's
+// api-ws, api-replicas, api-progress (servers in child processes on PostgreSQL), which
+// print a second table and write it between their own markers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { App } from "../src/app.js";
 import { InProcessExecutor, type TaskFunction } from "../src/executors/in-process.js";
+import { measureEvents } from "./api-events.js";
+import { measureProgress } from "./api-progress.js";
+import { renderApiTable, type ApiResults } from "./api-table.js";
 import { BullBench, bullmqAvailable } from "./bullmq.js";
 import { measureCeiling } from "./ceiling.js";
 import { measureChain } from "./handoff.js";
@@ -33,8 +38,9 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress"] as const;
 type Section = (typeof SECTIONS)[number];
+const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -65,6 +71,10 @@ const args = parseArgs(process.argv.slice(2));
 const sizes = args.quick
   ? { tasks: 1_000, parallels: [1, 8, 64], chain: 200, memory: [5_000], memoryCapMs: 8_000, resume: 1_000, ceilingSeconds: 1, processTasks: 20, processParallels: [1, 8] }
   : { tasks: 10_000, parallels: [1, 8, 64], chain: 1_000, memory: [1_000, 100_000], memoryCapMs: 60_000, resume: 10_000, ceilingSeconds: 3, processTasks: 200, processParallels: [1, 8] };
+// the API's: the target's event rate and a low one, at which a single event's fan-out shows alone
+const api = args.quick
+  ? { subscribers: 100, tasks: 1_000, eventRates: [1_000, 10], windowMs: 10_000, clients: 50, pollMs: [0, 1_000], queryMs: 5_000 }
+  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, clients: 200, pollMs: [0, 1_000], queryMs: 10_000 };
 
 const stores = new Set<BenchStore>();
 let interrupted = false;
@@ -233,39 +243,62 @@ for (const kind of usable) {
   if (args.only.has("resume") && !interrupted) log(`resume, ${STORE_LABEL[kind]}`);
   sr.resume = await section("resume", sr.errors, () => measureResume(kind, sizes.resume));
 }
+// A1-A3: API servers in child processes, each scenario on its own fresh PostgreSQL database
+let apiResults: ApiResults | undefined;
+if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
+  const ar: ApiResults = (apiResults = { events: [], progress: [], errors: [] });
+  if (!usable.includes("postgres")) ar.errors.push(`the API sections need PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
+  else {
+    for (const replicas of [1, 2] as const) {
+      const name: Section = replicas === 1 ? "api-ws" : "api-replicas";
+      if (args.only.has(name) && !interrupted) log(`API: runEvents subscribers, ${replicas} server(s)`);
+      await section(name, ar.errors, async () => {
+        for (const eventsPerSec of api.eventRates) {
+          ar.events.push(await measureEvents({ replicas, subscribers: api.subscribers, tasks: api.tasks, eventsPerSec, windowMs: api.windowMs }));
+        }
+      });
+    }
+    if (args.only.has("api-progress") && !interrupted) log("API: progress queries");
+    await section("api-progress", ar.errors, async () => {
+      for (const pollMs of api.pollMs) {
+        ar.progress.push(await measureProgress({ clients: api.clients, tasks: api.tasks, eventsPerSec: api.eventRates[0]!, pollMs, warmupMs: 1_000, durationMs: api.queryMs }));
+      }
+    });
+  }
+}
 clearInterval(loadTimer);
 loads.push(loadavg()[0]!);
 machine.load = `1-min load average while measuring: start ${loads[0]!.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loads[loads.length - 1]!.toFixed(1)} (on ${availableParallelism()} CPUs)`;
 
-const table = renderTable(results);
+// the store table and the API table each go between their own markers, so either refreshes alone
+const tables: { marker: string; table: string }[] = [];
+if (SECTIONS.some((s) => !API_SECTIONS.includes(s) && args.only.has(s))) tables.push({ marker: "bench", table: renderTable(results) });
+if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResults) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
-process.stdout.write(`${table}\n`);
+process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);
 
-if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, elapsedSeconds: elapsed }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, elapsedSeconds: elapsed }, null, 2));
 if (args.write) {
   const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
   const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;
-  const block = [
-    "<!-- bench:begin (generated by `npm run bench -- --write`; edit outside the markers) -->",
-    `Measured ${new Date().toISOString().slice(0, 10)}, ${elapsed.toFixed(0)} s for the whole invocation.`,
-    "",
-    ...Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`),
-    "",
-    `Command: \`${command}\``,
-    "",
-    table,
-    "<!-- bench:end -->",
-  ].join("\n");
-  const begin = /<!-- bench:begin[^>]*-->/;
-  let doc: string;
-  if (existsSync(args.write)) {
-    const old = readFileSync(args.write, "utf8");
-    const b = old.search(begin);
-    const e = old.indexOf("<!-- bench:end -->");
-    doc = b >= 0 && e > b ? old.slice(0, b) + block + old.slice(e + "<!-- bench:end -->".length) : `${old.trimEnd()}\n\n${block}\n`;
-  } else {
-    doc = `# Benchmarks\n\n${block}\n`;
+  let doc = existsSync(args.write) ? readFileSync(args.write, "utf8") : "# Benchmarks\n";
+  for (const { marker, table } of tables) {
+    const end = `<!-- ${marker}:end -->`;
+    const block = [
+      `<!-- ${marker}:begin (generated by \`npm run bench -- --write\`; edit outside the markers) -->`,
+      `Measured ${new Date().toISOString().slice(0, 10)}, ${elapsed.toFixed(0)} s for the whole invocation.`,
+      "",
+      ...Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`),
+      "",
+      `Command: \`${command}\``,
+      "",
+      table,
+      end,
+    ].join("\n");
+    const b = doc.search(new RegExp(`<!-- ${marker}:begin[^>]*-->`));
+    const e = doc.indexOf(end);
+    doc = b >= 0 && e > b ? doc.slice(0, b) + block + doc.slice(e + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
   }
   writeFileSync(args.write, doc);
   log(`wrote ${args.write}`);

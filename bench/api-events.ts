@@ -1,0 +1,132 @@
+// API 1 and 2: many runEvents subscribers over graphql-ws on one run of no-op
+// tasks started through the startRun mutation, the server(s) in child processes
+// on a fresh PostgreSQL database. With two replicas (and Redis) the run is
+// started on A and every subscriber is on B, so each event crosses Redis.
+//
+// The run is paced by the task length and maxParallel to about `eventsPerSec`
+// (2 events per task: task.started, task.succeeded); the rate it really had is
+// measured from the events' own times. Subscribers get `windowMs` from startRun;
+// what is not delivered by then counts as missing (delivered / expected).
+import { performance } from "node:perf_hooks";
+import { cancelRun, cpuMeter, keepAlive, openServers, runState, startNoopRun } from "./api-harness.js";
+import { SubscriberSwarm } from "./api-swarm.js";
+import { log } from "./support.js";
+
+export interface EventsScenario {
+  replicas: 1 | 2;
+  subscribers: number;
+  tasks: number;
+  /** Wanted run event rate; 0 = unpaced (no-op tasks returning at once, maxParallel 64). */
+  eventsPerSec: number;
+  /** Subscribers get this long from startRun; then they disconnect and the run, if still going, is cancelled. */
+  windowMs: number;
+}
+
+export interface EventsResult extends EventsScenario {
+  maxParallel: number;
+  taskMs: number;
+  runStatus: string;
+  /** Events the run recorded by the window's end, and per second from its start to its end (or the window's). */
+  runEvents: number;
+  runEventsPerSec: number;
+  /** Deliveries summed over subscribers, and per second from startRun's return to the last delivery. */
+  delivered: number;
+  expected: number;
+  deliveredPerSec: number;
+  allFinished: boolean;
+  /** subscribe sent → every subscriber had its first event (set-up and catch-up; not in the latency). */
+  setupMs: number;
+  /** Every delivery of an event recorded after subscribing (set-up and catch-up included): p50, p99. */
+  allP50: number;
+  allP99: number;
+  /** Deliveries in the steady-state latency sample, and its quantiles. */
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  disorders: number;
+  errors: string[];
+  /** CPU share of one core, in the window: this process (the clients) and each server. */
+  clientCpu: number;
+  serverCpu: number[];
+  /** Server RSS: idle with the subscribers connected, peak in the window (sampled), VmHWM at the end. */
+  rssIdle: number;
+  rssPeak: number;
+  rssHwm: number;
+}
+
+/** Task length and parallelism for about `eventsPerSec` (2 events per task). */
+export function pace(eventsPerSec: number): { maxParallel: number; taskMs: number } {
+  if (eventsPerSec <= 0) return { maxParallel: 64, taskMs: 0 };
+  const tasksPerSec = eventsPerSec / 2;
+  if (tasksPerSec <= 50) return { maxParallel: 1, taskMs: Math.round(1000 / tasksPerSec) };
+  return { maxParallel: Math.round(tasksPerSec / 50), taskMs: 20 };
+}
+
+export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
+  const { maxParallel, taskMs } = pace(s.eventsPerSec);
+  const { servers, dispose } = await openServers(s.replicas, taskMs);
+  const swarm = new SubscriberSwarm();
+  const agent = keepAlive(4);
+  try {
+    const starter = servers[0]!;
+    const target = servers[servers.length - 1]!;
+    const t0 = performance.now();
+    await swarm.connect(target.url, s.subscribers);
+    log(`  ${s.subscribers} subscribers connected in ${(performance.now() - t0).toFixed(0)} ms`);
+    const rssIdle = target.status("VmRSS");
+    for (const sv of servers) sv.resetPeak();
+    const cpu0 = servers.map((sv) => sv.cpuSeconds());
+    const clientCpu = cpuMeter();
+    const started = performance.now();
+    const runId = await startNoopRun(agent, starter.url, s.tasks, maxParallel);
+    swarm.subscribe(runId);
+    const afterStart = performance.now();
+    const allFinished = await swarm.allFinished(s.windowMs);
+    const wallSec = (performance.now() - started) / 1000;
+    const serverCpu = servers.map((sv, i) => (sv.cpuSeconds() - cpu0[i]!) / wallSec);
+    const cpuClients = clientCpu();
+    // what the window did not deliver stays undelivered: closing first spares the server the backlog
+    swarm.close();
+    const state = await runState(agent, starter.url, runId);
+    if (state.status === "RUNNING") await cancelRun(agent, starter.url, runId);
+    const r: EventsResult = {
+      ...s,
+      maxParallel,
+      taskMs,
+      runStatus: `${state.status.toLowerCase()} at the window's end`,
+      runEvents: state.lastSeq,
+      runEventsPerSec: state.eventsPerSec,
+      delivered: swarm.delivered,
+      expected: state.lastSeq * s.subscribers,
+      deliveredPerSec: swarm.delivered / Math.max(0.001, (swarm.lastDelivery - afterStart) / 1000),
+      allFinished,
+      setupMs: swarm.setupMs,
+      allP50: swarm.latencyAll.quantile(0.5),
+      allP99: swarm.latencyAll.quantile(0.99),
+      samples: swarm.latency.count,
+      p50: swarm.latency.quantile(0.5),
+      p99: swarm.latency.quantile(0.99),
+      max: swarm.latency.max,
+      disorders: swarm.disorders,
+      errors: swarm.errors.slice(0, 5),
+      clientCpu: cpuClients,
+      serverCpu,
+      rssIdle,
+      rssPeak: target.windowPeakRss(),
+      rssHwm: target.status("VmHWM"),
+    };
+    log(
+      `  ${s.replicas} replica(s), ${s.subscribers} subs, run ${r.runStatus}, ${r.runEvents} events at ${r.runEventsPerSec.toFixed(0)}/s ` +
+        `(maxParallel ${maxParallel}, ${taskMs} ms tasks): delivered ${r.delivered}/${r.expected} at ${r.deliveredPerSec.toFixed(0)}/s, ` +
+        `all p50 ${r.allP50} ms p99 ${r.allP99} ms, set-up ${r.setupMs.toFixed(0)} ms, steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), disorders ${r.disorders}, client CPU ${(100 * r.clientCpu).toFixed(0)}%, ` +
+        `server CPU ${serverCpu.map((c) => `${(100 * c).toFixed(0)}%`).join("/")}, RSS idle ${(rssIdle / 2 ** 20).toFixed(0)} MiB peak ${(r.rssPeak / 2 ** 20).toFixed(0)} MiB` +
+        (r.errors.length ? `; errors: ${r.errors.join("; ")}` : ""),
+    );
+    return r;
+  } finally {
+    swarm.close();
+    agent.destroy();
+    await dispose();
+  }
+}

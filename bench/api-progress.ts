@@ -1,0 +1,108 @@
+// API 3: run(id){progress} over HTTP POST /graphql from many concurrent clients
+// (keep-alive, one socket each) while a run of no-op tasks goes on, the server
+// in a child process on a fresh PostgreSQL database.
+// Latency = request written → response body parsed, in this process.
+// Two load shapes: closed loop (each client sends its next query as soon as the
+// previous one is answered: the server's saturation point), and polling (each
+// client asks once per `pollMs`, like a dashboard: a fixed offered rate).
+import { performance } from "node:perf_hooks";
+import { cancelRun, cpuMeter, graphql, keepAlive, openServers, startNoopRun } from "./api-harness.js";
+import { pace } from "./api-events.js";
+import { log, quantile, sleep } from "./support.js";
+
+export interface ProgressScenario {
+  clients: number;
+  tasks: number;
+  /** Run event rate wanted (see pace()). */
+  eventsPerSec: number;
+  /** 0 = closed loop; else each client's query interval. */
+  pollMs: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export interface ProgressResult extends ProgressScenario {
+  queries: number;
+  queriesPerSec: number;
+  p50: number;
+  p99: number;
+  max: number;
+  failures: number;
+  /** Settled tasks at the window's start and end (the run went on throughout if end < total). */
+  settledFrom: number;
+  settledTo: number;
+  clientCpu: number;
+  serverCpu: number;
+  rssPeak: number;
+}
+
+const QUERY = `query($id: ID!) { run(id: $id) { progress {
+  percent total settled counts { pending running succeeded failed } throughputPerSec etaSeconds } } }`;
+type Answer = { run: { progress: { settled: number; total: number } } | null };
+
+export async function measureProgress(s: ProgressScenario): Promise<ProgressResult> {
+  const { maxParallel, taskMs } = pace(s.eventsPerSec);
+  const { servers, dispose } = await openServers(1, taskMs);
+  const server = servers[0]!;
+  const agent = keepAlive(s.clients + 2);
+  try {
+    const runId = await startNoopRun(agent, server.url, s.tasks, maxParallel);
+    const ask = () => graphql<Answer>(agent, server.url, QUERY, { id: runId });
+    const latencies: number[] = [];
+    let failures = 0;
+    let measuring = false;
+    let stopping = false;
+    const client = async (i: number) => {
+      // spread the pollers' phases over the interval
+      if (s.pollMs > 0) await sleep((i * s.pollMs) / s.clients);
+      while (!stopping) {
+        const t = performance.now();
+        try {
+          await ask();
+          if (measuring) latencies.push(performance.now() - t);
+        } catch {
+          if (measuring) failures++;
+        }
+        if (s.pollMs > 0) await sleep(Math.max(0, s.pollMs - (performance.now() - t)));
+      }
+    };
+    const clients = Array.from({ length: s.clients }, (_, i) => client(i));
+    await sleep(s.warmupMs);
+    const from = (await ask()).run?.progress;
+    server.resetPeak();
+    const cpu0 = server.cpuSeconds();
+    const clientCpu = cpuMeter();
+    const t0 = performance.now();
+    measuring = true;
+    await sleep(s.durationMs);
+    measuring = false;
+    const wallSec = (performance.now() - t0) / 1000;
+    const r: ProgressResult = {
+      ...s,
+      queries: latencies.length,
+      queriesPerSec: latencies.length / wallSec,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      max: Math.max(...latencies),
+      failures,
+      settledFrom: from?.settled ?? -1,
+      settledTo: -1,
+      clientCpu: clientCpu(),
+      serverCpu: (server.cpuSeconds() - cpu0) / wallSec,
+      rssPeak: server.windowPeakRss(),
+    };
+    stopping = true;
+    await Promise.all(clients);
+    r.settledTo = (await ask()).run?.progress.settled ?? -1;
+    log(
+      `  progress, ${s.clients} clients ${s.pollMs ? `polling every ${s.pollMs} ms` : "closed loop"}: ${r.queries} queries, ${r.queriesPerSec.toFixed(0)}/s, ` +
+        `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms max ${r.max.toFixed(0)} ms, ${failures} failed; run settled ${r.settledFrom} → ${r.settledTo} of ${s.tasks}; ` +
+        `client CPU ${(100 * r.clientCpu).toFixed(0)}%, server CPU ${(100 * r.serverCpu).toFixed(0)}%`,
+    );
+    await cancelRun(agent, server.url, runId).catch(() => undefined);
+    return r;
+  } finally {
+    agent.destroy();
+    await dispose();
+  }
+}

@@ -1,0 +1,80 @@
+// The API table: live subscriptions (one server, then two replicas and Redis)
+// and progress queries, with the target and whether it is met, and whether the
+// client side (this one process) could have limited the figures.
+import type { EventsResult } from "./api-events.js";
+import type { ProgressResult } from "./api-progress.js";
+
+export interface ApiResults {
+  events: EventsResult[];
+  progress: ProgressResult[];
+  errors: string[];
+}
+
+const n = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
+const ms = (x: number) => (!Number.isFinite(x) ? "–" : x < 10 ? `${x.toFixed(2)} ms` : `${n(x)} ms`);
+const mib = (b: number) => `${n(b / 2 ** 20)} MiB`;
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+const word = (ok: boolean) => (ok ? "**met**" : "**not met**");
+
+/** This process held every client; a JavaScript thread near a full core is where it would limit. */
+function clientSide(clientCpu: number, serverCpu: number[]): string {
+  const bound = clientCpu >= 0.85 ? "client-bound: figures are a lower bound" : "not client-bound";
+  return `clients ${pct(clientCpu)} of a core, server${serverCpu.length > 1 ? "s A/B" : ""} ${serverCpu.map(pct).join(" / ")}: ${bound}`;
+}
+
+const TARGET_RATE = 1_000;
+
+function eventRows(e: EventsResult): string[][] {
+  const where = e.replicas === 1 ? "1 server" : "2 replicas + Redis, run started on A, all subscribers on B";
+  const paced = e.eventsPerSec > 0 ? `paced for ${n(e.eventsPerSec)} events/s (maxParallel ${e.maxParallel}, ${e.taskMs} ms tasks)` : "unpaced";
+  const complete = e.delivered === e.expected;
+  const atTarget = e.eventsPerSec >= TARGET_RATE;
+  // the target needs the rate, the latency, and every event delivered
+  const steadyOk = e.runEventsPerSec >= 0.9 * TARGET_RATE && e.p99 <= 100 && complete;
+  const missing = e.expected > 0 ? 1 - e.delivered / e.expected : 0;
+  const p99 = Number.isFinite(e.p99) ? ms(e.p99) : "–";
+  return [
+    [
+      e.replicas === 1 ? "A1" : "A2",
+      `${n(e.subscribers)} runEvents subscribers (graphql-ws), ${where}; ${n(e.tasks)} no-op tasks via startRun, ${paced}, ${n(e.windowMs / 1000)} s window: ` +
+        "run's own event rate · deliveries/s summed over clients · delivered of expected",
+      `${n(e.runEventsPerSec)} events/s (run ${e.runStatus}) · ${n(e.deliveredPerSec)}/s · ${pct(e.delivered / Math.max(1, e.expected))} (${n(e.delivered)} of ${n(e.expected)}), ${e.disorders} out of order`,
+      clientSide(e.clientCpu, e.serverCpu),
+      "",
+      "",
+    ],
+    [
+      e.replicas === 1 ? "A1" : "A2",
+      "… latency, client receipt − event `at` (taken before the commit: an upper bound on commit → client): " +
+        "steady state p50 / p99 · every delivery after subscribing p50 / p99 · subscribe → all had a first event",
+      `${ms(e.p50)} / ${p99} (${n(e.samples)} samples) · ${ms(e.allP50)} / ${ms(e.allP99)} · ${Number.isFinite(e.setupMs) ? ms(e.setupMs) : "not within the window"}` +
+        (missing > 0.01 ? `; ${pct(missing)} never delivered in the window, so the p99 over all expected deliveries is > ${n(e.windowMs / 1000)} s` : ""),
+      "",
+      atTarget ? `p99 ≤ 100 ms at ${n(TARGET_RATE)} events/s` : `(target is at ${n(TARGET_RATE)} events/s)`,
+      atTarget ? word(steadyOk) : "",
+    ],
+    [e.replicas === 1 ? "A1" : "A2", `… server RSS${e.replicas > 1 ? " of B" : ""}: idle with the sockets open → peak in the window (sampled every 100 ms) · VmHWM`, `${mib(e.rssIdle)} → ${mib(e.rssPeak)} · ${mib(e.rssHwm)}`, "", "", ""],
+  ];
+}
+
+function progressRow(p: ProgressResult): string[] {
+  const shape = p.pollMs > 0 ? `each polling every ${n(p.pollMs)} ms` : "closed loop (next query as soon as answered)";
+  const during = p.settledTo < p.tasks ? "run in progress throughout" : "the run ended inside the window";
+  return [
+    "A3",
+    `run(id){progress} over HTTP POST, ${n(p.clients)} concurrent keep-alive clients ${shape}, ${n(p.durationMs / 1000)} s, during a ${n(p.tasks)}-task run on PostgreSQL: p50 / p99 · queries/s`,
+    `${ms(p.p50)} / ${ms(p.p99)} · ${n(p.queriesPerSec)}/s (${n(p.queries)} queries, ${p.failures} failed; settled ${n(p.settledFrom)} → ${n(p.settledTo)}: ${during})`,
+    clientSide(p.clientCpu, [p.serverCpu]),
+    "p99 ≤ 20 ms",
+    word(p.p99 <= 20 && p.failures === 0),
+  ];
+}
+
+export function renderApiTable(r: ApiResults): string {
+  const head = ["#", "measure", "result", "client side", "target", "verdict"];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  const rows = [...r.events.flatMap(eventRows), ...r.progress.map(progressRow)];
+  for (const row of rows) lines.push(`| ${row.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`);
+  if (r.errors.length) lines.push("", "Sections that failed:", ...r.errors.map((e) => `- ${e}`));
+  return lines.join("\n");
+}
