@@ -9,7 +9,7 @@ import { createLogger } from "./observability/logger.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
-import { assertSyncable, startStatusSync, StatusSync } from "./taskmaster-sync/index.js";
+import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
 
 export interface AppConfig {
   /** PostgreSQL URL; unset means the embedded store (env DATABASE_URL). */
@@ -23,6 +23,8 @@ export interface AppConfig {
   leaseMs?: number;
   /** Take over runs left running by a process that died (default true). */
   recover?: boolean;
+  /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
+  warn?: (message: string) => void;
 }
 
 export interface App {
@@ -30,10 +32,11 @@ export interface App {
   db: Database;
   /** Runs taken over at start. */
   start(): Promise<string[]>;
-  /** engine.startRun plus, with options.syncStatus, status write-back into the tasks file (close `sync` after the run). */
-  startRun(input: StartRunInput, warn?: (message: string) => void): Promise<StartedRun & { sync?: StatusSync }>;
-  /** Status write-back for a run started earlier with syncStatus (resume, recover, retry, mark). */
-  attachStatusSync(runId: string, warn?: (message: string) => void): Promise<StatusSync | undefined>;
+  /**
+   * engine.startRun, refusing syncStatus without a tasks file. Status write-back
+   * follows every run with syncStatus this app drives, however it came to drive it.
+   */
+  startRun(input: StartRunInput): Promise<StartedRun>;
   stop(): Promise<void>;
 }
 
@@ -63,33 +66,21 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     logger,
     ...(config.leaseMs !== undefined ? { leaseMs: config.leaseMs } : {}),
   });
+  const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   let stopped = false;
   return {
     engine,
     db,
     start: () => (config.recover === false ? Promise.resolve([]) : engine.recoverOrphans()),
-    startRun: async (input, warn = () => undefined) => {
-      if (!input.options?.syncStatus) return engine.startRun(input);
-      assertSyncable(input.source);
-      const started = await engine.startRun(input);
-      // events are published only once committed, after startRun returns: none is missed
-      return { ...started, sync: startStatusSync(engine.bus, started.runId, input.source, warn) };
-    },
-    attachStatusSync: async (runId, warn = () => undefined) => {
-      const run = await engine.store.getRun(runId);
-      if (!run?.options.syncStatus) return undefined;
-      // the run keeps where its tasks came from: the same file and tag take the statuses
-      try {
-        return new StatusSync({ bus: engine.bus, runId, file: run.source.origin, tag: run.source.tag, warn });
-      } catch (err) {
-        warn(`status write-back to ${run.source.origin} is off for this session: ${(err as Error).message}`);
-        return undefined;
-      }
+    startRun: (input) => {
+      if (input.options?.syncStatus) assertSyncable(input.source);
+      return engine.startRun(input);
     },
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await engine.stop();
+      await writeBack.close();
       await argo?.close();
       await db.close();
     },

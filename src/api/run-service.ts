@@ -27,8 +27,8 @@ export interface StartRunRequest {
   options?: Record<string, unknown>;
 }
 
-/** How a run with syncStatus starts: with status write-back into its tasks file (App.startRun). */
-export type StartWithSync = (input: StartRunInput) => Promise<StartedRun & { sync?: { close(): Promise<void> } }>;
+/** How runs start: App.startRun, which also checks that syncStatus has a tasks file to write to. */
+export type StartRun = (input: StartRunInput) => Promise<StartedRun>;
 
 export class RunService {
   /** `defaultTasksFile`: the server's own Task Master project, used when a request names no source. */
@@ -36,7 +36,7 @@ export class RunService {
     readonly engine: Engine,
     private readonly defaultTasksFile?: string,
     private readonly metrics?: Pick<ApiMetrics, "checkpointDuration">,
-    private readonly startWithSync?: StartWithSync,
+    private readonly start: StartRun = (input) => engine.startRun(input),
   ) {
     this.progressCache = new ProgressCache(engine);
   }
@@ -66,12 +66,7 @@ export class RunService {
       ...(selectionText !== undefined ? { selectionText } : {}),
       options: req.options ?? {},
     };
-    if (!req.options?.syncStatus || !this.startWithSync) return this.engine.startRun(input);
-    const started = await this.startWithSync(input);
-    // the write-back follows the run while this server drives it
-    const sync = started.sync;
-    if (sync) void this.engine.waitForRun(started.runId).finally(() => sync.close());
-    return started;
+    return this.start(input);
   }
 
   async requireRun(runId: string): Promise<RunRecord> {

@@ -51,9 +51,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   }
   const engine = app.engine;
   const services: ApiServices = {
-    runs: new RunService(engine, config.tasksFile, metrics, (input) =>
-      app.startRun(input, (message) => logger.warn({ message }, "status write-back")),
-    ),
+    runs: new RunService(engine, config.tasksFile, metrics, (input) => app.startRun(input)),
     progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger),
     ...(metrics ? { metrics } : {}),
     streamOptions: { pollMs: config.eventPollMs },

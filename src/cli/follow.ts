@@ -1,7 +1,6 @@
 // Follows runs this process drives until they stop, showing progress, then
 // reports how they ended. Shared by run, resume, retry, mark and recover.
 import type { App } from "../app.js";
-import type { StatusSync } from "../taskmaster-sync/index.js";
 import type { RunStatus } from "../core/status.js";
 import { runTopic } from "../engine/ports.js";
 import type { RunRecord } from "../engine/store.js";
@@ -20,9 +19,7 @@ export const processOutput: Output = {
   error: (t) => void process.stderr.write(t),
 };
 
-/** `sync`: the run's status write-back if the caller has it; otherwise it is reattached when the run asked for one. */
-export async function follow(app: App, runId: string, out: Output, sync?: StatusSync): Promise<RunRecord> {
-  const writeBack = sync ?? (await app.attachStatusSync(runId, (m) => out.error(`warning: ${m}\n`)));
+export async function follow(app: App, runId: string, out: Output): Promise<RunRecord> {
   // the bar redraws from the live supervisor; once it stops, from the last stored state
   let settled = await app.engine.progress(runId);
   const view = new ProgressView(out, () => app.engine.liveProgress(runId) ?? settled);
@@ -32,7 +29,6 @@ export async function follow(app: App, runId: string, out: Output, sync?: Status
   settled = await app.engine.progress(runId);
   unsubscribe();
   view.stop();
-  await writeBack?.close();
   return run;
 }
 

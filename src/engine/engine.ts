@@ -14,7 +14,7 @@ import {
 import { buildPlan, prepareGraph } from "../core/plan.js";
 import type { Progress } from "../core/progress.js";
 import { parseRunOptions, type RunOptions, type RunOptionsInput } from "../core/run-options.js";
-import { canRunMove, isRunSettled, type TaskStatus } from "../core/status.js";
+import { canRunMove, isRunSettled, type RunStatus, type TaskStatus } from "../core/status.js";
 import type { PlanUnit, TaskSource } from "../core/task.js";
 import type { Executor } from "./executor.js";
 import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
@@ -27,6 +27,13 @@ import { expandRuns } from "../core/run-lengths.js";
 
 /** Builds the executor for a run from its options (command template, cwd, ...). */
 export type ExecutorFactory = (options: RunOptions) => Executor;
+
+/**
+ * Told when this engine begins driving a run (before anything of it is
+ * dispatched); the function it returns, if any, runs once the engine stops
+ * driving it, with the run's status then ("running" when interrupted).
+ */
+export type DriveListener = (run: RunRecord) => ((status: RunStatus) => void) | undefined;
 
 export interface EngineDeps {
   store: RunStore;
@@ -80,6 +87,7 @@ function newUnitState(u: PlanUnit): TaskState {
 
 export class Engine {
   private readonly supervisors = new Map<string, RunSupervisor>();
+  private readonly driveListeners = new Set<DriveListener>();
   private readonly clock: Clock;
   private readonly logger: Logger;
   readonly owner: string;
@@ -102,6 +110,12 @@ export class Engine {
 
   get bus(): EventBus {
     return this.deps.bus;
+  }
+
+  /** Follows every run this engine drives from now on; returns the unsubscribe. */
+  onDrive(listener: DriveListener): () => void {
+    this.driveListeners.add(listener);
+    return () => this.driveListeners.delete(listener);
   }
 
   async startRun(input: StartRunInput): Promise<StartedRun> {
@@ -317,7 +331,9 @@ export class Engine {
       { mode, memo, expectedMs, ...(statuses ? { statuses } : {}) },
     );
     this.supervisors.set(runId, sup);
-    void sup.done.then(() => {
+    const ended = [...this.driveListeners].map((l) => l(run));
+    void sup.done.then((status) => {
+      for (const end of ended) end?.(status);
       if (this.supervisors.get(runId) !== sup) return;
       this.supervisors.delete(runId);
       this.leaseWindow.forget(runId);

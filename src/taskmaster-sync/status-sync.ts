@@ -30,6 +30,8 @@ export class StatusSync {
   private readonly wanted = new Map<string, string>();
   /** Ids edited by someone else during the run, or gone: never written again. */
   private readonly handsOff = new Set<string>();
+  /** Ids this run marked in-progress and has not settled yet. */
+  private readonly unsettled = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
   private retry: NodeJS.Timeout | undefined;
   private lastError = "";
@@ -50,10 +52,19 @@ export class StatusSync {
     return this.chain;
   }
 
-  /** Stops following the run and waits for pending writes (retrying failed ones for up to ~2 s). */
+  /**
+   * Stops following the run and waits for pending writes (retrying failed ones
+   * for up to ~2 s). Tasks still in progress (the driver stopped while they ran:
+   * Ctrl-C, shutdown) get back the status they had before the run, since they
+   * will run again only when someone resumes it.
+   */
   async close(): Promise<void> {
     this.unsubscribe();
     this.closed = true;
+    for (const id of this.unsettled) {
+      const before = this.baseline.get(id);
+      if (before !== undefined && !this.handsOff.has(id)) this.wanted.set(id, before);
+    }
     clearTimeout(this.retry);
     await this.schedule();
     for (let i = 0; i < 8 && this.wanted.size > 0; i++) {
@@ -69,6 +80,8 @@ export class StatusSync {
     for (const e of events) {
       const target = targetOf(e);
       if (target === undefined || this.handsOff.has(e.taskId!)) continue;
+      if (target === "in-progress") this.unsettled.add(e.taskId!);
+      else this.unsettled.delete(e.taskId!);
       const status = target === RESTORE ? this.baseline.get(e.taskId!) : target;
       if (status !== undefined) this.wanted.set(e.taskId!, status);
     }

@@ -30,3 +30,24 @@ it("writes statuses back when asked, and leaves the file alone when not", async 
   await s.app.engine.waitForRun(synced.body.data.startRun.run.id);
   await eventually(() => status("3") === "done", 5_000);
 });
+
+it("keeps writing statuses when the run is resumed through the API", async () => {
+  const project = scratchProject(readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8"));
+  const file = tasksPath(project);
+  const status = (id: string) =>
+    (JSON.parse(readFileSync(file, "utf8")).master.tasks as { id: string; status: string }[]).find((t) => t.id === id)!.status;
+  s.tasks.set("3", () => {
+    throw new Error("not yet");
+  });
+  const options = { executor: "fn", force: true, syncStatus: true, retry: { retryLimit: 0 } };
+  const started = await s.gql(START, { input: { tasksFile: project, selection: "3", options } });
+  const runId = started.body.data.startRun.run.id as string;
+  expect((await s.app.engine.waitForRun(runId)).status).toBe("failed");
+  await eventually(() => status("3") === "blocked", 5_000);
+
+  s.tasks.delete("3");
+  const resumed = await s.gql(`mutation { resumeRun(runId: "${runId}") { __typename } }`);
+  expect(resumed.body.data.resumeRun.__typename).toBe("RunPayload");
+  expect((await s.app.engine.waitForRun(runId)).status).toBe("succeeded");
+  await eventually(() => status("3") === "done", 5_000);
+});

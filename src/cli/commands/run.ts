@@ -20,17 +20,19 @@ export async function runCommand(args: string[], out: Output): Promise<number> {
   const options = { ...runOptionsFromFlags(f), ...(isReadySelection(f.select) ? { withDependencies: true } : {}) };
   return withApp(async (app) => {
     const warn = (m: string) => out.error(`warning: ${m}\n`);
-    const started = await app.startRun(
-      { source, ...(selection ? { selection } : {}), ...(selectionText ? { selectionText } : {}), options },
-      warn,
-    );
+    const started = await app.startRun({
+      source,
+      ...(selection ? { selection } : {}),
+      ...(selectionText ? { selectionText } : {}),
+      options,
+    });
     for (const w of started.warnings) warn(w);
     out.write(`run ${started.runId}: ${started.total} tasks\n`);
     const orphans = await app.engine.store.findOrphans();
     if (orphans.length > 0) {
       out.error(`note: ${orphans.length} interrupted run(s) wait for recovery: conveyor recover\n`);
     }
-    const run = await follow(app, started.runId, out, started.sync);
+    const run = await follow(app, started.runId, out);
     out.write(summary(run));
     return exitCodeFor(run.status);
   });
