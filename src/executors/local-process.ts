@@ -5,9 +5,10 @@
 // background processes behind, or hold the attempt open through an inherited
 // pipe.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { resolve as resolvePath } from "node:path";
 import type { ExecutionOutcome, ExecutionRequest, Executor } from "../engine/executor.js";
 import { DEFAULT_TAIL_BYTES, OutputTail } from "./output-tail.js";
+import { directLauncher, type ProcessLauncher } from "./process-launcher.js";
 import { ProtocolParser, type ProtocolEvent } from "./task-protocol.js";
 
 export interface LocalProcessOptions {
@@ -26,6 +27,11 @@ export interface LocalProcessOptions {
   killGraceMs?: number;
   /** Bytes of stdout, and of stderr, kept for the outcome. Default 64 KiB. */
   tailBytes?: number;
+  /**
+   * Starts the shell: by default from this process; a shared Spawner
+   * (spawner/spawner.ts) forks faster once this process has grown.
+   */
+  launcher?: ProcessLauncher;
 }
 
 /** One shell word with exactly this content: inside single quotes only `'` needs care (close, escape, reopen). */
@@ -41,7 +47,12 @@ export function expandCommand(template: string, task: { taskId: string; title: s
 export class LocalProcessExecutor implements Executor {
   readonly name = "local-process";
 
-  constructor(private readonly options: LocalProcessOptions = {}) {}
+  /** Absolute: the spawner process does not follow this process's chdir. */
+  private readonly cwd: string;
+
+  constructor(private readonly options: LocalProcessOptions = {}) {
+    this.cwd = resolvePath(options.cwd ?? ".");
+  }
 
   execute(request: ExecutionRequest): Promise<ExecutionOutcome> {
     const template = request.command ?? this.options.command;
@@ -57,35 +68,7 @@ export class LocalProcessExecutor implements Executor {
   }
 
   private run(command: string, request: ExecutionRequest, resolve: (outcome: ExecutionOutcome) => void): void {
-    const { cwd, shell = "/bin/sh", killGraceMs = 2000, tailBytes = DEFAULT_TAIL_BYTES } = this.options;
-    const startFailure = (err: unknown): ExecutionOutcome => ({
-      ok: false,
-      exitCode: null,
-      error: `failed to start ${shell}${cwd ? ` in ${cwd}` : ""}: ${err instanceof Error ? err.message : String(err)}`,
-    });
-
-    let child: ChildProcess;
-    try {
-      child = spawn(shell, ["-c", command], {
-        cwd,
-        env: {
-          ...process.env,
-          ...this.options.env,
-          CONVEYOR_RUN_ID: request.runId,
-          CONVEYOR_TASK_ID: request.taskId,
-          CONVEYOR_TASK_TITLE: request.title,
-          CONVEYOR_TASK_JSON: JSON.stringify(request.definition),
-          CONVEYOR_ATTEMPT: String(request.attempt),
-        },
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-    } catch (err) {
-      // Synchronous failures: e.g. a NUL byte in the command or environment.
-      return resolve(startFailure(err));
-    }
-    const stdout = child.stdout!;
-    const stderr = child.stderr!;
+    const { cwd, shell = "/bin/sh", killGraceMs = 2000, tailBytes = DEFAULT_TAIL_BYTES, launcher = directLauncher } = this.options;
 
     const stdoutTail = new OutputTail(tailBytes);
     const stderrTail = new OutputTail(tailBytes);
@@ -103,21 +86,18 @@ export class LocalProcessExecutor implements Executor {
         }
       }
     });
-    stdout.on("data", (chunk: Buffer) => {
-      stdoutTail.push(chunk);
-      parser.push(chunk);
-    });
-    stderr.on("data", (chunk: Buffer) => stderrTail.push(chunk));
 
+    let pid: number | undefined;
     let stopped: "timedOut" | "cancelled" | undefined;
     let exited = false;
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
 
-    /** Signals every process in the group; false when none is left (ESRCH). */
+    /** Signals every process in the group; false when none is left (ESRCH) or it has not started yet. */
     const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+      if (pid === undefined) return false;
       try {
-        process.kill(-child.pid!, signal);
+        process.kill(-pid, signal);
         return true;
       } catch {
         return false;
@@ -128,8 +108,7 @@ export class LocalProcessExecutor implements Executor {
       killTimer = setTimeout(() => {
         signalGroup("SIGKILL");
         // A process that left the group (setsid) may still hold our pipes.
-        stdout.destroy();
-        stderr.destroy();
+        task.destroyOutput();
       }, killGraceMs);
     };
     const stop = (reason: "timedOut" | "cancelled"): void => {
@@ -154,30 +133,52 @@ export class LocalProcessExecutor implements Executor {
       if (killTimer && !signalGroup(0)) clearTimeout(killTimer);
       resolve(outcome);
     };
+    const tails = () => ({ stdoutTail: stdoutTail.toString(), stderrTail: stderrTail.toString(), ...(result && { result: result.value }) });
 
-    child.on("error", (err) => {
-      // After a successful spawn, errors only concern signalling, which goes through process.kill.
-      if (child.pid === undefined) finish(startFailure(err));
-    });
-    child.once("exit", () => {
-      exited = true;
-      detach();
-      terminateGroup();
-    });
-    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => {
-      parser.end();
-      const base: ExecutionOutcome = {
-        ok: false,
-        exitCode: code,
-        stdoutTail: stdoutTail.toString(),
-        stderrTail: stderrTail.toString(),
-        ...(result && { result: result.value }),
-      };
-      if (stopped === "timedOut") finish({ ...base, timedOut: true, error: `timed out after ${request.timeoutMs} ms` });
-      else if (stopped === "cancelled") finish({ ...base, cancelled: true, error: "cancelled" });
-      else if (signal) finish({ ...base, error: `killed by signal ${signal}` });
-      else if (code !== 0) finish({ ...base, error: `exited with code ${code}` });
-      else finish({ ...base, ok: true });
-    });
+    const task = launcher.launch(
+      { shell, command, cwd: this.cwd, env: { ...this.options.env, ...taskEnv(request) } },
+      {
+        started: (p) => {
+          pid = p;
+          // Stopped while the start was on its way (through the spawner).
+          if (stopped) terminateGroup();
+        },
+        stdout: (chunk) => {
+          stdoutTail.push(chunk);
+          parser.push(chunk);
+        },
+        stderr: (chunk) => stderrTail.push(chunk),
+        exit: () => {
+          exited = true;
+          detach();
+          terminateGroup();
+        },
+        close: (code, signal) => {
+          parser.end();
+          const base: ExecutionOutcome = { ok: false, exitCode: code, ...tails() };
+          if (stopped === "timedOut") finish({ ...base, timedOut: true, error: `timed out after ${request.timeoutMs} ms` });
+          else if (stopped === "cancelled") finish({ ...base, cancelled: true, error: "cancelled" });
+          else if (signal) finish({ ...base, error: `killed by signal ${signal}` });
+          else if (code !== 0) finish({ ...base, error: `exited with code ${code}` });
+          else finish({ ...base, ok: true });
+        },
+        startFailed: (message) => finish({ ok: false, exitCode: null, error: `failed to start ${shell}${cwd ? ` in ${cwd}` : ""}: ${message}` }),
+        lost: (message) => {
+          // Whatever still runs of it must not overlap a retry.
+          terminateGroup();
+          finish({ ok: false, exitCode: null, error: message, ...tails() });
+        },
+      },
+    );
   }
+}
+
+function taskEnv(request: ExecutionRequest): Record<string, string> {
+  return {
+    CONVEYOR_RUN_ID: request.runId,
+    CONVEYOR_TASK_ID: request.taskId,
+    CONVEYOR_TASK_TITLE: request.title,
+    CONVEYOR_TASK_JSON: JSON.stringify(request.definition),
+    CONVEYOR_ATTEMPT: String(request.attempt),
+  };
 }

@@ -1,0 +1,70 @@
+// The spawner process: started by Conveyor early, while Conveyor is still
+// small, it starts task processes on request and relays what they do. fork()
+// costs grow with the forking process's memory (an open PGlite makes Conveyor
+// ~800 MB and a spawn ~6x slower), and this process stays small. It imports
+// nothing heavy for the same reason.
+//
+// It talks to Conveyor over the socket on fd 3 (frames.ts) and leaves every
+// decision (timeouts, signals, output tails, the task protocol) to Conveyor,
+// which signals the tasks' process groups itself. When Conveyor goes away the
+// socket ends and this process exits; its tasks run on, as they would have
+// after Conveyor died had it spawned them itself.
+
+import type { ChildProcess } from "node:child_process";
+import { Socket } from "node:net";
+import { startDirect, type LaunchSpec } from "../process-launcher.js";
+import { FrameReader, FrameWriter, Reply, Request } from "./frames.js";
+
+const socket = new Socket({ fd: 3, readable: true, writable: true });
+const out = new FrameWriter(socket);
+const tasks = new Map<number, ChildProcess>();
+let paused = false;
+// A plain copy: spreading process.env (a live view of environ) for every task costs more.
+const baseEnv = { ...process.env };
+
+/** Task output, relayed as it comes; while Conveyor lags behind, tasks block on their full pipes as they would writing to it. */
+function relay(type: number, id: number, chunk: Buffer): void {
+  if (out.send(type, id, chunk, true) || paused) return;
+  paused = true;
+  const each = (f: (child: ChildProcess) => void) => tasks.forEach(f);
+  each((c) => (c.stdout!.pause(), c.stderr!.pause()));
+  socket.once("drain", () => {
+    paused = false;
+    each((c) => (c.stdout!.resume(), c.stderr!.resume()));
+  });
+}
+
+function spawnTask(id: number, spec: LaunchSpec): void {
+  const child = startDirect(spec, { ...baseEnv, ...spec.env }, {
+    started: (pid) => {
+      const payload = Buffer.allocUnsafe(4);
+      payload.writeUInt32LE(pid);
+      out.send(Reply.spawned, id, payload, true);
+    },
+    stdout: (chunk) => relay(Reply.stdout, id, chunk),
+    stderr: (chunk) => relay(Reply.stderr, id, chunk),
+    exit: () => out.send(Reply.exit, id, undefined, true),
+    close: (code, signal) => {
+      tasks.delete(id);
+      out.send(Reply.close, id, JSON.stringify({ code, signal }));
+    },
+    startFailed: (message) => {
+      tasks.delete(id);
+      out.send(Reply.failed, id, message);
+    },
+  });
+  if (child?.pid !== undefined) tasks.set(id, child);
+}
+
+const reader = new FrameReader((type, id, payload) => {
+  if (type === Request.spawn) spawnTask(id, JSON.parse(payload.toString()) as LaunchSpec);
+  else if (type === Request.destroyOutput) {
+    tasks.get(id)?.stdout?.destroy();
+    tasks.get(id)?.stderr?.destroy();
+  }
+});
+socket.on("data", (chunk: Buffer) => reader.push(chunk));
+// Conveyor is gone (or closed the spawner): nobody is left to report to.
+socket.on("end", () => process.exit(0));
+socket.on("error", () => process.exit(0));
+out.send(Reply.ready, 0);
