@@ -5,6 +5,8 @@ import { Engine, type ExecutorFactory, type StartedRun, type StartRunInput } fro
 import type { EventBus, Logger } from "./engine/ports.js";
 import { argoExecutorFromEnv } from "./executors/argo/from-env.js";
 import { LocalProcessExecutor } from "./executors/local-process.js";
+import type { ProcessLauncher } from "./executors/process-launcher.js";
+import { Spawner } from "./executors/spawner/spawner.js";
 import { createLogger } from "./observability/logger.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
@@ -40,8 +42,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const localExecutor: ExecutorFactory = (o: RunOptions) =>
+const localExecutor = (launcher: ProcessLauncher): ExecutorFactory => (o: RunOptions) =>
   new LocalProcessExecutor({
+    launcher,
     ...(o.command ? { command: o.command } : {}),
     ...(o.cwd ? { cwd: o.cwd } : {}),
     // SIGTERM first; what still runs after the grace period gets SIGKILL
@@ -51,10 +54,15 @@ const localExecutor: ExecutorFactory = (o: RunOptions) =>
 export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
   const logger = config.logger ?? createLogger();
+  // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
+  const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
     ...(url ? { url } : {}),
     dataDir: config.dataDir ?? process.env.CONVEYOR_DATA_DIR ?? ".conveyor",
     onIdleError: (err) => logger.warn({ err: err.message }, "an idle database connection failed; reconnecting"),
+  }).catch((err: unknown) => {
+    spawner.close();
+    throw err;
   });
   const store = new PrismaRunStore(db);
   // runs with executor "argo" go to Argo Workflows when CONVEYOR_ARGO_NAMESPACE is set
@@ -62,7 +70,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const engine = new Engine({
     store,
     bus: config.bus ?? new MemoryBus(),
-    executors: { local: localExecutor, ...(argo ? { argo: () => argo } : {}), ...config.executors },
+    executors: { local: localExecutor(spawner), ...(argo ? { argo: () => argo } : {}), ...config.executors },
     logger,
     ...(config.leaseMs !== undefined ? { leaseMs: config.leaseMs } : {}),
   });
@@ -83,6 +91,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       await writeBack.close();
       await argo?.close();
       await db.close();
+      spawner.close();
     },
   };
 }
