@@ -35,14 +35,17 @@ export class ProgressHub {
   /** Snapshots of one run; ends after the snapshot taken once the run finished. */
   watch(runId: string): Repeater<Progress> {
     return new Repeater<Progress>(async (push, stop) => {
+      let heard = false;
       const listener: Listener = (p, final) => {
+        heard = true;
         void push(p);
         if (final) stop();
       };
       const w = this.join(runId, listener);
       try {
         const [first, run] = await Promise.all([this.source.progress(runId), this.source.store.getRun(runId)]);
-        listener(first, run !== null && isRunSettled(run.status));
+        // a tick that arrived while the run was read is newer than `first`: never go back in time
+        if (!heard) listener(first, run !== null && isRunSettled(run.status));
       } catch (err) {
         stop(err);
       }
