@@ -7,10 +7,9 @@ import { inlineSource } from "../core/taskmaster/index.js";
 import { loadTasksFile } from "../cli/task-input.js";
 import { UsageError } from "../cli/usage-error.js";
 import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
-import { runTopic, type RunEvent } from "../engine/ports.js";
 import type { RunRecord, RunStore } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
-import { apply, relay, shows, type Command } from "./commands.js";
+import type { Command } from "../engine/steering.js";
 import { ProgressCache } from "./progress-cache.js";
 import type { Progress } from "../core/progress.js";
 
@@ -79,8 +78,8 @@ export class RunService {
   async checkpoint(runId: string): Promise<string> {
     const end = this.metrics?.checkpointDuration.startTimer();
     try {
-      if (!(await this.drivenElsewhere(runId))) return await this.engine.checkpointRun(runId);
-      const { event } = await this.command(runId, { action: "checkpoint" });
+      const { result, event } = await this.engine.steer(runId, { action: "checkpoint" });
+      if (typeof result === "string") return result;
       if (!event) throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
       return String(event.data.id);
     } finally {
@@ -90,40 +89,8 @@ export class RunService {
 
   /** Steers a run and returns its record once the event showing the command is committed. */
   async steer(runId: string, c: Command): Promise<RunRecord> {
-    return (await this.command(runId, c)).run;
-  }
-
-  /**
-   * Applies the command here, or relays it to the replica that drives the run;
-   * then waits (up to `waitMs`) for the event that shows it, since the engine
-   * applies commands in memory and commits them with its next batch. A relayed
-   * command the other replica refuses shows nothing: the run comes back as is.
-   */
-  private async command(runId: string, c: Command, waitMs = 2_000): Promise<{ run: RunRecord; event: RunEvent | null }> {
-    let off = () => {};
-    const shown = shows(c);
-    const seen = new Promise<RunEvent | null>((resolve) => {
-      off = this.engine.bus.subscribe(runTopic(runId), (events) => {
-        const e = events.find(shown);
-        if (e) resolve(e);
-      });
-      setTimeout(() => resolve(null), waitMs).unref();
-    });
-    try {
-      if (await this.drivenElsewhere(runId)) relay(this.engine, runId, c);
-      else await apply(this.engine, runId, c);
-      const event = await seen;
-      return { run: await this.requireRun(runId), event };
-    } finally {
-      off();
-    }
-  }
-
-  /** Another live process holds the run's lease. */
-  private async drivenElsewhere(runId: string): Promise<boolean> {
-    if (this.engine.isActive(runId)) return false;
-    const run = await this.requireRun(runId);
-    return run.leaseOwner !== null && run.leaseOwner !== this.engine.owner && (run.leaseExpiresAt ?? 0) > Date.now();
+    await this.engine.steer(runId, c);
+    return this.requireRun(runId);
   }
 
   private source(req: StartRunRequest): TaskSource {

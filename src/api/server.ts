@@ -18,7 +18,6 @@ import { InFlight } from "./plugins/observe.js";
 import { toHttpError } from "./rest/errors.js";
 import { openApiDocument } from "./rest/openapi.js";
 import { handleWorkflows, restScope } from "./rest/workflows.js";
-import { listenForCommands } from "./commands.js";
 import { RunService } from "./run-service.js";
 import { attachWebSockets } from "./ws.js";
 import { createApiYoga } from "./yoga.js";
@@ -57,7 +56,6 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     streamOptions: { pollMs: config.eventPollMs },
   };
   const mutations = new InFlight();
-  const stopListening = listenForCommands(engine, logger);
   const yoga = createApiYoga({ limits: config.limits, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
   let draining = false;
 
@@ -157,7 +155,6 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
         const drained = await Promise.race([mutations.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), config.drainMs).unref())]);
         if (!drained) logger.warn({ inFlight: mutations.count }, "shutdown: mutations still in flight after the drain period");
         await ws.close();
-        stopListening();
         await services.progressHub.close();
         server.closeAllConnections();
         await closed;

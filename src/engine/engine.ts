@@ -21,6 +21,7 @@ import { silentLogger, systemClock, type Clock, type EventBus, type Logger } fro
 import { runProgress } from "./run-progress.js";
 import type { DriveMode } from "./drive-mode.js";
 import { LeaseWindow } from "./lease-window.js";
+import { Steering, type Command, type Steered } from "./steering.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
 import { expandRuns } from "../core/run-lengths.js";
@@ -95,6 +96,7 @@ export class Engine {
   private leaseTimer: NodeJS.Timeout | null = null;
   private readonly leaseWindow: LeaseWindow;
   private closed = false;
+  private readonly steering: Steering;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -102,6 +104,7 @@ export class Engine {
     this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseMs = deps.leaseMs ?? 15_000;
     this.leaseWindow = new LeaseWindow(this.leaseMs);
+    this.steering = new Steering(this, { bus: deps.bus, store: deps.store, logger: this.logger });
   }
 
   get store(): RunStore {
@@ -110,6 +113,16 @@ export class Engine {
 
   get bus(): EventBus {
     return this.deps.bus;
+  }
+
+  /** Applies a command here or relays it to the process that drives the run (see Steering). */
+  steer(runId: string, command: Command, waitMs?: number): Promise<Steered> {
+    return this.steering.steer(runId, command, waitMs);
+  }
+
+  /** Whether another live process holds the run's lease. */
+  drivenElsewhere(runId: string): Promise<boolean> {
+    return this.steering.drivenElsewhere(runId);
   }
 
   /** Follows every run this engine drives from now on; returns the unsubscribe. */
@@ -271,6 +284,7 @@ export class Engine {
   /** Stops driving every run (they stay resumable) and releases their leases. */
   async stop(): Promise<void> {
     this.closed = true;
+    this.steering.close();
     if (this.leaseTimer) clearInterval(this.leaseTimer);
     this.leaseTimer = null;
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));

@@ -2,7 +2,7 @@
 // union members (see errors.ts); anything else is masked.
 import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
-import type { Command } from "../commands.js";
+import type { Command } from "../../engine/steering.js";
 import { withoutNulls } from "../run-service.js";
 import { CONTROL_ERRORS, START_ERRORS, TASK_ERRORS } from "./errors.js";
 import { MarkAsEnum, StartRunInput } from "./inputs.js";

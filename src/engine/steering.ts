@@ -1,0 +1,122 @@
+// Steering a run from any process: a command is applied by whichever process
+// drives the run. One that does not hold the run's lease relays the command over
+// the event bus (Redis between API replicas) to the one that does; the caller then
+// waits for the event that shows the command took effect, as for a local command,
+// since the engine applies commands in memory and commits them with its next batch.
+import type { Engine } from "./engine.js";
+import { runTopic, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import type { RunStore } from "./store.js";
+
+export const CONTROL_TOPIC = "control";
+
+export type Command =
+  | { action: "pause" }
+  | { action: "resume"; checkpointId?: string }
+  | { action: "cancel"; reason?: string }
+  | { action: "retry"; taskId: string }
+  | { action: "mark"; taskId: string; as: "succeeded" | "skipped" }
+  | { action: "checkpoint" };
+
+export interface Steered {
+  /** What the local engine returned (a checkpoint's id); undefined when relayed. */
+  result: unknown;
+  /** The committed event that shows the command, or null if none came in time. */
+  event: RunEvent | null;
+}
+
+type Steerable = Pick<Engine, "pauseRun" | "resumeRun" | "cancelRun" | "retryTask" | "markTask" | "checkpointRun" | "isActive" | "owner">;
+
+export class Steering {
+  private readonly off: () => void;
+
+  constructor(
+    private readonly engine: Steerable,
+    private readonly deps: { bus: EventBus; store: RunStore; logger: Logger },
+  ) {
+    // applies the commands other processes relay for the runs this one drives
+    this.off = deps.bus.subscribe(CONTROL_TOPIC, (events) => {
+      for (const e of events) {
+        if (!engine.isActive(e.runId)) continue;
+        this.apply(e.runId, e.data as unknown as Command).catch((err: unknown) =>
+          deps.logger.warn({ runId: e.runId, command: e.type, err: String(err) }, "relayed command refused"),
+        );
+      }
+    });
+  }
+
+  /**
+   * Applies the command here, or relays it to the process that drives the run;
+   * then waits up to `waitMs` for the event that shows it. A relayed command the
+   * other process refuses shows nothing: `event` is then null.
+   */
+  async steer(runId: string, c: Command, waitMs = 2_000): Promise<Steered> {
+    let off = () => {};
+    const shown = shows(c);
+    const seen = new Promise<RunEvent | null>((resolve) => {
+      off = this.deps.bus.subscribe(runTopic(runId), (events) => {
+        const e = events.find(shown);
+        if (e) resolve(e);
+      });
+      setTimeout(() => resolve(null), waitMs).unref();
+    });
+    try {
+      let result: unknown;
+      if (await this.drivenElsewhere(runId)) this.relay(runId, c);
+      else result = await this.apply(runId, c);
+      return { result, event: await seen };
+    } finally {
+      off();
+    }
+  }
+
+  /** Another live process holds the run's lease. */
+  async drivenElsewhere(runId: string): Promise<boolean> {
+    if (this.engine.isActive(runId)) return false;
+    const run = await this.deps.store.getRun(runId);
+    if (!run) return false; // the local engine names the missing run
+    return run.leaseOwner !== null && run.leaseOwner !== this.engine.owner && (run.leaseExpiresAt ?? 0) > Date.now();
+  }
+
+  close(): void {
+    this.off();
+  }
+
+  private apply(runId: string, c: Command): Promise<unknown> {
+    const e = this.engine;
+    switch (c.action) {
+      case "pause":
+        return e.pauseRun(runId);
+      case "resume":
+        return e.resumeRun(runId, c.checkpointId ? { checkpointId: c.checkpointId } : {});
+      case "cancel":
+        return e.cancelRun(runId, c.reason);
+      case "retry":
+        return e.retryTask(runId, c.taskId);
+      case "mark":
+        return e.markTask(runId, c.taskId, c.as);
+      case "checkpoint":
+        return e.checkpointRun(runId);
+    }
+  }
+
+  private relay(runId: string, c: Command): void {
+    this.deps.bus.publish(CONTROL_TOPIC, [{ runId, seq: 0, type: `control.${c.action}`, data: c, at: Date.now() }]);
+  }
+}
+
+/** The event that shows a command took effect. */
+function shows(c: Command): (e: RunEvent) => boolean {
+  switch (c.action) {
+    case "pause":
+      return (e) => e.type === "run.paused";
+    case "resume":
+      return (e) => e.type === "run.resumed" || e.type === "run.started";
+    case "cancel":
+      return (e) => e.type === "run.cancelling" || e.type === "run.finished";
+    case "retry":
+    case "mark":
+      return (e) => e.taskId === c.taskId;
+    case "checkpoint":
+      return (e) => e.type === "run.checkpoint";
+  }
+}
