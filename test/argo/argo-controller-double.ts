@@ -20,7 +20,7 @@
 // - finished Workflows get phase, finishedAt and the workflows.argoproj.io/completed label;
 // - optionally nodes are gzip+base64-encoded into status.compressedNodes (packer.go behaviour),
 //   or offloaded (status.nodes emptied, offloadNodeStatusVersion set).
-// Pods run until the next tick, or while their task id is in `held`; `behaviour` decides the
+// Pods run until the next tick (or `ticks` of them), or while their task id is in `held`; `behaviour` decides the
 // exit code and stdout (outputs.result) of each attempt.
 import { gzipSync } from "node:zlib";
 import { readNodes } from "../../src/executors/argo/node-mapper.js";
@@ -45,12 +45,18 @@ const FINAL = new Set(["Succeeded", "Failed", "Error", "Skipped", "Omitted"]);
 
 export class ArgoControllerDouble {
   behaviour: (taskId: string, retry: number) => PodResult = () => ({ exitCode: 0, stdout: "done\n" });
+  /** Ticks a task's pod runs (default 1: it ends on the tick after it started). */
+  ticks: (taskId: string) => number = () => 1;
+  /** Pod node id -> ticks it has run. */
+  private readonly ran = new Map<string, number>();
   /** Task ids whose running pods do not finish until removed. */
   readonly held = new Set<string>();
   /** Progress ("N/M") a running task reports, as a pod writing $ARGO_PROGRESS_FILE does. */
   readonly progress = new Map<string, string>();
   /** Every pod started, as "<workflow>/<task id>(retry)". */
   readonly pods: string[] = [];
+  /** Running pods over all Workflows after each tick while any Workflow is unfinished: parallelism over time. */
+  readonly running: number[] = [];
   compress = false;
   /** The cluster's clock minus this machine's. */
   clockOffsetMs = 0;
@@ -76,11 +82,14 @@ export class ArgoControllerDouble {
   }
 
   tick(): void {
+    let running = 0;
+    let unfinished = false;
     for (const wf of this.api.all()) {
       if (isFinished(wf)) continue;
+      unfinished = true;
       const before = JSON.stringify(wf.status ?? null);
       const next = structuredClone(wf);
-      this.advance(next);
+      running += this.advance(next);
       if (JSON.stringify(next.status) === before) continue;
       this.api.update(wf.metadata.name!, (w) => {
         w.status = next.status!;
@@ -88,9 +97,11 @@ export class ArgoControllerDouble {
         w.metadata.annotations = next.metadata.annotations!;
       });
     }
+    if (unfinished) this.running.push(running);
   }
 
-  private advance(wf: ArgoWorkflow): void {
+  /** Moves one Workflow on; returns its running pods. */
+  private advance(wf: ArgoWorkflow): number {
     const name = wf.metadata.name!;
     const now = new Date(Date.now() + this.clockOffsetMs).toISOString().replace(/\.\d+Z$/, "Z");
     wf.metadata.annotations = { ...wf.metadata.annotations, "workflows.argoproj.io/pod-name-format": "v2" };
@@ -122,6 +133,9 @@ export class ArgoControllerDouble {
       const reported = this.progress.get(taskId(t));
       if (pod.phase === "Running" && reported) pod.progress = reported;
       if (pod.phase !== "Running" || this.held.has(taskId(t))) continue;
+      const ran = (this.ran.get(pod.id) ?? 0) + 1;
+      this.ran.set(pod.id, ran);
+      if (ran < this.ticks(taskId(t))) continue;
       const k = retry.children!.length - 1;
       const r = this.behaviour(taskId(t), k);
       this.runPod(podNameOf(name, pod), r);
@@ -175,6 +189,7 @@ export class ArgoControllerDouble {
       wf.status.compressedNodes = gzipSync(JSON.stringify(nodes)).toString("base64");
       wf.status.nodes = {};
     } else wf.status.nodes = nodes;
+    return pods().filter((p) => p.phase === "Running").length;
   }
 
   private addPod(nodes: Record<string, ArgoNode>, retry: ArgoNode, displayName: string, id: (n: string) => string, wfName: string): void {

@@ -8,6 +8,7 @@ import type { ExecutionOutcome, ExecutionRequest } from "../../engine/executor.j
 import type { Logger } from "../../engine/ports.js";
 import type { RunStore, StoredUnit } from "../../engine/store.js";
 import type { WorkflowApi } from "./k8s-client.js";
+import { raises, roomForNext, type PartLoad } from "./part-parallelism.js";
 import { isSettled, mapTasks, outcomeOf, type AttemptView, type TaskView } from "./node-mapper.js";
 import { withLogTail, type PodLogReader } from "./pod-logs.js";
 import { isFinished, type ArgoWorkflow } from "./types.js";
@@ -70,6 +71,10 @@ export class RunTracker {
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private unsuspended = false;
+  /** The run's maxParallel, shared by all its Workflows. */
+  private maxParallel = 1;
+  /** Workflow name -> the parallelism last asked for by patch (the watch may not show it yet). */
+  private readonly raised = new Map<string, number>();
 
   constructor(
     readonly runId: string,
@@ -169,7 +174,8 @@ export class RunTracker {
   private readonly unitIds = new Map<string, number>();
 
   private async init(): Promise<void> {
-    const [units, attempts] = await Promise.all([this.cfg.store.loadUnits(this.runId), this.cfg.store.listAttempts(this.runId)]);
+    const [run, units, attempts] = await Promise.all([this.cfg.store.getRun(this.runId), this.cfg.store.loadUnits(this.runId), this.cfg.store.listAttempts(this.runId)]);
+    this.maxParallel = run?.options.maxParallel ?? 1;
     units.forEach((u) => this.unitIds.set(u.id, u.index));
     for (const u of units) this.next.set(u.index, 1);
     for (const a of attempts) {
@@ -211,7 +217,8 @@ export class RunTracker {
       if (this.fatal) w.resolve({ ok: false, exitCode: null, error: this.fatal });
       else if (this.tryDeliver(w) === "uncovered") uncovered = true;
     }
-    if (uncovered && !this.submitting && !this.active()) void this.submit();
+    if (uncovered && !this.submitting && this.room() > 0) void this.submit();
+    this.rebalance();
   }
 
   /** Hands the waiter its attempt if Argo has settled one; else says whether a Workflow will bring one. */
@@ -263,8 +270,38 @@ export class RunTracker {
     return best;
   }
 
-  private active(): Part | undefined {
-    return [...this.parts.values()].find((p) => !isFinished(p.wf));
+  private uncoveredWaiters(): Waiter[] {
+    return [...this.waiters].filter((w) => !w.claimed && !this.covered(w.index));
+  }
+
+  /** Unfinished Workflows, oldest part first. */
+  private activeParts(): Part[] {
+    return [...this.parts.values()].filter((p) => !isFinished(p.wf)).sort((a, b) => a.part - b.part);
+  }
+
+  /** The parallelism a new Workflow may have beside the running ones (part-parallelism.ts), 0 when it must wait. */
+  private room(): number {
+    return roomForNext(this.loads(), this.maxParallel);
+  }
+
+  /** As older parts settle tasks, newer ones get their share of maxParallel back (the controller re-reads spec.parallelism). */
+  private rebalance(): void {
+    for (const { name, parallelism } of raises(this.loads(), this.maxParallel)) {
+      this.raised.set(name, parallelism);
+      void this.cfg.api.patch(name, { spec: { parallelism } }).catch((err: unknown) => {
+        this.raised.delete(name);
+        this.cfg.logger.warn({ runId: this.runId, workflow: name, err: String(err) }, "argo parallelism patch failed");
+      });
+    }
+  }
+
+  private loads(): PartLoad[] {
+    return this.activeParts().map((p) => {
+      const name = p.wf.metadata.name!;
+      let settled = 0;
+      for (const v of p.views.values()) if (v.final) settled++;
+      return { name, parallelism: Math.max(Number(p.wf.spec.parallelism ?? 0), this.raised.get(name) ?? 0), unsettled: p.bases.size - settled };
+    });
   }
 
   /** Submits the next Workflow: tasks not done, whose dependencies are done or come with them. */
@@ -274,22 +311,27 @@ export class RunTracker {
       const [run, units] = await Promise.all([this.cfg.store.getRun(this.runId), this.cfg.store.loadUnits(this.runId)]);
       if (!run) throw new Error(`run ${this.runId} not found`);
       const o = run.options;
+      this.maxParallel = o.maxParallel;
+      const parallelism = this.room();
+      if (parallelism === 0) return;
       const memo = o.force ? new Map() : await this.cfg.store.memoLookup(units.map((u) => u.memoKey), o.memoMaxAgeMs);
-      const waiting = new Set([...this.waiters].map((w) => w.index));
+      // the waiters a running Workflow will serve are not this submission's business
+      const asking = this.uncoveredWaiters();
+      const waiting = new Set(asking.map((w) => w.index));
       const runnable = this.runnable(units, (u) => memo.has(u.memoKey), waiting);
-      for (const w of [...this.waiters]) {
+      for (const w of asking) {
         if (!runnable.some((u) => u.index === w.index)) w.resolve({ ok: false, exitCode: null, error: "argo: the task's dependencies are not done" });
       }
       if (!runnable.some((u) => waiting.has(u.index))) return;
       const part = Math.max(0, ...[...this.parts.values()].map((p) => p.part)) + 1;
-      const settings = { runId: this.runId, part, options: o, image: this.cfg.image, ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}) };
+      const settings = { runId: this.runId, part, options: o, parallelism, image: this.cfg.image, ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}) };
       const chosen = nextPart(runnable, this.cfg.limits, (u) => buildWorkflow(u, settings));
       const created = await this.cfg.api.create(buildWorkflow(chosen, settings));
       this.cfg.logger.info({ runId: this.runId, workflow: created.metadata.name, part, tasks: chosen.length }, "argo workflow submitted");
       if (!this.parts.has(created.metadata.name!)) this.parts.set(created.metadata.name!, this.partOf(created));
     } catch (err) {
       const error = `argo: submitting the workflow failed: ${err instanceof Error ? err.message : String(err)}`;
-      for (const w of [...this.waiters]) w.resolve({ ok: false, exitCode: null, error });
+      for (const w of this.uncoveredWaiters()) w.resolve({ ok: false, exitCode: null, error });
     } finally {
       this.submitting = false;
     }

@@ -32,6 +32,8 @@ export interface BuildSettings {
   /** 1-based number of this Workflow among the run's successive ones. */
   part: number;
   options: RunOptions;
+  /** spec.parallelism, when less than maxParallel (a part started while another still runs). */
+  parallelism?: number;
   /** The task runner's image. */
   image: string;
   templateName?: string;
@@ -84,7 +86,7 @@ export function buildWorkflow(units: readonly WorkflowUnit[], s: BuildSettings):
     },
     spec: {
       entrypoint: ENTRYPOINT,
-      parallelism: o.maxParallel,
+      parallelism: s.parallelism ?? o.maxParallel,
       ...(o.runTimeoutMs !== undefined ? { activeDeadlineSeconds: Math.ceil(o.runTimeoutMs / 1000) } : {}),
       arguments: { parameters: workflowParameters(s) },
       templates: [{ name: ENTRYPOINT, dag: { ...(o.continueOnError ? { failFast: false } : {}), tasks } }],
