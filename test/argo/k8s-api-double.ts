@@ -22,6 +22,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll } from "vitest";
 import type { ArgoWorkflow } from "../../src/executors/argo/types.js";
 
 type EventType = "ADDED" | "MODIFIED" | "DELETED";
@@ -202,6 +203,14 @@ export class KubeApiDouble {
     this.watchers.add(w);
     res.on("close", () => this.watchers.delete(w));
   }
+}
+
+/** A double serving a whole suite: listening from beforeAll, closed in afterAll. */
+export function suiteKubeApiDouble(): KubeApiDouble {
+  const k8s = new KubeApiDouble();
+  beforeAll(() => k8s.listen());
+  afterAll(() => k8s.close());
+  return k8s;
 }
 
 function send(res: ServerResponse, type: EventType, object: ArgoWorkflow): void {

@@ -1,23 +1,20 @@
 // Reading a failed attempt's log tail through client-node against the API
 // double's pods/log endpoint: the tail's end survives long lines, and a log
 // that cannot be read leaves the outcome as it was.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ExecutionOutcome } from "../../src/engine/executor.js";
 import { KubePodLogs } from "../../src/executors/argo/k8s-client.js";
 import { readLogTail, withLogTail } from "../../src/executors/argo/pod-logs.js";
-import { KubeApiDouble } from "./k8s-api-double.js";
+import { suiteKubeApiDouble } from "./k8s-api-double.js";
 
 const failed: ExecutionOutcome = { ok: false, exitCode: 1, error: "argo failed: failed with exit code 1" };
 
 describe("pod log tails", () => {
-  let k8s: KubeApiDouble;
+  const k8s = suiteKubeApiDouble();
   let logs: KubePodLogs;
-  beforeAll(async () => {
-    k8s = new KubeApiDouble();
-    await k8s.listen();
+  beforeAll(() => {
     logs = new KubePodLogs(k8s.kubeConfig(), "argo");
   });
-  afterAll(async () => k8s?.close());
 
   it("keeps the last 200 lines of the main container", async () => {
     k8s.writePodLog("p-lines", "wait", "executor noise\n");

@@ -1,22 +1,19 @@
 // The watcher against the Kubernetes API double, through client-node: every
 // change is seen after drops, 503s and both forms of 410 Gone.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { KubeWorkflowApi } from "../../src/executors/argo/k8s-client.js";
 import { argoExecutorFromEnv } from "../../src/executors/argo/from-env.js";
 import type { ArgoWorkflow } from "../../src/executors/argo/types.js";
 import { WorkflowWatcher } from "../../src/executors/argo/watcher.js";
 import { eventually, sleep } from "../support/engine.js";
-import { KubeApiDouble } from "./k8s-api-double.js";
+import { suiteKubeApiDouble } from "./k8s-api-double.js";
 
 describe("WorkflowWatcher", () => {
-  let k8s: KubeApiDouble;
+  const k8s = suiteKubeApiDouble();
   let api: KubeWorkflowApi;
-  beforeAll(async () => {
-    k8s = new KubeApiDouble();
-    await k8s.listen();
+  beforeAll(() => {
     api = new KubeWorkflowApi(k8s.kubeConfig(), "argo");
   });
-  afterAll(async () => k8s?.close());
 
   const label = () => ({ "conveyor.dev/run-id": `r-${Math.random().toString(36).slice(2, 8)}` });
   const step = (name: string, n: number) => k8s.update(name, (wf) => (wf.status = { phase: "Running", message: `step ${n}` }));
