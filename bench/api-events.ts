@@ -7,8 +7,9 @@
 // (2 events per task: task.started, task.succeeded); the rate it really had is
 // measured from the events' own times. Subscribers get `windowMs` from startRun;
 // what is not delivered by then counts as missing (delivered / expected).
+import { Agent } from "node:http";
 import { performance } from "node:perf_hooks";
-import { cancelRun, cpuMeter, keepAlive, openServers, runState, startNoopRun } from "./api-harness.js";
+import { cancelRun, cpuWindow, openServers, runState, startNoopRun, type CpuShare } from "./api-harness.js";
 import { SubscriberSwarm } from "./api-swarm.js";
 import { log } from "./support.js";
 
@@ -46,13 +47,15 @@ export interface EventsResult extends EventsScenario {
   max: number;
   disorders: number;
   errors: string[];
-  /** CPU share of one core, in the window: this process (the clients) and each server. */
-  clientCpu: number;
-  serverCpu: number[];
+  /** CPU in the window: this process (the clients) and each server. */
+  clientCpu: CpuShare;
+  serverCpu: CpuShare[];
   /** Server RSS: idle with the subscribers connected, peak in the window (sampled), VmHWM at the end. */
   rssIdle: number;
   rssPeak: number;
   rssHwm: number;
+  /** CPU time of the subscribers' server over the window, per delivery (µs): the fan-out's unit cost. */
+  cpuPerDeliveryUs: number;
 }
 
 /** Task length and parallelism for about `eventsPerSec` (2 events per task). */
@@ -63,11 +66,14 @@ export function pace(eventsPerSec: number): { maxParallel: number; taskMs: numbe
   return { maxParallel: Math.round(tasksPerSec / 50), taskMs: 20 };
 }
 
+export const share = (c: CpuShare) => `${(100 * c.cpu).toFixed(0)}% (${(100 * c.waited).toFixed(0)}%)`;
+
 export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
   const { maxParallel, taskMs } = pace(s.eventsPerSec);
   const { servers, dispose } = await openServers(s.replicas, taskMs);
   const swarm = new SubscriberSwarm();
-  const agent = keepAlive(4);
+  // control calls are seconds apart: a kept-alive socket may be closed by the server just as it is reused
+  const agent = new Agent();
   try {
     const starter = servers[0]!;
     const target = servers[servers.length - 1]!;
@@ -76,19 +82,19 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
     log(`  ${s.subscribers} subscribers connected in ${(performance.now() - t0).toFixed(0)} ms`);
     const rssIdle = target.status("VmRSS");
     for (const sv of servers) sv.resetPeak();
-    const cpu0 = servers.map((sv) => sv.cpuSeconds());
-    const clientCpu = cpuMeter();
-    const started = performance.now();
+    const serverCpu = servers.map((sv) => cpuWindow(sv.pid));
+    const clientCpu = cpuWindow(process.pid);
+    const t1 = performance.now();
     const runId = await startNoopRun(agent, starter.url, s.tasks, maxParallel);
     swarm.subscribe(runId);
     const afterStart = performance.now();
     const allFinished = await swarm.allFinished(s.windowMs);
-    const wallSec = (performance.now() - started) / 1000;
-    const serverCpu = servers.map((sv, i) => (sv.cpuSeconds() - cpu0[i]!) / wallSec);
-    const cpuClients = clientCpu();
-    // what the window did not deliver stays undelivered: closing first spares the server the backlog
-    swarm.close();
+    const cpu = { clients: clientCpu(), servers: serverCpu.map((end) => end()) };
+    const windowSec = (performance.now() - t1) / 1000;
+    // what the run recorded by the window's end is what every subscriber should have had
     const state = await runState(agent, starter.url, runId);
+    // the rest stays undelivered: closing now spares the server the backlog
+    swarm.close();
     if (state.status === "RUNNING") await cancelRun(agent, starter.url, runId);
     const r: EventsResult = {
       ...s,
@@ -110,17 +116,18 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
       max: swarm.latency.max,
       disorders: swarm.disorders,
       errors: swarm.errors.slice(0, 5),
-      clientCpu: cpuClients,
-      serverCpu,
+      clientCpu: cpu.clients,
+      serverCpu: cpu.servers,
       rssIdle,
       rssPeak: target.windowPeakRss(),
       rssHwm: target.status("VmHWM"),
+      cpuPerDeliveryUs: (1e6 * cpu.servers[cpu.servers.length - 1]!.cpu * windowSec) / Math.max(1, swarm.delivered),
     };
     log(
       `  ${s.replicas} replica(s), ${s.subscribers} subs, run ${r.runStatus}, ${r.runEvents} events at ${r.runEventsPerSec.toFixed(0)}/s ` +
         `(maxParallel ${maxParallel}, ${taskMs} ms tasks): delivered ${r.delivered}/${r.expected} at ${r.deliveredPerSec.toFixed(0)}/s, ` +
-        `all p50 ${r.allP50} ms p99 ${r.allP99} ms, set-up ${r.setupMs.toFixed(0)} ms, steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), disorders ${r.disorders}, client CPU ${(100 * r.clientCpu).toFixed(0)}%, ` +
-        `server CPU ${serverCpu.map((c) => `${(100 * c).toFixed(0)}%`).join("/")}, RSS idle ${(rssIdle / 2 ** 20).toFixed(0)} MiB peak ${(r.rssPeak / 2 ** 20).toFixed(0)} MiB` +
+        `all p50 ${r.allP50} ms p99 ${r.allP99} ms, set-up ${r.setupMs.toFixed(0)} ms, steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), disorders ${r.disorders}, CPU (waited) clients ${share(r.clientCpu)}, ` +
+        `server ${r.serverCpu.map(share).join(" / ")}, ${r.cpuPerDeliveryUs.toFixed(0)} µs server CPU per delivery, RSS idle ${(rssIdle / 2 ** 20).toFixed(0)} MiB peak ${(r.rssPeak / 2 ** 20).toFixed(0)} MiB` +
         (r.errors.length ? `; errors: ${r.errors.join("; ")}` : ""),
     );
     return r;

@@ -56,17 +56,6 @@ export class ServerProcess {
     }
   }
 
-  /** User + system CPU seconds so far (/proc/<pid>/stat, 100 ticks a second on Linux). */
-  cpuSeconds(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      return 0;
-    }
-  }
-
   /** Starts a new window for peakRss(). */
   resetPeak(): void {
     this.peakRss = this.status("VmRSS");
@@ -181,12 +170,31 @@ export class MsHistogram {
   }
 }
 
-/** CPU used by this process (the clients) in a window, as a share of one core. */
-export function cpuMeter(): () => number {
-  const c0 = process.cpuUsage();
+export interface CpuShare {
+  /** CPU time of all the process's threads, as a share of one core. */
+  cpu: number;
+  /** Time its main thread (the event loop) was ready to run but waited for a CPU, as a share of the window: the shared machine's toll. */
+  waited: number;
+}
+
+/** Starts measuring a process's CPU (its user + system ticks, and its main thread's run-queue wait); the function ends the window. */
+export function cpuWindow(pid: number): () => CpuShare {
+  const read = () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const waitNs = Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[1]);
+      // utime + stime, in clock ticks (100 a second on Linux)
+      return { cpu: (Number(f[11]) + Number(f[12])) / 100, wait: waitNs / 1e9 };
+    } catch {
+      return { cpu: Number.NaN, wait: Number.NaN }; // already gone
+    }
+  };
+  const a = read();
   const t0 = performance.now();
   return () => {
-    const c = process.cpuUsage(c0);
-    return (c.user + c.system) / 1000 / (performance.now() - t0);
+    const b = read();
+    const sec = (performance.now() - t0) / 1000;
+    return { cpu: (b.cpu - a.cpu) / sec, waited: (b.wait - a.wait) / sec };
   };
 }

@@ -6,8 +6,8 @@
 // previous one is answered: the server's saturation point), and polling (each
 // client asks once per `pollMs`, like a dashboard: a fixed offered rate).
 import { performance } from "node:perf_hooks";
-import { cancelRun, cpuMeter, graphql, keepAlive, openServers, startNoopRun } from "./api-harness.js";
-import { pace } from "./api-events.js";
+import { cancelRun, cpuWindow, graphql, keepAlive, openServers, startNoopRun, type CpuShare } from "./api-harness.js";
+import { pace, share } from "./api-events.js";
 import { log, quantile, sleep } from "./support.js";
 
 export interface ProgressScenario {
@@ -28,11 +28,13 @@ export interface ProgressResult extends ProgressScenario {
   p99: number;
   max: number;
   failures: number;
+  /** The first failures' messages. */
+  failureSample: string[];
   /** Settled tasks at the window's start and end (the run went on throughout if end < total). */
   settledFrom: number;
   settledTo: number;
-  clientCpu: number;
-  serverCpu: number;
+  clientCpu: CpuShare;
+  serverCpu: CpuShare;
   rssPeak: number;
 }
 
@@ -50,6 +52,7 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
     const ask = () => graphql<Answer>(agent, server.url, QUERY, { id: runId });
     const latencies: number[] = [];
     let failures = 0;
+    const failureSample: string[] = [];
     let measuring = false;
     let stopping = false;
     const client = async (i: number) => {
@@ -60,8 +63,8 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
         try {
           await ask();
           if (measuring) latencies.push(performance.now() - t);
-        } catch {
-          if (measuring) failures++;
+        } catch (err) {
+          if (measuring && failures++ < 3) failureSample.push(String(err).slice(0, 200));
         }
         if (s.pollMs > 0) await sleep(Math.max(0, s.pollMs - (performance.now() - t)));
       }
@@ -70,8 +73,8 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
     await sleep(s.warmupMs);
     const from = (await ask()).run?.progress;
     server.resetPeak();
-    const cpu0 = server.cpuSeconds();
-    const clientCpu = cpuMeter();
+    const serverCpu = cpuWindow(server.pid);
+    const clientCpu = cpuWindow(process.pid);
     const t0 = performance.now();
     measuring = true;
     await sleep(s.durationMs);
@@ -85,10 +88,11 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
       p99: quantile(latencies, 0.99),
       max: Math.max(...latencies),
       failures,
+      failureSample,
       settledFrom: from?.settled ?? -1,
       settledTo: -1,
       clientCpu: clientCpu(),
-      serverCpu: (server.cpuSeconds() - cpu0) / wallSec,
+      serverCpu: serverCpu(),
       rssPeak: server.windowPeakRss(),
     };
     stopping = true;
@@ -96,8 +100,8 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
     r.settledTo = (await ask()).run?.progress.settled ?? -1;
     log(
       `  progress, ${s.clients} clients ${s.pollMs ? `polling every ${s.pollMs} ms` : "closed loop"}: ${r.queries} queries, ${r.queriesPerSec.toFixed(0)}/s, ` +
-        `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms max ${r.max.toFixed(0)} ms, ${failures} failed; run settled ${r.settledFrom} → ${r.settledTo} of ${s.tasks}; ` +
-        `client CPU ${(100 * r.clientCpu).toFixed(0)}%, server CPU ${(100 * r.serverCpu).toFixed(0)}%`,
+        `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms max ${r.max.toFixed(0)} ms, ${failures} failed${failureSample.length ? ` (${failureSample.join("; ")})` : ""}; run settled ${r.settledFrom} → ${r.settledTo} of ${s.tasks}; ` +
+        `CPU (waited) clients ${share(r.clientCpu)}, server ${share(r.serverCpu)}`,
     );
     await cancelRun(agent, server.url, runId).catch(() => undefined);
     return r;

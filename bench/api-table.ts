@@ -2,6 +2,7 @@
 // and progress queries, with the target and whether it is met, and whether the
 // client side (this one process) could have limited the figures.
 import type { EventsResult } from "./api-events.js";
+import type { CpuShare } from "./api-harness.js";
 import type { ProgressResult } from "./api-progress.js";
 
 export interface ApiResults {
@@ -16,10 +17,14 @@ const mib = (b: number) => `${n(b / 2 ** 20)} MiB`;
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 const word = (ok: boolean) => (ok ? "**met**" : "**not met**");
 
-/** This process held every client; a JavaScript thread near a full core is where it would limit. */
-function clientSide(clientCpu: number, serverCpu: number[]): string {
-  const bound = clientCpu >= 0.85 ? "client-bound: figures are a lower bound" : "not client-bound";
-  return `clients ${pct(clientCpu)} of a core, server${serverCpu.length > 1 ? "s A/B" : ""} ${serverCpu.map(pct).join(" / ")}: ${bound}`;
+/**
+ * This process held every client; its JavaScript thread near a full core is where
+ * it would limit. "waited": ready to run but no CPU free (the machine is shared).
+ */
+function clientSide(clients: CpuShare, servers: CpuShare[]): string {
+  const bound = clients.cpu >= 0.85 ? "client-bound: figures are a lower bound" : "not client-bound";
+  const show = (c: CpuShare) => `${pct(c.cpu)} of a core (waited ${pct(c.waited)})`;
+  return `clients ${show(clients)}; server${servers.length > 1 ? "s A / B" : ""} ${servers.map(show).join(" / ")}: ${bound}`;
 }
 
 const TARGET_RATE = 1_000;
@@ -53,7 +58,14 @@ function eventRows(e: EventsResult): string[][] {
       atTarget ? `p99 ≤ 100 ms at ${n(TARGET_RATE)} events/s` : `(target is at ${n(TARGET_RATE)} events/s)`,
       atTarget ? word(steadyOk) : "",
     ],
-    [e.replicas === 1 ? "A1" : "A2", `… server RSS${e.replicas > 1 ? " of B" : ""}: idle with the sockets open → peak in the window (sampled every 100 ms) · VmHWM`, `${mib(e.rssIdle)} → ${mib(e.rssPeak)} · ${mib(e.rssHwm)}`, "", "", ""],
+    [
+      e.replicas === 1 ? "A1" : "A2",
+      `… server${e.replicas > 1 ? " B" : ""}: RSS idle with the sockets open → peak in the window (sampled every 100 ms) · VmHWM · CPU time per delivery (window CPU ÷ deliveries)`,
+      `${mib(e.rssIdle)} → ${mib(e.rssPeak)} · ${mib(e.rssHwm)} · ${n(e.cpuPerDeliveryUs)} µs`,
+      "",
+      "",
+      "",
+    ],
   ];
 }
 

@@ -1,7 +1,8 @@
 // The benchmark: `npm run bench` (add `--quick` for smaller sizes). Prints ONE
-// markdown table to stdout (progress goes to stderr). Writes nothing unless
-// `--write <file>`, which puts the machine, the command and the table between
-// markers in that file (creating it if needed) and keeps the text around them.
+// markdown table to stdout, and the API's second one when its sections run
+// (progress goes to stderr). Writes nothing unless `--write <file>`, which puts
+// the machine, the command and each table between its markers in that file
+// (creating it if needed) and keeps the text around them.
 //
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
 // Sections: ceiling, throughput, chain, process, memory, resume, bullmq, and the API's
@@ -199,7 +200,7 @@ try {
   // the ceiling right before the highest one, so the ratios share the machine's mood
   const top = Math.max(...sizes.parallels);
   for (const mp of sizes.parallels) {
-    log(`maxParallel / concurrency ${mp}`);
+    if (live.length > 0 || bull) log(`maxParallel / concurrency ${mp}`);
     if (mp === top) for (const l of live) l.sr.ceiling = await section("ceiling", l.sr.errors, () => measureCeiling(l.app.db, sizes.ceilingSeconds));
     if (args.only.has("throughput")) {
       const b = await bullSection((b) => b.queue(mp, sizes.tasks));
