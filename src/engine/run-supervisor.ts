@@ -1,16 +1,17 @@
-// Drives one run: asks the schedule what to start, has the executor run it,
-// records every transition through the commit queue, and publishes events only
-// once they are durable. One supervisor per run per process, fenced by a lease.
-import { randomUUID } from "node:crypto";
+// Drives one run: asks the schedule what to start, has the executor run it, and
+// records every transition in the run's journal, which commits them in batches
+// and publishes events only once they are durable. One supervisor per run per
+// process, fenced by a lease.
 import type { Progress } from "../core/progress.js";
 import { decideRetry } from "../core/retry.js";
 import { Schedule, type UnitState } from "../core/scheduler.js";
 import type { RunStatus, TaskStatus } from "../core/status.js";
-import { CommitQueue, type PendingWrites } from "./commit-queue.js";
+import type { PendingWrites } from "./commit-queue.js";
 import type { ExecutionOutcome, Executor } from "./executor.js";
-import { RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import type { Clock, EventBus, Logger } from "./ports.js";
 import type { AttemptStatus, MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
 import { initialState, type DriveMode } from "./drive-mode.js";
+import { RunJournal } from "./run-journal.js";
 import { runProgress } from "./run-progress.js";
 import { UnitCatalog } from "./unit-catalog.js";
 import { UnitTable } from "./unit-table.js";
@@ -46,24 +47,15 @@ export class RunSupervisor {
   private readonly schedule: Schedule;
   private readonly table: UnitTable;
   private readonly units: UnitCatalog;
-  private readonly queue: CommitQueue;
+  private readonly journal: RunJournal;
   private readonly inflight = new Map<number, AbortController>();
   private readonly retryTimers = new Map<number, unknown>();
   private readonly lastProgressEvent = new Map<number, number>();
-  /** 1 once a unit's success is committed: only then may its dependents start. */
-  private readonly durableSuccess: Uint8Array;
-  private status: RunStatus;
-  private reason: string | null;
-  private seq: number;
-  private startedAt: number | null;
-  private finishedAt: number | null;
-  private finishedSinceCheckpoint: number;
   private budgetUsedMs = 0;
   private ending: "cancelled" | "timed_out" | null = null;
   private runTimer: unknown = null;
   private started = false;
   private stopped = false;
-  private lastCheckpointId = "";
   private finished = false;
   private resolveDone!: (status: RunStatus) => void;
   /** Settles when this supervisor stops driving: with the run's status, or "running" if interrupted. */
@@ -84,20 +76,9 @@ export class RunSupervisor {
       continueOnError: opts.continueOnError,
     });
     this.table = new UnitTable(stored);
-    this.durableSuccess = Uint8Array.from(states, (s, i) =>
-      s.status === "succeeded" && stored[i]!.state.status === "succeeded" ? 1 : 0,
-    );
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
-    this.queue = new CommitQueue(
-      (w) => this.write(w),
-      (err) => this.abandon(err),
-    );
-    this.status = run.status;
-    this.reason = run.reason;
-    this.seq = run.lastSeq;
-    this.startedAt = run.startedAt;
-    this.finishedAt = null;
-    this.finishedSinceCheckpoint = run.finishedSinceCheckpoint;
+    const committedSuccess = Uint8Array.from(states, (s, i) => (s.status === "succeeded" && stored[i]!.state.status === "succeeded" ? 1 : 0));
+    this.journal = new RunJournal(deps, run, this.table, this.schedule, committedSuccess, (err) => this.abandon(err));
     this.recordDrift(stored, states);
   }
 
@@ -107,7 +88,7 @@ export class RunSupervisor {
    * rows alive (closures share their function's context in V8).
    */
   private recordDrift(stored: StoredUnit[], states: UnitState[]): void {
-    const w = this.queue.current;
+    const w = this.journal.current;
     for (let i = 0; i < states.length; i++) {
       const was = stored[i]!.state;
       if (states[i]!.status === was.status) continue;
@@ -122,7 +103,7 @@ export class RunSupervisor {
   }
 
   get runStatus(): RunStatus {
-    return this.status;
+    return this.journal.status;
   }
 
   get isStarted(): boolean {
@@ -141,8 +122,8 @@ export class RunSupervisor {
   start(): void {
     this.started = true;
     const now = this.deps.clock.now();
-    if (this.init.mode === "start" || this.init.mode === "resume" || this.startedAt === null) this.startedAt = now;
-    if (!this.schedule.paused) this.setStatus("running", null);
+    if (this.init.mode === "start" || this.init.mode === "resume" || this.journal.startedAt === null) this.journal.startedAt = now;
+    if (!this.schedule.paused) this.journal.setStatus("running", null);
     this.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
     this.armRunTimeout();
     this.pump();
@@ -151,9 +132,9 @@ export class RunSupervisor {
   // ---- control ---------------------------------------------------------------------------
 
   pause(): void {
-    if (this.status !== "running") return;
+    if (this.journal.status !== "running") return;
     this.schedule.paused = true;
-    this.setStatus("paused", null);
+    this.journal.setStatus("paused", null);
     this.emit("run.paused", undefined, { running: this.inflight.size });
     this.executor.runPaused?.(this.run.id);
     this.settleIfDone();
@@ -162,7 +143,7 @@ export class RunSupervisor {
   /** Lifts a pause while running tasks are still finishing. */
   unpause(): void {
     this.schedule.paused = false;
-    this.setStatus("running", null);
+    this.journal.setStatus("running", null);
     this.emit("run.resumed", undefined, {});
     this.executor.runResumed?.(this.run.id);
     this.pump();
@@ -177,7 +158,7 @@ export class RunSupervisor {
   private halt(ending: "cancelled" | "timed_out", reason: string): void {
     if (this.finished || this.ending) return;
     this.ending = ending;
-    this.reason = reason;
+    this.journal.reason = reason;
     this.clearTimers();
     for (const i of this.schedule.cancelPending()) this.settled(i, "task.cancelled", { reason });
     for (const ac of this.inflight.values()) ac.abort();
@@ -192,7 +173,7 @@ export class RunSupervisor {
     for (const j of [i, ...reopened]) {
       this.table.clear(j);
       this.table.tries[j] = 0;
-      this.queue.current.dirty.add(j);
+      this.journal.current.dirty.add(j);
     }
     this.emit("task.reopened", this.units.id(i), { reopened: reopened.map((j) => this.units.id(j)) });
     this.pump();
@@ -203,7 +184,7 @@ export class RunSupervisor {
     const reopened = this.schedule.settleByHand(i, status);
     for (const j of reopened) {
       this.table.clear(j);
-      this.queue.current.dirty.add(j);
+      this.journal.current.dirty.add(j);
     }
     this.table.errors.set(i, `marked ${status === "succeeded" ? "done" : "skipped"} by hand`);
     this.settled(i, status === "succeeded" ? "task.succeeded" : "task.skipped", { byHand: true });
@@ -212,12 +193,7 @@ export class RunSupervisor {
 
   /** Takes a checkpoint now; resolves with its id once committed. */
   checkpoint(reason = "on demand"): Promise<string> {
-    return new Promise((resolve) => {
-      const w = this.queue.current;
-      w.checkpointReason = reason;
-      w.after.push(() => resolve(this.lastCheckpointId));
-      this.queue.request();
-    });
+    return this.journal.checkpoint(reason);
   }
 
   /**
@@ -229,16 +205,16 @@ export class RunSupervisor {
     this.stopped = true;
     this.clearTimers();
     for (const ac of this.inflight.values()) ac.abort();
-    await this.queue.idle();
+    await this.journal.queue.idle();
     await this.deps.store.releaseLease(this.run.id, this.deps.owner).catch(() => undefined);
-    this.resolveDone(this.finished ? this.status : "running");
+    this.resolveDone(this.finished ? this.journal.status : "running");
   }
 
   progress(opts: { perTask?: boolean } = {}): Progress {
     const num = (x: number) => (Number.isNaN(x) ? null : x);
     return runProgress({
       now: this.deps.clock.now(),
-      startedAt: this.startedAt,
+      startedAt: this.journal.startedAt,
       maxParallel: this.run.options.maxParallel,
       perTask: opts.perTask ?? false,
       expectedMs: this.init.expectedMs,
@@ -259,7 +235,7 @@ export class RunSupervisor {
 
   private pump(): void {
     if (!this.started || this.stopped || this.finished) return;
-    const w = this.queue.current;
+    const w = this.journal.current;
     const force = this.run.options.force;
     for (let i = this.schedule.next(); i !== undefined; i = this.schedule.next()) {
       if (this.units.isGroup(i)) {
@@ -288,7 +264,7 @@ export class RunSupervisor {
       else w.after.push(() => this.launch(i, attempt));
     }
     this.settleIfDone();
-    this.queue.request();
+    this.journal.queue.request();
   }
 
   /**
@@ -300,7 +276,7 @@ export class RunSupervisor {
    */
   private mayStartEarly(i: number, w: PendingWrites): boolean {
     if (w.events.length >= EARLY_START_LIMIT || !this.deps.leaseHeld()) return false;
-    for (const d of this.units.deps(i)) if (this.durableSuccess[d] !== 1) return false;
+    for (const d of this.units.deps(i)) if (!this.journal.succeededDurably(d)) return false;
     return true;
   }
 
@@ -331,20 +307,20 @@ export class RunSupervisor {
   private onProgress(i: number, fraction: number, message?: string): void {
     if (this.stopped || !this.inflight.has(i)) return;
     this.table.progress.set(i, fraction);
-    this.queue.current.dirty.add(i);
+    this.journal.current.dirty.add(i);
     const now = this.deps.clock.now();
     if (now - (this.lastProgressEvent.get(i) ?? 0) >= PROGRESS_EVENT_INTERVAL_MS || fraction >= 1) {
       this.lastProgressEvent.set(i, now);
       this.emit("task.progress", this.units.id(i), { progress: fraction, ...(message ? { message } : {}) });
     }
-    this.queue.request();
+    this.journal.queue.request();
   }
 
   private onOutcome(i: number, attempt: number, o: ExecutionOutcome): void {
     if (this.stopped) return;
     this.inflight.delete(i);
     this.lastProgressEvent.delete(i);
-    const w = this.queue.current;
+    const w = this.journal.current;
     const now = this.deps.clock.now();
     const startedAt = o.startedAt ?? this.table.startedAt[i]!;
     const finishedAt = o.finishedAt ?? now;
@@ -371,8 +347,8 @@ export class RunSupervisor {
       this.settled(i, "task.succeeded", facts);
     } else if (this.ending) {
       this.schedule.cancel(i);
-      this.table.errors.set(i, o.error ?? this.reason ?? "cancelled");
-      this.settled(i, "task.cancelled", { ...facts, reason: this.reason });
+      this.table.errors.set(i, o.error ?? this.journal.reason ?? "cancelled");
+      this.settled(i, "task.cancelled", { ...facts, reason: this.journal.reason });
     } else {
       this.table.errors.set(i, o.error ?? `exit code ${o.exitCode}`);
       this.failed(i, facts, o.error ?? `exit code ${o.exitCode}`);
@@ -390,12 +366,12 @@ export class RunSupervisor {
     if (decision.retry) {
       this.budgetUsedMs += decision.delayMs;
       this.schedule.retryLater(i);
-      this.queue.current.dirty.add(i);
+      this.journal.current.dirty.add(i);
       this.emit("task.retrying", id, { ...facts, error, delayMs: decision.delayMs });
       const timer = this.deps.clock.setTimeout(() => {
         this.retryTimers.delete(i);
         this.schedule.requeue(i);
-        this.queue.current.dirty.add(i);
+        this.journal.current.dirty.add(i);
         this.pump();
       }, decision.delayMs);
       this.retryTimers.set(i, timer);
@@ -408,19 +384,15 @@ export class RunSupervisor {
       this.table.errors.set(s.index, reason);
       this.settled(s.index, "task.skipped", { reason, dependency: id });
     }
-    if (!this.run.options.continueOnError && this.reason === null) this.reason = `task ${id} failed: ${error}`;
+    if (!this.run.options.continueOnError && this.journal.reason === null) this.journal.reason = `task ${id} failed: ${error}`;
   }
 
   /** Records a unit's terminal transition and counts it toward the next checkpoint. */
   private settled(i: number, type: string, data: Record<string, unknown>): void {
-    const w = this.queue.current;
     if (Number.isNaN(this.table.finishedAt[i]!)) this.table.finishedAt[i] = this.deps.clock.now();
-    w.dirty.add(i);
+    this.journal.current.dirty.add(i);
     this.emit(type, this.units.id(i), data);
-    if (++this.finishedSinceCheckpoint >= this.run.options.checkpointInterval) {
-      this.finishedSinceCheckpoint = 0;
-      w.checkpointReason = "interval";
-    }
+    this.journal.countSettled();
   }
 
   private settleIfDone(): void {
@@ -429,40 +401,26 @@ export class RunSupervisor {
     if (!o.finished) return;
     if (o.status === "paused") {
       // nothing left running: stop driving; resume starts a new supervisor
-      this.queue.current.after.push(() => void this.stop());
-      this.queue.request();
+      this.journal.current.after.push(() => void this.stop());
+      this.journal.queue.request();
       return;
     }
     this.finished = true;
     this.clearTimers();
+    const j = this.journal;
     const status: RunStatus = this.ending ?? o.status;
-    this.finishedAt = this.deps.clock.now();
-    this.setStatus(status, this.reason);
-    this.emit("run.finished", undefined, { status, reason: this.reason, ...this.table.counters(this.schedule) });
-    const w = this.queue.current;
-    w.checkpointReason = "final";
-    w.after.push(() => void this.stop());
-    this.queue.request();
+    j.finishedAt = this.deps.clock.now();
+    j.setStatus(status, j.reason);
+    this.emit("run.finished", undefined, { status, reason: j.reason, ...this.table.counters(this.schedule) });
+    j.current.checkpointReason = "final";
+    j.current.after.push(() => void this.stop());
+    j.queue.request();
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------
 
-  private setStatus(status: RunStatus, reason: string | null): void {
-    this.status = status;
-    this.reason = reason;
-    this.queue.current.runChanged = true;
-  }
-
-  private event(type: string, taskId: string | undefined, data: Record<string, unknown>): RunEvent {
-    const e: RunEvent = { runId: this.run.id, seq: ++this.seq, type, data, at: this.deps.clock.now() };
-    if (taskId !== undefined) e.taskId = taskId;
-    return e;
-  }
-
-  /** Every event is committed promptly, whether or not anything else is pending. */
   private emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
-    this.queue.current.events.push(this.event(type, taskId, data));
-    this.queue.request();
+    this.journal.emit(type, taskId, data);
   }
 
   private interruptAttempt(i: number, startedAt: number | null, w: PendingWrites): void {
@@ -483,8 +441,9 @@ export class RunSupervisor {
 
   private armRunTimeout(): void {
     const limit = this.run.options.runTimeoutMs;
-    if (limit === undefined || this.startedAt === null) return;
-    const left = Math.max(0, limit - (this.deps.clock.now() - this.startedAt));
+    const startedAt = this.journal.startedAt;
+    if (limit === undefined || startedAt === null) return;
+    const left = Math.max(0, limit - (this.deps.clock.now() - startedAt));
     this.runTimer = this.deps.clock.setTimeout(() => this.halt("timed_out", `run timed out after ${limit} ms`), left);
   }
 
@@ -493,48 +452,6 @@ export class RunSupervisor {
     this.runTimer = null;
     for (const t of this.retryTimers.values()) this.deps.clock.clearTimeout(t);
     this.retryTimers.clear();
-  }
-
-  private async write(w: PendingWrites): Promise<void> {
-    let checkpoint;
-    if (w.checkpointReason !== undefined) {
-      // the checkpoint's own event belongs to the batch that commits it
-      this.lastCheckpointId = randomUUID();
-      w.events.push(this.event("run.checkpoint", undefined, { id: this.lastCheckpointId, reason: w.checkpointReason }));
-      checkpoint = {
-        id: this.lastCheckpointId,
-        seq: this.seq,
-        reason: w.checkpointReason,
-        snapshot: this.table.snapshot(this.schedule, { status: this.status, lastSeq: this.seq }),
-        keep: this.run.options.keepCheckpoints,
-      };
-    }
-    const batch = {
-      runId: this.run.id,
-      owner: this.deps.owner,
-      run: {
-        ...this.table.counters(this.schedule),
-        status: this.status,
-        lastSeq: this.seq,
-        finishedSinceCheckpoint: this.finishedSinceCheckpoint,
-        reason: this.reason,
-        startedAt: this.startedAt,
-        finishedAt: this.finishedAt,
-      },
-      tasks: [...w.dirty].map((i) => this.table.row(i, this.schedule)),
-      attempts: [...w.attempts.values()],
-      events: w.events,
-      memo: w.memo,
-      ...(checkpoint ? { checkpoint } : {}),
-    };
-    await this.deps.store.commit(batch);
-    for (const t of batch.tasks) this.durableSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
-    this.deps.bus.publish(runTopic(this.run.id), w.events);
-    if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => e.type.startsWith("run.")));
-    for (const e of w.events) {
-      const level = e.type === "task.progress" ? "debug" : "info";
-      this.deps.logger[level]({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);
-    }
   }
 
   /** The store refused a commit (lease lost, database gone): stop without touching the run. */

@@ -1,0 +1,133 @@
+// What a run supervisor records: its events (numbered gaplessly), its status,
+// and the batches that carry them to the store through group commit. Events are
+// published, and logged, only once their batch is committed; the journal also
+// remembers which units' success is committed, which is what lets a dependent start.
+import { randomUUID } from "node:crypto";
+import type { Schedule } from "../core/scheduler.js";
+import type { RunStatus } from "../core/status.js";
+import { CommitQueue, type PendingWrites } from "./commit-queue.js";
+import { RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import type { RunRecord, RunStore } from "./store.js";
+import type { UnitTable } from "./unit-table.js";
+
+export interface JournalDeps {
+  store: RunStore;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  owner: string;
+}
+
+export class RunJournal {
+  readonly queue: CommitQueue;
+  status: RunStatus;
+  reason: string | null;
+  startedAt: number | null;
+  finishedAt: number | null = null;
+  private seq: number;
+  private finishedSinceCheckpoint: number;
+  private lastCheckpointId = "";
+
+  constructor(
+    private readonly deps: JournalDeps,
+    private readonly run: RunRecord,
+    private readonly table: UnitTable,
+    private readonly schedule: Schedule,
+    /** 1 where a unit's success is committed (already so when the run was loaded). */
+    private readonly committedSuccess: Uint8Array,
+    onFatal: (err: unknown) => void,
+  ) {
+    this.queue = new CommitQueue((w) => this.write(w), onFatal);
+    this.status = run.status;
+    this.reason = run.reason;
+    this.seq = run.lastSeq;
+    this.startedAt = run.startedAt;
+    this.finishedSinceCheckpoint = run.finishedSinceCheckpoint;
+  }
+
+  get current(): PendingWrites {
+    return this.queue.current;
+  }
+
+  succeededDurably(i: number): boolean {
+    return this.committedSuccess[i] === 1;
+  }
+
+  /** Every event is committed promptly, whether or not anything else is pending. */
+  emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
+    this.queue.current.events.push(this.event(type, taskId, data));
+    this.queue.request();
+  }
+
+  setStatus(status: RunStatus, reason: string | null): void {
+    this.status = status;
+    this.reason = reason;
+    this.queue.current.runChanged = true;
+  }
+
+  /** Counts a settled unit toward the next interval checkpoint. */
+  countSettled(): void {
+    if (++this.finishedSinceCheckpoint >= this.run.options.checkpointInterval) {
+      this.finishedSinceCheckpoint = 0;
+      this.queue.current.checkpointReason = "interval";
+    }
+  }
+
+  /** Takes a checkpoint with the next batch; resolves with its id once committed. */
+  checkpoint(reason: string): Promise<string> {
+    return new Promise((resolve) => {
+      const w = this.queue.current;
+      w.checkpointReason = reason;
+      w.after.push(() => resolve(this.lastCheckpointId));
+      this.queue.request();
+    });
+  }
+
+  private event(type: string, taskId: string | undefined, data: Record<string, unknown>): RunEvent {
+    const e: RunEvent = { runId: this.run.id, seq: ++this.seq, type, data, at: this.deps.clock.now() };
+    if (taskId !== undefined) e.taskId = taskId;
+    return e;
+  }
+
+  private async write(w: PendingWrites): Promise<void> {
+    let checkpoint;
+    if (w.checkpointReason !== undefined) {
+      // the checkpoint's own event belongs to the batch that commits it
+      this.lastCheckpointId = randomUUID();
+      w.events.push(this.event("run.checkpoint", undefined, { id: this.lastCheckpointId, reason: w.checkpointReason }));
+      checkpoint = {
+        id: this.lastCheckpointId,
+        seq: this.seq,
+        reason: w.checkpointReason,
+        snapshot: this.table.snapshot(this.schedule, { status: this.status, lastSeq: this.seq }),
+        keep: this.run.options.keepCheckpoints,
+      };
+    }
+    const batch = {
+      runId: this.run.id,
+      owner: this.deps.owner,
+      run: {
+        ...this.table.counters(this.schedule),
+        status: this.status,
+        lastSeq: this.seq,
+        finishedSinceCheckpoint: this.finishedSinceCheckpoint,
+        reason: this.reason,
+        startedAt: this.startedAt,
+        finishedAt: this.finishedAt,
+      },
+      tasks: [...w.dirty].map((i) => this.table.row(i, this.schedule)),
+      attempts: [...w.attempts.values()],
+      events: w.events,
+      memo: w.memo,
+      ...(checkpoint ? { checkpoint } : {}),
+    };
+    await this.deps.store.commit(batch);
+    for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
+    this.deps.bus.publish(runTopic(this.run.id), w.events);
+    if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => e.type.startsWith("run.")));
+    for (const e of w.events) {
+      const level = e.type === "task.progress" ? "debug" : "info";
+      this.deps.logger[level]({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);
+    }
+  }
+}
