@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { OutputTail } from "../output-tail.js";
 import { directLauncher, type LaunchedProcess, type LaunchListener, type LaunchSpec, type ProcessLauncher } from "../process-launcher.js";
 import { FrameReader, FrameWriter, Reply, Request } from "./frames.js";
@@ -38,10 +38,13 @@ interface Helper {
   readyTimer: NodeJS.Timeout;
 }
 
-// From source (tsx), the helper is a .ts file too and needs the same loader; compiled, it is plain .js.
-const ownExt = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-const helperPath = fileURLToPath(new URL(`./helper${ownExt}`, import.meta.url));
-const loaderArgs = ownExt === ".ts" ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : [];
+// Compiled, the helper is plain .js. From source it is .ts and needs a loader: tsx's CommonJS hook, which
+// transpiles in-thread; its ESM loader keeps a worker thread that makes the helper, and every fork, ~30% dearer.
+const fromSource = import.meta.url.endsWith(".ts");
+const helperPath = fileURLToPath(new URL(`./helper${fromSource ? ".ts" : ".js"}`, import.meta.url));
+const helperArgs = fromSource
+  ? ["--require", createRequire(import.meta.url).resolve("tsx/cjs"), "--eval", `require(${JSON.stringify(helperPath)})`]
+  : [helperPath];
 
 export class Spawner implements ProcessLauncher {
   private helper: Helper | undefined;
@@ -79,7 +82,7 @@ export class Spawner implements ProcessLauncher {
   }
 
   private start(): Helper {
-    const child = spawn(process.execPath, [...loaderArgs, helperPath], { stdio: ["ignore", "ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, helperArgs, { stdio: ["ignore", "ignore", "pipe", "pipe"] });
     const socket = child.stdio[3] as Socket;
     const readyTimer = setTimeout(() => child.kill("SIGKILL"), READY_TIMEOUT_MS).unref();
     const helper: Helper = { child, socket, out: new FrameWriter(socket), entries: new Map(), queued: [], stderr: new OutputTail(4096), readyTimer };
