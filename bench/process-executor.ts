@@ -1,7 +1,8 @@
 // 8. The local process executor vs a bare spawn loop of the same command.
 // N tasks running `true` through /bin/sh -c:
 //  - bare: spawn('/bin/sh', ['-c', 'true']) in `parallel` lanes, stdio ignored, wait for close;
-//  - executor alone: LocalProcessExecutor.execute in the same lanes (no engine, no store);
+//  - executor alone: LocalProcessExecutor.execute in the same lanes (no engine, no store),
+//    through a Spawner started before the store opened, as the app's own is;
 //  - conveyor: a run of N independent tasks with the "local" executor, command "true".
 // Each store kind runs in its own child process (bench/process-child.ts): fork()
 // costs grow with the parent's memory, and an open PGlite makes the process big.
@@ -11,6 +12,7 @@ import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import type { App } from "../src/app.js";
 import { LocalProcessExecutor } from "../src/executors/local-process.js";
+import type { Spawner } from "../src/executors/spawner/spawner.js";
 import { collectChild, log, noopSource, resultOf, spawnBenchChild, STORE_LABEL, timeRun, type StoreKind } from "./support.js";
 import { nextPrefix } from "./throughput.js";
 
@@ -65,9 +67,9 @@ export async function measureProcessExecutor(kind: StoreKind, n: number, paralle
   return out;
 }
 
-export async function compareWithBare(app: App, n: number, parallels: number[]): Promise<ProcessResult[]> {
+export async function compareWithBare(app: App, spawner: Spawner, n: number, parallels: number[]): Promise<ProcessResult[]> {
   const out: ProcessResult[] = [];
-  const exec = new LocalProcessExecutor({ command: "true" });
+  const exec = new LocalProcessExecutor({ command: "true", launcher: spawner });
   const execOne = async () => {
     const o = await exec.execute({
       runId: "bench",
