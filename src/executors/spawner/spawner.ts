@@ -4,13 +4,18 @@
 // that starts the helper is cheap too; the helper then stays small whatever
 // Conveyor grows to, and every task spawn is a fork of the small process.
 //
-// If the helper dies, the tasks it was relaying are reported lost (the
+// Several tasks at once are spread over up to `maxHelpers` helpers, started
+// as they become needed: a spawn blocks its helper until the child has
+// exec'd, so one helper would start tasks strictly one after another.
+//
+// If a helper dies, the tasks it was relaying are reported lost (the
 // executor kills their process groups and fails the attempts, which the
 // retry policy may run again) and the next launch starts a new helper. If it
 // never comes up at all, tasks are spawned directly from this process.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { OutputTail } from "../output-tail.js";
@@ -47,19 +52,22 @@ const helperArgs = fromSource
   : [helperPath];
 
 export class Spawner implements ProcessLauncher {
-  private helper: Helper | undefined;
+  private readonly helpers: Helper[] = [];
   private nextId = 0;
   /** The helper could not be started: spawn from this process from now on. */
   private fallback = false;
   private closed = false;
 
-  constructor(private readonly warn: (message: string) => void = () => undefined) {
-    this.helper = this.start();
+  constructor(
+    private readonly warn: (message: string) => void = () => undefined,
+    private readonly maxHelpers = Math.min(4, availableParallelism()),
+  ) {
+    this.helpers.push(this.start());
   }
 
   launch(spec: LaunchSpec, listener: LaunchListener): LaunchedProcess {
     if (this.fallback || this.closed) return directLauncher.launch(spec, listener);
-    const helper = (this.helper ??= this.start());
+    const helper = this.pick();
     const id = ++this.nextId;
     const entry: Entry = { listener, spec };
     helper.entries.set(id, entry);
@@ -77,8 +85,17 @@ export class Spawner implements ProcessLauncher {
   /** Lets the helper go (it exits); attempts still in flight are reported lost. */
   close(): void {
     this.closed = true;
-    this.helper?.socket.end();
-    this.helper = undefined;
+    for (const helper of this.helpers.splice(0)) helper.socket.end();
+  }
+
+  /** The least busy helper; a new one while every helper is busy and there may be more. */
+  private pick(): Helper {
+    let best: Helper | undefined;
+    for (const h of this.helpers) if (!best || h.entries.size < best.entries.size) best = h;
+    if (best && (best.entries.size === 0 || this.helpers.length >= this.maxHelpers)) return best;
+    const helper = this.start();
+    this.helpers.push(helper);
+    return helper;
   }
 
   private start(): Helper {
@@ -143,7 +160,8 @@ export class Spawner implements ProcessLauncher {
   }
 
   private onDeath(helper: Helper, why: string): void {
-    if (this.helper === helper) this.helper = undefined;
+    const index = this.helpers.indexOf(helper);
+    if (index !== -1) this.helpers.splice(index, 1);
     const stderr = helper.stderr.toString().trim();
     const what = `the spawner process${helper.child.pid ? ` (pid ${helper.child.pid})` : ""} ${why}${stderr ? `: ${stderr}` : ""}`;
     const entries = [...helper.entries.values()];
