@@ -9,7 +9,7 @@
 // what is not delivered by then counts as missing (delivered / expected).
 import { Agent } from "node:http";
 import { performance } from "node:perf_hooks";
-import { cancelRun, cpuWindow, openServers, runState, startNoopRun, type CpuShare } from "./api-harness.js";
+import { cancelRun, cpuWindow, openServers, runRecord, startNoopRun, type CpuShare } from "./api-harness.js";
 import { SubscriberSwarm } from "./api-swarm.js";
 import { log } from "./support.js";
 
@@ -37,6 +37,8 @@ export interface EventsResult extends EventsScenario {
   allFinished: boolean;
   /** subscribe sent → every subscriber had its first event (set-up and catch-up; not in the latency). */
   setupMs: number;
+  /** Subscribers that had at least one event in the window. */
+  withEvents: number;
   /** Every delivery of an event recorded after subscribing (set-up and catch-up included): p50, p99. */
   allP50: number;
   allP99: number;
@@ -70,7 +72,7 @@ export const share = (c: CpuShare) => `${(100 * c.cpu).toFixed(0)}% (${(100 * c.
 
 export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
   const { maxParallel, taskMs } = pace(s.eventsPerSec);
-  const { servers, dispose } = await openServers(s.replicas, taskMs);
+  const { servers, databaseUrl, dispose } = await openServers(s.replicas, taskMs);
   const swarm = new SubscriberSwarm();
   // control calls are seconds apart: a kept-alive socket may be closed by the server just as it is reused
   const agent = new Agent();
@@ -92,15 +94,15 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
     const cpu = { clients: clientCpu(), servers: serverCpu.map((end) => end()) };
     const windowSec = (performance.now() - t1) / 1000;
     // what the run recorded by the window's end is what every subscriber should have had
-    const state = await runState(agent, starter.url, runId);
+    const state = await runRecord(databaseUrl, runId);
     // the rest stays undelivered: closing now spares the server the backlog
     swarm.close();
-    if (state.status === "RUNNING") await cancelRun(agent, starter.url, runId);
+    if (state.status === "running") await cancelRun(agent, starter.url, runId);
     const r: EventsResult = {
       ...s,
       maxParallel,
       taskMs,
-      runStatus: `${state.status.toLowerCase()} at the window's end`,
+      runStatus: `${state.status} at the window's end`,
       runEvents: state.lastSeq,
       runEventsPerSec: state.eventsPerSec,
       delivered: swarm.delivered,
@@ -108,6 +110,7 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
       deliveredPerSec: swarm.delivered / Math.max(0.001, (swarm.lastDelivery - afterStart) / 1000),
       allFinished,
       setupMs: swarm.setupMs,
+      withEvents: swarm.started,
       allP50: swarm.latencyAll.quantile(0.5),
       allP99: swarm.latencyAll.quantile(0.99),
       samples: swarm.latency.count,
@@ -126,7 +129,7 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
     log(
       `  ${s.replicas} replica(s), ${s.subscribers} subs, run ${r.runStatus}, ${r.runEvents} events at ${r.runEventsPerSec.toFixed(0)}/s ` +
         `(maxParallel ${maxParallel}, ${taskMs} ms tasks): delivered ${r.delivered}/${r.expected} at ${r.deliveredPerSec.toFixed(0)}/s, ` +
-        `all p50 ${r.allP50} ms p99 ${r.allP99} ms, set-up ${r.setupMs.toFixed(0)} ms, steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), disorders ${r.disorders}, CPU (waited) clients ${share(r.clientCpu)}, ` +
+        `all p50 ${r.allP50} ms p99 ${r.allP99} ms, set-up ${r.setupMs.toFixed(0)} ms (${r.withEvents} had events), steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), disorders ${r.disorders}, CPU (waited) clients ${share(r.clientCpu)}, ` +
         `server ${r.serverCpu.map(share).join(" / ")}, ${r.cpuPerDeliveryUs.toFixed(0)} µs server CPU per delivery, RSS idle ${(rssIdle / 2 ** 20).toFixed(0)} MiB peak ${(r.rssPeak / 2 ** 20).toFixed(0)} MiB` +
         (r.errors.length ? `; errors: ${r.errors.join("; ")}` : ""),
     );

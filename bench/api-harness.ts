@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
+import pg from "pg";
 import { REDIS_URL } from "./bullmq.js";
 import { collectChild, freshStore, log, spawnBenchChild, type BenchStore } from "./support.js";
 
@@ -73,7 +74,7 @@ export class ServerProcess {
 }
 
 /** Fresh PostgreSQL database, `replicas` servers on it (with Redis when more than one); all removed by dispose. */
-export async function openServers(replicas: number, taskMs: number): Promise<{ servers: ServerProcess[]; dispose(): Promise<void> }> {
+export async function openServers(replicas: number, taskMs: number): Promise<{ servers: ServerProcess[]; databaseUrl: string; dispose(): Promise<void> }> {
   const store: BenchStore = await freshStore("postgres");
   const servers: ServerProcess[] = [];
   const dispose = async () => {
@@ -90,7 +91,7 @@ export async function openServers(replicas: number, taskMs: number): Promise<{ s
       if (!res.ok) throw new Error(`${s.url}/readyz: ${res.status} ${await res.text()}`);
     }
     log(`  ${replicas} API server(s) up: ${servers.map((s) => `${s.url} (pid ${s.pid})`).join(", ")}`);
-    return { servers, dispose };
+    return { servers, databaseUrl: env.DATABASE_URL!, dispose };
   } catch (err) {
     await dispose();
     throw err;
@@ -135,13 +136,22 @@ export async function cancelRun(agent: Agent, url: string, runId: string): Promi
   await graphql(agent, url, `mutation($id: ID!) { cancelRun(runId: $id, reason: "bench window over") { __typename } }`, { id: runId });
 }
 
-/** The run's status, and the events it recorded per second from its start until it finished (or until now). */
-export async function runState(agent: Agent, url: string, runId: string): Promise<{ status: string; lastSeq: number; eventsPerSec: number }> {
-  type Run = { status: string; lastSeq: number; startedAt: string | null; finishedAt: string | null };
-  const d = await graphql<{ run: Run | null }>(agent, url, `query($id: ID!) { run(id: $id) { status lastSeq startedAt finishedAt } }`, { id: runId });
-  if (!d.run?.startedAt) throw new Error(`run ${runId} not found or not started`);
-  const end = d.run.finishedAt ? Date.parse(d.run.finishedAt) : Date.now();
-  return { ...d.run, eventsPerSec: d.run.lastSeq / Math.max(0.001, (end - Date.parse(d.run.startedAt)) / 1000) };
+/**
+ * The run's status, and the events it recorded per second from its start until it finished
+ * (or until now), read from the database: a saturated server would answer only after its backlog.
+ */
+export async function runRecord(databaseUrl: string, runId: string): Promise<{ status: string; lastSeq: number; eventsPerSec: number }> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    type Row = { status: string; last_seq: number; started_at: Date | null; finished_at: Date | null };
+    const [run] = (await c.query<Row>("SELECT status, last_seq, started_at, finished_at FROM runs WHERE id = $1", [runId])).rows;
+    if (!run?.started_at) throw new Error(`run ${runId} not found or not started`);
+    const sec = ((run.finished_at ?? new Date()).getTime() - run.started_at.getTime()) / 1000;
+    return { status: run.status, lastSeq: run.last_seq, eventsPerSec: run.last_seq / Math.max(0.001, sec) };
+  } finally {
+    await c.end();
+  }
 }
 
 /** Latencies in whole milliseconds (what an ISO `at` resolves), counted per ms up to a cap. */

@@ -17,6 +17,8 @@ export interface ProgressScenario {
   eventsPerSec: number;
   /** 0 = closed loop; else each client's query interval. */
   pollMs: number;
+  /** "progress", or "typename" (`{ __typename }`: the same HTTP and GraphQL path without resolving anything, as a reference). */
+  query: "progress" | "typename";
   warmupMs: number;
   durationMs: number;
 }
@@ -41,6 +43,7 @@ export interface ProgressResult extends ProgressScenario {
 const QUERY = `query($id: ID!) { run(id: $id) { progress {
   percent total settled counts { pending running succeeded failed } throughputPerSec etaSeconds } } }`;
 type Answer = { run: { progress: { settled: number; total: number } } | null };
+const REFERENCE = "{ __typename }";
 
 export async function measureProgress(s: ProgressScenario): Promise<ProgressResult> {
   const { maxParallel, taskMs } = pace(s.eventsPerSec);
@@ -50,6 +53,7 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
   try {
     const runId = await startNoopRun(agent, server.url, s.tasks, maxParallel);
     const ask = () => graphql<Answer>(agent, server.url, QUERY, { id: runId });
+    const load = s.query === "progress" ? ask : () => graphql(agent, server.url, REFERENCE);
     const latencies: number[] = [];
     let failures = 0;
     const failureSample: string[] = [];
@@ -61,7 +65,7 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
       while (!stopping) {
         const t = performance.now();
         try {
-          await ask();
+          await load();
           if (measuring) latencies.push(performance.now() - t);
         } catch (err) {
           if (measuring && failures++ < 3) failureSample.push(String(err).slice(0, 200));
@@ -99,7 +103,7 @@ export async function measureProgress(s: ProgressScenario): Promise<ProgressResu
     await Promise.all(clients);
     r.settledTo = (await ask()).run?.progress.settled ?? -1;
     log(
-      `  progress, ${s.clients} clients ${s.pollMs ? `polling every ${s.pollMs} ms` : "closed loop"}: ${r.queries} queries, ${r.queriesPerSec.toFixed(0)}/s, ` +
+      `  ${s.query === "progress" ? "progress" : REFERENCE}, ${s.clients} clients ${s.pollMs ? `polling every ${s.pollMs} ms` : "closed loop"}: ${r.queries} queries, ${r.queriesPerSec.toFixed(0)}/s, ` +
         `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms max ${r.max.toFixed(0)} ms, ${failures} failed${failureSample.length ? ` (${failureSample.join("; ")})` : ""}; run settled ${r.settledFrom} → ${r.settledTo} of ${s.tasks}; ` +
         `CPU (waited) clients ${share(r.clientCpu)}, server ${share(r.serverCpu)}`,
     );

@@ -40,7 +40,8 @@ export class SubscriberSwarm {
   private subscribedAt = 0;
   private subscribedAtMs = Infinity;
   private closing = false;
-  private started = 0;
+  /** Subscribers that received at least one event. */
+  started = 0;
   private readonly sockets: WebSocket[] = [];
   private readonly last: number[] = [];
   private finishedCount = 0;

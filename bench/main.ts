@@ -17,7 +17,7 @@ import { InProcessExecutor, type TaskFunction } from "../src/executors/in-proces
 import { measureEvents } from "./api-events.js";
 import { measureProgress } from "./api-progress.js";
 import { renderApiTable, type ApiResults } from "./api-table.js";
-import { BullBench, bullmqAvailable } from "./bullmq.js";
+import { BullBench, bullmqAvailable, REDIS_URL } from "./bullmq.js";
 import { measureCeiling } from "./ceiling.js";
 import { measureChain } from "./handoff.js";
 import { measureMemory } from "./memory.js";
@@ -248,6 +248,7 @@ for (const kind of usable) {
 let apiResults: ApiResults | undefined;
 if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
   const ar: ApiResults = (apiResults = { events: [], progress: [], errors: [] });
+  machine.api = `graphql-yoga ${pkgVersion("graphql-yoga")}, graphql-ws ${pkgVersion("graphql-ws")}, ws ${pkgVersion("ws")}, ioredis ${pkgVersion("ioredis")} to ${REDIS_URL}`;
   if (!usable.includes("postgres")) ar.errors.push(`the API sections need PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
   else {
     for (const replicas of [1, 2] as const) {
@@ -261,8 +262,9 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
     }
     if (args.only.has("api-progress") && !interrupted) log("API: progress queries");
     await section("api-progress", ar.errors, async () => {
-      for (const pollMs of api.pollMs) {
-        ar.progress.push(await measureProgress({ clients: api.clients, tasks: api.tasks, eventsPerSec: api.eventRates[0]!, pollMs, warmupMs: 1_000, durationMs: api.queryMs }));
+      const shapes = [...api.pollMs.map((pollMs) => ({ pollMs, query: "progress" as const })), { pollMs: 0, query: "typename" as const }];
+      for (const { pollMs, query } of shapes) {
+        ar.progress.push(await measureProgress({ clients: api.clients, tasks: api.tasks, eventsPerSec: api.eventRates[0]!, pollMs, query, warmupMs: 1_000, durationMs: api.queryMs }));
       }
     });
   }
