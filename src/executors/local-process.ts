@@ -3,7 +3,8 @@
 // timeout or cancellation, and also once the shell exits, whatever is left in
 // it gets SIGTERM, then SIGKILL after the grace period. So a task cannot leave
 // background processes behind, or hold the attempt open through an inherited
-// pipe.
+// pipe. The shell is started by a ProcessLauncher: from this process, or by a
+// spawner process (spawner/spawner.ts); everything else happens here.
 
 import { resolve as resolvePath } from "node:path";
 import type { ExecutionOutcome, ExecutionRequest, Executor } from "../engine/executor.js";

@@ -82,7 +82,7 @@ export class Spawner implements ProcessLauncher {
     };
   }
 
-  /** Lets the helper go (it exits); attempts still in flight are reported lost. */
+  /** Lets the helpers go (they exit); attempts still in flight are reported lost. */
   close(): void {
     this.closed = true;
     for (const helper of this.helpers.splice(0)) helper.socket.end();
