@@ -47,23 +47,36 @@ export class Steering {
   /**
    * Applies the command here, or relays it to the process that drives the run;
    * then waits up to `waitMs` for the event that shows it. A relayed command the
-   * other process refuses shows nothing: `event` is then null.
+   * other process refuses shows nothing: `event` is then null. If that process
+   * let the run go before the command reached it, the command is applied here.
    */
   async steer(runId: string, c: Command, waitMs = 2_000): Promise<Steered> {
-    let off = () => {};
     const shown = shows(c);
-    const seen = new Promise<RunEvent | null>((resolve) => {
-      off = this.deps.bus.subscribe(runTopic(runId), (events) => {
-        const e = events.find(shown);
-        if (e) resolve(e);
-      });
-      setTimeout(() => resolve(null), waitMs).unref();
+    let found: RunEvent | null = null;
+    let wake = () => {};
+    const off = this.deps.bus.subscribe(runTopic(runId), (events) => {
+      found ??= events.find(shown) ?? null;
+      if (found) wake();
     });
+    const seen = () =>
+      found
+        ? Promise.resolve(found)
+        : new Promise<RunEvent | null>((resolve) => {
+            const timer = setTimeout(() => resolve(null), waitMs);
+            timer.unref();
+            wake = () => {
+              clearTimeout(timer);
+              resolve(found);
+            };
+          });
     try {
-      let result: unknown;
-      if (await this.drivenElsewhere(runId)) this.relay(runId, c);
-      else result = await this.apply(runId, c);
-      return { result, event: await seen };
+      if (await this.drivenElsewhere(runId)) {
+        this.relay(runId, c);
+        const event = await seen();
+        if (event || (await this.drivenElsewhere(runId))) return { result: undefined, event };
+      }
+      const result = await this.apply(runId, c);
+      return { result, event: await seen() };
     } finally {
       off();
     }
