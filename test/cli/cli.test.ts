@@ -95,13 +95,15 @@ describe("conveyor run", () => {
   });
 
   it("a second process on the same store is refused with exit 3, naming the holder", async () => {
-    const first = conveyor(["run", "--inline", '["slow"]', "--command", "sleep 3", "--force"]);
+    // the first runs until interrupted, however slowly the second one starts
+    const first = conveyor(["run", "--inline", '["slow"]', "--command", "sleep 120", "--force"]);
     // the first holds the store once it has printed its run id
     await eventually(() => first.stdoutSoFar().includes("run "), 30_000);
     const second = await conveyor(["runs"]);
     expect(second.code).toBe(3);
     expect(second.stderr).toContain(`in use by process ${first.proc.pid}`);
-    expect((await first).code).toBe(0);
+    first.proc.kill("SIGINT");
+    expect((await first).code).toBe(130);
   });
 
   it("works as installed: the compiled bin finds its migrations", async () => {
