@@ -262,7 +262,7 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
     }
     if (args.only.has("api-progress") && !interrupted) log("API: progress queries");
     await section("api-progress", ar.errors, async () => {
-      const shapes = [...api.pollMs.map((pollMs) => ({ pollMs, query: "progress" as const })), { pollMs: 0, query: "typename" as const }];
+      const shapes = (["progress", "typename"] as const).flatMap((query) => api.pollMs.map((pollMs) => ({ pollMs, query })));
       for (const { pollMs, query } of shapes) {
         ar.progress.push(await measureProgress({ clients: api.clients, tasks: api.tasks, eventsPerSec: api.eventRates[0]!, pollMs, query, warmupMs: 1_000, durationMs: api.queryMs }));
       }
