@@ -45,11 +45,17 @@ interface Helper {
 
 // Compiled, the helper is plain .js. From source it is .ts and needs a loader: tsx's CommonJS hook, which
 // transpiles in-thread; its ESM loader keeps a worker thread that makes the helper, and every fork, ~30% dearer.
-const fromSource = import.meta.url.endsWith(".ts");
-const helperPath = fileURLToPath(new URL(`./helper${fromSource ? ".ts" : ".js"}`, import.meta.url));
-const helperArgs = fromSource
-  ? ["--require", createRequire(import.meta.url).resolve("tsx/cjs"), "--eval", `require(${JSON.stringify(helperPath)})`]
-  : [helperPath];
+// Undefined when there is no such hook (source run by another loader): tasks are then spawned directly.
+const helperArgs = ((): string[] | undefined => {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const helperPath = fileURLToPath(new URL(`./helper${fromSource ? ".ts" : ".js"}`, import.meta.url));
+  if (!fromSource) return [helperPath];
+  try {
+    return ["--require", createRequire(import.meta.url).resolve("tsx/cjs"), "--eval", `require(${JSON.stringify(helperPath)})`];
+  } catch {
+    return undefined;
+  }
+})();
 
 export class Spawner implements ProcessLauncher {
   private readonly helpers: Helper[] = [];
@@ -62,7 +68,11 @@ export class Spawner implements ProcessLauncher {
     private readonly warn: (message: string) => void = () => undefined,
     private readonly maxHelpers = Math.min(4, availableParallelism()),
   ) {
-    this.helpers.push(this.start());
+    if (helperArgs) this.helpers.push(this.start());
+    else {
+      this.fallback = true;
+      warn("no spawner process from source without tsx: task processes are spawned directly");
+    }
   }
 
   launch(spec: LaunchSpec, listener: LaunchListener): LaunchedProcess {
@@ -99,7 +109,7 @@ export class Spawner implements ProcessLauncher {
   }
 
   private start(): Helper {
-    const child = spawn(process.execPath, helperArgs, { stdio: ["ignore", "ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, helperArgs!, { stdio: ["ignore", "ignore", "pipe", "pipe"] });
     const socket = child.stdio[3] as Socket;
     const readyTimer = setTimeout(() => child.kill("SIGKILL"), READY_TIMEOUT_MS).unref();
     const helper: Helper = { child, socket, out: new FrameWriter(socket), entries: new Map(), queued: [], stderr: new OutputTail(4096), readyTimer };
