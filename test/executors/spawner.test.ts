@@ -2,6 +2,7 @@
 // without their output mixing, its death fails the attempts it carried (and
 // kills what is left of them) and a new one takes over, and a spawner that
 // cannot start leaves the executor spawning directly.
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import { Spawner } from "../../src/executors/spawner/spawner.js";
@@ -38,6 +39,15 @@ describe("Spawner", () => {
     // Launched all at once, they are spread over every helper allowed.
     expect(parents.size).toBe(3);
     expect([...parents].map(Number)).not.toContain(process.pid);
+  });
+
+  it("keeps its helpers out of this process's session, as terminal signals (Ctrl-C) go to the whole foreground group", async () => {
+    const outcome = await new LocalProcessExecutor({ launcher: spawner() }).execute(request({ command: "echo $PPID" }));
+    const sessionOf = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ").slice(2, 4);
+    const [group, session] = sessionOf(outcome.stdoutTail!.trim());
+    const [ownGroup, ownSession] = sessionOf(process.pid);
+    expect(group).not.toBe(ownGroup);
+    expect(session).not.toBe(ownSession);
   });
 
   it("kills a task cancelled before its start reached the spawner", async () => {

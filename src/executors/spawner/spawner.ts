@@ -109,7 +109,8 @@ export class Spawner implements ProcessLauncher {
   }
 
   private start(): Helper {
-    const child = spawn(process.execPath, helperArgs!, { stdio: ["ignore", "ignore", "pipe", "pipe"] });
+    // Its own session, like the tasks: a Ctrl-C meant for Conveyor (which then stops its runs) must not kill it first.
+    const child = spawn(process.execPath, helperArgs!, { detached: true, stdio: ["ignore", "ignore", "pipe", "pipe"] });
     const socket = child.stdio[3] as Socket;
     const readyTimer = setTimeout(() => child.kill("SIGKILL"), READY_TIMEOUT_MS).unref();
     const helper: Helper = { child, socket, out: new FrameWriter(socket), entries: new Map(), queued: [], stderr: new OutputTail(4096), readyTimer };
