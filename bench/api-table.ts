@@ -31,7 +31,7 @@ const TARGET_RATE = 1_000;
 
 function eventRows(e: EventsResult): string[][] {
   const where = e.replicas === 1 ? "1 server" : "2 replicas + Redis, run started on A, all subscribers on B";
-  const paced = e.eventsPerSec > 0 ? `paced for ${n(e.eventsPerSec)} events/s (maxParallel ${e.maxParallel}, ${e.taskMs} ms tasks)` : "unpaced";
+  const paced = `paced for ${n(e.eventsPerSec)} events/s (maxParallel ${e.maxParallel}, ${e.taskMs} ms tasks)`;
   const complete = e.delivered === e.expected;
   const atTarget = e.eventsPerSec >= TARGET_RATE;
   // the target needs the rate, the latency, and every event delivered
