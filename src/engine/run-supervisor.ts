@@ -77,8 +77,7 @@ export class RunSupervisor {
     });
     this.table = new UnitTable(stored);
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
-    const committedSuccess = Uint8Array.from(states, (s, i) => (s.status === "succeeded" && stored[i]!.state.status === "succeeded" ? 1 : 0));
-    this.journal = new RunJournal(deps, run, this.table, this.schedule, committedSuccess, (err) => this.abandon(err));
+    this.journal = new RunJournal(deps, run, this.table, this.schedule, committedSuccesses(stored, states), (err) => this.abandon(err));
     this.recordDrift(stored, states);
   }
 
@@ -459,4 +458,12 @@ export class RunSupervisor {
     this.deps.logger.error({ runId: this.run.id, err: String(err) }, "run abandoned: its state could not be recorded");
     void this.stop();
   }
+}
+
+/**
+ * Units whose success is both stored and kept. Outside the constructor: a closure
+ * there would share its context, and keep the stored rows alive for the whole run.
+ */
+function committedSuccesses(stored: StoredUnit[], states: UnitState[]): Uint8Array {
+  return Uint8Array.from(states, (s, i) => (s.status === "succeeded" && stored[i]!.state.status === "succeeded" ? 1 : 0));
 }
