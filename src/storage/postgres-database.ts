@@ -1,0 +1,53 @@
+// PostgreSQL through a pg pool, shared by Prisma (adapter-pg) and the driver-level SQL.
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { Database } from "./database.js";
+import { PrismaClient } from "./generated/client.js";
+import { applyMigrations, type SqlRunner } from "./migrations.js";
+
+function pgRunner(client: pg.Pool | pg.PoolClient, transaction: SqlRunner["transaction"]): SqlRunner {
+  return {
+    exec: async (sql) => void (await client.query(sql)),
+    query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+    transaction,
+  };
+}
+
+export async function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) => void): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // an idle client whose connection dies (server restart, failover, terminated backend) emits
+  // 'error' on the pool; unheard, that would kill the process. The pool replaces the client.
+  pool.on("error", (err) => onIdleError(err));
+  const sql: SqlRunner = pgRunner(pool, async (fn) => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await fn(pgRunner(client, () => Promise.reject(new Error("nested transaction"))));
+      await client.query("COMMIT");
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  });
+  try {
+    await applyMigrations(sql);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const u = new URL(url);
+  return {
+    kind: "postgres",
+    prisma,
+    sql,
+    location: `${u.protocol}//${u.host}${u.pathname}`,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
