@@ -323,10 +323,8 @@ export class Engine {
       opts.fresh?.units ?? this.deps.store.loadUnits(runId),
     ]);
     const keys = units.map((u) => u.memoKey);
-    const [memo, expectedMs] = await Promise.all([
-      run.options.force ? new Map() : (opts.fresh?.memo ?? this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)),
-      opts.fresh?.expectedMs ?? this.deps.store.historicalDurations(keys),
-    ]);
+    const memo = run.options.force ? new Map() : (opts.fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
+    const expectedMs = opts.fresh ? await opts.fresh.expectedMs : this.expectedDurations(runId, keys);
     const statuses = opts.statuses;
     this.leaseWindow.confirm(runId, sentAt);
     const sup = new RunSupervisor(
@@ -354,6 +352,21 @@ export class Engine {
     });
     this.ensureLeaseRenewal();
     return sup;
+  }
+
+  /**
+   * Earlier runs' durations only refine the ETA: the map fills in when the query
+   * answers, so dispatching (a recovery's first task) does not wait for it.
+   */
+  private expectedDurations(runId: string, keys: string[]): Map<string, number> {
+    const expected = new Map<string, number>();
+    this.deps.store.historicalDurations(keys).then(
+      (found) => {
+        for (const [k, ms] of found) expected.set(k, ms);
+      },
+      (err: unknown) => this.logger.warn({ runId, err: String(err) }, "earlier durations unavailable; the ETA goes without them"),
+    );
+    return expected;
   }
 
   /** A supervisor for a run nobody drives, to act on it without dispatching. */
