@@ -12,7 +12,7 @@ export interface ProgressUnit {
   id: string;
   status: TaskStatus;
   /** Indexes into the units array. */
-  deps: number[];
+  deps: ArrayLike<number>;
   startedAt?: number;
   finishedAt?: number;
   /** Settled from the memo cache without running. */
@@ -133,27 +133,11 @@ function ranToOutcome(
   );
 }
 
-interface SimNode {
-  index: number;
-  unit: ProgressUnit;
-  /** Unsettled dependencies not yet finished in the simulation. */
-  waiting: number;
-  /** Will never run: a dependency failed or was cancelled, so it waits on a person or gets skipped. */
-  blocked: boolean;
-  dependents: SimNode[];
-}
-
-interface SimEvent {
-  at: number;
-  node: SimNode;
-  /** Whether finishing frees one of the maxParallel slots. */
-  slot: boolean;
-}
-
 /**
  * List-schedules the unsettled units from time 0 (= now), lowest index first
  * among the ready ones, and returns when the last finishes. O((n + e) log n),
- * iterative. Null when a unit that must run has no duration estimate.
+ * iterative, on typed arrays: progress is asked for often during large runs.
+ * Null when a unit that must run has no duration estimate.
  */
 function simulateMakespan(
   units: ProgressUnit[],
@@ -161,66 +145,96 @@ function simulateMakespan(
   now: number,
   estimate: (u: ProgressUnit) => number | null,
 ): number | null {
-  const nodes = units.map(
-    (unit, index): SimNode => ({ index, unit, waiting: 0, blocked: false, dependents: [] }),
-  );
-  const ready = new MinHeap<SimNode>((a, b) => a.index < b.index);
-  const events = new MinHeap<SimEvent>((a, b) => a.at < b.at || (a.at === b.at && a.node.index < b.node.index));
+  const n = units.length;
+  const settled = new Uint8Array(n);
+  const waiting = new Int32Array(n);
+  /** Will never run: a dependency failed or was cancelled, so it waits on a person or gets skipped. */
+  const blocked = new Uint8Array(n);
+  // dependents of each unsettled unit, in compressed rows: first count, then fill
+  const start = new Int32Array(n + 1);
   let unsettled = 0;
-  let t = 0;
-  let active = 0;
-
-  const release = (node: SimNode) => {
-    if (node.blocked) events.push({ at: t, node, slot: false });
-    else ready.push(node);
-  };
-
-  for (const node of nodes) {
-    if (isTaskSettled(node.unit.status)) continue;
+  for (let i = 0; i < n; i++) {
+    const u = units[i]!;
+    if (isTaskSettled(u.status)) {
+      settled[i] = 1;
+      continue;
+    }
     unsettled++;
-    for (const d of node.unit.deps) {
-      const dep = nodes[d];
-      if (dep === undefined) throw new RangeError(`unit ${node.unit.id} depends on missing index ${d}`);
-      if (dep.unit.status === "failed" || dep.unit.status === "cancelled") node.blocked = true;
-      else if (!isTaskSettled(dep.unit.status)) {
-        node.waiting++;
-        dep.dependents.push(node);
+    const deps = u.deps;
+    for (let k = 0; k < deps.length; k++) {
+      const d = deps[k]!;
+      const dep = units[d];
+      if (dep === undefined) throw new RangeError(`unit ${u.id} depends on missing index ${d}`);
+      if (dep.status === "failed" || dep.status === "cancelled") blocked[i] = 1;
+      else if (!isTaskSettled(dep.status)) {
+        waiting[i] = waiting[i]! + 1;
+        start[d + 1] = start[d + 1]! + 1;
       }
     }
   }
-  for (const node of nodes) {
-    if (isTaskSettled(node.unit.status) || node.waiting > 0) continue;
-    if (node.unit.status !== "running") {
-      release(node);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i + 1]! + start[i]!;
+  const fill = start.slice(0, n);
+  const dependents = new Int32Array(start[n]!);
+  for (let i = 0; i < n; i++) {
+    if (settled[i] || waiting[i] === 0) continue;
+    const deps = units[i]!.deps;
+    for (let k = 0; k < deps.length; k++) {
+      const d = deps[k]!;
+      if (settled[d] || units[d]!.status === "failed" || units[d]!.status === "cancelled") continue;
+      dependents[fill[d]!] = i;
+      fill[d] = fill[d]! + 1;
+    }
+  }
+
+  // each unit finishes once: its event is keyed by its own index
+  const at = new Float64Array(n);
+  const slot = new Uint8Array(n);
+  const ready = new MinHeap<number>((a, b) => a < b);
+  const events = new MinHeap<number>((a, b) => at[a]! < at[b]! || (at[a] === at[b] && a < b));
+  let t = 0;
+  let active = 0;
+  const finishAt = (i: number, when: number, takesSlot: boolean) => {
+    at[i] = when;
+    slot[i] = takesSlot ? 1 : 0;
+    events.push(i);
+  };
+  const release = (i: number) => (blocked[i] ? finishAt(i, t, false) : ready.push(i));
+
+  for (let i = 0; i < n; i++) {
+    if (settled[i] || waiting[i]! > 0) continue;
+    const u = units[i]!;
+    if (u.status !== "running") {
+      release(i);
       continue;
     }
     // Already in a slot: only what is left of its estimate remains.
-    const est = estimate(node.unit);
+    const est = estimate(u);
     if (est === null) return null;
-    const elapsed = now - (node.unit.startedAt ?? now);
     active++;
-    events.push({ at: Math.max(0, est - elapsed), node, slot: true });
+    finishAt(i, Math.max(0, est - (now - (u.startedAt ?? now))), true);
   }
 
   for (;;) {
     while (active < maxParallel && ready.size > 0) {
-      const node = ready.pop() as SimNode;
-      const est = estimate(node.unit);
+      const i = ready.pop()!;
+      const est = estimate(units[i]!);
       if (est === null) return null;
       active++;
-      events.push({ at: t + est, node, slot: true });
+      finishAt(i, t + est, true);
     }
     const first = events.peek();
     if (first === undefined) break;
-    t = first.at;
+    t = at[first]!;
     // Finish everything due at t before filling slots, so index priority holds among ties.
-    while (events.peek()?.at === t) {
-      const { node, slot } = events.pop() as SimEvent;
+    while (events.size > 0 && at[events.peek()!] === t) {
+      const i = events.pop()!;
       unsettled--;
-      if (slot) active--;
-      for (const next of node.dependents) {
-        if (node.blocked) next.blocked = true;
-        if (--next.waiting === 0) release(next);
+      if (slot[i]) active--;
+      for (let k = start[i]!; k < start[i + 1]!; k++) {
+        const next = dependents[k]!;
+        if (blocked[i]) blocked[next] = 1;
+        waiting[next] = waiting[next]! - 1;
+        if (waiting[next] === 0) release(next);
       }
     }
   }

@@ -6,7 +6,7 @@ import type { TaskStatus } from "../core/status.js";
 export interface UnitFacts {
   id: string;
   status: TaskStatus;
-  deps: number[];
+  deps: ArrayLike<number>;
   startedAt: number | null;
   finishedAt: number | null;
   memoized: boolean;
@@ -30,17 +30,18 @@ export function runProgress(r: RunFacts): Progress {
     perTask: r.perTask,
     ...(r.startedAt !== null ? { runStartedAt: r.startedAt } : {}),
     maxParallel: r.maxParallel,
+    // one object shape for every unit (absent values undefined, not missing): this runs
+    // over every unit of a large run each time its progress is asked for
     units: Array.from({ length: r.size }, (_, i) => {
       const u = r.unit(i);
-      const expected = r.expectedMs.get(u.memoKey);
       return {
         id: u.id,
         status: u.status,
         deps: u.deps,
-        ...(u.startedAt !== null ? { startedAt: u.startedAt } : {}),
-        ...(u.finishedAt !== null ? { finishedAt: u.finishedAt } : {}),
+        startedAt: u.startedAt ?? undefined,
+        finishedAt: u.finishedAt ?? undefined,
         memoized: u.memoized,
-        ...(expected !== undefined ? { expectedMs: expected } : {}),
+        expectedMs: r.expectedMs.get(u.memoKey),
       };
     }),
   });

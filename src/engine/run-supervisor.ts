@@ -221,7 +221,7 @@ export class RunSupervisor {
       unit: (i) => ({
         id: this.units.id(i),
         status: this.schedule.statusOf(i),
-        deps: Array.from(this.units.deps(i)),
+        deps: this.units.deps(i),
         startedAt: num(this.table.startedAt[i]!),
         finishedAt: num(this.table.finishedAt[i]!),
         memoized: this.table.isMemoized(i),
