@@ -9,6 +9,7 @@
 import { resolve as resolvePath } from "node:path";
 import type { ExecutionOutcome, ExecutionRequest, Executor } from "../engine/executor.js";
 import { DEFAULT_TAIL_BYTES, OutputTail } from "./output-tail.js";
+import { expandCommand } from "./command-template.js";
 import { directLauncher, type ProcessLauncher } from "./process-launcher.js";
 import { ProtocolParser, type ProtocolEvent } from "./task-protocol.js";
 
@@ -33,16 +34,6 @@ export interface LocalProcessOptions {
    * (spawner/spawner.ts) forks faster once this process has grown.
    */
   launcher?: ProcessLauncher;
-}
-
-/** One shell word with exactly this content: inside single quotes only `'` needs care (close, escape, reopen). */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Expands placeholders in one pass, so a title containing "{id}" is not expanded again. */
-export function expandCommand(template: string, task: { taskId: string; title: string }): string {
-  return template.replace(/\{(id|title)\}/g, (_, key: string) => shellQuote(key === "id" ? task.taskId : task.title));
 }
 
 export class LocalProcessExecutor implements Executor {

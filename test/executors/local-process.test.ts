@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expandCommand, LocalProcessExecutor, type LocalProcessOptions } from "../../src/executors/local-process.js";
+import { expandCommand } from "../../src/executors/command-template.js";
+import { LocalProcessExecutor, type LocalProcessOptions } from "../../src/executors/local-process.js";
 import { Spawner } from "../../src/executors/spawner/spawner.js";
 import { expectGone, request } from "./local-process-support.js";
 

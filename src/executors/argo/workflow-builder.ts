@@ -5,7 +5,7 @@
 // etcd's 1 MiB object limit (status nodes grow the object as the run goes).
 import type { RunOptions } from "../../core/run-options.js";
 import type { PlanUnit } from "../../core/task.js";
-import { expandCommand } from "../local-process.js";
+import { expandCommand } from "../command-template.js";
 import type { ArgoParameter, ArgoWorkflow } from "./types.js";
 
 export const RUN_ID_LABEL = "conveyor.dev/run-id";
