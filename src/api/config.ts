@@ -14,8 +14,10 @@ export interface ServerConfig {
   introspection: boolean;
   /** Progress snapshots per run at most every this many ms. */
   progressIntervalMs: number;
-  /** An idle runEvents stream re-reads the database this often. */
+  /** An idle run's event feed re-reads the database this often. */
   eventPollMs: number;
+  /** runEventBatches coalesces live events this long. */
+  eventBatchMs: number;
   /** Graceful shutdown waits this long for in-flight mutations. */
   drainMs: number;
   /** The server's Task Master project, for requests that name no source. */
@@ -39,6 +41,7 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.
     introspection: flag(env.CONVEYOR_API_INTROSPECTION, true),
     progressIntervalMs: Number(env.CONVEYOR_API_PROGRESS_INTERVAL_MS ?? 250),
     eventPollMs: Number(env.CONVEYOR_API_EVENT_POLL_MS ?? 3000),
+    eventBatchMs: Number(env.CONVEYOR_API_EVENT_BATCH_MS ?? 20),
     drainMs: Number(env.CONVEYOR_API_DRAIN_MS ?? 10_000),
     ...(env.CONVEYOR_TASKS ? { tasksFile: env.CONVEYOR_TASKS } : {}),
     ...overrides,

@@ -2,7 +2,7 @@
 import type { StoredUnit } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 import type { Principal } from "./auth/principal.js";
-import type { EventStreamOptions } from "./events/run-event-stream.js";
+import type { RunEventFeeds } from "./events/run-event-stream.js";
 import type { ProgressHub } from "./events/progress-hub.js";
 import type { RunService } from "./run-service.js";
 
@@ -11,7 +11,7 @@ export interface ApiServices {
   runs: RunService;
   progressHub: ProgressHub;
   metrics?: ApiMetrics;
-  streamOptions?: EventStreamOptions;
+  eventFeeds: RunEventFeeds;
 }
 
 export interface ApiContext extends ApiServices {

@@ -11,6 +11,7 @@ import { TokenAuthenticator } from "./auth/tokens.js";
 import { isLoopback, type ServerConfig } from "./config.js";
 import type { ApiServices } from "./context.js";
 import { ProgressHub } from "./events/progress-hub.js";
+import { RunEventFeeds } from "./events/run-event-stream.js";
 import { csrfSuspect } from "./http/csrf.js";
 import { handleGraphql } from "./http/graphql.js";
 import { HttpError, sendError, sendJson } from "./http/io.js";
@@ -53,7 +54,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     runs: new RunService(engine, config.tasksFile, metrics, (input) => app.startRun(input)),
     progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger),
     ...(metrics ? { metrics } : {}),
-    streamOptions: { pollMs: config.eventPollMs },
+    eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),
   };
   const mutations = new InFlight();
   const yoga = createApiYoga({ limits: config.limits, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
@@ -156,6 +157,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
         if (!drained) logger.warn({ inFlight: mutations.count }, "shutdown: mutations still in flight after the drain period");
         await ws.close();
         await services.progressHub.close();
+        services.eventFeeds.close();
         server.closeAllConnections();
         await closed;
       })()),

@@ -43,6 +43,7 @@ describe(`security with tokens (${kind})`, () => {
   };
   const SUBSCRIPTIONS: Record<string, () => string> = {
     runEvents: () => `subscription { runEvents(runId: "${runId}") { seq } }`,
+    runEventBatches: () => `subscription { runEventBatches(runId: "${runId}") { seq } }`,
     runProgress: () => `subscription { runProgress(runId: "${runId}") { percent } }`,
     runsChanged: () => `subscription { runsChanged { runId } }`,
   };

@@ -1,9 +1,11 @@
 // Subscriptions over graphql-ws and SSE on a real server and store: runEvents
-// replays then goes live with no gap and no duplicate (also across reconnects
-// and over a bus that loses and repeats messages), runProgress is coalesced
-// and ends with the final snapshot, runsChanged reports runs starting and ending.
+// and runEventBatches replay then go live with no gap and no duplicate (also
+// across reconnects and over a bus that loses and repeats messages), a slow
+// client's backlog comes in one list, subscribers in step share one feed and
+// one list object, runProgress is coalesced and ends with the final snapshot,
+// runsChanged reports runs starting and ending.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEventStream } from "../../src/api/events/run-event-stream.js";
+import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
 import type { EventBus, RunEvent } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { postgresReachable } from "../support/databases.js";
@@ -11,6 +13,10 @@ import { collect, inlineTasks, sleep, START, startTestServer, type TestServer } 
 
 const EVENTS = `subscription ($runId: ID!, $after: Int) { runEvents(runId: $runId, after: $after) { seq type taskId } }`;
 type Ev = { runEvents: { seq: number; type: string } };
+const BATCHES = `subscription ($runId: ID!, $after: Int) { runEventBatches(runId: $runId, after: $after) { seq type } }`;
+type Batch = { runEventBatches: { seq: number; type: string }[] };
+// a list may go on after run.finished (the final checkpoint)
+const finished = (items: Batch[]) => items.at(-1)?.runEventBatches.some((e) => e.type === "run.finished") ?? false;
 
 /** Drops every 5th publish and repeats every 7th: what a flaky transport does. */
 class LossyBus implements EventBus {
@@ -45,13 +51,17 @@ describe(`subscriptions (${kind})`, () => {
   const expectExactly = (seqs: number[], from: number, to: number) =>
     expect(seqs).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
 
-  /** Exactly the run's events 1..n, n being its run.finished, as the database has them. */
+  /** Exactly the run's events 1..n as the database has them, n at least its run.finished (a list may go on to the final checkpoint). */
   async function expectAllUpToFinished(runId: string, seqs: number[]) {
     await s.app.engine.waitForRun(runId);
     const stored = await s.app.engine.store.readEvents(runId, 0, 100_000);
     const finished = stored.find((e) => e.type === "run.finished")!;
-    expectExactly(seqs, 1, finished.seq);
+    expectExactly(seqs, 1, Math.max(finished.seq, Math.min(seqs.at(-1) ?? 0, stored.at(-1)!.seq)));
   }
+
+  const withTasks = (n: number, ms: number) => {
+    for (let i = 1; i <= n; i++) s.tasks.set(`t${i}`, () => sleep(ms));
+  };
 
   it("runEvents joined mid-run delivers every event once, in order, replay then live", async () => {
     for (let i = 1; i <= 400; i++) s.tasks.set(`t${i}`, () => sleep(i % 3));
@@ -83,13 +93,14 @@ describe(`subscriptions (${kind})`, () => {
     const off = s.app.engine.bus.subscribe("runs", () => undefined);
     const runId = await start(150, { maxParallel: 3 });
     const relay = s.app.engine.bus.subscribe(`run:${runId}`, (events) => lossy.publish(`run:${runId}`, events));
+    const feeds = new RunEventFeeds({ store: s.app.engine.store, bus: lossy }, { pollMs: 100, pageSize: 7 });
     const seqs: number[] = [];
-    const stream = runEventStream({ store: s.app.engine.store, bus: lossy }, runId, 0, { pollMs: 100, pageSize: 7 });
-    for await (const e of stream) {
+    for await (const e of feeds.events(runId, 0)) {
       seqs.push(e.seq);
       if (e.type === "run.finished") break;
     }
     await expectAllUpToFinished(runId, seqs);
+    expect(feeds.size).toBe(0); // the last subscriber gone, the run's feed is closed
     relay();
     off();
   });
@@ -172,5 +183,74 @@ describe(`subscriptions (${kind})`, () => {
     }
     ac.abort();
     expectExactly(seqs, 3, run.lastSeq);
+  });
+
+  it("runEventBatches joined mid-run: every event once, in order, in lists, replay then live", async () => {
+    withTasks(300, 2);
+    const runId = await start(300);
+    await sleep(30); // some events are in the database already, more are coming
+    const sub = collect<Batch>(s.ws(), BATCHES, { runId }, finished);
+    const items = await sub.done;
+    expect(sub.errors).toEqual([]);
+    const seqs = items.flatMap((i) => i.runEventBatches.map((e) => e.seq));
+    await expectAllUpToFinished(runId, seqs);
+    // coalesced: far fewer messages than events
+    expect(items.length).toBeLessThan(seqs.length / 3);
+  });
+
+  it("runEventBatches reconnecting with after gets exactly what was missed", async () => {
+    withTasks(200, 2);
+    const runId = await start(200, { maxParallel: 4 });
+    const first = collect<Batch>(s.ws(), BATCHES, { runId }, (items) => items.flatMap((i) => i.runEventBatches).length >= 60);
+    const part1 = (await first.done).flatMap((i) => i.runEventBatches.map((e) => e.seq));
+    await sleep(50); // events go on while nobody listens
+    const second = collect<Batch>(s.ws(), BATCHES, { runId, after: part1.at(-1)! }, finished);
+    const part2 = (await second.done).flatMap((i) => i.runEventBatches.map((e) => e.seq));
+    await expectAllUpToFinished(runId, [...part1, ...part2]);
+  });
+
+  it("runEvents and runEventBatches of one run on one connection agree", async () => {
+    withTasks(100, 1);
+    const runId = await start(100, { maxParallel: 4 });
+    const client = s.ws();
+    const batches = collect<Batch>(client, BATCHES, { runId }, finished);
+    const single = collect<{ runEvents: { seq: number; type: string } }>(
+      client,
+      `subscription ($runId: ID!) { runEvents(runId: $runId) { seq type } }`,
+      { runId },
+      (items) => items.at(-1)?.runEvents.type === "run.finished",
+    );
+    const [b, e] = await Promise.all([batches.done, single.done]);
+    const all = b.flatMap((i) => i.runEventBatches);
+    expect(all.slice(0, e.length)).toEqual(e.map((i) => i.runEvents));
+    await expectAllUpToFinished(runId, all.map((x) => x.seq));
+  });
+
+  it("runEventBatches: a slow subscriber gets its backlog in one list; subscribers in step share one feed and one list object", async () => {
+    const feeds = new RunEventFeeds(s.app.engine, { batchMs: 5 });
+    withTasks(50, 0);
+    const runId = await start(50);
+    const slow = feeds.batches(runId, 0);
+    const a = feeds.batches(runId, 0);
+    const b = feeds.batches(runId, 0);
+    // a and b keep up; slow is not read until the run is over
+    const seen: number[] = [];
+    let shared = 0;
+    for (;;) {
+      const [x, y] = await Promise.all([a.next(), b.next()]);
+      const list = x.value as readonly RunEvent[];
+      if (list === y.value) shared++;
+      expect(y.value).toEqual(list);
+      seen.push(...list.map((e) => e.seq));
+      if (list.some((e) => e.type === "run.finished")) break;
+    }
+    expect(feeds.size).toBe(1);
+    expect(shared).toBeGreaterThan(0);
+    await expectAllUpToFinished(runId, seen);
+    const backlog = (await slow.next()).value as readonly RunEvent[];
+    expect(backlog.map((e) => e.seq).slice(0, seen.length)).toEqual(seen);
+    await Promise.all([slow.return(), a.return(), b.return()]);
+    await sleep(10);
+    expect(feeds.size).toBe(0); // the last subscriber gone, the feed is closed
   });
 });

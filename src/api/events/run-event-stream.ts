@@ -1,98 +1,83 @@
-// runEvents: every event after `after`, replayed from the database, then live
-// from the bus, with no gap and no duplicate across the switch. The bus is
-// subscribed FIRST and buffered, so nothing committed during the replay is
-// missed; the seq of the last delivered event decides what the buffer still
-// owes. A gap in what the bus delivers (a lost message, a Redis outage, a
-// buffer overflow) is filled from the database, and an idle stream re-reads
-// the database now and then, so a silent bus cannot stall it.
+// runEvents and runEventBatches: every event after `after`, replayed from the
+// database, then live from the run's shared feed (run-event-feed.ts), with no
+// gap and no duplicate across the switch: the seq of the last delivered event
+// decides what comes next, from the feed's window when it still holds it, from
+// the database when it does not (a late joiner, a reconnect, a slow client).
 import { Repeater } from "graphql-yoga";
-import { runTopic, type EventBus, type RunEvent } from "../../engine/ports.js";
-import type { RunStore } from "../../engine/store.js";
+import type { RunEvent } from "../../engine/ports.js";
+import { RunEventFeed, type FeedDeps, type FeedOptions } from "./run-event-feed.js";
 
-export interface EventStreamDeps {
-  store: Pick<RunStore, "readEvents">;
-  bus: EventBus;
-}
+export type EventStreamOptions = FeedOptions;
 
-export interface EventStreamOptions {
-  /** Events read per database query. */
-  pageSize?: number;
-  /** An idle stream re-reads the database this often. */
-  pollMs?: number;
-  /** Events held for a slow client before falling back to the database. */
-  maxBuffer?: number;
-}
+export class RunEventFeeds {
+  private readonly feeds = new Map<string, RunEventFeed>();
 
-export function runEventStream(deps: EventStreamDeps, runId: string, after: number, opts: EventStreamOptions = {}) {
-  const pageSize = opts.pageSize ?? 500;
-  const pollMs = opts.pollMs ?? 3_000;
-  const maxBuffer = opts.maxBuffer ?? 10_000;
+  constructor(
+    private readonly deps: FeedDeps,
+    private readonly options: FeedOptions = {},
+  ) {}
 
-  return new Repeater<RunEvent>(async (push, stop) => {
-    let last = after;
-    let buffer: RunEvent[] = [];
-    let overflow = false;
-    let stopped = false;
-    let wake = () => {};
-    void stop.then(() => {
-      stopped = true;
-      wake();
+  /** One event at a time, each as soon as the feed has it. */
+  events(runId: string, after: number): Repeater<RunEvent> {
+    return this.follow<RunEvent>(runId, after, false, async (push, chunk) => {
+      for (const e of chunk) await push(e);
     });
-    const unsubscribe = deps.bus.subscribe(runTopic(runId), (events) => {
-      if (buffer.length + events.length > maxBuffer) {
-        buffer = [];
-        overflow = true; // the database has them all: re-read instead of holding them
-      } else buffer.push(...events);
-      wake();
+  }
+
+  /**
+   * Lists of consecutive events: live ones coalesced over the feed's batchMs, and
+   * everything a slow client has not taken yet in one list.
+   */
+  batches(runId: string, after: number): Repeater<readonly RunEvent[]> {
+    return this.follow<readonly RunEvent[]>(runId, after, true, (push, chunk) => push(chunk));
+  }
+
+  /** Runs with a feed (someone follows them). */
+  get size(): number {
+    return this.feeds.size;
+  }
+
+  close(): void {
+    for (const f of this.feeds.values()) f.close();
+    this.feeds.clear();
+  }
+
+  private follow<T>(runId: string, after: number, batched: boolean, deliver: (push: (v: T) => Promise<unknown>, chunk: readonly RunEvent[]) => Promise<unknown>): Repeater<T> {
+    return new Repeater<T>(async (push, stop) => {
+      const feed = this.join(runId);
+      let stopped = false;
+      const stopping = stop.then(() => void (stopped = true));
+      let last = after;
+      try {
+        await Promise.race([feed.ready, stopping]);
+        while (!stopped && !feed.closed) {
+          const chunk = feed.since(last, batched) ?? (await this.deps.store.readEvents(runId, last, feed.pageSize));
+          if (chunk.length === 0) {
+            await Promise.race([feed.changed(batched), stopping]);
+            continue;
+          }
+          await deliver(push, chunk);
+          last = chunk[chunk.length - 1]!.seq;
+        }
+        if (feed.error) throw feed.error;
+      } catch (err) {
+        stop(err);
+      } finally {
+        this.leave(feed);
+      }
     });
+  }
 
-    const deliver = async (e: RunEvent) => {
-      await push(e);
-      last = e.seq;
-    };
-    const catchUp = async () => {
-      for (;;) {
-        const page = await deps.store.readEvents(runId, last, pageSize);
-        for (const e of page) {
-          if (stopped) return;
-          await deliver(e);
-        }
-        if (page.length < pageSize) return;
-      }
-    };
-    const idle = () =>
-      new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-      });
+  private join(runId: string): RunEventFeed {
+    let f = this.feeds.get(runId);
+    if (!f || f.closed) this.feeds.set(runId, (f = new RunEventFeed(this.deps, runId, this.options)));
+    f.refs++;
+    return f;
+  }
 
-    try {
-      await catchUp();
-      while (!stopped) {
-        if (buffer.length === 0 && !overflow) {
-          if (!(await idle())) await catchUp();
-          continue;
-        }
-        if (overflow) {
-          overflow = false;
-          await catchUp();
-          continue;
-        }
-        const batch = buffer;
-        buffer = [];
-        for (const e of batch) {
-          if (stopped) break;
-          if (e.seq > last + 1) await catchUp(); // a gap: the database has what the bus lost
-          if (e.seq === last + 1) await deliver(e);
-        }
-      }
-    } catch (err) {
-      stop(err);
-    } finally {
-      unsubscribe();
-    }
-  });
+  private leave(f: RunEventFeed): void {
+    if (--f.refs > 0) return;
+    f.close();
+    if (this.feeds.get(f.runId) === f) this.feeds.delete(f.runId);
+  }
 }

@@ -3,7 +3,6 @@ import { Repeater } from "graphql-yoga";
 import type { RunEvent } from "../../engine/ports.js";
 import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
-import { runEventStream } from "../events/run-event-stream.js";
 import { runsChangedStream } from "../events/runs-changed.js";
 import { ProgressRef } from "./progress.js";
 import { RunEventRef } from "./run-event.js";
@@ -42,16 +41,30 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
   }),
 });
 
+/** A run's events after `after`, from its shared feed, once the run is known to exist. */
+function fromFeed<T>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>) {
+  return async (_r: unknown, { runId, after }: { runId: string | number; after?: number | null }, ctx: ApiContext) => {
+    await ctx.runs.requireRun(String(runId));
+    return tracked(ctx, follow(ctx, String(runId), Math.max(0, after ?? 0)));
+  };
+}
+
 builder.subscriptionFields((t) => ({
   runEvents: t.field({
     type: RunEventRef,
     description: "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate",
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
-    subscribe: async (_r, { runId, after }, ctx) => {
-      await ctx.runs.requireRun(String(runId));
-      return tracked(ctx, runEventStream(ctx.runs.engine, String(runId), Math.max(0, after ?? 0), ctx.streamOptions));
-    },
+    subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
     resolve: (e) => e,
+  }),
+  runEventBatches: t.field({
+    type: [RunEventRef],
+    description:
+      "runEvents in lists: every event after sequence `after`, then live, consecutive events coalesced over a few ms " +
+      "(and all a slow client has not taken yet in one list); no gap, no duplicate. Fewer messages at high event rates",
+    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
+    subscribe: fromFeed<readonly RunEvent[]>((ctx, runId, after) => ctx.eventFeeds.batches(runId, after)),
+    resolve: (events) => events,
   }),
   runProgress: t.field({
     type: ProgressRef,
