@@ -7,5 +7,6 @@ import type * as G from "graphql";
 
 const graphql = createRequire(import.meta.url)("graphql") as typeof G;
 
-export const { GraphQLError, Kind, getOperationAST, printSchema, lexicographicSortSchema, NoSchemaIntrospectionCustomRule } = graphql;
+export const { GraphQLError, Kind, getOperationAST, printSchema, lexicographicSortSchema, NoSchemaIntrospectionCustomRule, createSourceEventStream, execute, locatedError, print, visit } =
+  graphql;
 export type GraphQLError = G.GraphQLError;

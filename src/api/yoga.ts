@@ -8,6 +8,7 @@ import { useMaskedErrors } from "./plugins/errors.js";
 import { queryLimitsRule, type QueryLimits } from "./plugins/limits.js";
 import { InFlight, useObserve } from "./plugins/observe.js";
 import { useScopes } from "./plugins/scopes.js";
+import { useSharedExecution } from "./plugins/shared-execution.js";
 import { schema } from "./schema.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 
@@ -45,6 +46,7 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
       useObserve(o.metrics, o.mutations),
       useMaskedErrors(o.logger),
       useValidationRules(o),
+      useSharedExecution(),
     ],
   }) as unknown as ApiYoga;
 }

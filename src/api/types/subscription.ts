@@ -41,6 +41,9 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
   }),
 });
 
+/** The result depends on the payload only: executed once per payload for all who ask alike (plugins/shared-execution.ts). */
+const sharedPayload = { sharedPayload: true };
+
 /** A run's events after `after`, from its shared feed, once the run is known to exist. */
 function fromFeed<T>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>) {
   return async (_r: unknown, { runId, after }: { runId: string | number; after?: number | null }, ctx: ApiContext) => {
@@ -56,6 +59,7 @@ builder.subscriptionFields((t) => ({
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
     subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
     resolve: (e) => e,
+    extensions: sharedPayload,
   }),
   runEventBatches: t.field({
     type: [RunEventRef],
@@ -65,6 +69,7 @@ builder.subscriptionFields((t) => ({
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
     subscribe: fromFeed<readonly RunEvent[]>((ctx, runId, after) => ctx.eventFeeds.batches(runId, after)),
     resolve: (events) => events,
+    extensions: sharedPayload,
   }),
   runProgress: t.field({
     type: ProgressRef,
@@ -75,10 +80,12 @@ builder.subscriptionFields((t) => ({
       return tracked(ctx, ctx.progressHub.watch(String(runId)));
     },
     resolve: (p) => p,
+    extensions: sharedPayload,
   }),
   runsChanged: t.field({
     type: RunChange,
     subscribe: (_r, _a, ctx) => tracked(ctx, runsChangedStream(ctx.runs.engine.bus)),
     resolve: (e) => e,
+    extensions: sharedPayload,
   }),
 }));
