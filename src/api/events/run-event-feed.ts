@@ -26,22 +26,30 @@ export interface FeedOptions {
   batchMs?: number;
 }
 
-/** What subscribers in step get: the newest slice, the same object for all of them. */
+/**
+ * What subscribers get up to `to`: the newest slice, or for one behind, the
+ * events since its last one; subscribers at the same point get the same object,
+ * so its execution is shared (a fan-out slower than the batches puts many
+ * subscribers at the same point behind).
+ */
 class Level {
   /** Highest seq visible at this level. */
   to = 0;
-  private latest: { after: number; events: readonly RunEvent[] } = { after: 0, events: [] };
+  /** Slices handed out since `to` last moved, by the seq before them. */
+  private slices = new Map<number, readonly RunEvent[]>();
   private waiting: { promise: Promise<void>; resolve: () => void } | null = null;
 
   publish(after: number, events: readonly RunEvent[]): void {
-    this.latest = { after, events };
+    this.slices = new Map([[after, events]]);
     this.to = events[events.length - 1]!.seq;
     this.wake();
   }
 
-  /** The latest slice itself when `last` is right before it. */
-  exactly(last: number): readonly RunEvent[] | null {
-    return this.latest.after === last ? this.latest.events : null;
+  /** Events after `last` up to `to`, taken from `window` (which starts at `first`) once per point. */
+  slice(last: number, window: readonly RunEvent[], first: number): readonly RunEvent[] {
+    let s = this.slices.get(last);
+    if (!s) this.slices.set(last, (s = window.slice(last + 1 - first, this.to + 1 - first)));
+    return s;
   }
 
   changed(): Promise<void> {
@@ -114,7 +122,7 @@ export class RunEventFeed {
     const level = batched ? this.batched : this.live;
     if (last >= level.to) return [];
     if (last + 1 < this.first) return null;
-    return level.exactly(last) ?? this.window.slice(last + 1 - this.first, level.to + 1 - this.first);
+    return level.slice(last, this.window, this.first);
   }
 
   /** Resolves when since() may have more (or the feed failed or closed). */
