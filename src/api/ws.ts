@@ -2,6 +2,10 @@
 // checked once, on connection_init (connectionParams.authorization, or the
 // upgrade request's Authorization header); each subscribe is then executed by
 // Yoga's envelop, so scopes, limits and masking apply exactly as over HTTP.
+// A result shared by many subscribers (plugins/shared-execution.ts) is serialized
+// once: graphql-ws stringifies each message per subscriber, so its replacer puts
+// a placeholder where the shared data goes, and each socket's send, which
+// graphql-ws calls right after (synchronously), splices the JSON in.
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "./graphql.js";
@@ -12,6 +16,7 @@ import type { TokenAuthenticator } from "./auth/tokens.js";
 import { requestContext, type ApiServices } from "./context.js";
 import type { ApiYoga } from "./yoga.js";
 import { sameOrigin } from "./http/csrf.js";
+import { sharedJson } from "./plugins/shared-execution.js";
 
 export interface WsOptions {
   yoga: ApiYoga;
@@ -31,6 +36,19 @@ export function attachWebSockets(server: Server, o: WsOptions) {
     // a browser page of another site must not ride on an open (token-less) server
     verifyClient: ({ req }: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
       o.auth.enabled || sameOrigin(req) ? done(true) : done(false, 403, "cross-origin WebSocket refused"),
+  });
+  const placeholder = `\u0000shared-${randomUUID()}`;
+  let spliced: string | null = null;
+  wss.on("connection", (socket) => {
+    const send = socket.send.bind(socket);
+    socket.send = ((data: unknown, ...rest: never[]) => {
+      if (spliced !== null && typeof data === "string") {
+        const json = spliced;
+        spliced = null;
+        data = data.replace(JSON.stringify(placeholder), () => json);
+      }
+      return send(data as string, ...rest);
+    }) as typeof socket.send;
   });
   const handle = useServer<Record<string, unknown>, ConnectionState>(
     {
@@ -70,6 +88,12 @@ export function attachWebSockets(server: Server, o: WsOptions) {
       },
       onComplete: (ctx, id) => {
         ctx.extra.active?.delete(id);
+      },
+      jsonMessageReplacer: (key, value: unknown) => {
+        const json = key === "data" ? sharedJson(value) : undefined;
+        if (json === undefined) return value;
+        spliced = json;
+        return placeholder;
       },
       execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),

@@ -8,7 +8,7 @@ import type * as G from "graphql";
 import { createYoga } from "graphql-yoga";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useMaskedErrors } from "../../src/api/plugins/errors.js";
-import { useSharedExecution } from "../../src/api/plugins/shared-execution.js";
+import { sharedJson, useSharedExecution } from "../../src/api/plugins/shared-execution.js";
 import type { Logger } from "../../src/engine/ports.js";
 
 // the CommonJS build, as src/api/graphql.ts explains
@@ -67,6 +67,9 @@ describe("shared execution of subscription payloads", () => {
     expect(a.map((r) => r.data)).toEqual(payloads.map((p) => ({ items: { n: p.n, label: `#${p.n}` } })));
     expect(b).toEqual(a);
     expect(executions).toBe(payloads.length);
+    // one object for both, serialized once for the WebSocket transport
+    expect(b[0]!.data).toBe(a[0]!.data);
+    expect(sharedJson(a[0]!.data)).toBe(JSON.stringify(a[0]!.data));
   });
 
   it("executes apart for another value of a variable used in the selection", async () => {
@@ -78,8 +81,9 @@ describe("shared execution of subscription payloads", () => {
 
   it("never shares a field not marked sharedPayload", async () => {
     const q = `subscription { plain { n } }`;
-    await Promise.all([subscribe(q, {}), subscribe(q, {})]);
+    const [a] = await Promise.all([subscribe(q, {}), subscribe(q, {})]);
     expect(executions).toBe(2 * payloads.length);
+    expect(sharedJson(a[0]!.data)).toBeUndefined();
   });
 
   it("a failing source ends the subscription with a masked error carrying the request id", async () => {

@@ -6,13 +6,32 @@
 // checked once, at subscribe), the result is kept per payload object and per
 // (document, operation, variables of the selection) and handed to every such
 // subscriber. Payloads are shared objects (run-event-feed.ts, progress-hub.ts,
-// the bus), so this holds exactly while they live.
+// the bus), so this holds exactly while they live. Their data is serialized once
+// too, for transports that can splice it in (ws.ts).
 import type { DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, OperationDefinitionNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { createSourceEventStream, execute, getOperationAST, Kind, locatedError, print, visit } from "../graphql.js";
 import type { ApiContext } from "../context.js";
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/** The data of error-free shared results, and their JSON once someone asked for it. */
+const sharedData = new WeakMap<object, string | null>();
+
+/** The JSON of `value` when it is the data of a shared result (serialized once for all); otherwise undefined. */
+export function sharedJson(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const json = sharedData.get(value);
+  if (json !== null) return json;
+  const text = JSON.stringify(value);
+  sharedData.set(value, text);
+  return text;
+}
+
+function markShared(r: ExecutionResult): ExecutionResult {
+  if (!r.errors && r.data) sharedData.set(r.data, null);
+  return r;
+}
 
 /** The root field, when the operation is a subscription of one plain field marked `sharedPayload`. */
 function sharedRootField(args: ExecutionArgs): { op: OperationDefinitionNode; field: FieldNode } | null {
@@ -41,7 +60,10 @@ export function useSharedExecution(): Plugin<ApiContext> {
     let byKey = results.get(payload);
     if (!byKey) results.set(payload, (byKey = new Map()));
     let r = byKey.get(key);
-    if (!r) byKey.set(key, (r = execute({ ...args, rootValue: payload })));
+    if (!r) {
+      const done = execute({ ...args, rootValue: payload });
+      byKey.set(key, (r = done instanceof Promise ? done.then(markShared) : markShared(done)));
+    }
     return r;
   };
 
