@@ -7,10 +7,13 @@
 // (2 events per task: task.started, task.succeeded); the rate it really had comes
 // from the run's own record (lastSeq over its time). Subscribers get `windowMs` from startRun;
 // what is not delivered by then counts as missing (delivered / expected).
+// With CONVEYOR_BENCH_API_BATCHES=1 (or `batches` set) they subscribe to
+// runEventBatches instead: each event of a list counts as one delivery, with the
+// same latency (the list's receipt − that event's `at`).
 import { Agent } from "node:http";
 import { performance } from "node:perf_hooks";
 import { cancelRun, cpuWindow, openServers, runRecord, startNoopRun, type CpuShare } from "./api-harness.js";
-import { SubscriberSwarm } from "./api-swarm.js";
+import { SubscriberSwarm, type EventSubscription } from "./api-swarm.js";
 import { log } from "./support.js";
 
 export interface EventsScenario {
@@ -21,11 +24,16 @@ export interface EventsScenario {
   eventsPerSec: number;
   /** Subscribers get this long from startRun; then they disconnect and the run, if still going, is cancelled. */
   windowMs: number;
+  /** runEventBatches instead of runEvents (default: CONVEYOR_BENCH_API_BATCHES=1). */
+  batches?: boolean;
 }
 
 export interface EventsResult extends EventsScenario {
   maxParallel: number;
   taskMs: number;
+  subscription: EventSubscription;
+  /** `next` messages, summed over subscribers. */
+  messages: number;
   runStatus: string;
   /** Events the run recorded by the window's end, and per second from its start to its end (or the window's). */
   runEvents: number;
@@ -72,7 +80,8 @@ export const share = (c: CpuShare) => `${(100 * c.cpu).toFixed(0)}% (${(100 * c.
 export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
   const { maxParallel, taskMs } = pace(s.eventsPerSec);
   const { servers, databaseUrl, dispose } = await openServers(s.replicas, taskMs);
-  const swarm = new SubscriberSwarm();
+  const subscription: EventSubscription = (s.batches ?? process.env.CONVEYOR_BENCH_API_BATCHES === "1") ? "runEventBatches" : "runEvents";
+  const swarm = new SubscriberSwarm(subscription);
   // control calls are seconds apart: a kept-alive socket may be closed by the server just as it is reused
   const agent = new Agent();
   try {
@@ -101,6 +110,8 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
       ...s,
       maxParallel,
       taskMs,
+      subscription,
+      messages: swarm.messages,
       runStatus: `${state.status} at the window's end`,
       runEvents: state.lastSeq,
       runEventsPerSec: state.eventsPerSec,
@@ -126,7 +137,7 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
       cpuPerDeliveryUs: (1e6 * cpu.servers[cpu.servers.length - 1]!.cpu * windowSec) / Math.max(1, swarm.delivered),
     };
     log(
-      `  ${s.replicas} replica(s), ${s.subscribers} subs, run ${r.runStatus}, ${r.runEvents} events at ${r.runEventsPerSec.toFixed(0)}/s ` +
+      `  ${s.replicas} replica(s), ${s.subscribers} ${subscription} subs (${r.messages} messages), run ${r.runStatus}, ${r.runEvents} events at ${r.runEventsPerSec.toFixed(0)}/s ` +
         `(maxParallel ${maxParallel}, ${taskMs} ms tasks): delivered ${r.delivered}/${r.expected} at ${r.deliveredPerSec.toFixed(0)}/s, ` +
         `all p50 ${r.allP50} ms p99 ${r.allP99} ms, set-up ${r.setupMs.toFixed(0)} ms (${r.withEvents} had events), steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), disorders ${r.disorders}, CPU (waited) clients ${share(r.clientCpu)}, ` +
         `server ${r.serverCpu.map(share).join(" / ")}, ${r.cpuPerDeliveryUs.toFixed(0)} µs server CPU per delivery, RSS idle ${(rssIdle / 2 ** 20).toFixed(0)} MiB peak ${(r.rssPeak / 2 ** 20).toFixed(0)} MiB` +

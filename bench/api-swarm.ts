@@ -1,4 +1,4 @@
-// Many graphql-ws subscribers of one run's runEvents in this process. The
+// Many graphql-ws subscribers of one run's runEvents (or runEventBatches) in this process. The
 // protocol is spoken directly over `ws` (connection_init, subscribe, next,
 // complete): a full client library would add its own per-message work to the
 // client side, which already shares 2 CPUs with the server.
@@ -11,12 +11,14 @@ import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { MsHistogram } from "./api-harness.js";
 
-const QUERY = "subscription($runId: ID!) { runEvents(runId: $runId) { seq type at } }";
+export type EventSubscription = "runEvents" | "runEventBatches";
+
+type Event = { seq: number; type: string; at: string };
 
 interface Next {
   type: string;
   id?: string;
-  payload?: { data?: { runEvents?: { seq: number; type: string; at: string } }; errors?: unknown };
+  payload?: { data?: { runEvents?: Event; runEventBatches?: Event[] }; errors?: unknown };
 }
 
 export class SubscriberSwarm {
@@ -24,7 +26,10 @@ export class SubscriberSwarm {
   readonly latencyAll = new MsHistogram();
   /** Steady state only (see measureFrom). */
   readonly latency = new MsHistogram();
+  /** Events delivered (each event of a list counts). */
   delivered = 0;
+  /** `next` messages received. */
+  messages = 0;
   /** Deliveries out of order or after a gap (should stay 0: runEvents promises neither). */
   disorders = 0;
   errors: string[] = [];
@@ -46,6 +51,8 @@ export class SubscriberSwarm {
   private readonly last: number[] = [];
   private finishedCount = 0;
   private onFinished: () => void = () => undefined;
+
+  constructor(readonly subscription: EventSubscription = "runEvents") {}
 
   /** Opens n connections (connection_init → connection_ack), `batch` at a time. */
   async connect(url: string, n: number, batch = 100): Promise<void> {
@@ -78,29 +85,34 @@ export class SubscriberSwarm {
   }
 
   private receive(index: number, msg: Next): void {
-    const e = msg.payload?.data?.runEvents;
-    if (!e) {
+    const data = msg.payload?.data;
+    const events = data?.runEventBatches ?? (data?.runEvents ? [data.runEvents] : null);
+    if (!events?.length) {
       this.errors.push(`subscriber ${index}: ${JSON.stringify(msg.payload).slice(0, 300)}`);
       return;
     }
     const now = Date.now();
-    const at = Date.parse(e.at);
     if (this.last[index] === 0 && ++this.started === this.sockets.length) {
       this.setupMs = performance.now() - this.subscribedAt;
       this.measureFrom = now + 1000;
     }
-    this.delivered++;
+    this.messages++;
     this.lastDelivery = performance.now();
-    if (at >= this.subscribedAtMs) this.latencyAll.add(now - at);
-    if (at >= this.measureFrom) this.latency.add(now - at);
-    if (e.seq !== this.last[index]! + 1) this.disorders++;
-    this.last[index] = e.seq;
-    if (e.type === "run.finished" && ++this.finishedCount === this.sockets.length) this.onFinished();
+    for (const e of events) {
+      const at = Date.parse(e.at);
+      this.delivered++;
+      if (at >= this.subscribedAtMs) this.latencyAll.add(now - at);
+      if (at >= this.measureFrom) this.latency.add(now - at);
+      if (e.seq !== this.last[index]! + 1) this.disorders++;
+      this.last[index] = e.seq;
+      if (e.type === "run.finished" && ++this.finishedCount === this.sockets.length) this.onFinished();
+    }
   }
 
   /** Every connection subscribes to the run's events from the start (after = 0). */
   subscribe(runId: string): void {
-    const text = JSON.stringify({ id: "1", type: "subscribe", payload: { query: QUERY, variables: { runId } } });
+    const query = `subscription($runId: ID!) { ${this.subscription}(runId: $runId) { seq type at } }`;
+    const text = JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables: { runId } } });
     this.subscribedAt = performance.now();
     this.subscribedAtMs = Date.now();
     for (const ws of this.sockets) ws.send(text);

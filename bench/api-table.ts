@@ -41,9 +41,9 @@ function eventRows(e: EventsResult): string[][] {
   return [
     [
       e.replicas === 1 ? "A1" : "A2",
-      `${n(e.subscribers)} runEvents subscribers (graphql-ws), ${where}; ${n(e.tasks)} no-op tasks via startRun, ${paced}, ${n(e.windowMs / 1000)} s window: ` +
-        "run's own event rate · deliveries/s summed over clients · delivered of expected",
-      `${n(e.runEventsPerSec)} events/s (run ${e.runStatus}) · ${n(e.deliveredPerSec)}/s · ${pct(e.delivered / Math.max(1, e.expected))} (${n(e.delivered)} of ${n(e.expected)}), ${e.disorders} out of order`,
+      `${n(e.subscribers)} ${e.subscription} subscribers (graphql-ws), ${where}; ${n(e.tasks)} no-op tasks via startRun, ${paced}, ${n(e.windowMs / 1000)} s window: ` +
+        "run's own event rate · event deliveries/s summed over clients · delivered of expected · messages",
+      `${n(e.runEventsPerSec)} events/s (run ${e.runStatus}) · ${n(e.deliveredPerSec)}/s · ${pct(e.delivered / Math.max(1, e.expected))} (${n(e.delivered)} of ${n(e.expected)}), ${e.disorders} out of order · ${n(e.messages)} messages`,
       clientSide(e.clientCpu, e.serverCpu),
       "",
       "",
@@ -60,7 +60,7 @@ function eventRows(e: EventsResult): string[][] {
     ],
     [
       e.replicas === 1 ? "A1" : "A2",
-      `… server${e.replicas > 1 ? " B" : ""}: RSS idle with the sockets open → peak in the window (sampled every 100 ms) · VmHWM · CPU time per delivery (window CPU ÷ deliveries)`,
+      `… server${e.replicas > 1 ? " B" : ""}: RSS idle with the sockets open → peak in the window (sampled every 100 ms) · VmHWM · CPU time per event delivered (window CPU ÷ event deliveries)`,
       `${mib(e.rssIdle)} → ${mib(e.rssPeak)} · ${mib(e.rssHwm)} · ${n(e.cpuPerDeliveryUs)} µs`,
       "",
       "",
