@@ -253,11 +253,12 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
   else {
     for (const replicas of [1, 2] as const) {
       const name: Section = replicas === 1 ? "api-ws" : "api-replicas";
-      if (args.only.has(name) && !interrupted) log(`API: runEvents subscribers, ${replicas} server(s)`);
+      if (args.only.has(name) && !interrupted) log(`API: runEvents and runEventBatches subscribers, ${replicas} server(s)`);
       await section(name, ar.errors, async () => {
-        for (const eventsPerSec of api.eventRates) {
-          ar.events.push(await measureEvents({ replicas, subscribers: api.subscribers, tasks: api.tasks, eventsPerSec, windowMs: api.windowMs }));
-        }
+        const base = { replicas, subscribers: api.subscribers, tasks: api.tasks, windowMs: api.windowMs };
+        for (const eventsPerSec of api.eventRates) ar.events.push(await measureEvents({ ...base, eventsPerSec, batches: false }));
+        // the batched subscription at the target's rate
+        ar.events.push(await measureEvents({ ...base, eventsPerSec: api.eventRates[0]!, batches: true }));
       });
     }
     if (args.only.has("api-progress") && !interrupted) log("API: progress queries");
