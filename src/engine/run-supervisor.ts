@@ -38,10 +38,12 @@ export interface SupervisorInit {
 const PROGRESS_EVENT_INTERVAL_MS = 1_000;
 /**
  * Events a batch may gather before further starts wait for its commit: bounds
- * the work that a crash could make run again, and lets the commit happen when
- * tasks finish within microtasks (in-process no-ops).
+ * the work that a crash could make run again, lets the commit happen when tasks
+ * finish within microtasks (in-process no-ops), and keeps each stretch of
+ * synchronous work short. 128 measured as good as 512 at maxParallel 1 and 8 and
+ * better at 64 (smaller batches overlap their commits with the next tasks).
  */
-const EARLY_START_LIMIT = 512;
+const EARLY_START_LIMIT = 128;
 
 export class RunSupervisor {
   private readonly schedule: Schedule;
