@@ -20,7 +20,7 @@ import type { Executor } from "./executor.js";
 import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
 import { runProgress } from "./run-progress.js";
 import type { DriveMode } from "./drive-mode.js";
-import { LeaseWindow } from "./lease-window.js";
+import { LeaseKeeper } from "./lease-keeper.js";
 import { Steering, type Command, type Steered } from "./steering.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
@@ -92,9 +92,7 @@ export class Engine {
   private readonly clock: Clock;
   private readonly logger: Logger;
   readonly owner: string;
-  private readonly leaseMs: number;
-  private leaseTimer: NodeJS.Timeout | null = null;
-  private readonly leaseWindow: LeaseWindow;
+  private readonly leases: LeaseKeeper;
   private closed = false;
   private readonly steering: Steering;
 
@@ -102,8 +100,10 @@ export class Engine {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.leaseMs = deps.leaseMs ?? 15_000;
-    this.leaseWindow = new LeaseWindow(this.leaseMs);
+    this.leases = new LeaseKeeper(deps.store, this.owner, deps.leaseMs ?? 15_000, this.logger, {
+      ids: () => [...this.supervisors.keys()],
+      lost: async (runId) => this.supervisors.get(runId)?.stop(),
+    });
     this.steering = new Steering(this, { bus: deps.bus, store: deps.store, logger: this.logger });
   }
 
@@ -166,7 +166,7 @@ export class Engine {
         createdAt: this.clock.now(),
       },
       this.owner,
-      this.leaseMs,
+      this.leases.leaseMs,
     );
     const units = plan.units.map((u) => ({ ...u, state: newUnitState(u) }));
     const sup = await this.drive(runId, "start", executor, { fresh: { units, memo: completed, expectedMs } });
@@ -285,8 +285,7 @@ export class Engine {
   async stop(): Promise<void> {
     this.closed = true;
     this.steering.close();
-    if (this.leaseTimer) clearInterval(this.leaseTimer);
-    this.leaseTimer = null;
+    this.leases.stop();
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
   }
 
@@ -313,8 +312,7 @@ export class Engine {
    */
   private async drive(runId: string, mode: DriveMode, executor: Executor, opts: DriveInput = {}) {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
-    const sentAt = this.leaseWindow.stamp();
-    if (!(await this.deps.store.acquireLease(runId, this.owner, this.leaseMs))) {
+    if (!(await this.leases.acquire(runId))) {
       const run = await this.requireRun(runId);
       throw new StoreLockedError(`run ${runId} is driven by another process (${run.leaseOwner})`);
     }
@@ -326,7 +324,6 @@ export class Engine {
     const memo = run.options.force ? new Map() : (opts.fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
     const expectedMs = opts.fresh ? await opts.fresh.expectedMs : this.expectedDurations(runId, keys);
     const statuses = opts.statuses;
-    this.leaseWindow.confirm(runId, sentAt);
     const sup = new RunSupervisor(
       {
         store: this.deps.store,
@@ -335,7 +332,7 @@ export class Engine {
         logger: this.logger,
         owner: this.owner,
         random: this.deps.random ?? Math.random,
-        leaseHeld: () => this.leaseWindow.holds(runId),
+        leaseHeld: () => this.leases.holds(runId),
       },
       run,
       units,
@@ -348,9 +345,8 @@ export class Engine {
       for (const end of ended) end?.(status);
       if (this.supervisors.get(runId) !== sup) return;
       this.supervisors.delete(runId);
-      this.leaseWindow.forget(runId);
+      this.leases.forget(runId);
     });
-    this.ensureLeaseRenewal();
     return sup;
   }
 
@@ -393,28 +389,5 @@ export class Engine {
 
   private async releaseIfIdle(sup: RunSupervisor): Promise<void> {
     if (!sup.isStarted) await sup.stop();
-  }
-
-  private ensureLeaseRenewal(): void {
-    if (this.leaseTimer) return;
-    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(50, this.leaseMs / 3));
-    this.leaseTimer.unref();
-  }
-
-  private async renewLeases(): Promise<void> {
-    const ids = [...this.supervisors.keys()];
-    const sentAt = this.leaseWindow.stamp();
-    try {
-      const lost = await this.deps.store.renewLeases(ids, this.owner, this.leaseMs);
-      const lostSet = new Set(lost);
-      for (const id of ids) if (!lostSet.has(id)) this.leaseWindow.confirm(id, sentAt);
-      for (const id of lost) {
-        this.leaseWindow.forget(id);
-        this.logger.warn({ runId: id }, "lease lost: another process drives this run now");
-        await this.supervisors.get(id)?.stop();
-      }
-    } catch (err) {
-      this.logger.warn({ err: String(err) }, "lease renewal failed; will retry");
-    }
   }
 }
