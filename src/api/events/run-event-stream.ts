@@ -7,8 +7,6 @@ import { Repeater } from "graphql-yoga";
 import type { RunEvent } from "../../engine/ports.js";
 import { RunEventFeed, type FeedDeps, type FeedOptions } from "./run-event-feed.js";
 
-export type EventStreamOptions = FeedOptions;
-
 export class RunEventFeeds {
   private readonly feeds = new Map<string, RunEventFeed>();
 
