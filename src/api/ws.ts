@@ -38,16 +38,21 @@ export function attachWebSockets(server: Server, o: WsOptions) {
       o.auth.enabled || sameOrigin(req) ? done(true) : done(false, 403, "cross-origin WebSocket refused"),
   });
   const placeholder = `\u0000shared-${randomUUID()}`;
+  const quoted = JSON.stringify(placeholder);
   let spliced: string | null = null;
+  // the shared JSON encoded once: each socket's frame only copies its bytes
+  let sharedText = "";
+  let sharedBytes = Buffer.alloc(0);
   wss.on("connection", (socket) => {
-    const send = socket.send.bind(socket);
-    socket.send = ((data: unknown, ...rest: never[]) => {
-      if (spliced !== null && typeof data === "string") {
-        const json = spliced;
-        spliced = null;
-        data = data.replace(JSON.stringify(placeholder), () => json);
-      }
-      return send(data as string, ...rest);
+    const send = socket.send.bind(socket) as (data: string | Buffer, ...rest: unknown[]) => void;
+    socket.send = ((data: unknown, ...rest: unknown[]) => {
+      const at = spliced !== null && typeof data === "string" ? data.indexOf(quoted) : -1;
+      if (at < 0) return send(data as string, ...rest);
+      if (spliced !== sharedText) sharedBytes = Buffer.from((sharedText = spliced!));
+      spliced = null;
+      const text = data as string;
+      const frame = Buffer.concat([Buffer.from(text.slice(0, at)), sharedBytes, Buffer.from(text.slice(at + quoted.length))]);
+      return send(frame, { binary: false }, ...rest);
     }) as typeof socket.send;
   });
   const handle = useServer<Record<string, unknown>, ConnectionState>(

@@ -6,9 +6,12 @@
 import { Repeater } from "graphql-yoga";
 import type { RunEvent } from "../../engine/ports.js";
 import { RunEventFeed, type FeedDeps, type FeedOptions } from "./run-event-feed.js";
+import { Turnstile } from "./turnstile.js";
 
 export class RunEventFeeds {
   private readonly feeds = new Map<string, RunEventFeed>();
+  /** Subscribers woken by new events go on in groups (see turnstile.ts). */
+  private readonly turnstile = new Turnstile();
 
   constructor(
     private readonly deps: FeedDeps,
@@ -52,6 +55,7 @@ export class RunEventFeeds {
           const chunk = feed.since(last, batched) ?? (await this.deps.store.readEvents(runId, last, feed.pageSize));
           if (chunk.length === 0) {
             await Promise.race([feed.changed(batched), stopping]);
+            await this.turnstile.pass();
             continue;
           }
           await deliver(push, chunk);
