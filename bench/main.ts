@@ -75,7 +75,7 @@ const sizes = args.quick
 // the API's: the target's event rate and a low one, at which a single event's fan-out shows alone
 const api = args.quick
   ? { subscribers: 100, tasks: 1_000, eventRates: [1_000, 10], windowMs: 10_000, clients: 50, pollMs: [0, 1_000], queryMs: 5_000 }
-  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, clients: 200, pollMs: [0, 1_000], queryMs: 10_000 };
+  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, clients: 200, pollMs: [0, 250, 1_000], queryMs: 10_000 };
 
 const stores = new Set<BenchStore>();
 let interrupted = false;
