@@ -11,6 +11,7 @@ import type { RunRecord, RunStore } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 import type { Command } from "../engine/steering.js";
 import { ProgressCache } from "./progress-cache.js";
+import { FreshReads } from "./fresh-reads.js";
 import type { Progress } from "../core/progress.js";
 
 export interface StartRunRequest {
@@ -38,9 +39,17 @@ export class RunService {
     private readonly start: StartRun = (input) => engine.startRun(input),
   ) {
     this.progressCache = new ProgressCache(engine);
+    this.runReads = new FreshReads((id) => engine.store.getRun(id));
   }
 
   private readonly progressCache: ProgressCache;
+  private readonly runReads: FreshReads<RunRecord | null>;
+
+  /** A run's committed record: from memory for a run this process drives, else from a database read shared with concurrent askers. */
+  getRun(runId: string): Promise<RunRecord | null> {
+    const live = this.engine.committedRun(runId);
+    return live ? Promise.resolve(live) : this.runReads.get(runId);
+  }
 
   /** A run's progress, shared by everyone asking at about the same time. */
   progress(runId: string, known?: RunRecord): Promise<Progress> {
@@ -69,7 +78,7 @@ export class RunService {
   }
 
   async requireRun(runId: string): Promise<RunRecord> {
-    const run = await this.store.getRun(runId);
+    const run = await this.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
     return run;
   }

@@ -258,6 +258,11 @@ export class Engine {
     return this.requireRun(runId);
   }
 
+  /** The committed record of a run this engine drives, from memory; undefined for any other run. */
+  committedRun(runId: string): RunRecord | undefined {
+    return this.supervisors.get(runId)?.committedRun;
+  }
+
   isActive(runId: string): boolean {
     return this.supervisors.has(runId);
   }

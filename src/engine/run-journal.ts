@@ -27,6 +27,11 @@ export class RunJournal {
   private seq: number;
   private finishedSinceCheckpoint: number;
   private lastCheckpointId = "";
+  /**
+   * The run's record as of the last commit: what the database holds, since only the lease holder
+   * writes it (all but the lease's expiry, which renewals move).
+   */
+  committedRun: RunRecord;
 
   constructor(
     private readonly deps: JournalDeps,
@@ -38,6 +43,7 @@ export class RunJournal {
     onFatal: (err: unknown) => void,
   ) {
     this.queue = new CommitQueue((w) => this.write(w), onFatal);
+    this.committedRun = run;
     this.status = run.status;
     this.reason = run.reason;
     this.seq = run.lastSeq;
@@ -122,6 +128,7 @@ export class RunJournal {
       ...(checkpoint ? { checkpoint } : {}),
     };
     await this.deps.store.commit(batch);
+    this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
     this.deps.bus.publish(runTopic(this.run.id), w.events);
     if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => e.type.startsWith("run.")));

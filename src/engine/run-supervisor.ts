@@ -107,6 +107,11 @@ export class RunSupervisor {
     return this.journal.status;
   }
 
+  /** The run's record as of its last commit. */
+  get committedRun(): RunRecord {
+    return this.journal.committedRun;
+  }
+
   get isStarted(): boolean {
     return this.started;
   }

@@ -23,7 +23,7 @@ builder.queryFields((t) => ({
     type: RunRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_r, { id }, ctx) => ctx.runs.store.getRun(String(id)),
+    resolve: (_r, { id }, ctx) => ctx.runs.getRun(String(id)),
   }),
   runs: t.connection({
     type: RunRef,

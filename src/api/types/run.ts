@@ -23,7 +23,7 @@ const RunSource = builder.objectRef<RunRecord["source"]>("RunSource").implement(
 
 builder.node(RunRef, {
   id: { resolve: (r) => r.id },
-  loadOne: (id, ctx) => ctx.runs.store.getRun(id),
+  loadOne: (id, ctx) => ctx.runs.getRun(id),
   fields: (t) => ({
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
     reason: t.exposeString("reason", { nullable: true }),

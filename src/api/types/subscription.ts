@@ -46,7 +46,7 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
     runId: t.exposeString("runId"),
     type: t.exposeString("type", { description: "run.started, run.paused, run.resumed, run.finished, ..." }),
     event: t.field({ type: RunEventRef, resolve: (e) => e }),
-    run: t.field({ type: RunRef, nullable: true, resolve: (e, _a, ctx) => ctx.runs.store.getRun(e.runId) }),
+    run: t.field({ type: RunRef, nullable: true, resolve: (e, _a, ctx) => ctx.runs.getRun(e.runId) }),
   }),
 });
 
