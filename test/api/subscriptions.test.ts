@@ -226,6 +226,24 @@ describe(`subscriptions (${kind})`, () => {
     await expectAllUpToFinished(runId, all.map((x) => x.seq));
   });
 
+  it("a cursor returned while it waits for events ends at once and leaves the feed; one never read never joins", async () => {
+    const feeds = new RunEventFeeds(s.app.engine);
+    withTasks(3, 0);
+    const runId = await start(3);
+    const { lastSeq } = await s.app.engine.waitForRun(runId);
+    feeds.events(runId, 0); // created, never read
+    expect(feeds.size).toBe(0);
+    const waiting = feeds.events(runId, lastSeq);
+    const next = waiting.next(); // nothing after the last event: it waits
+    await sleep(50);
+    expect(feeds.size).toBe(1);
+    const t0 = Date.now();
+    await waiting.return();
+    expect(await next).toEqual({ value: undefined, done: true });
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(feeds.size).toBe(0);
+  });
+
   it("runEventBatches: a slow subscriber gets its backlog in one list; subscribers in step share one feed and one list object", async () => {
     const feeds = new RunEventFeeds(s.app.engine, { batchMs: 5 });
     withTasks(50, 0);

@@ -62,14 +62,18 @@ export async function watchCommand(args: string[], out: Output): Promise<number>
   try {
     let latest: Progress | null = null;
     const view = new ProgressView(out, () => latest!);
+    // the two streams are independent: the events go on until run.finished, even after the last progress
+    let eventsEnded!: () => void;
+    const lastEvent = new Promise<void>((resolve) => (eventsEnded = resolve));
     const events = client.subscribe<{ runEvents: RunEvent }>({ query: EVENTS, variables: { runId } }, {
       next: (r) => {
         if (!r.data) return;
         const { taskId, at, ...e } = r.data.runEvents;
         view.onEvents([{ ...e, ...(taskId != null ? { taskId } : {}), at: Date.parse(String(at)) }]);
+        if (e.type === "run.finished") eventsEnded();
       },
-      error: () => undefined,
-      complete: () => undefined,
+      error: () => eventsEnded(),
+      complete: () => eventsEnded(),
     });
     // the progress stream ends with the snapshot taken after the run finished
     await new Promise<void>((resolve, reject) => {
@@ -82,12 +86,11 @@ export async function watchCommand(args: string[], out: Output): Promise<number>
           started = true;
         },
         error: (e) => reject(e instanceof Error ? e : new Error(`connection closed: ${String((e as { reason?: string }).reason ?? "")}`)),
-        complete: () => {
-          if (started) view.stop();
-          resolve();
-        },
+        complete: () => resolve(),
       });
     });
+    await lastEvent;
+    if (latest) view.stop();
     events();
     const { run } = await once<{ run: { status: string; reason: string | null } & Record<string, number> }>(client, RUN, { id: runId });
     const status = run.status.toLowerCase();
