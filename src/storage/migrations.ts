@@ -9,7 +9,11 @@ import { fileURLToPath } from "node:url";
 /** The raw SQL access migrations need: multi-statement scripts and simple queries. */
 export interface SqlRunner {
   exec(sql: string): Promise<void>;
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name`: a statement run often under one name is parsed and planned once per connection
+   * (PostgreSQL); the same name must always carry the same text. PGlite ignores it.
+   */
+  query<T>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
   transaction(fn: (tx: SqlRunner) => Promise<void>): Promise<void>;
 }
 

@@ -8,7 +8,8 @@ import { applyMigrations, type SqlRunner } from "./migrations.js";
 function pgRunner(client: pg.Pool | pg.PoolClient, transaction: SqlRunner["transaction"]): SqlRunner {
   return {
     exec: async (sql) => void (await client.query(sql)),
-    query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+    query: async <T>(text: string, values?: unknown[], name?: string) =>
+      (await client.query(name === undefined ? { text, values } : { name, text, values })).rows as T[],
     transaction,
   };
 }
