@@ -1,20 +1,22 @@
-// Drives one run: asks the schedule what to start, has the executor run it, and
-// records every transition in the run's journal, which commits them in batches
-// and publishes events only once they are durable. One supervisor per run per
-// process, fenced by a lease.
+// Drives one run: asks the schedule what to start, has it run (AttemptRunner),
+// settles or retries each outcome, and applies steering commands. Transitions go
+// to the run's journal, which commits them in batches and publishes events only
+// once they are durable. One supervisor per run per process, fenced by a lease.
 import type { Progress } from "../core/progress.js";
-import { decideRetry } from "../core/retry.js";
 import { Schedule, type UnitState } from "../core/scheduler.js";
 import type { RunStatus, TaskStatus } from "../core/status.js";
-import type { PendingWrites } from "./commit-queue.js";
 import type { ExecutionOutcome, Executor } from "./executor.js";
 import type { Clock, EventBus, Logger } from "./ports.js";
-import type { AttemptStatus, MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
+import type { MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
+import { AttemptRunner, type AttemptFacts } from "./attempt-runner.js";
 import { initialState, type DriveMode } from "./drive-mode.js";
+import { committedSuccesses, mayStartEarly } from "./early-start.js";
+import { liveProgress } from "./live-progress.js";
+import { RetryBackoff } from "./retry-backoff.js";
 import { RunJournal } from "./run-journal.js";
-import { runProgress } from "./run-progress.js";
 import { UnitCatalog } from "./unit-catalog.js";
 import { UnitTable } from "./unit-table.js";
+import { UnitTransitions } from "./unit-transitions.js";
 
 export interface SupervisorDeps {
   store: RunStore;
@@ -35,25 +37,14 @@ export interface SupervisorInit {
   expectedMs: Map<string, number>;
 }
 
-const PROGRESS_EVENT_INTERVAL_MS = 1_000;
-/**
- * Events a batch may gather before further starts wait for its commit: bounds
- * the work that a crash could make run again, lets the commit happen when tasks
- * finish within microtasks (in-process no-ops), and keeps each stretch of
- * synchronous work short. 128 measured as good as 512 at maxParallel 1 and 8 and
- * better at 64 (smaller batches overlap their commits with the next tasks).
- */
-const EARLY_START_LIMIT = 128;
-
 export class RunSupervisor {
   private readonly schedule: Schedule;
   private readonly table: UnitTable;
   private readonly units: UnitCatalog;
   private readonly journal: RunJournal;
-  private readonly inflight = new Map<number, AbortController>();
-  private readonly retryTimers = new Map<number, unknown>();
-  private readonly lastProgressEvent = new Map<number, number>();
-  private budgetUsedMs = 0;
+  private readonly transitions: UnitTransitions;
+  private readonly attempts: AttemptRunner;
+  private readonly backoff: RetryBackoff;
   private ending: "cancelled" | "timed_out" | null = null;
   private runTimer: unknown = null;
   private started = false;
@@ -80,6 +71,9 @@ export class RunSupervisor {
     this.table = new UnitTable(stored);
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
     this.journal = new RunJournal(deps, run, this.table, this.schedule, committedSuccesses(stored, states), (err) => this.abandon(err));
+    this.transitions = new UnitTransitions(this.units, this.schedule, this.table, this.journal, deps.clock);
+    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f));
+    this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
     this.recordDrift(stored, states);
   }
 
@@ -89,13 +83,11 @@ export class RunSupervisor {
    * rows alive (closures share their function's context in V8).
    */
   private recordDrift(stored: StoredUnit[], states: UnitState[]): void {
-    const w = this.journal.current;
     for (let i = 0; i < states.length; i++) {
       const was = stored[i]!.state;
       if (states[i]!.status === was.status) continue;
-      if (was.status === "running") this.interruptAttempt(i, was.startedAt, w);
-      this.table.clear(i);
-      w.dirty.add(i);
+      if (was.status === "running") this.attempts.interrupted(i, was.startedAt);
+      this.transitions.reset(i);
     }
   }
 
@@ -130,7 +122,7 @@ export class RunSupervisor {
     const now = this.deps.clock.now();
     if (this.init.mode === "start" || this.init.mode === "resume" || this.journal.startedAt === null) this.journal.startedAt = now;
     if (!this.schedule.paused) this.journal.setStatus("running", null);
-    this.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
+    this.journal.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
     this.armRunTimeout();
     this.pump();
   }
@@ -141,7 +133,7 @@ export class RunSupervisor {
     if (this.journal.status !== "running") return;
     this.schedule.paused = true;
     this.journal.setStatus("paused", null);
-    this.emit("run.paused", undefined, { running: this.inflight.size });
+    this.journal.emit("run.paused", undefined, { running: this.attempts.running });
     this.executor.runPaused?.(this.run.id);
     this.settleIfDone();
   }
@@ -150,7 +142,7 @@ export class RunSupervisor {
   unpause(): void {
     this.schedule.paused = false;
     this.journal.setStatus("running", null);
-    this.emit("run.resumed", undefined, {});
+    this.journal.emit("run.resumed", undefined, {});
     this.executor.runResumed?.(this.run.id);
     this.pump();
   }
@@ -166,34 +158,22 @@ export class RunSupervisor {
     this.ending = ending;
     this.journal.reason = reason;
     this.clearTimers();
-    for (const i of this.schedule.cancelPending()) this.settled(i, "task.cancelled", { reason });
-    for (const ac of this.inflight.values()) ac.abort();
+    this.transitions.cancelPending(reason);
+    this.attempts.abortAll();
     this.executor.runCancelled?.(this.run.id);
-    this.emit(ending === "cancelled" ? "run.cancelling" : "run.timing_out", undefined, { reason });
+    this.journal.emit(ending === "cancelled" ? "run.cancelling" : "run.timing_out", undefined, { reason });
     this.settleIfDone();
   }
 
   /** A failed or cancelled task goes back to pending (with the dependents its failure skipped). */
   retryTask(i: number): void {
-    const reopened = this.schedule.reopen(i);
-    for (const j of [i, ...reopened]) {
-      this.table.clear(j);
-      this.table.tries[j] = 0;
-      this.journal.current.dirty.add(j);
-    }
-    this.emit("task.reopened", this.units.id(i), { reopened: reopened.map((j) => this.units.id(j)) });
+    this.transitions.reopen(i);
     this.pump();
   }
 
   /** A failed task declared done or skipped by hand; its dependents go on. */
   settleTask(i: number, status: "succeeded" | "skipped"): void {
-    const reopened = this.schedule.settleByHand(i, status);
-    for (const j of reopened) {
-      this.table.clear(j);
-      this.journal.current.dirty.add(j);
-    }
-    this.table.errors.set(i, `marked ${status === "succeeded" ? "done" : "skipped"} by hand`);
-    this.settled(i, status === "succeeded" ? "task.succeeded" : "task.skipped", { byHand: true });
+    this.transitions.settleByHand(i, status);
     this.pump();
   }
 
@@ -210,30 +190,19 @@ export class RunSupervisor {
     if (this.stopped) return;
     this.stopped = true;
     this.clearTimers();
-    for (const ac of this.inflight.values()) ac.abort();
+    this.attempts.stop();
     await this.journal.queue.idle();
     await this.deps.store.releaseLease(this.run.id, this.deps.owner).catch(() => undefined);
     this.resolveDone(this.finished ? this.journal.status : "running");
   }
 
   progress(opts: { perTask?: boolean } = {}): Progress {
-    const num = (x: number) => (Number.isNaN(x) ? null : x);
-    return runProgress({
+    return liveProgress(this.units, this.schedule, this.table, {
       now: this.deps.clock.now(),
       startedAt: this.journal.startedAt,
       maxParallel: this.run.options.maxParallel,
       perTask: opts.perTask ?? false,
       expectedMs: this.init.expectedMs,
-      size: this.units.size,
-      unit: (i) => ({
-        id: this.units.id(i),
-        status: this.schedule.statusOf(i),
-        deps: this.units.deps(i),
-        startedAt: num(this.table.startedAt[i]!),
-        finishedAt: num(this.table.finishedAt[i]!),
-        memoized: this.table.isMemoized(i),
-        memoKey: this.units.memoKey(i),
-      }),
     });
   }
 
@@ -245,160 +214,43 @@ export class RunSupervisor {
     const force = this.run.options.force;
     for (let i = this.schedule.next(); i !== undefined; i = this.schedule.next()) {
       if (this.units.isGroup(i)) {
-        this.schedule.succeed(i);
-        this.settled(i, "task.succeeded", { group: true });
+        this.transitions.succeedGroup(i);
         continue;
       }
       const cached = force ? undefined : this.init.memo.get(this.units.memoKey(i));
       if (cached) {
-        this.schedule.succeed(i);
-        this.table.markMemoized(i);
-        this.table.setResult(i, cached.result);
-        this.settled(i, "task.memoized", {});
+        this.transitions.memoize(i, cached.result);
         continue;
       }
-      const attempt = ++this.table.attempts[i]!;
-      this.table.tries[i]!++;
-      const now = this.deps.clock.now();
-      this.table.startedAt[i] = now;
-      this.table.finishedAt[i] = Number.NaN;
-      // the task row (running, attempt n, started at) records the start; the attempt row is
-      // written once, when the attempt ends, which halves the rows a batch carries
-      w.dirty.add(i);
-      this.emit("task.started", this.units.id(i), { attempt });
-      if (this.mayStartEarly(i, w)) this.launch(i, attempt);
-      else w.after.push(() => this.launch(i, attempt));
+      const attempt = this.transitions.start(i);
+      if (mayStartEarly(this.units.deps(i), w, this.journal, this.deps.leaseHeld)) this.attempts.launch(i, attempt);
+      else w.after.push(() => this.attempts.launch(i, attempt));
     }
     this.settleIfDone();
     this.journal.queue.request();
   }
 
-  /**
-   * A task starts before its start record commits when nothing it depends on
-   * is still uncommitted: a crash then loses only the start, and the task runs
-   * again on recovery, as any task running at a crash does. A dependent waits
-   * for its dependencies' success to be durable, so it never acts on work that
-   * a crash could undo; and nothing starts early without a certainly held lease.
-   */
-  private mayStartEarly(i: number, w: PendingWrites): boolean {
-    if (w.events.length >= EARLY_START_LIMIT || !this.deps.leaseHeld()) return false;
-    for (const d of this.units.deps(i)) if (!this.journal.succeededDurably(d)) return false;
-    return true;
-  }
-
-  private launch(i: number, attempt: number): void {
-    if (this.stopped) return;
-    const u = this.units;
-    const ac = new AbortController();
-    this.inflight.set(i, ac);
-    const opts = this.run.options;
-    this.executor
-      .execute({
-        runId: this.run.id,
-        taskId: u.id(i),
-        title: u.title(i),
-        definition: u.definition(i),
-        ...(u.command(i) !== undefined ? { command: u.command(i)! } : {}),
-        attempt,
-        ...(opts.taskTimeoutMs !== undefined ? { timeoutMs: opts.taskTimeoutMs } : {}),
-        signal: ac.signal,
-        onProgress: (fraction, message) => this.onProgress(i, fraction, message),
-      })
-      .then(
-        (outcome) => this.onOutcome(i, attempt, outcome),
-        (err: unknown) => this.onOutcome(i, attempt, { ok: false, exitCode: null, error: String(err) }),
-      );
-  }
-
-  private onProgress(i: number, fraction: number, message?: string): void {
-    if (this.stopped || !this.inflight.has(i)) return;
-    this.table.progress.set(i, fraction);
-    this.journal.current.dirty.add(i);
-    const now = this.deps.clock.now();
-    if (now - (this.lastProgressEvent.get(i) ?? 0) >= PROGRESS_EVENT_INTERVAL_MS || fraction >= 1) {
-      this.lastProgressEvent.set(i, now);
-      this.emit("task.progress", this.units.id(i), { progress: fraction, ...(message ? { message } : {}) });
-    }
-    this.journal.queue.request();
-  }
-
-  private onOutcome(i: number, attempt: number, o: ExecutionOutcome): void {
-    if (this.stopped) return;
-    this.inflight.delete(i);
-    this.lastProgressEvent.delete(i);
-    const w = this.journal.current;
-    const now = this.deps.clock.now();
-    const startedAt = o.startedAt ?? this.table.startedAt[i]!;
-    const finishedAt = o.finishedAt ?? now;
-    const attemptStatus: AttemptStatus = o.ok ? "succeeded" : o.cancelled ? "cancelled" : o.timedOut ? "timed_out" : "failed";
-    w.putAttempt({
-      index: i,
-      number: attempt,
-      status: attemptStatus,
-      startedAt,
-      finishedAt,
-      exitCode: o.exitCode,
-      error: o.error ?? null,
-      stdoutTail: o.stdoutTail ?? null,
-      stderrTail: o.stderrTail ?? null,
-    });
-    this.table.startedAt[i] = startedAt;
-    this.table.finishedAt[i] = finishedAt;
-    const facts = { attempt, durationMs: finishedAt - startedAt, exitCode: o.exitCode };
-    if (o.ok) {
-      this.schedule.succeed(i);
-      this.table.setResult(i, o.result);
-      this.table.errors.delete(i);
-      w.memo.push({ memoKey: this.units.memoKey(i), taskId: this.units.id(i), result: o.result });
-      this.settled(i, "task.succeeded", facts);
-    } else if (this.ending) {
-      this.schedule.cancel(i);
-      this.table.errors.set(i, o.error ?? this.journal.reason ?? "cancelled");
-      this.settled(i, "task.cancelled", { ...facts, reason: this.journal.reason });
-    } else {
-      this.table.errors.set(i, o.error ?? `exit code ${o.exitCode}`);
-      this.failed(i, facts, o.error ?? `exit code ${o.exitCode}`);
-    }
+  /** Settles a unit by its attempt's outcome: cancelled while the run ends, else failed or retried. */
+  private attemptEnded(i: number, o: ExecutionOutcome, facts: AttemptFacts): void {
+    const reason = this.journal.reason;
+    if (o.ok) this.transitions.succeed(i, o.result, facts);
+    else if (this.ending) this.transitions.cancel(i, o.error ?? reason ?? "cancelled", { ...facts, reason });
+    else this.failed(i, facts, o.error ?? `exit code ${o.exitCode}`);
     this.pump();
   }
 
-  private failed(i: number, facts: Record<string, unknown>, error: string): void {
-    const decision = decideRetry(this.run.options.retry, {
-      attempt: this.table.tries[i]!,
-      random: this.deps.random,
-      budgetUsedMs: this.budgetUsedMs,
-    });
-    const id = this.units.id(i);
+  private failed(i: number, facts: AttemptFacts, error: string): void {
+    const decision = this.backoff.decide(this.table.tries[i]!);
     if (decision.retry) {
-      this.budgetUsedMs += decision.delayMs;
-      this.schedule.retryLater(i);
-      this.journal.current.dirty.add(i);
-      this.emit("task.retrying", id, { ...facts, error, delayMs: decision.delayMs });
-      const timer = this.deps.clock.setTimeout(() => {
-        this.retryTimers.delete(i);
-        this.schedule.requeue(i);
-        this.journal.current.dirty.add(i);
+      this.transitions.retryLater(i, error, { ...facts, error, delayMs: decision.delayMs });
+      this.backoff.wait(i, decision.delayMs, () => {
+        this.transitions.requeue(i);
         this.pump();
-      }, decision.delayMs);
-      this.retryTimers.set(i, timer);
+      });
       return;
     }
-    const skips = this.schedule.fail(i);
-    this.settled(i, "task.failed", { ...facts, error, final: decision.reason });
-    for (const s of skips) {
-      const reason = `dependency ${id} failed`;
-      this.table.errors.set(s.index, reason);
-      this.settled(s.index, "task.skipped", { reason, dependency: id });
-    }
-    if (!this.run.options.continueOnError && this.journal.reason === null) this.journal.reason = `task ${id} failed: ${error}`;
-  }
-
-  /** Records a unit's terminal transition and counts it toward the next checkpoint. */
-  private settled(i: number, type: string, data: Record<string, unknown>): void {
-    if (Number.isNaN(this.table.finishedAt[i]!)) this.table.finishedAt[i] = this.deps.clock.now();
-    this.journal.current.dirty.add(i);
-    this.emit(type, this.units.id(i), data);
-    this.journal.countSettled();
+    this.transitions.fail(i, error, { ...facts, error, final: decision.reason });
+    if (!this.run.options.continueOnError && this.journal.reason === null) this.journal.reason = `task ${this.units.id(i)} failed: ${error}`;
   }
 
   private settleIfDone(): void {
@@ -417,33 +269,13 @@ export class RunSupervisor {
     const status: RunStatus = this.ending ?? o.status;
     j.finishedAt = this.deps.clock.now();
     j.setStatus(status, j.reason);
-    this.emit("run.finished", undefined, { status, reason: j.reason, ...this.table.counters(this.schedule) });
+    j.emit("run.finished", undefined, { status, reason: j.reason, ...this.table.counters(this.schedule) });
     j.current.checkpointReason = "final";
     j.current.after.push(() => void this.stop());
     j.queue.request();
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------
-
-  private emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
-    this.journal.emit(type, taskId, data);
-  }
-
-  private interruptAttempt(i: number, startedAt: number | null, w: PendingWrites): void {
-    const n = this.table.attempts[i]!;
-    if (n === 0) return;
-    w.putAttempt({
-      index: i,
-      number: n,
-      status: "failed",
-      startedAt: startedAt ?? this.deps.clock.now(),
-      finishedAt: this.deps.clock.now(),
-      exitCode: null,
-      error: "interrupted: the process driving the run stopped",
-      stdoutTail: null,
-      stderrTail: null,
-    });
-  }
 
   private armRunTimeout(): void {
     const limit = this.run.options.runTimeoutMs;
@@ -456,8 +288,7 @@ export class RunSupervisor {
   private clearTimers(): void {
     if (this.runTimer !== null) this.deps.clock.clearTimeout(this.runTimer);
     this.runTimer = null;
-    for (const t of this.retryTimers.values()) this.deps.clock.clearTimeout(t);
-    this.retryTimers.clear();
+    this.backoff.clear();
   }
 
   /** The store refused a commit (lease lost, database gone): stop without touching the run. */
@@ -465,12 +296,4 @@ export class RunSupervisor {
     this.deps.logger.error({ runId: this.run.id, err: String(err) }, "run abandoned: its state could not be recorded");
     void this.stop();
   }
-}
-
-/**
- * Units whose success is both stored and kept. Outside the constructor: a closure
- * there would share its context, and keep the stored rows alive for the whole run.
- */
-function committedSuccesses(stored: StoredUnit[], states: UnitState[]): Uint8Array {
-  return Uint8Array.from(states, (s, i) => (s.status === "succeeded" && stored[i]!.state.status === "succeeded" ? 1 : 0));
 }
