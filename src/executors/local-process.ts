@@ -10,6 +10,7 @@ import { resolve as resolvePath } from "node:path";
 import type { ExecutionOutcome, ExecutionRequest, Executor } from "../engine/executor.js";
 import { DEFAULT_TAIL_BYTES, OutputTail } from "./output-tail.js";
 import { expandCommand } from "./command-template.js";
+import { attemptProcesses, killAll } from "./attempt-processes.js";
 import { directLauncher, type ProcessLauncher } from "./process-launcher.js";
 import { ProtocolParser, type ProtocolEvent } from "./task-protocol.js";
 
@@ -109,6 +110,7 @@ export class LocalProcessExecutor implements Executor {
       terminateGroup();
     };
 
+    const env = { ...this.options.env, ...taskEnv(request) };
     const timeout = request.timeoutMs === undefined ? undefined : setTimeout(() => stop("timedOut"), request.timeoutMs);
     const onAbort = (): void => stop("cancelled");
     request.signal.addEventListener("abort", onAbort, { once: true });
@@ -128,7 +130,7 @@ export class LocalProcessExecutor implements Executor {
     const tails = () => ({ stdoutTail: stdoutTail.toString(), stderrTail: stderrTail.toString(), ...(result && { result: result.value }) });
 
     const task = launcher.launch(
-      { shell, command, cwd: this.cwd, env: { ...this.options.env, ...taskEnv(request) } },
+      { shell, command, cwd: this.cwd, env },
       {
         started: (p) => {
           pid = p;
@@ -156,14 +158,23 @@ export class LocalProcessExecutor implements Executor {
         },
         startFailed: (message) => finish({ ok: false, exitCode: null, error: `failed to start ${shell}${cwd ? ` in ${cwd}` : ""}: ${message}` }),
         lost: (message) => {
-          // Whatever still runs of it must not overlap a retry.
-          terminateGroup();
+          // Whatever still runs of it must not overlap a retry; without its pid (the spawner
+          // died before reporting it) its processes are found by the attempt's environment.
+          if (pid === undefined) killAll(attemptProcesses(attemptMarks(env)));
+          else terminateGroup();
           finish({ ok: false, exitCode: null, error: message, ...tails() });
         },
       },
     );
   }
 }
+
+/** What tells one attempt's processes from all others. */
+const attemptMarks = (env: Record<string, string>) => ({
+  CONVEYOR_RUN_ID: env.CONVEYOR_RUN_ID!,
+  CONVEYOR_TASK_ID: env.CONVEYOR_TASK_ID!,
+  CONVEYOR_ATTEMPT: env.CONVEYOR_ATTEMPT!,
+});
 
 function taskEnv(request: ExecutionRequest): Record<string, string> {
   return {

@@ -9,7 +9,8 @@
 // exec'd, so one helper would start tasks strictly one after another.
 //
 // If a helper dies, the tasks it was relaying are reported lost (the
-// executor kills their process groups and fails the attempts, which the
+// executor kills their process groups, or finds their processes by their
+// environment if the pid had not reached it, and fails the attempts, which the
 // retry policy may run again) and the next launch starts a new helper. If it
 // never comes up at all, tasks are spawned directly from this process.
 
