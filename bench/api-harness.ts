@@ -30,7 +30,8 @@ export class ServerProcess {
   }
 
   static async start(env: Record<string, string>): Promise<ServerProcess> {
-    const child = spawnBenchChild("api-server", env);
+    // the Node flag `npm start` and the deployment give `conveyor serve`
+    const child = spawnBenchChild("api-server", env, ["--max-semi-space-size=64"]);
     const done = collectChild(child);
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.on("data", (chunk: string) => {
