@@ -168,15 +168,18 @@ describe("argo executor end to end", () => {
   it("cancel stops the Workflow, then terminates it after the grace period", async () => {
     const [a, b] = ids(2) as [string, string];
     w.controller.held.add(a);
-    const { runId } = await w.engine.startRun({ source: inlineSource([{ id: a }, { id: b, dependencies: [a] }]), options: { executor: "argo", cancelGraceMs: 50 } });
-    await eventually(() => w.controller.pods.some((p) => p.endsWith(`/${a}(0)`)));
-    await w.engine.cancelRun(runId, "enough");
-    const run = await w.engine.waitForRun(runId);
-    expect(run.status).toBe("cancelled");
-    expect(run.cancelled).toBe(2);
-    await eventually(() => workflowsOf(w, runId)[0]?.spec.shutdown === "Terminate");
-    await eventually(() => workflowsOf(w, runId)[0]?.status?.phase === "Failed");
-    w.controller.held.delete(a);
+    try {
+      const { runId } = await w.engine.startRun({ source: inlineSource([{ id: a }, { id: b, dependencies: [a] }]), options: { executor: "argo", cancelGraceMs: 50 } });
+      await eventually(() => w.controller.pods.some((p) => p.endsWith(`/${a}(0)`)));
+      await w.engine.cancelRun(runId, "enough");
+      const run = await w.engine.waitForRun(runId);
+      expect(run.status).toBe("cancelled");
+      expect(run.cancelled).toBe(2);
+      await eventually(() => workflowsOf(w, runId)[0]?.spec.shutdown === "Terminate");
+      await eventually(() => workflowsOf(w, runId)[0]?.status?.phase === "Failed");
+    } finally {
+      w.controller.held.delete(a); // a pod held forever would count against the next tests' parallelism
+    }
   });
 
   it("survives the watch connection dropping midway, and 410 Gone (lists again and reconciles)", async () => {

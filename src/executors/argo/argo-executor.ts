@@ -46,9 +46,12 @@ export class ArgoExecutor implements Executor {
   }
 
   runCancelled(runId: string): void {
+    // the tracker that knows the run's Workflows, taken now: the run may end, and its tracker
+    // let go, while the options are read, and a new one would start from nothing
+    const tracker = this.tracker(runId);
     void (async () => {
       const run = await this.cfg.store.getRun(runId);
-      await this.tracker(runId).cancel(run?.options.cancelGraceMs ?? 5_000);
+      await tracker.cancel(run?.options.cancelGraceMs ?? 5_000);
     })().catch((err: unknown) => this.logger.warn({ runId, err: String(err) }, "argo cancel failed"));
   }
 
