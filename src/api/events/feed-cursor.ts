@@ -46,13 +46,22 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
         feed = this.feed = this.deps.join();
         await Promise.race([feed.ready, this.stopping]);
       }
+      let passed = false;
       while (!this.stopped && !feed.closed) {
         const chunk = feed.since(this.last, this.batched) ?? (await this.deps.readEvents(feed.runId, this.last, feed.pageSize));
         if (this.stopped) break;
         if (chunk.length === 0) {
           await Promise.race([feed.changed(this.batched), this.stopping]);
           await this.deps.turnstile.pass();
+          passed = true;
           continue;
+        }
+        if (!passed) {
+          // one with more to take at once (behind, or taking events one by one) waits its turn
+          // too: subscribers falling behind must not hold up the run they watch
+          await this.deps.turnstile.pass();
+          passed = true;
+          if (this.stopped) break;
         }
         this.last = chunk[chunk.length - 1]!.seq;
         if (this.batched) return { value: chunk as T, done: false };
