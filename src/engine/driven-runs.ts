@@ -1,0 +1,135 @@
+// The runs this process drives: each is leased, loaded and handed to a
+// supervisor of its own, announced to the drive listeners, and forgotten (with
+// its lease) once its supervisor is done.
+import { InvalidTransitionError, StoreLockedError } from "../core/errors.js";
+import type { RunStatus, TaskStatus } from "../core/status.js";
+import type { DriveMode } from "./drive-mode.js";
+import type { Executor } from "./executor.js";
+import { LeaseKeeper } from "./lease-keeper.js";
+import type { FreshRun } from "./new-run.js";
+import type { Clock, EventBus, Logger } from "./ports.js";
+import { RunSupervisor } from "./run-supervisor.js";
+import type { RunRecord, RunStore } from "./store.js";
+
+/**
+ * Told when this engine begins driving a run (before anything of it is
+ * dispatched); the function it returns, if any, runs once the engine stops
+ * driving it, with the run's status then ("running" when interrupted).
+ */
+export type DriveListener = (run: RunRecord) => ((status: RunStatus) => void) | undefined;
+
+export interface DriveInput {
+  /** Unit statuses to drive from instead of the stored ones (a checkpoint's). */
+  statuses?: TaskStatus[];
+  /** What startRun has in memory for the run it just wrote. */
+  fresh?: FreshRun;
+}
+
+export interface DrivenRunsDeps {
+  store: RunStore;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  random: () => number;
+  owner: string;
+  leaseMs: number;
+  requireRun: (runId: string) => Promise<RunRecord>;
+}
+
+export class DrivenRuns {
+  private readonly supervisors = new Map<string, RunSupervisor>();
+  private readonly listeners = new Set<DriveListener>();
+  private readonly leases: LeaseKeeper;
+  private closed = false;
+
+  constructor(private readonly deps: DrivenRunsDeps) {
+    this.leases = new LeaseKeeper(deps.store, deps.owner, deps.leaseMs, deps.logger, {
+      ids: () => [...this.supervisors.keys()],
+      lost: async (runId) => this.supervisors.get(runId)?.stop(),
+    });
+  }
+
+  get leaseMs(): number {
+    return this.leases.leaseMs;
+  }
+
+  get(runId: string): RunSupervisor | undefined {
+    return this.supervisors.get(runId);
+  }
+
+  has(runId: string): boolean {
+    return this.supervisors.has(runId);
+  }
+
+  /** Follows every run driven from now on; returns the unsubscribe. */
+  onDrive(listener: DriveListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Leases the run, loads it and registers a supervisor for it (not yet started).
+   * A run just created passes what it already has in memory instead of reading it back.
+   */
+  async drive(runId: string, mode: DriveMode, executor: Executor, opts: DriveInput = {}): Promise<RunSupervisor> {
+    if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
+    if (!(await this.leases.acquire(runId))) {
+      const run = await this.deps.requireRun(runId);
+      throw new StoreLockedError(`run ${runId} is driven by another process (${run.leaseOwner})`);
+    }
+    const [run, units] = await Promise.all([
+      this.deps.requireRun(runId),
+      opts.fresh?.units ?? this.deps.store.loadUnits(runId),
+    ]);
+    const keys = units.map((u) => u.memoKey);
+    const memo = run.options.force ? new Map() : (opts.fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
+    const expectedMs = opts.fresh ? await opts.fresh.expectedMs : this.expectedDurations(runId, keys);
+    const statuses = opts.statuses;
+    const sup = new RunSupervisor(
+      {
+        store: this.deps.store,
+        bus: this.deps.bus,
+        clock: this.deps.clock,
+        logger: this.deps.logger,
+        owner: this.deps.owner,
+        random: this.deps.random,
+        leaseHeld: () => this.leases.holds(runId),
+      },
+      run,
+      units,
+      executor,
+      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}) },
+    );
+    this.supervisors.set(runId, sup);
+    const ended = [...this.listeners].map((l) => l(run));
+    void sup.done.then((status) => {
+      for (const end of ended) end?.(status);
+      if (this.supervisors.get(runId) !== sup) return;
+      this.supervisors.delete(runId);
+      this.leases.forget(runId);
+    });
+    return sup;
+  }
+
+  /** Stops driving every run (they stay resumable) and releases their leases. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.leases.stop();
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+  }
+
+  /**
+   * Earlier runs' durations only refine the ETA: the map fills in when the query
+   * answers, so dispatching (a recovery's first task) does not wait for it.
+   */
+  private expectedDurations(runId: string, keys: string[]): Map<string, number> {
+    const expected = new Map<string, number>();
+    this.deps.store.historicalDurations(keys).then(
+      (found) => {
+        for (const [k, ms] of found) expected.set(k, ms);
+      },
+      (err: unknown) => this.deps.logger.warn({ runId, err: String(err) }, "earlier durations unavailable; the ETA goes without them"),
+    );
+    return expected;
+  }
+}

@@ -1,0 +1,84 @@
+// A new run: planned from its source, selection and the memo of earlier runs,
+// then written together with the lease of the process that is to drive it. What
+// was read and planned is kept in memory, so driving it reads nothing back.
+import { randomUUID } from "node:crypto";
+import { buildPlan, prepareGraph } from "../core/plan.js";
+import type { RunOptions } from "../core/run-options.js";
+import type { PlanUnit } from "../core/task.js";
+import type { StartRunInput } from "./engine.js";
+import type { Clock } from "./ports.js";
+import type { MemoEntry, RunStore, StoredUnit, TaskState } from "./store.js";
+
+/** What a run just written has in memory, for its supervisor. */
+export interface FreshRun {
+  units: StoredUnit[];
+  memo: Map<string, MemoEntry>;
+  expectedMs: Promise<Map<string, number>>;
+}
+
+export interface CreatedRun {
+  runId: string;
+  warnings: string[];
+  fresh: FreshRun;
+}
+
+/** Plans the run and writes it, leased to `owner`. */
+export async function createNewRun(
+  deps: { store: RunStore; clock: Clock },
+  input: StartRunInput,
+  options: RunOptions,
+  lease: { owner: string; leaseMs: number },
+): Promise<CreatedRun> {
+  const prepared = prepareGraph(input.source, {
+    expandSubtasks: options.expandSubtasks,
+    ...(options.command !== undefined ? { command: options.command } : {}),
+  });
+  const completed = await deps.store.memoLookup(prepared.keys, options.memoMaxAgeMs);
+  const plan = buildPlan(input.source, {
+    ...(input.selection ? { selection: input.selection } : {}),
+    expandSubtasks: options.expandSubtasks,
+    withDependencies: options.withDependencies,
+    includeDone: options.includeDone,
+    ...(options.command !== undefined ? { command: options.command } : {}),
+    completedMemoKeys: new Set(completed.keys()),
+  }, prepared);
+  const runId = randomUUID();
+  const warnings = [...input.source.warnings, ...plan.warnings];
+  // only feeds the ETA: asked for while the run is being written
+  const expectedMs = deps.store.historicalDurations(plan.units.map((u) => u.memoKey));
+  await deps.store.createRun(
+    {
+      id: runId,
+      options,
+      source: {
+        origin: input.source.origin,
+        format: input.source.format,
+        ...(input.source.tag !== undefined ? { tag: input.source.tag } : {}),
+        ...(input.selectionText !== undefined ? { selection: input.selectionText } : {}),
+        warnings,
+      },
+      units: plan.units,
+      createdAt: deps.clock.now(),
+    },
+    lease.owner,
+    lease.leaseMs,
+  );
+  const units = plan.units.map((u) => ({ ...u, state: newUnitState(u) }));
+  return { runId, warnings, fresh: { units, memo: completed, expectedMs } };
+}
+
+/** The row insertUnits writes for a planned unit, as the supervisor reads it. */
+function newUnitState(u: PlanUnit): TaskState {
+  return {
+    index: u.index,
+    status: u.initial?.status ?? "pending",
+    attempts: 0,
+    memoized: false,
+    blockedBy: null,
+    error: u.initial?.reason ?? null,
+    result: undefined,
+    progress: null,
+    startedAt: null,
+    finishedAt: null,
+  };
+}
