@@ -77,20 +77,19 @@ export async function watchCommand(args: string[], out: Output): Promise<number>
     });
     // the progress stream ends with the snapshot taken after the run finished
     await new Promise<void>((resolve, reject) => {
-      let started = false;
       client.subscribe<{ runProgress: GqlProgress }>({ query: PROGRESS, variables: { runId } }, {
         next: (r) => {
           if (r.errors) return reject(new UsageError(r.errors.map((e) => e.message).join("; ")));
+          const first = latest === null;
           latest = toProgress(r.data!.runProgress);
-          if (!started) view.start();
-          started = true;
+          if (first) view.start();
         },
         error: (e) => reject(e instanceof Error ? e : new Error(`connection closed: ${String((e as { reason?: string }).reason ?? "")}`)),
         complete: () => resolve(),
       });
     });
     await lastEvent;
-    if (latest) view.stop();
+    if (latest) view.stop(); // started by the first snapshot
     events();
     const { run } = await once<{ run: { status: string; reason: string | null } & Record<string, number> }>(client, RUN, { id: runId });
     const status = run.status.toLowerCase();
