@@ -76,9 +76,9 @@ async function statusOf(runs: RunService, id: string) {
 
 const handlers: Record<string, Handler> = {
   "GET progress": async ({ runs }, _req, res, id) => {
-    const progress = await runs.progress(id);
-    const { status } = await statusOf(runs, id);
-    sendJson(res, 200, progressBody(id, status, progress));
+    // one read of the run serves both: its status, and its progress when nobody here drives it
+    const run = await runs.requireRun(id);
+    sendJson(res, 200, progressBody(id, run.status, await runs.progress(id, run)));
   },
   "GET state": async ({ runs }, _req, res, id) => sendJson(res, 200, await stateBody(runs, id)),
   "PUT checkpoint": async ({ runs }, _req, res, id) => {
