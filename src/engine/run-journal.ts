@@ -59,9 +59,14 @@ export class RunJournal {
     return this.committedSuccess[i] === 1;
   }
 
-  /** Every event is committed promptly, whether or not anything else is pending. */
+  /**
+   * Every event is committed, whether or not anything else is pending: a run's own
+   * events at once (someone steers or watches the run), a task's within the commit window.
+   */
   emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
-    this.queue.current.events.push(this.event(type, taskId, data));
+    const w = this.queue.current;
+    w.events.push(this.event(type, taskId, data));
+    if (type.startsWith("run.")) w.prompt = true;
     this.queue.request();
   }
 

@@ -167,12 +167,14 @@ export class RunSupervisor {
 
   /** A failed or cancelled task goes back to pending (with the dependents its failure skipped). */
   retryTask(i: number): void {
+    this.journal.current.prompt = true; // the command's caller waits for its event
     this.transitions.reopen(i);
     this.pump();
   }
 
   /** A failed task declared done or skipped by hand; its dependents go on. */
   settleTask(i: number, status: "succeeded" | "skipped"): void {
+    this.journal.current.prompt = true; // the command's caller waits for its event
     this.transitions.settleByHand(i, status);
     this.pump();
   }
