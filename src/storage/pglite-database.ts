@@ -1,14 +1,16 @@
-// The embedded store: PGlite in a data folder that this process holds locked.
-import { PGlite } from "@electric-sql/pglite";
+// The embedded store: PGlite in a data folder that this process holds locked,
+// running on a thread of its own (pglite-thread/) so that its CPU does not
+// stall the engine's event loop.
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Database } from "./database.js";
 import { lockDirectory } from "./dir-lock.js";
 import { PrismaClient } from "./generated/client.js";
 import { applyMigrations, type SqlRunner } from "./migrations.js";
+import { asPglite, PgliteThread, type PgliteTransaction } from "./pglite-thread/pglite-thread.js";
 
-function pgliteRunner(db: Pick<PGlite, "exec" | "query">, transaction: SqlRunner["transaction"]): SqlRunner {
+function pgliteRunner(db: Pick<PgliteTransaction, "exec" | "query">, transaction: SqlRunner["transaction"]): SqlRunner {
   return {
-    exec: async (sql) => void (await db.exec(sql)),
+    exec: (sql) => db.exec(sql),
     query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
     transaction,
   };
@@ -16,15 +18,17 @@ function pgliteRunner(db: Pick<PGlite, "exec" | "query">, transaction: SqlRunner
 
 export async function openPglite(dataDir: string): Promise<Database> {
   const lock = lockDirectory(dataDir);
+  let lite: PgliteThread | undefined;
   try {
-    const lite = await PGlite.create(dataDir);
-    const sql: SqlRunner = pgliteRunner(lite, (fn) =>
-      lite.transaction(async (tx) => fn(pgliteRunner(tx, () => Promise.reject(new Error("nested transaction"))))),
+    lite = await PgliteThread.open(dataDir);
+    const thread = lite;
+    const sql: SqlRunner = pgliteRunner(thread, (fn) =>
+      thread.transaction(async (tx) => fn(pgliteRunner(tx, () => Promise.reject(new Error("nested transaction"))))),
     );
     await applyMigrations(sql);
     // holding the folder lock proves every other process that used it is gone: their leases are void
     await sql.exec("UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL");
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(asPglite(thread)) });
     return {
       kind: "pglite",
       prisma,
@@ -32,13 +36,13 @@ export async function openPglite(dataDir: string): Promise<Database> {
       location: dataDir,
       close: async () => {
         await prisma.$disconnect();
-        await lite.close();
+        await thread.close();
         lock.release();
       },
     };
   } catch (err) {
+    await lite?.close().catch(() => undefined);
     lock.release();
     throw err;
   }
 }
-

@@ -1,0 +1,162 @@
+// PGlite on a thread of its own (worker.ts), seen from the main thread. It offers
+// what Conveyor and pglite-prisma-adapter call on a PGlite instance: query (with
+// rowMode and per-type parsers), exec, and transaction (tx.query, tx.exec,
+// tx.rollback). Requests go out in call order and the thread serves them in that
+// order; while a transaction is open, requests from outside it wait their turn.
+import { messages, type PGlite } from "@electric-sql/pglite";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { ErrorPayload, QueryResult, Reply, Request } from "./protocol.js";
+
+type Parser = (text: string, typeId: number) => unknown;
+export interface QueryOptions {
+  rowMode?: "array" | "object";
+  parsers?: Record<number, Parser>;
+}
+type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+export interface PgliteTransaction {
+  query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: T[]; fields: QueryResult["fields"]; affectedRows?: number }>;
+  exec(sql: string): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+/** Compiled, the worker is plain .js; from source it is .ts, loaded through tsx's CommonJS hook. */
+function startWorker(dataDir: string): Worker {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const path = fileURLToPath(new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url));
+  if (!fromSource) return new Worker(path, { workerData: { dataDir } });
+  const tsx = createRequire(import.meta.url).resolve("tsx/cjs");
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(path)});`, { eval: true, workerData: { dataDir } });
+}
+
+function toError(e: ErrorPayload): Error {
+  if (!e.fromDatabase) return Object.assign(new Error(e.message), e.fields);
+  // the class pglite-prisma-adapter recognises, with PostgreSQL's fields (code, detail, …)
+  return Object.assign(new messages.DatabaseError(e.message, 0, "error"), e.fields);
+}
+
+/** Applies the caller's parsers to the columns the thread returned as text. */
+function parse(result: QueryResult, parsers: Record<number, Parser>, rowMode: "array" | "object"): void {
+  const columns = result.fields.flatMap((f, i) => (parsers[f.dataTypeID] ? [{ key: rowMode === "array" ? i : f.name, type: f.dataTypeID }] : []));
+  if (columns.length === 0) return;
+  for (const row of result.rows as Record<string | number, unknown>[]) {
+    for (const { key, type } of columns) {
+      const v = row[key];
+      if (v !== null && v !== undefined) row[key] = parsers[type]!(v as string, type);
+    }
+  }
+}
+
+export class PgliteThread {
+  private readonly pending = new Map<number, { resolve: (r: QueryResult | undefined) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  /** Settles when the open transaction (if any) ends: what outside requests wait for. */
+  private gate: Promise<void> = Promise.resolve();
+  private stopped: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (reply: Reply) => this.onReply(reply));
+    worker.on("error", (err) => this.fail(new Error(`the embedded database thread failed: ${err.message}`)));
+    worker.on("exit", (code) => this.fail(new Error(`the embedded database thread exited (code ${code})`)));
+  }
+
+  /** Starts the thread and opens the data folder in it (the caller holds the folder's lock). */
+  static async open(dataDir: string): Promise<PgliteThread> {
+    const thread = new PgliteThread(startWorker(dataDir));
+    try {
+      await new Promise<unknown>((resolve, reject) => thread.pending.set(0, { resolve, reject }));
+    } catch (err) {
+      await thread.worker.terminate();
+      throw err;
+    }
+    thread.worker.unref();
+    return thread;
+  }
+
+  query<T>(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<{ rows: T[]; fields: QueryResult["fields"]; affectedRows?: number }> {
+    return this.gate.then(() => this.runQuery<T>(sql, params, options));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.gate.then(() => this.send({ op: "exec", sql })).then(() => undefined);
+  }
+
+  async transaction<T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> {
+    const before = this.gate;
+    let open!: () => void;
+    this.gate = new Promise((resolve) => (open = resolve));
+    await before;
+    let ended = false;
+    const end = (sql: "COMMIT" | "ROLLBACK") => {
+      ended = true;
+      return this.send({ op: "exec", sql }).then(() => undefined);
+    };
+    const tx: PgliteTransaction = {
+      query: (sql, params, options = {}) => this.runQuery(sql, params, options),
+      exec: (sql) => this.send({ op: "exec", sql }).then(() => undefined),
+      rollback: () => {
+        const done = end("ROLLBACK");
+        done.catch(() => undefined); // callers may not wait for it (pglite-prisma-adapter does not)
+        return done;
+      },
+    };
+    try {
+      await this.send({ op: "exec", sql: "BEGIN" });
+      const result = await fn(tx);
+      if (!ended) await end("COMMIT");
+      return result;
+    } catch (err) {
+      if (!ended) await end("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      open();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.gate;
+    if (!this.stopped) await this.send({ op: "close" }).catch(() => undefined);
+    this.stopped ??= new Error("the embedded database is closed");
+    await this.worker.terminate();
+  }
+
+  private async runQuery<T>(sql: string, params: unknown[] | undefined, options: QueryOptions) {
+    const rowMode = options.rowMode ?? "object";
+    const parsers = options.parsers ?? {};
+    const rawTypes = Object.keys(parsers).map(Number);
+    const result = (await this.send({ op: "query", sql, params, rowMode, ...(rawTypes.length ? { rawTypes } : {}) }))!;
+    parse(result, parsers, rowMode);
+    return result as { rows: T[]; fields: QueryResult["fields"]; affectedRows?: number };
+  }
+
+  private send(req: Outgoing): Promise<QueryResult | undefined> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    // a request in flight keeps the process alive; an idle thread does not
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id });
+    });
+  }
+
+  private onReply(reply: Reply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0 && reply.id !== 0) this.worker.unref();
+    if (reply.ok) p.resolve(reply.result);
+    else p.reject(toError(reply.error));
+  }
+
+  private fail(err: Error): void {
+    this.stopped ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** What pglite-prisma-adapter is given: it calls only what PgliteThread offers (see the top of this file). */
+export const asPglite = (thread: PgliteThread): PGlite => thread as unknown as PGlite;

@@ -1,0 +1,46 @@
+// The embedded database's own thread. PGlite is PostgreSQL compiled to WASM: its
+// CPU, most of what a commit costs, runs here, beside the engine's event loop
+// instead of inside it. Requests are served in the order they come (PGlite
+// queues them itself); transactions are ordinary BEGIN … COMMIT on its one session.
+import { messages, PGlite } from "@electric-sql/pglite";
+import { parentPort, workerData } from "node:worker_threads";
+import type { ErrorPayload, Reply, Request } from "./protocol.js";
+
+const port = parentPort!;
+const { dataDir } = workerData as { dataDir: string };
+const keepText = (text: string) => text;
+
+function errorPayload(err: unknown): ErrorPayload {
+  if (!(err instanceof Error)) return { message: String(err), fields: {}, fromDatabase: false };
+  return { message: err.message, fields: { ...err }, fromDatabase: err instanceof messages.DatabaseError };
+}
+
+async function serve(db: PGlite, req: Request): Promise<Reply> {
+  switch (req.op) {
+    case "query": {
+      const parsers = req.rawTypes && Object.fromEntries(req.rawTypes.map((t) => [t, keepText]));
+      const r = await db.query(req.sql, req.params, { rowMode: req.rowMode, ...(parsers ? { parsers } : {}) });
+      return { id: req.id, ok: true, result: { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows } };
+    }
+    case "exec":
+      await db.exec(req.sql);
+      return { id: req.id, ok: true };
+    case "close":
+      await db.close();
+      return { id: req.id, ok: true };
+  }
+}
+
+async function start(): Promise<void> {
+  const db = await PGlite.create(dataDir);
+  port.on("message", (req: Request) => {
+    serve(db, req).then(
+      (reply) => port.postMessage(reply),
+      (err: unknown) => port.postMessage({ id: req.id, ok: false, error: errorPayload(err) } satisfies Reply),
+    );
+  });
+  port.postMessage({ id: 0, ok: true } satisfies Reply);
+}
+
+// not a top-level await: from source this file is loaded as CommonJS
+start().catch((err: unknown) => port.postMessage({ id: 0, ok: false, error: errorPayload(err) } satisfies Reply));

@@ -1,0 +1,79 @@
+// PGlite on its own thread, as the main thread sees it: results and PostgreSQL's
+// errors come back as the in-process PGlite gives them, parsers run on this side,
+// and a transaction keeps requests from outside it out until it ends.
+import { messages } from "@electric-sql/pglite";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PgliteThread } from "../../src/storage/pglite-thread/pglite-thread.js";
+import { tempDir } from "../support/databases.js";
+
+describe("PgliteThread", () => {
+  const dir = tempDir("conveyor-pglite-thread-");
+  let db: PgliteThread;
+
+  beforeAll(async () => {
+    db = await PgliteThread.open(dir);
+    await db.exec("CREATE TABLE t (id int PRIMARY KEY, doc jsonb, at timestamptz)");
+  }, 60_000);
+
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("returns rows as PGlite does, objects or arrays, with the caller's parsers applied here", async () => {
+    await db.query("INSERT INTO t VALUES ($1, $2, $3)", [1, JSON.stringify({ a: [1, 2] }), new Date("2026-01-02T03:04:05Z")]);
+    const objects = await db.query<{ id: number; doc: unknown; at: Date }>("SELECT id, doc, at FROM t WHERE id = 1");
+    expect(objects.rows).toEqual([{ id: 1, doc: { a: [1, 2] }, at: new Date("2026-01-02T03:04:05Z") }]);
+    expect(objects.fields.map((f) => f.name)).toEqual(["id", "doc", "at"]);
+    // 23 = int4: the parser sees PostgreSQL's text; the other columns keep the default parsing
+    const arrays = await db.query<unknown[]>("SELECT id, doc FROM t WHERE id = 1", [], {
+      rowMode: "array",
+      parsers: { 23: (text, type) => `${type}:${text}` },
+    });
+    expect(arrays.rows).toEqual([["23:1", { a: [1, 2] }]]);
+    const updated = await db.query("UPDATE t SET doc = NULL WHERE id = 1");
+    expect(updated.affectedRows).toBe(1);
+  });
+
+  it("rejects with PostgreSQL's own error class and fields", async () => {
+    const err = await db.query("SELECT * FROM missing_table").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(messages.DatabaseError);
+    expect(err).toMatchObject({ code: "42P01", message: 'relation "missing_table" does not exist' });
+    // the thread goes on serving
+    expect((await db.query<{ n: number }>("SELECT 1 AS n")).rows).toEqual([{ n: 1 }]);
+  });
+
+  it("keeps requests from outside a transaction out until it commits", async () => {
+    let outside: Promise<{ rows: { n: number }[] }> | undefined;
+    await db.transaction(async (tx) => {
+      await tx.query("INSERT INTO t (id) VALUES (10)");
+      outside = db.query<{ n: number }>("SELECT count(*)::int AS n FROM t WHERE id >= 10");
+      await new Promise((r) => setTimeout(r, 20));
+      await tx.query("INSERT INTO t (id) VALUES (11)");
+    });
+    expect((await outside!).rows).toEqual([{ n: 2 }]);
+  });
+
+  it("rolls back when the transaction throws, or when it is rolled back by hand", async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query("INSERT INTO t (id) VALUES (20)");
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    await db.transaction(async (tx) => {
+      await tx.query("INSERT INTO t (id) VALUES (21)");
+      void tx.rollback(); // as pglite-prisma-adapter does: not awaited
+    });
+    expect((await db.query("SELECT id FROM t WHERE id IN (20, 21)")).rows).toEqual([]);
+  });
+
+  it("refuses requests once closed, naming why", async () => {
+    const otherDir = tempDir("conveyor-pglite-thread-closed-");
+    const other = await PgliteThread.open(otherDir);
+    await other.close();
+    await expect(other.query("SELECT 1")).rejects.toThrow("the embedded database is closed");
+    rmSync(otherDir, { recursive: true, force: true });
+  }, 60_000);
+});
