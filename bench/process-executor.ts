@@ -26,6 +26,8 @@ export interface ProcessResult {
   conveyorMs: number;
   conveyorStartRunMs: number;
   ratio: number;
+  /** A bare loop that keeps the output, as the executor must: stdout and stderr piped and read. */
+  barePipesMs: number;
   /** The same bare loop in the same child before the store was opened. */
   bareNoStoreMs?: number;
 }
@@ -47,6 +49,15 @@ async function lanes(n: number, parallel: number, one: () => Promise<void>): Pro
 const bareOne = () =>
   new Promise<void>((resolve, reject) => {
     const c = spawn("/bin/sh", ["-c", "true"], { stdio: "ignore" });
+    c.once("error", reject);
+    c.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+  });
+
+const bareWithOutput = () =>
+  new Promise<void>((resolve, reject) => {
+    const c = spawn("/bin/sh", ["-c", "true"], { stdio: ["ignore", "pipe", "pipe"] });
+    c.stdout.resume();
+    c.stderr.resume();
     c.once("error", reject);
     c.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
   });
@@ -96,12 +107,13 @@ export async function compareWithBare(app: App, spawner: Spawner, n: number, par
     const c2 = await conveyor(parallel);
     const bare2 = await lanes(n, parallel, bareOne);
     const executorMs = await lanes(n, parallel, execOne);
+    const barePipesMs = await lanes(n, parallel, bareWithOutput);
     const bareMs = (bare1 + bare2) / 2;
     const conveyorMs = (c1.totalMs + c2.totalMs) / 2;
-    const r = { parallel, tasks: n, bareMs, executorMs, conveyorMs, conveyorStartRunMs: (c1.startRunMs + c2.startRunMs) / 2, ratio: conveyorMs / bareMs };
+    const r = { parallel, tasks: n, bareMs, executorMs, barePipesMs, conveyorMs, conveyorStartRunMs: (c1.startRunMs + c2.startRunMs) / 2, ratio: conveyorMs / bareMs };
     log(
       `  process mp=${parallel}: bare ${bareMs.toFixed(0)} ms, executor alone ${executorMs.toFixed(0)} ms, ` +
-        `conveyor ${conveyorMs.toFixed(0)} ms (x${r.ratio.toFixed(2)}; A-B-B-A: ${bare1.toFixed(0)}, ${c1.totalMs.toFixed(0)}, ${c2.totalMs.toFixed(0)}, ${bare2.toFixed(0)})`,
+        `bare keeping output ${barePipesMs.toFixed(0)} ms, conveyor ${conveyorMs.toFixed(0)} ms (x${r.ratio.toFixed(2)}; A-B-B-A: ${bare1.toFixed(0)}, ${c1.totalMs.toFixed(0)}, ${c2.totalMs.toFixed(0)}, ${bare2.toFixed(0)})`,
     );
     out.push(r);
   }

@@ -250,6 +250,15 @@ export function buildRows(r: BenchResults): Row[] {
       verdict: verdict(check(p, (x) => x.ratio <= 1.2)),
     });
   }
+  for (const mp of r.sizes.processParallels) {
+    const p = perStore(r, (s) => s.process?.find((x) => x.parallel === mp));
+    rows.push({
+      id: "8",
+      what: `… maxParallel ${mp}: Conveyor wall / a bare loop that keeps the output (stdout and stderr piped and read, as the executor must)`,
+      cells: map(p, (x) => `${times(x.conveyorMs / x.barePipesMs)} (${int(x.conveyorMs)} vs ${int(x.barePipesMs)} ms)`),
+      ref: "reference, not the target's baseline",
+    });
+  }
   const p1 = perStore(r, (s) => s.process?.find((x) => x.parallel === Math.min(...r.sizes.processParallels)));
   rows.push({
     id: "8",
