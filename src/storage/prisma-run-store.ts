@@ -36,5 +36,5 @@ export class PrismaRunStore implements RunStore {
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
   listCheckpoints = (runId: string) => listCheckpoints(this.db, runId);
   getCheckpoint = (id: string) => getCheckpoint(this.db, id);
-  readEvents = (runId: string, afterSeq: number, limit: number) => readEvents(this.db, runId, afterSeq, limit);
+  readEvents = (runId: string, afterSeq: number, limit: number) => readEvents(this.database.sql, runId, afterSeq, limit);
 }

@@ -10,6 +10,7 @@
 // against ~1.2 ms for the whole statement), which would double a hand-off.
 import { LeaseLostError, type CommitBatch } from "../../engine/store.js";
 import type { SqlRunner } from "../migrations.js";
+import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
 
 class Params {
   readonly values: unknown[] = [];
@@ -69,14 +70,21 @@ function attemptsPart(p: Params, b: CommitBatch): string {
     stderr_tail = EXCLUDED.stderr_tail)`;
 }
 
+/** Events as pages (run-events.ts): a few rows per commit, however many events it carries. */
 function eventsPart(p: Params, b: CommitBatch): string {
-  const e = b.events;
+  const first: number[] = [];
+  const last: number[] = [];
+  const pages: string[] = [];
+  for (let i = 0; i < b.events.length; i += EVENTS_PER_PAGE) {
+    const page = b.events.slice(i, i + EVENTS_PER_PAGE);
+    first.push(page[0]!.seq);
+    last.push(page[page.length - 1]!.seq);
+    pages.push(JSON.stringify(page.map(storedEvent)));
+  }
   return `e AS (
-  INSERT INTO run_events (run_id, seq, type, task_id, data, created_at)
-  SELECT r.id, u.seq, u.type, u.task_id, u.data::jsonb, to_timestamp(u.at / 1000)
-  FROM r, unnest(${p.add(e.map((x) => x.seq), "int[]")}, ${p.add(e.map((x) => x.type), "text[]")},
-    ${p.add(e.map((x) => x.taskId ?? null), "text[]")}, ${p.add(e.map((x) => JSON.stringify(x.data)), "text[]")},
-    ${p.add(e.map((x) => x.at), "float8[]")}) AS u(seq, type, task_id, data, at))`;
+  INSERT INTO run_event_pages (run_id, first_seq, last_seq, events)
+  SELECT r.id, u.first_seq, u.last_seq, u.events::json
+  FROM r, unnest(${p.add(first, "int[]")}, ${p.add(last, "int[]")}, ${p.add(pages, "text[]")}) AS u(first_seq, last_seq, events))`;
 }
 
 function memoPart(p: Params, b: CommitBatch): string {
