@@ -41,6 +41,12 @@ export class DrivenRuns {
   private readonly listeners = new Set<DriveListener>();
   private readonly leases: LeaseKeeper;
   private closed = false;
+  /**
+   * Keeps the process alive while it drives a run. The engine's own timers do not (a retry's
+   * backoff, a lease renewal), so that they never hold up a process that is done; but a run
+   * waiting for its next retry, with no task process running, is not done.
+   */
+  private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DrivenRunsDeps) {
     this.leases = new LeaseKeeper(deps.store, deps.owner, deps.leaseMs, deps.logger, {
@@ -101,12 +107,14 @@ export class DrivenRuns {
       { mode, memo, expectedMs, ...(statuses ? { statuses } : {}) },
     );
     this.supervisors.set(runId, sup);
+    this.keepAlive ??= setInterval(() => undefined, 1 << 30);
     const ended = [...this.listeners].map((l) => l(run));
     void sup.done.then((status) => {
       for (const end of ended) end?.(status);
       if (this.supervisors.get(runId) !== sup) return;
       this.supervisors.delete(runId);
       this.leases.forget(runId);
+      if (this.supervisors.size === 0) this.letGo();
     });
     return sup;
   }
@@ -116,6 +124,12 @@ export class DrivenRuns {
     this.closed = true;
     this.leases.stop();
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+    this.letGo();
+  }
+
+  private letGo(): void {
+    clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
   }
 
   /**

@@ -67,6 +67,14 @@ describe("conveyor run", () => {
     expect(r.stdout).toMatch(/completed_with_failures .*1 succeeded, 1 failed/);
   });
 
+  it("waits out a retry's backoff with nothing else running, then exits 1", async () => {
+    const r = await conveyor(["run", "--inline", '["lonely"]', "--command", "false", "--retries", "1", "--retry-delay", "1s"]);
+    expect(r.stdout).toMatch(/task\.retrying lonely .*delayMs=/);
+    expect(r.stdout).toMatch(/task\.failed lonely attempt=2/);
+    expect(r.stdout).toMatch(/run\.finished status=failed/);
+    expect(r.code).toBe(1);
+  });
+
   it.each([
     [["--select", "5-1"], /5-1: range start is greater than its end/],
     [["--select", "1,abc"], /abc/],
