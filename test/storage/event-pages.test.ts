@@ -22,7 +22,7 @@ const event = (runId: string, seq: number): RunEvent => ({
   at: 1_780_000_000_000 + seq,
 });
 
-const counters = { status: "running" as const, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, memoized: 0, finishedSinceCheckpoint: 0, reason: null, startedAt: 0, finishedAt: null };
+const counters = { status: "running" as const, total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, memoized: 0, finishedSinceCheckpoint: 0, reason: null, startedAt: 0, finishedAt: null };
 
 describe.each(kinds)("the paged event log on %s", (kind) => {
   let store: TestStore;
