@@ -44,8 +44,11 @@ export async function createNewRun(
   }, prepared);
   const runId = randomUUID();
   const warnings = [...input.source.warnings, ...plan.warnings];
-  // only feeds the ETA: asked for while the run is being written
-  const expectedMs = deps.store.historicalDurations(plan.units.map((u) => u.memoKey));
+  // only feeds the ETA: asked for while the run is being written. Every success writes its memo
+  // entry in the same commit, and entries are never deleted, so only keys with an entry can have
+  // durations: unless an age limit hid some entries, the others need no lookup.
+  const keys = plan.units.map((u) => u.memoKey);
+  const expectedMs = deps.store.historicalDurations(options.memoMaxAgeMs === undefined ? keys.filter((k) => completed.has(k)) : keys);
   await deps.store.createRun(
     {
       id: runId,

@@ -1,0 +1,47 @@
+// A task's earlier runs tell a new run how long it takes, before anything of
+// the new run has finished: with the memo cache bypassed (force) and with its
+// entries too old to use (memoMaxAgeMs), the durations are still there.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inlineSource } from "../../src/core/taskmaster/index.js";
+import type { RunOptionsInput } from "../../src/core/run-options.js";
+import { storeKinds } from "../support/databases.js";
+import { eventually, openTestEngine, sleep, type TestEngine } from "../support/engine.js";
+
+describe.each(await storeKinds())("durations from earlier runs on %s", (kind) => {
+  let t: TestEngine;
+  beforeAll(async () => {
+    t = await openTestEngine(kind);
+  });
+  afterAll(() => t?.close());
+
+  const expectedAtStart = async (ids: string[], options: RunOptionsInput) => {
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    for (const id of ids) t.tasks.set(id, () => held);
+    const { runId } = await t.engine.startRun({ source: inlineSource(ids), options: { executor: "fn", maxParallel: 1, ...options } });
+    await eventually(async () => (await t.engine.progress(runId)).running.length === 1);
+    const p = await t.engine.progress(runId, { perTask: true });
+    release();
+    await t.engine.waitForRun(runId);
+    return Object.fromEntries(p.perTask!.map((u) => [u.id, u.expectedMs]));
+  };
+
+  it("are known at the start of a forced run and of a run whose memo entries are too old", async () => {
+    const ids = [`h1-${kind}`, `h2-${kind}`];
+    for (const id of ids) t.tasks.set(id, () => sleep(60));
+    const first = await t.engine.startRun({ source: inlineSource(ids), options: { executor: "fn", maxParallel: 1 } });
+    expect((await t.engine.waitForRun(first.runId)).status).toBe("succeeded");
+
+    // the forced run's own durations (its tasks are held, then released) join the average
+    const forced = await expectedAtStart(ids, { force: true });
+    for (const id of ids) expect(forced[id], `${id}, forced`).toBeGreaterThanOrEqual(50);
+    await sleep(5); // the memo entries are now older than memoMaxAgeMs
+    const aged = await expectedAtStart(ids, { memoMaxAgeMs: 1 });
+    for (const id of ids) expect(aged[id], `${id}, memo entries too old`).toBeGreaterThan(20);
+  });
+
+  it("are unknown for tasks that never ran", async () => {
+    const ids = [`new-${kind}`];
+    expect(await expectedAtStart(ids, { force: true })).toEqual({ [ids[0]!]: null });
+  });
+});
