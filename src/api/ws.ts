@@ -2,10 +2,7 @@
 // checked once, on connection_init (connectionParams.authorization, or the
 // upgrade request's Authorization header); each subscribe is then executed by
 // Yoga's envelop, so scopes, limits and masking apply exactly as over HTTP.
-// A result shared by many subscribers (plugins/shared-execution.ts) is serialized
-// once: graphql-ws stringifies each message per subscriber, so its replacer puts
-// a placeholder where the shared data goes, and each socket's send, which
-// graphql-ws calls right after (synchronously), splices the JSON in.
+// A result shared by many subscribers is encoded once (shared-frames.ts).
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "./graphql.js";
@@ -17,6 +14,7 @@ import { requestContext, type ApiServices } from "./context.js";
 import type { ApiYoga } from "./yoga.js";
 import { sameOrigin } from "./http/csrf.js";
 import { sharedJson } from "./plugins/shared-execution.js";
+import { SharedFrames } from "./shared-frames.js";
 
 export interface WsOptions {
   yoga: ApiYoga;
@@ -37,22 +35,12 @@ export function attachWebSockets(server: Server, o: WsOptions) {
     verifyClient: ({ req }: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
       o.auth.enabled || sameOrigin(req) ? done(true) : done(false, 403, "cross-origin WebSocket refused"),
   });
-  const placeholder = `\u0000shared-${randomUUID()}`;
-  const quoted = JSON.stringify(placeholder);
-  let spliced: string | null = null;
-  // the shared JSON encoded once: each socket's frame only copies its bytes
-  let sharedText = "";
-  let sharedBytes = Buffer.alloc(0);
+  const shared = new SharedFrames();
   wss.on("connection", (socket) => {
     const send = socket.send.bind(socket) as (data: string | Buffer, ...rest: unknown[]) => void;
     socket.send = ((data: unknown, ...rest: unknown[]) => {
-      const at = spliced !== null && typeof data === "string" ? data.indexOf(quoted) : -1;
-      if (at < 0) return send(data as string, ...rest);
-      if (spliced !== sharedText) sharedBytes = Buffer.from((sharedText = spliced!));
-      spliced = null;
-      const text = data as string;
-      const frame = Buffer.concat([Buffer.from(text.slice(0, at)), sharedBytes, Buffer.from(text.slice(at + quoted.length))]);
-      return send(frame, { binary: false }, ...rest);
+      const frame = typeof data === "string" ? shared.splice(data) : undefined;
+      return frame ? send(frame, { binary: false }, ...rest) : send(data as string, ...rest);
     }) as typeof socket.send;
   });
   const handle = useServer<Record<string, unknown>, ConnectionState>(
@@ -96,9 +84,7 @@ export function attachWebSockets(server: Server, o: WsOptions) {
       },
       jsonMessageReplacer: (key, value: unknown) => {
         const json = key === "data" ? sharedJson(value) : undefined;
-        if (json === undefined) return value;
-        spliced = json;
-        return placeholder;
+        return json === undefined ? value : shared.placeholder(json);
       },
       execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),

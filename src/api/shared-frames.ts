@@ -1,0 +1,47 @@
+// A subscription result shared by many subscribers (plugins/shared-execution.ts)
+// goes out as one encoding: graphql-ws stringifies each message per subscriber,
+// so its replacer puts a placeholder where the shared data goes, and each
+// socket's send splices the bytes in. Each shared payload has a placeholder of its
+// own, kept until the event loop's next turn: a send finds its own data whether
+// graphql-ws sends right after stringifying or a few microtasks later, and
+// whatever other messages are stringified in between.
+import { randomUUID } from "node:crypto";
+
+export class SharedFrames {
+  private readonly prefix = `\u0000shared-${randomUUID()}-`;
+  /** The prefix as it appears inside a JSON message, opening quote included. */
+  private readonly quotedPrefix = JSON.stringify(this.prefix).slice(0, -1);
+  private readonly byJson = new Map<string, string>();
+  private readonly bytes = new Map<string, Buffer>();
+  private next = 0;
+  private clearing = false;
+
+  /** What the replacer returns instead of the shared data. */
+  placeholder(json: string): string {
+    let p = this.byJson.get(json);
+    if (p === undefined) {
+      p = `${this.prefix}${this.next++}`;
+      this.byJson.set(json, p);
+      this.bytes.set(JSON.stringify(p), Buffer.from(json));
+      if (!this.clearing) {
+        this.clearing = true;
+        setImmediate(() => {
+          this.clearing = false;
+          this.byJson.clear();
+          this.bytes.clear();
+        });
+      }
+    }
+    return p;
+  }
+
+  /** The frame to send for a message with a placeholder in it; undefined for any other message. */
+  splice(text: string): Buffer | undefined {
+    const at = text.indexOf(this.quotedPrefix);
+    if (at < 0) return undefined;
+    const end = text.indexOf('"', at + this.quotedPrefix.length) + 1;
+    const shared = this.bytes.get(text.slice(at, end));
+    if (shared === undefined) throw new Error("a shared subscription result was sent after its turn of the event loop");
+    return Buffer.concat([Buffer.from(text.slice(0, at)), shared, Buffer.from(text.slice(end))]);
+  }
+}
