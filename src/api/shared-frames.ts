@@ -15,6 +15,12 @@ export class SharedFrames {
   private readonly bytes = new Map<string, Buffer>();
   private next = 0;
   private clearing = false;
+  /**
+   * The last payload's encoding outlives the turn: its subscribers are let on a few per turn
+   * (events/turnstile.ts), and a batch's JSON is encoded once for all of them.
+   */
+  private lastJson = "";
+  private lastBytes = Buffer.alloc(0);
 
   /** What the replacer returns instead of the shared data. */
   placeholder(json: string): string {
@@ -22,7 +28,8 @@ export class SharedFrames {
     if (p === undefined) {
       p = `${this.prefix}${this.next++}`;
       this.byJson.set(json, p);
-      this.bytes.set(JSON.stringify(p), Buffer.from(json));
+      if (json !== this.lastJson) this.lastBytes = Buffer.from((this.lastJson = json));
+      this.bytes.set(JSON.stringify(p), this.lastBytes);
       if (!this.clearing) {
         this.clearing = true;
         setImmediate(() => {
