@@ -69,6 +69,18 @@ describe("PgliteThread", () => {
     expect((await db.query("SELECT id FROM t WHERE id IN (20, 21)")).rows).toEqual([]);
   });
 
+  it("fails what is in flight and everything after, naming why, when its thread dies", async () => {
+    const otherDir = tempDir("conveyor-pglite-thread-dead-");
+    const other = await PgliteThread.open(otherDir);
+    // a crash of the thread (a WASM abort, say), forced from outside
+    const inFlight = other.query("SELECT pg_sleep(1)");
+    await (other as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(inFlight).rejects.toThrow(/the embedded database thread exited/);
+    await expect(other.query("SELECT 1")).rejects.toThrow(/the embedded database thread exited/);
+    await other.close();
+    rmSync(otherDir, { recursive: true, force: true });
+  }, 60_000);
+
   it("refuses requests once closed, naming why", async () => {
     const otherDir = tempDir("conveyor-pglite-thread-closed-");
     const other = await PgliteThread.open(otherDir);
