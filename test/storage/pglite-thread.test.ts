@@ -1,9 +1,11 @@
 // PGlite on its own thread, as the main thread sees it: results and PostgreSQL's
 // errors come back as the in-process PGlite gives them, parsers run on this side,
-// and a transaction keeps requests from outside it out until it ends.
+// and a transaction keeps requests from outside it out until it ends; Prisma's
+// adapter works through it, interactive transactions included.
 import { messages } from "@electric-sql/pglite";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../../src/storage/database.js";
 import { PgliteThread } from "../../src/storage/pglite-thread/pglite-thread.js";
 import { tempDir } from "../support/databases.js";
 
@@ -88,4 +90,35 @@ describe("PgliteThread", () => {
     await expect(other.query("SELECT 1")).rejects.toThrow("the embedded database is closed");
     rmSync(otherDir, { recursive: true, force: true });
   }, 60_000);
+});
+
+describe("Prisma on PgliteThread", () => {
+  const dir = tempDir("conveyor-pglite-thread-prisma-");
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: dir });
+  }, 60_000);
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (id: string) => ({ id, status: "pending", options: {}, source: {}, total: 0 });
+
+  it("commits an interactive transaction, and rolls one back when it throws", async () => {
+    await db.prisma.$transaction(async (tx) => {
+      await tx.run.create({ data: run("kept") });
+    });
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.run.create({ data: run("dropped") });
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect((await db.prisma.run.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(["kept"]);
+  });
+
+  it("maps a unique violation to Prisma's own error", async () => {
+    await expect(db.prisma.run.create({ data: run("kept") })).rejects.toMatchObject({ code: "P2002" });
+  });
 });

@@ -10,9 +10,14 @@ const port = parentPort!;
 const { dataDir } = workerData as { dataDir: string };
 const keepText = (text: string) => text;
 
+/**
+ * PostgreSQL's fields (code, detail, constraint, …) are strings and numbers; PGlite also hangs the
+ * query's options on its errors, parser functions included, which cannot cross threads.
+ */
 function errorPayload(err: unknown): ErrorPayload {
   if (!(err instanceof Error)) return { message: String(err), fields: {}, fromDatabase: false };
-  return { message: err.message, fields: { ...err }, fromDatabase: err instanceof messages.DatabaseError };
+  const fields = Object.fromEntries(Object.entries(err).filter(([, v]) => ["string", "number", "boolean"].includes(typeof v)));
+  return { message: err.message, fields, fromDatabase: err instanceof messages.DatabaseError };
 }
 
 async function serve(db: PGlite, req: Request): Promise<Reply> {
@@ -34,10 +39,16 @@ async function serve(db: PGlite, req: Request): Promise<Reply> {
 async function start(): Promise<void> {
   const db = await PGlite.create(dataDir);
   port.on("message", (req: Request) => {
-    serve(db, req).then(
-      (reply) => port.postMessage(reply),
-      (err: unknown) => port.postMessage({ id: req.id, ok: false, error: errorPayload(err) } satisfies Reply),
-    );
+    serve(db, req)
+      .catch((err: unknown): Reply => ({ id: req.id, ok: false, error: errorPayload(err) }))
+      .then((reply) => {
+        try {
+          port.postMessage(reply);
+        } catch (err) {
+          // a result that cannot cross threads fails its request, not the thread
+          port.postMessage({ id: req.id, ok: false, error: errorPayload(err) } satisfies Reply);
+        }
+      });
   });
   port.postMessage({ id: 0, ok: true } satisfies Reply);
 }
