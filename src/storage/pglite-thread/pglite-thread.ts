@@ -58,7 +58,7 @@ export class PgliteThread {
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (reply: Reply) => this.onReply(reply));
-    worker.on("error", (err) => this.fail(new Error(`the embedded database thread failed: ${err.message}`)));
+    worker.on("error", (err: unknown) => this.fail(new Error(`the embedded database thread failed: ${err instanceof Error ? err.message : String(err)}`)));
     worker.on("exit", (code) => this.fail(new Error(`the embedded database thread exited (code ${code})`)));
   }
 
