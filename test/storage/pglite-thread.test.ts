@@ -46,6 +46,11 @@ describe("PgliteThread", () => {
     expect((await db.query<{ n: number }>("SELECT 1 AS n")).rows).toEqual([{ n: 1 }]);
   });
 
+  it("fails a query whose parameters cannot cross threads, and goes on serving", async () => {
+    await expect(db.query("SELECT $1::text", [() => "a function"])).rejects.toThrow(/cannot send the query to the database thread/);
+    expect((await db.query<{ n: number }>("SELECT 2 AS n")).rows).toEqual([{ n: 2 }]);
+  });
+
   it("keeps requests from outside a transaction out until it commits", async () => {
     let outside: Promise<{ rows: { n: number }[] }> | undefined;
     await db.transaction(async (tx) => {

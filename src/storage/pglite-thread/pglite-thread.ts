@@ -138,7 +138,12 @@ export class PgliteThread {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id });
+      try {
+        this.worker.postMessage({ ...req, id });
+      } catch (err) {
+        // parameters that cannot cross threads (a function, say): this request fails, nothing else
+        this.onReply({ id, ok: false, error: { message: `cannot send the query to the database thread: ${(err as Error).message}`, fields: {}, fromDatabase: false } });
+      }
     });
   }
 
