@@ -2,7 +2,8 @@
 //   CHILD_MODE=start   start a run of CHILD_TASKS chained-in-groups tasks and drive it
 //   CHILD_MODE=recover take over interrupted runs (polling until one is free) and finish them
 // Store from CONVEYOR_DATA_DIR or DATABASE_URL. Each task appends its id to CHILD_EXEC_LOG
-// (executions are at least once) and the process prints "RUN <id>" and "DONE <n>" lines.
+// (executions are at least once) and the process prints "RUN <id>" and, once each success is
+// committed, "DONE <n> <task id>".
 import { appendFileSync } from "node:fs";
 import { createApp } from "../../src/app.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
@@ -27,7 +28,7 @@ const app = await createApp({
 let done = 0;
 const follow = (runId: string) =>
   app.engine.bus.subscribe(runTopic(runId), (events) => {
-    for (const e of events) if (e.type === "task.succeeded") process.stdout.write(`DONE ${++done}\n`);
+    for (const e of events) if (e.type === "task.succeeded") process.stdout.write(`DONE ${++done} ${e.taskId}\n`);
   });
 
 if (env.CHILD_MODE === "start") {
