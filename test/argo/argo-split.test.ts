@@ -25,8 +25,9 @@ describe("argo split runs", () => {
     await eventually(() => parts().length === 2);
     expect(parts()[1]!.spec.parallelism).toBeLessThan(4);
     await eventually(() => parts()[1]!.spec.parallelism === 3);
+    // the controller starts task 4's pod on one of its next ticks, while part 1 still runs
+    await eventually(() => w.controller.pods.some((p) => p.endsWith(`/${fourth}(0)`)));
     expect(parts()[0]!.status?.phase).toBe("Running");
-    expect(w.controller.pods.some((p) => p.endsWith(`/${fourth}(0)`))).toBe(true);
     // part 1 ends: part 2 (task 4 still running) gets all of maxParallel back
     w.controller.held.delete(first);
     await eventually(() => parts()[1]!.spec.parallelism === 4);
