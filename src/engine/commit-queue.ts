@@ -76,10 +76,15 @@ export class CommitQueue {
     return this.pending;
   }
 
-  /** Asks for the pending batch to be committed: at once if it is due, else within the window. */
+  /** Whether the pending batch must commit without waiting for the window: it is due, or idle() waits. */
+  private get urgent(): boolean {
+    return this.pending.due || this.idleWaiters.length > 0;
+  }
+
+  /** Asks for the pending batch to be committed: at once if it is urgent, else within the window. */
   request(): void {
     if (this.inFlight || this.failed) return;
-    if (this.pending.due || this.idleWaiters.length > 0) {
+    if (this.urgent) {
       if (this.scheduled === "now") return;
       clearTimeout(this.windowTimer);
       this.scheduled = "now";
@@ -115,7 +120,7 @@ export class CommitQueue {
     this.inFlight = null;
     for (const fn of batch.after) fn();
     if (this.pending.isEmpty) this.notifyIdle();
-    else if (this.pending.due || this.idleWaiters.length > 0) void this.flush();
+    else if (this.urgent) void this.flush();
     else this.request();
   }
 
