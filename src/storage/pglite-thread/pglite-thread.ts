@@ -16,8 +16,11 @@ export interface QueryOptions {
 }
 type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
+/** A query's answer, as PGlite gives it. */
+export type Rows<T> = { rows: T[]; fields: QueryResult["fields"]; affectedRows?: number };
+
 export interface PgliteTransaction {
-  query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: T[]; fields: QueryResult["fields"]; affectedRows?: number }>;
+  query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Rows<T>>;
   exec(sql: string): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -75,12 +78,12 @@ export class PgliteThread {
     return thread;
   }
 
-  query<T>(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<{ rows: T[]; fields: QueryResult["fields"]; affectedRows?: number }> {
+  query<T>(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<Rows<T>> {
     return this.gate.then(() => this.runQuery<T>(sql, params, options));
   }
 
   exec(sql: string): Promise<void> {
-    return this.gate.then(() => this.send({ op: "exec", sql })).then(() => undefined);
+    return this.gate.then(() => this.runExec(sql));
   }
 
   async transaction<T>(fn: (tx: PgliteTransaction) => Promise<T>): Promise<T> {
@@ -91,11 +94,11 @@ export class PgliteThread {
     let ended = false;
     const end = (sql: "COMMIT" | "ROLLBACK") => {
       ended = true;
-      return this.send({ op: "exec", sql }).then(() => undefined);
+      return this.runExec(sql);
     };
     const tx: PgliteTransaction = {
       query: (sql, params, options = {}) => this.runQuery(sql, params, options),
-      exec: (sql) => this.send({ op: "exec", sql }).then(() => undefined),
+      exec: (sql) => this.runExec(sql),
       rollback: () => {
         const done = end("ROLLBACK");
         done.catch(() => undefined); // callers may not wait for it (pglite-prisma-adapter does not)
@@ -103,7 +106,7 @@ export class PgliteThread {
       },
     };
     try {
-      await this.send({ op: "exec", sql: "BEGIN" });
+      await this.runExec("BEGIN");
       const result = await fn(tx);
       if (!ended) await end("COMMIT");
       return result;
@@ -122,13 +125,17 @@ export class PgliteThread {
     await this.worker.terminate();
   }
 
-  private async runQuery<T>(sql: string, params: unknown[] | undefined, options: QueryOptions) {
+  private async runExec(sql: string): Promise<void> {
+    await this.send({ op: "exec", sql });
+  }
+
+  private async runQuery<T>(sql: string, params: unknown[] | undefined, options: QueryOptions): Promise<Rows<T>> {
     const rowMode = options.rowMode ?? "object";
     const parsers = options.parsers ?? {};
     const rawTypes = Object.keys(parsers).map(Number);
     const result = (await this.send({ op: "query", sql, params, rowMode, ...(rawTypes.length ? { rawTypes } : {}) }))!;
     parse(result, parsers, rowMode);
-    return result as { rows: T[]; fields: QueryResult["fields"]; affectedRows?: number };
+    return result as Rows<T>;
   }
 
   private send(req: Outgoing): Promise<QueryResult | undefined> {
