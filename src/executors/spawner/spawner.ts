@@ -15,10 +15,9 @@
 // never comes up at all, tasks are spawned directly from this process.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import type { Socket } from "node:net";
-import { fileURLToPath } from "node:url";
+import { siblingModule } from "../../runtime/sibling-module.js";
 import { OutputTail } from "../output-tail.js";
 import { directLauncher, type LaunchedProcess, type LaunchListener, type LaunchSpec, type ProcessLauncher } from "../process-launcher.js";
 import { FrameReader, FrameWriter, Reply, Request } from "./frames.js";
@@ -44,15 +43,11 @@ interface Helper {
   readyTimer: NodeJS.Timeout;
 }
 
-// Compiled, the helper is plain .js. From source it is .ts and needs a loader: tsx's CommonJS hook, which
-// transpiles in-thread; its ESM loader keeps a worker thread that makes the helper, and every fork, ~30% dearer.
-// Undefined when there is no such hook (source run by another loader): tasks are then spawned directly.
+// Undefined when the helper cannot be loaded (source run without tsx): tasks are then spawned directly.
 const helperArgs = ((): string[] | undefined => {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const helperPath = fileURLToPath(new URL(`./helper${fromSource ? ".ts" : ".js"}`, import.meta.url));
-  if (!fromSource) return [helperPath];
   try {
-    return ["--require", createRequire(import.meta.url).resolve("tsx/cjs"), "--eval", `require(${JSON.stringify(helperPath)})`];
+    const { path, tsxHook } = siblingModule(import.meta.url, "helper");
+    return tsxHook ? ["--require", tsxHook, "--eval", `require(${JSON.stringify(path)})`] : [path];
   } catch {
     return undefined;
   }

@@ -4,9 +4,8 @@
 // tx.rollback). Requests go out in call order and the thread serves them in that
 // order; while a transaction is open, requests from outside it wait their turn.
 import { messages, type PGlite } from "@electric-sql/pglite";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { siblingModule } from "../../runtime/sibling-module.js";
 import type { ErrorPayload, QueryResult, Reply, Request } from "./protocol.js";
 
 type Parser = (text: string, typeId: number) => unknown;
@@ -25,13 +24,11 @@ export interface PgliteTransaction {
   rollback(): Promise<void>;
 }
 
-/** Compiled, the worker is plain .js; from source it is .ts, loaded through tsx's CommonJS hook. */
 function startWorker(dataDir: string): Worker {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const path = fileURLToPath(new URL(`./worker${fromSource ? ".ts" : ".js"}`, import.meta.url));
-  if (!fromSource) return new Worker(path, { workerData: { dataDir } });
-  const tsx = createRequire(import.meta.url).resolve("tsx/cjs");
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(path)});`, { eval: true, workerData: { dataDir } });
+  const { path, tsxHook } = siblingModule(import.meta.url, "worker");
+  const workerData = { dataDir };
+  if (!tsxHook) return new Worker(path, { workerData });
+  return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(path)});`, { eval: true, workerData });
 }
 
 function toError(e: ErrorPayload): Error {
