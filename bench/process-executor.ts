@@ -46,21 +46,17 @@ async function lanes(n: number, parallel: number, one: () => Promise<void>): Pro
   return performance.now() - t0;
 }
 
-const bareOne = () =>
+/** One `/bin/sh -c true`, its output discarded, or (keepOutput) piped and read as the executor does. */
+const bareSpawn = (keepOutput: boolean) => () =>
   new Promise<void>((resolve, reject) => {
-    const c = spawn("/bin/sh", ["-c", "true"], { stdio: "ignore" });
+    const c = spawn("/bin/sh", ["-c", "true"], { stdio: keepOutput ? ["ignore", "pipe", "pipe"] : "ignore" });
+    c.stdout?.resume();
+    c.stderr?.resume();
     c.once("error", reject);
     c.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
   });
-
-const bareWithOutput = () =>
-  new Promise<void>((resolve, reject) => {
-    const c = spawn("/bin/sh", ["-c", "true"], { stdio: ["ignore", "pipe", "pipe"] });
-    c.stdout.resume();
-    c.stderr.resume();
-    c.once("error", reject);
-    c.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
-  });
+const bareOne = bareSpawn(false);
+const bareWithOutput = bareSpawn(true);
 
 export const bareLoop = (n: number, parallel: number) => lanes(n, parallel, bareOne);
 
