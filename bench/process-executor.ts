@@ -1,36 +1,41 @@
 // 8. The local process executor vs a bare spawn loop of the same command.
-// N tasks running `true` through /bin/sh -c:
-//  - bare: spawn('/bin/sh', ['-c', 'true']) in `parallel` lanes, stdio ignored, wait for close;
-//  - executor alone: LocalProcessExecutor.execute in the same lanes (no engine, no store),
-//    through a Spawner started before the store opened, as the app's own is;
+// N tasks running `true` through /bin/sh -c, in `parallel` lanes:
+//  - bare: spawn('/bin/sh', ['-c', 'true']), stdio ignored, wait for close;
+//  - bare keeping output: the same with stdout and stderr piped and read, as any runner must;
+//  - executor: LocalProcessExecutor.execute (no engine, no store), through a Spawner
+//    started before the store opened, as the app's own is;
 //  - conveyor: a run of N independent tasks with the "local" executor, command "true".
 // Each store kind runs in its own child process (bench/process-child.ts): fork()
 // costs grow with the parent's memory, and an open PGlite makes the process big.
-// Bare and Conveyor alternate A-B-B-A (drift on a shared machine hits both alike);
-// ratio = (sum of the two Conveyor walls) / (sum of the two bare walls).
+// The four are measured in ROUNDS rounds, each in a rotated order, and each
+// reported as its median: on a shared machine, drift and bursts of noise then
+// hit all four alike instead of deciding a ratio.
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import type { App } from "../src/app.js";
 import { LocalProcessExecutor } from "../src/executors/local-process.js";
 import type { Spawner } from "../src/executors/spawner/spawner.js";
-import { collectChild, log, noopSource, resultOf, spawnBenchChild, STORE_LABEL, timeRun, type StoreKind } from "./support.js";
+import { collectChild, log, median, noopSource, resultOf, spawnBenchChild, STORE_LABEL, timeRun, type StoreKind } from "./support.js";
 import { nextPrefix } from "./throughput.js";
 
 export interface ProcessResult {
   parallel: number;
   tasks: number;
-  /** Mean of the two bare passes. */
+  /** Medians over the rounds, ms. */
   bareMs: number;
+  barePipesMs: number;
   executorMs: number;
-  /** Mean of the two Conveyor runs. */
   conveyorMs: number;
   conveyorStartRunMs: number;
+  /** executor / bare: the target's ratio. */
+  executorRatio: number;
+  /** conveyor / bare: the whole run, engine and durable store included. */
   ratio: number;
-  /** A bare loop that keeps the output, as the executor must: stdout and stderr piped and read. */
-  barePipesMs: number;
-  /** The same bare loop in the same child before the store was opened. */
+  /** The bare loop in the same child before the store was opened. */
   bareNoStoreMs?: number;
 }
+
+const ROUNDS = 3;
 
 async function lanes(n: number, parallel: number, one: () => Promise<void>): Promise<number> {
   let next = 0;
@@ -89,29 +94,48 @@ export async function compareWithBare(app: App, spawner: Spawner, n: number, par
     if (!o.ok) throw new Error(`executor: ${o.error}`);
   };
   await lanes(10, 2, bareOne); // warm the spawn path
-  const conveyor = async (parallel: number) => {
-    const t = await timeRun(app, {
-      source: noopSource(n, nextPrefix(`proc${parallel}-`)),
-      options: { executor: "local", command: "true", maxParallel: parallel, force: true },
-    });
-    if (t.status !== "succeeded") throw new Error(`process run ended ${t.status}`);
-    return t;
-  };
+  await lanes(10, 2, execOne);
   for (const parallel of parallels) {
-    const bare1 = await lanes(n, parallel, bareOne);
-    const c1 = await conveyor(parallel);
-    const c2 = await conveyor(parallel);
-    const bare2 = await lanes(n, parallel, bareOne);
-    const executorMs = await lanes(n, parallel, execOne);
-    const barePipesMs = await lanes(n, parallel, bareWithOutput);
-    const bareMs = (bare1 + bare2) / 2;
-    const conveyorMs = (c1.totalMs + c2.totalMs) / 2;
-    const r = { parallel, tasks: n, bareMs, executorMs, barePipesMs, conveyorMs, conveyorStartRunMs: (c1.startRunMs + c2.startRunMs) / 2, ratio: conveyorMs / bareMs };
-    log(
-      `  process mp=${parallel}: bare ${bareMs.toFixed(0)} ms, executor alone ${executorMs.toFixed(0)} ms, ` +
-        `bare keeping output ${barePipesMs.toFixed(0)} ms, conveyor ${conveyorMs.toFixed(0)} ms (x${r.ratio.toFixed(2)}; A-B-B-A: ${bare1.toFixed(0)}, ${c1.totalMs.toFixed(0)}, ${c2.totalMs.toFixed(0)}, ${bare2.toFixed(0)})`,
-    );
+    const startRunMs: number[] = [];
+    const conveyor = async () => {
+      const t = await timeRun(app, {
+        source: noopSource(n, nextPrefix(`proc${parallel}-`)),
+        options: { executor: "local", command: "true", maxParallel: parallel, force: true },
+      });
+      if (t.status !== "succeeded") throw new Error(`process run ended ${t.status}`);
+      startRunMs.push(t.startRunMs);
+      return t.totalMs;
+    };
+    const variants = {
+      bare: () => lanes(n, parallel, bareOne),
+      executor: () => lanes(n, parallel, execOne),
+      conveyor,
+      barePipes: () => lanes(n, parallel, bareWithOutput),
+    };
+    const names = Object.keys(variants) as (keyof typeof variants)[];
+    const walls = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<keyof typeof variants, number[]>;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(round + j) % names.length]!;
+        walls[name].push(await variants[name]());
+      }
+    }
+    const [bareMs, executorMs, conveyorMs, barePipesMs] = names.map((k) => median(walls[k]));
+    const r: ProcessResult = {
+      parallel,
+      tasks: n,
+      bareMs: bareMs!,
+      barePipesMs: barePipesMs!,
+      executorMs: executorMs!,
+      conveyorMs: conveyorMs!,
+      conveyorStartRunMs: median(startRunMs),
+      executorRatio: executorMs! / bareMs!,
+      ratio: conveyorMs! / bareMs!,
+    };
+    const each = (k: keyof typeof variants) => `${k} ${walls[k].map((w) => w.toFixed(0)).join("/")}`;
+    log(`  process mp=${parallel}: executor x${r.executorRatio.toFixed(2)}, conveyor x${r.ratio.toFixed(2)} (ms per round: ${names.map(each).join(", ")})`);
     out.push(r);
   }
   return out;
 }
+
