@@ -59,6 +59,11 @@ export class DrivenRuns {
     return this.leases.leaseMs;
   }
 
+  /** To be taken just before a statement that writes this process's lease on a new run is sent. */
+  leaseStamp(): number {
+    return this.leases.stamp();
+  }
+
   get(runId: string): RunSupervisor | undefined {
     return this.supervisors.get(runId);
   }
@@ -75,21 +80,21 @@ export class DrivenRuns {
 
   /**
    * Leases the run, loads it and registers a supervisor for it (not yet started).
-   * A run just created passes what it already has in memory instead of reading it back.
+   * A run just created passes what it already has in memory, its lease included,
+   * instead of taking the lease again and reading the run back.
    */
   async drive(runId: string, mode: DriveMode, executor: Executor, opts: DriveInput = {}): Promise<RunSupervisor> {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
-    if (!(await this.leases.acquire(runId))) {
+    const fresh = opts.fresh;
+    if (fresh) this.leases.written(runId, fresh.leaseSentAt);
+    else if (!(await this.leases.acquire(runId))) {
       const run = await this.deps.requireRun(runId);
       throw new StoreLockedError(`run ${runId} is driven by another process (${run.leaseOwner})`);
     }
-    const [run, units] = await Promise.all([
-      this.deps.requireRun(runId),
-      opts.fresh?.units ?? this.deps.store.loadUnits(runId),
-    ]);
+    const [run, units] = await Promise.all([fresh?.run ?? this.deps.requireRun(runId), fresh?.units ?? this.deps.store.loadUnits(runId)]);
     const keys = units.map((u) => u.memoKey);
-    const memo = run.options.force ? new Map() : (opts.fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
-    const expectedMs = opts.fresh ? await opts.fresh.expectedMs : this.expectedDurations(runId, keys);
+    const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
+    const expectedMs = fresh ? await fresh.expectedMs : this.expectedDurations(runId, keys);
     const statuses = opts.statuses;
     const sup = new RunSupervisor(
       {

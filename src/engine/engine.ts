@@ -110,6 +110,7 @@ export class Engine {
     const { runId, warnings, fresh } = await createNewRun({ store: this.deps.store, clock: this.clock }, input, options, {
       owner: this.owner,
       leaseMs: this.driven.leaseMs,
+      stamp: () => this.driven.leaseStamp(),
     });
     const sup = await this.driven.drive(runId, "start", executor, { fresh });
     sup.start();

@@ -24,9 +24,19 @@ export class LeaseKeeper {
   async acquire(runId: string): Promise<boolean> {
     const sentAt = this.window.stamp();
     if (!(await this.store.acquireLease(runId, this.owner, this.leaseMs))) return false;
+    this.written(runId, sentAt);
+    return true;
+  }
+
+  /** The time a statement that takes or renews a lease is about to be sent. */
+  stamp(): number {
+    return this.window.stamp();
+  }
+
+  /** The lease was written for this owner by a statement sent at `sentAt` (one that created the run). */
+  written(runId: string, sentAt: number): void {
     this.window.confirm(runId, sentAt);
     this.keepRenewing();
-    return true;
   }
 
   holds(runId: string): boolean {

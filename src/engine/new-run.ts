@@ -7,10 +7,14 @@ import type { RunOptions } from "../core/run-options.js";
 import type { PlanUnit } from "../core/task.js";
 import type { StartRunInput } from "./engine.js";
 import type { Clock } from "./ports.js";
-import type { MemoEntry, RunStore, StoredUnit, TaskState } from "./store.js";
+import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
 
 /** What a run just written has in memory, for its supervisor. */
 export interface FreshRun {
+  /** As written, leased to this process. */
+  run: RunRecord;
+  /** When the statement that wrote the lease was sent (LeaseWindow's clock). */
+  leaseSentAt: number;
   units: StoredUnit[];
   memo: Map<string, MemoEntry>;
   expectedMs: Promise<Map<string, number>>;
@@ -27,7 +31,7 @@ export async function createNewRun(
   deps: { store: RunStore; clock: Clock },
   input: StartRunInput,
   options: RunOptions,
-  lease: { owner: string; leaseMs: number },
+  lease: { owner: string; leaseMs: number; stamp: () => number },
 ): Promise<CreatedRun> {
   const prepared = prepareGraph(input.source, {
     expandSubtasks: options.expandSubtasks,
@@ -49,7 +53,8 @@ export async function createNewRun(
   // durations: unless an age limit hid some entries, the others need no lookup.
   const keys = plan.units.map((u) => u.memoKey);
   const expectedMs = deps.store.historicalDurations(options.memoMaxAgeMs === undefined ? keys.filter((k) => completed.has(k)) : keys);
-  await deps.store.createRun(
+  const leaseSentAt = lease.stamp();
+  const run = await deps.store.createRun(
     {
       id: runId,
       options,
@@ -67,7 +72,7 @@ export async function createNewRun(
     lease.leaseMs,
   );
   const units = plan.units.map((u) => ({ ...u, state: newUnitState(u) }));
-  return { runId, warnings, fresh: { units, memo: completed, expectedMs } };
+  return { runId, warnings, fresh: { run, leaseSentAt, units, memo: completed, expectedMs } };
 }
 
 /** The row insertUnits writes for a planned unit, as the supervisor reads it. */

@@ -138,8 +138,8 @@ export interface RunFilter {
 }
 
 export interface RunStore {
-  /** Inserts the run and its units, leased to `owner`. */
-  createRun(run: NewRun, owner: string, leaseMs: number): Promise<void>;
+  /** Inserts the run and its units, leased to `owner`; returns the run as written. */
+  createRun(run: NewRun, owner: string, leaseMs: number): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | null>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   loadUnits(runId: string): Promise<StoredUnit[]>;

@@ -19,9 +19,7 @@ export class PrismaRunStore implements RunStore {
     this.db = database.prisma;
   }
 
-  async createRun(run: NewRun, owner: string, leaseMs: number): Promise<void> {
-    await createRun(this.database.sql, run, owner, leaseMs);
-  }
+  createRun = (run: NewRun, owner: string, leaseMs: number) => createRun(this.database.sql, run, owner, leaseMs);
 
   getRun = (id: string) => getRun(this.database.sql, id);
   listRuns: RunStore["listRuns"] = (filter) => listRuns(this.db, filter);

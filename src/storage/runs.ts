@@ -7,18 +7,21 @@ import type { Run } from "./generated/client.js";
 import type { SqlRunner } from "./migrations.js";
 import { insertUnits } from "./task-runs.js";
 
-/** Inserts the run, leased to `owner`, and its units in one transaction. */
-export async function createRun(sql: SqlRunner, run: NewRun, owner: string, leaseMs: number): Promise<void> {
+/** Inserts the run, leased to `owner`, and its units in one transaction; returns the run's row. */
+export async function createRun(sql: SqlRunner, run: NewRun, owner: string, leaseMs: number): Promise<RunRecord> {
   const skipped = run.units.filter((u) => u.initial?.status === "skipped").length;
+  let row: Run | undefined;
   await sql.transaction(async (tx) => {
-    await tx.query(
+    [row] = await tx.query<Run>(
       `INSERT INTO runs (id, status, options, source, total, pending, skipped, created_at, lease_owner, lease_expires_at)
        VALUES ($1, 'pending', $2::jsonb, $3::jsonb, $4, $5, $6, to_timestamp($7::float8 / 1000), $8,
-               now() + make_interval(secs => $9::float8 / 1000))`,
+               now() + make_interval(secs => $9::float8 / 1000))
+       RETURNING ${RUN_AS_MODEL}`,
       [run.id, JSON.stringify(run.options), JSON.stringify(run.source), run.units.length, run.units.length - skipped, skipped, run.createdAt, owner, leaseMs],
     );
     await insertUnits(tx, run.id, run.units);
   });
+  return toRunRecord(row!);
 }
 
 export function toRunRecord(r: Run): RunRecord {
