@@ -41,6 +41,9 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
     // masking is ours (plugins/errors.ts): it keeps typed domain errors and adds the correlation id
     maskedErrors: false,
     logging: false,
+    // the body arrives read and bounded (http/graphql.ts, 413 over the limit); Yoga's own
+    // limit would pipe every request's body through a TransformStream once more
+    maxRequestBodySize: false,
     plugins: [
       useScopes(),
       useObserve(o.metrics, o.mutations),

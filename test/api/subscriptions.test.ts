@@ -9,6 +9,7 @@ import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
 import type { EventBus, RunEvent } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { postgresReachable } from "../support/databases.js";
+import { eventually } from "../support/engine.js";
 import { collect, inlineTasks, sleep, START, startTestServer, type TestServer } from "./support/server.js";
 
 const EVENTS = `subscription ($runId: ID!, $after: Int) { runEvents(runId: $runId, after: $after) { seq type taskId } }`;
@@ -183,6 +184,21 @@ describe(`subscriptions (${kind})`, () => {
     }
     ac.abort();
     expectExactly(seqs, 3, run.lastSeq);
+  });
+
+  it("ends an SSE subscription on the server when its client leaves", async () => {
+    const gauge = async () => (await s.metrics.activeSubscriptions.get()).values[0]!.value;
+    const ac = new AbortController();
+    const res = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: `subscription { runsChanged { runId type } }` }),
+      signal: ac.signal,
+    });
+    expect(res.status).toBe(200);
+    await eventually(async () => (await gauge()) === 1);
+    ac.abort();
+    await eventually(async () => (await gauge()) === 0);
   });
 
   it("runEventBatches joined mid-run: every event once, in order, in lists, replay then live", async () => {

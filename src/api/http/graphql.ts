@@ -1,12 +1,19 @@
 // /graphql over HTTP: the body is read here (bounded) and handed to Yoga as a
 // fetch Request, with the principal and correlation id in its context; the
-// Response (JSON, GraphiQL, or an SSE stream) is piped back.
+// Response (JSON, GraphiQL, or an SSE stream) is sent back.
+//
+// The Request and Headers are Yoga's own (its fetch ponyfill): Node's native
+// ones (undici) build web streams, abort signals and brand checks per request
+// and cost more than executing a small query.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { once } from "node:events";
 import type { Principal } from "../auth/principal.js";
 import { requestContext, type ApiServices } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
 import { readBody } from "./io.js";
+
+/** Answers that are one document, sent in one write; anything else (SSE, multipart) is streamed as it comes. */
+const WHOLE = /^(application\/(graphql-response\+)?json|text\/html)/;
 
 export async function handleGraphql(
   yoga: ApiYoga,
@@ -15,12 +22,14 @@ export async function handleGraphql(
   res: ServerResponse,
   o: { principal: Principal; requestId: string; bodyLimit: number },
 ): Promise<void> {
+  const { Request, Headers } = yoga.fetchAPI;
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, o.bodyLimit);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
   const abort = new AbortController();
-  res.on("close", () => abort.abort()); // an SSE client that leaves ends its subscription
+  // a client that leaves before the answer is complete (an SSE subscriber) ends its operation
+  res.on("close", () => res.writableFinished || abort.abort());
   const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
     method,
     headers,
@@ -30,8 +39,12 @@ export async function handleGraphql(
   const response = await yoga.handleRequest(request, requestContext(services, o.principal, o.requestId));
   const out: Record<string, string> = {};
   response.headers.forEach((v, k) => (out[k] = v));
+  if (!response.body) return void res.writeHead(response.status, out).end();
+  if (WHOLE.test(out["content-type"] ?? "")) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return void res.writeHead(response.status, { ...out, "content-length": String(bytes.length) }).end(bytes);
+  }
   res.writeHead(response.status, out);
-  if (!response.body) return void res.end();
   // Yoga's Response body is a ponyfill stream (not Node's): read it by hand, with backpressure
   const reader = response.body.getReader();
   res.on("close", () => void reader.cancel().catch(() => undefined));
