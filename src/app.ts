@@ -1,5 +1,6 @@
 // The composition root: the one place that chooses the store, the event bus,
 // the executors and the logger, and wires them into the engine.
+import { InvalidOptionError } from "./core/errors.js";
 import type { RunOptions } from "./core/run-options.js";
 import { Engine, type ExecutorFactory, type StartedRun, type StartRunInput } from "./engine/engine.js";
 import type { EventBus, Logger } from "./engine/ports.js";
@@ -22,6 +23,7 @@ export interface AppConfig {
   executors?: Record<string, ExecutorFactory>;
   bus?: EventBus;
   logger?: Logger;
+  /** How long a run's lease lasts unrenewed (env CONVEYOR_LEASE_MS, default 15,000): how soon another process takes over a dead one's runs. */
   leaseMs?: number;
   /** Take over runs left running by a process that died (default true). */
   recover?: boolean;
@@ -32,7 +34,10 @@ export interface AppConfig {
 export interface App {
   engine: Engine;
   db: Database;
-  /** Runs taken over at start. */
+  /**
+   * Takes over the runs left running by processes that died, then keeps doing so
+   * for as long as it runs (unless `recover` is false); returns the runs taken over at start.
+   */
   start(): Promise<string[]>;
   /**
    * engine.startRun, refusing syncStatus without a tasks file. Status write-back
@@ -51,8 +56,17 @@ const localExecutor = (launcher: ProcessLauncher): ExecutorFactory => (o: RunOpt
     killGraceMs: o.cancelGraceMs,
   });
 
+/** CONVEYOR_LEASE_MS, checked before anything opens. */
+function leaseFromEnv(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1_000) throw new InvalidOptionError("CONVEYOR_LEASE_MS", `a whole number of milliseconds, at least 1000, not "${text}"`);
+  return ms;
+}
+
 export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
+  const leaseMs = config.leaseMs ?? leaseFromEnv(process.env.CONVEYOR_LEASE_MS);
   const logger = config.logger ?? createLogger();
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
@@ -72,14 +86,19 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     bus: config.bus ?? new MemoryBus(),
     executors: { local: localExecutor(spawner), ...(argo ? { argo: () => argo } : {}), ...config.executors },
     logger,
-    ...(config.leaseMs !== undefined ? { leaseMs: config.leaseMs } : {}),
+    ...(leaseMs !== undefined ? { leaseMs } : {}),
   });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   let stopped = false;
   return {
     engine,
     db,
-    start: () => (config.recover === false ? Promise.resolve([]) : engine.recoverOrphans()),
+    start: async () => {
+      if (config.recover === false) return [];
+      const taken = await engine.recoverOrphans();
+      engine.followOrphans();
+      return taken;
+    },
     startRun: (input) => {
       if (input.options?.syncStatus) assertSyncable(input.source);
       return engine.startRun(input);

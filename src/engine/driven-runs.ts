@@ -50,7 +50,7 @@ export class DrivenRuns {
 
   constructor(private readonly deps: DrivenRunsDeps) {
     this.leases = new LeaseKeeper(deps.store, deps.owner, deps.leaseMs, deps.logger, {
-      ids: () => [...this.supervisors.keys()],
+      ids: () => this.ids(),
       lost: async (runId) => this.supervisors.get(runId)?.stop(),
     });
   }
@@ -70,6 +70,10 @@ export class DrivenRuns {
 
   has(runId: string): boolean {
     return this.supervisors.has(runId);
+  }
+
+  ids(): string[] {
+    return [...this.supervisors.keys()];
   }
 
   /** Follows every run driven from now on; returns the unsubscribe. */

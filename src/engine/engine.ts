@@ -19,7 +19,8 @@ import type { TaskSource } from "../core/task.js";
 import { DrivenRuns, type DriveListener } from "./driven-runs.js";
 import type { Executor } from "./executor.js";
 import { createNewRun } from "./new-run.js";
-import { silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
+import { OrphanWatch } from "./orphan-watch.js";
+import { LEASES_TOPIC, silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
 import { runProgress } from "./run-progress.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steered } from "./steering.js";
@@ -63,6 +64,7 @@ export class Engine {
   readonly owner: string;
   private readonly driven: DrivenRuns;
   private readonly steering: Steering;
+  private readonly orphans: OrphanWatch;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -79,6 +81,8 @@ export class Engine {
       requireRun: (runId) => this.requireRun(runId),
     });
     this.steering = new Steering(this, { bus: deps.bus, store: deps.store, logger: this.logger });
+    // every half lease: a dead driver's runs are taken over within 1.5 leases of its last renewal
+    this.orphans = new OrphanWatch({ bus: deps.bus, logger: this.logger, recover: () => this.recoverOrphans() }, this.driven.leaseMs / 2);
   }
 
   get store(): RunStore {
@@ -210,6 +214,14 @@ export class Engine {
     return this.driven.has(runId);
   }
 
+  /**
+   * From now on, takes over runs whose driver goes away: at once when another
+   * process releases its leases, and within 1.5 leases when one dies.
+   */
+  followOrphans(): void {
+    this.orphans.start();
+  }
+
   /** Takes over every run left running whose driver is gone; returns their ids. */
   async recoverOrphans(): Promise<string[]> {
     const taken: string[] = [];
@@ -229,10 +241,14 @@ export class Engine {
     return taken;
   }
 
-  /** Stops driving every run (they stay resumable) and releases their leases. */
+  /** Stops driving every run (they stay resumable), releases their leases and says so to the other processes. */
   async stop(): Promise<void> {
+    await this.orphans.stop();
     this.steering.close();
+    const released = this.driven.ids();
     await this.driven.stop();
+    const at = this.clock.now();
+    this.deps.bus.publish(LEASES_TOPIC, released.map((runId) => ({ runId, seq: 0, type: "lease.released", data: { owner: this.owner }, at })));
   }
 
   // ---- internals -------------------------------------------------------------------------

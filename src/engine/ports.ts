@@ -45,3 +45,5 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 export const runTopic = (runId: string) => `run:${runId}`;
 export const RUNS_TOPIC = "runs";
+/** Notices that a process released the leases of runs it still had (a graceful stop): not run events, no seq. */
+export const LEASES_TOPIC = "leases";

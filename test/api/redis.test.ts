@@ -4,10 +4,13 @@
 // what it missed; and when the Redis connections are cut mid-run, B's
 // subscribers still get every event (from the database) while the servers
 // reconnect by themselves. The idle re-read of the database is set to 20 s, so
-// only Redis (and the gap filling it triggers) can deliver events in time.
+// only Redis (and the gap filling it triggers) can deliver events in time. When A
+// shuts down, B takes its runs over at once: the lease is set to 120 s, so B's own
+// look for orphans (every half lease) cannot explain a takeover within seconds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
+import pg from "pg";
 import WebSocket from "ws";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
 import { collect } from "./support/server.js";
@@ -43,7 +46,7 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
 
   beforeAll(async () => {
     store = await postgresStore();
-    const env = { DATABASE_URL: store.config.databaseUrl!, REDIS_URL, CONVEYOR_API_EVENT_POLL_MS: "20000" };
+    const env = { DATABASE_URL: store.config.databaseUrl!, REDIS_URL, CONVEYOR_API_EVENT_POLL_MS: "20000", CONVEYOR_LEASE_MS: "120000" };
     [a, b] = await Promise.all([serve(env), serve(env)]);
   });
   afterAll(async () => {
@@ -149,6 +152,35 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
       expect(names.length).toBeGreaterThanOrEqual(4);
     } finally {
       admin.disconnect();
+    }
+  });
+
+  // last: it shuts A down
+  it("when A shuts down, B takes A's runs over at once, long before their lease would expire", async () => {
+    const inline = Array.from({ length: 6 }, (_, i) => `h${i}`);
+    const r = await gql(a.url, START, { input: { inline, options: { command: "sleep 0.3", maxParallel: 1 } } });
+    const runId = r.data.startRun.run.id as string;
+    const db = new pg.Client({ connectionString: store.config.databaseUrl! });
+    await db.connect();
+    try {
+      const row = async () => (await db.query("SELECT status, lease_owner, succeeded FROM runs WHERE id = $1", [runId])).rows[0];
+      const aOwner = (await row()).lease_owner as string;
+      a.proc.kill("SIGTERM");
+      expect(await a.exited).toBe(0);
+      const released = Date.now();
+      let now = await row();
+      while (now.lease_owner === null || now.lease_owner === aOwner) {
+        expect(Date.now() - released).toBeLessThan(3_000);
+        await new Promise((res) => setTimeout(res, 50));
+        now = await row();
+      }
+      while (now.status === "running") {
+        await new Promise((res) => setTimeout(res, 100));
+        now = await row();
+      }
+      expect([now.status, now.succeeded]).toEqual(["succeeded", 6]);
+    } finally {
+      await db.end();
     }
   });
 });

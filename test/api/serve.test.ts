@@ -1,14 +1,15 @@
 // `conveyor serve` and `conveyor watch` as a user runs them: real processes on
 // the local PostgreSQL, local tasks. SIGTERM shuts down gracefully: sockets
 // close with 1001, run leases are released, and another server takes the run
-// over at once.
+// over at once; a server killed outright has its runs taken over by a running
+// one when their lease expires.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
 import { main } from "../../src/cli/main.js";
-import { gql, serve } from "./support/process.js";
+import { conveyor, gql, serve } from "./support/process.js";
 
 const reachable = await postgresReachable();
 
@@ -79,5 +80,44 @@ describe.skipIf(!reachable)("conveyor serve and watch", () => {
       b.proc.kill("SIGTERM");
       await b.exited;
     }
+  });
+
+  it("a running server takes over the runs of one killed with SIGKILL once their lease expires, with no Redis", async () => {
+    const short = { ...env, CONVEYOR_LEASE_MS: "1500" };
+    const [c, d] = await Promise.all([serve(short), serve(short)]);
+    const db = new pg.Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    try {
+      const r = await gql(c.url, START, { input: { inline: ["k1", "k2", "k3", "k4", "k5"], options: { command: "sleep 0.3", maxParallel: 1 } } });
+      const runId = r.data.startRun.run.id;
+      const row = async () => (await db.query("SELECT status, lease_owner, succeeded FROM runs WHERE id = $1", [runId])).rows[0];
+      await new Promise((res) => setTimeout(res, 400));
+      const cOwner = (await row()).lease_owner as string;
+      c.proc.kill("SIGKILL");
+      await c.exited;
+      const killed = Date.now();
+      let now = await row();
+      while (now.lease_owner === cOwner) {
+        // expiry (≤ 1.5 s after the last renewal) + d's next look (every 0.75 s) + slack for a loaded machine
+        expect(Date.now() - killed).toBeLessThan(8_000);
+        await new Promise((res) => setTimeout(res, 100));
+        now = await row();
+      }
+      while (now.status === "running") {
+        await new Promise((res) => setTimeout(res, 100));
+        now = await row();
+      }
+      expect([now.status, now.succeeded]).toEqual(["succeeded", 5]);
+    } finally {
+      await db.end();
+      d.proc.kill("SIGTERM");
+      await d.exited;
+    }
+  });
+
+  it("refuses a lease length that is not a number of milliseconds, naming the variable", async () => {
+    const bad = conveyor(["serve", "--port", "0"], { ...env, CONVEYOR_LEASE_MS: "15s" });
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.output()).toMatch(/CONVEYOR_LEASE_MS: a whole number of milliseconds, at least 1000, not "15s"/);
   });
 });
