@@ -89,6 +89,36 @@ describe.each(kinds)("local processes on %s", (kind) => {
     expect(a2!.status).toBe("cancelled");
   });
 
+  it("times out a whole run: running tasks are cancelled and their process groups killed, grandchildren included", async () => {
+    const dir = tempDir();
+    const pids = join(dir, "pids");
+    writeFileSync(pids, "");
+    const cmd = `sleep 30 & echo $! >> ${pids}; echo $$ >> ${pids}; wait`;
+    const p = `rt-${Math.random().toString(36).slice(2, 6)}`;
+    const ids = [1, 2, 3, 4].map((n) => `${p}-${n}`);
+    const began = Date.now();
+    const { runId } = await t.engine.startRun({
+      source: inlineSource(ids.map((id) => ({ id, command: cmd }))),
+      options: { runTimeoutMs: 1_000, maxParallel: 2, retry: { retryLimit: 0 } },
+    });
+    await eventually(() => readFileSync(pids, "utf8").trim().split("\n").length === 4, 5_000);
+    const started = readFileSync(pids, "utf8").trim().split("\n").map(Number);
+    expect(started.every(alive)).toBe(true);
+    const run = await t.engine.waitForRun(runId);
+    expect(Date.now() - began).toBeLessThan(5_000);
+    expect([run.status, run.reason]).toEqual(["timed_out", "run timed out after 1000 ms"]);
+    expect([run.cancelled, run.running, run.pending, run.failed]).toEqual([4, 0, 0, 0]);
+    const units = await t.engine.store.loadUnits(runId);
+    expect(units.map((u) => u.state.status)).toEqual(["cancelled", "cancelled", "cancelled", "cancelled"]);
+    // only the two that ran have an attempt, and it ended cancelled, not failed
+    const attempts = await t.engine.store.listAttempts(runId);
+    expect(attempts.map((a) => [a.index, a.status, a.error])).toEqual([
+      [0, "cancelled", "cancelled"],
+      [1, "cancelled", "cancelled"],
+    ]);
+    await eventually(() => started.every((pid) => !alive(pid)), 5_000);
+  });
+
   it("records a failing command's exit code and output on every attempt", async () => {
     const id = `fail-${Math.random().toString(36).slice(2, 6)}`;
     const { runId } = await t.engine.startRun({
