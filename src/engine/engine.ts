@@ -126,22 +126,20 @@ export class Engine {
     const live = this.driven.get(runId);
     if (live) {
       if (live.runStatus !== "paused") throw new InvalidTransitionError(`run ${runId}`, live.runStatus, "resume");
-      live.unpause();
-      return;
+      if (!opts.checkpointId) return live.unpause();
+      // back to a checkpoint: its statuses replace the live ones, so the run is let go and driven again from them
+      await this.checkpointStatuses(runId, opts.checkpointId);
+      await live.stop();
     }
     const run = await this.requireRun(runId);
     if (run.status !== "running" && !canRunMove(run.status, "running")) {
       throw new InvalidTransitionError(`run ${runId}`, run.status, "resume");
     }
-    let statuses;
-    if (opts.checkpointId) {
-      const cp = await this.deps.store.getCheckpoint(opts.checkpointId);
-      if (!cp || cp.runId !== runId) throw new CheckpointNotFoundError(runId, opts.checkpointId);
-      statuses = expandRuns(cp.snapshot.statuses);
-    }
+    const statuses = opts.checkpointId ? await this.checkpointStatuses(runId, opts.checkpointId) : undefined;
     const sup = await this.driven.drive(runId, "resume", this.executorFor(run.options), statuses ? { statuses } : {});
     sup.start();
   }
+
 
   async pauseRun(runId: string): Promise<void> {
     const live = this.driven.get(runId);
@@ -266,6 +264,12 @@ export class Engine {
     const run = await this.deps.store.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
     return run;
+  }
+
+  private async checkpointStatuses(runId: string, checkpointId: string): Promise<TaskStatus[]> {
+    const cp = await this.deps.store.getCheckpoint(checkpointId);
+    if (!cp || cp.runId !== runId) throw new CheckpointNotFoundError(runId, checkpointId);
+    return expandRuns(cp.snapshot.statuses);
   }
 
   /** A supervisor for a run nobody drives, to act on it without dispatching. */

@@ -157,6 +157,8 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(held.body.data.run).toEqual({ status: "PAUSED", succeeded: 2, pending: 4, running: 0 });
     const cp = await m(`checkpointRun(runId: "${run.id}") { __typename ... on CheckpointPayload { checkpoint { checkpointId reason status } } }`);
     expect(cp.body.data.checkpointRun.checkpoint).toMatchObject({ status: "PAUSED" });
+    const noCp = await m(`resumeRun(runId: "${run.id}", checkpointId: "nope") { __typename ... on CheckpointNotFound { runId checkpointId code } }`);
+    expect(noCp.body.data.resumeRun).toEqual({ __typename: "CheckpointNotFound", runId: run.id, checkpointId: "nope", code: "CHECKPOINT_NOT_FOUND" });
     const resumed = await m(`resumeRun(runId: "${run.id}") { __typename ... on RunPayload { run { status } } }`);
     expect(resumed.body.data.resumeRun.__typename).toBe("RunPayload");
     await s.app.engine.waitForRun(run.id);

@@ -62,10 +62,17 @@ describe(`REST /api/workflows (${kind})`, () => {
     setTimeout(release, 300);
     expect(await pausing).toMatchObject({ status: 202, body: { workflow_id: id, status: "paused" } });
     expect((await call("POST", `/api/workflows/${id}/pause`)).status).toBe(409); // not running now
+    const unknownCp = await call("POST", `/api/workflows/${id}/resume`, { checkpoint_id: "no-such-checkpoint" });
+    expect([unknownCp.status, unknownCp.body.error.code]).toEqual([404, "CHECKPOINT_NOT_FOUND"]);
+    expect((await s.app.engine.store.getRun(id))!.status).toBe("paused");
+    // back to the checkpoint, taken while t1 ran: t1 finished since, and runs again from it
     const resumed = await call("POST", `/api/workflows/${id}/resume`, { checkpoint_id: cp.body.checkpoint_id });
     expect(resumed.status).toBe(202);
     expect(resumed.body.status).toBe("running");
     await s.app.engine.waitForRun(id);
+    const attempts = await s.app.engine.store.listAttempts(id);
+    const perTask = [0, 1, 2, 3, 4].map((i) => attempts.filter((a) => a.index === i).length);
+    expect(perTask).toEqual([2, 1, 1, 1, 1]);
     expect((await call("POST", `/api/workflows/${id}/resume`)).status).toBe(409); // succeeded runs stay so
     const cancel = await call("POST", `/api/workflows/${id}/cancel`);
     expect(cancel.status).toBe(409);
@@ -100,6 +107,10 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect((await call("POST", "/api/workflows/multi-task", undefined, "{not json")).body.error.code).toBe("MALFORMED_JSON");
     expect((await call("POST", "/api/workflows/multi-task", undefined, "{not json")).status).toBe(400);
     expect((await call("POST", "/api/workflows/multi-task", [1, 2])).status).toBe(400);
+    for (const [tail, raw] of [["multi-task", "null"], ["r/resume", "null"], ["r/cancel", "null"], ["r/resume", "[1]"], ["r/cancel", "7"], ["r/cancel", '"x"']]) {
+      const r = await call("POST", `/api/workflows/${tail}`, undefined, raw);
+      expect([tail, raw, r.status, r.body.error.message]).toEqual([tail, raw, 400, "the body must be a JSON object"]);
+    }
     expect((await call("POST", "/api/workflows/multi-task", { task_list: "1-3", tasks: inlineTasks(1) })).status).toBe(400);
     for (const [method, tail] of [["GET", "progress"], ["GET", "state"], ["PUT", "checkpoint"], ["POST", "resume"], ["POST", "pause"], ["POST", "cancel"]] as const) {
       const r = await call(method, `/api/workflows/no-such-run/${tail}`);

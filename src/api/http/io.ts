@@ -36,6 +36,13 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   }
 }
 
+/** A JSON object body (none at all reads as {}); anything else is refused with 400. */
+export async function readObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const body = await readJson(req, limit);
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw new HttpError(400, "the body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });

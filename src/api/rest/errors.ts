@@ -1,5 +1,6 @@
 // Domain errors as HTTP statuses: unknown things 404, wrong state 409, bad input 400.
 import {
+  CheckpointNotFoundError,
   ConveyorError,
   InvalidTransitionError,
   RunNotFoundError,
@@ -12,7 +13,7 @@ export function toHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
   if (!(err instanceof ConveyorError)) return null;
   const status =
-    err instanceof RunNotFoundError || err instanceof TaskNotFoundError
+    err instanceof RunNotFoundError || err instanceof TaskNotFoundError || err instanceof CheckpointNotFoundError
       ? 404
       : err instanceof InvalidTransitionError || err instanceof StoreLockedError
         ? 409

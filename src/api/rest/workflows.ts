@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { InvalidOptionError } from "../../core/errors.js";
 import type { Progress } from "../../core/progress.js";
 import type { RunService, StartRunRequest } from "../run-service.js";
-import { HttpError, readJson, sendJson } from "../http/io.js";
+import { HttpError, readObject, sendJson } from "../http/io.js";
 import { camelKeys, snakeKeys } from "./snake.js";
 
 export interface RestDeps {
@@ -16,9 +16,7 @@ type Handler = (deps: RestDeps, req: IncomingMessage, res: ServerResponse, id: s
 /** Keys of the start request that are not run options. */
 const SOURCE_KEYS = new Set(["task_list", "task_range", "tasks_file", "tag", "tasks", "options"]);
 
-export function startRequest(body: unknown): StartRunRequest {
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new HttpError(400, "the body must be a JSON object");
-  const b = body as Record<string, unknown>;
+export function startRequest(b: Record<string, unknown>): StartRunRequest {
   if (b.task_list !== undefined && !Array.isArray(b.task_list)) throw new InvalidOptionError("task_list", "must be an array of task ids");
   if (b.task_range !== undefined && typeof b.task_range !== "string") throw new InvalidOptionError("task_range", "must be a string such as 1-100");
   if (b.tasks_file !== undefined && typeof b.tasks_file !== "string") throw new InvalidOptionError("tasks_file", "must be a path");
@@ -86,7 +84,7 @@ const handlers: Record<string, Handler> = {
     sendJson(res, 201, { ...(await statusOf(runs, id)), checkpoint_id: checkpointId });
   },
   "POST resume": async ({ runs, bodyLimit }, req, res, id) => {
-    const body = (await readJson(req, bodyLimit)) as { checkpoint_id?: unknown };
+    const body = await readObject(req, bodyLimit);
     if (body.checkpoint_id !== undefined && typeof body.checkpoint_id !== "string") {
       throw new InvalidOptionError("checkpoint_id", "must be a string");
     }
@@ -98,7 +96,7 @@ const handlers: Record<string, Handler> = {
     sendJson(res, 202, { workflow_id: id, status: run.status });
   },
   "POST cancel": async ({ runs, bodyLimit }, req, res, id) => {
-    const body = (await readJson(req, bodyLimit)) as { reason?: unknown };
+    const body = await readObject(req, bodyLimit);
     const run = await runs.steer(id, { action: "cancel", ...(typeof body.reason === "string" ? { reason: body.reason } : {}) });
     sendJson(res, 202, { workflow_id: id, status: run.status });
   },
@@ -108,7 +106,7 @@ const handlers: Record<string, Handler> = {
 export async function handleWorkflows(deps: RestDeps, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   if (path === "/api/workflows/multi-task") {
     if (req.method !== "POST") throw new HttpError(405, "use POST", "METHOD_NOT_ALLOWED");
-    const started = await deps.runs.startRun(startRequest(await readJson(req, deps.bodyLimit)));
+    const started = await deps.runs.startRun(startRequest(await readObject(req, deps.bodyLimit)));
     const { status } = await statusOf(deps.runs, started.runId);
     sendJson(res, 201, { workflow_id: started.runId, status, total: started.total, warnings: started.warnings }, {
       location: `/api/workflows/${started.runId}/state`,

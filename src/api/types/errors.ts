@@ -2,6 +2,7 @@
 // code) and adds the data that explains it. Resolvers just throw the domain's
 // errors; plugin-errors turns the listed classes into union members.
 import {
+  CheckpointNotFoundError,
   ConveyorError,
   DependencyCycleError,
   DuplicateTaskIdError,
@@ -97,6 +98,11 @@ builder.objectType(InvalidTransitionError, {
   description: "The current status does not allow this (e.g. resuming a succeeded run)",
   fields: (t) => ({ subject: t.exposeString("subject"), from: t.exposeString("from"), action: t.exposeString("action") }),
 });
+builder.objectType(CheckpointNotFoundError, {
+  ...base,
+  name: "CheckpointNotFound",
+  fields: (t) => ({ runId: t.exposeString("runId"), checkpointId: t.exposeString("checkpointId") }),
+});
 builder.objectType(StoreLockedError, { ...base, name: "RunBusy", description: "Another process drives the run", fields: () => ({}) });
 
 /** What starting a run can fail with. */
@@ -118,3 +124,4 @@ export const START_ERRORS = [
 /** What steering an existing run can fail with. */
 export const CONTROL_ERRORS = [RunNotFoundError, InvalidTransitionError, StoreLockedError];
 export const TASK_ERRORS = [...CONTROL_ERRORS, TaskNotFoundError];
+export const RESUME_ERRORS = [...CONTROL_ERRORS, CheckpointNotFoundError];

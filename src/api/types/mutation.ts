@@ -4,7 +4,7 @@ import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
 import type { Command } from "../../engine/steering.js";
 import { withoutNulls } from "../run-service.js";
-import { CONTROL_ERRORS, START_ERRORS, TASK_ERRORS } from "./errors.js";
+import { CONTROL_ERRORS, RESUME_ERRORS, START_ERRORS, TASK_ERRORS } from "./errors.js";
 import { MarkAsEnum, StartRunInput } from "./inputs.js";
 import { CheckpointPayload, RunPayload, StartRunPayload } from "./payloads.js";
 
@@ -41,7 +41,7 @@ builder.mutationFields((t) => ({
   }),
   resumeRun: t.field({
     type: RunPayload,
-    errors: { types: CONTROL_ERRORS },
+    errors: { types: RESUME_ERRORS },
     args: { runId: t.arg.id({ required: true }), checkpointId: t.arg.id() },
     resolve: async (_r, { runId, checkpointId }, ctx) => {
       return steer(ctx, String(runId), { action: "resume", ...(checkpointId != null ? { checkpointId: String(checkpointId) } : {}) });
