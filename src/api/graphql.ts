@@ -7,6 +7,23 @@ import type * as G from "graphql";
 
 const graphql = createRequire(import.meta.url)("graphql") as typeof G;
 
-export const { GraphQLError, Kind, getOperationAST, printSchema, lexicographicSortSchema, NoSchemaIntrospectionCustomRule, createSourceEventStream, execute, locatedError, print, visit } =
-  graphql;
+export const {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  printSchema,
+  lexicographicSortSchema,
+  NoSchemaIntrospectionCustomRule,
+  createSourceEventStream,
+  execute,
+  locatedError,
+  print,
+  visit,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+} = graphql;
 export type GraphQLError = G.GraphQLError;

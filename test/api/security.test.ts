@@ -183,6 +183,21 @@ describe(`limits (${kind})`, () => {
     expect(page.body.errors![0].message).toContain("between 0 and 500");
     const fine = await s.gql(`{ runs(first: 500) { edges { node { id } } } }`);
     expect(fine.body.errors).toBeUndefined();
+    // lists without `first` count too (activeRuns holds up to 1,000 runs), and a page size given
+    // as a variable counts as the largest page: validation cannot know the variables
+    for (const q of [
+      `{ activeRuns { tasks(first: 500) { edges { node { attempts { stdoutTail } } } } } }`,
+      `{ a: activeRuns { checkpoints { checkpointId } } b: activeRuns { checkpoints { checkpointId } } }`,
+      `query ($n: Int) { runs(first: $n) { edges { node { tasks(first: $n) { edges { node { id } } } } } } }`,
+    ]) {
+      expect([q, codes((await s.gql(q, { n: 2 })).body)]).toEqual([q, ["QUERY_TOO_COSTLY"]]);
+    }
+    const dashboard = await s.gql(
+      `query ($n: Int) { activeRuns { id status progress { percent } } runs(first: $n) { edges { node { id status } } }
+        run(id: "x") { progress { running { taskId } } checkpoints { checkpointId } tasks(first: 20) { edges { node { id status attempts { exitCode } } } } } }`,
+      { n: 10 },
+    );
+    expect(dashboard.body.errors).toBeUndefined();
   });
 
   it("rejects oversized bodies with 413 and malformed JSON with 400", async () => {
