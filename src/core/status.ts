@@ -39,11 +39,12 @@ const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
 const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   pending: ["running", "cancelled"],
   running: ["paused", "succeeded", "completed_with_failures", "failed", "cancelled", "timed_out"],
-  paused: ["running", "cancelled"],
-  // settled runs can be resumed
-  failed: ["running", "cancelled"],
+  // a pause lets running tasks finish: when they were the last, the run settles paused
+  paused: ["running", "succeeded", "completed_with_failures", "failed", "cancelled", "timed_out"],
+  // settled runs can be resumed (and only resumed: there is nothing left to cancel)
+  failed: ["running"],
   cancelled: ["running"],
-  timed_out: ["running", "cancelled"],
+  timed_out: ["running"],
   completed_with_failures: ["running"],
   succeeded: [],
 };

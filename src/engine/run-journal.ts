@@ -4,7 +4,7 @@
 // remembers which units' success is committed, which is what lets a dependent start.
 import { randomUUID } from "node:crypto";
 import type { Schedule } from "../core/scheduler.js";
-import type { RunStatus } from "../core/status.js";
+import { canRunMove, type RunStatus } from "../core/status.js";
 import { CommitQueue, type PendingWrites } from "./commit-queue.js";
 import { RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
 import type { RunRecord, RunStore } from "./store.js";
@@ -71,6 +71,7 @@ export class RunJournal {
   }
 
   setStatus(status: RunStatus, reason: string | null): void {
+    if (status !== this.status && !canRunMove(this.status, status)) throw new Error(`bug: run ${this.run.id} cannot move from ${this.status} to ${status}`);
     this.status = status;
     this.reason = reason;
     this.queue.current.runChanged = true;
