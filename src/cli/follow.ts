@@ -9,12 +9,16 @@ import { ProgressView } from "./progress-view.js";
 
 export interface Output {
   isTTY: boolean;
+  columns?: number | undefined;
   write(text: string): void;
   error(text: string): void;
 }
 
 export const processOutput: Output = {
   isTTY: Boolean(process.stdout.isTTY),
+  get columns() {
+    return process.stdout.columns;
+  },
   write: (t) => void process.stdout.write(t),
   error: (t) => void process.stderr.write(t),
 };

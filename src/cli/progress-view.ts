@@ -7,11 +7,13 @@ import { formatDuration } from "./durations.js";
 const BAR_WIDTH = 24;
 
 export function progressLine(p: Progress): string {
-  const filled = Math.round((p.percent / 100) * BAR_WIDTH);
+  // rounded down, in integers: a full bar and 100% only once every task settled
+  const share = (width: number) => (p.total === 0 ? width : Math.floor((p.settled * width) / p.total));
+  const filled = share(BAR_WIDTH);
   const bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
   const c = p.counts;
   const parts = [
-    `[${bar}] ${p.percent.toFixed(0).padStart(3)}%`,
+    `[${bar}] ${String(share(100)).padStart(3)}%`,
     `${p.settled}/${p.total}`,
     `ok ${c.succeeded}`,
     ...(p.memoized ? [`cached ${p.memoized}`] : []),
@@ -39,6 +41,8 @@ export function eventLine(e: RunEvent): string {
 
 export interface ViewTarget {
   isTTY: boolean;
+  /** The terminal's width, when known: the line is cut to fit, or a wrapped line would break the redraw. */
+  columns?: number | undefined;
   write(text: string): void;
 }
 
@@ -63,7 +67,9 @@ export class ProgressView {
   }
 
   private draw(): void {
-    const line = progressLine(this.progress());
+    const full = progressLine(this.progress());
+    const fit = this.out.columns ? this.out.columns - 1 : Infinity;
+    const line = full.length > fit ? `${full.slice(0, Math.max(0, fit - 1))}…` : full;
     const pad = Math.max(0, this.lastWidth - line.length);
     this.lastWidth = line.length;
     this.out.write(`\r${line}${" ".repeat(pad)}`);
