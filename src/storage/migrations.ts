@@ -64,9 +64,17 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
   await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK_KEY]);
     await tx.exec(MIGRATIONS_TABLE);
-    const rows = await tx.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+    const rows = await tx.query<{ migration_name: string; checksum: string; finished: boolean }>(
+      `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
     );
+    // as `prisma migrate deploy` (P3009): a migration that failed part-way leaves the schema unknown
+    const failed = rows.find((r) => !r.finished);
+    if (failed) {
+      throw new Error(
+        `migration ${failed.migration_name} failed earlier and was not finished: repair the database, then mark it with ` +
+          `\`prisma migrate resolve --applied ${failed.migration_name}\` (or --rolled-back) before starting again`,
+      );
+    }
     const done = new Map(rows.map((r) => [r.migration_name, r.checksum]));
     for (const m of migrations) {
       const recorded = done.get(m.name);
