@@ -94,8 +94,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     if (path.startsWith("/api/")) {
       const scope = restScope(req.method);
       authorize(req, scope);
-      if (draining && scope === "write") throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
-      if (scope === "write") mutations.enter();
+      if (scope === "write" && !mutations.enter()) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
       try {
         if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit }, req, res, path)) return;
       } finally {
@@ -152,6 +151,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     close: () =>
       (closing ??= (async () => {
         draining = true;
+        mutations.close();
         const closed = new Promise<void>((r) => server.close(() => r()));
         const drained = await Promise.race([mutations.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), config.drainMs).unref())]);
         if (!drained) logger.warn({ inFlight: mutations.count }, "shutdown: mutations still in flight after the drain period");

@@ -200,6 +200,13 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(again.body.data.markTask).toEqual({ __typename: "InvalidTransition", from: "succeeded" });
   });
 
+  it("times operations by their root field, whatever the client names them (a bounded set of series)", async () => {
+    for (let i = 0; i < 3; i++) expect((await s.gql(`query Name${i}${Math.random().toString(36).slice(2)} { activeRuns { id } }`)).status).toBe(200);
+    const series = (await s.metrics.operationDuration.get()).values.filter((v) => v.metricName?.endsWith("_count"));
+    expect(series.find((v) => v.labels.operation === "activeRuns" && v.labels.type === "query")?.value).toBeGreaterThanOrEqual(3);
+    expect(series.filter((v) => String(v.labels.operation).startsWith("Name"))).toEqual([]);
+  });
+
   it("lists active runs", async () => {
     let free!: () => void;
     s.tasks.set("a1", () => new Promise<void>((r) => (free = r)));

@@ -1,6 +1,8 @@
 // Graceful shutdown in process: a mutation in flight when close() starts still
-// gets its answer; new connections are refused; subscriptions end with 1001.
-import { describe, expect, it } from "vitest";
+// gets its answer; a new one on a connection still open is refused; new
+// connections are refused; subscriptions end with 1001. The mutation is held in
+// flight by holding the database's commits, as a slow database would.
+import { describe, expect, it, vi } from "vitest";
 import { postgresReachable } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
 import { inlineTasks, START, startTestServer } from "./support/server.js";
@@ -8,27 +10,44 @@ import { inlineTasks, START, startTestServer } from "./support/server.js";
 const kind = (await postgresReachable()) ? "postgres" : "pglite";
 
 describe(`graceful shutdown (${kind})`, () => {
-  it("lets in-flight mutations finish, refuses new requests, closes sockets with 1001", async () => {
+  it("lets in-flight mutations finish, refuses new ones and new connections, closes sockets with 1001", async () => {
     const s = await startTestServer(kind);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    s.tasks.set("t1", () => gate);
+    s.tasks.set("t1", () => new Promise(() => {})); // runs until the engine stops
     const r = await s.gql(START, { input: { inline: inlineTasks(2, true), options: { executor: "fn", force: true } } });
     const runId = r.body.data.startRun.run.id;
     await eventually(async () => (await s.app.engine.progress(runId)).counts.running === 1);
 
+    const client = s.ws();
     const wsClosed = new Promise<number>((resolve) => {
-      const client = s.ws();
       client.on("closed", (e) => resolve((e as { code: number }).code));
       client.subscribe({ query: `subscription { runEvents(runId: "${runId}") { seq } }` }, { next: () => {}, error: () => {}, complete: () => {} });
     });
     await new Promise((res) => setTimeout(res, 200));
-    // pauseRun answers once the pause is committed: when the running task ends
-    const pausing = s.gql(`mutation { pauseRun(runId: "${runId}") { __typename ... on RunPayload { run { status } } } }`);
+
+    // from now on commits wait: pauseRun, which answers once the pause is committed, stays in flight
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const store = s.app.engine.store;
+    const commit = store.commit.bind(store);
+    vi.spyOn(store, "commit").mockImplementation(async (batch) => {
+      await held;
+      return commit(batch);
+    });
+    let answered = false;
+    const pausing = s.gql(`mutation { pauseRun(runId: "${runId}") { __typename ... on RunPayload { run { status } } } }`).finally(() => (answered = true));
     await new Promise((res) => setTimeout(res, 100));
-    const closing = s.api.close();
+    expect(answered).toBe(false);
+
+    let closed = false;
+    const closing = s.api.close().then(() => (closed = true));
     await new Promise((res) => setTimeout(res, 100));
     await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
+    const late = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: `mutation { cancelRun(runId: "${runId}") { __typename } }` }, { next: resolve, error: resolve, complete: () => {} });
+    });
+    expect(late).toMatchObject({ errors: [{ message: "shutting down: send it to another replica", extensions: { code: "SHUTTING_DOWN" } }] });
+    expect(closed).toBe(false); // waits for pauseRun
+
     release();
     const answer = await pausing;
     expect(answer.status).toBe(200);
@@ -36,5 +55,6 @@ describe(`graceful shutdown (${kind})`, () => {
     await closing;
     expect(await wsClosed).toBe(1001);
     await s.close();
+    vi.restoreAllMocks();
   });
 });
