@@ -2,7 +2,8 @@
 // and runEventBatches replay then go live with no gap and no duplicate (also
 // across reconnects and over a bus that loses and repeats messages), a slow
 // client's backlog comes in one list, subscribers in step share one feed and
-// one list object, runProgress is coalesced and ends with the final snapshot,
+// one list object, runProgress is coalesced and ends with the final snapshot
+// (also when the bus lost every event of the run),
 // runsChanged reports runs starting and ending.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
@@ -286,5 +287,34 @@ describe(`subscriptions (${kind})`, () => {
     await Promise.all([slow.return(), a.return(), b.return()]);
     await sleep(10);
     expect(feeds.size).toBe(0); // the last subscriber gone, the feed is closed
+  });
+});
+
+/** Delivers nothing about runs: a bus that lost every run event (Redis down for the whole run). */
+class DeafBus implements EventBus {
+  readonly inner = new MemoryBus();
+  publish(topic: string, events: readonly RunEvent[]): void {
+    if (!topic.startsWith("run:")) this.inner.publish(topic, events);
+  }
+  subscribe(topic: string, l: (e: readonly RunEvent[]) => void) {
+    return this.inner.subscribe(topic, l);
+  }
+}
+
+describe(`runProgress with a bus that loses every run event (${kind})`, () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind, { eventPollMs: 200 }, { bus: new DeafBus() });
+  });
+  afterAll(() => s.close());
+
+  it("still ends with the final snapshot, found by looking at the run", async () => {
+    for (let i = 1; i <= 20; i++) s.tasks.set(`t${i}`, () => sleep(5));
+    const r = await s.gql(START, { input: { inline: inlineTasks(20), options: { executor: "fn", force: true, maxParallel: 2 } } });
+    const runId = r.body.data.startRun.run.id as string;
+    const sub = collect<{ runProgress: { percent: number; settled: number } }>(s.ws(), `subscription ($runId: ID!) { runProgress(runId: $runId) { percent settled } }`, { runId });
+    const items = await sub.done;
+    expect(sub.errors).toEqual([]);
+    expect(items.at(-1)!.runProgress).toEqual({ percent: 100, settled: 20 });
   });
 });

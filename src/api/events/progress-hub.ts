@@ -1,6 +1,8 @@
 // runProgress: snapshots coalesced per run at a bounded rate and shared by every
 // subscriber of that run (one computation per tick, however many watch), plus
 // an immediate first snapshot and, always, the final one when the run finishes.
+// Ticks come from the run's events on the bus; a bus that loses some (Redis
+// down) is covered by a look at the run every `pollMs` while it is watched.
 import { Repeater, SlidingBuffer } from "graphql-yoga";
 import type { Progress } from "../../core/progress.js";
 import { isRunSettled } from "../../core/status.js";
@@ -13,6 +15,7 @@ interface Watched {
   listeners: Set<Listener>;
   unsubscribe: () => void;
   timer: NodeJS.Timeout | null;
+  poller: NodeJS.Timeout;
   lastAt: number;
   computing: Promise<void> | null;
 }
@@ -30,6 +33,7 @@ export class ProgressHub {
     private readonly source: ProgressSource,
     private readonly intervalMs = 250,
     private readonly logger?: Logger,
+    private readonly pollMs = 5_000,
   ) {}
 
   /** Snapshots of one run; ends after the snapshot taken once the run finished. */
@@ -72,7 +76,8 @@ export class ProgressHub {
   private join(runId: string, listener: Listener): Watched {
     let w = this.runs.get(runId);
     if (!w) {
-      const created: Watched = { listeners: new Set(), unsubscribe: () => {}, timer: null, lastAt: 0, computing: null };
+      const created: Watched = { listeners: new Set(), unsubscribe: () => {}, timer: null, poller: setInterval(() => void this.poll(runId, created), this.pollMs), lastAt: 0, computing: null };
+      created.poller.unref();
       created.unsubscribe = this.source.bus.subscribe(runTopic(runId), (events) => {
         const final = events.some((e) => e.type === "run.finished");
         this.schedule(runId, created, final);
@@ -85,8 +90,20 @@ export class ProgressHub {
 
   private leave(runId: string, w: Watched): void {
     w.unsubscribe();
+    clearInterval(w.poller);
     if (w.timer) clearTimeout(w.timer);
     if (this.runs.get(runId) === w) this.runs.delete(runId);
+  }
+
+  /** What the bus may have missed: the run's end, or changes while it was quiet. */
+  private async poll(runId: string, w: Watched): Promise<void> {
+    try {
+      const run = await this.source.store.getRun(runId);
+      if (run && isRunSettled(run.status)) this.schedule(runId, w, true);
+      else if (Date.now() - w.lastAt >= this.pollMs) this.schedule(runId, w, false);
+    } catch (err) {
+      this.logger?.warn({ runId, err: String(err) }, "progress poll failed");
+    }
   }
 
   private schedule(runId: string, w: Watched, final: boolean): void {
