@@ -10,11 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
-import pg from "pg";
 import WebSocket from "ws";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
 import { collect } from "./support/server.js";
-import { gql, serve } from "./support/process.js";
+import { gql, serve, watchTakeover } from "./support/process.js";
 
 const REDIS_URL = process.env.CONVEYOR_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -160,27 +159,11 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
     const inline = Array.from({ length: 6 }, (_, i) => `h${i}`);
     const r = await gql(a.url, START, { input: { inline, options: { command: "sleep 0.3", maxParallel: 1 } } });
     const runId = r.data.startRun.run.id as string;
-    const db = new pg.Client({ connectionString: store.config.databaseUrl! });
-    await db.connect();
-    try {
-      const row = async () => (await db.query("SELECT status, lease_owner, succeeded FROM runs WHERE id = $1", [runId])).rows[0];
-      const aOwner = (await row()).lease_owner as string;
+    const shutDown = async () => {
       a.proc.kill("SIGTERM");
       expect(await a.exited).toBe(0);
-      const released = Date.now();
-      let now = await row();
-      while (now.lease_owner === null || now.lease_owner === aOwner) {
-        expect(Date.now() - released).toBeLessThan(3_000);
-        await new Promise((res) => setTimeout(res, 50));
-        now = await row();
-      }
-      while (now.status === "running") {
-        await new Promise((res) => setTimeout(res, 100));
-        now = await row();
-      }
-      expect([now.status, now.succeeded]).toEqual(["succeeded", 6]);
-    } finally {
-      await db.end();
-    }
+    };
+    const { final } = await watchTakeover(store.config.databaseUrl!, runId, shutDown, 3_000);
+    expect([final.status, final.succeeded]).toEqual(["succeeded", 6]);
   });
 });

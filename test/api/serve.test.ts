@@ -9,7 +9,7 @@ import pg from "pg";
 import WebSocket from "ws";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
 import { main } from "../../src/cli/main.js";
-import { conveyor, gql, serve } from "./support/process.js";
+import { conveyor, gql, serve, watchTakeover } from "./support/process.js";
 
 const reachable = await postgresReachable();
 
@@ -85,31 +85,17 @@ describe.skipIf(!reachable)("conveyor serve and watch", () => {
   it("a running server takes over the runs of one killed with SIGKILL once their lease expires, with no Redis", async () => {
     const short = { ...env, CONVEYOR_LEASE_MS: "1500" };
     const [c, d] = await Promise.all([serve(short), serve(short)]);
-    const db = new pg.Client({ connectionString: env.DATABASE_URL });
-    await db.connect();
     try {
       const r = await gql(c.url, START, { input: { inline: ["k1", "k2", "k3", "k4", "k5"], options: { command: "sleep 0.3", maxParallel: 1 } } });
-      const runId = r.data.startRun.run.id;
-      const row = async () => (await db.query("SELECT status, lease_owner, succeeded FROM runs WHERE id = $1", [runId])).rows[0];
       await new Promise((res) => setTimeout(res, 400));
-      const cOwner = (await row()).lease_owner as string;
-      c.proc.kill("SIGKILL");
-      await c.exited;
-      const killed = Date.now();
-      let now = await row();
-      while (now.lease_owner === cOwner) {
-        // expiry (≤ 1.5 s after the last renewal) + d's next look (every 0.75 s) + slack for a loaded machine
-        expect(Date.now() - killed).toBeLessThan(8_000);
-        await new Promise((res) => setTimeout(res, 100));
-        now = await row();
-      }
-      while (now.status === "running") {
-        await new Promise((res) => setTimeout(res, 100));
-        now = await row();
-      }
-      expect([now.status, now.succeeded]).toEqual(["succeeded", 5]);
+      const kill = async () => {
+        c.proc.kill("SIGKILL");
+        await c.exited;
+      };
+      // expiry (≤ 1.5 s after the last renewal) + d's next look (every 0.75 s) + slack for a loaded machine
+      const { final } = await watchTakeover(env.DATABASE_URL!, r.data.startRun.run.id, kill, 8_000);
+      expect([final.status, final.succeeded]).toEqual(["succeeded", 5]);
     } finally {
-      await db.end();
       d.proc.kill("SIGTERM");
       await d.exited;
     }

@@ -1,5 +1,6 @@
 // `conveyor serve` and `conveyor watch` as child processes (from source, through tsx).
 import { spawn, type ChildProcess } from "node:child_process";
+import pg from "pg";
 
 export interface Child {
   proc: ChildProcess;
@@ -58,4 +59,36 @@ export async function serve(env: Record<string, string>, args: string[] = []): P
 export async function gql(url: string, query: string, variables?: Record<string, unknown>) {
   const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
   return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+/**
+ * Stops the process driving a run (`stop`), then waits for another to take its
+ * lease, failing after `withinMs`, and for the run to settle; returns how long the
+ * takeover took and the run's row at the end.
+ */
+export async function watchTakeover(databaseUrl: string, runId: string, stop: () => Promise<void>, withinMs: number) {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+  try {
+    const row = async () =>
+      (await db.query<{ status: string; lease_owner: string | null; succeeded: number }>("SELECT status, lease_owner, succeeded FROM runs WHERE id = $1", [runId])).rows[0]!;
+    const before = (await row()).lease_owner;
+    await stop();
+    const stopped = Date.now();
+    let now = await row();
+    while (now.lease_owner === null || now.lease_owner === before) {
+      if (Date.now() - stopped > withinMs) throw new Error(`run ${runId} not taken over within ${withinMs} ms`);
+      await sleep(50);
+      now = await row();
+    }
+    const takenAfterMs = Date.now() - stopped;
+    while (now.status === "running") {
+      await sleep(100);
+      now = await row();
+    }
+    return { takenAfterMs, final: now };
+  } finally {
+    await db.end();
+  }
 }
