@@ -123,7 +123,7 @@ export class Engine {
 
   /** Continues a settled, paused or interrupted run; optionally from one of its checkpoints. */
   async resumeRun(runId: string, opts: { checkpointId?: string } = {}): Promise<void> {
-    const live = this.driven.get(runId);
+    const live = await this.commandable(runId);
     if (live) {
       if (live.runStatus !== "paused") throw new InvalidTransitionError(`run ${runId}`, live.runStatus, "resume");
       if (!opts.checkpointId) return live.unpause();
@@ -142,14 +142,14 @@ export class Engine {
 
 
   async pauseRun(runId: string): Promise<void> {
-    const live = this.driven.get(runId);
+    const live = await this.commandable(runId);
     if (live && live.runStatus === "running") return live.pause();
     const run = await this.requireRun(runId);
     throw new InvalidTransitionError(`run ${runId}`, run.status, "pause");
   }
 
   async cancelRun(runId: string, reason?: string): Promise<void> {
-    const live = this.driven.get(runId) ?? (await this.idleSupervisor(runId, "cancel"));
+    const live = (await this.commandable(runId)) ?? (await this.idleSupervisor(runId, "cancel"));
     live.cancel(reason);
   }
 
@@ -168,7 +168,7 @@ export class Engine {
   }
 
   async checkpointRun(runId: string): Promise<string> {
-    const live = this.driven.get(runId) ?? (await this.idleSupervisor(runId, "checkpoint"));
+    const live = (await this.commandable(runId)) ?? (await this.idleSupervisor(runId, "checkpoint"));
     const id = await live.checkpoint();
     await this.releaseIfIdle(live);
     return id;
@@ -272,6 +272,17 @@ export class Engine {
     return expandRuns(cp.snapshot.statuses);
   }
 
+  /**
+   * The supervisor a command goes to: the one driving the run, unless it is letting
+   * the run go (a paused run with nothing left running), whose end is awaited first.
+   */
+  private async commandable(runId: string): Promise<RunSupervisor | undefined> {
+    const live = this.driven.get(runId);
+    if (!live?.isStopping) return live;
+    await live.done;
+    return this.driven.get(runId);
+  }
+
   /** A supervisor for a run nobody drives, to act on it without dispatching. */
   private async idleSupervisor(runId: string, action: string): Promise<RunSupervisor> {
     const run = await this.requireRun(runId);
@@ -280,7 +291,7 @@ export class Engine {
   }
 
   private async forTask(runId: string, taskId: string, allowed: TaskStatus[], action: string) {
-    const sup = this.driven.get(runId) ?? (await this.idleSupervisor(runId, action));
+    const sup = (await this.commandable(runId)) ?? (await this.idleSupervisor(runId, action));
     const index = sup.indexOf(taskId);
     if (index === undefined) {
       await this.releaseIfIdle(sup);

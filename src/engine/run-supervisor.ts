@@ -108,6 +108,11 @@ export class RunSupervisor {
     return this.started;
   }
 
+  /** Letting the run go: commands must wait for `done` and drive it anew. */
+  get isStopping(): boolean {
+    return this.stopped;
+  }
+
   indexOf(taskId: string): number | undefined {
     return this.units.indexOf(taskId);
   }
@@ -260,8 +265,12 @@ export class RunSupervisor {
     const o = this.schedule.outcome();
     if (!o.finished) return;
     if (o.status === "paused") {
-      // nothing left running: stop driving; resume starts a new supervisor
-      this.journal.current.after.push(() => void this.stop());
+      // nothing left running: stop driving once that is committed (resume starts a new
+      // supervisor), unless a resume came meanwhile and this one drives the run again
+      this.journal.current.after.push(() => {
+        const now = this.schedule.outcome();
+        if (now.finished && now.status === "paused") void this.stop();
+      });
       this.journal.queue.request();
       return;
     }
