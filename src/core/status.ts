@@ -25,6 +25,10 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** How one attempt of a task ended ("running" while it runs). */
+export const ATTEMPT_STATUSES = ["running", "succeeded", "failed", "timed_out", "cancelled"] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
 const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   pending: ["running", "succeeded", "skipped", "cancelled"],
   running: ["succeeded", "failed", "retrying", "cancelled", "pending"],

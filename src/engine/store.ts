@@ -1,6 +1,6 @@
 // The store port: what the engine persists and reads back. Every write goes
 // through `commit`, one atomic batch, fenced by the run's lease.
-import type { RunStatus, TaskStatus } from "../core/status.js";
+import type { AttemptStatus, RunStatus, TaskStatus } from "../core/status.js";
 import type { PlanUnit } from "../core/task.js";
 import type { RunOptions } from "../core/run-options.js";
 import type { RunEvent } from "./ports.js";
@@ -57,7 +57,7 @@ export interface StoredUnit extends PlanUnit {
   state: TaskState;
 }
 
-export type AttemptStatus = "running" | "succeeded" | "failed" | "timed_out" | "cancelled";
+export type { AttemptStatus };
 
 export interface AttemptRecord {
   index: number;

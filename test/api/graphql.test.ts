@@ -46,7 +46,7 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(run.tasks.edges.map((e: any) => e.node.taskId)).toEqual(["t1", "t2"]);
     expect(run.tasks.pageInfo.hasNextPage).toBe(true);
     expect(run.tasks.edges[1].node).toMatchObject({ id: `task:${id}/t2`, status: "SUCCEEDED", dependencies: ["t1"], attemptCount: 1 });
-    expect(run.tasks.edges[1].node.attempts).toEqual([{ number: 1, status: "succeeded", exitCode: 0, error: null }]);
+    expect(run.tasks.edges[1].node.attempts).toEqual([{ number: 1, status: "SUCCEEDED", exitCode: 0, error: null }]);
     expect(run.checkpoints.at(-1)).toMatchObject({ reason: "final", status: "SUCCEEDED" });
     expect(run.events.edges.map((e: any) => e.node.seq)).toEqual([1, 2, 3]);
     expect(run.events.edges[0].node.type).toBe("run.started");
@@ -87,7 +87,7 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     const failed = await s.gql(`query ($id: ID!) { run(id: $id) { status tasks(status: [FAILED, SKIPPED]) { edges { node { taskId status error attempts { status error } } } } } }`, { id });
     expect(failed.body.data.run.status).toBe("COMPLETED_WITH_FAILURES");
     expect(failed.body.data.run.tasks.edges.map((e: any) => [e.node.taskId, e.node.status])).toEqual([["bad", "FAILED"], ["after", "SKIPPED"]]);
-    expect(failed.body.data.run.tasks.edges[0].node.attempts[0]).toMatchObject({ status: "failed", error: expect.stringContaining("boom") });
+    expect(failed.body.data.run.tasks.edges[0].node.attempts[0]).toMatchObject({ status: "FAILED", error: expect.stringContaining("boom") });
 
     const all: string[] = [];
     let after: string | null = null;

@@ -1,11 +1,12 @@
 // One attempt of a task: its outcome, exit code, error and the tail of its output.
 import type { AttemptRecord } from "../../engine/store.js";
 import { builder } from "../builder.js";
+import { AttemptStatusEnum } from "./enums.js";
 
 export const AttemptRef = builder.objectRef<AttemptRecord>("Attempt").implement({
   fields: (t) => ({
     number: t.exposeInt("number"),
-    status: t.exposeString("status", { description: "running, succeeded, failed, timed_out or cancelled" }),
+    status: t.field({ type: AttemptStatusEnum, resolve: (a) => a.status }),
     exitCode: t.exposeInt("exitCode", { nullable: true }),
     error: t.exposeString("error", { nullable: true }),
     stdoutTail: t.exposeString("stdoutTail", { nullable: true }),

@@ -1,5 +1,5 @@
-// Run and task statuses, straight from the domain's lists.
-import { RUN_STATUSES, TASK_STATUSES } from "../../core/status.js";
+// Run, task and attempt statuses, straight from the domain's lists.
+import { ATTEMPT_STATUSES, RUN_STATUSES, TASK_STATUSES } from "../../core/status.js";
 import { builder } from "../builder.js";
 
 const upper = (list: readonly string[]) =>
@@ -7,3 +7,4 @@ const upper = (list: readonly string[]) =>
 
 export const RunStatusEnum = builder.enumType("RunStatus", { values: upper(RUN_STATUSES) });
 export const TaskStatusEnum = builder.enumType("TaskStatus", { values: upper(TASK_STATUSES) });
+export const AttemptStatusEnum = builder.enumType("AttemptStatus", { values: upper(ATTEMPT_STATUSES) });
