@@ -2,7 +2,7 @@
 // integration suites; and a manual clock for the ones that test timing.
 import { Engine } from "../../src/engine/engine.js";
 import type { ExecutionRequest } from "../../src/engine/executor.js";
-import type { Clock, RunEvent } from "../../src/engine/ports.js";
+import type { Clock, Logger, RunEvent } from "../../src/engine/ports.js";
 import { runTopic } from "../../src/engine/ports.js";
 import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
@@ -24,7 +24,7 @@ export interface TestEngine {
 
 export async function openTestEngine(
   kind: "pglite" | "postgres",
-  opts: { clock?: Clock; random?: () => number; leaseMs?: number; owner?: string } = {},
+  opts: { clock?: Clock; random?: () => number; leaseMs?: number; owner?: string; logger?: Logger } = {},
 ): Promise<TestEngine> {
   const store = await makeStore(kind);
   const db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });

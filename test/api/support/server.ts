@@ -7,7 +7,7 @@ import { serverConfig, type ServerConfig } from "../../../src/api/config.js";
 import { hashToken } from "../../../src/api/auth/tokens.js";
 import { startApiServer, type ApiServer } from "../../../src/api/server.js";
 import type { ExecutionRequest } from "../../../src/engine/executor.js";
-import { silentLogger, type EventBus } from "../../../src/engine/ports.js";
+import { silentLogger, type EventBus, type Logger } from "../../../src/engine/ports.js";
 import { InProcessExecutor } from "../../../src/executors/in-process.js";
 import { createMetrics, MeteredBus, type ApiMetrics } from "../../../src/observability/metrics.js";
 import { MemoryBus } from "../../../src/pubsub/memory-bus.js";
@@ -37,7 +37,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: "pglite" | "postgres" = "pglite",
   overrides: Partial<ServerConfig> = {},
-  opts: { bus?: EventBus; store?: TestStore } = {},
+  opts: { bus?: EventBus; store?: TestStore; logger?: Logger } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? (await makeStore(kind));
   const tasks = new Map<string, (req: ExecutionRequest) => unknown>();
@@ -45,9 +45,9 @@ export async function startTestServer(
   const metrics = createMetrics({ defaults: false });
   let app: App | undefined;
   const bus = new MeteredBus(opts.bus ?? new MemoryBus(), metrics, (id) => app?.engine.isActive(id) ?? false);
-  app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: silentLogger, leaseMs: 2_000 });
+  app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000 });
   const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, ...overrides }, {});
-  const api = await startApiServer({ app, logger: silentLogger, metrics }, config);
+  const api = await startApiServer({ app, logger: opts.logger ?? silentLogger, metrics }, config);
   const clients: Client[] = [];
   const a = app;
   return {
