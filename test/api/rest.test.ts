@@ -166,4 +166,23 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect(metrics).toMatch(/conveyor_http_requests_total\{route="\/api\/workflows",status="201"\} \d+/);
     expect(metrics).toContain("conveyor_active_runs 0");
   });
+
+  it("is not ready while a configured dependency is down, and says which", async () => {
+    let redisUp = false;
+    const r = await startTestServer(kind, {}, {
+      readiness: async () => {
+        if (!redisUp) throw new Error("redis is reconnecting");
+      },
+    });
+    try {
+      const down = await fetch(`${r.url}/readyz`);
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "NOT_READY", message: expect.stringContaining("redis is reconnecting") });
+      expect((await fetch(`${r.url}/healthz`)).status).toBe(200); // alive all the same
+      redisUp = true;
+      expect((await fetch(`${r.url}/readyz`)).status).toBe(200);
+    } finally {
+      await r.close();
+    }
+  });
 });
