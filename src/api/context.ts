@@ -2,6 +2,7 @@
 import type { StoredUnit } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 import type { Principal } from "./auth/principal.js";
+import type { OpenSubscriptions } from "./events/open-subscriptions.js";
 import type { RunEventFeeds } from "./events/run-event-stream.js";
 import type { ProgressHub } from "./events/progress-hub.js";
 import type { RunService } from "./run-service.js";
@@ -12,6 +13,7 @@ export interface ApiServices {
   progressHub: ProgressHub;
   metrics?: ApiMetrics;
   eventFeeds: RunEventFeeds;
+  subscriptions: OpenSubscriptions;
 }
 
 export interface ApiContext extends ApiServices {

@@ -10,6 +10,7 @@ import { can, type Principal, type Scope } from "./auth/principal.js";
 import { TokenAuthenticator } from "./auth/tokens.js";
 import { isLoopback, type ServerConfig } from "./config.js";
 import type { ApiServices } from "./context.js";
+import { OpenSubscriptions } from "./events/open-subscriptions.js";
 import { ProgressHub } from "./events/progress-hub.js";
 import { RunEventFeeds } from "./events/run-event-stream.js";
 import { csrfSuspect } from "./http/csrf.js";
@@ -55,7 +56,10 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
     ...(metrics ? { metrics } : {}),
     eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),
+    subscriptions: new OpenSubscriptions(),
   };
+  /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
+  const streaming = new Set<ServerResponse>();
   const mutations = new InFlight();
   const yoga = createApiYoga({ limits: config.limits, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
   let draining = false;
@@ -89,7 +93,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     if (path === "/graphql") {
       const principal = auth.authenticate(req.headers.authorization);
       if (!principal) throw new HttpError(401, "invalid bearer token", "UNAUTHENTICATED");
-      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit });
+      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, streaming });
     }
     if (path.startsWith("/api/")) {
       const scope = restScope(req.method);
@@ -155,6 +159,9 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
         const closed = new Promise<void>((r) => server.close(() => r()));
         const drained = await Promise.race([mutations.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), config.drainMs).unref())]);
         if (!drained) logger.warn({ inFlight: mutations.count }, "shutdown: mutations still in flight after the drain period");
+        services.subscriptions.closeAll();
+        const ended = Promise.all([...streaming].map((res) => new Promise((r) => res.once("close", r))));
+        await Promise.race([ended, new Promise((r) => setTimeout(r, 1_000).unref())]);
         await ws.close();
         await services.progressHub.close();
         services.eventFeeds.close();

@@ -1,4 +1,5 @@
-// Graceful shutdown in process: a mutation in flight when close() starts still
+// Graceful shutdown in process: every subscription ends with "complete", SSE ones
+// included, before their connections close; a mutation in flight when close() starts still
 // gets its answer; a new one on a connection still open is refused; new
 // connections are refused; subscriptions end with 1001. The mutation is held in
 // flight by holding the database's commits, as a slow database would.
@@ -56,5 +57,37 @@ describe(`graceful shutdown (${kind})`, () => {
     expect(await wsClosed).toBe(1001);
     await s.close();
     vi.restoreAllMocks();
+  });
+});
+
+describe(`subscriptions at shutdown (${kind})`, () => {
+  it("ends every SSE subscription with a complete event before the connection closes", async () => {
+    const s = await startTestServer(kind);
+    s.tasks.set("t1", () => new Promise(() => {}));
+    const r = await s.gql(START, { input: { inline: inlineTasks(2, true), options: { executor: "fn", force: true } } });
+    const runId = r.body.data.startRun.run.id;
+    await eventually(async () => (await s.app.engine.progress(runId)).counts.running === 1);
+    const queries = [
+      `subscription { runEvents(runId: "${runId}") { seq } }`,
+      `subscription { runsChanged { runId } }`,
+      `subscription { runProgress(runId: "${runId}") { percent } }`,
+    ];
+    const streams = await Promise.all(
+      queries.map((query) =>
+        fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify({ query }) }),
+      ),
+    );
+    await eventually(async () => (await s.metrics.activeSubscriptions.get()).values[0]!.value === 3);
+    const closing = s.api.close();
+    const endings = await Promise.all(
+      streams.map(async (res) => {
+        let text = "";
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString();
+        return text.trimEnd().split("\n\n").at(-1);
+      }),
+    );
+    expect(endings).toEqual(["event: complete\ndata:", "event: complete\ndata:", "event: complete\ndata:"]);
+    await closing;
+    await s.close();
   });
 });

@@ -16,9 +16,12 @@ import { RunRef } from "./run.js";
 function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIterableIterator<T> {
   ctx.metrics?.activeSubscriptions.inc();
   let open = true;
+  // a shutdown returns the source: its pending next() ends, and the client gets "complete"
+  const unregister = ctx.subscriptions.add(() => void source.return?.());
   const end = () => {
     if (open) ctx.metrics?.activeSubscriptions.dec();
     open = false;
+    unregister();
   };
   const it: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => it,
