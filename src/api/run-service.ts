@@ -8,7 +8,6 @@ import { loadTasksFile } from "../cli/task-input.js";
 import { UsageError } from "../cli/usage-error.js";
 import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import type { RunRecord, RunStore } from "../engine/store.js";
-import type { ApiMetrics } from "../observability/metrics.js";
 import type { Command } from "../engine/steering.js";
 import { ProgressCache } from "./progress-cache.js";
 import { FreshReads } from "./fresh-reads.js";
@@ -35,7 +34,6 @@ export class RunService {
   constructor(
     readonly engine: Engine,
     private readonly defaultTasksFile?: string,
-    private readonly metrics?: Pick<ApiMetrics, "checkpointDuration">,
     private readonly start: StartRun = (input) => engine.startRun(input),
   ) {
     this.progressCache = new ProgressCache(engine);
@@ -85,15 +83,10 @@ export class RunService {
 
   /** Takes a checkpoint now; returns its id. */
   async checkpoint(runId: string): Promise<string> {
-    const end = this.metrics?.checkpointDuration.startTimer();
-    try {
-      const { result, event } = await this.engine.steer(runId, { action: "checkpoint" });
-      if (typeof result === "string") return result;
-      if (!event) throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
-      return String(event.data.id);
-    } finally {
-      end?.();
-    }
+    const { result, event } = await this.engine.steer(runId, { action: "checkpoint" });
+    if (typeof result === "string") return result;
+    if (!event) throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
+    return String(event.data.id);
   }
 
   /** Steers a run and returns its record once the event showing the command is committed. */

@@ -52,7 +52,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   }
   const engine = app.engine;
   const services: ApiServices = {
-    runs: new RunService(engine, config.tasksFile, metrics, (input) => app.startRun(input)),
+    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input)),
     progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
     ...(metrics ? { metrics } : {}),
     eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),

@@ -13,7 +13,7 @@ export interface ApiMetrics {
   attempts: Counter;
   retries: Counter;
   checkpoints: Counter<"reason">;
-  checkpointDuration: Histogram;
+  checkpointDuration: Histogram<"reason">;
   recoveryDuration: Histogram;
   activeRuns: Gauge;
   runningTasks: Gauge;
@@ -40,7 +40,13 @@ export function createMetrics(opts: { defaults?: boolean } = {}): ApiMetrics {
     attempts: new Counter({ ...r, name: "conveyor_task_attempts_total", help: "Task attempts started" }),
     retries: new Counter({ ...r, name: "conveyor_task_retries_total", help: "Attempts that failed and will be retried" }),
     checkpoints: new Counter({ ...r, name: "conveyor_checkpoints_total", help: "Checkpoints taken, by reason", labelNames: ["reason"] }),
-    checkpointDuration: new Histogram({ ...r, name: "conveyor_checkpoint_duration_seconds", help: "Time to take an on-demand checkpoint", buckets: seconds }),
+    checkpointDuration: new Histogram({
+      ...r,
+      name: "conveyor_checkpoint_duration_seconds",
+      help: "Time from a checkpoint's snapshot to its commit, by reason (interval, on demand, final)",
+      labelNames: ["reason"],
+      buckets: seconds,
+    }),
     recoveryDuration: new Histogram({ ...r, name: "conveyor_recovery_duration_seconds", help: "Time to take over orphaned runs at start", buckets: seconds }),
     activeRuns: new Gauge({
       ...r,
@@ -127,6 +133,8 @@ export class MeteredBus implements EventBus {
         return;
       case "run.checkpoint":
         m.checkpoints.inc({ reason: String(d.reason) });
+        // the event is made with the snapshot, just before the commit that writes both, and published once it is durable
+        m.checkpointDuration.observe({ reason: String(d.reason) }, Math.max(0, Date.now() - e.at) / 1000);
         return;
       case "task.started":
         m.attempts.inc();

@@ -161,7 +161,11 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect(Number(/conveyor_tasks_finished_total\{status="succeeded"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(5);
     expect(metrics).toMatch(/conveyor_task_duration_seconds_count\{status="succeeded"\} \d+/);
     expect(metrics).toMatch(/conveyor_checkpoints_total\{reason="final"\} \d+/);
-    expect(metrics).toMatch(/conveyor_checkpoint_duration_seconds_count [1-9]/); // the PUT checkpoint above
+    // every checkpoint is timed, whatever took it: the PUT above, and each run's final one
+    expect(metrics).toMatch(/conveyor_checkpoint_duration_seconds_count\{reason="on demand"\} [1-9]/);
+    expect(metrics).toMatch(/conveyor_checkpoint_duration_seconds_count\{reason="final"\} [1-9]/);
+    expect(metrics).toMatch(/conveyor_task_attempts_total [1-9]/);
+    expect(metrics).toMatch(/conveyor_running_tasks 0/);
     expect(metrics).toMatch(/conveyor_events_published_total\{type="task.started"\} \d+/);
     expect(metrics).toMatch(/conveyor_http_requests_total\{route="\/api\/workflows",status="201"\} \d+/);
     expect(metrics).toContain("conveyor_active_runs 0");
