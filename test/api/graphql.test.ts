@@ -207,6 +207,43 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(series.filter((v) => String(v.labels.operation).startsWith("Name"))).toEqual([]);
   });
 
+  it("shows a local task's output tails, result, timings and progress, and memoized tasks on the next run", async () => {
+    const command = `echo out {id}; echo err {id} >&2; echo '::conveyor result {"n": 7}'; sleep 0.3`;
+    const inline = [{ id: "o1", title: "first" }, { id: "o2", title: "second", dependencies: ["o1"] }];
+    const TASK = `taskId status memoized result startedAt finishedAt durationMs attempts { status exitCode stdoutTail stderrTail startedAt finishedAt durationMs }`;
+    const r = await s.gql(START, { input: { inline, options: { executor: "local", command, force: true } } });
+    const id = r.body.data.startRun.run.id as string;
+    // while o2 runs: it is listed with its elapsed time, and o1's duration gives an ETA
+    await eventually(async () => (await s.app.engine.progress(id)).running.some((t) => t.id === "o2"));
+    await new Promise((res) => setTimeout(res, 50));
+    const mid = await s.gql(`query ($id: ID!) { run(id: $id) { progress { running { taskId elapsedMs } etaSeconds etaAt } } }`, { id });
+    const p = mid.body.data.run.progress;
+    expect(p.running).toEqual([{ taskId: "o2", elapsedMs: expect.any(Number) }]);
+    expect(p.running[0].elapsedMs).toBeGreaterThan(0);
+    expect(p.etaSeconds).toBeGreaterThan(0);
+    expect(Date.parse(p.etaAt)).toBeGreaterThan(Date.now() - 1_000);
+    await s.app.engine.waitForRun(id);
+    const done = await s.gql(`query ($id: ID!) { run(id: $id) { tasks(first: 2) { edges { node { ${TASK} } } } } }`, { id });
+    const first = done.body.data.run.tasks.edges[0].node;
+    expect(first).toMatchObject({ taskId: "o1", status: "SUCCEEDED", memoized: false, result: { n: 7 } });
+    expect(first.durationMs).toBeGreaterThanOrEqual(250);
+    expect(Date.parse(first.finishedAt) - Date.parse(first.startedAt)).toBe(first.durationMs);
+    expect(first.attempts).toEqual([
+      expect.objectContaining({ status: "SUCCEEDED", exitCode: 0, stdoutTail: 'out o1\n::conveyor result {"n": 7}\n', stderrTail: "err o1\n" }),
+    ]);
+    expect(first.attempts[0].durationMs).toBeGreaterThanOrEqual(250);
+
+    const again = await s.gql(START, { input: { inline, options: { executor: "local", command } } });
+    const id2 = again.body.data.startRun.run.id as string;
+    await s.app.engine.waitForRun(id2);
+    const cached = await s.gql(`query ($id: ID!) { run(id: $id) { memoized tasks(first: 2) { edges { node { taskId status memoized result attempts { number } } } } } }`, { id: id2 });
+    expect(cached.body.data.run.memoized).toBe(2);
+    expect(cached.body.data.run.tasks.edges.map((e: any) => e.node)).toEqual([
+      { taskId: "o1", status: "SUCCEEDED", memoized: true, result: { n: 7 }, attempts: [] },
+      { taskId: "o2", status: "SUCCEEDED", memoized: true, result: { n: 7 }, attempts: [] },
+    ]);
+  });
+
   it("lists active runs", async () => {
     let free!: () => void;
     s.tasks.set("a1", () => new Promise<void>((r) => (free = r)));
