@@ -68,7 +68,7 @@ describe(`REST /api/workflows (${kind})`, () => {
     // back to the checkpoint, taken while t1 ran: t1 finished since, and runs again from it
     const resumed = await call("POST", `/api/workflows/${id}/resume`, { checkpoint_id: cp.body.checkpoint_id });
     expect(resumed.status).toBe(202);
-    expect(resumed.body.status).toBe("running");
+    expect(["running", "succeeded"]).toContain(resumed.body.status); // its tasks are instant: it may be done already
     await s.app.engine.waitForRun(id);
     const attempts = await s.app.engine.store.listAttempts(id);
     const perTask = [0, 1, 2, 3, 4].map((i) => attempts.filter((a) => a.index === i).length);
