@@ -47,3 +47,9 @@ export const runTopic = (runId: string) => `run:${runId}`;
 export const RUNS_TOPIC = "runs";
 /** Notices that a process released the leases of runs it still had (a graceful stop): not run events, no seq. */
 export const LEASES_TOPIC = "leases";
+/**
+ * Published in this process only, by a bus that may have lost messages from
+ * other processes between `data.since` (ms) and now (Redis reconnected): what
+ * follows live events without an `after` of its own catches up from the database.
+ */
+export const BUS_RESYNC_TOPIC = "bus.resync";

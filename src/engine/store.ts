@@ -159,6 +159,8 @@ export interface RunStore {
   listCheckpoints(runId: string): Promise<CheckpointRecord[]>;
   getCheckpoint(id: string): Promise<CheckpointRecord | null>;
   readEvents(runId: string, afterSeq: number, limit: number): Promise<RunEvent[]>;
+  /** Run-level events ("run.*") of every run recorded at or after `since` (ms), oldest first. */
+  runLevelEventsSince(since: number): Promise<RunEvent[]>;
 }
 
 export class LeaseLostError extends Error {

@@ -6,7 +6,7 @@
 // ioredis reconnects and re-subscribes by itself.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { silentLogger, type EventBus, type Logger, type RunEvent } from "../engine/ports.js";
+import { BUS_RESYNC_TOPIC, silentLogger, type EventBus, type Logger, type RunEvent } from "../engine/ports.js";
 import { MemoryBus } from "./memory-bus.js";
 
 interface Message {
@@ -21,6 +21,8 @@ export class RedisBus implements EventBus {
   private readonly local = new MemoryBus();
   private readonly origin = randomUUID();
   private readonly refs = new Map<string, number>();
+  /** When the subscriber connection was lost, until it is ready again. */
+  private downSince: number | undefined;
 
   constructor(
     url: string,
@@ -34,6 +36,14 @@ export class RedisBus implements EventBus {
       client.on("error", (err: Error) => log.warn({ client: name, err: err.message }, "redis error"));
       client.on("ready", () => log.info({ client: name }, "redis ready"));
     }
+    this.sub.on("close", () => (this.downSince ??= Date.now()));
+    this.sub.on("ready", () => {
+      const since = this.downSince;
+      if (since === undefined) return;
+      this.downSince = undefined;
+      const now = Date.now();
+      this.local.publish(BUS_RESYNC_TOPIC, [{ runId: "", seq: 0, type: "bus.resync", data: { since }, at: now }]);
+    });
     this.sub.on("message", (channel: string, text: string) => {
       let msg: Message;
       try {

@@ -30,3 +30,21 @@ export async function readEvents(sql: SqlRunner, runId: string, afterSeq: number
   }
   return out;
 }
+
+// Pages are written once, by the commit that holds their events: pages written
+// since `since` hold every event committed since. Only runs changed since are
+// looked at (a resync after a short outage touches a few).
+const RUN_LEVEL_SINCE = `
+SELECT p.run_id, p.events FROM run_event_pages p JOIN runs r ON r.id = p.run_id
+WHERE r.updated_at >= to_timestamp($1::float8 / 1000) AND p.created_at >= to_timestamp($1::float8 / 1000)
+ORDER BY p.run_id, p.first_seq`;
+
+/** Run-level events ("run.*") of every run, recorded at or after `since` (ms), oldest first. */
+export async function runLevelEventsSince(sql: SqlRunner, since: number): Promise<RunEvent[]> {
+  const pages = await sql.query<{ run_id: string; events: StoredEvent[] }>(RUN_LEVEL_SINCE, [since]);
+  const out: RunEvent[] = [];
+  for (const { run_id: runId, events } of pages) {
+    for (const e of events) if (e.type.startsWith("run.") && e.at >= since) out.push({ runId, ...e });
+  }
+  return out.sort((a, b) => a.at - b.at || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.seq - b.seq));
+}

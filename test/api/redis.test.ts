@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
+import { BUS_RESYNC_TOPIC, type RunEvent } from "../../src/engine/ports.js";
+import { RedisBus } from "../../src/pubsub/redis-bus.js";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
 import { collect } from "./support/server.js";
 import { gql, serve, watchTakeover } from "./support/process.js";
@@ -165,5 +167,31 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
     };
     const { final } = await watchTakeover(store.config.databaseUrl!, runId, shutDown, 3_000);
     expect([final.status, final.succeeded]).toEqual(["succeeded", 6]);
+  });
+});
+
+describe.skipIf(!ready)("a Redis bus that loses its connection", () => {
+  it("says so once it is back, with when it was lost, so live-only streams can catch up", async () => {
+    const bus = new RedisBus(REDIS_URL);
+    const admin = new Redis(REDIS_URL);
+    try {
+      const notices: RunEvent[] = [];
+      bus.subscribe(BUS_RESYNC_TOPIC, (events) => notices.push(...events));
+      bus.subscribe("probe", () => undefined); // the subscriber connection is up and in use
+      for (let i = 0; i < 100 && !(await bus.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notices).toEqual([]); // connecting the first time is no loss
+      const before = Date.now();
+      const list = (await admin.client("LIST")) as string;
+      for (const line of list.split("\n").filter((l) => / name=conveyor-sub /.test(l))) await admin.client("KILL", "ID", /id=(\d+)/.exec(line)![1]!);
+      for (let i = 0; i < 100 && notices.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]!.type).toBe("bus.resync");
+      expect(Number(notices[0]!.data.since)).toBeGreaterThanOrEqual(before);
+      expect(Number(notices[0]!.data.since)).toBeLessThanOrEqual(notices[0]!.at);
+    } finally {
+      admin.disconnect();
+      await bus.close();
+    }
   });
 });

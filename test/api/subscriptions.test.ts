@@ -3,11 +3,12 @@
 // across reconnects and over a bus that loses and repeats messages), a slow
 // client's backlog comes in one list, subscribers in step share one feed and
 // one list object, runProgress is coalesced and ends with the final snapshot
-// (also when the bus lost every event of the run),
+// (also when the bus lost every event of the run), runsChanged catches up from the
+// database what the bus lost once the bus says it is back,
 // runsChanged reports runs starting and ending.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
-import type { EventBus, RunEvent } from "../../src/engine/ports.js";
+import { BUS_RESYNC_TOPIC, RUNS_TOPIC, type EventBus, type RunEvent } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { postgresReachable } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
@@ -316,5 +317,51 @@ describe(`runProgress with a bus that loses every run event (${kind})`, () => {
     const items = await sub.done;
     expect(sub.errors).toEqual([]);
     expect(items.at(-1)!.runProgress).toEqual({ percent: 100, settled: 20 });
+  });
+});
+
+/** Loses run-level notices while `dropping`, as a bus between replicas does while Redis is away. */
+class GappyBus implements EventBus {
+  dropping = false;
+  readonly inner = new MemoryBus();
+  publish(topic: string, events: readonly RunEvent[]): void {
+    if (!(this.dropping && topic === RUNS_TOPIC)) this.inner.publish(topic, events);
+  }
+  subscribe(topic: string, l: (e: readonly RunEvent[]) => void) {
+    return this.inner.subscribe(topic, l);
+  }
+}
+
+describe(`runsChanged when the bus lost messages (${kind})`, () => {
+  const bus = new GappyBus();
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind, {}, { bus });
+  });
+  afterAll(() => s.close());
+
+  it("delivers what was recorded meanwhile once the bus says it is back, each event once", async () => {
+    type Change = { runsChanged: { runId: string; type: string; event: { seq: number } } };
+    const sub = collect<Change>(s.ws(), `subscription { runsChanged { runId type event { seq } } }`, {});
+    await sleep(100);
+    const lostFrom = Date.now();
+    bus.dropping = true;
+    const r = await s.gql(START, { input: { inline: inlineTasks(3), options: { executor: "fn", force: true } } });
+    const runId = r.body.data.startRun.run.id as string;
+    await s.app.engine.waitForRun(runId);
+    bus.dropping = false;
+    await sleep(100);
+    // what a Redis bus publishes in its own process once it has reconnected; twice, as two reconnects would
+    const notice = (since: number): RunEvent => ({ runId: "", seq: 0, type: "bus.resync", data: { since }, at: Date.now() });
+    bus.publish(BUS_RESYNC_TOPIC, [notice(lostFrom)]);
+    bus.publish(BUS_RESYNC_TOPIC, [notice(lostFrom - 1_000)]);
+    await eventually(() => sub.items.some((i) => i.runsChanged.runId === runId && i.runsChanged.type === "run.finished"));
+    await sleep(300); // the second catch-up has answered too
+    sub.stop();
+    expect(sub.errors).toEqual([]);
+    const mine = sub.items.filter((i) => i.runsChanged.runId === runId).map((i) => [i.runsChanged.type, i.runsChanged.event.seq]);
+    const stored = (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => e.type.startsWith("run.")).map((e) => [e.type, e.seq]);
+    expect(mine).toEqual(stored);
+    expect(mine.map((m) => m[0])).toEqual(expect.arrayContaining(["run.started", "run.finished"]));
   });
 });
