@@ -1,4 +1,5 @@
 // What every resolver gets: the services, who is asking, and per-request caches.
+import type { Logger } from "../engine/ports.js";
 import type { StoredUnit } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 import type { Principal } from "./auth/principal.js";
@@ -14,6 +15,7 @@ export interface ApiServices {
   metrics?: ApiMetrics;
   eventFeeds: RunEventFeeds;
   subscriptions: OpenSubscriptions;
+  logger: Logger;
 }
 
 export interface ApiContext extends ApiServices {

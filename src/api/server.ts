@@ -57,6 +57,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     ...(metrics ? { metrics } : {}),
     eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),
     subscriptions: new OpenSubscriptions(),
+    logger,
   };
   /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
   const streaming = new Set<ServerResponse>();

@@ -11,7 +11,7 @@ const CLOCK_MARGIN_MS = 2_000;
 /** Events remembered to deliver each once, however it arrives (bus or database). */
 const REMEMBERED = 10_000;
 
-export function runsChangedStream(bus: EventBus, store: Pick<RunStore, "runLevelEventsSince">, logger?: Logger): Repeater<RunEvent> {
+export function runsChangedStream(bus: EventBus, store: Pick<RunStore, "runLevelEventsSince">, logger: Logger): Repeater<RunEvent> {
   return new Repeater<RunEvent>(async (push, stop) => {
     const seen = new Set<string>();
     const deliver = (e: RunEvent) => {
@@ -26,7 +26,7 @@ export function runsChangedStream(bus: EventBus, store: Pick<RunStore, "runLevel
       const since = Math.min(...notices.map((n) => Number(n.data.since))) - CLOCK_MARGIN_MS;
       store.runLevelEventsSince(since).then(
         (events) => events.forEach(deliver),
-        (err: unknown) => logger?.warn({ err: String(err) }, "runsChanged: catching up after the bus reconnected failed"),
+        (err: unknown) => logger.warn({ err: String(err) }, "runsChanged: catching up after the bus reconnected failed"),
       );
     });
     await stop;

@@ -96,7 +96,7 @@ builder.subscriptionFields((t) => ({
   }),
   runsChanged: t.field({
     type: RunChange,
-    subscribe: (_r, _a, ctx) => tracked(ctx, runsChangedStream(ctx.runs.engine.bus, ctx.runs.store)),
+    subscribe: (_r, _a, ctx) => tracked(ctx, runsChangedStream(ctx.runs.engine.bus, ctx.runs.store, ctx.logger)),
     resolve: (e) => e,
     extensions: sharedPayload,
   }),
