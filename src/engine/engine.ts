@@ -20,7 +20,7 @@ import { DrivenRuns, type DriveListener } from "./driven-runs.js";
 import type { Executor } from "./executor.js";
 import { createNewRun } from "./new-run.js";
 import { OrphanWatch } from "./orphan-watch.js";
-import { LEASES_TOPIC, silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
+import { busNotice, LEASES_TOPIC, silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
 import { runProgress } from "./run-progress.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steered } from "./steering.js";
@@ -140,7 +140,6 @@ export class Engine {
     sup.start();
   }
 
-
   async pauseRun(runId: string): Promise<void> {
     const live = await this.commandable(runId);
     if (live && live.runStatus === "running") return live.pause();
@@ -245,8 +244,7 @@ export class Engine {
     this.steering.close();
     const released = this.driven.ids();
     await this.driven.stop();
-    const at = this.clock.now();
-    this.deps.bus.publish(LEASES_TOPIC, released.map((runId) => ({ runId, seq: 0, type: "lease.released", data: { owner: this.owner }, at })));
+    this.deps.bus.publish(LEASES_TOPIC, released.map((runId) => busNotice("lease.released", { owner: this.owner }, runId)));
   }
 
   // ---- internals -------------------------------------------------------------------------

@@ -53,3 +53,6 @@ export const LEASES_TOPIC = "leases";
  * follows live events without an `after` of its own catches up from the database.
  */
 export const BUS_RESYNC_TOPIC = "bus.resync";
+
+/** A notice carried by the bus on its own topic (LEASES_TOPIC, BUS_RESYNC_TOPIC): the shape of an event, but not in any run's log (seq 0). */
+export const busNotice = (type: string, data: Record<string, unknown>, runId = ""): RunEvent => ({ runId, seq: 0, type, data, at: Date.now() });

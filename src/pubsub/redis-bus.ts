@@ -6,7 +6,7 @@
 // ioredis reconnects and re-subscribes by itself.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { BUS_RESYNC_TOPIC, silentLogger, type EventBus, type Logger, type RunEvent } from "../engine/ports.js";
+import { BUS_RESYNC_TOPIC, busNotice, silentLogger, type EventBus, type Logger, type RunEvent } from "../engine/ports.js";
 import { MemoryBus } from "./memory-bus.js";
 
 interface Message {
@@ -41,8 +41,7 @@ export class RedisBus implements EventBus {
       const since = this.downSince;
       if (since === undefined) return;
       this.downSince = undefined;
-      const now = Date.now();
-      this.local.publish(BUS_RESYNC_TOPIC, [{ runId: "", seq: 0, type: "bus.resync", data: { since }, at: now }]);
+      this.local.publish(BUS_RESYNC_TOPIC, [busNotice("bus.resync", { since })]);
     });
     this.sub.on("message", (channel: string, text: string) => {
       let msg: Message;

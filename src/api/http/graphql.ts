@@ -20,7 +20,7 @@ export async function handleGraphql(
   services: ApiServices,
   req: IncomingMessage,
   res: ServerResponse,
-  o: { principal: Principal; requestId: string; bodyLimit: number; streaming?: Set<ServerResponse> },
+  o: { principal: Principal; requestId: string; bodyLimit: number; streaming: Set<ServerResponse> },
 ): Promise<void> {
   const { Request, Headers } = yoga.fetchAPI;
   const method = req.method ?? "GET";
@@ -45,8 +45,8 @@ export async function handleGraphql(
     return void res.writeHead(response.status, { ...out, "content-length": String(bytes.length) }).end(bytes);
   }
   res.writeHead(response.status, out);
-  o.streaming?.add(res);
-  res.once("close", () => o.streaming?.delete(res));
+  o.streaming.add(res);
+  res.once("close", () => o.streaming.delete(res));
   // Yoga's Response body is a ponyfill stream (not Node's): read it by hand, with backpressure
   const reader = response.body.getReader();
   res.on("close", () => void reader.cancel().catch(() => undefined));
