@@ -33,7 +33,10 @@ export async function readEvents(sql: SqlRunner, runId: string, afterSeq: number
 
 // Pages are written once, by the commit that holds their events: pages written
 // since `since` hold every event committed since. Only runs changed since are
-// looked at (a resync after a short outage touches a few).
+// looked at (a resync after a short outage touches a few). Pages and runs are
+// stamped by the database's clock, events by the engine's: the pages are picked
+// with a margin, the events exactly.
+const CLOCK_MARGIN_MS = 2_000;
 const RUN_LEVEL_SINCE = `
 SELECT p.run_id, p.events FROM run_event_pages p JOIN runs r ON r.id = p.run_id
 WHERE r.updated_at >= to_timestamp($1::float8 / 1000) AND p.created_at >= to_timestamp($1::float8 / 1000)
@@ -41,7 +44,7 @@ ORDER BY p.run_id, p.first_seq`;
 
 /** Run-level events ("run.*") of every run, recorded at or after `since` (ms), oldest first. */
 export async function runLevelEventsSince(sql: SqlRunner, since: number): Promise<RunEvent[]> {
-  const pages = await sql.query<{ run_id: string; events: StoredEvent[] }>(RUN_LEVEL_SINCE, [since]);
+  const pages = await sql.query<{ run_id: string; events: StoredEvent[] }>(RUN_LEVEL_SINCE, [since - CLOCK_MARGIN_MS]);
   const out: RunEvent[] = [];
   for (const { run_id: runId, events } of pages) {
     for (const e of events) if (e.type.startsWith("run.") && e.at >= since) out.push({ runId, ...e });

@@ -163,6 +163,42 @@ describe(`subscriptions (${kind})`, () => {
     expect(mine.indexOf("run.finished")).toBeGreaterThan(0);
   });
 
+  it("runsChanged with `since` replays the changes recorded from then on, then goes live, each once", async () => {
+    const before = await start(2);
+    await s.app.engine.waitForRun(before);
+    await sleep(5);
+    const missed = await start(3);
+    await s.app.engine.waitForRun(missed);
+    const runLevel = async (runId: string) =>
+      (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => e.type.startsWith("run.")).map((e) => ({ runId, type: e.type, at: e.at }));
+    const missedEvents = await runLevel(missed);
+    const since = new Date(missedEvents[0]!.at).toISOString(); // the client saw nothing of `missed` yet
+    type Change = { runsChanged: { runId: string; type: string; event: { seq: number; at: string } } };
+    let later = "";
+    const sub = collect<Change>(s.ws(), `subscription ($since: DateTime) { runsChanged(since: $since) { runId type event { seq at } } }`, { since }, (items) =>
+      items.some((i) => i.runsChanged.runId === later && i.runsChanged.type === "run.finished"),
+    );
+    await eventually(() => sub.items.some((i) => i.runsChanged.runId === missed && i.runsChanged.type === "run.finished"));
+    later = await start(2);
+    const items = (await sub.done).map((i) => i.runsChanged);
+    expect(sub.errors).toEqual([]);
+    expect(items.some((i) => i.runId === before)).toBe(false); // recorded before `since`
+    const ofRun = (runId: string) => items.filter((i) => i.runId === runId).map((i) => i.type);
+    expect(ofRun(missed)).toEqual(missedEvents.map((e) => e.type)); // replayed, in order, once
+    const laterTypes = (await runLevel(later)).map((e) => e.type);
+    expect(ofRun(later)).toEqual(laterTypes.slice(0, laterTypes.indexOf("run.finished") + 1)); // live, up to its end
+    const keys = items.map((i) => `${i.runId}:${i.event.seq}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    // the replay comes before anything live
+    expect(items.findIndex((i) => i.runId === later)).toBeGreaterThan(items.findLastIndex((i) => i.runId === missed));
+  });
+
+  it("runsChanged refuses a `since` that is not an instant, naming it", async () => {
+    const sub = collect(s.ws(), `subscription ($since: DateTime) { runsChanged(since: $since) { runId } }`, { since: "last tuesday" });
+    await sub.done;
+    expect(JSON.stringify(sub.errors)).toMatch(/\$since.*DateTime must be an ISO 8601 string/);
+  });
+
   it("streams runEvents over SSE too", async () => {
     const runId = await start(4);
     const run = await s.app.engine.waitForRun(runId);

@@ -96,7 +96,12 @@ builder.subscriptionFields((t) => ({
   }),
   runsChanged: t.field({
     type: RunChange,
-    subscribe: (_r, _a, ctx) => tracked(ctx, runsChangedStream(ctx.runs.engine.bus, ctx.runs.store, ctx.logger)),
+    description:
+      "Run-level changes of every run, live. With `since` (the `at` of the last change a client saw), the changes " +
+      "recorded from then on come first, from the database; each change once, in the order recorded",
+    args: { since: t.arg({ type: "DateTime" }) },
+    subscribe: (_r, { since }, ctx) =>
+      tracked(ctx, runsChangedStream({ bus: ctx.runs.engine.bus, store: ctx.runs.store, logger: ctx.logger }, since ? since.getTime() : undefined)),
     resolve: (e) => e,
     extensions: sharedPayload,
   }),
