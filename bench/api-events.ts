@@ -28,19 +28,12 @@ export interface EventsScenario {
   batches?: boolean;
 }
 
-export interface EventsResult extends EventsScenario {
-  maxParallel: number;
-  taskMs: number;
-  subscription: EventSubscription;
+/** What the subscribers saw, the same for a real server and the bare one. */
+export interface SwarmFigures {
   /** `next` messages, summed over subscribers. */
   messages: number;
-  runStatus: string;
-  /** Events the run recorded by the window's end, and per second from its start to its end (or the window's). */
-  runEvents: number;
-  runEventsPerSec: number;
-  /** Deliveries summed over subscribers, and per second from startRun's return to the last delivery. */
+  /** Deliveries summed over subscribers, and per second from the stream's start to the last delivery. */
   delivered: number;
-  expected: number;
   deliveredPerSec: number;
   allFinished: boolean;
   /** subscribe sent → every subscriber had its first event (set-up and catch-up; not in the latency). */
@@ -57,15 +50,54 @@ export interface EventsResult extends EventsScenario {
   max: number;
   disorders: number;
   errors: string[];
-  /** CPU in the window: this process (the clients) and each server. */
+  /** CPU in the window: this process (the clients). */
   clientCpu: CpuShare;
+  /** CPU time of the subscribers' server over the window, per delivery (µs): the fan-out's unit cost. */
+  cpuPerDeliveryUs: number;
+}
+
+export function swarmFigures(swarm: SubscriberSwarm, o: { afterStart: number; allFinished: boolean; clientCpu: CpuShare; serverCpu: CpuShare; windowSec: number }): SwarmFigures {
+  return {
+    messages: swarm.messages,
+    delivered: swarm.delivered,
+    deliveredPerSec: swarm.delivered / Math.max(0.001, (swarm.lastDelivery - o.afterStart) / 1000),
+    allFinished: o.allFinished,
+    setupMs: swarm.setupMs,
+    withEvents: swarm.started,
+    allP50: swarm.latencyAll.quantile(0.5),
+    allP99: swarm.latencyAll.quantile(0.99),
+    samples: swarm.latency.count,
+    p50: swarm.latency.quantile(0.5),
+    p99: swarm.latency.quantile(0.99),
+    max: swarm.latency.max,
+    disorders: swarm.disorders,
+    errors: swarm.errors.slice(0, 5),
+    clientCpu: o.clientCpu,
+    cpuPerDeliveryUs: (1e6 * o.serverCpu.cpu * o.windowSec) / Math.max(1, swarm.delivered),
+  };
+}
+
+/** The log line's part about what the subscribers saw. */
+export const swarmLine = (r: SwarmFigures & { expected: number }) =>
+  `delivered ${r.delivered}/${r.expected} at ${r.deliveredPerSec.toFixed(0)}/s, all p50 ${r.allP50} ms p99 ${r.allP99} ms, ` +
+  `set-up ${r.setupMs.toFixed(0)} ms (${r.withEvents} had events), steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), ` +
+  `disorders ${r.disorders}, CPU (waited) clients ${share(r.clientCpu)}`;
+
+export interface EventsResult extends EventsScenario, SwarmFigures {
+  maxParallel: number;
+  taskMs: number;
+  subscription: EventSubscription;
+  runStatus: string;
+  /** Events the run recorded by the window's end, and per second from its start to its end (or the window's). */
+  runEvents: number;
+  runEventsPerSec: number;
+  expected: number;
+  /** CPU in the window of each server. */
   serverCpu: CpuShare[];
   /** Server RSS: idle with the subscribers connected, peak in the window (sampled), VmHWM at the end. */
   rssIdle: number;
   rssPeak: number;
   rssHwm: number;
-  /** CPU time of the subscribers' server over the window, per delivery (µs): the fan-out's unit cost. */
-  cpuPerDeliveryUs: number;
 }
 
 /** Task length and parallelism for about `eventsPerSec` (2 events per task). */
@@ -108,38 +140,22 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
     if (state.status === "running") await cancelRun(agent, starter.url, runId);
     const r: EventsResult = {
       ...s,
+      ...swarmFigures(swarm, { afterStart, allFinished, clientCpu: cpu.clients, serverCpu: cpu.servers[cpu.servers.length - 1]!, windowSec }),
       maxParallel,
       taskMs,
       subscription,
-      messages: swarm.messages,
       runStatus: `${state.status} at the window's end`,
       runEvents: state.lastSeq,
       runEventsPerSec: state.eventsPerSec,
-      delivered: swarm.delivered,
       expected: state.lastSeq * s.subscribers,
-      deliveredPerSec: swarm.delivered / Math.max(0.001, (swarm.lastDelivery - afterStart) / 1000),
-      allFinished,
-      setupMs: swarm.setupMs,
-      withEvents: swarm.started,
-      allP50: swarm.latencyAll.quantile(0.5),
-      allP99: swarm.latencyAll.quantile(0.99),
-      samples: swarm.latency.count,
-      p50: swarm.latency.quantile(0.5),
-      p99: swarm.latency.quantile(0.99),
-      max: swarm.latency.max,
-      disorders: swarm.disorders,
-      errors: swarm.errors.slice(0, 5),
-      clientCpu: cpu.clients,
       serverCpu: cpu.servers,
       rssIdle,
       rssPeak: target.windowPeakRss(),
       rssHwm: target.status("VmHWM"),
-      cpuPerDeliveryUs: (1e6 * cpu.servers[cpu.servers.length - 1]!.cpu * windowSec) / Math.max(1, swarm.delivered),
     };
     log(
       `  ${s.replicas} replica(s), ${s.subscribers} ${subscription} subs (${r.messages} messages), run ${r.runStatus}, ${r.runEvents} events at ${r.runEventsPerSec.toFixed(0)}/s ` +
-        `(maxParallel ${maxParallel}, ${taskMs} ms tasks): delivered ${r.delivered}/${r.expected} at ${r.deliveredPerSec.toFixed(0)}/s, ` +
-        `all p50 ${r.allP50} ms p99 ${r.allP99} ms, set-up ${r.setupMs.toFixed(0)} ms (${r.withEvents} had events), steady p50 ${r.p50} ms p99 ${r.p99} ms max ${r.max} ms (${r.samples} samples), disorders ${r.disorders}, CPU (waited) clients ${share(r.clientCpu)}, ` +
+        `(maxParallel ${maxParallel}, ${taskMs} ms tasks): ${swarmLine(r)}, ` +
         `server ${r.serverCpu.map(share).join(" / ")}, ${r.cpuPerDeliveryUs.toFixed(0)} µs server CPU per delivery, RSS idle ${(rssIdle / 2 ** 20).toFixed(0)} MiB peak ${(r.rssPeak / 2 ** 20).toFixed(0)} MiB` +
         (r.errors.length ? `; errors: ${r.errors.join("; ")}` : ""),
     );

@@ -29,9 +29,10 @@ export class ServerProcess {
     this.sampler.unref();
   }
 
-  static async start(env: Record<string, string>): Promise<ServerProcess> {
+  /** `name`: the child (bench/api-server.ts, or the bare one). */
+  static async start(env: Record<string, string>, name = "api-server"): Promise<ServerProcess> {
     // the Node flag `npm start` and the deployment give `conveyor serve`
-    const child = spawnBenchChild("api-server", env, ["--max-semi-space-size=64"]);
+    const child = spawnBenchChild(name, env, ["--max-semi-space-size=64"]);
     const done = collectChild(child);
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.on("data", (chunk: string) => {

@@ -1,13 +1,18 @@
 // The API table: live subscriptions (one server, then two replicas and Redis)
 // and progress queries, with the target and whether it is met, and whether the
 // client side (this one process) could have limited the figures.
+import type { BareHttpResult, BareWsResult } from "./api-bare.js";
 import type { EventsResult } from "./api-events.js";
 import type { CpuShare } from "./api-harness.js";
 import type { ProgressResult } from "./api-progress.js";
 
 export interface ApiResults {
   events: EventsResult[];
+  /** The same subscribers against a server that only sends (api-bare.ts). */
+  bareWs: BareWsResult[];
   progress: ProgressResult[];
+  /** The same query clients against a server that answers a constant. */
+  bareHttp: BareHttpResult[];
   errors: string[];
 }
 
@@ -83,10 +88,64 @@ function progressRow(p: ProgressResult): string[] {
   ];
 }
 
+function bareWsRow(b: BareWsResult): string[] {
+  return [
+    "A1",
+    `reference: a bare \`ws\` server (no GraphQL, no run: a timer sends one pre-encoded runEvents message per subscriber and event), ` +
+      `the same ${n(b.subscribers)} subscribers, paced for ${n(b.eventsPerSec)} events/s, ${n(b.durationMs / 1000)} s: ` +
+      "events/s the server kept up · deliveries/s · delivered of expected · steady-state latency p50 / p99",
+    `${n(b.sentPerSec)} events/s (most late ${ms(b.maxLagMs)}) · ${n(b.deliveredPerSec)}/s · ${pct(b.delivered / Math.max(1, b.expected))} (${n(b.delivered)} of ${n(b.expected)}), ` +
+      `${b.disorders} out of order · ${ms(b.p50)} / ${ms(b.p99)}; ${b.cpuPerDeliveryUs.toFixed(1)} µs server CPU per delivery`,
+    clientSide(b.clientCpu, [b.serverCpu]),
+    "",
+    "",
+  ];
+}
+
+/** The highest offered rate (polling clients) whose p99 met the target, and the lowest that did not. */
+function capacityRow(rows: ProgressResult[]): string[][] {
+  const polled = rows.filter((p) => p.query === "progress" && p.pollMs > 0).sort((a, b) => a.queriesPerSec - b.queriesPerSec);
+  if (polled.length === 0) return [];
+  const ok = (p: ProgressResult) => p.p99 <= 20 && p.failures === 0;
+  const best = polled.filter(ok).at(-1);
+  const over = polled.find((p) => !ok(p));
+  const clients = n(polled[0]!.clients);
+  return [
+    [
+      "A3",
+      `run(id){progress}, ${clients} concurrent clients: the highest offered rate measured above with p99 ≤ 20 ms · the lowest without`,
+      `${best ? `${n(best.queriesPerSec)} queries/s (every ${n(best.pollMs)} ms each; p99 ${ms(best.p99)})` : "none"} · ` +
+        `${over ? `${n(over.queriesPerSec)} queries/s (every ${n(over.pollMs)} ms each; p99 ${ms(over.p99)})` : "none measured"}`,
+      "",
+      `p99 ≤ 20 ms with ${clients} clients`,
+      best ? `**met** up to ${n(best.queriesPerSec)} queries/s` : word(false),
+    ],
+  ];
+}
+
+function bareHttpRow(b: BareHttpResult): string[] {
+  const shape = b.pollMs > 0 ? `each polling every ${n(b.pollMs)} ms` : "closed loop";
+  return [
+    "A3",
+    `reference: a bare node:http server answering a constant progress document (no GraphQL, no database, no run), the same ${n(b.clients)} clients ${shape}, ${n(b.durationMs / 1000)} s: p50 / p99 · queries/s`,
+    `${ms(b.p50)} / ${ms(b.p99)} · ${n(b.queriesPerSec)}/s (${n(b.queries)} queries, ${b.failures} failed)`,
+    clientSide(b.clientCpu, [b.serverCpu]),
+    "",
+    "",
+  ];
+}
+
 export function renderApiTable(r: ApiResults): string {
   const head = ["#", "measure", "result", "client side", "target", "verdict"];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
-  const rows = [...r.events.flatMap(eventRows), ...r.progress.map(progressRow)];
+  const rows = [
+    ...r.events.filter((e) => e.replicas === 1).flatMap(eventRows),
+    ...r.bareWs.map(bareWsRow),
+    ...r.events.filter((e) => e.replicas > 1).flatMap(eventRows),
+    ...r.progress.map(progressRow),
+    ...capacityRow(r.progress),
+    ...r.bareHttp.map(bareHttpRow),
+  ];
   for (const row of rows) lines.push(`| ${row.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`);
   if (r.errors.length) lines.push("", "Sections that failed:", ...r.errors.map((e) => `- ${e}`));
   return lines.join("\n");

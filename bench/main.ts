@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { App } from "../src/app.js";
 import { InProcessExecutor, type TaskFunction } from "../src/executors/in-process.js";
+import { measureBareHttp, measureBareWs } from "./api-bare.js";
 import { measureEvents } from "./api-events.js";
 import { measureProgress } from "./api-progress.js";
 import { renderApiTable, type ApiResults } from "./api-table.js";
@@ -74,8 +75,8 @@ const sizes = args.quick
   : { tasks: 10_000, parallels: [1, 8, 64], chain: 1_000, memory: [1_000, 100_000], memoryCapMs: 60_000, resume: 10_000, ceilingSeconds: 3, processTasks: 200, processParallels: [1, 8] };
 // the API's: the target's event rate and a low one, at which a single event's fan-out shows alone
 const api = args.quick
-  ? { subscribers: 100, tasks: 1_000, eventRates: [1_000, 10], windowMs: 10_000, clients: 50, pollMs: [0, 1_000], queryMs: 5_000 }
-  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, clients: 200, pollMs: [0, 250, 1_000], queryMs: 10_000 };
+  ? { subscribers: 100, tasks: 1_000, eventRates: [1_000, 10], windowMs: 10_000, bareMs: 5_000, clients: 50, pollMs: [0, 100, 1_000], queryMs: 5_000 }
+  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, bareMs: 10_000, clients: 200, pollMs: [0, 50, 100, 250, 1_000], queryMs: 10_000 };
 
 const stores = new Set<BenchStore>();
 let interrupted = false;
@@ -247,7 +248,7 @@ for (const kind of usable) {
 // A1-A3: API servers in child processes, each scenario on its own fresh PostgreSQL database
 let apiResults: ApiResults | undefined;
 if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
-  const ar: ApiResults = (apiResults = { events: [], progress: [], errors: [] });
+  const ar: ApiResults = (apiResults = { events: [], bareWs: [], progress: [], bareHttp: [], errors: [] });
   machine.api = `graphql-yoga ${pkgVersion("graphql-yoga")}, graphql-ws ${pkgVersion("graphql-ws")}, ws ${pkgVersion("ws")}, ioredis ${pkgVersion("ioredis")} to ${REDIS_URL}`;
   if (!usable.includes("postgres")) ar.errors.push(`the API sections need PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
   else {
@@ -259,14 +260,19 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
         for (const eventsPerSec of api.eventRates) ar.events.push(await measureEvents({ ...base, eventsPerSec, batches: false }));
         // the batched subscription at the target's rate
         ar.events.push(await measureEvents({ ...base, eventsPerSec: api.eventRates[0]!, batches: true }));
+        // what this machine allows one message per event and subscriber, before any of Conveyor's work
+        if (replicas === 1) ar.bareWs.push(await measureBareWs({ subscribers: api.subscribers, eventsPerSec: api.eventRates[0]!, durationMs: api.bareMs, graceMs: 5_000 }));
       });
     }
     if (args.only.has("api-progress") && !interrupted) log("API: progress queries");
     await section("api-progress", ar.errors, async () => {
-      const shapes = (["progress", "typename"] as const).flatMap((query) => api.pollMs.map((pollMs) => ({ pollMs, query })));
+      const load = { clients: api.clients, warmupMs: 1_000, durationMs: api.queryMs };
+      // every offered rate for the progress query; the references in closed loop, where they show the ceiling
+      const shapes = [...api.pollMs.map((pollMs) => ({ pollMs, query: "progress" as const })), { pollMs: 0, query: "typename" as const }];
       for (const { pollMs, query } of shapes) {
-        ar.progress.push(await measureProgress({ clients: api.clients, tasks: api.tasks, eventsPerSec: api.eventRates[0]!, pollMs, query, warmupMs: 1_000, durationMs: api.queryMs }));
+        ar.progress.push(await measureProgress({ ...load, tasks: api.tasks, eventsPerSec: api.eventRates[0]!, pollMs, query }));
       }
+      ar.bareHttp.push(await measureBareHttp({ ...load, pollMs: 0 }));
     });
   }
 }
