@@ -64,11 +64,13 @@ export async function queryLoad(s: LoadShape, serverPid: number, load: () => Pro
     if (s.pollMs > 0) await sleep((i * s.pollMs) / s.clients);
     while (!stopping) {
       const t = performance.now();
+      // a query counts if it was sent in the window (one sent in the warm-up may end in it)
+      const counted = measuring;
       try {
         await load();
-        if (measuring) latencies.push(performance.now() - t);
+        if (counted) latencies.push(performance.now() - t);
       } catch (err) {
-        if (measuring && failures++ < 3) failureSample.push(String(err).slice(0, 200));
+        if (counted && failures++ < 3) failureSample.push(String(err).slice(0, 200));
       }
       if (s.pollMs > 0) await sleep(Math.max(0, s.pollMs - (performance.now() - t)));
     }
@@ -83,6 +85,11 @@ export async function queryLoad(s: LoadShape, serverPid: number, load: () => Pro
   await sleep(s.durationMs);
   measuring = false;
   const wallSec = (performance.now() - t0) / 1000;
+  const clientShare = clientCpu();
+  const serverShare = serverCpu();
+  // the queries sent in the window finish
+  stopping = true;
+  await Promise.all(clients);
   const r: LoadFigures = {
     queries: latencies.length,
     queriesPerSec: latencies.length / wallSec,
@@ -92,11 +99,9 @@ export async function queryLoad(s: LoadShape, serverPid: number, load: () => Pro
     max: latencies.reduce((a, b) => Math.max(a, b), 0),
     failures,
     failureSample,
-    clientCpu: clientCpu(),
-    serverCpu: serverCpu(),
+    clientCpu: clientShare,
+    serverCpu: serverShare,
   };
-  stopping = true;
-  await Promise.all(clients);
   return r;
 }
 
