@@ -1,5 +1,6 @@
-// /graphql over HTTP: the body is read here (bounded) and handed to Yoga as a
-// fetch Request, with the principal and correlation id in its context; the
+// /graphql over HTTP: the body is read here (bounded); a plain JSON query is
+// answered directly (direct-query.ts), anything else is handed to Yoga as a
+// fetch Request, with the principal and correlation id in its context, and the
 // Response (JSON, GraphiQL, or an SSE stream) is sent back.
 //
 // The Request and Headers are Yoga's own (its fetch ponyfill): Node's native
@@ -10,6 +11,7 @@ import { once } from "node:events";
 import type { Principal } from "../auth/principal.js";
 import { requestContext, type ApiServices } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
+import { directParams, executeDirect } from "./direct-query.js";
 import { readBody } from "./io.js";
 
 /** Answers that are one document, sent in one write; anything else (SSE, multipart) is streamed as it comes. */
@@ -25,6 +27,10 @@ export async function handleGraphql(
   const { Request, Headers } = yoga.fetchAPI;
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, o.bodyLimit);
+  const context = requestContext(services, o.principal, o.requestId);
+  const direct = body && directParams(method, req.headers, body);
+  const answer = direct && (await executeDirect(yoga, direct, context));
+  if (answer) return void res.writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) }).end(answer.body);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
   const abort = new AbortController();
@@ -36,7 +42,7 @@ export async function handleGraphql(
     signal: abort.signal,
     ...(body ? { body: new Uint8Array(body) } : {}),
   });
-  const response = await yoga.handleRequest(request, requestContext(services, o.principal, o.requestId));
+  const response = await yoga.handleRequest(request, context);
   const out: Record<string, string> = {};
   response.headers.forEach((v, k) => (out[k] = v));
   if (!response.body) return void res.writeHead(response.status, out).end();

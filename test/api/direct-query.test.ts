@@ -1,0 +1,143 @@
+// The direct path for plain JSON queries (src/api/http/direct-query.ts): which
+// requests take it, that it answers exactly what Yoga answers for the same
+// request and context (data, typed nulls, variable errors, scope refusals), that
+// it leaves to Yoga everything it should (nothing executed), and, over HTTP, that
+// a plain request and one forced through Yoga (a browser's Origin) get the same.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANONYMOUS, OPEN, type Principal } from "../../src/api/auth/principal.js";
+import { requestContext, type ApiServices } from "../../src/api/context.js";
+import { OpenSubscriptions } from "../../src/api/events/open-subscriptions.js";
+import { ProgressHub } from "../../src/api/events/progress-hub.js";
+import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
+import { directParams, executeDirect } from "../../src/api/http/direct-query.js";
+import { DEFAULT_QUERY_LIMITS } from "../../src/api/plugins/limits.js";
+import { InFlight } from "../../src/api/plugins/observe.js";
+import { RunService } from "../../src/api/run-service.js";
+import { createApiYoga } from "../../src/api/yoga.js";
+import { silentLogger } from "../../src/engine/ports.js";
+import { inlineTasks, START, startTestServer, type TestServer } from "./support/server.js";
+
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+const POST = { "content-type": "application/json" };
+
+describe("directParams: which requests take the direct path", () => {
+  const q = { query: "{ __typename }" };
+  it.each([
+    ["a plain JSON query", "POST", POST, json(q), true],
+    ["with variables, an operation name and null extras", "POST", POST, json({ ...q, variables: { a: 1 }, operationName: "A", other: null }), true],
+    ["empty extensions", "POST", POST, json({ ...q, extensions: {} }), true],
+    ["charset utf-8", "POST", { "content-type": "application/json; charset=utf-8" }, json(q), true],
+    ["accepting anything", "POST", { ...POST, accept: "*/*" }, json(q), true],
+    ["accepting application/json", "POST", { ...POST, accept: "application/json" }, json(q), true],
+    ["GET", "GET", POST, json(q), false],
+    ["a browser (Origin: CORS is Yoga's)", "POST", { ...POST, origin: "http://localhost" }, json(q), false],
+    ["another media type", "POST", { "content-type": "application/graphql" }, Buffer.from("{ __typename }"), false],
+    ["another charset", "POST", { "content-type": "application/json; charset=latin1" }, json(q), false],
+    ["accepting graphql-response+json (its status codes differ)", "POST", { ...POST, accept: "application/graphql-response+json, application/json" }, json(q), false],
+    ["accepting only an event stream", "POST", { ...POST, accept: "text/event-stream" }, json(q), false],
+    ["a batch", "POST", POST, json([q, q]), false],
+    ["not JSON", "POST", POST, Buffer.from("{ query"), false],
+    ["an unknown parameter", "POST", POST, json({ ...q, other: 1 }), false],
+    ["a query that is not a string", "POST", POST, json({ query: 1 }), false],
+    ["variables that are a list", "POST", POST, json({ ...q, variables: [1] }), false],
+    ["an operation name that is not a string", "POST", POST, json({ ...q, operationName: 1 }), false],
+    ["extensions (persisted queries and the like)", "POST", POST, json({ ...q, extensions: { persistedQuery: { version: 1 } } }), false],
+  ] as const)("%s", (_what, method, headers, body, taken) => {
+    expect(directParams(method, headers, body) !== null).toBe(taken);
+  });
+});
+
+describe("executeDirect answers as Yoga does", () => {
+  let s: TestServer;
+  let services: ApiServices;
+  const yoga = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: true, logger: silentLogger, mutations: new InFlight() });
+  let runId = "";
+  beforeAll(async () => {
+    s = await startTestServer("pglite");
+    const engine = s.app.engine;
+    services = {
+      runs: new RunService(engine),
+      progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, 50, silentLogger, 500),
+      eventFeeds: new RunEventFeeds(engine),
+      subscriptions: new OpenSubscriptions(),
+      logger: silentLogger,
+    };
+    const r = await s.gql(START, { input: { inline: inlineTasks(3), options: { executor: "fn", force: true } } });
+    runId = r.body.data.startRun.run.id;
+    await engine.waitForRun(runId);
+  });
+  afterAll(async () => {
+    await services.progressHub.close();
+    await s.close();
+  });
+
+  async function both(body: Record<string, unknown>, principal: Principal = OPEN) {
+    const context = requestContext(services, principal, "req-1");
+    const params = directParams("POST", POST, json(body));
+    expect(params).not.toBeNull();
+    const direct = await executeDirect(yoga, params!, context);
+    const res = await yoga.handleRequest(new yoga.fetchAPI.Request("http://localhost/graphql", { method: "POST", headers: POST, body: JSON.stringify(body) }), context);
+    const viaYoga = { status: res.status, type: res.headers.get("content-type"), body: JSON.parse(await res.text()) as unknown };
+    return { direct, viaYoga };
+  }
+
+  const RUN = `query ($id: ID!) { run(id: $id) { id status total progress { percent counts { succeeded } } } }`;
+  it.each([
+    ["a run's state and progress", { query: RUN, variables: { id: "" } }, OPEN],
+    ["an unknown run (null)", { query: RUN, variables: { id: "nope" } }, OPEN],
+    ["a variable of the wrong type", { query: RUN, variables: { id: { a: 1 } } }, OPEN],
+    ["a missing variable", { query: RUN }, OPEN],
+    ["the operation picked by name", { query: `query A { __typename } query B { activeRuns { id } }`, operationName: "B" }, OPEN],
+    ["no token: refused", { query: RUN, variables: { id: "" } }, ANONYMOUS],
+  ] as const)("%s", async (_what, request, principal) => {
+    const body = { ...request, ...("variables" in request && request.variables.id === "" ? { variables: { id: runId } } : {}) };
+    const { direct, viaYoga } = await both(body, principal);
+    expect(direct).not.toBeNull();
+    expect({ status: direct!.status, type: direct!.headers["content-type"], body: JSON.parse(direct!.body) as unknown }).toEqual(viaYoga);
+  });
+
+  it("the state it answers is the run's", async () => {
+    const { direct } = await both({ query: RUN, variables: { id: runId } });
+    expect(JSON.parse(direct!.body)).toEqual({ data: { run: { id: runId, status: "SUCCEEDED", total: 3, progress: { percent: 100, counts: { succeeded: 3 } } } } });
+  });
+
+  it.each([
+    ["a mutation", `mutation { pauseRun(runId: "x") { __typename } }`],
+    ["a subscription", `subscription { runsChanged { runId } }`],
+    ["a parse error", `{ run(id: `],
+    ["a validation error", `{ nope }`],
+    ["an operation name that names nothing", `query A { __typename }`, "B"],
+    ["a query over the cost limit", `{ runs(first: 100) { edges { node { tasks(first: 100) { edges { node { attempts { status } } } } } } } }`],
+  ])("leaves %s to Yoga, executing nothing", async (_what, query, operationName?: string) => {
+    const before = await s.app.engine.store.getRun(runId);
+    const params = directParams("POST", POST, json({ query, ...(operationName ? { operationName } : {}) }));
+    const answer = await executeDirect(yoga, params!, requestContext(services, OPEN, "req-2"));
+    expect(answer).toBeNull();
+    expect(await s.app.engine.store.getRun(runId)).toEqual(before);
+  });
+});
+
+describe("over HTTP: the direct answer and Yoga's are the same", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer("pglite");
+  });
+  afterAll(() => s.close());
+
+  async function post(body: unknown, extra: Record<string, string> = {}) {
+    const res = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...extra }, body: JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, type: res.headers.get("content-type"), body: JSON.parse(text.replace(/"requestId":"[^"]+"/g, '"requestId":"x"')) as unknown };
+  }
+
+  it.each([
+    ["a query", { query: `{ activeRuns { id } runs(first: 2) { totalCount } }` }],
+    ["a variable error", { query: `query ($id: ID!) { run(id: $id) { id } }`, variables: { id: [1, 2] } }],
+    ["a page too large", { query: `{ runs(first: 100000) { totalCount } }` }],
+  ])("%s", async (_what, body) => {
+    const plain = await post(body);
+    // an Origin of the server's own host: Yoga answers (CORS), the CSRF check lets it through
+    const viaYoga = await post(body, { origin: s.url });
+    expect(plain).toEqual(viaYoga);
+  });
+});
