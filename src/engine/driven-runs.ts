@@ -76,6 +76,10 @@ export class DrivenRuns {
     return [...this.supervisors.keys()];
   }
 
+  get size(): number {
+    return this.supervisors.size;
+  }
+
   /** Follows every run driven from now on; returns the unsubscribe. */
   onDrive(listener: DriveListener): () => void {
     this.listeners.add(listener);

@@ -211,6 +211,11 @@ export class Engine {
     return this.driven.has(runId);
   }
 
+  /** Whether this engine drives any run now. */
+  isDriving(): boolean {
+    return this.driven.size > 0;
+  }
+
   /**
    * From now on, takes over runs whose driver goes away: at once when another
    * process releases its leases, and within 1.5 leases when one dies.

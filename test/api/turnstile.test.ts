@@ -21,6 +21,31 @@ describe("Turnstile", () => {
     expect([...perTurn.values()]).toEqual([64, 64, 64, 8]);
   });
 
+  it("asks a group-size function at each turn", async () => {
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let size = 3;
+    const gate = new Turnstile(() => size);
+    const turns: number[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        gate.pass().then(() => {
+          turns.push(turn);
+          size = 5; // from the next turn on
+        }),
+      ),
+    );
+    ticking = false;
+    const perTurn = new Map<number, number>();
+    for (const t of turns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect([...perTurn.values()]).toEqual([3, 5, 4]);
+  });
+
   it("a waiter arriving later waits behind the ones queued before it", async () => {
     const gate = new Turnstile(2);
     const order: string[] = [];

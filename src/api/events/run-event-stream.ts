@@ -7,13 +7,24 @@ import { FeedCursor } from "./feed-cursor.js";
 import { RunEventFeed, type FeedDeps, type FeedOptions } from "./run-event-feed.js";
 import { Turnstile } from "./turnstile.js";
 
+/** The engine's answer to "do you drive any run now?", when the feeds have an engine. */
+export interface FeedsDeps extends FeedDeps {
+  isDriving?(): boolean;
+}
+
 export class RunEventFeeds {
   private readonly feeds = new Map<string, RunEventFeed>();
-  /** Subscribers woken by new events go on in groups (see turnstile.ts). */
-  private readonly turnstile = new Turnstile();
+  /**
+   * Subscribers woken by new events go on in groups (see turnstile.ts): groups of
+   * 8 while this process drives runs, whose timers and commits must not wait
+   * behind a fan-out; of 32 on a replica that only serves watchers, where a batch
+   * then reaches its 1,000 subscribers sooner, for less CPU (runEventBatches at
+   * 1,000 events/s on replica B: p99 85–86 ms against 90–101, two runs each).
+   */
+  private readonly turnstile = new Turnstile(() => (this.deps.isDriving?.() ? 8 : 32));
 
   constructor(
-    private readonly deps: FeedDeps,
+    private readonly deps: FeedsDeps,
     private readonly options: FeedOptions = {},
   ) {}
 
