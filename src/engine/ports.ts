@@ -31,6 +31,8 @@ export interface RunEvent {
 export interface EventBus {
   publish(topic: string, events: readonly RunEvent[]): void;
   subscribe(topic: string, listener: (events: readonly RunEvent[]) => void): () => void;
+  /** Resolves once what is published on `topic` from now on reaches this process's listeners (a remote bus subscribes asynchronously). */
+  subscribed?(topic: string): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -44,7 +46,10 @@ export interface Logger {
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export const runTopic = (runId: string) => `run:${runId}`;
+/** Run-level changes of every run (see isRunChange), for dashboards. */
 export const RUNS_TOPIC = "runs";
+/** What RUNS_TOPIC carries: a run started, paused, resumed, is being cancelled or timed out, finished. Not its checkpoints. */
+export const isRunChange = (type: string) => type.startsWith("run.") && type !== "run.checkpoint";
 /** Notices that a process released the leases of runs it still had (a graceful stop): not run events, no seq. */
 export const LEASES_TOPIC = "leases";
 /**

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Schedule } from "../core/scheduler.js";
 import { canRunMove, type RunStatus } from "../core/status.js";
 import { CommitQueue, type PendingWrites } from "./commit-queue.js";
-import { RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import { isRunChange, RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
 import type { RunRecord, RunStore } from "./store.js";
 import type { UnitTable } from "./unit-table.js";
 
@@ -137,7 +137,7 @@ export class RunJournal {
     this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
     this.deps.bus.publish(runTopic(this.run.id), w.events);
-    if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => e.type.startsWith("run.")));
+    if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => isRunChange(e.type)));
     for (const e of w.events) {
       const level = e.type === "task.progress" ? "debug" : "info";
       this.deps.logger[level]({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);

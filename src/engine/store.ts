@@ -159,8 +159,8 @@ export interface RunStore {
   listCheckpoints(runId: string): Promise<CheckpointRecord[]>;
   getCheckpoint(id: string): Promise<CheckpointRecord | null>;
   readEvents(runId: string, afterSeq: number, limit: number): Promise<RunEvent[]>;
-  /** Run-level events ("run.*") of every run recorded at or after `since` (ms), oldest first. */
-  runLevelEventsSince(since: number): Promise<RunEvent[]>;
+  /** Run changes (ports.ts isRunChange) of every run recorded at or after `since` (ms), oldest first, at most `limit`. */
+  runChangesSince(since: number, limit: number): Promise<RunEvent[]>;
 }
 
 export class LeaseLostError extends Error {

@@ -113,6 +113,10 @@ export class MeteredBus implements EventBus {
     return this.inner.subscribe(topic, listener);
   }
 
+  subscribed(topic: string): Promise<void> {
+    return this.inner.subscribed?.(topic) ?? Promise.resolve();
+  }
+
   close(): Promise<void> {
     return this.inner.close?.() ?? Promise.resolve();
   }

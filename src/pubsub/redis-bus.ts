@@ -21,6 +21,8 @@ export class RedisBus implements EventBus {
   private readonly local = new MemoryBus();
   private readonly origin = randomUUID();
   private readonly refs = new Map<string, number>();
+  /** Each subscribed topic's SUBSCRIBE, settled once Redis confirmed it (or refused it). */
+  private readonly subscribing = new Map<string, Promise<void>>();
   /** When the subscriber connection was lost, until it is ready again. */
   private downSince: number | undefined;
 
@@ -71,7 +73,7 @@ export class RedisBus implements EventBus {
     const off = this.local.subscribe(topic, listener);
     const n = this.refs.get(topic) ?? 0;
     this.refs.set(topic, n + 1);
-    if (n === 0) void this.sub.subscribe(this.prefix + topic).catch(() => undefined);
+    if (n === 0) this.subscribing.set(topic, this.sub.subscribe(this.prefix + topic).then(() => undefined, () => undefined));
     let done = false;
     return () => {
       if (done) return;
@@ -80,8 +82,13 @@ export class RedisBus implements EventBus {
       const left = (this.refs.get(topic) ?? 1) - 1;
       if (left > 0) return void this.refs.set(topic, left);
       this.refs.delete(topic);
+      this.subscribing.delete(topic);
       void this.sub.unsubscribe(this.prefix + topic).catch(() => undefined);
     };
+  }
+
+  subscribed(topic: string): Promise<void> {
+    return this.subscribing.get(topic) ?? Promise.resolve();
   }
 
   /** Throws unless Redis answers (for /readyz). */

@@ -6,7 +6,7 @@ import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
 import type { Database } from "./database.js";
 import type { Db } from "./db.js";
 import { historicalDurations, memoLookup } from "./memo-cache.js";
-import { readEvents, runLevelEventsSince } from "./run-events.js";
+import { readEvents, runChangesSince } from "./run-events.js";
 import { acquireLease, findOrphans, releaseLease, renewLeases } from "./leases.js";
 import { createRun, getRun, listRuns } from "./runs.js";
 import { commitBatch } from "./sql/commit-batch.js";
@@ -35,5 +35,5 @@ export class PrismaRunStore implements RunStore {
   listCheckpoints = (runId: string) => listCheckpoints(this.db, runId);
   getCheckpoint = (id: string) => getCheckpoint(this.db, id);
   readEvents = (runId: string, afterSeq: number, limit: number) => readEvents(this.database.sql, runId, afterSeq, limit);
-  runLevelEventsSince = (since: number) => runLevelEventsSince(this.database.sql, since);
+  runChangesSince = (since: number, limit: number) => runChangesSince(this.database.sql, since, limit);
 }

@@ -35,19 +35,19 @@ export async function readEvents(sql: SqlRunner, runId: string, afterSeq: number
 // since `since` hold every event committed since. Only runs changed since are
 // looked at (a resync after a short outage touches a few). Pages and runs are
 // stamped by the database's clock, events by the engine's: the pages are picked
-// with a margin, the events exactly.
-const CLOCK_MARGIN_MS = 2_000;
-const RUN_LEVEL_SINCE = `
-SELECT p.run_id, p.events FROM run_event_pages p JOIN runs r ON r.id = p.run_id
+// with a margin, the events exactly. The events are picked out of their pages
+// in the database, so that only run changes cross the wire.
+const DATABASE_CLOCK_MARGIN_MS = 2_000;
+const RUN_CHANGES_SINCE = `
+SELECT p.run_id, e.value AS event
+FROM run_event_pages p JOIN runs r ON r.id = p.run_id, json_array_elements(p.events) e
 WHERE r.updated_at >= to_timestamp($1::float8 / 1000) AND p.created_at >= to_timestamp($1::float8 / 1000)
-ORDER BY p.run_id, p.first_seq`;
+  AND e.value->>'type' LIKE 'run.%' AND e.value->>'type' <> 'run.checkpoint' AND (e.value->>'at')::float8 >= $2
+ORDER BY (e.value->>'at')::float8, p.run_id, (e.value->>'seq')::int
+LIMIT $3`;
 
-/** Run-level events ("run.*") of every run, recorded at or after `since` (ms), oldest first. */
-export async function runLevelEventsSince(sql: SqlRunner, since: number): Promise<RunEvent[]> {
-  const pages = await sql.query<{ run_id: string; events: StoredEvent[] }>(RUN_LEVEL_SINCE, [since - CLOCK_MARGIN_MS]);
-  const out: RunEvent[] = [];
-  for (const { run_id: runId, events } of pages) {
-    for (const e of events) if (e.type.startsWith("run.") && e.at >= since) out.push({ runId, ...e });
-  }
-  return out.sort((a, b) => a.at - b.at || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.seq - b.seq));
+/** Run changes (isRunChange) of every run recorded at or after `since` (ms), oldest first, at most `limit`. */
+export async function runChangesSince(sql: SqlRunner, since: number, limit: number): Promise<RunEvent[]> {
+  const rows = await sql.query<{ run_id: string; event: StoredEvent }>(RUN_CHANGES_SINCE, [since - DATABASE_CLOCK_MARGIN_MS, since, limit]);
+  return rows.map(({ run_id: runId, event }) => ({ runId, ...event }));
 }

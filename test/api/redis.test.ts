@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
-import { BUS_RESYNC_TOPIC, type RunEvent } from "../../src/engine/ports.js";
+import { BUS_RESYNC_TOPIC, busNotice, type RunEvent } from "../../src/engine/ports.js";
 import { RedisBus } from "../../src/pubsub/redis-bus.js";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
 import { collect } from "./support/server.js";
@@ -167,6 +167,25 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
     };
     const { final } = await watchTakeover(store.config.databaseUrl!, runId, shutDown, 3_000);
     expect([final.status, final.succeeded]).toEqual(["succeeded", 6]);
+  });
+});
+
+describe.skipIf(!ready)("a Redis bus's subscriptions", () => {
+  it("say when they take effect: a message another process publishes right after arrives", async () => {
+    const [a, b] = [new RedisBus(REDIS_URL), new RedisBus(REDIS_URL)];
+    try {
+      for (let round = 0; round < 5; round++) {
+        const topic = `subscribed-${round}-${Date.now()}`;
+        const got: RunEvent[] = [];
+        b.subscribe(topic, (events) => got.push(...events));
+        await b.subscribed(topic);
+        a.publish(topic, [busNotice("probe", { round })]);
+        for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(got.map((e) => e.data.round)).toEqual([round]);
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
 

@@ -1,24 +1,41 @@
-// runsChangedStream on its own, with the replay's answer held back: live changes
-// that arrive while the replay is read wait behind it and come once; a replay
-// that cannot be read ends the stream with its error instead of going live with
-// a gap. (The GraphQL subscription end to end: subscriptions.test.ts.)
+// runsChangedStream on its own, with the database's answer held back: the
+// replay is read from 2 s before `since` once the bus carries live changes here;
+// live changes and bus catch-ups that arrive meanwhile wait behind it and come
+// once; a replay that cannot be read, or is over the limit, ends the stream with
+// its error instead of going live with a gap; a `since` over an hour old is
+// refused, naming it. (The GraphQL subscription end to end: subscriptions.test.ts.)
 import { describe, expect, it } from "vitest";
-import { runsChangedStream } from "../../src/api/events/runs-changed.js";
-import { RUNS_TOPIC, silentLogger, type RunEvent } from "../../src/engine/ports.js";
+import { REPLAY_LIMIT, runsChangedStream } from "../../src/api/events/runs-changed.js";
+import { InvalidOptionError } from "../../src/core/errors.js";
+import { BUS_RESYNC_TOPIC, busNotice, RUNS_TOPIC, silentLogger, type RunEvent } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 
+const T = Date.now();
 const change = (runId: string, seq: number, type: string, at: number): RunEvent => ({ runId, seq, type, at, data: {} });
 
+/** A store whose answers the test gives, one per question, in order. */
 function heldStore() {
-  let answer!: { resolve: (e: RunEvent[]) => void; reject: (err: Error) => void };
-  const asked: number[] = [];
+  const asked: [number, number][] = [];
+  const answers: { resolve: (e: RunEvent[]) => void; reject: (err: Error) => void }[] = [];
   const store = {
-    runLevelEventsSince: (since: number) => {
-      asked.push(since);
-      return new Promise<RunEvent[]>((resolve, reject) => (answer = { resolve, reject }));
+    runChangesSince: (since: number, limit: number) => {
+      asked.push([since, limit]);
+      return new Promise<RunEvent[]>((resolve, reject) => answers.push({ resolve, reject }));
     },
   };
-  return { store, asked, answer: () => answer };
+  return { store, asked, answer: (i: number) => answers[i]! };
+}
+
+/** A bus whose subscriptions take effect when the test says so, as a remote bus's do. */
+class SlowBus extends MemoryBus {
+  private ready!: () => void;
+  private readonly promise = new Promise<void>((r) => (this.ready = r));
+  subscribed(): Promise<void> {
+    return this.promise;
+  }
+  confirm(): void {
+    this.ready();
+  }
 }
 
 async function take(it: AsyncIterator<RunEvent>, n: number): Promise<string[]> {
@@ -31,35 +48,56 @@ async function take(it: AsyncIterator<RunEvent>, n: number): Promise<string[]> {
   return out;
 }
 
+const turn = () => new Promise((r) => setTimeout(r, 10));
+
 describe("runsChangedStream with since", () => {
-  it("delivers the replay first, then the live changes that came meanwhile, each once", async () => {
-    const bus = new MemoryBus();
+  it("reads from 2 s before since once the bus carries changes here; what arrives meanwhile comes after the replay, once", async () => {
+    const bus = new SlowBus();
     const held = heldStore();
-    const stream = runsChangedStream({ bus, store: held.store, logger: silentLogger }, 1_000);
-    const it = stream[Symbol.asyncIterator]();
-    const first = take(it, 4);
-    await new Promise((r) => setTimeout(r, 10)); // subscribed, replay asked
-    expect(held.asked).toEqual([1_000]);
-    // live while the replay is read: one change the replay also holds, one it does not
-    bus.publish(RUNS_TOPIC, [change("b", 2, "run.finished", 1_300)]);
-    bus.publish(RUNS_TOPIC, [change("c", 1, "run.started", 1_400)]);
-    held.answer().resolve([change("a", 1, "run.started", 1_000), change("b", 1, "run.started", 1_100), change("b", 2, "run.finished", 1_300)]);
-    expect(await first).toEqual(["a:1:run.started", "b:1:run.started", "b:2:run.finished", "c:1:run.started"]);
+    const it = runsChangedStream({ bus, store: held.store, logger: silentLogger }, T)[Symbol.asyncIterator]();
+    const first = take(it, 5);
+    await turn();
+    expect(held.asked).toEqual([]); // not before the bus subscription took effect
+    bus.confirm();
+    await turn();
+    expect(held.asked).toEqual([[T - 2_000, REPLAY_LIMIT + 1]]);
+    // live while the replay is read: one change the replay also holds, one it does not; and a bus catch-up
+    bus.publish(RUNS_TOPIC, [change("b", 2, "run.finished", T + 300)]);
+    bus.publish(RUNS_TOPIC, [change("c", 1, "run.started", T + 400)]);
+    bus.publish(BUS_RESYNC_TOPIC, [busNotice("bus.resync", { since: T + 350 })]);
+    await turn();
+    held.answer(1).resolve([change("d", 1, "run.started", T + 360)]); // the catch-up answers first
+    held.answer(0).resolve([change("a", 1, "run.started", T - 500), change("b", 1, "run.started", T + 100), change("b", 2, "run.finished", T + 300)]);
+    expect(await first).toEqual(["a:1:run.started", "b:1:run.started", "b:2:run.finished", "c:1:run.started", "d:1:run.started"]);
     // then live as it comes
-    bus.publish(RUNS_TOPIC, [change("c", 2, "run.finished", 1_500)]);
+    bus.publish(RUNS_TOPIC, [change("c", 2, "run.finished", T + 500)]);
     expect(await take(it, 1)).toEqual(["c:2:run.finished"]);
     await it.return?.();
   });
 
   it("ends with the error when the replay cannot be read", async () => {
-    const bus = new MemoryBus();
     const held = heldStore();
-    const it = runsChangedStream({ bus, store: held.store, logger: silentLogger }, 1_000)[Symbol.asyncIterator]();
+    const it = runsChangedStream({ bus: new MemoryBus(), store: held.store, logger: silentLogger }, T)[Symbol.asyncIterator]();
     const next = it.next();
-    await new Promise((r) => setTimeout(r, 10));
-    bus.publish(RUNS_TOPIC, [change("c", 1, "run.started", 1_400)]);
-    held.answer().reject(new Error("database unreachable"));
+    await turn();
+    held.answer(0).reject(new Error("database unreachable"));
     await expect(next).rejects.toThrow("database unreachable");
+  });
+
+  it("ends with an error naming since when more changes than the limit were recorded since", async () => {
+    const held = heldStore();
+    const it = runsChangedStream({ bus: new MemoryBus(), store: held.store, logger: silentLogger }, T)[Symbol.asyncIterator]();
+    const next = it.next();
+    await turn();
+    held.answer(0).resolve(Array.from({ length: REPLAY_LIMIT + 1 }, (_, i) => change(`r${i}`, 1, "run.started", T + i)));
+    await expect(next).rejects.toThrow(InvalidOptionError);
+    await expect(it.next()).resolves.toMatchObject({ done: true });
+  });
+
+  it("refuses a since more than an hour old, naming it, before reading anything", () => {
+    const held = heldStore();
+    expect(() => runsChangedStream({ bus: new MemoryBus(), store: held.store, logger: silentLogger }, T - 61 * 60_000, T)).toThrow(/^since: .* more than an hour ago/);
+    expect(held.asked).toEqual([]);
   });
 
   it("without since goes live at once and reads nothing", async () => {
@@ -67,8 +105,8 @@ describe("runsChangedStream with since", () => {
     const held = heldStore();
     const it = runsChangedStream({ bus, store: held.store, logger: silentLogger })[Symbol.asyncIterator]();
     const next = take(it, 1);
-    await new Promise((r) => setTimeout(r, 10));
-    bus.publish(RUNS_TOPIC, [change("c", 1, "run.started", 1_400)]);
+    await turn();
+    bus.publish(RUNS_TOPIC, [change("c", 1, "run.started", T)]);
     expect(await next).toEqual(["c:1:run.started"]);
     expect(held.asked).toEqual([]);
     await it.return?.();

@@ -8,7 +8,7 @@
 // runsChanged reports runs starting and ending.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
-import { BUS_RESYNC_TOPIC, RUNS_TOPIC, type EventBus, type RunEvent } from "../../src/engine/ports.js";
+import { BUS_RESYNC_TOPIC, isRunChange, RUNS_TOPIC, type EventBus, type RunEvent } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { postgresReachable } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
@@ -166,11 +166,11 @@ describe(`subscriptions (${kind})`, () => {
   it("runsChanged with `since` replays the changes recorded from then on, then goes live, each once", async () => {
     const before = await start(2);
     await s.app.engine.waitForRun(before);
-    await sleep(5);
+    await sleep(2_100); // beyond the 2 s read again before since
     const missed = await start(3);
     await s.app.engine.waitForRun(missed);
     const runLevel = async (runId: string) =>
-      (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => e.type.startsWith("run.")).map((e) => ({ runId, type: e.type, at: e.at }));
+      (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => isRunChange(e.type)).map((e) => ({ runId, type: e.type, at: e.at }));
     const missedEvents = await runLevel(missed);
     const since = new Date(missedEvents[0]!.at).toISOString(); // the client saw nothing of `missed` yet
     type Change = { runsChanged: { runId: string; type: string; event: { seq: number; at: string } } };
@@ -197,6 +197,12 @@ describe(`subscriptions (${kind})`, () => {
     const sub = collect(s.ws(), `subscription ($since: DateTime) { runsChanged(since: $since) { runId } }`, { since: "last tuesday" });
     await sub.done;
     expect(JSON.stringify(sub.errors)).toMatch(/\$since.*DateTime must be an ISO 8601 string/);
+  });
+
+  it("runsChanged refuses a `since` more than an hour ago, naming it", async () => {
+    const sub = collect(s.ws(), `subscription ($since: DateTime) { runsChanged(since: $since) { runId } }`, { since: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+    await sub.done;
+    expect(JSON.stringify(sub.errors)).toMatch(/since: .*more than an hour ago.*INVALID_OPTION/);
   });
 
   it("streams runEvents over SSE too", async () => {
@@ -396,7 +402,7 @@ describe(`runsChanged when the bus lost messages (${kind})`, () => {
     sub.stop();
     expect(sub.errors).toEqual([]);
     const mine = sub.items.filter((i) => i.runsChanged.runId === runId).map((i) => [i.runsChanged.type, i.runsChanged.event.seq]);
-    const stored = (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => e.type.startsWith("run.")).map((e) => [e.type, e.seq]);
+    const stored = (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => isRunChange(e.type)).map((e) => [e.type, e.seq]);
     expect(mine).toEqual(stored);
     expect(mine.map((m) => m[0])).toEqual(expect.arrayContaining(["run.started", "run.finished"]));
   });

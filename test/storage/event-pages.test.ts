@@ -1,6 +1,7 @@
 // The event log is stored in pages (run-events.ts): reads must return exactly the
 // events after a sequence number, whatever page boundaries fall where, on both
-// stores; and the migration that introduced pages keeps every earlier event.
+// stores; the run changes of every run since an instant are picked out of the
+// pages exactly; and the migration that introduced pages keeps every earlier event.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/engine/ports.js";
@@ -8,7 +9,7 @@ import type { CommitBatch } from "../../src/engine/store.js";
 import { openDatabase, type Database } from "../../src/storage/database.js";
 import { applyMigrations, readMigrations, type SqlRunner } from "../../src/storage/migrations.js";
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
-import { EVENTS_PER_PAGE, readEvents } from "../../src/storage/run-events.js";
+import { EVENTS_PER_PAGE, readEvents, runChangesSince } from "../../src/storage/run-events.js";
 import { makeStore, postgresReachable, postgresStore, storeKinds, type TestStore } from "../support/databases.js";
 
 const kinds = await storeKinds();
@@ -69,6 +70,47 @@ describe.each(kinds)("the paged event log on %s", (kind) => {
 
   it("reads nothing of other runs", async () => {
     expect(await readEvents(db.sql, "no-such-run", 0, 10)).toEqual([]);
+  });
+});
+
+describe.each(kinds)("run changes since an instant on %s", (kind) => {
+  let store: TestStore;
+  let db: Database;
+  const T = Date.now();
+  const types = ["run.started", "task.started", "task.succeeded", "run.checkpoint", "run.paused", "run.resumed", "task.failed", "run.cancelling", "run.finished"];
+  const written: RunEvent[] = [];
+
+  beforeAll(async () => {
+    store = await makeStore(kind);
+    db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
+    const runs = new PrismaRunStore(db);
+    // two runs, their changes interleaved in time, each committed in two batches
+    for (const [r, runId] of ["changes-a", "changes-b"].entries()) {
+      await runs.createRun({ id: runId, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] } as never, units: [], createdAt: 0 }, "me", 60_000);
+      const events = types.map((type, i): RunEvent => ({ runId, seq: i + 1, type, data: { i }, at: T - 1_000 + 100 * i + r * 50, ...(type.startsWith("task.") ? { taskId: "t1" } : {}) }));
+      for (const part of [events.slice(0, 4), events.slice(4)]) {
+        await runs.commit({ runId, owner: "me", run: { ...counters, lastSeq: part.at(-1)!.seq }, tasks: [], attempts: [], events: part, memo: [] });
+      }
+      written.push(...events);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await store?.dispose();
+  });
+
+  const changes = (since: number) =>
+    written.filter((e) => e.type.startsWith("run.") && e.type !== "run.checkpoint" && e.at >= since).sort((a, b) => a.at - b.at);
+
+  it("returns every run's changes from the instant on, in the order of their `at`, without checkpoints or task events", async () => {
+    for (const since of [T - 5_000, T - 1_000, T - 950, T - 601, T - 600, T - 200, T + 1_000]) {
+      expect(await runChangesSince(db.sql, since, 100), `since T${since - T}`).toEqual(changes(since));
+    }
+  });
+
+  it("returns at most the limit, the oldest first", async () => {
+    expect(await runChangesSince(db.sql, T - 5_000, 3)).toEqual(changes(T - 5_000).slice(0, 3));
   });
 });
 

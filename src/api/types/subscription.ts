@@ -97,8 +97,9 @@ builder.subscriptionFields((t) => ({
   runsChanged: t.field({
     type: RunChange,
     description:
-      "Run-level changes of every run, live. With `since` (the `at` of the last change a client saw), the changes " +
-      "recorded from then on come first, from the database; each change once, in the order recorded",
+      "Run-level changes of every run (started, paused, resumed, cancelling, timing out, finished), live. With `since` " +
+      "(the `at` of the last change a client saw, within the last hour), the changes recorded from 2 s before it come " +
+      "first, from the database (runId and event.seq tell those already seen), then the live ones; each change once",
     args: { since: t.arg({ type: "DateTime" }) },
     subscribe: (_r, { since }, ctx) =>
       tracked(ctx, runsChangedStream({ bus: ctx.runs.engine.bus, store: ctx.runs.store, logger: ctx.logger }, since ? since.getTime() : undefined)),
