@@ -1,9 +1,10 @@
 // The direct path for plain JSON queries (src/api/http/direct-query.ts): which
 // requests take it, that it answers exactly what Yoga answers for the same
 // request and context (data, typed nulls, variable errors, scope refusals), that
-// it leaves to Yoga everything it should (nothing executed), and, over HTTP, that
-// a plain request and one forced through Yoga (a browser's Origin) get the same.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// it leaves to Yoga everything it should (nothing executed, introspection when it
+// is off), and, over HTTP, that a plain request takes it and gets what the same
+// request forced through Yoga (a browser's Origin) gets, with and without tokens.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ANONYMOUS, OPEN, type Principal } from "../../src/api/auth/principal.js";
 import { requestContext, type ApiServices } from "../../src/api/context.js";
 import { OpenSubscriptions } from "../../src/api/events/open-subscriptions.js";
@@ -15,7 +16,13 @@ import { InFlight } from "../../src/api/plugins/observe.js";
 import { RunService } from "../../src/api/run-service.js";
 import { createApiYoga } from "../../src/api/yoga.js";
 import { silentLogger } from "../../src/engine/ports.js";
-import { inlineTasks, START, startTestServer, type TestServer } from "./support/server.js";
+import { inlineTasks, READ_TOKEN, START, startTestServer, TOKENS, type TestServer } from "./support/server.js";
+
+// the real function, watched: the HTTP tests check that the server took the direct path
+vi.mock("../../src/api/http/direct-query.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/api/http/direct-query.js")>();
+  return { ...real, executeDirect: vi.fn(real.executeDirect) };
+});
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const POST = { "content-type": "application/json" };
@@ -33,6 +40,9 @@ describe("directParams: which requests take the direct path", () => {
     ["a browser (Origin: CORS is Yoga's)", "POST", { ...POST, origin: "http://localhost" }, json(q), false],
     ["another media type", "POST", { "content-type": "application/graphql" }, Buffer.from("{ __typename }"), false],
     ["another charset", "POST", { "content-type": "application/json; charset=latin1" }, json(q), false],
+    ["a media type in capitals (Yoga: 415)", "POST", { "content-type": "Application/JSON" }, json(q), false],
+    ["a space before the parameter (Yoga: 415)", "POST", { "content-type": "application/json ; charset=utf-8" }, json(q), false],
+    ["accepting JSON in another charset (Yoga: 406)", "POST", { ...POST, accept: "application/json; charset=latin1" }, json(q), false],
     ["accepting graphql-response+json (its status codes differ)", "POST", { ...POST, accept: "application/graphql-response+json, application/json" }, json(q), false],
     ["accepting only an event stream", "POST", { ...POST, accept: "text/event-stream" }, json(q), false],
     ["a batch", "POST", POST, json([q, q]), false],
@@ -101,26 +111,47 @@ describe("executeDirect answers as Yoga does", () => {
     expect(JSON.parse(direct!.body)).toEqual({ data: { run: { id: runId, status: "SUCCEEDED", total: 3, progress: { percent: 100, counts: { succeeded: 3 } } } } });
   });
 
+  it("leaves a mutation to Yoga, executing nothing", async () => {
+    let release = () => {};
+    s.tasks.set("t1", () => new Promise<void>((r) => (release = r)));
+    const r = await s.gql(START, { input: { inline: inlineTasks(1), options: { executor: "fn", force: true } } });
+    const running: string = r.body.data.startRun.run.id;
+    const params = directParams("POST", POST, json({ query: `mutation ($id: ID!) { pauseRun(runId: $id) { __typename } }`, variables: { id: running } }));
+    expect(await executeDirect(yoga, params!, requestContext(services, OPEN, "req-3"))).toBeNull();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await s.app.engine.store.getRun(running))?.status).toBe("running"); // not paused
+    release();
+    s.tasks.delete("t1");
+    await s.app.engine.waitForRun(running);
+  });
+
+  it("leaves introspection to Yoga when it is off", async () => {
+    const closed = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: false, logger: silentLogger, mutations: new InFlight() });
+    const params = directParams("POST", POST, json({ query: `{ __schema { queryType { name } } }` }));
+    expect(await executeDirect(closed, params!, requestContext(services, OPEN, "req-4"))).toBeNull();
+    expect(await executeDirect(yoga, params!, requestContext(services, OPEN, "req-4"))).not.toBeNull(); // on: answered
+  });
+
   it.each([
-    ["a mutation", `mutation { pauseRun(runId: "x") { __typename } }`],
     ["a subscription", `subscription { runsChanged { runId } }`],
     ["a parse error", `{ run(id: `],
     ["a validation error", `{ nope }`],
     ["an operation name that names nothing", `query A { __typename }`, "B"],
     ["a query over the cost limit", `{ runs(first: 100) { edges { node { tasks(first: 100) { edges { node { attempts { status } } } } } } } }`],
-  ])("leaves %s to Yoga, executing nothing", async (_what, query, operationName?: string) => {
-    const before = await s.app.engine.store.getRun(runId);
+  ])("leaves %s to Yoga", async (_what, query, operationName?: string) => {
     const params = directParams("POST", POST, json({ query, ...(operationName ? { operationName } : {}) }));
-    const answer = await executeDirect(yoga, params!, requestContext(services, OPEN, "req-2"));
-    expect(answer).toBeNull();
-    expect(await s.app.engine.store.getRun(runId)).toEqual(before);
+    expect(await executeDirect(yoga, params!, requestContext(services, OPEN, "req-2"))).toBeNull();
   });
 });
 
-describe("over HTTP: the direct answer and Yoga's are the same", () => {
+describe.each([
+  ["an open server", [] as typeof TOKENS],
+  ["a server with tokens", TOKENS],
+])("over HTTP on %s: plain queries take the direct path and get what Yoga gives", (_name, tokens) => {
   let s: TestServer;
+  const direct = vi.mocked(executeDirect);
   beforeAll(async () => {
-    s = await startTestServer("pglite");
+    s = await startTestServer("pglite", { tokens });
   });
   afterAll(() => s.close());
 
@@ -130,14 +161,29 @@ describe("over HTTP: the direct answer and Yoga's are the same", () => {
     return { status: res.status, type: res.headers.get("content-type"), body: JSON.parse(text.replace(/"requestId":"[^"]+"/g, '"requestId":"x"')) as unknown };
   }
 
-  it.each([
-    ["a query", { query: `{ activeRuns { id } runs(first: 2) { totalCount } }` }],
-    ["a variable error", { query: `query ($id: ID!) { run(id: $id) { id } }`, variables: { id: [1, 2] } }],
-    ["a page too large", { query: `{ runs(first: 100000) { totalCount } }` }],
-  ])("%s", async (_what, body) => {
-    const plain = await post(body);
+  const auth: Record<string, string> = tokens.length ? { authorization: `Bearer ${READ_TOKEN}` } : {};
+  const cases: [string, Record<string, unknown>, Record<string, string>, boolean][] = [
+    ["a query", { query: `{ activeRuns { id status } runs(first: 2) { edges { node { id } } } }` }, auth, true],
+    ["a variable error", { query: `query ($id: ID!) { run(id: $id) { id } }`, variables: { id: [1, 2] } }, auth, true],
+    ["a validation error (left to Yoga)", { query: `{ runs(first: 2) { totalCount } }` }, auth, false],
+    ["a query over the cost limit (left to Yoga)", { query: `{ runs(first: 100000) { edges { node { id } } } }` }, auth, false],
+  ];
+  if (tokens.length) cases.push(["no token", { query: `{ activeRuns { id } }` }, {}, true]);
+  it.each(cases)("%s", async (_what, body, headers, taken) => {
+    direct.mockClear();
+    const plain = await post(body, headers);
+    expect(direct).toHaveBeenCalledTimes(1);
+    expect((await direct.mock.results[0]!.value) !== null).toBe(taken); // answered there, or left to Yoga
     // an Origin of the server's own host: Yoga answers (CORS), the CSRF check lets it through
-    const viaYoga = await post(body, { origin: s.url });
+    const viaYoga = await post(body, { ...headers, origin: s.url });
+    expect(direct).toHaveBeenCalledTimes(1);
     expect(plain).toEqual(viaYoga);
+  });
+
+  it.skipIf(tokens.length === 0)("a wrong token is refused before any path", async () => {
+    direct.mockClear();
+    const res = await post({ query: `{ activeRuns { id } }` }, { authorization: "Bearer wrong-token-000000" });
+    expect(res.status).toBe(401);
+    expect(direct).not.toHaveBeenCalled();
   });
 });

@@ -7,8 +7,8 @@ import { FeedCursor } from "./feed-cursor.js";
 import { RunEventFeed, type FeedDeps, type FeedOptions } from "./run-event-feed.js";
 import { Turnstile } from "./turnstile.js";
 
-/** The engine's answer to "do you drive any run now?", when the feeds have an engine. */
 export interface FeedsDeps extends FeedDeps {
+  /** Whether this process drives any run now (the engine answers; without it, no). */
   isDriving?(): boolean;
 }
 

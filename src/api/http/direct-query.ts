@@ -27,14 +27,20 @@ export interface DirectAnswer {
 }
 
 const PARAMS = new Set(["query", "operationName", "variables", "extensions"]);
-const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+/** What Yoga reads as JSON, in UTF-8 (its own test: the type, alone or before a `;`). */
+const JSON_TYPE = /^application\/json(;\s*charset=(utf-8|UTF-8))?$/;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Whether the client takes application/json, and would not rather have application/graphql-response+json. */
+/**
+ * Whether the client takes application/json, and would not rather have
+ * application/graphql-response+json. Any parameter (a charset, a weight) is left
+ * to Yoga's negotiation.
+ */
 function takesJson(accept: string | undefined): boolean {
   if (accept === undefined || accept === "") return true;
-  const types = accept.split(",").map((t) => t.split(";")[0]!.trim().toLowerCase());
+  if (accept.includes(";")) return false;
+  const types = accept.split(",").map((t) => t.trim().toLowerCase());
   return !types.includes("application/graphql-response+json") && (types.includes("application/json") || types.includes("*/*"));
 }
 
@@ -58,7 +64,11 @@ export function directParams(method: string, headers: IncomingHttpHeaders, body:
   return { query, operationName: operationName ?? null, variables: variables ?? null };
 }
 
-/** Executes `p` if it is a valid query; null (nothing executed) when Yoga should answer instead. */
+/**
+ * Executes `p` if it is a valid query; null when Yoga should answer instead:
+ * nothing executed, or (an error thrown outside the GraphQL result, which Yoga
+ * has its own answer for) a query, which has no effects to repeat.
+ */
 export async function executeDirect(yoga: ApiYoga, p: DirectParams, context: ApiContext): Promise<DirectAnswer | null> {
   const { schema, parse, validate, contextFactory, execute } = yoga.getEnveloped({ ...context, params: p });
   let document;
@@ -68,7 +78,12 @@ export async function executeDirect(yoga: ApiYoga, p: DirectParams, context: Api
     return null;
   }
   if (validate(schema, document).length > 0 || getOperationAST(document, p.operationName ?? undefined)?.operation !== "query") return null;
-  const result = (await execute({ schema, document, contextValue: await contextFactory(), variableValues: p.variables, operationName: p.operationName })) as ExecutionResult;
+  let result: ExecutionResult;
+  try {
+    result = (await execute({ schema, document, contextValue: await contextFactory(), variableValues: p.variables, operationName: p.operationName })) as ExecutionResult;
+  } catch {
+    return null;
+  }
   if (!result.errors?.length) return { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
   // errors: status and body as Yoga makes them for application/json (codes, http extensions, internals left out)
   const response = processRegularResult(result, yoga.fetchAPI, "application/json");
