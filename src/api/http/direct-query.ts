@@ -13,6 +13,7 @@ import { processRegularResult } from "graphql-yoga";
 import { getOperationAST } from "../graphql.js";
 import type { ApiContext } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
+import { headerRecord } from "./io.js";
 
 export interface DirectParams {
   query: string;
@@ -87,7 +88,5 @@ export async function executeDirect(yoga: ApiYoga, p: DirectParams, context: Api
   if (!result.errors?.length) return { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
   // errors: status and body as Yoga makes them for application/json (codes, http extensions, internals left out)
   const response = processRegularResult(result, yoga.fetchAPI, "application/json");
-  const headers: Record<string, string> = {};
-  response.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
-  return { status: response.status, headers, body: await response.text() };
+  return { status: response.status, headers: headerRecord(response.headers), body: await response.text() };
 }

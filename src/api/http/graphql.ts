@@ -12,7 +12,7 @@ import type { Principal } from "../auth/principal.js";
 import { requestContext, type ApiServices } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
 import { directParams, executeDirect } from "./direct-query.js";
-import { readBody } from "./io.js";
+import { headerRecord, readBody } from "./io.js";
 
 /** Answers that are one document, sent in one write; anything else (SSE, multipart) is streamed as it comes. */
 const WHOLE = /^(application\/(graphql-response\+)?json|text\/html)/;
@@ -43,8 +43,7 @@ export async function handleGraphql(
     ...(body ? { body: new Uint8Array(body) } : {}),
   });
   const response = await yoga.handleRequest(request, context);
-  const out: Record<string, string> = {};
-  response.headers.forEach((v, k) => (out[k] = v));
+  const out = headerRecord(response.headers);
   if (!response.body) return void res.writeHead(response.status, out).end();
   if (WHOLE.test(out["content-type"] ?? "")) {
     const bytes = Buffer.from(await response.arrayBuffer());

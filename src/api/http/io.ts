@@ -43,6 +43,13 @@ export async function readObject(req: IncomingMessage, limit: number): Promise<R
   return body as Record<string, unknown>;
 }
 
+/** A fetch Response's headers as a record, names in lower case (Yoga's Headers keep the case they were given: "Content-Type"). */
+export function headerRecord(headers: { forEach(callback: (value: string, name: string) => void): void }): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => (out[name.toLowerCase()] = value));
+  return out;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
