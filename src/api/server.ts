@@ -41,6 +41,19 @@ export interface ApiServer {
 
 export class RefusedToListenError extends Error {}
 
+/** What the server's resolvers share, over one app. */
+export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, "readiness">, config: ServerConfig): ApiServices {
+  const engine = app.engine;
+  return {
+    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input)),
+    progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
+    ...(metrics ? { metrics } : {}),
+    eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),
+    subscriptions: new OpenSubscriptions(),
+    logger,
+  };
+}
+
 export async function startApiServer(deps: ApiServerDeps, config: ServerConfig): Promise<ApiServer> {
   const { app, logger, metrics } = deps;
   const auth = new TokenAuthenticator(config.tokens);
@@ -50,15 +63,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
         `Configure tokens (CONVEYOR_API_TOKENS or CONVEYOR_API_TOKENS_FILE) or listen on 127.0.0.1.`,
     );
   }
-  const engine = app.engine;
-  const services: ApiServices = {
-    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input)),
-    progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
-    ...(metrics ? { metrics } : {}),
-    eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),
-    subscriptions: new OpenSubscriptions(),
-    logger,
-  };
+  const services = createApiServices(deps, config);
   /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
   const streaming = new Set<ServerResponse>();
   const mutations = new InFlight();

@@ -6,14 +6,12 @@
 // request forced through Yoga (a browser's Origin) gets, with and without tokens.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ANONYMOUS, OPEN, type Principal } from "../../src/api/auth/principal.js";
+import { serverConfig } from "../../src/api/config.js";
 import { requestContext, type ApiServices } from "../../src/api/context.js";
-import { OpenSubscriptions } from "../../src/api/events/open-subscriptions.js";
-import { ProgressHub } from "../../src/api/events/progress-hub.js";
-import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
 import { directParams, executeDirect } from "../../src/api/http/direct-query.js";
 import { DEFAULT_QUERY_LIMITS } from "../../src/api/plugins/limits.js";
 import { InFlight } from "../../src/api/plugins/observe.js";
-import { RunService } from "../../src/api/run-service.js";
+import { createApiServices } from "../../src/api/server.js";
 import { createApiYoga } from "../../src/api/yoga.js";
 import { silentLogger } from "../../src/engine/ports.js";
 import { inlineTasks, READ_TOKEN, START, startTestServer, TOKENS, type TestServer } from "./support/server.js";
@@ -64,17 +62,10 @@ describe("executeDirect answers as Yoga does", () => {
   let runId = "";
   beforeAll(async () => {
     s = await startTestServer("pglite");
-    const engine = s.app.engine;
-    services = {
-      runs: new RunService(engine),
-      progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, 50, silentLogger, 500),
-      eventFeeds: new RunEventFeeds(engine),
-      subscriptions: new OpenSubscriptions(),
-      logger: silentLogger,
-    };
+    services = createApiServices({ app: s.app, logger: silentLogger }, serverConfig({ progressIntervalMs: 50, eventPollMs: 500 }, {}));
     const r = await s.gql(START, { input: { inline: inlineTasks(3), options: { executor: "fn", force: true } } });
     runId = r.body.data.startRun.run.id;
-    await engine.waitForRun(runId);
+    await s.app.engine.waitForRun(runId);
   });
   afterAll(async () => {
     await services.progressHub.close();
