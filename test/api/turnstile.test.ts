@@ -1,49 +1,50 @@
 import { describe, expect, it } from "vitest";
 import { Turnstile } from "../../src/api/events/turnstile.js";
 
+/**
+ * Lets `n` waiters through `gate` and returns, in the order they passed, their
+ * index and the turn of the event loop they passed on: a ticker queued first
+ * counts the loop's check phases. `onPass` runs as each one passes.
+ */
+async function passAll(gate: Turnstile, n: number, onPass: () => void = () => {}): Promise<{ i: number; turn: number }[]> {
+  let turn = 0;
+  let ticking = true;
+  const tick = () => {
+    turn++;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const passed: { i: number; turn: number }[] = [];
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      gate.pass().then(() => {
+        passed.push({ i, turn });
+        onPass();
+      }),
+    ),
+  );
+  ticking = false;
+  return passed;
+}
+
+/** How many passed on each turn, turn by turn. */
+function groupSizes(passed: { turn: number }[]): number[] {
+  const perTurn = new Map<number, number>();
+  for (const p of passed) perTurn.set(p.turn, (perTurn.get(p.turn) ?? 0) + 1);
+  return [...perTurn.values()];
+}
+
 describe("Turnstile", () => {
   it("lets waiters through in order, at most perTurn per turn of the event loop", async () => {
-    // a ticker queued first counts the loop's check phases: every waiter records the turn it passed on
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const gate = new Turnstile(64);
-    const passed: { i: number; turn: number }[] = [];
-    await Promise.all(Array.from({ length: 200 }, (_, i) => gate.pass().then(() => passed.push({ i, turn }))));
-    ticking = false;
+    const passed = await passAll(new Turnstile(64), 200);
     expect(passed.map((p) => p.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
-    const perTurn = new Map<number, number>();
-    for (const p of passed) perTurn.set(p.turn, (perTurn.get(p.turn) ?? 0) + 1);
-    expect([...perTurn.values()]).toEqual([64, 64, 64, 8]);
+    expect(groupSizes(passed)).toEqual([64, 64, 64, 8]);
   });
 
   it("asks a group-size function at each turn", async () => {
-    let turn = 0;
-    let ticking = true;
-    const tick = () => {
-      turn++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
     let size = 3;
-    const gate = new Turnstile(() => size);
-    const turns: number[] = [];
-    await Promise.all(
-      Array.from({ length: 12 }, () =>
-        gate.pass().then(() => {
-          turns.push(turn);
-          size = 5; // from the next turn on
-        }),
-      ),
-    );
-    ticking = false;
-    const perTurn = new Map<number, number>();
-    for (const t of turns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
-    expect([...perTurn.values()]).toEqual([3, 5, 4]);
+    const passed = await passAll(new Turnstile(() => size), 12, () => (size = 5)); // 5 from the next turn on
+    expect(groupSizes(passed)).toEqual([3, 5, 4]);
   });
 
   it("a waiter arriving later waits behind the ones queued before it", async () => {
