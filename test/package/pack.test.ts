@@ -1,0 +1,85 @@
+// Conveyor as a user installs it: the tarball `npm pack` makes, installed into a
+// project of its own, run from another folder, and imported by an embedder.
+// Slow (an npm install from the local cache), so everything shares one install.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../support/databases.js";
+
+const repo = resolve(".");
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { name: string; version: string };
+const work = tempDir();
+const consumer = join(work, "consumer");
+const elsewhere = join(work, "elsewhere");
+let files: string[] = [];
+
+/** The environment of a user who set nothing of Conveyor's: the store is ./.conveyor. */
+const userEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CONVEYOR_|DATABASE_URL$|REDIS_URL$)/.test(k)));
+
+const bin = () => join(consumer, "node_modules", ".bin", "conveyor");
+const npm = (args: string[], cwd: string) =>
+  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd, encoding: "utf8" });
+
+beforeAll(() => {
+  // dist/ is built by `npm ci` (the prepare script); packing must not rebuild it under the test
+  const packed = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", work], repo)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  files = packed[0]!.files.map((f) => f.path);
+  mkdirSync(consumer);
+  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  npm(["install", join(work, packed[0]!.filename)], consumer);
+  cpSync("examples/demo", elsewhere, { recursive: true });
+}, 300_000);
+
+describe(`the ${pkg.name} package`, () => {
+  it("ships the compiled code, its migrations and docs, and no tests or benchmark", () => {
+    expect(files).toContain("bin/conveyor.js");
+    expect(files).toContain("dist/src/index.js");
+    expect(files).toContain("dist/src/index.d.ts");
+    expect(files.some((f) => f.startsWith("prisma/migrations/") && f.endsWith("migration.sql"))).toBe(true);
+    expect(files.filter((f) => /^(test|bench|src|dist\/bench)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
+  });
+
+  it("prints its version from any folder", () => {
+    const r = spawnSync(bin(), ["--version"], { cwd: elsewhere, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("runs the demo project from another folder on the embedded store", () => {
+    const r = spawnSync(bin(), ["run", "--tasks", ".", "--parallel", "4", "--command", "./do-task.sh {id}", "--retry-delay", "50ms"], {
+      cwd: elsewhere,
+      encoding: "utf8",
+      env: userEnv(),
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/succeeded in .*: 10 succeeded, 0 failed, 0 skipped/);
+  }, 120_000);
+
+  it("serves embedders through its package entry: the README's example compiles and runs", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const example = /## Library use[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    writeFileSync(join(consumer, "example.ts"), example);
+    writeFileSync(
+      join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: false, outDir: "out", types: [], skipLibCheck: true },
+        files: ["example.ts"],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: consumer, encoding: "utf8" });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    const run = spawnSync(process.execPath, ["out/example.js"], {
+      cwd: consumer,
+      encoding: "utf8",
+      env: { ...userEnv(), CONVEYOR_DATA_DIR: join(work, "embedded") },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("succeeded");
+  }, 120_000);
+});
