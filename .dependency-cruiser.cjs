@@ -1,0 +1,50 @@
+// The architecture as rules: which part of src/ may import which. `npm run lint`
+// runs it; a new arrow is a design decision, so it is made here, not in passing.
+// Type-only imports count too: a type cycle still ties two modules together.
+const part = (name) => `^src/${name}(/|\\.ts$)`;
+
+/** For each part, the parts it may import (itself always allowed). */
+const allowed = {
+  core: [],
+  runtime: [],
+  engine: ["core"],
+  pubsub: ["core", "engine"],
+  observability: ["core", "engine"],
+  storage: ["core", "engine", "runtime"],
+  executors: ["core", "engine", "runtime"],
+  "taskmaster-sync": ["core", "engine"],
+  api: ["core", "engine", "observability", "pubsub"],
+};
+
+module.exports = {
+  forbidden: [
+    ...Object.entries(allowed).map(([name, may]) => ({
+      name: `${name}-imports-only-${may.join("-") || "itself"}`,
+      severity: "error",
+      comment: `src/${name} may import only ${may.length ? may.map((m) => `src/${m}`).join(", ") : "itself"} (DEVELOPERS.md, "Layout")`,
+      from: { path: part(name) },
+      to: { path: "^src/", pathNot: [part(name), ...may.map(part), "^src/storage/generated/"] },
+    })),
+    {
+      name: "nothing-imports-the-cli-or-the-root",
+      severity: "error",
+      comment: "src/cli and the composition root sit on top: only the CLI imports the root, and src/index.ts re-exports it",
+      from: { path: "^src/", pathNot: ["^src/cli/", "^src/index\\.ts$"] },
+      to: { path: ["^src/cli/", "^src/app\\.ts$", "^src/index\\.ts$"] },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "modules that import each other, directly or around a loop, cannot be read or changed one at a time",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^src/storage/generated/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+  },
+};
