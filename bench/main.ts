@@ -7,7 +7,8 @@
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
 // Sections: ceiling, throughput, chain, process, memory, resume, bullmq, and the API's
 // api-ws, api-replicas, api-progress (servers in child processes on PostgreSQL), which
-// print a second table and write it between their own markers.
+// print a second table and write it between their own markers, and eta (the ETA's
+// accuracy over replayed runs, simulated time), which prints a third.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -16,6 +17,7 @@ import type { App } from "../src/app.js";
 import { InProcessExecutor, type TaskFunction } from "../src/executors/in-process.js";
 import { measureBareHttp, measureBareWs } from "./api-bare.js";
 import { measureEvents } from "./api-events.js";
+import { measureEtaAccuracy, renderEtaTable, type EtaAccuracy } from "./eta-accuracy.js";
 import { measureProgress } from "./api-progress.js";
 import { renderApiTable, type ApiResults } from "./api-table.js";
 import { BullBench, bullmqAvailable, REDIS_URL } from "./bullmq.js";
@@ -40,7 +42,7 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress"];
 
@@ -276,19 +278,28 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
     });
   }
 }
+// E: the ETA against what happened, in simulated time (no store, no load dependence)
+let eta: EtaAccuracy | undefined;
+if (args.only.has("eta") && !interrupted) {
+  log("ETA accuracy: replayed runs");
+  const etaErrors: string[] = [];
+  eta = await section("eta", etaErrors, async () => measureEtaAccuracy({ runs: args.quick ? 5 : 20 }));
+  for (const e of etaErrors) log(`  ${e}`);
+}
 clearInterval(loadTimer);
 loads.push(loadavg()[0]!);
 machine.load = `1-min load average while measuring: start ${loads[0]!.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loads[loads.length - 1]!.toFixed(1)} (on ${availableParallelism()} CPUs)`;
 
 // the store table and the API table each go between their own markers, so either refreshes alone
 const tables: { marker: string; table: string }[] = [];
-if (SECTIONS.some((s) => !API_SECTIONS.includes(s) && args.only.has(s))) tables.push({ marker: "bench", table: renderTable(results) });
+if (SECTIONS.some((s) => !API_SECTIONS.includes(s) && s !== "eta" && args.only.has(s))) tables.push({ marker: "bench", table: renderTable(results) });
 if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResults) });
+if (eta) tables.push({ marker: "bench-eta", table: renderEtaTable(eta) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);
 
-if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, elapsedSeconds: elapsed }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, elapsedSeconds: elapsed }, null, 2));
 if (args.write) {
   const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
   const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;

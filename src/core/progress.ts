@@ -3,7 +3,8 @@
 // duration and the remaining DAG is list-scheduled under maxParallel. Unlike
 // extrapolating counts, this sees both the critical path (a long chain keeps a
 // wide pool idle) and the parallel bound (100 one-second tasks on 10 slots take
-// 10 s, not 100 s).
+// 10 s, not 100 s). History is read at this run's own pace (runPace), so a run
+// going slower than its earlier ones says so in its ETA.
 
 import { MinHeap } from "./heap.js";
 import { TASK_STATUSES, isTaskSettled, type TaskStatus } from "./status.js";
@@ -83,21 +84,30 @@ export function computeProgress(input: ProgressInput): Progress {
   let recentFinishes = 0;
   let historySum = 0;
   let historyCount = 0;
+  // finished units that have a history: what they took this run against what history said
+  let pacedActual = 0;
+  let pacedExpected = 0;
   for (const u of units) {
     if (u.expectedMs !== undefined) {
       historySum += u.expectedMs;
       historyCount++;
     }
     if (!ranToOutcome(u)) continue;
-    observedSum += u.finishedAt - u.startedAt;
+    const took = u.finishedAt - u.startedAt;
+    observedSum += took;
     observedCount++;
+    if (u.expectedMs !== undefined) {
+      pacedActual += took;
+      pacedExpected += u.expectedMs;
+    }
     if (u.finishedAt > windowStart && u.finishedAt <= now) recentFinishes++;
   }
   const windowSec = (now - windowStart) / 1000;
-  // Own history first, then this run's mean, then other tasks' history.
+  const pace = runPace(pacedActual, pacedExpected, historyCount > 0 ? historySum / historyCount : 0);
+  // Own history (at this run's pace) first, then this run's mean, then other tasks' history.
   const fallbackMs =
     observedCount > 0 ? observedSum / observedCount : historyCount > 0 ? historySum / historyCount : null;
-  const estimate = (u: ProgressUnit): number | null => u.expectedMs ?? fallbackMs;
+  const estimate = (u: ProgressUnit): number | null => (u.expectedMs !== undefined ? u.expectedMs * pace : fallbackMs);
 
   const etaMs = simulateMakespan(units, Math.max(1, input.maxParallel), now, estimate);
   const progress: Progress = {
@@ -120,6 +130,20 @@ export function computeProgress(input: ProgressInput): Progress {
     }));
   }
   return progress;
+}
+
+/** How many typical tasks' worth of evidence it takes before the run's own pace counts as much as history. */
+export const PACE_PRIOR_TASKS = 5;
+
+/**
+ * How fast this run goes compared with its history: the time its finished tasks
+ * took over the time history expected of them (so a busier machine or a slower
+ * cluster shows up in every remaining estimate), shrunk toward 1 by a prior worth
+ * PACE_PRIOR_TASKS typical tasks, so a few early finishes do not swing the ETA.
+ */
+function runPace(actual: number, expected: number, typicalMs: number): number {
+  const prior = PACE_PRIOR_TASKS * typicalMs;
+  return prior + expected > 0 ? (prior + actual) / (prior + expected) : 1;
 }
 
 function ranToOutcome(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeProgress, type ProgressUnit } from "../../src/core/progress.js";
+import { computeProgress, PACE_PRIOR_TASKS, type ProgressUnit } from "../../src/core/progress.js";
 
 const S = 1000;
 const unit = (i: number, over: Partial<ProgressUnit> = {}): ProgressUnit => ({
@@ -18,6 +18,34 @@ const done = (u: ProgressUnit, startedAt: number, finishedAt: number): ProgressU
 });
 
 describe("computeProgress ETA", () => {
+  it("reads history at this run's pace: a run going twice as slow as its history says so", () => {
+    // 40 independent tasks, history 1 s each; the first 20 took 2 s each this run
+    const units = Array.from({ length: 40 }, (_, i) => unit(i, { expectedMs: S }));
+    for (let i = 0; i < 20; i++) units[i] = done(units[i]!, 0, 2 * S);
+    const slow = computeProgress({ now: 2 * S, runStartedAt: 0, maxParallel: 20, units });
+    // pace = (5 + 40) / (5 + 20) typical tasks' worth = 1.8: 20 tasks at 1.8 s on 20 slots
+    const pace = (PACE_PRIOR_TASKS * S + 20 * 2 * S) / (PACE_PRIOR_TASKS * S + 20 * S);
+    expect(slow.etaMs).toBeCloseTo(pace * S);
+    expect(slow.perTask).toBeUndefined();
+    // as fast as history: the ETA is history's
+    for (let i = 0; i < 20; i++) units[i] = done(units[i]!, 0, S);
+    expect(computeProgress({ now: S, runStartedAt: 0, maxParallel: 20, units }).etaMs).toBeCloseTo(S);
+  });
+
+  it("one early finish barely moves the pace: the prior outweighs it", () => {
+    const units = Array.from({ length: 10 }, (_, i) => unit(i, { expectedMs: S }));
+    units[0] = done(units[0]!, 0, 3 * S);
+    const p = computeProgress({ now: 3 * S, runStartedAt: 0, maxParallel: 9, units });
+    expect(p.etaMs).toBeCloseTo(((PACE_PRIOR_TASKS + 3) / (PACE_PRIOR_TASKS + 1)) * S);
+    expect(p.etaMs!).toBeLessThan(1.5 * S);
+  });
+
+  it("tasks without history are not paced: they take this run's observed mean", () => {
+    const units = [done(unit(0, { expectedMs: S }), 0, 4 * S), unit(1)];
+    const p = computeProgress({ now: 4 * S, runStartedAt: 0, maxParallel: 1, units, perTask: true });
+    expect(p.perTask?.[1]?.expectedMs).toBe(4 * S);
+  });
+
   it("a chain of 10 × 1 s is sequential whatever maxParallel", () => {
     const units = chain(10, 0, { expectedMs: S });
     const p = computeProgress({ now: 0, runStartedAt: 0, maxParallel: 4, units });
