@@ -3,7 +3,7 @@
 import type { BullResult } from "./bullmq.js";
 import type { CeilingResult } from "./ceiling.js";
 import type { HandoffResult } from "./handoff.js";
-import { reportedPoint, type MemoryResult } from "./memory.js";
+import { reportedPoint, richOverNoop, type MemoryResult } from "./memory.js";
 import type { ProcessResult } from "./process-executor.js";
 import type { ResumeResult } from "./resume.js";
 import { median, STORE_KINDS, type StoreKind } from "./support.js";
@@ -141,7 +141,7 @@ export function buildRows(r: BenchResults): Row[] {
 
   // 4. memory
   for (const size of r.sizes.memory) {
-    const m = perStore(r, (s) => s.memory?.find((x) => x.tasks === size));
+    const m = perStore(r, (s) => s.memory?.find((x) => x.tasks === size && !x.rich));
     const where = (x: MemoryResult) => {
       const p = reportedPoint(x);
       return p.at === "end" ? "at end" : `in flight, ${int(p.done)} done`;
@@ -160,6 +160,21 @@ export function buildRows(r: BenchResults): Row[] {
       cells: map(m, (x) => bytes(reportedPoint(x).rssPerTask)),
     });
   }
+
+  // 4r. extensive state: the largest size again with 1 KB results and retries
+  const largest = Math.max(...r.sizes.memory);
+  const rich = perStore(r, (s) => {
+    const noop = s.memory?.find((x) => x.tasks === largest && !x.rich);
+    const full = s.memory?.find((x) => x.tasks === largest && x.rich);
+    return noop && full ? { noop, full, ratio: richOverNoop(full, noop) } : undefined;
+  });
+  rows.push({
+    id: "4r",
+    what: `extensive state: ${largest.toLocaleString("en-US")} tasks with a 1 KB result each and 10 retried, heap / RSS growth per task over the no-op run's`,
+    cells: map(rich, (x) => `${times(x.ratio.heap)} / ${times(x.ratio.rss)}${reportedPoint(x.full).at === "end" ? "" : `, in flight (${int(reportedPoint(x.full).done)} done)`}`),
+    target: "≤ 2× heap and RSS",
+    verdict: verdict(check(rich, (x) => x.ratio.heap <= 2 && x.ratio.rss <= 2)),
+  });
 
   // 5. resume
   const res = perStore(r, (s) => s.resume);

@@ -134,6 +134,7 @@ export class RunJournal {
       ...(checkpoint ? { checkpoint } : {}),
     };
     await this.deps.store.commit(batch);
+    this.table.resultsCommitted(batch.tasks);
     this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
     this.deps.bus.publish(runTopic(this.run.id), w.events);

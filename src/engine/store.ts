@@ -48,6 +48,8 @@ export interface TaskState {
   blockedBy: number | null;
   error: string | null;
   result: unknown;
+  /** Written rows only: the row holds this unit's result already, so `result` is left out and the stored one kept. */
+  resultKept?: boolean;
   progress: number | null;
   startedAt: number | null;
   finishedAt: number | null;

@@ -15,12 +15,24 @@ export class UnitTable {
   readonly startedAt: Float64Array;
   readonly finishedAt: Float64Array;
   readonly errors = new Map<number, string>();
-  private readonly results = new Map<number, unknown>();
+  /**
+   * Results not yet committed. Once its row commits a result leaves memory (a run of
+   * 100,000 tasks with 1 KB results would otherwise hold 100 MB until it ends): the
+   * row keeps it, and later writes of the row leave it there (`resultKept`).
+   */
+  private readonly uncommitted = new Map<number, unknown>();
+  /** 1 where the unit's committed row holds its result. */
+  private readonly stored: Uint8Array;
+  /** Each unit's result hash (32 bytes at 32·i), to fold out of the digest without the result; made at the first result. */
+  private hashes: Buffer | undefined;
+  private readonly hashed: Uint8Array;
   readonly progress = new Map<number, number>();
   private readonly resultsDigest = Buffer.alloc(32);
 
   constructor(units: readonly StoredUnit[]) {
     const n = units.length;
+    this.stored = new Uint8Array(n);
+    this.hashed = new Uint8Array(n);
     this.attempts = new Uint32Array(n);
     this.tries = new Uint32Array(n);
     this.memoized = new Uint8Array(n);
@@ -33,7 +45,11 @@ export class UnitTable {
       if (s.startedAt !== null) this.startedAt[i] = s.startedAt;
       if (s.finishedAt !== null) this.finishedAt[i] = s.finishedAt;
       if (s.error !== null) this.errors.set(i, s.error);
-      if (s.result !== undefined) this.setResult(i, s.result);
+      if (s.result !== undefined) {
+        // read back from the row: it is there already
+        this.foldIn(i, s.result);
+        this.stored[i] = 1;
+      }
       if (s.progress !== null) this.progress.set(i, s.progress);
     });
   }
@@ -47,26 +63,41 @@ export class UnitTable {
     this.memoized[i] = 1;
   }
 
-  result(i: number): unknown {
-    return this.results.get(i);
-  }
-
   setResult(i: number, result: unknown): void {
     this.dropResult(i);
     if (result === undefined) return;
-    this.results.set(i, result);
-    this.foldDigest(i, result);
+    this.uncommitted.set(i, result);
+    this.foldIn(i, result);
+  }
+
+  /** The rows of a batch are committed: the results they carried leave memory. */
+  resultsCommitted(rows: readonly TaskState[]): void {
+    for (const row of rows) {
+      // a newer result set while the batch was in flight stays until its own commit
+      if (row.result === undefined || this.uncommitted.get(row.index) !== row.result) continue;
+      this.uncommitted.delete(row.index);
+      this.stored[row.index] = 1;
+    }
   }
 
   private dropResult(i: number): void {
-    if (!this.results.has(i)) return;
-    // XOR is its own inverse: folding the old result again removes it
-    this.foldDigest(i, this.results.get(i));
-    this.results.delete(i);
+    this.uncommitted.delete(i);
+    this.stored[i] = 0;
+    if (this.hashed[i] === 0) return;
+    // XOR is its own inverse: folding the old result's hash again removes it
+    this.fold(this.hashes!.subarray(32 * i, 32 * i + 32));
+    this.hashed[i] = 0;
   }
 
-  private foldDigest(i: number, result: unknown): void {
+  private foldIn(i: number, result: unknown): void {
+    this.hashes ??= Buffer.alloc(32 * this.stored.length);
     const h = createHash("sha256").update(`${i}:${JSON.stringify(result)}`).digest();
+    h.copy(this.hashes, 32 * i);
+    this.hashed[i] = 1;
+    this.fold(h);
+  }
+
+  private fold(h: Uint8Array): void {
     for (let k = 0; k < 32; k++) this.resultsDigest[k]! ^= h[k]!;
   }
 
@@ -90,7 +121,8 @@ export class UnitTable {
       memoized: this.memoized[i] === 1,
       blockedBy: schedule.blockerOf(i),
       error: this.errors.get(i) ?? null,
-      result: this.results.get(i),
+      result: this.uncommitted.get(i),
+      resultKept: this.stored[i] === 1,
       progress: this.progress.get(i) ?? null,
       startedAt: num(this.startedAt[i]!),
       finishedAt: num(this.finishedAt[i]!),

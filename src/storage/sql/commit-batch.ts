@@ -40,14 +40,15 @@ function tasksPart(p: Params, b: CommitBatch): string {
   const t = b.tasks;
   return `t AS (
   UPDATE task_runs tr SET status = u.status, attempts = u.attempts, memoized = u.memoized, blocked_by = u.blocked_by,
-    error = u.error, result = u.result::jsonb, progress = u.progress,
+    error = u.error, result = CASE WHEN u.result_kept THEN tr.result ELSE u.result::jsonb END, progress = u.progress,
     started_at = to_timestamp(u.st / 1000), finished_at = to_timestamp(u.fi / 1000)
   FROM unnest(${p.add(t.map(() => b.runId), "text[]")}, ${p.add(t.map((x) => x.index), "int[]")}, ${p.add(t.map((x) => x.status), "text[]")},
     ${p.add(t.map((x) => x.attempts), "int[]")}, ${p.add(t.map((x) => x.memoized), "bool[]")},
     ${p.add(t.map((x) => x.blockedBy), "int[]")}, ${p.add(t.map((x) => x.error), "text[]")},
-    ${p.add(t.map((x) => json(x.result)), "text[]")}, ${p.add(t.map((x) => x.progress), "float8[]")},
+    ${p.add(t.map((x) => json(x.result)), "text[]")}, ${p.add(t.map((x) => x.resultKept === true), "bool[]")},
+    ${p.add(t.map((x) => x.progress), "float8[]")},
     ${p.add(t.map((x) => x.startedAt), "float8[]")}, ${p.add(t.map((x) => x.finishedAt), "float8[]")})
-    AS u(run_id, idx, status, attempts, memoized, blocked_by, error, result, progress, st, fi)
+    AS u(run_id, idx, status, attempts, memoized, blocked_by, error, result, result_kept, progress, st, fi)
   -- both key columns from the list: each row is found through the primary key, whatever the
   -- statistics say of this run's size (a constant run id plus stale statistics hashed all its rows)
   WHERE tr.run_id = u.run_id AND tr.idx = u.idx AND EXISTS (SELECT 1 FROM r))`;
