@@ -5,7 +5,7 @@
 // (creating it if needed) and keeps the text around them.
 //
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
-// Sections: ceiling, throughput, chain, process, memory, resume, bullmq, and the API's
+// Sections: ceiling, throughput, chain, small-runs, process, memory, resume, bullmq, and the API's
 // api-ws, api-replicas, api-progress (servers in child processes on PostgreSQL), which
 // print a second table and write it between their own markers, and eta (the ETA's
 // accuracy over replayed runs, simulated time), which prints a third.
@@ -26,6 +26,7 @@ import { measureChain } from "./handoff.js";
 import { measureMemory } from "./memory.js";
 import { measureProcessExecutor } from "./process-executor.js";
 import { measureResume } from "./resume.js";
+import { measureSmallRuns } from "./small-runs.js";
 import {
   adminQuery,
   freshStore,
@@ -42,7 +43,7 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress"];
 
@@ -122,7 +123,7 @@ const pkgVersion = (name: string) => {
 machine.packages = `@electric-sql/pglite ${pkgVersion("@electric-sql/pglite")}, @prisma/client ${pkgVersion("@prisma/client")}, pg ${pkgVersion("pg")}, bullmq ${pkgVersion("bullmq")}, ioredis ${pkgVersion("ioredis")}`;
 
 const results: BenchResults = { sizes: { tasks: sizes.tasks, parallels: sizes.parallels, chain: sizes.chain, memory: sizes.memory, resume: sizes.resume, processTasks: sizes.processTasks, processParallels: sizes.processParallels }, stores: {} };
-const needsStore = (["ceiling", "throughput", "chain"] as Section[]).some((s) => args.only.has(s));
+const needsStore = (["ceiling", "throughput", "chain", "small-runs"] as Section[]).some((s) => args.only.has(s));
 
 // the machine is shared: keep an eye on its load while we measure
 const loads: number[] = [loadavg()[0]!];
@@ -222,6 +223,13 @@ try {
     for (const l of live) {
       l.sr.chain = await section("chain", l.sr.errors, () => measureChain(l.app, "fn", l.setFn, sizes.chain));
       l.setFn(() => 1);
+    }
+  }
+  // S: many small runs at once against one run of as many tasks
+  if (args.only.has("small-runs")) {
+    for (const l of live) {
+      log(`small runs, ${STORE_LABEL[l.kind]}`);
+      l.sr.smallRuns = await section("small-runs", l.sr.errors, () => measureSmallRuns(l.app, "fn", l.setFn, { runs: args.quick ? 200 : 1_000 }));
     }
   }
 } finally {

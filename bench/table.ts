@@ -6,6 +6,7 @@ import type { HandoffResult } from "./handoff.js";
 import { reportedPoint, richOverNoop, type MemoryResult } from "./memory.js";
 import type { ProcessResult } from "./process-executor.js";
 import type { ResumeResult } from "./resume.js";
+import type { SmallRunsResult } from "./small-runs.js";
 import { median, STORE_KINDS, type StoreKind } from "./support.js";
 import type { ThroughputResult } from "./throughput.js";
 
@@ -16,6 +17,7 @@ export interface StoreResults {
   process?: ProcessResult[];
   memory?: MemoryResult[];
   resume?: ResumeResult;
+  smallRuns?: SmallRunsResult;
   /** Sections that failed, with why. */
   errors: string[];
 }
@@ -138,6 +140,32 @@ export function buildRows(r: BenchResults): Row[] {
     cells: map(chain, (c) => `${ms(c.returnToStart.p50)} / ${ms(c.returnToStart.p99)}`),
     ref: bull?.chain ? `BullMQ flow: ${ms(bull.chain.returnToStart.p50)} / ${ms(bull.chain.returnToStart.p99)}` : "",
   });
+
+  // S. many small runs at once
+  const small = perStore(r, (s) => s.smallRuns);
+  const anySmall = Object.values(small)[0];
+  if (anySmall) {
+    const what = `${anySmall.runs.toLocaleString("en-US")} runs of ${anySmall.tasksPer} no-op tasks started together (maxParallel ${anySmall.maxParallel} each)`;
+    rows.push({
+      id: "S1",
+      what: `${what}: tasks/s, and the ratio to one ${int(anySmall.reference.tasks)}-task run at maxParallel ${anySmall.reference.maxParallel} measured right before`,
+      cells: map(small, (x) => `${int(x.tasksPerSec)} (${times(x.tasksPerSec / x.reference.tasksPerSec)} of ${int(x.reference.tasksPerSec)})`),
+      target: "≥ 0.8× on PostgreSQL",
+      verdict: verdict({ postgres: small.postgres ? small.postgres.tasksPerSec / small.postgres.reference.tasksPerSec >= 0.8 : undefined }, "postgres"),
+    });
+    rows.push({
+      id: "S2",
+      what: `${what}: runs started and finished per second`,
+      cells: map(small, (x) => int(x.runsPerSec)),
+      target: "≥ 1,000 on PostgreSQL",
+      verdict: verdict({ postgres: small.postgres ? small.postgres.runsPerSec >= 1000 : undefined }, "postgres"),
+    });
+    rows.push({
+      id: "S3",
+      what: "… a run's fixed cost: startRun called → first task invoked, p50 / p99; last task returned → run.finished published, p50 / p99",
+      cells: map(small, (x) => `${ms(x.firstDispatch.p50)} / ${ms(x.firstDispatch.p99)}; ${ms(x.finish.p50)} / ${ms(x.finish.p99)}`),
+    });
+  }
 
   // 4. memory
   for (const size of r.sizes.memory) {
