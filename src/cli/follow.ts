@@ -1,6 +1,7 @@
 // Follows runs this process drives until they stop, showing progress, then
 // reports how they ended. Shared by run, resume, retry, mark and recover.
 import type { App } from "../app.js";
+import type { RunState } from "../core/run-state.js";
 import type { RunStatus } from "../core/status.js";
 import { runTopic } from "../engine/ports.js";
 import type { RunRecord } from "../engine/store.js";
@@ -36,7 +37,8 @@ export async function follow(app: App, runId: string, out: Output): Promise<RunR
   return run;
 }
 
-export function summary(run: RunRecord): string {
+/** `status` may be the derived state (core/run-state.ts), "interrupted" included. */
+export function summary(run: Omit<RunRecord, "status"> & { status: RunState }): string {
   const took = run.finishedAt !== null && run.startedAt !== null ? formatDuration(run.finishedAt - run.startedAt) : "--";
   const counts = [
     `${run.succeeded} succeeded`,
