@@ -98,14 +98,14 @@ function driver(store: TestStore, execLog: string) {
 }
 
 describe.skipIf(!kinds.includes("postgres") || !live.self)("a dead driver's runs on PostgreSQL", () => {
-  async function open(): Promise<{ db: Database; engine: Engine; store: TestStore }> {
+  async function open(leaseMs = 60_000): Promise<{ db: Database; engine: Engine; store: TestStore }> {
     const store = await makeStore("postgres");
     const db = await openDatabase({ url: store.config.databaseUrl! });
     const engine = new Engine({
       store: new PrismaRunStore(db),
       bus: new MemoryBus(),
       executors: { fn: () => new InProcessExecutor(() => "ok") },
-      leaseMs: 60_000,
+      leaseMs,
       liveness: live,
     });
     cleanup.push(async () => {
@@ -126,8 +126,9 @@ describe.skipIf(!kinds.includes("postgres") || !live.self)("a dead driver's runs
     return runId;
   }
 
-  it.each(["recover", "resume"] as const)("%s takes a SIGKILLed driver's run at once, long before its 60 s lease expires", async (how) => {
-    const { engine, store } = await open();
+  it.each(["recover", "resume", "orphan-watch"] as const)("%s takes a SIGKILLed driver's run at once, long before its 60 s lease expires", async (how) => {
+    // the watch of a serving replica looks every half of its own lease: 1 s here
+    const { engine, store } = await open(how === "orphan-watch" ? 2_000 : 60_000);
     const runId = await killedMidRun(store);
     const before = (await engine.store.getRun(runId))!;
     expect(before.status).toBe("running");
@@ -135,7 +136,11 @@ describe.skipIf(!kinds.includes("postgres") || !live.self)("a dead driver's runs
     expect(engine.runState(before)).toBe("interrupted");
     const t0 = Date.now();
     if (how === "recover") expect(await engine.recoverOrphans()).toEqual([runId]);
-    else await engine.resumeRun(runId);
+    else if (how === "resume") await engine.resumeRun(runId);
+    else {
+      engine.followOrphans();
+      await eventually(() => engine.isActive(runId), 10_000);
+    }
     expect(Date.now() - t0).toBeLessThan(10_000);
     const run = await engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
