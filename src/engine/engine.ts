@@ -259,8 +259,8 @@ export class Engine {
    * pending whose driver is gone (its lease expired, or its process provably gone).
    */
   runState(run: RunRecord): RunState {
-    const live = this.driven.get(run.id);
-    if (live) return live.runStatus;
+    // driven here: the record's own status (a committed record stays consistent with its events)
+    if (this.driven.has(run.id)) return run.status;
     return runState(run, this.clock.now(), run.leaseOwner !== null && this.liveness.isGone(run.leaseOwner));
   }
 
