@@ -30,11 +30,15 @@ export async function follow(app: App, runId: string, out: Output): Promise<RunR
   const view = new ProgressView(out, () => app.engine.liveProgress(runId) ?? settled);
   const unsubscribe = app.engine.bus.subscribe(runTopic(runId), (events) => view.onEvents(events));
   view.start();
-  const run = await app.engine.waitForRun(runId);
-  settled = await app.engine.progress(runId);
-  unsubscribe();
-  view.stop();
-  return run;
+  try {
+    const run = await app.engine.waitForRun(runId);
+    settled = await app.engine.progress(runId);
+    return run;
+  } finally {
+    // also when the run stopped for a database outage: the bar ends before the error line
+    unsubscribe();
+    view.stop();
+  }
 }
 
 /** `status` may be the derived state (core/run-state.ts), "interrupted" included. */
