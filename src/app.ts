@@ -11,6 +11,7 @@ import { Spawner } from "./executors/spawner/spawner.js";
 import { createLogger } from "./observability/logger.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
+import { ProcLiveness } from "./runtime/process-liveness.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
 import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
 
@@ -25,6 +26,8 @@ export interface AppConfig {
   logger?: Logger;
   /** How long a run's lease lasts unrenewed (env CONVEYOR_LEASE_MS, default 15,000): how soon another process takes over a dead one's runs. */
   leaseMs?: number;
+  /** How long a run rides through a database outage before this process stops it, resumable (env CONVEYOR_DB_OUTAGE_BUDGET, default 60 s). */
+  outageBudgetMs?: number;
   /** Take over runs left running by a process that died (default true). */
   recover?: boolean;
   /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
@@ -64,9 +67,19 @@ function leaseFromEnv(text: string | undefined): number | undefined {
   return ms;
 }
 
+/** CONVEYOR_DB_OUTAGE_BUDGET: a duration ("90s", "2m", "1500ms") or a number of seconds, checked before anything opens. */
+function outageBudgetFromEnv(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"]) : NaN;
+  if (!(ms >= 0)) throw new InvalidOptionError("CONVEYOR_DB_OUTAGE_BUDGET", `a duration such as 60s, 2m or 1500ms (or 0 to stop at once), not "${text}"`);
+  return ms;
+}
+
 export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
   const leaseMs = config.leaseMs ?? leaseFromEnv(process.env.CONVEYOR_LEASE_MS);
+  const outageBudgetMs = config.outageBudgetMs ?? outageBudgetFromEnv(process.env.CONVEYOR_DB_OUTAGE_BUDGET);
   const logger = config.logger ?? createLogger();
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
@@ -87,6 +100,8 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     executors: { local: localExecutor(spawner), ...(argo ? { argo: () => argo } : {}), ...config.executors },
     logger,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
+    ...(outageBudgetMs !== undefined ? { outageBudgetMs } : {}),
+    liveness: new ProcLiveness(),
   });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   let stopped = false;

@@ -1,6 +1,7 @@
 // Follows runs this process drives until they stop, showing progress, then
 // reports how they ended. Shared by run, resume, retry, mark and recover.
 import type { App } from "../app.js";
+import type { RunState } from "../core/run-state.js";
 import type { RunStatus } from "../core/status.js";
 import { runTopic } from "../engine/ports.js";
 import type { RunRecord } from "../engine/store.js";
@@ -29,14 +30,19 @@ export async function follow(app: App, runId: string, out: Output): Promise<RunR
   const view = new ProgressView(out, () => app.engine.liveProgress(runId) ?? settled);
   const unsubscribe = app.engine.bus.subscribe(runTopic(runId), (events) => view.onEvents(events));
   view.start();
-  const run = await app.engine.waitForRun(runId);
-  settled = await app.engine.progress(runId);
-  unsubscribe();
-  view.stop();
-  return run;
+  try {
+    const run = await app.engine.waitForRun(runId);
+    settled = await app.engine.progress(runId);
+    return run;
+  } finally {
+    // also when the run stopped for a database outage: the bar ends before the error line
+    unsubscribe();
+    view.stop();
+  }
 }
 
-export function summary(run: RunRecord): string {
+/** `status` may be the derived state (core/run-state.ts), "interrupted" included. */
+export function summary(run: Omit<RunRecord, "status"> & { status: RunState }): string {
   const took = run.finishedAt !== null && run.startedAt !== null ? formatDuration(run.finishedAt - run.startedAt) : "--";
   const counts = [
     `${run.succeeded} succeeded`,

@@ -1,5 +1,5 @@
 // conveyor: run Task Master tasks as durable runs from the command line.
-import { ConveyorError, StoreLockedError } from "../core/errors.js";
+import { ConveyorError, StoreLockedError, StoreOutageError } from "../core/errors.js";
 import { cancelCommand, checkpointCommand, markCommand, retryCommand } from "./commands/control.js";
 import { recoverCommand, resumeCommand } from "./commands/resume.js";
 import { runCommand } from "./commands/run.js";
@@ -60,6 +60,11 @@ export async function main(argv: string[], out: Output = processOutput): Promise
   try {
     return await command(args, out);
   } catch (err) {
+    if (err instanceof StoreOutageError) {
+      // the run did not finish (1), but nothing was wrong with the input (2)
+      out.error(`error: ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof StoreLockedError) {
       out.error(`error: ${err.message}\n`);
       return 3;

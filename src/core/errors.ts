@@ -149,3 +149,17 @@ export class CheckpointNotFoundError extends ConveyorError {
     super(`run ${runId} has no checkpoint ${checkpointId}`);
   }
 }
+
+/**
+ * The database stayed unreachable (or unable to write) for longer than the outage budget while
+ * a run was being driven: the run stopped here, where it was last recorded, and can be resumed.
+ */
+export class StoreOutageError extends ConveyorError {
+  readonly code = "STORE_UNAVAILABLE";
+  constructor(readonly runId: string, readonly budgetMs: number, readonly reason: string) {
+    super(
+      `the database was unreachable for over ${Math.round(budgetMs / 1000)} s (${reason}): run ${runId} stopped ` +
+        `where it was last recorded; once the database is back, continue it with: conveyor resume ${runId}`,
+    );
+  }
+}

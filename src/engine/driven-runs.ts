@@ -7,7 +7,8 @@ import type { DriveMode } from "./drive-mode.js";
 import type { Executor } from "./executor.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import type { FreshRun } from "./new-run.js";
-import type { Clock, EventBus, Logger } from "./ports.js";
+import { ownerLabel } from "../core/lease-owner.js";
+import type { Clock, EventBus, Logger, ProcessLiveness } from "./ports.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { RunRecord, RunStore } from "./store.js";
 
@@ -33,6 +34,8 @@ export interface DrivenRunsDeps {
   random: () => number;
   owner: string;
   leaseMs: number;
+  outageBudgetMs: number;
+  liveness: ProcessLiveness;
   requireRun: (runId: string) => Promise<RunRecord>;
 }
 
@@ -95,10 +98,7 @@ export class DrivenRuns {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
     const fresh = opts.fresh;
     if (fresh) this.leases.written(runId, fresh.leaseSentAt);
-    else if (!(await this.leases.acquire(runId))) {
-      const run = await this.deps.requireRun(runId);
-      throw new StoreLockedError(`run ${runId} is driven by another process (${run.leaseOwner})`);
-    }
+    else if (!(await this.leases.acquire(runId))) await this.takeFromGoneDriver(runId);
     const [run, units] = await Promise.all([fresh?.run ?? this.deps.requireRun(runId), fresh?.units ?? this.deps.store.loadUnits(runId)]);
     const keys = units.map((u) => u.memoKey);
     const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
@@ -113,6 +113,7 @@ export class DrivenRuns {
         owner: this.deps.owner,
         random: this.deps.random,
         leaseHeld: () => this.leases.holds(runId),
+        outageBudgetMs: this.deps.outageBudgetMs,
       },
       run,
       units,
@@ -130,6 +131,26 @@ export class DrivenRuns {
       if (this.supervisors.size === 0) this.letGo();
     });
     return sup;
+  }
+
+  /**
+   * The lease is someone else's: taken at once when its owner is a process of this host that
+   * is provably gone, refused otherwise, saying who holds it and for how long at most.
+   */
+  private async takeFromGoneDriver(runId: string): Promise<void> {
+    const run = await this.deps.requireRun(runId);
+    const owner = run.leaseOwner;
+    if (owner !== null && this.deps.liveness.isGone(owner)) {
+      if (await this.leases.acquire(runId, owner)) {
+        this.deps.logger.info({ runId, from: owner }, "took the run from a driver that is gone");
+        return;
+      }
+    }
+    const left = run.leaseExpiresAt !== null ? Math.max(1, Math.ceil((run.leaseExpiresAt - this.deps.clock.now()) / 1000)) : 0;
+    throw new StoreLockedError(
+      `run ${runId} is driven by another process (${owner === null ? "unknown" : ownerLabel(owner)}); ` +
+        `if that process is gone, its lease expires in ${left} s and the run can be resumed then`,
+    );
   }
 
   /** Stops driving every run (they stay resumable) and releases their leases. */

@@ -9,6 +9,7 @@ import {
   InvalidTransitionError,
   RunNotFoundError,
   StoreLockedError,
+  StoreOutageError,
   TaskNotFoundError,
 } from "../core/errors.js";
 import type { Progress } from "../core/progress.js";
@@ -20,7 +21,19 @@ import { DrivenRuns, type DriveListener } from "./driven-runs.js";
 import type { Executor } from "./executor.js";
 import { createNewRun } from "./new-run.js";
 import { OrphanWatch } from "./orphan-watch.js";
-import { busNotice, LEASES_TOPIC, silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
+import { formatOwner } from "../core/lease-owner.js";
+import { runState, type RunState } from "../core/run-state.js";
+import {
+  busNotice,
+  LEASES_TOPIC,
+  noLiveness,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type EventBus,
+  type Logger,
+  type ProcessLiveness,
+} from "./ports.js";
 import { runProgress } from "./run-progress.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steered } from "./steering.js";
@@ -41,6 +54,17 @@ export interface EngineDeps {
   /** This process's identity in leases. */
   owner?: string;
   leaseMs?: number;
+  /** How long a run rides through a database outage before it stops, resumable (default 60 s). */
+  outageBudgetMs?: number;
+  /** Proves lease owners gone (src/runtime/process-liveness.ts); default: never, leases expire. */
+  liveness?: ProcessLiveness;
+}
+
+/** A run left running whose lease has not expired and whose driver is not provably gone. */
+export interface SilentRun {
+  runId: string;
+  owner: string;
+  expiresInMs: number;
 }
 
 export interface StartRunInput {
@@ -62,6 +86,7 @@ export class Engine {
   private readonly clock: Clock;
   private readonly logger: Logger;
   readonly owner: string;
+  private readonly liveness: ProcessLiveness;
   private readonly driven: DrivenRuns;
   private readonly steering: Steering;
   private readonly orphans: OrphanWatch;
@@ -69,7 +94,11 @@ export class Engine {
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
-    this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.liveness = deps.liveness ?? noLiveness;
+    const suffix = randomUUID().slice(0, 8);
+    const self = this.liveness.self;
+    // with the host's boot and the process's start time where known, so that others can prove it gone
+    this.owner = deps.owner ?? (self ? formatOwner(self, suffix) : `${hostname()}:${process.pid}:${suffix}`);
     this.driven = new DrivenRuns({
       store: deps.store,
       bus: deps.bus,
@@ -78,6 +107,8 @@ export class Engine {
       random: deps.random ?? Math.random,
       owner: this.owner,
       leaseMs: deps.leaseMs ?? 15_000,
+      outageBudgetMs: deps.outageBudgetMs ?? 60_000,
+      liveness: this.liveness,
       requireRun: (runId) => this.requireRun(runId),
     });
     this.steering = new Steering(this, { bus: deps.bus, store: deps.store, logger: this.logger });
@@ -185,6 +216,22 @@ export class Engine {
     const run = await this.requireRun(runId);
     const units = await this.deps.store.loadUnits(runId);
     const expected = await this.deps.store.historicalDurations(units.map((u) => u.memoKey));
+    if (this.runState(run) === "interrupted") {
+      // nothing runs: what was running runs again on resume, and no time to the end can be told
+      const progress = runProgress({
+        now: this.clock.now(),
+        startedAt: run.startedAt,
+        maxParallel: run.options.maxParallel,
+        perTask: opts.perTask ?? false,
+        expectedMs: expected,
+        size: units.length,
+        unit: (i) => {
+          const u = { ...units[i]!, ...units[i]!.state };
+          return u.status === "running" ? { ...u, status: "pending" as const, startedAt: null } : u;
+        },
+      });
+      return { ...progress, etaMs: null };
+    }
     return runProgress({
       now: this.clock.now(),
       startedAt: run.startedAt,
@@ -196,10 +243,38 @@ export class Engine {
     });
   }
 
-  /** Resolves with the run's record once this engine stops driving it. */
+  /**
+   * Resolves with the run's record once this engine stops driving it; rejects with
+   * StoreOutageError when it stopped because the database stayed away too long.
+   */
   async waitForRun(runId: string): Promise<RunRecord> {
-    await this.driven.get(runId)?.done;
+    const sup = this.driven.get(runId);
+    await sup?.done;
+    if (sup?.failure instanceof StoreOutageError) throw sup.failure;
     return this.requireRun(runId);
+  }
+
+  /**
+   * What a run is now, as users should see it: "interrupted" for a run left running or
+   * pending whose driver is gone (its lease expired, or its process provably gone).
+   */
+  runState(run: RunRecord): RunState {
+    // driven here: the record's own status (a committed record stays consistent with its events)
+    if (this.driven.has(run.id)) return run.status;
+    return runState(run, this.clock.now(), run.leaseOwner !== null && this.liveness.isGone(run.leaseOwner));
+  }
+
+  /** Whether the process that holds this lease is provably gone. */
+  isDriverGone(owner: string): boolean {
+    return this.liveness.isGone(owner);
+  }
+
+  /** Runs left running whose driver is silent or elsewhere: not taken until their lease expires. */
+  async silentRuns(): Promise<SilentRun[]> {
+    const leased = await this.deps.store.leasedRuns();
+    return leased
+      .filter((r) => !this.driven.has(r.id) && r.owner !== this.owner && !this.liveness.isGone(r.owner))
+      .map((r) => ({ runId: r.id, owner: r.owner, expiresInMs: r.expiresInMs }));
   }
 
   /** The committed record of a run this engine drives, from memory; undefined for any other run. */
@@ -224,10 +299,15 @@ export class Engine {
     this.orphans.start();
   }
 
-  /** Takes over every run left running whose driver is gone; returns their ids. */
+  /**
+   * Takes over every run left running whose driver is gone (its lease expired, or its
+   * process provably gone: taken at once); returns their ids.
+   */
   async recoverOrphans(): Promise<string[]> {
     const taken: string[] = [];
-    for (const id of await this.deps.store.findOrphans()) {
+    const [expired, leased] = await Promise.all([this.deps.store.findOrphans(), this.deps.store.leasedRuns()]);
+    const gone = leased.filter((r) => r.owner !== this.owner && this.liveness.isGone(r.owner)).map((r) => r.id);
+    for (const id of [...expired, ...gone]) {
       if (this.driven.has(id)) continue;
       const run = await this.deps.store.getRun(id);
       if (!run) continue;

@@ -20,10 +20,10 @@ export class LeaseKeeper {
     this.window = new LeaseWindow(leaseMs);
   }
 
-  /** Takes the run's lease if it is free, expired or already ours; renewals start with the first. */
-  async acquire(runId: string): Promise<boolean> {
+  /** Takes the run's lease if it is free, expired, already ours or `from`'s (a driver proved gone); renewals start with the first. */
+  async acquire(runId: string, from?: string): Promise<boolean> {
     const sentAt = this.window.stamp();
-    if (!(await this.store.acquireLease(runId, this.owner, this.leaseMs))) return false;
+    if (!(await this.store.acquireLease(runId, this.owner, this.leaseMs, from))) return false;
     this.written(runId, sentAt);
     return true;
   }

@@ -1,6 +1,7 @@
 // The side effects the engine needs, as interfaces. Storage, pub/sub, time and
 // logging are injected by the composition root (src/app.ts), so the engine can
 // run on PGlite or PostgreSQL, in-process or Redis events, a real or fake clock.
+import type { ProcessIdentity } from "../core/lease-owner.js";
 
 export interface Clock {
   now(): number;
@@ -42,6 +43,19 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/**
+ * Whether the process that holds a lease is certainly gone (src/runtime/process-liveness.ts
+ * reads /proc). Only a proof counts: "unknown" must answer false, and the lease then expires.
+ */
+export interface ProcessLiveness {
+  /** This process, for the lease owner string; undefined where it cannot be identified. */
+  readonly self: ProcessIdentity | undefined;
+  isGone(owner: string): boolean;
+}
+
+/** Proves nothing: every driver is taken for alive until its lease expires. */
+export const noLiveness: ProcessLiveness = { self: undefined, isGone: () => false };
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

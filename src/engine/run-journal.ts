@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Schedule } from "../core/scheduler.js";
 import { canRunMove, type RunStatus } from "../core/status.js";
 import { CommitQueue, type PendingWrites } from "./commit-queue.js";
+import { commitThroughOutage } from "./outage.js";
 import { isRunChange, RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
 import type { RunRecord, RunStore } from "./store.js";
 import type { UnitTable } from "./unit-table.js";
@@ -16,6 +17,8 @@ export interface JournalDeps {
   clock: Clock;
   logger: Logger;
   owner: string;
+  /** How long a commit is retried while the database is unreachable (see outage.ts). */
+  outageBudgetMs: number;
 }
 
 export class RunJournal {
@@ -27,6 +30,10 @@ export class RunJournal {
   private seq: number;
   private finishedSinceCheckpoint: number;
   private lastCheckpointId = "";
+  /** The database is unreachable: a commit waits for it, and nothing new is dispatched. */
+  holding = false;
+  /** Letting the run go: an outage is not waited out. */
+  stopping = false;
   /**
    * The run's record as of the last commit: what the database holds, since only the lease holder
    * writes it (all but the lease's expiry, which renewals move).
@@ -41,6 +48,8 @@ export class RunJournal {
     /** 1 where a unit's success is committed (already so when the run was loaded). */
     private readonly committedSuccess: Uint8Array,
     onFatal: (err: unknown) => void,
+    /** The database is back after an outage: dispatch what was held. */
+    private readonly onBack: () => void = () => undefined,
   ) {
     this.queue = new CommitQueue((w) => this.write(w), onFatal);
     this.committedRun = run;
@@ -102,6 +111,7 @@ export class RunJournal {
   }
 
   private async write(w: PendingWrites): Promise<void> {
+    let back = false;
     let checkpoint;
     if (w.checkpointReason !== undefined) {
       // the checkpoint's own event belongs to the batch that commits it
@@ -133,7 +143,21 @@ export class RunJournal {
       memo: w.memo,
       ...(checkpoint ? { checkpoint } : {}),
     };
-    await this.deps.store.commit(batch);
+    await commitThroughOutage(this.deps.store, batch, this.deps.outageBudgetMs, {
+      onHold: (reason) => {
+        this.holding = true;
+        this.deps.logger.warn(
+          { runId: this.run.id, reason, budgetMs: this.deps.outageBudgetMs },
+          "database unreachable: holding dispatch, running tasks go on; retrying",
+        );
+      },
+      onBack: (heldMs) => {
+        this.holding = false;
+        back = true;
+        this.deps.logger.info({ runId: this.run.id, heldMs }, "database back: what was held is recorded, dispatching again");
+      },
+      stopping: () => this.stopping,
+    });
     this.table.resultsCommitted(batch.tasks);
     this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
@@ -143,5 +167,6 @@ export class RunJournal {
       const level = e.type === "task.progress" ? "debug" : "info";
       this.deps.logger[level]({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);
     }
+    if (back) this.onBack();
   }
 }

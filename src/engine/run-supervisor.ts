@@ -27,6 +27,8 @@ export interface SupervisorDeps {
   random: () => number;
   /** Whether this process certainly still holds the run's lease (see LeaseWindow). */
   leaseHeld: () => boolean;
+  /** How long commits are retried while the database is unreachable (see outage.ts). */
+  outageBudgetMs: number;
 }
 
 export interface SupervisorInit {
@@ -50,6 +52,8 @@ export class RunSupervisor {
   private started = false;
   private stopped = false;
   private finished = false;
+  /** Why this supervisor gave the run up, when a commit failed for good (an outage past its budget, a lost lease). */
+  failure: unknown = undefined;
   private resolveDone!: (status: RunStatus) => void;
   /** Settles when this supervisor stops driving: with the run's status, or "running" if interrupted. */
   readonly done = new Promise<RunStatus>((r) => (this.resolveDone = r));
@@ -70,7 +74,15 @@ export class RunSupervisor {
     });
     this.table = new UnitTable(stored);
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
-    this.journal = new RunJournal(deps, run, this.table, this.schedule, committedSuccesses(stored, states), (err) => this.abandon(err));
+    this.journal = new RunJournal(
+      deps,
+      run,
+      this.table,
+      this.schedule,
+      committedSuccesses(stored, states),
+      (err) => this.abandon(err),
+      () => this.pump(),
+    );
     this.transitions = new UnitTransitions(this.units, this.schedule, this.table, this.journal, deps.clock);
     this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f));
     this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
@@ -196,6 +208,7 @@ export class RunSupervisor {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.journal.stopping = true;
     this.clearTimers();
     this.attempts.stop();
     await this.journal.queue.idle();
@@ -216,7 +229,8 @@ export class RunSupervisor {
   // ---- the loop --------------------------------------------------------------------------
 
   private pump(): void {
-    if (!this.started || this.stopped || this.finished) return;
+    // while the database is unreachable nothing new starts; the journal pumps again once it is back
+    if (!this.started || this.stopped || this.finished || this.journal.holding) return;
     const w = this.journal.current;
     const force = this.run.options.force;
     for (let i = this.schedule.next(); i !== undefined; i = this.schedule.next()) {
@@ -304,7 +318,8 @@ export class RunSupervisor {
 
   /** The store refused a commit (lease lost, database gone): stop without touching the run. */
   private abandon(err: unknown): void {
-    this.deps.logger.error({ runId: this.run.id, err: String(err) }, "run abandoned: its state could not be recorded");
+    this.failure = err;
+    this.deps.logger.error({ runId: this.run.id, err: err instanceof Error ? err.message : String(err) }, "run abandoned: its state could not be recorded");
     void this.stop();
   }
 }

@@ -24,7 +24,7 @@ export interface Steered {
   event: RunEvent | null;
 }
 
-type Steerable = Pick<Engine, "pauseRun" | "resumeRun" | "cancelRun" | "retryTask" | "markTask" | "checkpointRun" | "isActive" | "owner">;
+type Steerable = Pick<Engine, "pauseRun" | "resumeRun" | "cancelRun" | "retryTask" | "markTask" | "checkpointRun" | "isActive" | "owner" | "isDriverGone">;
 
 export class Steering {
   private readonly off: () => void;
@@ -87,7 +87,12 @@ export class Steering {
     if (this.engine.isActive(runId)) return false;
     const run = await this.deps.store.getRun(runId);
     if (!run) return false; // the local engine names the missing run
-    return run.leaseOwner !== null && run.leaseOwner !== this.engine.owner && (run.leaseExpiresAt ?? 0) > Date.now();
+    return (
+      run.leaseOwner !== null &&
+      run.leaseOwner !== this.engine.owner &&
+      (run.leaseExpiresAt ?? 0) > Date.now() &&
+      !this.engine.isDriverGone(run.leaseOwner)
+    );
   }
 
   close(): void {

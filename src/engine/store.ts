@@ -139,6 +139,12 @@ export interface RunFilter {
   before?: number;
 }
 
+export interface LeasedRun {
+  id: string;
+  owner: string;
+  expiresInMs: number;
+}
+
 export interface RunStore {
   /** Inserts the run and its units, leased to `owner`; returns the run as written. */
   createRun(run: NewRun, owner: string, leaseMs: number): Promise<RunRecord>;
@@ -146,14 +152,21 @@ export interface RunStore {
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   loadUnits(runId: string): Promise<StoredUnit[]>;
   listAttempts(runId: string, index?: number): Promise<AttemptRecord[]>;
-  /** Writes one batch atomically; throws LeaseLostError when `owner` no longer holds the lease. */
+  /**
+   * Writes one batch atomically; throws LeaseLostError when `owner` no longer holds the lease,
+   * StoreUnreachableError when the database cannot be reached or cannot write (the batch may
+   * or may not have been written: the connection can fail after the commit).
+   */
   commit(batch: CommitBatch): Promise<void>;
-  acquireLease(runId: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Takes the lease when free, expired, already `owner`'s, or held by `from` (a driver proved gone). */
+  acquireLease(runId: string, owner: string, leaseMs: number, from?: string): Promise<boolean>;
   /** Renews the leases `owner` holds on these runs; returns the ids it no longer holds. */
   renewLeases(runIds: string[], owner: string, leaseMs: number): Promise<string[]>;
   releaseLease(runId: string, owner: string): Promise<void>;
   /** Runs left running or pending whose lease is free or expired. */
   findOrphans(): Promise<string[]>;
+  /** Runs left running or pending under a lease not yet expired, with its owner and time left by the database's clock. */
+  leasedRuns(): Promise<LeasedRun[]>;
   /** Cached results for these memo keys, no older than maxAgeMs when given. */
   memoLookup(keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>>;
   /** Mean successful duration of earlier runs' tasks, by memo key. */
@@ -169,5 +182,13 @@ export class LeaseLostError extends Error {
   constructor(readonly runId: string) {
     super(`lease on run ${runId} was lost to another process`);
     this.name = "LeaseLostError";
+  }
+}
+
+/** The database could not be reached or refused to write for want of resources (disk full): worth trying again. */
+export class StoreUnreachableError extends Error {
+  constructor(readonly reason: string) {
+    super(`database unreachable: ${reason}`);
+    this.name = "StoreUnreachableError";
   }
 }

@@ -1,13 +1,15 @@
 // The lease that lets one process at a time drive a run: taken when free or
 // expired, renewed while driving, released on stop; every commit is fenced by it.
 // Through the driver, like everything on the path from a crash to the first dispatch.
+import type { LeasedRun } from "../engine/store.js";
 import type { SqlRunner } from "./migrations.js";
 
-export async function acquireLease(sql: SqlRunner, runId: string, owner: string, leaseMs: number): Promise<boolean> {
+/** `from`: an owner proved gone, whose lease is taken before it expires. */
+export async function acquireLease(sql: SqlRunner, runId: string, owner: string, leaseMs: number, from?: string): Promise<boolean> {
   const rows = await sql.query(
     `UPDATE runs SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
-     WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now()) RETURNING id`,
-    [runId, owner, leaseMs],
+     WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now() OR lease_owner = $4) RETURNING id`,
+    [runId, owner, leaseMs, from ?? null],
   );
   return rows.length === 1;
 }
@@ -38,4 +40,14 @@ export async function findOrphans(sql: SqlRunner): Promise<string[]> {
        AND (lease_owner IS NULL OR lease_expires_at < now()) ORDER BY created_at`,
   );
   return rows.map((r) => r.id);
+}
+
+/** Runs left running or pending whose lease has not expired yet, by the database's clock. */
+export async function leasedRuns(sql: SqlRunner): Promise<LeasedRun[]> {
+  const rows = await sql.query<{ id: string; owner: string; left: number }>(
+    `SELECT id, lease_owner AS owner, (extract(epoch FROM lease_expires_at - now()) * 1000)::float8 AS left
+       FROM runs WHERE status IN ('running', 'pending') AND lease_owner IS NOT NULL AND lease_expires_at >= now()
+       ORDER BY created_at`,
+  );
+  return rows.map((r) => ({ id: r.id, owner: r.owner, expiresInMs: Math.max(0, Math.round(Number(r.left))) }));
 }

@@ -7,10 +7,11 @@ import type { Database } from "./database.js";
 import type { Db } from "./db.js";
 import { historicalDurations, memoLookup } from "./memo-cache.js";
 import { readEvents, runChangesSince } from "./run-events.js";
-import { acquireLease, findOrphans, releaseLease, renewLeases } from "./leases.js";
+import { acquireLease, findOrphans, leasedRuns, releaseLease, renewLeases } from "./leases.js";
 import { createRun, getRun, listRuns } from "./runs.js";
 import { commitBatch } from "./sql/commit-batch.js";
 import { loadUnits } from "./task-runs.js";
+import { asUnreachable } from "./unreachable.js";
 
 export class PrismaRunStore implements RunStore {
   private readonly db: Db;
@@ -25,11 +26,12 @@ export class PrismaRunStore implements RunStore {
   listRuns: RunStore["listRuns"] = (filter) => listRuns(this.db, filter);
   loadUnits = (runId: string) => loadUnits(this.database.sql, runId);
   listAttempts = (runId: string, index?: number) => listAttempts(this.db, runId, index);
-  commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch);
-  acquireLease = (runId: string, owner: string, leaseMs: number) => acquireLease(this.database.sql, runId, owner, leaseMs);
+  commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch).catch(asUnreachable);
+  acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) => acquireLease(this.database.sql, runId, owner, leaseMs, from);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
   releaseLease = (runId: string, owner: string) => releaseLease(this.database.sql, runId, owner);
   findOrphans = () => findOrphans(this.database.sql);
+  leasedRuns = () => leasedRuns(this.database.sql);
   memoLookup = (keys: string[], maxAgeMs?: number) => memoLookup(this.database.sql, keys, maxAgeMs);
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
   listCheckpoints = (runId: string) => listCheckpoints(this.db, runId);

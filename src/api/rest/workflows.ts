@@ -53,7 +53,7 @@ async function stateBody(runs: RunService, id: string) {
   const { leaseOwner, leaseExpiresAt, ...rest } = run;
   return {
     workflow_id: id,
-    ...(snakeKeys({ ...rest, driver: leaseOwner }) as object),
+    ...(snakeKeys({ ...rest, status: runs.engine.runState(run), driver: leaseOwner }) as object),
     tasks: units.map((u) => ({
       id: u.id,
       title: u.title,
@@ -69,14 +69,14 @@ async function stateBody(runs: RunService, id: string) {
 }
 
 async function statusOf(runs: RunService, id: string) {
-  return { workflow_id: id, status: (await runs.requireRun(id)).status };
+  return { workflow_id: id, status: runs.engine.runState(await runs.requireRun(id)) };
 }
 
 const handlers: Record<string, Handler> = {
   "GET progress": async ({ runs }, _req, res, id) => {
     // one read of the run serves both: its status, and its progress when nobody here drives it
     const run = await runs.requireRun(id);
-    sendJson(res, 200, progressBody(id, run.status, await runs.progress(id, run)));
+    sendJson(res, 200, progressBody(id, runs.engine.runState(run), await runs.progress(id, run)));
   },
   "GET state": async ({ runs }, _req, res, id) => sendJson(res, 200, await stateBody(runs, id)),
   "PUT checkpoint": async ({ runs }, _req, res, id) => {

@@ -4,6 +4,7 @@ import type { RunRecord } from "../../engine/store.js";
 import { builder } from "../builder.js";
 import { forwardPage, MAX_PAGE_SIZE, pageSize } from "../paging.js";
 import { RunStatusEnum } from "./enums.js";
+import { storedStatusesFor, type RunState } from "../../core/run-state.js";
 import { RunRef } from "./run.js";
 
 const ACTIVE = ["pending", "running", "paused"] as const;
@@ -31,11 +32,14 @@ builder.queryFields((t) => ({
     args: { status: t.arg({ type: [RunStatusEnum], required: false }) },
     resolve: async (_r, args, ctx) => {
       const n = pageSize(args);
-      const statuses = args.status ? { statuses: args.status as RunRecord["status"][] } : {};
-      if (args.after == null) return forwardPage(await ctx.runs.store.listRuns({ ...statuses, limit: n + 1 }), n, cursorOf, null);
+      const wanted = args.status as RunState[] | null | undefined;
+      // INTERRUPTED is derived (stored as running or pending): read those, keep the states asked for
+      const statuses = wanted ? { statuses: storedStatusesFor(wanted) } : {};
+      const keep = (rows: RunRecord[]) => (wanted ? rows.filter((r) => wanted.includes(ctx.runs.engine.runState(r))) : rows);
+      if (args.after == null) return forwardPage(keep(await ctx.runs.store.listRuns({ ...statuses, limit: n + 1 })), n, cursorOf, null);
       // the store pages by creation time; runs created in the same millisecond are told apart by id
       const c = parseRunCursor(args.after);
-      const rows = await ctx.runs.store.listRuns({ ...statuses, before: c.createdAt + 1, limit: n + 1 + MAX_PAGE_SIZE });
+      const rows = keep(await ctx.runs.store.listRuns({ ...statuses, before: c.createdAt + 1, limit: n + 1 + MAX_PAGE_SIZE }));
       const after = rows.filter((r) => r.createdAt < c.createdAt || (r.createdAt === c.createdAt && r.id < c.id));
       return forwardPage(after, n, cursorOf, args.after);
     },

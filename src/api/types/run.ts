@@ -25,7 +25,11 @@ builder.node(RunRef, {
   id: { resolve: (r) => r.id },
   loadOne: (id, ctx) => ctx.runs.getRun(id),
   fields: (t) => ({
-    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
+    status: t.field({
+      type: RunStatusEnum,
+      description: "INTERRUPTED: left running by a driver that is gone (its lease expired or its process ended); resumeRun continues it",
+      resolve: (r, _a, ctx) => ctx.runs.engine.runState(r),
+    }),
     reason: t.exposeString("reason", { nullable: true }),
     options: t.field({ type: "JSON", resolve: (r) => r.options }),
     source: t.field({ type: RunSource, resolve: (r) => r.source }),

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { ownerLabel } from "../../core/lease-owner.js";
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
 import { UsageError } from "../usage-error.js";
@@ -20,7 +21,13 @@ export async function resumeCommand(args: string[], out: Output): Promise<number
 export async function recoverCommand(_args: string[], out: Output): Promise<number> {
   return withApp(async (app) => {
     const ids = await app.engine.recoverOrphans();
-    if (ids.length === 0) out.write("no interrupted runs\n");
+    // runs whose driver is silent but not provably gone: theirs until the lease expires
+    const silent = await app.engine.silentRuns();
+    for (const s of silent) {
+      const left = Math.max(1, Math.ceil(s.expiresInMs / 1000));
+      out.write(`run ${s.runId}: interrupted, lease expires in ${left} s (unless ${ownerLabel(s.owner)} still drives it); then: conveyor resume ${s.runId}\n`);
+    }
+    if (ids.length === 0 && silent.length === 0) out.write("no interrupted runs\n");
     let code = 0;
     for (const id of ids) {
       out.write(`recovering run ${id}\n`);

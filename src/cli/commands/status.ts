@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { RUN_STATUSES, type RunStatus } from "../../core/status.js";
+import { RUN_STATES, storedStatusesFor, type RunState } from "../../core/run-state.js";
 import { formatDuration } from "../durations.js";
 import { summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
@@ -27,11 +27,13 @@ export async function statusCommand(args: string[], out: Output): Promise<number
     }
     const units = await app.engine.store.loadUnits(runId);
     const progress = await app.engine.progress(runId, { perTask: values.json === true });
+    const state = app.engine.runState(run);
     if (values.json) {
-      out.write(`${JSON.stringify({ run, progress, tasks: units.map((u) => ({ id: u.id, title: u.title, ...u.state })) }, null, 2)}\n`);
+      out.write(`${JSON.stringify({ run: { ...run, state }, progress, tasks: units.map((u) => ({ id: u.id, title: u.title, ...u.state })) }, null, 2)}\n`);
       return 0;
     }
-    out.write(summary(run));
+    out.write(summary({ ...run, status: state }));
+    if (state === "interrupted") out.write(`  its driver is gone; continue it with: conveyor resume ${run.id}\n`);
     out.write(`${progressLine(progress)}\n\n`);
     // by default the tasks worth a look; --all lists every one
     const shown = values.all ? units : units.filter((u) => u.state.status !== "succeeded" || u.state.attempts > 1);
@@ -54,12 +56,16 @@ export async function runsCommand(args: string[], out: Output): Promise<number> 
     options: { status: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
   });
   const statuses = values.status?.split(",").map((s) => s.trim()) ?? [];
-  const bad = statuses.filter((s) => !RUN_STATUSES.includes(s as RunStatus));
-  if (bad.length) throw new UsageError(`--status: unknown ${bad.join(", ")} (one of ${RUN_STATUSES.join(", ")})`);
+  const bad = statuses.filter((s) => !RUN_STATES.includes(s as RunState));
+  if (bad.length) throw new UsageError(`--status: unknown ${bad.join(", ")} (one of ${RUN_STATES.join(", ")})`);
   const limit = values.limit !== undefined ? Number(values.limit) : 20;
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: "${values.limit}" is not a positive whole number`);
   return withApp(async (app) => {
-    const runs = await app.engine.store.listRuns({ ...(statuses.length ? { statuses: statuses as RunStatus[] } : {}), limit });
+    const wanted = statuses as RunState[];
+    // interrupted runs are stored as running or pending: read those, keep what is asked for
+    const runs = (await app.engine.store.listRuns({ ...(wanted.length ? { statuses: storedStatusesFor(wanted) } : {}), limit }))
+      .map((r) => ({ ...r, state: app.engine.runState(r) }))
+      .filter((r) => wanted.length === 0 || wanted.includes(r.state));
     if (values.json) {
       out.write(`${JSON.stringify(runs, null, 2)}\n`);
       return 0;
@@ -70,7 +76,7 @@ export async function runsCommand(args: string[], out: Output): Promise<number> 
     }
     const rows = [["RUN", "STATUS", "TASKS", "OK", "FAILED", "CREATED", "SOURCE"]];
     for (const r of runs) {
-      rows.push([r.id, r.status, String(r.total), String(r.succeeded), String(r.failed), new Date(r.createdAt).toISOString().slice(0, 19), r.source.origin]);
+      rows.push([r.id, r.state, String(r.total), String(r.succeeded), String(r.failed), new Date(r.createdAt).toISOString().slice(0, 19), r.source.origin]);
     }
     out.write(table(rows));
     return 0;
