@@ -10,6 +10,7 @@ import type { FreshRun } from "./new-run.js";
 import type { Clock, EventBus, Logger } from "./ports.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { RunRecord, RunStore } from "./store.js";
+import type { TaskLogs } from "./task-logs.js";
 
 /**
  * Told when this engine begins driving a run (before anything of it is
@@ -34,6 +35,7 @@ export interface DrivenRunsDeps {
   owner: string;
   leaseMs: number;
   requireRun: (runId: string) => Promise<RunRecord>;
+  logs?: TaskLogs;
 }
 
 export class DrivenRuns {
@@ -113,6 +115,7 @@ export class DrivenRuns {
         owner: this.deps.owner,
         random: this.deps.random,
         leaseHeld: () => this.leases.holds(runId),
+        ...(this.deps.logs ? { logs: this.deps.logs } : {}),
       },
       run,
       units,

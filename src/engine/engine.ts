@@ -25,6 +25,7 @@ import { runProgress } from "./run-progress.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
+import { TaskLogs } from "./task-logs.js";
 
 export type { DriveListener } from "./driven-runs.js";
 
@@ -65,12 +66,16 @@ export class Engine {
   private readonly driven: DrivenRuns;
   private readonly steering: Steering;
   private readonly orphans: OrphanWatch;
+  /** The live output of the attempts this process runs (see task-logs.ts). */
+  readonly taskLogs: TaskLogs;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.owner = deps.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.taskLogs = new TaskLogs(deps.bus, this.clock);
     this.driven = new DrivenRuns({
+      logs: this.taskLogs,
       store: deps.store,
       bus: deps.bus,
       clock: this.clock,
@@ -249,6 +254,7 @@ export class Engine {
     this.steering.close();
     const released = this.driven.ids();
     await this.driven.stop();
+    this.taskLogs.close();
     this.deps.bus.publish(LEASES_TOPIC, released.map((runId) => busNotice("lease.released", { owner: this.owner }, runId)));
   }
 

@@ -17,6 +17,7 @@ import { RunJournal } from "./run-journal.js";
 import { UnitCatalog } from "./unit-catalog.js";
 import { UnitTable } from "./unit-table.js";
 import { UnitTransitions } from "./unit-transitions.js";
+import type { TaskLogs } from "./task-logs.js";
 
 export interface SupervisorDeps {
   store: RunStore;
@@ -27,6 +28,8 @@ export interface SupervisorDeps {
   random: () => number;
   /** Whether this process certainly still holds the run's lease (see LeaseWindow). */
   leaseHeld: () => boolean;
+  /** Where attempts' live output goes (optional: without it, only the stored tail). */
+  logs?: TaskLogs;
 }
 
 export interface SupervisorInit {
@@ -72,7 +75,7 @@ export class RunSupervisor {
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
     this.journal = new RunJournal(deps, run, this.table, this.schedule, committedSuccesses(stored, states), (err) => this.abandon(err));
     this.transitions = new UnitTransitions(this.units, this.schedule, this.table, this.journal, deps.clock);
-    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f));
+    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f), deps.logs);
     this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
     this.recordDrift(stored, states);
   }
