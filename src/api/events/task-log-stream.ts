@@ -76,6 +76,9 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
   private readonly off: () => void;
   private readonly timer: NodeJS.Timeout;
   private lastWatch = 0;
+  /** The database was asked once whether the attempt ended; until then a snapshot is held. */
+  private checked = false;
+  private held: RunEvent | undefined;
   /** Ticks since the database showed the attempt ended without its log.end here. */
   private endedTicks = 0;
 
@@ -117,14 +120,21 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
     return { value: undefined, done: true };
   }
 
+  /** Asks for the ring at once, and meanwhile the database whether the attempt already ended. */
   private async begin(): Promise<void> {
+    await this.deps.bus.subscribed?.(this.topic);
+    if (this.done) return;
+    this.watch(true);
     try {
-      if (await this.endedInStore()) return;
-      await this.deps.bus.subscribed?.(this.topic);
-      this.watch(true);
+      await this.endedInStore();
     } catch {
       // the database read failed: the next tick tries again
     }
+    // an ended attempt's stored tail wins over what its runner still holds; a running one's ring is taken now
+    this.checked = true;
+    const held = this.held;
+    this.held = undefined;
+    if (held && !this.done) this.onEvents([held]);
   }
 
   /** True when the attempt's row is stored (so it ended), after delivering its stored tail if nothing live came. */
@@ -166,11 +176,16 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
       if (this.done) return;
       if (e.type === "log.lines") {
         const lines = e.data.lines as WireLine[];
+        // lines from the first one not yet delivered on (an attempt watched before it printed) need no ring
+        if (!this.synced && this.early.length === 0 && lines.length > 0 && lines[0]![0] <= this.emitted + 1) this.synced = true;
         if (this.synced) for (const l of lines) this.line(l);
+        if (this.synced && !this.follow) this.finish();
         else {
           this.early.push(...lines);
           if (this.early.length > this.maxQueued) this.early = this.early.slice(-this.maxQueued);
         }
+      } else if (e.type === "log.snapshot" && !this.synced && !this.checked) {
+        this.held ??= e;
       } else if (e.type === "log.snapshot" && !this.synced) {
         // any subscriber's snapshot will do: it holds every line up to its `last`
         this.synced = true;
