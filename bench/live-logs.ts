@@ -54,8 +54,9 @@ const LOGS = `subscription ($runId: ID!, $taskId: String!) { taskLogs(runId: $ru
 /** Prints 64-byte lines at RATE bytes/s until killed, writing its byte count to `countFile` now and then. */
 const noisyCommand = (countFile: string) =>
   `exec node -e 'const fs=require("fs");const c=("x".repeat(63)+"\\n").repeat(1600);let sent=0,last=0;const t0=Date.now();` +
-  `function tick(){const due=(Date.now()-t0)/1000*${RATE};while(sent<due){sent+=c.length;if(!process.stdout.write(c)){process.stdout.once("drain",tick);return}}` +
-  `const now=Date.now();if(now-last>200&&sent>0){last=now;fs.writeFileSync(${JSON.stringify(countFile)},JSON.stringify({sent,ms:now-t0}))}setTimeout(tick,5)}tick()'`;
+  `function count(){const now=Date.now();if(now-last>200&&sent>0){last=now;fs.writeFileSync(${JSON.stringify(countFile)},JSON.stringify({sent,ms:now-t0}))}}` +
+  `function tick(){const due=(Date.now()-t0)/1000*${RATE};while(sent<due){sent+=c.length;count();if(!process.stdout.write(c)){process.stdout.once("drain",tick);return}}` +
+  `count();setTimeout(tick,5)}tick()'`;
 
 /** Prints `Date.now()` every 10 ms, `n` times, after `waitMs`. */
 const clockCommand = (n: number, waitMs: number) =>
