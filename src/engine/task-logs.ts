@@ -28,6 +28,12 @@ export interface TaskLogOptions {
   flushMs?: number;
   /** An ended attempt still answers snapshots this long, until its stored tail is surely committed. Default 5 s. */
   keepEndedMs?: number;
+  /**
+   * Lines a watched attempt publishes per second at most (default 2,000): more
+   * than anyone reads, and each costs every subscriber a message. Beyond it,
+   * lines stay in the ring only, and subscribers see them as dropped.
+   */
+  maxLinesPerSec?: number;
 }
 
 /** Counted per line beside its text: what an array slot and its numbers cost. */
@@ -142,6 +148,9 @@ export class AttemptLog {
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private watchedUntil = 0;
+  /** Lines that may still be published now (see maxLinesPerSec), as of allowedAt. */
+  private allowance = 0;
+  private allowedAt = 0;
   private ended = false;
 
   constructor(
@@ -157,14 +166,22 @@ export class AttemptLog {
   push(stream: LogStreamName, lines: readonly string[]): void {
     if (this.ended) return;
     const limit = this.opts.ringBytes ?? 256 * 1024;
-    const watched = this.clock.now() < this.watchedUntil;
+    const now = this.clock.now();
+    const watched = now < this.watchedUntil;
+    if (watched) {
+      // a token bucket holding at most one second's worth
+      const rate = this.opts.maxLinesPerSec ?? 2_000;
+      this.allowance = Math.min(rate, this.allowance + ((now - this.allowedAt) * rate) / 1000);
+      this.allowedAt = now;
+    }
     const s = stream === "stdout" ? 0 : 1;
     for (const text of lines) {
       const line: WireLine = [++this.seq, s, text];
       const bytes = text.length + LINE_OVERHEAD;
       this.ring.push(line);
       this.ringBytes += bytes;
-      if (watched) {
+      if (watched && this.allowance >= 1) {
+        this.allowance--;
         this.pending.push(line);
         this.pendingBytes += bytes;
       }

@@ -69,4 +69,17 @@ describe("the engine's attempt logs", () => {
     expect(seen.at(-1)).toMatchObject({ type: "log.end", data: { last: 10_001 } });
     logs.close();
   });
+
+  it("publish at most maxLinesPerSec lines of a watched attempt; the rest stay in the ring", async () => {
+    const bus = new MemoryBus();
+    const logs = new TaskLogs(bus, undefined, { maxLinesPerSec: 100, flushMs: 1 });
+    const published: number[] = [];
+    bus.subscribe(taskLogTopic("r", "t", 1), (e) => e.forEach((x) => x.type === "log.lines" && published.push(...(x.data.lines as [number][]).map((l) => l[0]))));
+    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1 })]);
+    const a = logs.attempt("r", "t", 1);
+    for (let i = 0; i < 1_000; i++) a.onOutput("stdout", [`line ${i}`]);
+    a.end();
+    expect(published).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    logs.close();
+  });
 });
