@@ -67,13 +67,15 @@ export class TaskLogs {
    * only, so an attempt that prints nothing costs a closure, not a log.
    */
   attempt(runId: string, taskId: string, attempt: number): { onOutput: (stream: LogStreamName, lines: readonly string[]) => void; end: () => void } {
+    // nothing computed up front: thousands of attempts a second print nothing (in-process functions)
     let log: AttemptLog | undefined;
-    const topic = taskLogTopic(runId, taskId, attempt);
     return {
-      onOutput: (stream, lines) => (log ??= this.open(topic, runId)).push(stream, lines),
+      onOutput: (stream, lines) => (log ??= this.open(taskLogTopic(runId, taskId, attempt), runId)).push(stream, lines),
       end: () => {
         if (log) return log.end();
+        if (this.earlyWatches.size === 0) return;
         // nothing printed: a watcher still learns that the attempt ended
+        const topic = taskLogTopic(runId, taskId, attempt);
         if (this.earlyWatches.delete(topic)) this.bus.publish(topic, [busNotice("log.end", { last: 0 }, runId)]);
       },
     };
