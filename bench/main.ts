@@ -7,8 +7,9 @@
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
 // Sections: ceiling, throughput, chain, small-runs, process, memory, resume, bullmq, and the API's
 // api-ws, api-replicas, api-progress (servers in child processes on PostgreSQL), which
-// print a second table and write it between their own markers, and eta (the ETA's
-// accuracy over replayed runs, simulated time), which prints a third.
+// print a second table and write it between their own markers; eta (the ETA's accuracy
+// over replayed runs, simulated time) and logs (live task logs: a noisy task's cost to
+// its run, line latency) print tables of their own, between their own markers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -27,6 +28,7 @@ import { measureMemory } from "./memory.js";
 import { measureProcessExecutor } from "./process-executor.js";
 import { measureResume } from "./resume.js";
 import { measureSmallRuns } from "./small-runs.js";
+import { measureLiveLogs, renderLogsTable, type LogBenchResult } from "./live-logs.js";
 import {
   adminQuery,
   freshStore,
@@ -43,9 +45,11 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta", "logs"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress"];
+/** Sections with a table of their own. */
+const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -296,15 +300,28 @@ if (args.only.has("eta") && !interrupted) {
   eta = await section("eta", etaErrors, async () => measureEtaAccuracy({ runs: args.quick ? 5 : 20 }));
   for (const e of etaErrors) log(`  ${e}`);
 }
+// L: live task logs, on PostgreSQL and Redis
+let logsResult: LogBenchResult | undefined;
+const logsErrors: string[] = [];
+if (args.only.has("logs") && !interrupted) {
+  if (!usable.includes("postgres")) logsErrors.push(`needs PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
+  else {
+    log("live task logs");
+    logsResult = await section("logs", logsErrors, () =>
+      measureLiveLogs(args.quick ? { tasks: 100, maxParallel: 4, latencyLines: 300 } : { tasks: 300, maxParallel: 4, latencyLines: 1_000 }),
+    );
+  }
+}
 clearInterval(loadTimer);
 loads.push(loadavg()[0]!);
 machine.load = `1-min load average while measuring: start ${loads[0]!.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loads[loads.length - 1]!.toFixed(1)} (on ${availableParallelism()} CPUs)`;
 
 // the store table and the API table each go between their own markers, so either refreshes alone
 const tables: { marker: string; table: string }[] = [];
-if (SECTIONS.some((s) => !API_SECTIONS.includes(s) && s !== "eta" && args.only.has(s))) tables.push({ marker: "bench", table: renderTable(results) });
+if (SECTIONS.some((s) => !OWN_TABLE.includes(s) && args.only.has(s))) tables.push({ marker: "bench", table: renderTable(results) });
 if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResults) });
 if (eta) tables.push({ marker: "bench-eta", table: renderEtaTable(eta) });
+if (args.only.has("logs")) tables.push({ marker: "bench-logs", table: renderLogsTable(logsResult, logsErrors) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);

@@ -16,6 +16,7 @@ import "./types/payloads.js";
 import "./types/query.js";
 import "./types/mutation.js";
 import "./types/subscription.js";
+import "./types/task-logs.js";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -106,7 +106,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
       authorize(req, scope);
       if (scope === "write" && !mutations.enter()) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
       try {
-        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit }, req, res, path)) return;
+        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit, subscriptions: services.subscriptions }, req, res, path)) return;
       } finally {
         if (scope === "write") mutations.leave();
       }

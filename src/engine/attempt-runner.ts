@@ -4,6 +4,7 @@
 import type { ExecutionOutcome, Executor } from "./executor.js";
 import type { Clock } from "./ports.js";
 import type { RunJournal } from "./run-journal.js";
+import type { TaskLogs } from "./task-logs.js";
 import type { AttemptStatus, RunRecord } from "./store.js";
 import type { UnitCatalog } from "./unit-catalog.js";
 import type { UnitTable } from "./unit-table.js";
@@ -28,6 +29,7 @@ export class AttemptRunner {
     private readonly journal: RunJournal,
     private readonly clock: Clock,
     private readonly ended: AttemptEnded,
+    private readonly logs?: TaskLogs,
   ) {}
 
   get running(): number {
@@ -40,6 +42,7 @@ export class AttemptRunner {
     const ac = new AbortController();
     this.inflight.set(i, ac);
     const opts = this.run.options;
+    const log = this.logs?.attempt(this.run.id, u.id(i), attempt);
     this.executor
       .execute({
         runId: this.run.id,
@@ -51,10 +54,17 @@ export class AttemptRunner {
         ...(opts.taskTimeoutMs !== undefined ? { timeoutMs: opts.taskTimeoutMs } : {}),
         signal: ac.signal,
         onProgress: (fraction, message) => this.onProgress(i, fraction, message),
+        ...(log ? { onOutput: log.onOutput } : {}),
       })
       .then(
-        (outcome) => this.onOutcome(i, attempt, outcome),
-        (err: unknown) => this.onOutcome(i, attempt, { ok: false, exitCode: null, error: String(err) }),
+        (outcome) => {
+          log?.end();
+          this.onOutcome(i, attempt, outcome);
+        },
+        (err: unknown) => {
+          log?.end();
+          this.onOutcome(i, attempt, { ok: false, exitCode: null, error: String(err) });
+        },
       );
   }
 

@@ -11,6 +11,7 @@ import { ownerLabel } from "../core/lease-owner.js";
 import type { Clock, EventBus, Logger, ProcessLiveness } from "./ports.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { RunRecord, RunStore } from "./store.js";
+import type { TaskLogs } from "./task-logs.js";
 
 /**
  * Told when this engine begins driving a run (before anything of it is
@@ -37,6 +38,7 @@ export interface DrivenRunsDeps {
   outageBudgetMs: number;
   liveness: ProcessLiveness;
   requireRun: (runId: string) => Promise<RunRecord>;
+  logs?: TaskLogs;
 }
 
 export class DrivenRuns {
@@ -114,6 +116,7 @@ export class DrivenRuns {
         random: this.deps.random,
         leaseHeld: () => this.leases.holds(runId),
         outageBudgetMs: this.deps.outageBudgetMs,
+        ...(this.deps.logs ? { logs: this.deps.logs } : {}),
       },
       run,
       units,

@@ -38,6 +38,7 @@ import { runProgress } from "./run-progress.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
+import { TaskLogs } from "./task-logs.js";
 
 export type { DriveListener } from "./driven-runs.js";
 
@@ -90,6 +91,8 @@ export class Engine {
   private readonly driven: DrivenRuns;
   private readonly steering: Steering;
   private readonly orphans: OrphanWatch;
+  /** The live output of the attempts this process runs (see task-logs.ts). */
+  readonly taskLogs: TaskLogs;
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -99,7 +102,9 @@ export class Engine {
     const self = this.liveness.self;
     // with the host's boot and the process's start time where known, so that others can prove it gone
     this.owner = deps.owner ?? (self ? formatOwner(self, suffix) : `${hostname()}:${process.pid}:${suffix}`);
+    this.taskLogs = new TaskLogs(deps.bus, this.clock);
     this.driven = new DrivenRuns({
+      logs: this.taskLogs,
       store: deps.store,
       bus: deps.bus,
       clock: this.clock,
@@ -329,6 +334,7 @@ export class Engine {
     this.steering.close();
     const released = this.driven.ids();
     await this.driven.stop();
+    this.taskLogs.close();
     this.deps.bus.publish(LEASES_TOPIC, released.map((runId) => busNotice("lease.released", { owner: this.owner }, runId)));
   }
 

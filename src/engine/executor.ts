@@ -17,6 +17,12 @@ export interface ExecutionRequest {
   signal: AbortSignal;
   /** The task's own progress report, 0..1, with an optional message. */
   onProgress?: (fraction: number, message?: string) => void;
+  /**
+   * The task's output as it comes: complete lines of one stream, without their
+   * newlines, in the order printed (task-logs.ts). Executors that cannot see
+   * output live leave it uncalled.
+   */
+  onOutput?: (stream: "stdout" | "stderr", lines: readonly string[]) => void;
 }
 
 export interface ExecutionOutcome {

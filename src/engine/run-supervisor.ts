@@ -17,6 +17,7 @@ import { RunJournal } from "./run-journal.js";
 import { UnitCatalog } from "./unit-catalog.js";
 import { UnitTable } from "./unit-table.js";
 import { UnitTransitions } from "./unit-transitions.js";
+import type { TaskLogs } from "./task-logs.js";
 
 export interface SupervisorDeps {
   store: RunStore;
@@ -29,6 +30,8 @@ export interface SupervisorDeps {
   leaseHeld: () => boolean;
   /** How long commits are retried while the database is unreachable (see outage.ts). */
   outageBudgetMs: number;
+  /** Where attempts' live output goes (optional: without it, only the stored tail). */
+  logs?: TaskLogs;
 }
 
 export interface SupervisorInit {
@@ -84,7 +87,7 @@ export class RunSupervisor {
       () => this.pump(),
     );
     this.transitions = new UnitTransitions(this.units, this.schedule, this.table, this.journal, deps.clock);
-    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f));
+    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f), deps.logs);
     this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
     this.recordDrift(stored, states);
   }

@@ -13,6 +13,7 @@ import { expandCommand } from "./command-template.js";
 import { attemptProcesses, killAll } from "./attempt-processes.js";
 import { directLauncher, type ProcessLauncher } from "./process-launcher.js";
 import { ProtocolParser, type ProtocolEvent } from "./task-protocol.js";
+import { LineSplitter } from "./line-splitter.js";
 
 export interface LocalProcessOptions {
   /**
@@ -80,6 +81,11 @@ export class LocalProcessExecutor implements Executor {
       }
     });
 
+    // the live log (engine/task-logs.ts), when someone may follow it
+    const onOutput = request.onOutput;
+    const outLines = onOutput && new LineSplitter((lines) => onOutput("stdout", lines));
+    const errLines = onOutput && new LineSplitter((lines) => onOutput("stderr", lines));
+
     let pid: number | undefined;
     let stopped: "timedOut" | "cancelled" | undefined;
     let exited = false;
@@ -140,8 +146,12 @@ export class LocalProcessExecutor implements Executor {
         stdout: (chunk) => {
           stdoutTail.push(chunk);
           parser.push(chunk);
+          outLines?.push(chunk);
         },
-        stderr: (chunk) => stderrTail.push(chunk),
+        stderr: (chunk) => {
+          stderrTail.push(chunk);
+          errLines?.push(chunk);
+        },
         exit: () => {
           exited = true;
           detach();
@@ -149,6 +159,8 @@ export class LocalProcessExecutor implements Executor {
         },
         close: (code, signal) => {
           parser.end();
+          outLines?.end();
+          errLines?.end();
           const base: ExecutionOutcome = { ok: false, exitCode: code, ...tails() };
           if (stopped === "timedOut") finish({ ...base, timedOut: true, error: `timed out after ${request.timeoutMs} ms` });
           else if (stopped === "cancelled") finish({ ...base, cancelled: true, error: "cancelled" });

@@ -142,6 +142,7 @@ describe(`REST /api/workflows (${kind})`, () => {
         "POST /api/workflows/{id}/resume",
         "POST /api/workflows/{id}/pause",
         "POST /api/workflows/{id}/cancel",
+        "GET /api/workflows/{id}/tasks/{taskId}/logs",
       ].sort(),
     );
     // every documented route answers (404 for the unknown id, never "no route")

@@ -78,6 +78,25 @@ export const openApiDocument = {
         responses: { "201": { description: "Checkpoint taken", ...json({ type: "object" }) }, ...errors(401, 403, 404, 409) },
       },
     },
+    "/api/workflows/{id}/tasks/{taskId}/logs": {
+      get: {
+        summary: "A task attempt's output as plain text",
+        description:
+          "An ended attempt's stored tail (stdout's lines, then stderr's), or a running attempt's lines so far. With follow, " +
+          "then its live lines until the attempt ends. Lines dropped for a client reading too slowly show as one line " +
+          "`[conveyor: N lines dropped]`. The attempt shown is in the x-conveyor-attempt header.",
+        parameters: [
+          id,
+          { name: "taskId", in: "path", required: true, schema: { type: "string" } },
+          { name: "attempt", in: "query", schema: { type: "integer", minimum: 1 }, description: "Default: the latest attempt" },
+          { name: "follow", in: "query", schema: { type: "string", enum: ["1", "0", "true", "false"] }, description: "Stream until the attempt ends" },
+        ],
+        responses: {
+          "200": { description: "The lines", content: { "text/plain": { schema: { type: "string" } } } },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
     "/api/workflows/{id}/resume": control("Resume (optionally from a checkpoint)", { type: "object", properties: { checkpoint_id: { type: "string" } } }),
     "/api/workflows/{id}/pause": control("Pause: running tasks finish, nothing new starts"),
     "/api/workflows/{id}/cancel": control("Cancel", { type: "object", properties: { reason: { type: "string" } } }),

@@ -5,10 +5,14 @@ import type { Progress } from "../../core/progress.js";
 import type { RunService, StartRunRequest } from "../run-service.js";
 import { HttpError, readObject, sendJson } from "../http/io.js";
 import { camelKeys, snakeKeys } from "./snake.js";
+import type { OpenSubscriptions } from "../events/open-subscriptions.js";
+import { sendTaskLogs, TASK_LOGS_PATH } from "./task-logs.js";
 
 export interface RestDeps {
   runs: RunService;
   bodyLimit: number;
+  /** Ends streamed logs on shutdown. */
+  subscriptions?: OpenSubscriptions;
 }
 
 type Handler = (deps: RestDeps, req: IncomingMessage, res: ServerResponse, id: string) => Promise<void>;
@@ -111,6 +115,12 @@ export async function handleWorkflows(deps: RestDeps, req: IncomingMessage, res:
     sendJson(res, 201, { workflow_id: started.runId, status, total: started.total, warnings: started.warnings }, {
       location: `/api/workflows/${started.runId}/state`,
     });
+    return true;
+  }
+  const logs = TASK_LOGS_PATH.exec(path);
+  if (logs) {
+    if (req.method !== "GET") throw new HttpError(405, "use GET", "METHOD_NOT_ALLOWED");
+    await sendTaskLogs(deps, req, res, decodePart(logs[1]!), decodePart(logs[2]!));
     return true;
   }
   const m = /^\/api\/workflows\/([^/]+)\/([a-z]+)$/.exec(path);

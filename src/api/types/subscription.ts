@@ -13,7 +13,7 @@ import { RunRef } from "./run.js";
  * early, so a client's "complete" would wait for the next event) nor another
  * Repeater (one more promise hand-off per message, for every subscriber).
  */
-function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIterableIterator<T> {
+export function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIterableIterator<T> {
   ctx.metrics?.activeSubscriptions.inc();
   let open = true;
   // a shutdown returns the source: its pending next() ends, and the client gets "complete"
