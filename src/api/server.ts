@@ -67,7 +67,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
   const streaming = new Set<ServerResponse>();
   const mutations = new InFlight();
-  const yoga = createApiYoga({ limits: config.limits, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
+  const yoga = createApiYoga({ limits: config.limits, documentLimits: config.documentLimits, parseCacheBytes: config.parseCacheBytes, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
   let draining = false;
 
   /** The caller's principal if it may act with `scope`; 401 / 403 otherwise. */
@@ -99,14 +99,14 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     if (path === "/graphql") {
       const principal = auth.authenticate(req.headers.authorization);
       if (!principal) throw new HttpError(401, "invalid bearer token", "UNAUTHENTICATED");
-      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, streaming });
+      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, streaming });
     }
     if (path.startsWith("/api/")) {
       const scope = restScope(req.method);
       authorize(req, scope);
       if (scope === "write" && !mutations.enter()) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
       try {
-        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit }, req, res, path)) return;
+        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting }, req, res, path)) return;
       } finally {
         if (scope === "write") mutations.leave();
       }
@@ -147,7 +147,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
 
   const server = createServer((req, res) => void handle(req, res));
   server.requestTimeout = 0; // SSE subscriptions are long-lived
-  const ws = attachWebSockets(server, { yoga, services, auth, maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit });
+  const ws = attachWebSockets(server, { yoga, services, auth, maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit, maxJsonNesting: config.maxJsonNesting });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

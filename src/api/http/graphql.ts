@@ -12,7 +12,8 @@ import type { Principal } from "../auth/principal.js";
 import { requestContext, type ApiServices } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
 import { directParams, executeDirect } from "./direct-query.js";
-import { headerRecord, readBody } from "./io.js";
+import { headerRecord, readBody, type BodyLimits } from "./io.js";
+import { refuseDeepJson } from "./json-nesting.js";
 
 /** Answers that are one document, sent in one write; anything else (SSE, multipart) is streamed as it comes. */
 const WHOLE = /^(application\/(graphql-response\+)?json|text\/html)/;
@@ -22,11 +23,14 @@ export async function handleGraphql(
   services: ApiServices,
   req: IncomingMessage,
   res: ServerResponse,
-  o: { principal: Principal; requestId: string; bodyLimit: number; streaming: Set<ServerResponse> },
+  o: { principal: Principal; requestId: string; streaming: Set<ServerResponse> } & BodyLimits,
 ): Promise<void> {
   const { Request, Headers } = yoga.fetchAPI;
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, o.bodyLimit);
+  // variables are coerced recursively: a body (or a GET's variables) nested thousands deep is refused first
+  if (body) refuseDeepJson(body, o.maxJsonNesting);
+  else if (req.url?.includes("variables=")) refuseDeepJson(Buffer.from(new URL(req.url, "http://x").searchParams.get("variables") ?? ""), o.maxJsonNesting);
   const context = requestContext(services, o.principal, o.requestId);
   const direct = body && directParams(method, req.headers, body);
   const answer = direct && (await executeDirect(yoga, direct, context));

@@ -1,21 +1,52 @@
 // Error masking: a resolver's expected error (a ConveyorError not listed as a
 // typed result, e.g. runEvents on an unknown run) keeps its message and code;
 // anything unexpected is logged with the request's correlation id and replaced
-// by "Unexpected error" carrying that id, so a user can quote it.
+// by "Unexpected error" carrying that id, so a user can quote it. Every message
+// that leaves is cut to MAX_MESSAGE characters: graphql-js quotes the offending
+// token or value whole, and a 100 KB input must not make a 100 KB answer.
 import type { ExecutionResult } from "graphql";
 import { GraphQLError } from "../graphql.js";
 import type { Plugin } from "graphql-yoga";
 import { ConveyorError } from "../../core/errors.js";
+import { brief } from "../../core/text-guard.js";
 import type { Logger } from "../../engine/ports.js";
 import type { ApiContext } from "../context.js";
+
+export const MAX_MESSAGE = 300;
+
+/** `e` with its message cut to MAX_MESSAGE characters (the same error when it is short). */
+export function briefError(e: GraphQLError): GraphQLError {
+  if (e.message.length <= MAX_MESSAGE) return e;
+  return new GraphQLError(brief(e.message, MAX_MESSAGE), {
+    ...(e.nodes ? { nodes: e.nodes } : {}),
+    ...(e.path ? { path: e.path } : {}),
+    ...(e.originalError ? { originalError: e.originalError } : {}),
+    extensions: e.extensions,
+  });
+}
+
+export function briefErrors<T extends ExecutionResult>(result: T): T {
+  if (!result.errors?.some((e) => e.message.length > MAX_MESSAGE)) return result;
+  return { ...result, errors: result.errors.map(briefError) };
+}
+
+/** Cuts the messages of every answer Yoga sends: parse and validation errors, refused requests. */
+export function useBriefErrors(): Plugin<ApiContext> {
+  return {
+    onResultProcess: ({ result, setResult }) => {
+      if (Array.isArray(result)) setResult(result.map(briefErrors));
+      else if (!(Symbol.asyncIterator in result)) setResult(briefErrors(result));
+    },
+  };
+}
 
 export function maskErrors(result: ExecutionResult, ctx: ApiContext, logger: Logger): ExecutionResult {
   if (!result.errors?.length) return result;
   const errors = result.errors.map((e) => {
     const original = e.originalError;
-    if (!original || original instanceof GraphQLError) return e;
+    if (!original || original instanceof GraphQLError) return briefError(e);
     const at = { ...(e.path ? { path: e.path } : {}), ...(e.nodes ? { nodes: e.nodes } : {}) };
-    if (original instanceof ConveyorError) return new GraphQLError(original.message, { ...at, extensions: { code: original.code } });
+    if (original instanceof ConveyorError) return new GraphQLError(brief(original.message, MAX_MESSAGE), { ...at, extensions: { code: original.code } });
     logger.error({ requestId: ctx.requestId, path: e.path?.join("."), err: original.stack ?? String(original) }, "unexpected error");
     return new GraphQLError("Unexpected error", { ...at, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: ctx.requestId } });
   });
