@@ -14,23 +14,40 @@ import type { ApiContext } from "../context.js";
 
 export const MAX_MESSAGE = 300;
 
-/** `e` with its message cut to MAX_MESSAGE characters (the same error when it is short). */
+/** The code graphql-js leaves out: every error a client gets says what kind it is. */
+function codeOf(e: GraphQLError): string {
+  if (e.message.startsWith("Syntax Error")) return "GRAPHQL_PARSE_FAILED";
+  if (e.message.startsWith('Variable "$')) return "BAD_USER_INPUT";
+  return e.path ? "BAD_REQUEST" : "GRAPHQL_VALIDATION_FAILED";
+}
+
+const needsWork = (e: GraphQLError) => e.message.length > MAX_MESSAGE || typeof e.extensions?.code !== "string" || e.extensions.originalError !== undefined;
+
+/** Yoga copies a refused request's cause into extensions.originalError, message whole (a JSON parser's quotes the body): cut too. */
+function briefExtensions(extensions: GraphQLError["extensions"]): Record<string, unknown> {
+  const original = extensions?.originalError as { name?: unknown; message?: unknown } | undefined;
+  if (!original) return { ...extensions };
+  return { ...extensions, originalError: { name: original.name, message: typeof original.message === "string" ? brief(original.message, 200) : undefined } };
+}
+
+/** `e` with its message cut to MAX_MESSAGE characters and a code (the same error when it has both). */
 export function briefError(e: GraphQLError): GraphQLError {
-  if (e.message.length <= MAX_MESSAGE) return e;
+  if (!needsWork(e)) return e;
   return new GraphQLError(brief(e.message, MAX_MESSAGE), {
     ...(e.nodes ? { nodes: e.nodes } : {}),
+    ...(e.source && e.positions ? { source: e.source, positions: e.positions } : {}),
     ...(e.path ? { path: e.path } : {}),
     ...(e.originalError ? { originalError: e.originalError } : {}),
-    extensions: e.extensions,
+    extensions: { ...briefExtensions(e.extensions), code: typeof e.extensions?.code === "string" ? e.extensions.code : codeOf(e) },
   });
 }
 
 export function briefErrors<T extends ExecutionResult>(result: T): T {
-  if (!result.errors?.some((e) => e.message.length > MAX_MESSAGE)) return result;
+  if (!result.errors?.some(needsWork)) return result;
   return { ...result, errors: result.errors.map(briefError) };
 }
 
-/** Cuts the messages of every answer Yoga sends: parse and validation errors, refused requests. */
+/** Cuts the messages of every answer Yoga sends (parse and validation errors, refused requests) and gives each error a code. */
 export function useBriefErrors(): Plugin<ApiContext> {
   return {
     onResultProcess: ({ result, setResult }) => {
