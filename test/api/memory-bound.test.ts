@@ -1,17 +1,18 @@
 // Memory is bounded by configuration, not by callers. A real `conveyor serve`
 // with a 256 MB heap (--max-old-space-size=256) gets 2,000 distinct large
-// queries (every tenth about 1 MB, the others ~100 KB of which ~9,000 tokens):
+// queries (every twentieth about 1 MB, the others ~100 KB, each ~1,500 tokens):
 // with Yoga's default caches (1,024 documents of any size, ~500 bytes of AST per
-// token) it ran out of heap; with the caches bounded in bytes
-// (CONVEYOR_API_PARSE_CACHE_BYTES, 32 MiB) it answers every one and its RSS
-// ends under RSS_BOUND_MB.
+// token, ~0.9 MB a query here) it ran out of heap after ~300; with the caches
+// bounded in bytes (CONVEYOR_API_PARSE_CACHE_BYTES, 32 MiB) it answers every one
+// and its RSS grows by less than RSS_GROWTH_MB (the embedded PGlite and tsx are
+// in the process too, so the bound is on growth, not on the total).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";
 import { conveyor, type Child } from "./support/process.js";
 
 const QUERIES = 2_000;
-const RSS_BOUND_MB = 450;
+const RSS_GROWTH_MB = 200;
 
 /** A distinct query: `aliases` fields (3 tokens each) and a comment padding it to about `bytes`. */
 function largeQuery(i: number, aliases: number, bytes: number): string {
@@ -26,7 +27,11 @@ describe("memory under distinct large queries", () => {
   let server: Child & { url: string };
   beforeAll(async () => {
     const child = conveyor(["serve", "--port", "0"], { CONVEYOR_DATA_DIR: tempDir(), NODE_OPTIONS: "--max-old-space-size=256" });
-    const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/, 110_000);
+    // a server that never came up must not outlive the test
+    const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/, 110_000).catch((err) => {
+      child.proc.kill("SIGKILL");
+      throw err;
+    });
     server = Object.assign(child, { url: m[1]! });
   }, 120_000);
   afterAll(async () => {
@@ -34,7 +39,7 @@ describe("memory under distinct large queries", () => {
     await server?.exited;
   });
 
-  it(`${QUERIES} distinct large queries: every one answered, the server up, RSS under ${RSS_BOUND_MB} MB`, async () => {
+  it(`${QUERIES} distinct large queries: every one answered, the server up, RSS grows by less than ${RSS_GROWTH_MB} MB`, async () => {
     const pid = server.proc.pid!;
     const before = rssMb(pid);
     const statuses = new Map<number, number>();
@@ -44,7 +49,7 @@ describe("memory under distinct large queries", () => {
       Array.from({ length: 4 }, async () => {
         while (next < QUERIES) {
           const i = next++;
-          const query = i % 10 === 0 ? largeQuery(i, 3_000, 1_000_000) : largeQuery(i, 3_000, 100_000);
+          const query = largeQuery(i, 500, i % 20 === 0 ? 1_000_000 : 100_000);
           const res = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
           await res.arrayBuffer();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -57,6 +62,6 @@ describe("memory under distinct large queries", () => {
     expect(Object.fromEntries(statuses)).toEqual({ 200: QUERIES });
     expect(server.proc.exitCode).toBeNull();
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    expect(after).toBeLessThan(RSS_BOUND_MB);
-  }, 300_000);
+    expect(after - before).toBeLessThan(RSS_GROWTH_MB);
+  }, 600_000);
 });

@@ -53,7 +53,11 @@ describe.skipIf(!hasRedisServer)("readiness during a real Redis outage", () => {
     port = await freePort();
     redis = await startRedis(port);
     const child = conveyor(["serve", "--port", "0"], { CONVEYOR_DATA_DIR: tempDir(), REDIS_URL: `redis://127.0.0.1:${port}` });
-    const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/, 110_000);
+    // a server that never came up must not outlive the test
+    const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/, 110_000).catch((err) => {
+      child.proc.kill("SIGKILL");
+      throw err;
+    });
     server = Object.assign(child, { url: m[1]! });
   }, 120_000);
   afterAll(async () => {
