@@ -4,15 +4,16 @@
 // with Yoga's default caches (1,024 documents of any size, ~500 bytes of AST per
 // token, ~0.9 MB a query here) it ran out of heap after ~300; with the caches
 // bounded in bytes (CONVEYOR_API_PARSE_CACHE_BYTES, 32 MiB) it answers every one
-// and its RSS grows by less than RSS_GROWTH_MB (the embedded PGlite and tsx are
-// in the process too, so the bound is on growth, not on the total).
+// and its RSS ends under RSS_BOUND_MB: the 256 MB heap, plus what the embedded
+// PGlite (WASM memory) and tsx hold outside it (measured here: ~920 MB just
+// after start, ~575 MB at the end).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";
 import { conveyor, type Child } from "./support/process.js";
 
 const QUERIES = 2_000;
-const RSS_GROWTH_MB = 200;
+const RSS_BOUND_MB = 768;
 
 /** A distinct query: `aliases` fields (3 tokens each) and a comment padding it to about `bytes`. */
 function largeQuery(i: number, aliases: number, bytes: number): string {
@@ -39,7 +40,7 @@ describe("memory under distinct large queries", () => {
     await server?.exited;
   });
 
-  it(`${QUERIES} distinct large queries: every one answered, the server up, RSS grows by less than ${RSS_GROWTH_MB} MB`, async () => {
+  it(`${QUERIES} distinct large queries: every one answered, the server up, RSS ends under ${RSS_BOUND_MB} MB`, async () => {
     const pid = server.proc.pid!;
     const before = rssMb(pid);
     const statuses = new Map<number, number>();
@@ -62,6 +63,6 @@ describe("memory under distinct large queries", () => {
     expect(Object.fromEntries(statuses)).toEqual({ 200: QUERIES });
     expect(server.proc.exitCode).toBeNull();
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    expect(after - before).toBeLessThan(RSS_GROWTH_MB);
+    expect(after).toBeLessThan(RSS_BOUND_MB);
   }, 600_000);
 });
