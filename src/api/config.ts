@@ -1,6 +1,8 @@
 // The API server's settings: defaults, then environment (CONVEYOR_API_*), then flags.
 import type { QueryLimits } from "./plugins/limits.js";
 import { DEFAULT_QUERY_LIMITS } from "./plugins/limits.js";
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from "./plugins/document-guard.js";
+import { DEFAULT_PARSE_CACHE_BYTES } from "./plugins/parse-cache.js";
 import { tokensFromEnv, type TokenEntry } from "./auth/tokens.js";
 
 export interface ServerConfig {
@@ -8,6 +10,12 @@ export interface ServerConfig {
   port: number;
   tokens: TokenEntry[];
   limits: QueryLimits;
+  /** Tokens and nesting of a GraphQL document, checked before it is parsed. */
+  documentLimits: DocumentLimits;
+  /** Nesting of arrays and objects in a JSON body (GraphQL variables, REST). */
+  maxJsonNesting: number;
+  /** Bytes the GraphQL parse and validation caches may hold together. */
+  parseCacheBytes: number;
   bodyLimit: number;
   maxSubscriptionsPerConnection: number;
   graphiql: boolean;
@@ -35,6 +43,12 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.
       maxDepth: Number(env.CONVEYOR_API_MAX_DEPTH ?? DEFAULT_QUERY_LIMITS.maxDepth),
       maxCost: Number(env.CONVEYOR_API_MAX_COST ?? DEFAULT_QUERY_LIMITS.maxCost),
     },
+    documentLimits: {
+      maxTokens: Number(env.CONVEYOR_API_MAX_TOKENS ?? DEFAULT_DOCUMENT_LIMITS.maxTokens),
+      maxNesting: Number(env.CONVEYOR_API_MAX_NESTING ?? DEFAULT_DOCUMENT_LIMITS.maxNesting),
+    },
+    maxJsonNesting: Number(env.CONVEYOR_API_MAX_JSON_NESTING ?? 64),
+    parseCacheBytes: Number(env.CONVEYOR_API_PARSE_CACHE_BYTES ?? DEFAULT_PARSE_CACHE_BYTES),
     bodyLimit: Number(env.CONVEYOR_API_BODY_LIMIT ?? 1024 * 1024),
     maxSubscriptionsPerConnection: Number(env.CONVEYOR_API_MAX_SUBSCRIPTIONS ?? 100),
     graphiql: flag(env.CONVEYOR_API_GRAPHIQL, true),

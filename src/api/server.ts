@@ -20,6 +20,7 @@ import { InFlight } from "./plugins/observe.js";
 import { toHttpError } from "./rest/errors.js";
 import { openApiDocument } from "./rest/openapi.js";
 import { handleWorkflows, restScope } from "./rest/workflows.js";
+import { ReadinessProbe } from "./readiness.js";
 import { RunService } from "./run-service.js";
 import { attachWebSockets } from "./ws.js";
 import { createApiYoga } from "./yoga.js";
@@ -28,8 +29,10 @@ export interface ApiServerDeps {
   app: App;
   logger: Logger;
   metrics?: ApiMetrics;
-  /** Extra readiness checks beside the database (e.g. Redis); throw when not ready. */
+  /** Extra readiness checks beside the database; throw when not ready (503). */
   readiness?: () => Promise<void>;
+  /** Optional dependencies by name (e.g. redis); one that throws makes the replica degraded, still ready (readiness.ts). */
+  degradedChecks?: Record<string, () => Promise<void>>;
 }
 
 export interface ApiServer {
@@ -42,7 +45,7 @@ export interface ApiServer {
 export class RefusedToListenError extends Error {}
 
 /** What the server's resolvers share, over one app. */
-export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, "readiness">, config: ServerConfig): ApiServices {
+export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, "readiness" | "degradedChecks">, config: ServerConfig): ApiServices {
   const engine = app.engine;
   return {
     runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input)),
@@ -67,8 +70,13 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
   const streaming = new Set<ServerResponse>();
   const mutations = new InFlight();
-  const yoga = createApiYoga({ limits: config.limits, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
+  const yoga = createApiYoga({ limits: config.limits, documentLimits: config.documentLimits, parseCacheBytes: config.parseCacheBytes, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
   let draining = false;
+  const probe = new ReadinessProbe(
+    [async () => void (await app.db.sql.query("SELECT 1").catch((e) => Promise.reject(new Error(`database unreachable: ${String(e)}`)))), ...(deps.readiness ? [deps.readiness] : [])],
+    deps.degradedChecks ?? {},
+    metrics,
+  );
 
   /** The caller's principal if it may act with `scope`; 401 / 403 otherwise. */
   function authorize(req: IncomingMessage, scope: Scope): Principal {
@@ -82,8 +90,9 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (path === "/readyz") {
       if (draining) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
-      await app.db.sql.query("SELECT 1").catch((e) => Promise.reject(new HttpError(503, `database unreachable: ${String(e)}`, "NOT_READY")));
-      await deps.readiness?.().catch((e) => Promise.reject(new HttpError(503, String(e), "NOT_READY")));
+      const r = await probe.check();
+      if (!r.ready) throw new HttpError(503, r.reason!, "NOT_READY", Object.keys(r.degraded).length > 0 ? { degraded: r.degraded } : {});
+      if (Object.keys(r.degraded).length > 0) return sendJson(res, 200, { status: "degraded", degraded: r.degraded });
       return sendJson(res, 200, { status: "ready" });
     }
     if (path === "/metrics") {
@@ -99,14 +108,14 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     if (path === "/graphql") {
       const principal = auth.authenticate(req.headers.authorization);
       if (!principal) throw new HttpError(401, "invalid bearer token", "UNAUTHENTICATED");
-      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, streaming });
+      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, streaming });
     }
     if (path.startsWith("/api/")) {
       const scope = restScope(req.method);
       authorize(req, scope);
       if (scope === "write" && !mutations.enter()) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
       try {
-        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit, subscriptions: services.subscriptions }, req, res, path)) return;
+        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, subscriptions: services.subscriptions }, req, res, path)) return;
       } finally {
         if (scope === "write") mutations.leave();
       }
@@ -147,7 +156,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
 
   const server = createServer((req, res) => void handle(req, res));
   server.requestTimeout = 0; // SSE subscriptions are long-lived
-  const ws = attachWebSockets(server, { yoga, services, auth, maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit });
+  const ws = attachWebSockets(server, { yoga, services, auth, maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit, maxJsonNesting: config.maxJsonNesting });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

@@ -13,6 +13,8 @@ import type { TokenAuthenticator } from "./auth/tokens.js";
 import { requestContext, type ApiServices } from "./context.js";
 import type { ApiYoga } from "./yoga.js";
 import { sameOrigin } from "./http/csrf.js";
+import { briefError } from "./plugins/errors.js";
+import { valueNestsDeeperThan } from "./http/json-nesting.js";
 import { sharedJson } from "./plugins/shared-execution.js";
 import { SharedFrames } from "./shared-frames.js";
 
@@ -22,6 +24,7 @@ export interface WsOptions {
   auth: TokenAuthenticator;
   maxSubscriptionsPerConnection: number;
   maxPayload: number;
+  maxJsonNesting: number;
 }
 
 type ConnectionState = { principal?: Principal; active?: Set<string> } & Record<PropertyKey, unknown>;
@@ -59,16 +62,19 @@ export function attachWebSockets(server: Server, o: WsOptions) {
         if (active.size >= o.maxSubscriptionsPerConnection) {
           return [new GraphQLError(`at most ${o.maxSubscriptionsPerConnection} subscriptions per connection`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
         }
+        if (valueNestsDeeperThan(payload.variables, o.maxJsonNesting)) {
+          return [new GraphQLError(`the variables nest arrays or objects more than ${o.maxJsonNesting} deep`, { extensions: { code: "JSON_TOO_DEEP" } })];
+        }
         const context = requestContext(o.services, ctx.extra.principal!, randomUUID());
         const { schema, execute, subscribe, contextFactory, parse, validate } = o.yoga.getEnveloped({ ...context, params: payload });
         let document;
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError("cannot parse the query")];
+          return [err instanceof GraphQLError ? briefError(err) : new GraphQLError("cannot parse the query", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map(briefError);
         active.add(id);
         return {
           schema,

@@ -4,7 +4,10 @@ import { NoSchemaIntrospectionCustomRule } from "./graphql.js";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Logger } from "../engine/ports.js";
 import type { ApiContext } from "./context.js";
-import { useMaskedErrors } from "./plugins/errors.js";
+import { DEFAULT_DOCUMENT_LIMITS, useDocumentGuard, type DocumentLimits } from "./plugins/document-guard.js";
+import { useBriefErrors, useMaskedErrors } from "./plugins/errors.js";
+import { noNulRule, useNoNul } from "./plugins/no-nul.js";
+import { DEFAULT_PARSE_CACHE_BYTES, parseCaches } from "./plugins/parse-cache.js";
 import { queryLimitsRule, type QueryLimits } from "./plugins/limits.js";
 import { InFlight, useObserve } from "./plugins/observe.js";
 import { useScopes } from "./plugins/scopes.js";
@@ -14,6 +17,9 @@ import type { ApiMetrics } from "../observability/metrics.js";
 
 export interface YogaOptions {
   limits: QueryLimits;
+  documentLimits?: DocumentLimits;
+  /** Bytes the parse and validation caches may hold (0: no cache). */
+  parseCacheBytes?: number;
   graphiql: boolean;
   introspection: boolean;
   logger: Logger;
@@ -25,6 +31,7 @@ function useValidationRules(o: YogaOptions): Plugin<ApiContext> {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(queryLimitsRule(o.limits));
+      addValidationRule(noNulRule);
       if (!o.introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
     },
   };
@@ -44,11 +51,15 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
     // the body arrives read and bounded (http/graphql.ts, 413 over the limit); Yoga's own
     // limit would pipe every request's body through a TransformStream once more
     maxRequestBodySize: false,
+    parserAndValidationCache: parseCaches(o.parseCacheBytes ?? DEFAULT_PARSE_CACHE_BYTES),
     plugins: [
+      useDocumentGuard(o.documentLimits ?? DEFAULT_DOCUMENT_LIMITS),
       useScopes(),
       useObserve(o.metrics, o.mutations),
       useMaskedErrors(o.logger),
       useValidationRules(o),
+      useNoNul(),
+      useBriefErrors(),
       useSharedExecution(),
     ],
   }) as unknown as ApiYoga;

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { buildPlan, prepareGraph } from "../core/plan.js";
 import type { RunOptions } from "../core/run-options.js";
+import { refuseNul } from "../core/text-guard.js";
 import type { PlanUnit } from "../core/task.js";
 import type { StartRunInput } from "./engine.js";
 import type { Clock } from "./ports.js";
@@ -33,6 +34,10 @@ export async function createNewRun(
   options: RunOptions,
   lease: { owner: string; leaseMs: number; stamp: () => number },
 ): Promise<CreatedRun> {
+  // every start passes here (CLI, API, library): nothing with a NUL reaches the store
+  refuseNul(input.source.tasks, "tasks");
+  refuseNul({ selection: input.selection, tag: input.source.tag }, "");
+  refuseNul(options, "options");
   const prepared = prepareGraph(input.source, {
     expandSubtasks: options.expandSubtasks,
     ...(options.command !== undefined ? { command: options.command } : {}),

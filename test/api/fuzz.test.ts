@@ -82,3 +82,138 @@ describe(`random selections (${kind})`, () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   });
 });
+
+// Hostile requests, generated from a seed (CONVEYOR_FUZZ_SEED, default 7; CONVEYOR_FUZZ_HOSTILE_COUNT,
+// default 3,000): malformed GraphQL documents, variables, REST bodies and paths, headers, inline
+// tasks. Each answer is a 2xx or 4xx with a code: never a 5xx, "Unexpected error" or an error
+// without a code, never a long echo of the input; and the server stays up.
+const HOSTILE = Number(process.env.CONVEYOR_FUZZ_HOSTILE_COUNT ?? 3_000);
+const SEED = Number(process.env.CONVEYOR_FUZZ_SEED ?? 7);
+const NUL = "\u0000";
+
+interface Case {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
+
+const DOC_PIECES = [
+  "{", "}", "(", ")", "[", "]", "run", "runs", "node", "activeRuns", "__typename", "id", "status", "id:", ":", "$id", "$x", "...", "on", "Run",
+  "fragment F on Run", "query", "mutation", "subscription", "@skip(if: true)", "@include", "#", "\n", '"', '"""', '"a\\u0000b"', '"\\u{0}"', "\\",
+  "1", "-1", "1e999", "99999999999999999999", "true", "null", "=", "!", "|", "&", ",", "\u00e9", "\ud83d\ude00", "\ud800", NUL, "\t",
+  "startRun(input: {inline: []})", "runEvents(runId: \"x\")", "first: -5", "first: 100000", "after: \"zz\"",
+];
+
+function randomDocument(r: () => number): string {
+  const shape = r();
+  if (shape < 0.1) {
+    const n = pick(r, [70, 500, 5_000]);
+    return `${"{a".repeat(n)}${"}".repeat(n)}`;
+  }
+  if (shape < 0.15) return `{ run(id: ${"[".repeat(pick(r, [70, 3_000]))}1 }`;
+  if (shape < 0.2) return `{ ${Array.from({ length: pick(r, [1_000, 12_000]) }, (_, i) => `a${i}: __typename`).join(" ")} }`;
+  if (shape < 0.25) return `{ run(id: "${pick(r, ["x", NUL, "a\\u0000b"]).repeat(pick(r, [1, 20_000]))}") { id } }`;
+  return Array.from({ length: 1 + Math.floor(r() * 12) }, () => pick(r, DOC_PIECES)).join(pick(r, [" ", ""]));
+}
+
+function randomJson(r: () => number, depth = 0): unknown {
+  const k = r();
+  if (depth > 3 || k < 0.4) return pick(r, ["", "1", NUL, `a${NUL}`, "x".repeat(50_000), 0, -1, 1.5, 2 ** 60, true, null, "\ud800", "00000000-0000-0000-0000-000000000000"]);
+  if (k < 0.7) return Array.from({ length: Math.floor(r() * 4) }, () => randomJson(r, depth + 1));
+  return Object.fromEntries(Array.from({ length: Math.floor(r() * 4) }, () => [pick(r, ["id", "title", "command", "dependencies", "first", "x", NUL, "__proto__"]), randomJson(r, depth + 1)]));
+}
+
+const deepJson = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
+
+function randomVariablesText(r: () => number): string {
+  const k = r();
+  if (k < 0.1) return `{"x": ${deepJson(pick(r, [70, 5_000]))}}`;
+  if (k < 0.15) return pick(r, ["[]", "1", '"x"', "null", "{"]);
+  return JSON.stringify(randomJson(r));
+}
+
+function randomTask(r: () => number): unknown {
+  return {
+    id: pick(r, ["1", "2", `a${NUL}`, 3, "x".repeat(10_000), "", null, 1.5]),
+    title: pick(r, ["t", `t${NUL}`, undefined, 1, "é".repeat(1_000)]),
+    dependencies: pick(r, [[], ["1"], [NUL], "1", null, [[]]]),
+    ...(r() < 0.3 ? { command: pick(r, ["echo", `echo ${NUL}`, "", 1]) } : {}),
+  };
+}
+
+function graphqlCase(r: () => number): Case {
+  const headers: Record<string, string> = {};
+  if (r() < 0.3) headers.origin = pick(r, ["http://127.0.0.1", "null", "http://evil.example"]);
+  if (r() < 0.3) headers.accept = pick(r, ["application/json", "application/graphql-response+json", "text/event-stream", "*/*", "text/html", "x/y;q=0", ";;"]);
+  if (r() < 0.1) headers.authorization = pick(r, ["Bearer x", "Basic", "Bearer " + "x".repeat(5_000)]);
+  if (r() < 0.2) headers["x-conveyor-csrf"] = "1";
+  const kind = r();
+  if (kind < 0.15) {
+    const q = new URLSearchParams({ query: randomDocument(r).slice(0, 4_000), ...(r() < 0.5 ? { variables: randomVariablesText(r).slice(0, 4_000) } : {}) });
+    return { method: "GET", path: `/graphql?${q}`, headers };
+  }
+  headers["content-type"] = pick(r, ["application/json", "application/json", "application/json", "application/graphql", "text/plain", "application/json; charset=latin1", "multipart/form-data"]);
+  let body: string;
+  const b = r();
+  if (b < 0.3) {
+    // startRun with inline tasks: through validation, coercion and the run-start checks
+    const input = { inline: Array.from({ length: Math.floor(r() * 3) }, () => randomTask(r)), ...(r() < 0.5 ? { selection: pick(r, ["1", "1-2", NUL, "x".repeat(20_000)]) } : {}), options: { executor: "fn", ...(r() < 0.3 ? { command: pick(r, ["echo {id}", `a${NUL}`]) } : {}) } };
+    body = JSON.stringify({ query: START, variables: { input } });
+  } else if (b < 0.4) body = pick(r, ["", "{", "[]", "null", `{"query": 1}`, `[{"query": "{__typename}"}, 1]`, "x".repeat(100_000), deepJson(10_000)]);
+  else body = `{"query": ${JSON.stringify(randomDocument(r))}, "variables": ${randomVariablesText(r)}${r() < 0.2 ? `, "operationName": ${JSON.stringify(pick(r, ["A", NUL, "", 1]))}` : ""}}`;
+  if (headers["content-type"] === "application/graphql") body = randomDocument(r);
+  return { method: "POST", path: "/graphql", headers, body };
+}
+
+function restCase(r: () => number): Case {
+  const id = pick(r, ["no-such-run", "%00", "a%00b", "%E0%A4%A", "x".repeat(3_000), "00000000-0000-0000-0000-000000000000", "..", "%2F"]);
+  const route = pick(r, ["state", "progress", "checkpoint", "resume", "pause", "cancel", "nope"]);
+  const method = pick(r, ["GET", "POST", "PUT", "DELETE"]);
+  const headers = { "content-type": "application/json", "x-conveyor-csrf": "1" };
+  if (r() < 0.5) {
+    const k = r();
+    const body =
+      k < 0.15 ? deepJson(pick(r, [70, 10_000])) :
+      k < 0.25 ? pick(r, ["{", "", "[]", "1", "x".repeat(100_000)]) :
+      JSON.stringify({ tasks: Array.from({ length: Math.floor(r() * 3) }, () => randomTask(r)), executor: "fn", ...(r() < 0.5 ? { task_range: pick(r, ["1", NUL, "1-2"]) } : { task_list: randomJson(r) }), ...(r() < 0.3 ? { options: randomJson(r) } : {}) });
+    return { method: "POST", path: "/api/workflows/multi-task", headers, body };
+  }
+  return { method, path: `/api/workflows/${id}/${route}`, headers, ...(method === "POST" ? { body: JSON.stringify(randomJson(r)) } : {}) };
+}
+
+describe(`hostile requests (${kind})`, () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(kind);
+  });
+  afterAll(() => s.close());
+
+  it(`${HOSTILE} generated requests from seed ${SEED}: 2xx or 4xx with a code, never 5xx, never "Unexpected error"`, async () => {
+    const r = prng(SEED);
+    const cases = Array.from({ length: HOSTILE }, () => (r() < 0.7 ? graphqlCase(r) : restCase(r)));
+    const statuses = new Map<number, number>();
+    await pool(cases, 8, async (c) => {
+      const res = await fetch(`${s.url}${c.path}`, { method: c.method, headers: c.headers, ...(c.body !== undefined ? { body: c.body } : {}) });
+      const text = await res.text();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      const what = `${c.method} ${c.path.slice(0, 200)} ${JSON.stringify(c.headers)} ${c.body?.slice(0, 300)} -> ${res.status} ${text.slice(0, 300)}`;
+      expect(res.status, what).toBeLessThan(500);
+      expect(text, what).not.toContain("Unexpected error");
+      const type = res.headers.get("content-type") ?? "";
+      if (res.status >= 400 && type.includes("json")) {
+        const json = JSON.parse(text);
+        const codes = json.errors ? json.errors.map((e: any) => e.extensions?.code) : [json.error?.code];
+        expect(codes.every((code: unknown) => typeof code === "string" && code !== "INTERNAL_SERVER_ERROR"), what).toBe(true);
+        // an error names its input once, briefly
+        expect(text.length, what).toBeLessThan(5_000);
+      } else if (type.includes("json") && JSON.parse(text).errors) {
+        for (const e of JSON.parse(text).errors) expect([typeof e.extensions?.code, e.message.length <= 400], what).toEqual(["string", true]);
+      }
+    });
+    expect([...statuses.keys()].every((st) => st < 500)).toBe(true);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  }, 300_000);
+});

@@ -101,7 +101,10 @@ describe("deploy/", () => {
     const job = byKind("Job")[0]!;
     expect(job.spec.template.spec.containers[0].command).toEqual(["npx", "prisma", "migrate", "deploy"]);
     const alerts = byKind("PrometheusRule")[0]!.spec.groups.flatMap((g: Doc) => g.rules.map((r: Doc) => r.alert));
-    expect(alerts).toEqual(["ConveyorRunFailed", "ConveyorRunStalled", "ConveyorTaskFailureRateHigh", "ConveyorSlowRecovery"]);
+    expect(alerts).toEqual(["ConveyorRunFailed", "ConveyorRunStalled", "ConveyorTaskFailureRateHigh", "ConveyorSlowRecovery", "ConveyorDegraded"]);
+    // the degraded alert reads the gauge /readyz keeps, by its reason label
+    const degraded = byKind("PrometheusRule")[0]!.spec.groups.flatMap((g: Doc) => g.rules).find((r: Doc) => r.alert === "ConveyorDegraded");
+    expect(degraded.expr).toContain("conveyor_degraded");
   });
 
   it("kustomizations list resources and files that exist", () => {

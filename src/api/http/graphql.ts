@@ -12,7 +12,9 @@ import type { Principal } from "../auth/principal.js";
 import { requestContext, type ApiServices } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
 import { directParams, executeDirect } from "./direct-query.js";
-import { headerRecord, readBody } from "./io.js";
+import { brief } from "../../core/text-guard.js";
+import { HttpError, headerRecord, readBody, type BodyLimits } from "./io.js";
+import { refuseDeepJson } from "./json-nesting.js";
 
 /** Answers that are one document, sent in one write; anything else (SSE, multipart) is streamed as it comes. */
 const WHOLE = /^(application\/(graphql-response\+)?json|text\/html)/;
@@ -22,11 +24,14 @@ export async function handleGraphql(
   services: ApiServices,
   req: IncomingMessage,
   res: ServerResponse,
-  o: { principal: Principal; requestId: string; bodyLimit: number; streaming: Set<ServerResponse> },
+  o: { principal: Principal; requestId: string; streaming: Set<ServerResponse> } & BodyLimits,
 ): Promise<void> {
   const { Request, Headers } = yoga.fetchAPI;
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, o.bodyLimit);
+  // variables are coerced recursively: a body (or a GET's variables) nested thousands deep is refused first
+  if (body) refuseDeepJson(body, o.maxJsonNesting);
+  else checkGetParams(req.url ?? "/", o.maxJsonNesting);
   const context = requestContext(services, o.principal, o.requestId);
   const direct = body && directParams(method, req.headers, body);
   const answer = direct && (await executeDirect(yoga, direct, context));
@@ -61,4 +66,20 @@ export async function handleGraphql(
     if (!res.write(value)) await once(res, "drain").catch(() => undefined);
   }
   res.end();
+}
+
+/** A GET's JSON parameters: Yoga answers malformed ones with a 500, so they are checked here (400). */
+function checkGetParams(url: string, maxJsonNesting: number): void {
+  if (!url.includes("variables=") && !url.includes("extensions=")) return;
+  const params = new URL(url, "http://x").searchParams;
+  for (const name of ["variables", "extensions"]) {
+    const text = params.get(name);
+    if (text === null || text === "") continue;
+    refuseDeepJson(Buffer.from(text), maxJsonNesting);
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      throw new HttpError(400, `${name}: malformed JSON: ${brief((err as Error).message, 200)}`, "MALFORMED_JSON");
+    }
+  }
 }

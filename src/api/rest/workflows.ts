@@ -3,14 +3,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { InvalidOptionError } from "../../core/errors.js";
 import type { Progress } from "../../core/progress.js";
 import type { RunService, StartRunRequest } from "../run-service.js";
-import { HttpError, readObject, sendJson } from "../http/io.js";
+import { HttpError, readObject, sendJson, type BodyLimits } from "../http/io.js";
+import { NUL_MESSAGE } from "../../core/text-guard.js";
 import { camelKeys, snakeKeys } from "./snake.js";
 import type { OpenSubscriptions } from "../events/open-subscriptions.js";
 import { sendTaskLogs, TASK_LOGS_PATH } from "./task-logs.js";
 
-export interface RestDeps {
+export interface RestDeps extends BodyLimits {
   runs: RunService;
-  bodyLimit: number;
   /** Ends streamed logs on shutdown. */
   subscriptions?: OpenSubscriptions;
 }
@@ -87,8 +87,8 @@ const handlers: Record<string, Handler> = {
     const checkpointId = await runs.checkpoint(id);
     sendJson(res, 201, { ...(await statusOf(runs, id)), checkpoint_id: checkpointId });
   },
-  "POST resume": async ({ runs, bodyLimit }, req, res, id) => {
-    const body = await readObject(req, bodyLimit);
+  "POST resume": async ({ runs, ...limits }, req, res, id) => {
+    const body = await readObject(req, limits);
     if (body.checkpoint_id !== undefined && typeof body.checkpoint_id !== "string") {
       throw new InvalidOptionError("checkpoint_id", "must be a string");
     }
@@ -99,8 +99,8 @@ const handlers: Record<string, Handler> = {
     const run = await runs.steer(id, { action: "pause" });
     sendJson(res, 202, { workflow_id: id, status: run.status });
   },
-  "POST cancel": async ({ runs, bodyLimit }, req, res, id) => {
-    const body = await readObject(req, bodyLimit);
+  "POST cancel": async ({ runs, ...limits }, req, res, id) => {
+    const body = await readObject(req, limits);
     const run = await runs.steer(id, { action: "cancel", ...(typeof body.reason === "string" ? { reason: body.reason } : {}) });
     sendJson(res, 202, { workflow_id: id, status: run.status });
   },
@@ -110,7 +110,7 @@ const handlers: Record<string, Handler> = {
 export async function handleWorkflows(deps: RestDeps, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   if (path === "/api/workflows/multi-task") {
     if (req.method !== "POST") throw new HttpError(405, "use POST", "METHOD_NOT_ALLOWED");
-    const started = await deps.runs.startRun(startRequest(await readObject(req, deps.bodyLimit)));
+    const started = await deps.runs.startRun(startRequest(await readObject(req, deps)));
     const { status } = await statusOf(deps.runs, started.runId);
     sendJson(res, 201, { workflow_id: started.runId, status, total: started.total, warnings: started.warnings }, {
       location: `/api/workflows/${started.runId}/state`,
@@ -136,8 +136,11 @@ export async function handleWorkflows(deps: RestDeps, req: IncomingMessage, res:
 
 function decodePart(part: string): string {
   try {
-    return decodeURIComponent(part);
-  } catch {
+    const decoded = decodeURIComponent(part);
+    if (decoded.includes("\u0000")) throw new HttpError(400, `the id in the path ${NUL_MESSAGE}`, "NUL_CHARACTER");
+    return decoded;
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
     throw new HttpError(400, "malformed percent-encoding in the path");
   }
 }

@@ -20,11 +20,15 @@ import {
   UnknownTasksError,
   UnsatisfiedDependencyError,
 } from "../../core/errors.js";
+import { brief } from "../../core/text-guard.js";
 import { builder } from "../builder.js";
+
+const briefList = (items: string[]) => items.map((i) => brief(i, 120));
 
 export const ErrorInterface = builder.interfaceRef<ConveyorError>("Error").implement({
   fields: (t) => ({
-    message: t.exposeString("message"),
+    // cut: an error names its input once and briefly, however long the input was
+    message: t.string({ resolve: (e) => brief(e.message, 300) }),
     code: t.exposeString("code"),
   }),
 });
@@ -39,19 +43,19 @@ builder.objectType(InvalidSelectionError, {
   ...base,
   name: "InvalidSelection",
   description: "The selection cannot be understood; `part` is the offending piece",
-  fields: (t) => ({ part: t.exposeString("part") }),
+  fields: (t) => ({ part: t.string({ resolve: (e) => brief(e.part, 120) }) }),
 });
 builder.objectType(EmptySelectionError, { ...base, name: "EmptySelection", fields: () => ({}) });
 builder.objectType(SubtaskSelectionError, {
   ...base,
   name: "SubtaskSelection",
-  fields: (t) => ({ ids: t.exposeStringList("ids") }),
+  fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }),
 });
-builder.objectType(UnknownTasksError, { ...base, name: "UnknownTasks", fields: (t) => ({ ids: t.exposeStringList("ids") }) });
+builder.objectType(UnknownTasksError, { ...base, name: "UnknownTasks", fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }) });
 builder.objectType(DependencyCycleError, {
   ...base,
   name: "DependencyCycle",
-  fields: (t) => ({ cycle: t.exposeStringList("cycle") }),
+  fields: (t) => ({ cycle: t.stringList({ resolve: (e) => briefList(e.cycle) }) }),
 });
 builder.objectType(MissingDependencyError, {
   ...base,
@@ -63,7 +67,7 @@ builder.objectType(UnsatisfiedDependencyError, {
   name: "UnsatisfiedDependency",
   fields: (t) => ({ missing: t.field({ type: [DependencyEdge], resolve: (e) => e.missing }) }),
 });
-builder.objectType(DuplicateTaskIdError, { ...base, name: "DuplicateTaskId", fields: (t) => ({ ids: t.exposeStringList("ids") }) });
+builder.objectType(DuplicateTaskIdError, { ...base, name: "DuplicateTaskId", fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }) });
 builder.objectType(InvalidTaskFileError, {
   ...base,
   name: "InvalidTaskFile",

@@ -41,7 +41,7 @@ export async function serveCommand(args: string[], out: Output): Promise<number>
 
   let server;
   try {
-    server = await startApiServer({ app, logger, metrics, ...(redis ? { readiness: () => redis.ping() } : {}) }, config);
+    server = await startApiServer({ app, logger, metrics, ...(redis ? { degradedChecks: { redis: () => redis.ping() } } : {}) }, config);
   } catch (err) {
     await stopApp();
     if (err instanceof RefusedToListenError) {

@@ -37,7 +37,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: "pglite" | "postgres" = "pglite",
   overrides: Partial<ServerConfig> = {},
-  opts: { bus?: EventBus; store?: TestStore; logger?: Logger; readiness?: () => Promise<void> } = {},
+  opts: { bus?: EventBus; store?: TestStore; logger?: Logger; readiness?: () => Promise<void>; degradedChecks?: Record<string, () => Promise<void>> } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? (await makeStore(kind));
   const tasks = new Map<string, (req: ExecutionRequest) => unknown>();
@@ -47,7 +47,7 @@ export async function startTestServer(
   const bus = new MeteredBus(opts.bus ?? new MemoryBus(), metrics, (id) => app?.engine.isActive(id) ?? false);
   app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000 });
   const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, ...overrides }, {});
-  const api = await startApiServer({ app, logger: opts.logger ?? silentLogger, metrics, ...(opts.readiness ? { readiness: opts.readiness } : {}) }, config);
+  const api = await startApiServer({ app, logger: opts.logger ?? silentLogger, metrics, ...(opts.readiness ? { readiness: opts.readiness } : {}), ...(opts.degradedChecks ? { degradedChecks: opts.degradedChecks } : {}) }, config);
   const clients: Client[] = [];
   const a = app;
   return {
