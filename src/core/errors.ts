@@ -149,3 +149,22 @@ export class CheckpointNotFoundError extends ConveyorError {
     super(`run ${runId} has no checkpoint ${checkpointId}`);
   }
 }
+
+/**
+ * The store cannot be opened: a data folder that is a file, read-only or full, a database
+ * server that refuses, is missing or does not answer. `setting` names what to change.
+ */
+export class StoreUnavailableError extends ConveyorError {
+  readonly code = "STORE_UNAVAILABLE";
+  constructor(readonly setting: "CONVEYOR_DATA_DIR" | "DATABASE_URL", message: string) {
+    super(message);
+  }
+}
+
+/** A run that cannot work as configured (a task without a command, a missing working folder), refused before it is recorded. */
+export class RunSetupError extends ConveyorError {
+  readonly code = "RUN_SETUP";
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
