@@ -160,11 +160,3 @@ export class StoreUnavailableError extends ConveyorError {
     super(message);
   }
 }
-
-/** A run that cannot work as configured (a task without a command, a missing working folder), refused before it is recorded. */
-export class RunSetupError extends ConveyorError {
-  readonly code = "RUN_SETUP";
-  constructor(readonly field: string, message: string) {
-    super(message);
-  }
-}
