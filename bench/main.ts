@@ -7,7 +7,8 @@
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
 // Sections: ceiling, throughput, chain, process, memory, resume, bullmq, and the API's
 // api-ws, api-replicas, api-progress (servers in child processes on PostgreSQL), which
-// print a second table and write it between their own markers.
+// print a second table and write it between their own markers; startup (whole
+// `conveyor run` processes under GNU time) prints a third, between its own.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -24,6 +25,7 @@ import { measureChain } from "./handoff.js";
 import { measureMemory } from "./memory.js";
 import { measureProcessExecutor } from "./process-executor.js";
 import { measureResume } from "./resume.js";
+import { measureStartup, renderStartupTable, type StartupResults } from "./startup.js";
 import {
   adminQuery,
   freshStore,
@@ -40,9 +42,11 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "startup"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress"];
+/** Sections with a table of their own, outside the store table. */
+const OWN_TABLE: Section[] = [...API_SECTIONS, "startup"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -276,19 +280,28 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
     });
   }
 }
+// whole CLI processes, one after another, on stores of their own
+let startupResults: StartupResults | undefined;
+if (args.only.has("startup") && !interrupted) {
+  log("start-up: whole conveyor run processes");
+  const errors: string[] = [];
+  startupResults = await section("startup", errors, () => measureStartup(5));
+  if (!startupResults) startupResults = { repeats: 5, rows: [], errors };
+}
 clearInterval(loadTimer);
 loads.push(loadavg()[0]!);
 machine.load = `1-min load average while measuring: start ${loads[0]!.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loads[loads.length - 1]!.toFixed(1)} (on ${availableParallelism()} CPUs)`;
 
 // the store table and the API table each go between their own markers, so either refreshes alone
 const tables: { marker: string; table: string }[] = [];
-if (SECTIONS.some((s) => !API_SECTIONS.includes(s) && args.only.has(s))) tables.push({ marker: "bench", table: renderTable(results) });
+if (SECTIONS.some((s) => !OWN_TABLE.includes(s) && args.only.has(s))) tables.push({ marker: "bench", table: renderTable(results) });
 if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResults) });
+if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);
 
-if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, elapsedSeconds: elapsed }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, startup: startupResults, elapsedSeconds: elapsed }, null, 2));
 if (args.write) {
   const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
   const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;
