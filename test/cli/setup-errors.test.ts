@@ -54,7 +54,8 @@ describe("a local run that cannot work is refused before it is recorded", () => 
   });
 });
 
-describe("an embedded store folder that cannot be used", () => {
+// each case starts one or two whole processes on PGlite: seconds each, many more on a loaded machine
+describe("an embedded store folder that cannot be used", { timeout: 180_000 }, () => {
   it("is a file", async () => {
     const file = join(root, "store-file");
     writeFileSync(file, "");

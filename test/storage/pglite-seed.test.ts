@@ -15,7 +15,8 @@ const migrations = readMigrations();
 const built = existsSync("dist/pglite-seed.tar.gz") && existsSync("dist/pglite-seed.json");
 if (!built) console.warn("\n!!! dist/pglite-seed.tar.gz is missing (run npm run build): the seed suite is SKIPPED\n");
 
-describe.skipIf(!built)("the embedded store's seed", () => {
+// opening a store takes seconds, and many more on a loaded machine
+describe.skipIf(!built)("the embedded store's seed", { timeout: 180_000 }, () => {
   it("is what a new store starts from, with every migration recorded, and is not used again once it opened", async () => {
     const dir = join(root, "new");
     const db = await openDatabase({ dataDir: dir });
