@@ -29,7 +29,7 @@ function plainRefusal(r: Finished, ...what: (string | RegExp)[]): void {
 const root = tempDir("conveyor-setup-");
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe("a local run that cannot work is refused before it is recorded", () => {
+describe("a local run that cannot work is refused before it is recorded", { timeout: 180_000 }, () => {
   const dataDir = join(root, "store");
 
   it("refuses tasks without a command, naming them and --command", async () => {
