@@ -8,8 +8,9 @@
 // Sections: ceiling, throughput, chain, small-runs, process, memory, resume, bullmq, and the API's
 // api-ws, api-replicas, api-progress (servers in child processes on PostgreSQL), which
 // print a second table and write it between their own markers; eta (the ETA's accuracy
-// over replayed runs, simulated time) and logs (live task logs: a noisy task's cost to
-// its run, line latency) print tables of their own, between their own markers.
+// over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
+// run, line latency) and startup (whole `conveyor run` processes under GNU time) print
+// tables of their own, between their own markers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -29,6 +30,7 @@ import { measureProcessExecutor } from "./process-executor.js";
 import { measureResume } from "./resume.js";
 import { measureSmallRuns } from "./small-runs.js";
 import { measureLiveLogs, renderLogsTable, type LogBenchResult } from "./live-logs.js";
+import { measureStartup, renderStartupTable, type StartupResults } from "./startup.js";
 import {
   adminQuery,
   freshStore,
@@ -45,11 +47,11 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta", "logs"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta", "logs", "startup"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress"];
-/** Sections with a table of their own. */
-const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs"];
+/** Sections with a table of their own, outside the store table. */
+const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "startup"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -312,6 +314,14 @@ if (args.only.has("logs") && !interrupted) {
     );
   }
 }
+// whole CLI processes, one after another, on stores of their own
+let startupResults: StartupResults | undefined;
+if (args.only.has("startup") && !interrupted) {
+  log("start-up: whole conveyor run processes");
+  const errors: string[] = [];
+  startupResults = await section("startup", errors, () => measureStartup(5));
+  if (!startupResults) startupResults = { repeats: 5, rows: [], errors };
+}
 clearInterval(loadTimer);
 loads.push(loadavg()[0]!);
 machine.load = `1-min load average while measuring: start ${loads[0]!.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loads[loads.length - 1]!.toFixed(1)} (on ${availableParallelism()} CPUs)`;
@@ -322,11 +332,12 @@ if (SECTIONS.some((s) => !OWN_TABLE.includes(s) && args.only.has(s))) tables.pus
 if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResults) });
 if (eta) tables.push({ marker: "bench-eta", table: renderEtaTable(eta) });
 if (args.only.has("logs")) tables.push({ marker: "bench-logs", table: renderLogsTable(logsResult, logsErrors) });
+if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);
 
-if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, elapsedSeconds: elapsed }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, startup: startupResults, elapsedSeconds: elapsed }, null, 2));
 if (args.write) {
   const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
   const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;

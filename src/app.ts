@@ -12,6 +12,7 @@ import { createLogger } from "./observability/logger.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
+import { connectTimeoutFromEnv } from "./storage/postgres-connect.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
 import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
 
@@ -20,6 +21,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Embedded store folder (env CONVEYOR_DATA_DIR, default ./.conveyor). */
   dataDir?: string;
+  /** How long connecting to PostgreSQL may take (env CONVEYOR_DB_CONNECT_TIMEOUT in seconds, default 10 s). */
+  connectTimeoutMs?: number;
   /** Extra executors by name, beside "local". */
   executors?: Record<string, ExecutorFactory>;
   bus?: EventBus;
@@ -80,12 +83,14 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
   const leaseMs = config.leaseMs ?? leaseFromEnv(process.env.CONVEYOR_LEASE_MS);
   const outageBudgetMs = config.outageBudgetMs ?? outageBudgetFromEnv(process.env.CONVEYOR_DB_OUTAGE_BUDGET);
+  const connectTimeoutMs = config.connectTimeoutMs ?? connectTimeoutFromEnv(process.env.CONVEYOR_DB_CONNECT_TIMEOUT);
   const logger = config.logger ?? createLogger();
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
     ...(url ? { url } : {}),
     dataDir: config.dataDir ?? process.env.CONVEYOR_DATA_DIR ?? ".conveyor",
+    connectTimeoutMs,
     onIdleError: (err) => logger.warn({ err: err.message }, "an idle database connection failed; reconnecting"),
   }).catch((err: unknown) => {
     spawner.close();

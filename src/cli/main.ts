@@ -1,11 +1,5 @@
 // conveyor: run Task Master tasks as durable runs from the command line.
 import { ConveyorError, StoreLockedError, StoreOutageError } from "../core/errors.js";
-import { cancelCommand, checkpointCommand, markCommand, retryCommand } from "./commands/control.js";
-import { recoverCommand, resumeCommand } from "./commands/resume.js";
-import { runCommand } from "./commands/run.js";
-import { serveCommand } from "./commands/serve.js";
-import { runsCommand, statusCommand } from "./commands/status.js";
-import { watchCommand } from "./commands/watch.js";
 import { processOutput, type Output } from "./follow.js";
 import { UsageError } from "./usage-error.js";
 
@@ -32,18 +26,22 @@ run options: --tag <tag> --cwd <dir> --retries <n> --retry-delay 1s --retry-max-
 Store: ./.conveyor (embedded PGlite; CONVEYOR_DATA_DIR), or PostgreSQL when DATABASE_URL is set.
 `;
 
-const COMMANDS: Record<string, (args: string[], out: Output) => Promise<number>> = {
-  run: runCommand,
-  resume: resumeCommand,
-  recover: recoverCommand,
-  status: statusCommand,
-  runs: runsCommand,
-  checkpoint: checkpointCommand,
-  cancel: cancelCommand,
-  retry: retryCommand,
-  mark: markCommand,
-  serve: serveCommand,
-  watch: watchCommand,
+type Command = (args: string[], out: Output) => Promise<number>;
+
+// Each command's module is loaded only when it runs: serve's API and watch's WebSocket client
+// weigh ~40 MB and most of a second that `run` and `status` should not pay.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import("./commands/run.js")).runCommand,
+  resume: async () => (await import("./commands/resume.js")).resumeCommand,
+  recover: async () => (await import("./commands/resume.js")).recoverCommand,
+  status: async () => (await import("./commands/status.js")).statusCommand,
+  runs: async () => (await import("./commands/status.js")).runsCommand,
+  checkpoint: async () => (await import("./commands/control.js")).checkpointCommand,
+  cancel: async () => (await import("./commands/control.js")).cancelCommand,
+  retry: async () => (await import("./commands/control.js")).retryCommand,
+  mark: async () => (await import("./commands/control.js")).markCommand,
+  serve: async () => (await import("./commands/serve.js")).serveCommand,
+  watch: async () => (await import("./commands/watch.js")).watchCommand,
 };
 
 export async function main(argv: string[], out: Output = processOutput): Promise<number> {
@@ -52,12 +50,13 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     out.write(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     out.error(`unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
   try {
+    const command = await load();
     return await command(args, out);
   } catch (err) {
     if (err instanceof StoreOutageError) {

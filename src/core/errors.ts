@@ -155,11 +155,22 @@ export class CheckpointNotFoundError extends ConveyorError {
  * a run was being driven: the run stopped here, where it was last recorded, and can be resumed.
  */
 export class StoreOutageError extends ConveyorError {
-  readonly code = "STORE_UNAVAILABLE";
+  readonly code = "STORE_OUTAGE";
   constructor(readonly runId: string, readonly budgetMs: number, readonly reason: string) {
     super(
       `the database was unreachable for over ${Math.round(budgetMs / 1000)} s (${reason}): run ${runId} stopped ` +
         `where it was last recorded; once the database is back, continue it with: conveyor resume ${runId}`,
     );
+  }
+}
+
+/**
+ * The store cannot be opened: a data folder that is a file, read-only or full, a database
+ * server that refuses, is missing or does not answer. `setting` names what to change.
+ */
+export class StoreUnavailableError extends ConveyorError {
+  readonly code = "STORE_UNAVAILABLE";
+  constructor(readonly setting: "CONVEYOR_DATA_DIR" | "DATABASE_URL", message: string) {
+    super(message);
   }
 }

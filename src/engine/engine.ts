@@ -147,7 +147,7 @@ export class Engine {
   async startRun(input: StartRunInput): Promise<StartedRun> {
     const options = parseRunOptions(input.options);
     const executor = this.executorFor(options);
-    const { runId, warnings, fresh } = await createNewRun({ store: this.deps.store, clock: this.clock }, input, options, {
+    const { runId, warnings, fresh } = await createNewRun({ store: this.deps.store, clock: this.clock, preflight: (units) => executor.preflight?.(units) }, input, options, {
       owner: this.owner,
       leaseMs: this.driven.leaseMs,
       stamp: () => this.driven.leaseStamp(),

@@ -1,6 +1,8 @@
 // The executor port: how the run supervisor has one attempt of one unit carried
 // out. Local processes, in-process functions and (later) Argo implement it.
 
+import type { PlanUnit } from "../core/task.js";
+
 export interface ExecutionRequest {
   runId: string;
   taskId: string;
@@ -46,6 +48,11 @@ export interface ExecutionOutcome {
 
 export interface Executor {
   readonly name: string;
+  /**
+   * Checks, before a new run is recorded, that this executor can run its units (a local run's
+   * commands and working folder); throws a ConveyorError naming what to fix.
+   */
+  preflight?(units: readonly PlanUnit[]): void;
   execute(request: ExecutionRequest): Promise<ExecutionOutcome>;
   /**
    * Whole-run engines (Argo) hear of run-level control too: a paused run starts

@@ -29,7 +29,7 @@ export interface CreatedRun {
 
 /** Plans the run and writes it, leased to `owner`. */
 export async function createNewRun(
-  deps: { store: RunStore; clock: Clock },
+  deps: { store: RunStore; clock: Clock; preflight?: (units: readonly PlanUnit[]) => void },
   input: StartRunInput,
   options: RunOptions,
   lease: { owner: string; leaseMs: number; stamp: () => number },
@@ -51,6 +51,7 @@ export async function createNewRun(
     ...(options.command !== undefined ? { command: options.command } : {}),
     completedMemoKeys: new Set(completed.keys()),
   }, prepared);
+  deps.preflight?.(plan.units);
   const runId = randomUUID();
   const warnings = [...input.source.warnings, ...plan.warnings];
   // only feeds the ETA: asked for while the run is being written. Every success writes its memo

@@ -8,6 +8,8 @@
 
 import { resolve as resolvePath } from "node:path";
 import type { ExecutionOutcome, ExecutionRequest, Executor } from "../engine/executor.js";
+import type { PlanUnit } from "../core/task.js";
+import { checkLocalRun } from "./local-preflight.js";
 import { DEFAULT_TAIL_BYTES, OutputTail } from "./output-tail.js";
 import { expandCommand } from "./command-template.js";
 import { attemptProcesses, killAll } from "./attempt-processes.js";
@@ -46,6 +48,11 @@ export class LocalProcessExecutor implements Executor {
 
   constructor(private readonly options: LocalProcessOptions = {}) {
     this.cwd = resolvePath(options.cwd ?? ".");
+  }
+
+  /** Refuses, before the run is recorded, a working folder that is not there or a task with nothing to run. */
+  preflight(units: readonly PlanUnit[]): void {
+    checkLocalRun(units, { ...(this.options.command ? { command: this.options.command } : {}), cwd: this.cwd, cwdGiven: this.options.cwd });
   }
 
   execute(request: ExecutionRequest): Promise<ExecutionOutcome> {

@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** How long connecting to PostgreSQL may take (default 10 s). */
+  connectTimeoutMs?: number;
   /** Told when an idle PostgreSQL connection fails (the pool reconnects by itself). */
   onIdleError?: (err: Error) => void;
 }
@@ -31,7 +33,7 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.url) {
     const { openPostgres } = await import("./postgres-database.js");
-    return openPostgres(options.url, options.poolSize ?? 8, options.onIdleError ?? (() => undefined));
+    return openPostgres(options.url, options.poolSize ?? 8, options.onIdleError ?? (() => undefined), options.connectTimeoutMs);
   }
   const { openPglite } = await import("./pglite-database.js");
   return openPglite(options.dataDir ?? ".conveyor");

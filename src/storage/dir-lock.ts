@@ -4,6 +4,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { StoreLockedError } from "../core/errors.js";
+import { dataDirProblem } from "./data-dir-problem.js";
 
 export interface DirLock {
   release(): void;
@@ -31,6 +32,14 @@ function tryCreate(file: string): boolean {
 }
 
 export function lockDirectory(dir: string): DirLock {
+  try {
+    return takeLock(dir);
+  } catch (err) {
+    throw dataDirProblem(dir, err) ?? err;
+  }
+}
+
+function takeLock(dir: string): DirLock {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "conveyor.lock");
   for (let tries = 0; tries < 2; tries++) {

@@ -58,15 +58,33 @@ export function readMigrations(dir = findMigrationsDir()): Migration[] {
     });
 }
 
+type AppliedRow = { migration_name: string; checksum: string; finished: boolean };
+const APPLIED = `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`;
+
+/**
+ * Whether every migration is recorded, finished and unchanged: one query, no lock, no DDL, which
+ * is all a start pays once the schema is current. Anything else (a missing table included) is
+ * left to the locked path, which also reports it.
+ */
+async function upToDate(db: SqlRunner, migrations: Migration[]): Promise<boolean> {
+  let rows: AppliedRow[];
+  try {
+    rows = await db.query<AppliedRow>(APPLIED);
+  } catch {
+    return false;
+  }
+  const done = new Map(rows.map((r) => [r.migration_name, r]));
+  return rows.every((r) => r.finished) && migrations.every((m) => done.get(m.name)?.checksum === m.checksum);
+}
+
 /** Applies pending migrations; returns the names applied now. Idempotent. */
 export async function applyMigrations(db: SqlRunner, migrations = readMigrations()): Promise<string[]> {
+  if (await upToDate(db, migrations)) return [];
   const applied: string[] = [];
   await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK_KEY]);
     await tx.exec(MIGRATIONS_TABLE);
-    const rows = await tx.query<{ migration_name: string; checksum: string; finished: boolean }>(
-      `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
-    );
+    const rows = await tx.query<AppliedRow>(APPLIED);
     // as `prisma migrate deploy` (P3009): a migration that failed part-way leaves the schema unknown
     const failed = rows.find((r) => !r.finished);
     if (failed) {

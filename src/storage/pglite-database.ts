@@ -5,7 +5,9 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Database } from "./database.js";
 import { lockDirectory } from "./dir-lock.js";
 import { PrismaClient } from "./generated/client.js";
-import { applyMigrations, type SqlRunner } from "./migrations.js";
+import { dataDirProblem } from "./data-dir-problem.js";
+import { applyMigrations, readMigrations, type SqlRunner } from "./migrations.js";
+import { seeded, seedFor } from "./pglite-seed.js";
 import { asPglite, PgliteThread, type PgliteTransaction } from "./pglite-thread/pglite-thread.js";
 
 function pgliteRunner(db: Pick<PgliteTransaction, "exec" | "query">, transaction: SqlRunner["transaction"]): SqlRunner {
@@ -20,12 +22,15 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const lock = lockDirectory(dataDir);
   let lite: PgliteThread | undefined;
   try {
-    lite = await PgliteThread.open(dataDir);
+    const migrations = readMigrations();
+    const seed = seedFor(dataDir, migrations);
+    lite = await PgliteThread.open(dataDir, seed);
+    if (seed) seeded(dataDir);
     const thread = lite;
     const sql: SqlRunner = pgliteRunner(thread, (fn) =>
       thread.transaction(async (tx) => fn(pgliteRunner(tx, () => Promise.reject(new Error("nested transaction"))))),
     );
-    await applyMigrations(sql);
+    await applyMigrations(sql, migrations);
     // holding the folder lock proves every other process that used it is gone: their leases are void
     await sql.exec("UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL");
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(asPglite(thread)) });
@@ -43,6 +48,6 @@ export async function openPglite(dataDir: string): Promise<Database> {
   } catch (err) {
     await lite?.close().catch(() => undefined);
     lock.release();
-    throw err;
+    throw dataDirProblem(dataDir, err) ?? err;
   }
 }

@@ -4,6 +4,7 @@ import pg from "pg";
 import type { Database } from "./database.js";
 import { PrismaClient } from "./generated/client.js";
 import { applyMigrations, type SqlRunner } from "./migrations.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, describeUrl, firstConnection } from "./postgres-connect.js";
 
 function pgRunner(client: pg.Pool | pg.PoolClient, transaction: SqlRunner["transaction"]): SqlRunner {
   return {
@@ -14,8 +15,15 @@ function pgRunner(client: pg.Pool | pg.PoolClient, transaction: SqlRunner["trans
   };
 }
 
-export async function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) => void): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+export async function openPostgres(
+  url: string,
+  poolSize: number,
+  onIdleError: (err: Error) => void,
+  connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+): Promise<Database> {
+  const { location } = describeUrl(url);
+  // bounds every later connection too: a pool that reconnects to a silent server does not hang a commit forever
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: connectTimeoutMs });
   // an idle client whose connection dies (server restart, failover, terminated backend) emits
   // 'error' on the pool; unheard, that would kill the process. The pool replaces the client.
   pool.on("error", (err) => onIdleError(err));
@@ -33,18 +41,18 @@ export async function openPostgres(url: string, poolSize: number, onIdleError: (
     }
   });
   try {
+    await firstConnection(pool, url, connectTimeoutMs);
     await applyMigrations(sql);
   } catch (err) {
-    await pool.end();
+    void pool.end().catch(() => undefined);
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const u = new URL(url);
   return {
     kind: "postgres",
     prisma,
     sql,
-    location: `${u.protocol}//${u.host}${u.pathname}`,
+    location,
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

@@ -9,7 +9,7 @@ import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, w
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/storage/database.js";
-import { applyMigrations, readMigrations } from "../../src/storage/migrations.js";
+import { applyMigrations, readMigrations, type SqlRunner } from "../../src/storage/migrations.js";
 import { makeStore, postgresReachable, postgresStore, storeKinds, tempDir, type TestStore } from "../support/databases.js";
 
 const kinds = await storeKinds();
@@ -78,6 +78,18 @@ describe.each(kinds)("migrations on %s", (kind) => {
     await db.close();
     db = await open();
     expect(await rows(db)).toEqual(before);
+  });
+
+  it("costs a start one query, without a transaction, once every migration is applied", async () => {
+    const seen: string[] = [];
+    const counting: SqlRunner = {
+      exec: (sql) => (seen.push(sql), db.sql.exec(sql)),
+      query: (sql, params, name) => (seen.push(sql), db.sql.query(sql, params, name)),
+      transaction: (fn) => (seen.push("BEGIN"), db.sql.transaction(fn)),
+    };
+    expect(await applyMigrations(counting)).toEqual([]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/^SELECT migration_name, checksum/);
   });
 
   it("refuses a migration edited after it was applied, naming it, and applies nothing", async () => {

@@ -6,7 +6,7 @@
 import { messages, type PGlite } from "@electric-sql/pglite";
 import { Worker } from "node:worker_threads";
 import { siblingModule } from "../../runtime/sibling-module.js";
-import type { ErrorPayload, QueryResult, Reply, Request } from "./protocol.js";
+import type { ErrorPayload, QueryResult, Reply, Request, ThreadStart } from "./protocol.js";
 
 type Parser = (text: string, typeId: number) => unknown;
 export interface QueryOptions {
@@ -24,9 +24,8 @@ export interface PgliteTransaction {
   rollback(): Promise<void>;
 }
 
-function startWorker(dataDir: string): Worker {
+function startWorker(workerData: ThreadStart): Worker {
   const { path, tsxHook } = siblingModule(import.meta.url, "worker");
-  const workerData = { dataDir };
   if (!tsxHook) return new Worker(path, { workerData });
   return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(path)});`, { eval: true, workerData });
 }
@@ -63,8 +62,8 @@ export class PgliteThread {
   }
 
   /** Starts the thread and opens the data folder in it (the caller holds the folder's lock). */
-  static async open(dataDir: string): Promise<PgliteThread> {
-    const thread = new PgliteThread(startWorker(dataDir));
+  static async open(dataDir: string, seed?: string): Promise<PgliteThread> {
+    const thread = new PgliteThread(startWorker({ dataDir, ...(seed ? { seed } : {}) }));
     try {
       await new Promise<unknown>((resolve, reject) => thread.pending.set(0, { resolve, reject }));
     } catch (err) {

@@ -2,6 +2,12 @@
 // Parser functions cannot cross threads: for the type ids a caller parses itself,
 // the database thread returns the text as PostgreSQL sent it.
 
+/** What the thread is started with: the data folder, and the seed to unpack into it when it is new. */
+export interface ThreadStart {
+  dataDir: string;
+  seed?: string;
+}
+
 export type Request =
   | { id: number; op: "query"; sql: string; params?: unknown[]; rowMode?: "array" | "object"; rawTypes?: number[] }
   | { id: number; op: "exec"; sql: string }

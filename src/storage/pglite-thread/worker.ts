@@ -3,19 +3,30 @@
 // instead of inside it. Requests are served in the order they come (PGlite
 // queues them itself); transactions are ordinary BEGIN … COMMIT on its one session.
 import { messages, PGlite } from "@electric-sql/pglite";
+import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import type { ErrorPayload, Reply, Request } from "./protocol.js";
+import { describeFailure } from "./failure.js";
+import type { ErrorPayload, Reply, Request, ThreadStart } from "./protocol.js";
 
 const port = parentPort!;
-const { dataDir } = workerData as { dataDir: string };
+const { dataDir, seed } = workerData as ThreadStart;
 const keepText = (text: string) => text;
+
+/**
+ * PostgreSQL's default of 128 MB of shared buffers is most of what PGlite makes this process
+ * weigh; a store of runs is a few MB of hot pages (the throughput bench does not slow down at 16).
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
 
 /**
  * PostgreSQL's fields (code, detail, constraint, …) are strings and numbers; PGlite also hangs the
  * query's options on its errors, parser functions included, which cannot cross threads.
  */
 function errorPayload(err: unknown): ErrorPayload {
-  if (!(err instanceof Error)) return { message: String(err), fields: {}, fromDatabase: false };
+  if (!(err instanceof Error)) {
+    const { message, code } = describeFailure(err);
+    return { message, fields: code ? { code } : {}, fromDatabase: false };
+  }
   const fields = Object.fromEntries(Object.entries(err).filter(([, v]) => ["string", "number", "boolean"].includes(typeof v)));
   return { message: err.message, fields, fromDatabase: err instanceof messages.DatabaseError };
 }
@@ -37,7 +48,10 @@ async function serve(db: PGlite, req: Request): Promise<Reply> {
 }
 
 async function start(): Promise<void> {
-  const db = await PGlite.create(dataDir);
+  const db = await PGlite.create(dataDir, {
+    startParams: START_PARAMS,
+    ...(seed ? { loadDataDir: new Blob([readFileSync(seed)]) } : {}),
+  });
   port.on("message", (req: Request) => {
     serve(db, req)
       .catch((err: unknown): Reply => ({ id: req.id, ok: false, error: errorPayload(err) }))
