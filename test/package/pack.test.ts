@@ -39,6 +39,9 @@ describe(`the ${pkg.name} package`, () => {
     expect(files).toContain("bin/conveyor.js");
     expect(files).toContain("dist/src/index.js");
     expect(files).toContain("dist/src/index.d.ts");
+    // a new embedded store starts from the prepared data folder instead of running initdb
+    expect(files).toContain("dist/pglite-seed.tar.gz");
+    expect(files).toContain("dist/pglite-seed.json");
     expect(files.some((f) => f.startsWith("prisma/migrations/") && f.endsWith("migration.sql"))).toBe(true);
     expect(files.filter((f) => /^(test|bench|src|dist\/bench)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
