@@ -5,6 +5,7 @@ import type { RunStatus } from "../core/status.js";
 import { runTopic } from "../engine/ports.js";
 import type { RunRecord } from "../engine/store.js";
 import { formatDuration } from "./durations.js";
+import { Interrupted, type Interruption } from "./interruption.js";
 import { ProgressView } from "./progress-view.js";
 
 export interface Output {
@@ -23,17 +24,30 @@ export const processOutput: Output = {
   error: (t) => void process.stderr.write(t),
 };
 
-export async function follow(app: App, runId: string, out: Output): Promise<RunRecord> {
+/**
+ * Shows the run's progress until this process stops driving it. Interrupted, it
+ * clears the bar (a stopped engine's last state is not how the run ended), lets
+ * the interruption name the run, and throws Interrupted: there is no ending to report.
+ */
+export async function follow(app: App, runId: string, out: Output, interruption: Interruption): Promise<RunRecord> {
   // the bar redraws from the live supervisor; once it stops, from the last stored state
   let settled = await app.engine.progress(runId);
   const view = new ProgressView(out, () => app.engine.liveProgress(runId) ?? settled);
   const unsubscribe = app.engine.bus.subscribe(runTopic(runId), (events) => view.onEvents(events));
-  view.start();
-  const run = await app.engine.waitForRun(runId);
-  settled = await app.engine.progress(runId);
-  unsubscribe();
-  view.stop();
-  return run;
+  interruption.runIds.add(runId);
+  const offInterrupt = interruption.onInterrupt(() => view.cancel());
+  try {
+    view.start();
+    const run = await app.engine.waitForRun(runId);
+    if (interruption.fired) throw new Interrupted();
+    settled = await app.engine.progress(runId);
+    view.stop();
+    return run;
+  } finally {
+    unsubscribe();
+    offInterrupt();
+    interruption.runIds.delete(runId);
+  }
 }
 
 export function summary(run: RunRecord): string {
