@@ -16,16 +16,21 @@ export async function withApp(fn: (app: App, interruption: Interruption) => Prom
   const { createApp } = await import("../app.js");
   const app = await createApp({ warn: warnOnStderr, ...config });
   const interruption = new Interruption();
+  let stopping: Promise<void> | undefined;
+  let stopped!: () => void;
+  // once the app has stopped, the command is over, whatever it was waiting for (a closed pool may never answer)
+  const interrupted = new Promise<number>((resolve) => (stopped = () => resolve(INTERRUPTED)));
   const stopOnSignal = () => {
     // the hooks first: a live bar is cleared before the line that says what was left behind
     const message = interruption.fire();
     process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : "\n"}${message}`);
-    void app.stop();
+    stopping = app.stop();
+    stopping.then(stopped, stopped);
   };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
   try {
-    const code = await fn(app, interruption);
+    const code = await Promise.race([fn(app, interruption), interrupted]);
     return interruption.fired ? INTERRUPTED : code;
   } catch (err) {
     // what a stopping app makes a command throw (a closed store) is not worth reporting
@@ -34,6 +39,6 @@ export async function withApp(fn: (app: App, interruption: Interruption) => Prom
   } finally {
     process.off("SIGINT", stopOnSignal);
     process.off("SIGTERM", stopOnSignal);
-    await app.stop();
+    await (stopping ?? app.stop());
   }
 }

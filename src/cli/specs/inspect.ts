@@ -23,7 +23,7 @@ export function defineInspectCommands(program: Command, ctx: CliContext): void {
     .command("runs")
     .description("recent runs, newest first")
     .option("--status <list>", `only runs with these statuses (${RUN_STATUSES.join(", ")})`)
-    .option("--limit <n>", "at most n runs", "20")
+    .addOption(new Option("--limit <n>", "at most n runs").default("20", "20"))
     .option("--json", "as JSON")
     .addHelpText("after", storeEnv)
     .action(lazy(ctx, () => status().then((m) => m.runsCommand)));
@@ -34,7 +34,7 @@ export function defineInspectCommands(program: Command, ctx: CliContext): void {
     .argument("<run>", RUN_ID)
     .argument("[task]", "the task's id")
     .option("--attempt <n>", "only this attempt (1 is the first)")
-    .option("--lines <n>", "without a task: lines of stderr shown per failed task", "10")
+    .addOption(new Option("--lines <n>", "without a task: lines of stderr shown per failed task").default("10", "10"))
     .option("--json", "the attempts as JSON")
     .option("-f, --follow", "stream a task's output live as it runs, from a running server (needs --server)")
     .addOption(new Option("--server <url>", "the server to follow from, with --follow (or CONVEYOR_SERVER)"))
