@@ -205,6 +205,22 @@ describe(`stored runs (${kind})`, () => {
     expect(r.stdout).not.toMatch(/^run \S+ (running|pending)/m);
   }, 120_000);
 
+  // util-linux's script gives the command a terminal; Ctrl-C is the ^C typed into it
+  it.skipIf(!existsSync("/usr/bin/script"))("on a terminal, Ctrl-C clears the bar: nothing of it after the interrupted line", async () => {
+    const command = `"${process.execPath}" bin/conveyor.js run --inline '["tty"]' --command 'sleep 20' --force`;
+    const term = spawn("/usr/bin/script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env } });
+    let out = "";
+    term.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => term.on("exit", resolve));
+    await eventually(() => out.includes("running 1"), 90_000);
+    term.stdin.write("\x03");
+    expect(await exited).toBe(130);
+    const id = /run (\S+): 1 tasks/.exec(out)![1]!;
+    const after = out.slice(out.indexOf("interrupted:"));
+    expect(after).toMatch(new RegExp(`^interrupted: stopping; run ${id} stays resumable: conveyor resume ${id}\\r?\\n$`));
+    expect(out.slice(0, out.indexOf("interrupted:"))).toMatch(/\r\x1b\[K$/);
+  }, 120_000);
+
   it("recover --help leaves a driverless run alone", async () => {
     // a run whose process died (kill -9) with its lease left to expire in 1 s
     const p = conveyor(["run", "--inline", '["held"]', "--command", "sleep 10", "--force"], { CONVEYOR_LEASE_MS: "1000" });
