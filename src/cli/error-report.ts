@@ -16,9 +16,8 @@ export interface Report {
 
 export function reportError(err: unknown, debug: boolean): Report {
   if (err instanceof CommanderError) {
-    // --help and --version end parsing this way; commander already wrote them
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return { code: EXIT.ok, text: "" };
-    return { code: EXIT.usage, text: "" };
+    // commander already wrote its message; --help, `help <command>` and --version end parsing with exit code 0
+    return { code: err.exitCode === 0 ? EXIT.ok : EXIT.usage, text: "" };
   }
   if (err instanceof StoreLockedError) return { code: EXIT.storeInUse, text: `error: ${err.message}\n` };
   if (err instanceof InvalidOptionError) return { code: EXIT.usage, text: `error: ${optionMessage(err)}\n` };

@@ -35,6 +35,7 @@ describe("help and version", () => {
 
   it("shows each flag's default and the variables a command reads", async () => {
     const [run, serve, watch, logs] = await Promise.all(["run", "serve", "watch", "logs"].map((c) => conveyor(["help", c])));
+    expect([run, serve, watch, logs].map((r) => r!.code)).toEqual([0, 0, 0, 0]);
     expect(run!.stdout).toMatch(/-p, --parallel <n>\s+run at most n tasks at once \(default: 1\)/);
     expect(run!.stdout).toMatch(/--retries <n>\s+retries of a failed task \(default: 2\)/);
     expect(run!.stdout).toMatch(/--cancel-grace <duration>[\s\S]*\(default: 5s\)/);
