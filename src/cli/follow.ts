@@ -6,6 +6,7 @@ import type { RunStatus } from "../core/status.js";
 import { runTopic } from "../engine/ports.js";
 import type { RunRecord } from "../engine/store.js";
 import { formatDuration } from "./durations.js";
+import { Interrupted, type Interruption } from "./interruption.js";
 import { ProgressView } from "./progress-view.js";
 
 export interface Output {
@@ -24,20 +25,33 @@ export const processOutput: Output = {
   error: (t) => void process.stderr.write(t),
 };
 
-export async function follow(app: App, runId: string, out: Output): Promise<RunRecord> {
+/**
+ * Shows the run's progress until this process stops driving it. Interrupted, it
+ * clears the bar (a stopped engine's last state is not how the run ended), lets
+ * the interruption name the run, and throws Interrupted: there is no ending to report.
+ */
+export async function follow(app: App, runId: string, out: Output, interruption: Interruption): Promise<RunRecord> {
   // the bar redraws from the live supervisor; once it stops, from the last stored state
   let settled = await app.engine.progress(runId);
   const view = new ProgressView(out, () => app.engine.liveProgress(runId) ?? settled);
   const unsubscribe = app.engine.bus.subscribe(runTopic(runId), (events) => view.onEvents(events));
-  view.start();
+  interruption.runIds.add(runId);
+  const offInterrupt = interruption.onInterrupt(() => view.cancel());
   try {
+    view.start();
     const run = await app.engine.waitForRun(runId);
+    if (interruption.fired) throw new Interrupted();
     settled = await app.engine.progress(runId);
-    return run;
-  } finally {
-    // also when the run stopped for a database outage: the bar ends before the error line
-    unsubscribe();
     view.stop();
+    return run;
+  } catch (err) {
+    // a run stopped by a database outage: the bar goes before the error line, it no longer says how the run is
+    view.cancel();
+    throw err;
+  } finally {
+    unsubscribe();
+    offInterrupt();
+    interruption.runIds.delete(runId);
   }
 }
 

@@ -1,5 +1,6 @@
 // Every command opens the app the same way and always closes it.
-import { createApp, type App, type AppConfig } from "../app.js";
+import type { App, AppConfig } from "../app.js";
+import { Interrupted, Interruption } from "./interruption.js";
 
 const warnOnStderr = (message: string) => void process.stderr.write(`warning: ${message}\n`);
 /** The shell's code for a process ended by SIGINT. */
@@ -10,26 +11,34 @@ const INTERRUPTED = 130;
  * progress stay resumable and their write-backs finish; the command then exits 130
  * whatever it was about to report. A second Ctrl-C kills the process at once.
  */
-export async function withApp(fn: (app: App) => Promise<number>, config: AppConfig = { recover: false }): Promise<number> {
+export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: AppConfig = { recover: false }): Promise<number> {
+  // loaded here, not at the top: `--help` and argument errors never pay for the store's modules
+  const { createApp } = await import("../app.js");
   const app = await createApp({ warn: warnOnStderr, ...config });
-  let interrupted = false;
+  const interruption = new Interruption();
+  let stopping: Promise<void> | undefined;
+  let stopped!: () => void;
+  // once the app has stopped, the command is over, whatever it was waiting for (a closed pool may never answer)
+  const interrupted = new Promise<number>((resolve) => (stopped = () => resolve(INTERRUPTED)));
   const stopOnSignal = () => {
-    interrupted = true;
-    process.stderr.write("\ninterrupted: stopping; runs in progress stay resumable (conveyor resume <id>)\n");
-    void app.stop();
+    // the hooks first: a live bar is cleared before the line that says what was left behind
+    const message = interruption.fire();
+    process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : "\n"}${message}`);
+    stopping = app.stop();
+    stopping.then(stopped, stopped);
   };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
   try {
-    const code = await fn(app);
-    return interrupted ? INTERRUPTED : code;
+    const code = await Promise.race([fn(app, interruption), interrupted]);
+    return interruption.fired ? INTERRUPTED : code;
   } catch (err) {
     // what a stopping app makes a command throw (a closed store) is not worth reporting
-    if (interrupted) return INTERRUPTED;
+    if (interruption.fired || err instanceof Interrupted) return INTERRUPTED;
     throw err;
   } finally {
     process.off("SIGINT", stopOnSignal);
     process.off("SIGTERM", stopOnSignal);
-    await app.stop();
+    await (stopping ?? app.stop());
   }
 }

@@ -50,6 +50,7 @@ export interface ViewTarget {
 export class ProgressView {
   private timer: NodeJS.Timeout | null = null;
   private lastWidth = 0;
+  private cancelled = false;
 
   constructor(
     private readonly out: ViewTarget,
@@ -62,11 +63,12 @@ export class ProgressView {
   }
 
   onEvents(events: readonly RunEvent[]): void {
-    if (this.out.isTTY) return;
+    if (this.out.isTTY || this.cancelled) return;
     for (const e of events) if (e.type !== "run.checkpoint") this.out.write(`${eventLine(e)}\n`);
   }
 
   private draw(): void {
+    if (this.cancelled) return;
     const full = progressLine(this.progress());
     const fit = this.out.columns ? this.out.columns - 1 : Infinity;
     const line = full.length > fit ? `${full.slice(0, Math.max(0, fit - 1))}…` : full;
@@ -76,11 +78,20 @@ export class ProgressView {
   }
 
   stop(): void {
+    if (this.cancelled) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.out.isTTY) {
       this.draw();
       this.out.write("\n");
     }
+  }
+
+  /** Stops for good without a last drawing, and blanks the line on a terminal: what it showed is no longer true. */
+  cancel(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.out.isTTY && !this.cancelled && this.lastWidth > 0) this.out.write("\r\x1b[K");
+    this.cancelled = true;
   }
 }

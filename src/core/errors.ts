@@ -1,5 +1,6 @@
 // Expected failures are typed, named and carry the data that explains them, so
 // the CLI, GraphQL and REST layers can render them without parsing messages.
+import { listSome } from "./list-text.js";
 
 export abstract class ConveyorError extends Error {
   abstract readonly code: string;
@@ -21,7 +22,7 @@ export class InvalidSelectionError extends ConveyorError {
 export class UnknownTasksError extends ConveyorError {
   readonly code = "UNKNOWN_TASKS";
   constructor(readonly ids: string[]) {
-    super(`unknown task id${ids.length === 1 ? "" : "s"}: ${ids.join(", ")}`);
+    super(`unknown task id${ids.length === 1 ? "" : "s"}: ${listSome(ids)}`);
   }
 }
 
@@ -30,7 +31,7 @@ export class MissingDependencyError extends ConveyorError {
   readonly code = "MISSING_DEPENDENCY";
   constructor(readonly missing: { task: string; dependency: string }[]) {
     super(
-      `dependencies on ids that do not exist: ${missing.map((m) => `${m.task} -> ${m.dependency}`).join(", ")}`,
+      `dependencies on ids that do not exist: ${listSome(missing.map((m) => `${m.task} -> ${m.dependency}`))}`,
     );
   }
 }
@@ -41,7 +42,7 @@ export class UnsatisfiedDependencyError extends ConveyorError {
   constructor(readonly missing: { task: string; dependency: string }[]) {
     super(
       `selected tasks depend on tasks outside the selection that are not done ` +
-        `(select them too, or use withDependencies): ${missing.map((m) => `${m.task} -> ${m.dependency}`).join(", ")}`,
+        `(select them too, or use withDependencies): ${listSome(missing.map((m) => `${m.task} -> ${m.dependency}`))}`,
     );
   }
 }
@@ -71,7 +72,7 @@ export class UnknownTagError extends ConveyorError {
 export class DuplicateTaskIdError extends ConveyorError {
   readonly code = "DUPLICATE_TASK_ID";
   constructor(readonly ids: string[]) {
-    super(`duplicate task ids: ${ids.join(", ")}`);
+    super(`duplicate task ids: ${listSome(ids)}`);
   }
 }
 
@@ -137,7 +138,7 @@ export class SubtaskSelectionError extends ConveyorError {
   readonly code = "SUBTASK_SELECTED";
   constructor(readonly ids: string[]) {
     super(
-      `subtask${ids.length === 1 ? "" : "s"} ${ids.join(", ")} can only be selected with expandSubtasks ` +
+      `subtask${ids.length === 1 ? "" : "s"} ${listSome(ids)} can only be selected with expandSubtasks ` +
         `(or select the parent task instead)`,
     );
   }

@@ -27,7 +27,8 @@ export interface ApiMetrics {
 
 export function createMetrics(opts: { defaults?: boolean } = {}): ApiMetrics {
   const registry = new Registry();
-  if (opts.defaults !== false) collectDefaultMetrics({ register: registry, prefix: "conveyor_process_" });
+  // prom-client names its defaults process_* and nodejs_*: the prefix adds only ours
+  if (opts.defaults !== false) collectDefaultMetrics({ register: registry, prefix: "conveyor_" });
   const r = { registers: [registry] };
   const live = { activeRuns: () => 0, runningTasks: () => 0 };
   const seconds = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800];

@@ -65,6 +65,16 @@ export async function getRun(sql: SqlRunner, id: string): Promise<RunRecord | nu
   return r ? toRunRecord(r) : null;
 }
 
+/**
+ * Ids of runs starting with `prefix` (LIKE's wildcards in it taken literally), at
+ * most `limit`, in id order: what a shortened id on the command line may mean.
+ */
+export async function runIdsStartingWith(sql: SqlRunner, prefix: string, limit: number): Promise<string[]> {
+  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await sql.query<{ id: string }>(`SELECT id FROM runs WHERE id LIKE $1 ORDER BY id LIMIT $2`, [pattern, limit]);
+  return rows.map((r) => r.id);
+}
+
 export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecord[]> {
   const rows = await db.run.findMany({
     where: {

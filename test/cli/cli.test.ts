@@ -121,9 +121,10 @@ describe("conveyor run", () => {
     expect(r.stdout).toMatch(/succeeded in .*: 1 succeeded/);
   });
 
-  it("prints usage for unknown commands", async () => {
+  it("refuses unknown commands with error:, pointing to help", async () => {
     const r = await conveyor(["launch"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown command "launch"');
+    expect(r.stderr).toContain("error: unknown command 'launch'");
+    expect(r.stderr).toContain("--help");
   });
 });

@@ -123,6 +123,23 @@ describe("ProgressView", () => {
     expect(written).toHaveLength(4);
   });
 
+  it("cancelled (Ctrl-C), blanks its line and draws no more, not even on stop: the last state is not how the run ended", () => {
+    const p = progress(10, { pending: 10 });
+    const view = new ProgressView(target(true), () => p, 200);
+    view.start();
+    vi.advanceTimersByTime(200);
+    expect(written).toEqual([`\r${progressLine(p)}`]);
+    view.cancel();
+    expect(written[1]).toBe("\r\x1b[K");
+    vi.advanceTimersByTime(1_000);
+    view.stop();
+    expect(written).toHaveLength(2);
+    const plain = new ProgressView(target(false), () => p, 200);
+    plain.cancel();
+    plain.onEvents([event(1, "task.started", "t1")]);
+    expect(written).toHaveLength(2);
+  });
+
   it("cuts the line to the terminal's width, so that it never wraps and the redraw stays on one line", () => {
     const p = progress(8, { succeeded: 2, running: 3, pending: 3 }, { running: [{ id: "a-very-long-task-name", elapsedMs: 1_000 }] });
     const full = progressLine(p);

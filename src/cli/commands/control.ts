@@ -2,12 +2,11 @@
 // declare a failed task done or skipped so its dependents go on.
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
-import { UsageError } from "../usage-error.js";
+import { resolveRunId } from "../run-ids.js";
 
-export async function cancelCommand(args: string[], out: Output): Promise<number> {
-  const [runId] = args;
-  if (!runId || args.length !== 1) throw new UsageError("usage: conveyor cancel <run-id>");
+export async function cancelCommand(runText: string, _opts: unknown, out: Output): Promise<number> {
   return withApp(async (app) => {
+    const runId = await resolveRunId(app.engine.store, runText);
     await app.engine.cancelRun(runId);
     const run = await app.engine.waitForRun(runId);
     out.write(summary(run));
@@ -15,34 +14,29 @@ export async function cancelCommand(args: string[], out: Output): Promise<number
   });
 }
 
-export async function checkpointCommand(args: string[], out: Output): Promise<number> {
-  const [runId] = args;
-  if (!runId || args.length !== 1) throw new UsageError("usage: conveyor checkpoint <run-id>");
+export async function checkpointCommand(runText: string, _opts: unknown, out: Output): Promise<number> {
   return withApp(async (app) => {
+    const runId = await resolveRunId(app.engine.store, runText);
     out.write(`checkpoint ${await app.engine.checkpointRun(runId)}\n`);
     return 0;
   });
 }
 
-export async function retryCommand(args: string[], out: Output): Promise<number> {
-  const [runId, taskId] = args;
-  if (!runId || !taskId || args.length !== 2) throw new UsageError("usage: conveyor retry <run-id> <task-id>");
-  return withApp(async (app) => {
+export async function retryCommand(runText: string, taskId: string, _opts: unknown, out: Output): Promise<number> {
+  return withApp(async (app, interruption) => {
+    const runId = await resolveRunId(app.engine.store, runText);
     await app.engine.retryTask(runId, taskId);
-    const run = await follow(app, runId, out);
+    const run = await follow(app, runId, out, interruption);
     out.write(summary(run));
     return exitCodeFor(run.status);
   });
 }
 
-export async function markCommand(args: string[], out: Output): Promise<number> {
-  const [runId, taskId, as] = args;
-  if (!runId || !taskId || (as !== "done" && as !== "skipped") || args.length !== 3) {
-    throw new UsageError("usage: conveyor mark <run-id> <task-id> done|skipped");
-  }
-  return withApp(async (app) => {
+export async function markCommand(runText: string, taskId: string, as: "done" | "skipped", _opts: unknown, out: Output): Promise<number> {
+  return withApp(async (app, interruption) => {
+    const runId = await resolveRunId(app.engine.store, runText);
     await app.engine.markTask(runId, taskId, as === "done" ? "succeeded" : "skipped");
-    const run = await follow(app, runId, out);
+    const run = await follow(app, runId, out, interruption);
     out.write(summary(run));
     return exitCodeFor(run.status);
   });

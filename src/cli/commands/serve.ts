@@ -1,5 +1,4 @@
 // conveyor serve: the GraphQL / REST API on the same engine and store as the CLI.
-import { parseArgs } from "node:util";
 import { createApp } from "../../app.js";
 import { serverConfig, type ServerConfig } from "../../api/config.js";
 import { RefusedToListenError, startApiServer } from "../../api/server.js";
@@ -12,12 +11,7 @@ import type { Output } from "../follow.js";
 import { resolveTasksPath } from "../task-input.js";
 import { UsageError } from "../usage-error.js";
 
-export async function serveCommand(args: string[], out: Output): Promise<number> {
-  const { values: f } = parseArgs({
-    args,
-    options: { host: { type: "string" }, port: { type: "string" }, tasks: { type: "string" }, redis: { type: "string" } },
-    strict: true,
-  });
+export async function serveCommand(f: { host?: string; port?: string; tasks?: string; redis?: string }, out: Output): Promise<number> {
   const overrides: Partial<ServerConfig> = {};
   if (f.host !== undefined) overrides.host = f.host;
   if (f.port !== undefined) {

@@ -1,6 +1,5 @@
 // conveyor watch <run-id>: follows a run on a Conveyor server over graphql-ws,
 // with the same bar (on a terminal) or event lines (otherwise) as `conveyor run`.
-import { parseArgs } from "node:util";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import type { Progress } from "../../core/progress.js";
@@ -40,15 +39,10 @@ function once<T>(client: Client, query: string, variables: Record<string, unknow
   });
 }
 
-export async function watchCommand(args: string[], out: Output): Promise<number> {
-  const { values: f, positionals } = parseArgs({
-    args,
-    options: { server: { type: "string" }, token: { type: "string" } },
-    allowPositionals: true,
-  });
-  const [runId] = positionals;
-  if (!runId || positionals.length !== 1) throw new UsageError("usage: conveyor watch <run-id> [--server URL] [--token T]");
-  const base = new URL(f.server ?? process.env.CONVEYOR_SERVER ?? "http://127.0.0.1:4000");
+export async function watchCommand(runId: string, f: { server?: string; token?: string }, out: Output): Promise<number> {
+  const server = f.server ?? process.env.CONVEYOR_SERVER ?? "http://127.0.0.1:4000";
+  if (!URL.canParse(server)) throw new UsageError(`--server: "${server}" is not a URL (e.g. http://127.0.0.1:4000)`);
+  const base = new URL(server);
   base.protocol = base.protocol === "https:" ? "wss:" : "ws:";
   if (base.pathname === "/" || base.pathname === "") base.pathname = "/graphql";
   const token = f.token ?? process.env.CONVEYOR_TOKEN;
