@@ -27,7 +27,8 @@ describe("multi-task-processor WorkflowTemplate", () => {
     const runTask = template.spec.templates.find((t: { name: string }) => t.name === "run-task");
     expect(runTask.retryStrategy).toMatchObject({
       limit: "{{workflow.parameters.retry-limit}}",
-      backoff: { duration: "{{workflow.parameters.retry-backoff}}", factor: "{{workflow.parameters.retry-factor}}", maxDuration: "{{workflow.parameters.retry-max-backoff}}" },
+      retryPolicy: "Always",
+      backoff: { duration: "{{workflow.parameters.retry-backoff}}", factor: "{{workflow.parameters.retry-factor}}", cap: "{{workflow.parameters.retry-max-backoff}}" },
     });
     expect(runTask.inputs.parameters.map((p: { name: string }) => p.name)).toEqual(["task-id", "task-json", "attempt-base", "memo-key", "command"]);
     expect(runTask.memoize.cache.configMap.name).toBe("conveyor-memo-cache");

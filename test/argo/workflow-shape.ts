@@ -38,7 +38,7 @@ function retryStrategy(r: unknown, at: string, errors: string[]): void {
   if (r.retryPolicy !== undefined && !["Always", "OnFailure", "OnError", "OnTransientError"].includes(r.retryPolicy)) errors.push(`${at}.retryPolicy ${r.retryPolicy} is unknown`);
   if (r.backoff !== undefined) {
     if (!isObj(r.backoff)) return void errors.push(`${at}.backoff must be an object`);
-    for (const k of ["duration", "maxDuration"]) if (r.backoff[k] !== undefined && typeof r.backoff[k] !== "string") errors.push(`${at}.backoff.${k} must be a string`);
+    for (const k of ["duration", "cap", "maxDuration"]) if (r.backoff[k] !== undefined && typeof r.backoff[k] !== "string") errors.push(`${at}.backoff.${k} must be a string`);
     if (r.backoff.factor !== undefined && !isIntOrExpr(r.backoff.factor)) errors.push(`${at}.backoff.factor must be an integer or an expression`);
   }
 }
