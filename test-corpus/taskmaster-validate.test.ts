@@ -34,7 +34,7 @@ describeCorpus(taskmasterCorpusFound, "the real Task Master files", () => {
         found[name as keyof typeof JUDGED] = validationIssues(r);
       }),
     );
-  }, 120_000);
+  }, 240_000);
 
 
   describe("dependency errors: Conveyor and `task-master validate-dependencies`", () => {
