@@ -1,13 +1,12 @@
 // startRun's syncStatus option: a run started through the API writes task
 // statuses back into the Task Master file it read, as `conveyor run --sync-status` does.
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eventually } from "../support/engine.js";
+import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { scratchProject, tasksPath } from "../taskmaster/task-master-cli.js";
 import { START, startTestServer, type TestServer } from "./support/server.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
 let s: TestServer;
 beforeAll(async () => {
   s = await startTestServer("pglite");
@@ -15,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 it("writes statuses back when asked, and leaves the file alone when not", async () => {
-  const project = scratchProject(readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8"));
+  const project = scratchProject(cliTagged());
   const file = tasksPath(project);
   const status = (id: string) =>
     (JSON.parse(readFileSync(file, "utf8")).master.tasks as { id: string; status: string }[]).find((t) => t.id === id)!.status;
@@ -32,7 +31,7 @@ it("writes statuses back when asked, and leaves the file alone when not", async 
 });
 
 it("keeps writing statuses when the run is resumed through the API", async () => {
-  const project = scratchProject(readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8"));
+  const project = scratchProject(cliTagged());
   const file = tasksPath(project);
   const status = (id: string) =>
     (JSON.parse(readFileSync(file, "utf8")).master.tasks as { id: string; status: string }[]).find((t) => t.id === id)!.status;

@@ -1,6 +1,7 @@
 // TEST DOUBLE of the Argo workflow controller: no pods, no Kubernetes. On each
 // tick it advances the node statuses of the Workflows stored in the API double
-// the way the real status objects in ../shared/argo/ show them:
+// the way Argo's real status objects show them (argoproj/argo-workflows controller testdata; the
+// objects in test/fixtures/argo/ are written in the same shapes):
 // - status.nodes keyed by node id (<workflow>-<fnv32a of node name>), the entry DAG node's id is
 //   the Workflow's name, every task node has boundaryID = that DAG node; nodes of a task that calls
 //   a templateRef carry templateRef, not templateName;

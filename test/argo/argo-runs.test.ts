@@ -7,7 +7,7 @@ import type { RunEvent } from "../../src/engine/ports.js";
 import { eventually, recordEvents } from "../support/engine.js";
 import { workflowBytes } from "../../src/executors/argo/workflow-builder.js";
 import { openArgoWorld, type ArgoWorld } from "./argo-engine.js";
-import { argoErrors } from "./argo-schema.js";
+import { workflowShapeErrors } from "./workflow-shape.js";
 import { taskDefs } from "./fixtures.js";
 
 let counter = 0;
@@ -302,7 +302,7 @@ describe("argo executor end to end", () => {
       tasks += dag.tasks.length;
       const { status: _status, ...submitted } = wf;
       expect(workflowBytes(submitted)).toBeLessThanOrEqual(limits.maxBytes + 2048); // plus server metadata
-      expect(argoErrors("Workflow", submitted)).toEqual([]);
+      expect(workflowShapeErrors(submitted)).toEqual([]);
     }
     expect(tasks).toBe(1000);
     // every dependency runs in the same Workflow or an earlier one

@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+// Task Master files in every layout and oddity the real corpus shows, on the
+// fixtures the repository owns (test/fixtures/taskmaster/). The same checks over
+// the real files are the extra corpus suite's (test-corpus/).
 import { describe, expect, it } from "vitest";
 import {
   DependencyCycleError,
   DuplicateTaskIdError,
+  EmptySelectionError,
   InvalidTaskFileError,
   MissingDependencyError,
   TaskFileSyntaxError,
@@ -13,226 +15,198 @@ import {
 import { buildPlan } from "../../src/core/plan.js";
 import type { SourceTask, TaskSource } from "../../src/core/task.js";
 import { inlineSource, parseTaskFile } from "../../src/core/taskmaster/index.js";
+import { OWNED_FIXTURES, readFixture } from "../support/taskmaster-fixtures.js";
 import { thrown } from "../support/thrown.js";
+import { describeEveryFile, type CorpusFacts } from "../taskmaster/suites/loader-suite.js";
 
-const FIXTURES = resolve(process.cwd(), process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
-const fixtureFiles = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith(".json"))
-  .sort();
-const readFixture = (file: string) => readFileSync(join(FIXTURES, file), "utf8");
 const load = (file: string, tag?: string) => parseTaskFile(readFixture(file), { file, tag });
-
 
 const find = (source: TaskSource, id: string): SourceTask | undefined =>
   source.tasks.flatMap((t) => [t, ...t.subtasks]).find((t) => t.id === id);
 
-// From SOURCES.md: format, top-level tasks per tag, subtasks summed over tags.
-// (task-master-cli-0.43.1: described in its own section.)
-const FACTS: Record<string, { format: string; tags: Record<string, number>; subtasks: number }> = {
-  "5dlabs__platform.json": { format: "tagged", tags: { master: 3 }, subtasks: 0 },
-  "5dlabs__cto.json": { format: "tagged", tags: { master: 1 }, subtasks: 0 },
-  "5dlabs__toolman.json": { format: "tagged", tags: { master: 21, verification: 21 }, subtasks: 190 },
-  "5dlabs__taskmaster-sync.json": { format: "tagged", tags: { master: 15 }, subtasks: 33 },
-  "5dlabs__agent-docs.json": { format: "tagged", tags: { master: 21 }, subtasks: 3 },
-  "eyaltoledano__claude-task-master.json": { format: "tagged", tags: { master: 93, "test-tag": 1 }, subtasks: 538 },
-  "CanAISolutions__canai-platform.json": { format: "tagged", tags: { master: 130 }, subtasks: 406 },
-  "AlexCodeForge__cproject.json": { format: "tagged", tags: { master: 18 }, subtasks: 147 },
-  "AcidicSoil__oraclepack.json": {
-    format: "tagged",
-    tags: { master: 18, "bugfix-tui": 12, "feat-mcp": 10 },
-    subtasks: 155,
+/** What each owned fixture holds (each file says in its name which real-world shape it stands for). */
+const FACTS: CorpusFacts = {
+  files: {
+    "bare-list.json": { format: "bare-list", tags: { "": 3 }, subtasks: 8 },
+    "cli-tagged.json": { format: "tagged", tags: { master: 8, "feature-ui": 2 }, subtasks: 3 },
+    "comma-deps.json": { format: "legacy", tags: { "": 4 }, subtasks: 3 },
+    "empty-tag.json": { format: "tagged", tags: { master: 2, someday: 0 }, subtasks: 0 },
+    "legacy-completed.json": { format: "legacy", tags: { "": 4 }, subtasks: 8 },
+    "legacy-float-ids.json": { format: "legacy", tags: { "": 4 }, subtasks: 8 },
+    "legacy-sibling-deps.json": { format: "legacy", tags: { "": 5 }, subtasks: 7 },
+    "legacy-string-ids.json": { format: "legacy", tags: { "": 3 }, subtasks: 0 },
+    "no-master-tag.json": { format: "tagged", tags: { firmware: 4 }, subtasks: 0 },
+    "slug-ids.json": { format: "tagged", tags: { master: 5 }, subtasks: 6 },
+    "subtask-cycles.json": { format: "tagged", tags: { master: 10, "test-tag": 1 }, subtasks: 15 },
+    "tag-array.json": { format: "tag-array", tags: { master: 5 }, subtasks: 0 },
+    "tagged-missing-status.json": { format: "tagged", tags: { master: 4 }, subtasks: 7 },
+    "three-tags.json": { format: "tagged", tags: { master: 6, "hotfix-gate": 3, "feat-harvest": 4 }, subtasks: 5 },
+    "top-level-cycle.json": { format: "tagged", tags: { master: 10 }, subtasks: 2 },
   },
-  "Acurioustractor__act-placemat.json": {
-    format: "tagged",
-    tags: { master: 6, "architectural-cleanup": 3 },
-    subtasks: 20,
+  completed: {
+    "legacy-completed.json": 6,
+    "legacy-sibling-deps.json": 2,
+    "tagged-missing-status.json": 1,
   },
-  "Galaxybigbird__QT-MT5-2.5.json": { format: "tagged", tags: { quantower: 5 }, subtasks: 0 },
-  "2040147482__Video2Doc.json": { format: "tag-array", tags: { master: 10 }, subtasks: 0 },
-  "Gamepig__NexusGaming.json": { format: "bare-list", tags: { "": 3 }, subtasks: 8 },
-  "309dot__309agnet.json": { format: "legacy", tags: { "": 3 }, subtasks: 0 },
-  "BretMeraki__forest-front-end-forge.json": { format: "legacy", tags: { "": 25 }, subtasks: 0 },
-  "CitizenAlert__CitizenAlert.json": { format: "legacy", tags: { "": 9 }, subtasks: 39 },
-  "CodySwannGT__ai-coding-assistants-setup.json": { format: "legacy", tags: { "": 20 }, subtasks: 26 },
-  "1rokoko__hotel-boost.json": { format: "tagged", tags: { master: 25 }, subtasks: 100 },
-  "Coreteam2503__examapp.json": { format: "legacy", tags: { "": 74 }, subtasks: 0 },
-  "AdrienCornille__NutriSensia.json": { format: "tagged", tags: { master: 25 }, subtasks: 150 },
-  "Cardow-Co__conciergus.ai.json": { format: "legacy", tags: { "": 18 }, subtasks: 94 },
-  "GARFEX33__db-graphql-service.json": { format: "legacy", tags: { "": 1 }, subtasks: 0 },
-  "BongsooJeong__brick-chain-blaster.json": { format: "legacy", tags: { "": 20 }, subtasks: 36 },
-  "AloofBuddha__CollabCanvas.json": { format: "tagged", tags: { master: 16 }, subtasks: 8 },
-  "Dat3K__discord-bot-v2.json": { format: "legacy", tags: { "": 15 }, subtasks: 35 },
-  "task-master-cli-0.43.1.json": { format: "tagged", tags: { master: 8, "feature-ui": 2 }, subtasks: 3 },
+  broken: {
+    "top-level-cycle.json master": [DependencyCycleError, DependencyCycleError],
+    "subtask-cycles.json master": [undefined, DependencyCycleError],
+    "subtask-cycles.json test-tag": [MissingDependencyError, MissingDependencyError],
+    "comma-deps.json ": [MissingDependencyError, MissingDependencyError],
+    "empty-tag.json someday": [EmptySelectionError, EmptySelectionError],
+  },
 };
 
-/** Files whose statuses include the non-standard "completed" (tasks and subtasks). */
-const COMPLETED: Record<string, number> = {
-  "1rokoko__hotel-boost.json": 1,
-  "CitizenAlert__CitizenAlert.json": 28,
-  "CodySwannGT__ai-coding-assistants-setup.json": 15,
-};
-
-/** How planning each tag fails, when it does: [without, with] expandSubtasks. */
-const BROKEN: Record<string, [Function | undefined, Function | undefined]> = {
-  "AlexCodeForge__cproject.json master": [DependencyCycleError, DependencyCycleError],
-  "eyaltoledano__claude-task-master.json master": [undefined, DependencyCycleError],
-  "eyaltoledano__claude-task-master.json test-tag": [MissingDependencyError, MissingDependencyError],
-};
-
-describe("every fixture", () => {
-  it("SOURCES.md facts cover exactly the fixture files", () => {
-    expect(fixtureFiles.length).toBeGreaterThan(0);
-    expect(Object.keys(FACTS).sort()).toEqual(fixtureFiles);
-  });
-
-  describe.each(fixtureFiles)("%s", (file) => {
-    const facts = FACTS[file]!;
-
-    it("loads every tag with the documented format and counts", () => {
-      let subtasks = 0;
-      for (const [tag, count] of Object.entries(facts.tags)) {
-        const source = load(file, tag || undefined);
-        expect(source.format).toBe(facts.format);
-        expect(source.origin).toBe(file);
-        expect(source.tag).toBe(tag || undefined);
-        expect(source.tasks).toHaveLength(count);
-        subtasks += source.tasks.reduce((n, t) => n + t.subtasks.length, 0);
-        for (const t of source.tasks.flatMap((t) => [t, ...t.subtasks])) {
-          expect(t.status).toMatch(/^[a-z-]+$/);
-          expect(t.status).not.toBe("completed");
-          expect(Array.isArray(t.dependencies)).toBe(true);
-        }
-        const completed = source.warnings.filter((w) => w.includes('"completed"'));
-        expect(completed).toHaveLength(COMPLETED[file] ? 1 : 0);
-        if (COMPLETED[file]) expect(completed[0]).toMatch(new RegExp(`^${COMPLETED[file]} tasks? ha`));
-      }
-      expect(subtasks).toBe(facts.subtasks);
-    });
-
-    const planTitle = "plans tag %j with expandSubtasks off and on, or fails as its brokenness says";
-    it.each(Object.keys(facts.tags))(planTitle, (tag) => {
-      const source = load(file, tag || undefined);
-      const expected = BROKEN[`${file} ${tag}`] ?? [undefined, undefined];
-      [false, true].forEach((expandSubtasks, i) => {
-        const plan = () => buildPlan(source, { expandSubtasks });
-        if (expected[i]) {
-          expect(thrown(plan)).toBeInstanceOf(expected[i]);
-          return;
-        }
-        const { units, warnings } = plan();
-        const subtasks = source.tasks.reduce((n, t) => n + t.subtasks.length, 0);
-        const parents = source.tasks.filter((t) => t.subtasks.length > 0).length;
-        expect(units).toHaveLength(expandSubtasks ? source.tasks.length + subtasks : source.tasks.length);
-        expect(units.filter((u) => u.kind === "group")).toHaveLength(expandSubtasks ? parents : 0);
-        units.forEach((u, index) => {
-          expect(u.index).toBe(index);
-          expect(u.memoKey).toMatch(/^[0-9a-f]{64}$/);
-          expect(JSON.parse(JSON.stringify(u.definition))).toEqual(u.definition);
-        });
-        for (const w of source.warnings) expect(warnings).toContain(w);
-      });
-    });
-  });
+describe("every owned fixture", () => {
+  describeEveryFile(OWNED_FIXTURES, FACTS);
 });
 
 describe("fixture specifics", () => {
-  it("cproject: 5 and 16 depend on each other", () => {
-    const source = load("AlexCodeForge__cproject.json");
-    expect((thrown(() => buildPlan(source, { selection: ["5", "16"] })) as DependencyCycleError).cycle).toEqual([
-      "5",
-      "16",
-    ]);
-    const pulled = thrown(() => buildPlan(source, { selection: ["5"], withDependencies: true }));
+  it("top-level cycle: 3 and 7 depend on each other", () => {
+    const source = load("top-level-cycle.json");
+    expect((thrown(() => buildPlan(source, { selection: ["3", "7"] })) as DependencyCycleError).cycle).toEqual(["3", "7"]);
+    const pulled = thrown(() => buildPlan(source, { selection: ["3"], withDependencies: true }));
     expect(pulled).toBeInstanceOf(DependencyCycleError);
-    expect(pulled.message).toBe("dependency cycle: 5 -> 16 -> 5");
-    const alone = thrown(() => buildPlan(source, { selection: ["5"] }));
+    expect(pulled.message).toBe("dependency cycle: 3 -> 7 -> 3");
+    const alone = thrown(() => buildPlan(source, { selection: ["3"] }));
     expect(alone).toBeInstanceOf(UnsatisfiedDependencyError);
-    expect((alone as UnsatisfiedDependencyError).missing).toContainEqual({ task: "5", dependency: "16" });
+    expect((alone as UnsatisfiedDependencyError).missing).toContainEqual({ task: "3", dependency: "7" });
   });
 
-  it("claude-task-master: subtask cycles only matter with expandSubtasks", () => {
-    const source = load("eyaltoledano__claude-task-master.json");
-    expect(buildPlan(source, { selection: ["7"] }).units.map((u) => u.id)).toEqual(["7"]);
-    const e = thrown(() => buildPlan(source, { selection: ["7"], expandSubtasks: true, includeDone: true }));
+  it("subtask cycles only matter with expandSubtasks", () => {
+    const source = load("subtask-cycles.json");
+    expect(buildPlan(source, { selection: ["3"] }).units.map((u) => u.id)).toEqual(["3"]);
+    const e = thrown(() => buildPlan(source, { selection: ["3"], expandSubtasks: true, includeDone: true }));
     expect(e).toBeInstanceOf(DependencyCycleError);
-    expect((e as DependencyCycleError).cycle.sort()).toEqual(["7.2", "7.5"]);
-    // task 42's subtasks are "42-1"... : canonical ids keep them after the parent
-    expect(find(source, "42")!.subtasks.map((s) => s.id)).toContain("42.42-1");
+    expect((e as DependencyCycleError).cycle.sort()).toEqual(["3.2", "3.4"]);
+    // task 4's subtasks are "4-1"... : canonical ids keep them after the parent
+    expect(find(source, "4")!.subtasks.map((s) => s.id)).toEqual(["4.4-1", "4.4-2", "4.4-3"]);
+    expect(find(source, "4.4-2")!.dependencies).toEqual(["4.4-1"]);
+    expect(find(source, "4.4-3")!.dependencies).toEqual([]); // no "dependencies" field
     expect(source.tasks.flatMap((t) => t.subtasks).filter((s) => s.status === "cancelled")).toHaveLength(2);
+    expect(source.tasks.map((t) => t.status)).toEqual(expect.arrayContaining(["in-progress", "deferred", "cancelled", "review"]));
   });
 
-  it("claude-task-master test-tag: task 1 depends on missing 16", () => {
-    const source = load("eyaltoledano__claude-task-master.json", "test-tag");
+  it("test-tag: task 1 depends on missing 16", () => {
+    const source = load("subtask-cycles.json", "test-tag");
     const e = thrown(() => buildPlan(source));
     expect(e).toBeInstanceOf(MissingDependencyError);
     expect((e as MissingDependencyError).missing).toEqual([{ task: "1", dependency: "16" }]);
   });
 
   it("a file without master reads its only tag, with a warning; asking for master lists the tags", () => {
-    const source = load("Galaxybigbird__QT-MT5-2.5.json");
-    expect(source.tag).toBe("quantower");
+    const source = load("no-master-tag.json");
+    expect(source.tag).toBe("firmware");
     expect(source.warnings[0]).toContain('no "master" tag');
-    const e = thrown(() => load("Galaxybigbird__QT-MT5-2.5.json", "master"));
+    const e = thrown(() => load("no-master-tag.json", "master"));
     expect(e).toBeInstanceOf(UnknownTagError);
-    expect((e as UnknownTagError).available).toEqual(["quantower"]);
+    expect((e as UnknownTagError).available).toEqual(["firmware"]);
   });
 
   it("several tags and an unknown one: UnknownTagError lists them", () => {
-    const e = thrown(() => load("AcidicSoil__oraclepack.json", "nope"));
+    const e = thrown(() => load("three-tags.json", "nope"));
     expect(e).toBeInstanceOf(UnknownTagError);
-    expect(e.message).toContain("master, bugfix-tui, feat-mcp");
+    expect(e.message).toContain("master, hotfix-gate, feat-harvest");
   });
 
   it("stale metadata.taskCount is a warning", () => {
-    expect(load("AcidicSoil__oraclepack.json").warnings).toContain(
-      'metadata.taskCount of tag "master" says 19, but it has 18 tasks',
-    );
+    expect(load("three-tags.json").warnings).toContain('metadata.taskCount of tag "master" says 7, but it has 6 tasks');
   });
 
-  it("slug ids and slug dependencies resolve, sibling first (taskmaster-sync)", () => {
-    const source = load("5dlabs__taskmaster-sync.json");
-    expect(find(source, "rust-data-models")!.dependencies).toEqual(["rust-conversion-core"]);
-    expect(find(source, "rust-real-issues.enhanced-subtasks")!.dependencies).toEqual([
-      "rust-real-issues.repo-issue-creation",
-    ]);
+  it("null fields read as absent (subtasks: null, testStrategy: null)", () => {
+    const source = load("three-tags.json", "feat-harvest");
+    expect(find(source, "1")!.subtasks).toEqual([]);
+    expect(find(source, "2.2")!.dependencies).toEqual(["2.1"]);
+    expect(find(source, "4")!.dependencies).toEqual(["1", "3"]); // string ids and dependencies
+  });
+
+  it("slug ids and slug dependencies resolve, sibling first", () => {
+    const source = load("slug-ids.json");
+    expect(find(source, "ledger-models")!.dependencies).toEqual(["ledger-core"]);
+    expect(find(source, "rounding-issues.banker-rounding")!.dependencies).toEqual(["rounding-issues.reproduce-drift"]);
+    // no sibling of that name: the top-level task
+    expect(find(source, "year-end-close.trial-balance")!.dependencies).toEqual(["ledger-models"]);
     expect(source.warnings).toContain("ignored 2 nested subtasks (subtasks of subtasks)");
   });
 
-  it("full dotted subtask ids and dotted dependencies (NexusGaming, bare list)", () => {
-    const source = load("Gamepig__NexusGaming.json");
+  it("full dotted subtask ids and dotted dependencies (bare list)", () => {
+    const source = load("bare-list.json");
     expect(find(source, "2")!.subtasks.map((s) => s.id)).toEqual(["2.1", "2.2", "2.3", "2.4"]);
     expect(find(source, "2.4")!.dependencies).toEqual(["2.1", "2.2", "2.3"]);
     expect(find(source, "2.4")!.parentId).toBe("2");
+    expect(find(source, "1")!.subtasks.map((s) => s.id)).toEqual(["1.1"]);
   });
 
-  it("non-integer JSON number subtask ids (brick-chain-blaster)", () => {
-    const source = load("BongsooJeong__brick-chain-blaster.json");
-    const eight = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `3.${n}`);
-    expect(find(source, "3")!.subtasks.map((s) => s.id)).toEqual(eight);
-    expect(find(source, "1")!.subtasks.map((s) => s.id)).toEqual(["1.1", "1.2", "1.3", "1.4", "1.5"]);
+  it("non-integer JSON number subtask ids", () => {
+    const source = load("legacy-float-ids.json");
+    expect(find(source, "3")!.subtasks.map((s) => s.id)).toEqual(["3.1", "3.2", "3.3", "3.4"]);
+    expect(find(source, "3.2")!.dependencies).toEqual(["3.1"]);
+    expect(find(source, "1")!.subtasks.map((s) => s.id)).toEqual(["1.1", "1.2", "1.3"]);
     expect(find(source, "4")!.subtasks[0]!.id).toBe("4.1");
     expect(find(source, "1.1")!.dependencies).toEqual([]); // no "dependencies" field
   });
 
-  it("numeric subtask dependencies mean siblings (toolman)", () => {
-    const source = load("5dlabs__toolman.json");
-    expect(find(source, "2.3")!.dependencies).toEqual(["2.2"]);
+  it("numeric subtask dependencies mean siblings; dotted strings are as written", () => {
+    const source = load("subtask-cycles.json");
+    expect(find(source, "3.2")!.dependencies).toEqual(["3.4"]);
+    expect(find(source, "3.3")!.dependencies).toEqual(["2.1"]);
+    expect(find(load("legacy-sibling-deps.json"), "4.7")!.dependencies).toEqual(["4.6"]);
   });
 
-  it("missing subtask statuses read as pending (1rokoko)", () => {
-    const source = load("1rokoko__hotel-boost.json");
+  it("missing subtask statuses read as pending; completed as done", () => {
+    const source = load("tagged-missing-status.json");
     const subs = source.tasks.flatMap((t) => t.subtasks);
-    expect(subs.filter((s) => s.status === "pending")).toHaveLength(61);
-    expect(source.tasks.filter((t) => t.status === "done")).toHaveLength(25);
+    expect(subs.filter((s) => s.status === "pending")).toHaveLength(4);
+    expect(source.tasks.filter((t) => t.status === "done")).toHaveLength(4);
+    expect(find(source, "2.1")!.dependencies).toEqual([]);
+  });
+
+  it("no dependency fields anywhere: none", () => {
+    const source = load("legacy-completed.json");
+    expect(source.tasks.flatMap((t) => [t, ...t.subtasks]).every((t) => t.dependencies.length === 0)).toBe(true);
+    expect(find(source, "2")!.subtasks.map((s) => s.id)).toEqual(["2.1", "2.2", "2.3"]);
   });
 
   it("ids written by the current CLI: strings in master, numbers in feature-ui", () => {
-    const master = load("task-master-cli-0.43.1.json");
+    const master = load("cli-tagged.json");
     expect(find(master, "2")!.dependencies).toEqual(["1"]);
     expect(find(master, "5.3")!.dependencies).toEqual(["5.1", "5.2"]);
-    const ui = load("task-master-cli-0.43.1.json", "feature-ui");
+    const ui = load("cli-tagged.json", "feature-ui");
     expect(ui.format).toBe("tagged");
     expect(find(ui, "2")!.dependencies).toEqual(["1"]);
+  });
+
+  it("string ids in the legacy layout and in a tag holding a bare array", () => {
+    expect(find(load("legacy-string-ids.json"), "3")!.dependencies).toEqual(["1"]);
+    const array = load("tag-array.json");
+    expect(array.tag).toBe("master");
+    expect(find(array, "4")!.dependencies).toEqual(["2", "3"]);
+    expect(find(array, "4")!.title).toBe("Éclair glaze — three colours");
+  });
+
+  it("a comma-joined dependency string is one id, which does not exist", () => {
+    const source = load("comma-deps.json");
+    expect(find(source, "30")!.dependencies).toEqual(["29.1,29.2"]);
+    expect(find(source, "29.3")!.dependencies).toEqual(["29.1,29.2"]);
+    const e = thrown(() => buildPlan(source, { selection: ["30"], withDependencies: true }));
+    expect(e).toBeInstanceOf(MissingDependencyError);
+    expect((e as MissingDependencyError).missing).toEqual([{ task: "30", dependency: "29.1,29.2" }]);
+  });
+
+  it("an empty tag loads with no tasks; there is nothing to run", () => {
+    const source = load("empty-tag.json", "someday");
+    expect(source.tasks).toEqual([]);
+    expect(thrown(() => buildPlan(source)).message).toBe("the source has no tasks: nothing to run");
+  });
+
+  it.each([
+    ["task-without-title.json", "master.tasks[1].title"],
+    ["subtask-without-title.json", "tasks[0].subtasks[1].title"],
+  ])("refused/%s: a missing title is refused, naming where", (file, path) => {
+    const e = thrown(() => parseTaskFile(readFixture(`refused/${file}`), { file }));
+    expect(e).toBeInstanceOf(InvalidTaskFileError);
+    expect((e as InvalidTaskFileError).path).toBe(path);
+    expect(e.message).toBe(`${file}: ${path}: missing title`);
   });
 });
 

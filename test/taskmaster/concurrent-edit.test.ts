@@ -1,15 +1,15 @@
 // Task Master edits the file while a run with write-back is going on: its
 // changes stay, and the task whose status it changed is left as it set it.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { conveyor } from "./conveyor-cli.js";
+import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { jsonOf, scratchProject, taskMaster, tasksPath } from "./task-master-cli.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
 
 it("edits made with task-master during the run are kept", async () => {
-  const project = scratchProject(readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8"));
+  const project = scratchProject(cliTagged());
   const go = join(project, "go");
   const status = (id: string) =>
     (JSON.parse(readFileSync(tasksPath(project), "utf8")).master.tasks as { id: string; status: string }[]).find((t) => t.id === id)

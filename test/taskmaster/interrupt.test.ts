@@ -2,17 +2,16 @@
 // will run again only on `conveyor resume`, so the file gives them back the
 // status they had before the run instead of leaving them in-progress.
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { expect, it } from "vitest";
 import { parseTaskFile } from "../../src/core/taskmaster/index.js";
 import { eventually } from "../support/engine.js";
 import { conveyor } from "./conveyor-cli.js";
+import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { jsonOf, scratchProject, taskMaster, tasksPath } from "./task-master-cli.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
 
 it("SIGINT puts the interrupted tasks back to their earlier status and exits 130", async () => {
-  const original = readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8");
+  const original = cliTagged();
   const project = scratchProject(original);
   const file = tasksPath(project);
   const before = new Map(parseTaskFile(original).tasks.map((t) => [t.id, t.status]));

@@ -1,49 +1,20 @@
-// The write-back's text patch on every fixture layout, and the syncer's
+// The write-back's text patch on every owned fixture layout, and the syncer's
 // handling of edits made while a run goes on (no CLI: fast).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/engine/ports.js";
 import { runTopic } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
-import { parseTaskFile } from "../../src/core/taskmaster/index.js";
-import { patchStatuses } from "../../src/taskmaster-sync/patch.js";
 import { StatusSync } from "../../src/taskmaster-sync/status-sync.js";
 import { tempDir } from "../support/databases.js";
+import { cliTagged, OWNED_FIXTURES, readFixture } from "../support/taskmaster-fixtures.js";
+import { describePatchEveryFile, neutral, NOW, patch } from "./suites/patch-suite.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
-const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).sort();
-const read = (f: string) => readFileSync(join(FIXTURES, f), "utf8");
-const NOW = "2030-01-02T03:04:05.000Z";
-
-/** The text with every status value, updatedAt member and metadata value blanked: what must not change. */
-const neutral = (text: string) =>
-  text
-    .replace(/,\s*"updatedAt"\s*:\s*"[^"]*"/g, "")
-    .replace(/"status"\s*:\s*"[^"]*"/g, '"status":_')
-    .replace(/"(lastModified|taskCount|completedCount)"\s*:\s*("[^"]*"|\d+)/g, '"$1":_');
-
-const patch = (text: string, tag: string | undefined, wanted: Record<string, string>, expected: Record<string, string> = {}) =>
-  patchStatuses({ text, tag, wanted: new Map(Object.entries(wanted)), expected: new Map(Object.entries(expected)), now: NOW });
-
-describe("patchStatuses on every fixture", () => {
-  it.each(files)("%s: one status changes, every other byte stays", (file) => {
-    const text = read(file);
-    const source = parseTaskFile(text, { file });
-    const task = source.tasks.find((t) => t.status !== "done") ?? source.tasks[0]!;
-    const to = task.status === "in-progress" ? "review" : "in-progress";
-    const r = patch(text, source.tag, { [task.id]: to });
-    expect(r.conflicts).toEqual([]);
-    expect(r.written.get(task.id)).toBe(to);
-    expect(neutral(r.text)).toBe(neutral(text));
-    const after = parseTaskFile(r.text, { file, ...(source.tag ? { tag: source.tag } : {}) });
-    expect(after.tasks.map((t) => (t.id === task.id ? { ...t, status: task.status } : t))).toEqual(source.tasks);
-    expect(after.tasks.find((t) => t.id === task.id)!.status).toBe(to);
-  });
-});
+describePatchEveryFile(OWNED_FIXTURES);
 
 describe("patchStatuses rules", () => {
-  const cli = read("task-master-cli-0.43.1.json");
+  const cli = cliTagged();
 
   it("a subtask's change sets its parent the way Task Master does, and counts follow", () => {
     const r = patch(cli, "master", { "5.1": "in-progress" });
@@ -70,8 +41,8 @@ describe("patchStatuses rules", () => {
     expect(patch(cli, "master", { "42": "done" }).missing).toEqual(["42"]);
   });
 
-  it("a missing status is added in the object's own layout (dotted string subtask ids, 1rokoko)", () => {
-    const text = read("1rokoko__hotel-boost.json");
+  it("a missing status is added in the object's own layout (dotted string subtask ids)", () => {
+    const text = readFixture("tagged-missing-status.json");
     const raw = JSON.parse(text).master.tasks as { id: number; subtasks: Record<string, unknown>[] }[];
     const parent = raw.find((t) => t.subtasks.some((s) => !("status" in s)))!;
     const sub = parent.subtasks.find((s) => !("status" in s))!;
@@ -84,8 +55,8 @@ describe("patchStatuses rules", () => {
     expect(neutral(r.text.replace(/,\s*"status": "done"/, ""))).toBe(neutral(text));
   });
 
-  it("number subtask ids written as 3.1 (brick-chain-blaster)", () => {
-    const text = read("BongsooJeong__brick-chain-blaster.json");
+  it("number subtask ids written as 3.1", () => {
+    const text = readFixture("legacy-float-ids.json");
     const r = patch(text, undefined, { "3.1": "review" });
     expect(r.written.get("3.1")).toBe("review");
     expect(r.text).toMatch(/"id": 3\.1,/);
@@ -102,7 +73,7 @@ describe("StatusSync during a run", () => {
   const setup = () => {
     const dir = tempDir("conveyor-sync-");
     const file = join(dir, "tasks.json");
-    writeFileSync(file, read("task-master-cli-0.43.1.json"));
+    writeFileSync(file, cliTagged());
     const bus = new MemoryBus();
     const warnings: string[] = [];
     const sync = new StatusSync({ bus, runId: "r", file, tag: "master", warn: (m) => warnings.push(m), now: () => NOW });
@@ -164,7 +135,7 @@ describe("StatusSync during a run", () => {
   it("clears temporary files of writers killed mid-write, not those of live ones", async () => {
     const dir = tempDir("conveyor-temps-");
     const file = join(dir, "tasks.json");
-    writeFileSync(file, read("task-master-cli-0.43.1.json"));
+    writeFileSync(file, cliTagged());
     const dead = ".tasks.json.conveyor-2147483646-aa.tmp"; // no such process
     const live = `.tasks.json.conveyor-${process.pid}-bb.tmp`;
     for (const name of [dead, live, "other.tmp"]) writeFileSync(join(dir, name), "{");

@@ -1,7 +1,7 @@
 // Selection in Task Master's words (all, ready, a status filter) and where the
 // tasks come from (a project folder, the tag state.json marks current).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EmptySelectionError, InvalidSelectionError, UnsatisfiedDependencyError } from "../../src/core/errors.js";
 import { buildPlan } from "../../src/core/plan.js";
@@ -9,9 +9,9 @@ import { isReadySelection, parseStatusFilter, resolveSelection } from "../../src
 import { parseTaskFile } from "../../src/core/taskmaster/index.js";
 import { loadTasksFile, resolveTasksPath } from "../../src/cli/task-input.js";
 import { tempDir } from "../support/databases.js";
+import { cliTagged } from "../support/taskmaster-fixtures.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
-const cliText = readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8");
+const cliText = cliTagged();
 // master: 1 done, 2 in-progress, 3-7 pending, 8 deferred; 2 and 3 are ready
 const master = parseTaskFile(cliText);
 

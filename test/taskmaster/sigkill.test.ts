@@ -1,17 +1,15 @@
 // kill -9 in the middle of a run with write-back: the tasks file is still
 // valid JSON that Task Master reads, holding only statuses Conveyor reported.
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { expect, it } from "vitest";
 import { parseTaskFile } from "../../src/core/taskmaster/index.js";
+import { largeTagged } from "../support/taskmaster-fixtures.js";
 import { conveyor } from "./conveyor-cli.js";
 import { jsonOf, scratchProject, taskMaster, tasksPath } from "./task-master-cli.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
-
 it("SIGKILL during write-back leaves a file Task Master reads", async () => {
-  // 130 tasks, 413 kB: every write-back rewrites the whole file
-  const original = readFileSync(join(FIXTURES, "CanAISolutions__canai-platform.json"), "utf8");
+  // 130 tasks, ~470 kB like the largest real files: every write-back rewrites the whole file
+  const original = largeTagged(130);
   const project = scratchProject(original);
   const before = new Map(parseTaskFile(original).tasks.map((t) => [t.id, t.status]));
   const run = conveyor(["run", "--tasks", project, "--select", "all", "--sync-status", "--parallel", "8", "--command", "sleep 0.05"]);

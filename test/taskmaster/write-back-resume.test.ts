@@ -1,16 +1,15 @@
 // Write-back is a property of the run, not of the process that started it:
 // `conveyor resume` of a run started with --sync-status keeps the file current.
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";
 import { conveyor } from "./conveyor-cli.js";
+import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { scratchProject, tasksPath } from "./task-master-cli.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
 
 it("a resumed run goes on writing statuses back", async () => {
-  const project = scratchProject(readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8"));
+  const project = scratchProject(cliTagged());
   const file = tasksPath(project);
   const status = (id: string) =>
     (JSON.parse(readFileSync(file, "utf8")).master.tasks as { id: string; status: string }[]).find((t) => t.id === id)!.status;

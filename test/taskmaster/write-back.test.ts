@@ -2,13 +2,13 @@
 // command with --sync-status on a file the current CLI wrote, then
 // `task-master list`, `show` and `validate-dependencies` on the result.
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { conveyor } from "./conveyor-cli.js";
+import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { jsonOf, scratchProject, taskMaster, tasksPath, validationIssues, type CliResult } from "./task-master-cli.js";
 
-const FIXTURES = resolve(process.env.CONVEYOR_FIXTURES ?? "../shared/fixtures/taskmaster");
-const original = readFileSync(join(FIXTURES, "task-master-cli-0.43.1.json"), "utf8");
+const original = cliTagged();
 const project = scratchProject(original);
 const file = tasksPath(project);
 const setCurrentTag = (tag: string) =>

@@ -1,5 +1,5 @@
 // The slice of Argo's Workflow object Conveyor writes and reads (see
-// /work/shared/argo/schema.json for the whole): loose on purpose, since the
+// Argo's api/jsonschema/schema.json for the whole): loose on purpose, since the
 // controller adds fields freely and old objects lack some.
 
 export interface ObjectMeta {
