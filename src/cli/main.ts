@@ -2,6 +2,7 @@
 import { ConveyorError, StoreLockedError } from "../core/errors.js";
 import { cancelCommand, checkpointCommand, markCommand, retryCommand } from "./commands/control.js";
 import { recoverCommand, resumeCommand } from "./commands/resume.js";
+import { planCommand } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { runsCommand, statusCommand } from "./commands/status.js";
@@ -14,6 +15,7 @@ const USAGE = `conveyor: run Task Master tasks in dependency order, durably
   conveyor run --tasks <tasks.json|project> [--select 1-5|all|ready] [--status pending,review] [--sync-status]
                [--parallel 4] --command './do-task.sh {id}'
   conveyor run --inline '["task-1","task-2"]' --command 'echo {id}'
+  conveyor plan <run's flags> [--json]             what run would do (levels, skips, critical path, ETA); records nothing; = run --dry-run
   conveyor resume <run-id> [--checkpoint <id>]     continue a paused, failed, cancelled or interrupted run
   conveyor recover                                 take over every run left running by a process that died
   conveyor status <run-id> [--all] [--json]
@@ -34,6 +36,7 @@ Store: ./.conveyor (embedded PGlite; CONVEYOR_DATA_DIR), or PostgreSQL when DATA
 
 const COMMANDS: Record<string, (args: string[], out: Output) => Promise<number>> = {
   run: runCommand,
+  plan: planCommand,
   resume: resumeCommand,
   recover: recoverCommand,
   status: statusCommand,

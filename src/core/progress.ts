@@ -19,6 +19,8 @@ export interface ProgressUnit {
   memoized?: boolean;
   /** Historical mean duration of this task in earlier runs, if known. */
   expectedMs?: number;
+  /** Settles at once when ready, running nothing (a group: done when its subtasks are). */
+  instant?: boolean;
 }
 
 export interface ProgressInput {
@@ -84,7 +86,7 @@ export function computeProgress(input: ProgressInput): Progress {
   let historySum = 0;
   let historyCount = 0;
   for (const u of units) {
-    if (u.expectedMs !== undefined) {
+    if (u.expectedMs !== undefined && !u.instant) {
       historySum += u.expectedMs;
       historyCount++;
     }
@@ -97,7 +99,7 @@ export function computeProgress(input: ProgressInput): Progress {
   // Own history first, then this run's mean, then other tasks' history.
   const fallbackMs =
     observedCount > 0 ? observedSum / observedCount : historyCount > 0 ? historySum / historyCount : null;
-  const estimate = (u: ProgressUnit): number | null => u.expectedMs ?? fallbackMs;
+  const estimate = (u: ProgressUnit): number | null => (u.instant ? 0 : (u.expectedMs ?? fallbackMs));
 
   const etaMs = simulateMakespan(units, Math.max(1, input.maxParallel), now, estimate);
   const progress: Progress = {

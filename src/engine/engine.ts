@@ -11,6 +11,7 @@ import {
   StoreLockedError,
   TaskNotFoundError,
 } from "../core/errors.js";
+import type { RunPreview } from "../core/preview.js";
 import type { Progress } from "../core/progress.js";
 import { parseRunOptions, type RunOptions, type RunOptionsInput } from "../core/run-options.js";
 import { expandRuns } from "../core/run-lengths.js";
@@ -22,6 +23,7 @@ import { createNewRun } from "./new-run.js";
 import { OrphanWatch } from "./orphan-watch.js";
 import { busNotice, LEASES_TOPIC, silentLogger, systemClock, type Clock, type EventBus, type Logger } from "./ports.js";
 import { runProgress } from "./run-progress.js";
+import { previewNewRun } from "./run-preview.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
@@ -119,6 +121,13 @@ export class Engine {
     const sup = await this.driven.drive(runId, "start", executor, { fresh });
     sup.start();
     return { runId, total: fresh.units.length, warnings };
+  }
+
+  /** What startRun would do with this input, with the same refusals, recording nothing. */
+  async previewRun(input: StartRunInput): Promise<RunPreview> {
+    const options = parseRunOptions(input.options);
+    this.executorFor(options);
+    return previewNewRun(this.deps.store, input, options);
   }
 
   /** Continues a settled, paused or interrupted run; optionally from one of its checkpoints. */

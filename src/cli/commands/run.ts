@@ -1,31 +1,25 @@
 import { parseArgs } from "node:util";
-import { isReadySelection, parseStatusFilter, resolveSelection } from "../../core/task-filter.js";
-import type { TaskSource } from "../../core/task.js";
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
-import { runFlagSpec, runOptionsFromFlags } from "../run-flags.js";
-import { loadInline, loadTasksFile } from "../task-input.js";
+import { runFlagSpec } from "../run-flags.js";
+import { runInputFromFlags } from "../run-input.js";
 import { UsageError } from "../usage-error.js";
+import { showPlan } from "./plan.js";
 
 export async function runCommand(args: string[], out: Output): Promise<number> {
-  const { values: f } = parseArgs({ args, options: runFlagSpec, allowPositionals: false, strict: true });
-  if ((f.tasks === undefined) === (f.inline === undefined)) {
-    throw new UsageError("give the tasks with exactly one of --tasks <tasks.json or project folder> or --inline <json>");
-  }
-  if (f["sync-status"] && f.tasks === undefined) throw new UsageError("--sync-status writes statuses into a tasks file: use --tasks");
-  const source: TaskSource = f.tasks !== undefined ? loadTasksFile(f.tasks, f.tag) : loadInline(f.inline!);
-  const statuses = f.status !== undefined ? parseStatusFilter(f.status) : undefined;
-  const selection = resolveSelection(source, f.select, statuses);
-  const selectionText = [f.select, f.status && `status:${f.status}`].filter(Boolean).join(" ");
-  const options = { ...runOptionsFromFlags(f), ...(isReadySelection(f.select) ? { withDependencies: true } : {}) };
+  const { values: f } = parseArgs({
+    args,
+    options: { ...runFlagSpec, "dry-run": { type: "boolean" }, json: { type: "boolean" } },
+    allowPositionals: false,
+    strict: true,
+  });
+  // --dry-run is `conveyor plan`: what the run would do, recording nothing
+  if (f["dry-run"]) return showPlan(f, out);
+  if (f.json) throw new UsageError("--json prints the plan: it goes with --dry-run (or use conveyor plan --json)");
+  const input = runInputFromFlags(f);
   return withApp(async (app) => {
     const warn = (m: string) => out.error(`warning: ${m}\n`);
-    const started = await app.startRun({
-      source,
-      ...(selection ? { selection } : {}),
-      ...(selectionText ? { selectionText } : {}),
-      options,
-    });
+    const started = await app.startRun(input);
     for (const w of started.warnings) warn(w);
     out.write(`run ${started.runId}: ${started.total} tasks\n`);
     const orphans = await app.engine.store.findOrphans();
