@@ -116,7 +116,7 @@ export function previewRun(input: PreviewInput): RunPreview {
       kind: u.kind,
       level: level[i]!,
       dependsOn: u.deps.map((d) => units[d]!.id),
-      expectedMs: estimates[i] ?? null,
+      expectedMs: roundMs(estimates[i] ?? null),
       estimate: basis,
     };
     const row = byLevel.get(task.level) ?? [];
@@ -136,10 +136,13 @@ export function previewRun(input: PreviewInput): RunPreview {
       detail: reason === "done" ? "done in the tasks file" : `completed: ${MEMO_DETAIL}`,
     })),
     criticalPath: criticalPath(units, runs, estimates),
-    eta: { ms: progress.etaMs, fromHistory, fromMean },
+    eta: { ms: roundMs(progress.etaMs), fromHistory, fromMean },
     warnings: plan.warnings,
   };
 }
+
+/** Whole milliseconds: means of earlier runs are fractions nobody needs. */
+const roundMs = (ms: number | null) => (ms === null ? null : Math.round(ms));
 
 /** "2" before "10", "3.2" before "3.10": how people number tasks. */
 const byId = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
@@ -192,7 +195,7 @@ function criticalPath(units: Plan["units"], runs: boolean[], estimates: (number 
   const path: string[] = [];
   for (let i = last; i !== -1; i = via[i]!) if (runs[i] && units[i]!.kind === "task") path.push(units[i]!.id);
   path.reverse();
-  return { basis: byCount ? "tasks" : "duration", ms: byCount || last === -1 ? null : finish[last]!, tasks: path };
+  return { basis: byCount ? "tasks" : "duration", ms: byCount || last === -1 ? null : roundMs(finish[last]!), tasks: path };
 }
 
 /** Unit indexes, every one after its dependencies (the plan is acyclic: buildPlan checked). */
