@@ -201,7 +201,7 @@ export class Engine {
       perTask: opts.perTask ?? false,
       expectedMs: expected,
       size: units.length,
-      unit: (i) => ({ ...units[i]!, ...units[i]!.state }),
+      unit: (i) => ({ ...units[i]!, ...units[i]!.state, group: units[i]!.kind === "group" }),
     });
   }
 

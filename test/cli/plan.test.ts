@@ -30,7 +30,10 @@ interface PlanJson {
   warnings: string[];
 }
 
-describe("conveyor plan on the demo project", () => {
+// each test starts the bin up to four times, each opening the store: minutes on a busy machine
+const SLOW = { timeout: 300_000 };
+
+describe("conveyor plan on the demo project", SLOW, () => {
   it("before any run: every task by level, the critical path by task count, no ETA yet", async () => {
     const r = await conveyor(["plan", ...flags]);
     expect(r.stderr).toBe("");
@@ -130,7 +133,7 @@ describe("conveyor plan on the demo project", () => {
   });
 });
 
-describe.skipIf(!(await postgresReachable()))("conveyor plan records nothing (PostgreSQL)", () => {
+describe.skipIf(!(await postgresReachable()))("conveyor plan records nothing (PostgreSQL)", SLOW, () => {
   let store: TestStore;
   afterAll(() => store?.dispose());
 
