@@ -15,7 +15,7 @@ const USAGE = `conveyor: run Task Master tasks in dependency order, durably
   conveyor run --tasks <tasks.json|project> [--select 1-5|all|ready] [--status pending,review] [--sync-status]
                [--parallel 4] --command './do-task.sh {id}'
   conveyor run --inline '["task-1","task-2"]' --command 'echo {id}'
-  conveyor plan <run's flags> [--json]             what run would do (levels, skips, critical path, ETA); records nothing; = run --dry-run
+  conveyor plan <run's flags> [--json]             what run would do, recording nothing (also: run --dry-run)
   conveyor resume <run-id> [--checkpoint <id>]     continue a paused, failed, cancelled or interrupted run
   conveyor recover                                 take over every run left running by a process that died
   conveyor status <run-id> [--all] [--json]

@@ -4,6 +4,7 @@
 // selection are satisfied, the critical path and the ETA. The ETA is the one the
 // engine shows once the run goes (computeProgress), so the two agree.
 import type { Plan } from "./plan.js";
+import { criticalPath, levelsOf, roundMs, type CriticalPath } from "./plan-paths.js";
 import { computeProgress, type ProgressUnit } from "./progress.js";
 import type { TaskStatus } from "./status.js";
 import type { UnitKind } from "./task.js";
@@ -65,7 +66,7 @@ export interface RunPreview {
    * The chain of dependent tasks that bounds the run however wide the pool:
    * longest by expected duration, or by number of tasks when no duration is known.
    */
-  criticalPath: { basis: "duration" | "tasks"; ms: number | null; tasks: string[] };
+  criticalPath: CriticalPath;
   /** The engine's ETA for the run as it would start: the rest list-scheduled under maxParallel. */
   eta: { ms: number | null; fromHistory: number; fromMean: number };
   warnings: string[];
@@ -141,9 +142,6 @@ export function previewRun(input: PreviewInput): RunPreview {
   };
 }
 
-/** Whole milliseconds: means of earlier runs are fractions nobody needs. */
-const roundMs = (ms: number | null) => (ms === null ? null : Math.round(ms));
-
 /** "2" before "10", "3.2" before "3.10": how people number tasks. */
 const byId = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
@@ -156,56 +154,4 @@ function skipOf(id: string, title: string, initial: string | undefined, memoized
     reason: cancelled ? "cancelled-in-file" : "done-in-file",
     detail: `${cancelled ? "cancelled" : "done"} in the tasks file`,
   };
-}
-
-/**
- * Dependency depth among the units that run: a unit that settles without
- * running (skipped, from the cache) holds nothing up. Units are in plan order,
- * which is not topological (the user's order first), so depths are computed in
- * Kahn order.
- */
-function levelsOf(units: Plan["units"], runs: boolean[]): number[] {
-  const level = new Array<number>(units.length).fill(0);
-  for (const i of topological(units)) {
-    let deepest = 0;
-    for (const d of units[i]!.deps) if (runs[d]) deepest = Math.max(deepest, level[d]!);
-    level[i] = runs[i] ? deepest + 1 : deepest;
-  }
-  return level;
-}
-
-/** The longest chain of running units by expected duration (by count when nothing is known); ties go to plan order. */
-function criticalPath(units: Plan["units"], runs: boolean[], estimates: (number | null)[]): RunPreview["criticalPath"] {
-  const byCount = estimates.some((e, i) => runs[i] && e === null);
-  const weight = (i: number) => (!runs[i] ? 0 : byCount ? (units[i]!.kind === "group" ? 0 : 1) : estimates[i]!);
-  const finish = new Float64Array(units.length);
-  const via = new Int32Array(units.length).fill(-1);
-  let last = -1;
-  for (const i of topological(units)) {
-    let start = 0;
-    for (const d of units[i]!.deps) {
-      if (finish[d]! > start || (finish[d] === start && via[i] !== -1 && d < via[i]!)) {
-        start = finish[d]!;
-        via[i] = d;
-      }
-    }
-    finish[i] = start + weight(i);
-    if (runs[i] && (last === -1 || finish[i]! > finish[last]! || (finish[i] === finish[last] && i < last))) last = i;
-  }
-  const path: string[] = [];
-  for (let i = last; i !== -1; i = via[i]!) if (runs[i] && units[i]!.kind === "task") path.push(units[i]!.id);
-  path.reverse();
-  return { basis: byCount ? "tasks" : "duration", ms: byCount || last === -1 ? null : roundMs(finish[last]!), tasks: path };
-}
-
-/** Unit indexes, every one after its dependencies (the plan is acyclic: buildPlan checked). */
-function topological(units: Plan["units"]): number[] {
-  const waiting = units.map((u) => u.deps.length);
-  const dependents: number[][] = units.map(() => []);
-  for (const u of units) for (const d of u.deps) dependents[d]!.push(u.index);
-  const order = units.filter((u) => u.deps.length === 0).map((u) => u.index);
-  for (let q = 0; q < order.length; q++) {
-    for (const next of dependents[order[q]!]!) if (--waiting[next]! === 0) order.push(next);
-  }
-  return order;
 }

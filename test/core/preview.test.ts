@@ -52,6 +52,11 @@ describe("previewRun: levels", () => {
     const p = preview(diamond, { hits: ["1", "2"] });
     expect(levels(p)).toEqual([["3", "4"], ["5"]]);
   });
+
+  it("one that waits for a task that runs passes that depth on", () => {
+    // 2 is taken from the cache once 1 has run; 3 and 5 wait for it
+    expect(levels(preview(diamond, { hits: ["2"] }))).toEqual([["1", "4"], ["3", "5"]]);
+  });
 });
 
 describe("previewRun: what is skipped and why", () => {
