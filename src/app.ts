@@ -1,6 +1,7 @@
 // The composition root: the one place that chooses the store, the event bus,
 // the executors and the logger, and wires them into the engine.
 import { InvalidOptionError } from "./core/errors.js";
+import type { RunPreview } from "./core/preview.js";
 import type { RunOptions } from "./core/run-options.js";
 import { Engine, type ExecutorFactory, type StartedRun, type StartRunInput } from "./engine/engine.js";
 import type { EventBus, Logger } from "./engine/ports.js";
@@ -50,6 +51,8 @@ export interface App {
    * follows every run with syncStatus this app drives, however it came to drive it.
    */
   startRun(input: StartRunInput): Promise<StartedRun>;
+  /** engine.previewRun, with startRun's refusals: what the run would do, recording nothing. */
+  previewRun(input: StartRunInput): Promise<RunPreview>;
   stop(): Promise<void>;
 }
 
@@ -122,6 +125,10 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     startRun: (input) => {
       if (input.options?.syncStatus) assertSyncable(input.source);
       return engine.startRun(input);
+    },
+    previewRun: async (input) => {
+      if (input.options?.syncStatus) assertSyncable(input.source);
+      return engine.previewRun(input);
     },
     stop: async () => {
       if (stopped) return;

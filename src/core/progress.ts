@@ -20,6 +20,8 @@ export interface ProgressUnit {
   memoized?: boolean;
   /** Historical mean duration of this task in earlier runs, if known. */
   expectedMs?: number;
+  /** Settles at once when ready, running nothing (a group: done when its subtasks are). */
+  instant?: boolean;
 }
 
 export interface ProgressInput {
@@ -88,7 +90,7 @@ export function computeProgress(input: ProgressInput): Progress {
   let pacedActual = 0;
   let pacedExpected = 0;
   for (const u of units) {
-    if (u.expectedMs !== undefined) {
+    if (u.expectedMs !== undefined && !u.instant) {
       historySum += u.expectedMs;
       historyCount++;
     }
@@ -107,7 +109,7 @@ export function computeProgress(input: ProgressInput): Progress {
   // Own history (at this run's pace) first, then this run's mean, then other tasks' history.
   const fallbackMs =
     observedCount > 0 ? observedSum / observedCount : historyCount > 0 ? historySum / historyCount : null;
-  const estimate = (u: ProgressUnit): number | null => (u.expectedMs !== undefined ? u.expectedMs * pace : fallbackMs);
+  const estimate = (u: ProgressUnit): number | null => (u.instant ? 0 : u.expectedMs !== undefined ? u.expectedMs * pace : fallbackMs);
 
   const etaMs = simulateMakespan(units, Math.max(1, input.maxParallel), now, estimate);
   const progress: Progress = {

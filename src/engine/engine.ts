@@ -12,6 +12,7 @@ import {
   StoreOutageError,
   TaskNotFoundError,
 } from "../core/errors.js";
+import type { RunPreview } from "../core/preview.js";
 import type { Progress } from "../core/progress.js";
 import { parseRunOptions, type RunOptions, type RunOptionsInput } from "../core/run-options.js";
 import { expandRuns } from "../core/run-lengths.js";
@@ -35,6 +36,7 @@ import {
   type ProcessLiveness,
 } from "./ports.js";
 import { runProgress } from "./run-progress.js";
+import { previewNewRun } from "./run-preview.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
@@ -157,6 +159,13 @@ export class Engine {
     return { runId, total: fresh.units.length, warnings };
   }
 
+  /** What startRun would do with this input, with the same refusals, recording nothing. */
+  async previewRun(input: StartRunInput): Promise<RunPreview> {
+    const options = parseRunOptions(input.options);
+    this.executorFor(options);
+    return previewNewRun(this.deps.store, input, options);
+  }
+
   /** Continues a settled, paused or interrupted run; optionally from one of its checkpoints. */
   async resumeRun(runId: string, opts: { checkpointId?: string } = {}): Promise<void> {
     const live = await this.commandable(runId);
@@ -231,7 +240,7 @@ export class Engine {
         expectedMs: expected,
         size: units.length,
         unit: (i) => {
-          const u = { ...units[i]!, ...units[i]!.state };
+          const u = { ...units[i]!, ...units[i]!.state, group: units[i]!.kind === "group" };
           return u.status === "running" ? { ...u, status: "pending" as const, startedAt: null } : u;
         },
       });
@@ -244,7 +253,7 @@ export class Engine {
       perTask: opts.perTask ?? false,
       expectedMs: expected,
       size: units.length,
-      unit: (i) => ({ ...units[i]!, ...units[i]!.state }),
+      unit: (i) => ({ ...units[i]!, ...units[i]!.state, group: units[i]!.kind === "group" }),
     });
   }
 

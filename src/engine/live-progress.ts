@@ -24,6 +24,7 @@ export function liveProgress(
       finishedAt: num(table.finishedAt[i]!),
       memoized: table.isMemoized(i),
       memoKey: units.memoKey(i),
+      group: units.isGroup(i),
     }),
   });
 }

@@ -2,7 +2,7 @@
 // then written together with the lease of the process that is to drive it. What
 // was read and planned is kept in memory, so driving it reads nothing back.
 import { randomUUID } from "node:crypto";
-import { buildPlan, prepareGraph } from "../core/plan.js";
+import { buildPlan, prepareGraph, type Plan } from "../core/plan.js";
 import type { RunOptions } from "../core/run-options.js";
 import { refuseNul } from "../core/text-guard.js";
 import type { PlanUnit } from "../core/task.js";
@@ -27,14 +27,18 @@ export interface CreatedRun {
   fresh: FreshRun;
 }
 
-/** Plans the run and writes it, leased to `owner`. */
-export async function createNewRun(
-  deps: { store: RunStore; clock: Clock; preflight?: (units: readonly PlanUnit[]) => void },
-  input: StartRunInput,
-  options: RunOptions,
-  lease: { owner: string; leaseMs: number; stamp: () => number },
-): Promise<CreatedRun> {
-  // every start passes here (CLI, API, library): nothing with a NUL reaches the store
+/** What a run's inputs plan to, read against the memo of earlier runs: shared by a run and its preview. */
+export interface PlannedRun {
+  plan: Plan;
+  /** Cached successes of earlier runs for this plan's graph (within memoMaxAgeMs). */
+  memo: Map<string, MemoEntry>;
+  /** Mean durations of earlier runs, by memo key: only feeds the ETA. */
+  expectedMs: Promise<Map<string, number>>;
+}
+
+/** Plans a run as it would start now, reading the store and writing nothing. */
+export async function planNewRun(store: RunStore, input: StartRunInput, options: RunOptions): Promise<PlannedRun> {
+  // every start and preview passes here (CLI, API, library): nothing with a NUL reaches the store
   refuseNul(input.source.tasks, "tasks");
   refuseNul({ selection: input.selection, tag: input.source.tag }, "");
   refuseNul(options, "options");
@@ -42,23 +46,34 @@ export async function createNewRun(
     expandSubtasks: options.expandSubtasks,
     ...(options.command !== undefined ? { command: options.command } : {}),
   });
-  const completed = await deps.store.memoLookup(prepared.keys, options.memoMaxAgeMs);
+  const memo = await store.memoLookup(prepared.keys, options.memoMaxAgeMs);
   const plan = buildPlan(input.source, {
     ...(input.selection ? { selection: input.selection } : {}),
     expandSubtasks: options.expandSubtasks,
     withDependencies: options.withDependencies,
     includeDone: options.includeDone,
     ...(options.command !== undefined ? { command: options.command } : {}),
-    completedMemoKeys: new Set(completed.keys()),
+    completedMemoKeys: new Set(memo.keys()),
   }, prepared);
+  // Every success writes its memo entry in the same commit, and entries are never deleted, so
+  // only keys with an entry can have durations: unless an age limit hid some entries, the others
+  // need no lookup. Asked for now, awaited by whoever needs it (a new run, while it is written).
+  const keys = plan.units.map((u) => u.memoKey);
+  const expectedMs = store.historicalDurations(options.memoMaxAgeMs === undefined ? keys.filter((k) => memo.has(k)) : keys);
+  return { plan, memo, expectedMs };
+}
+
+/** Plans the run and writes it, leased to `owner`. */
+export async function createNewRun(
+  deps: { store: RunStore; clock: Clock; preflight?: (units: readonly PlanUnit[]) => void },
+  input: StartRunInput,
+  options: RunOptions,
+  lease: { owner: string; leaseMs: number; stamp: () => number },
+): Promise<CreatedRun> {
+  const { plan, memo: completed, expectedMs } = await planNewRun(deps.store, input, options);
   deps.preflight?.(plan.units);
   const runId = randomUUID();
   const warnings = [...input.source.warnings, ...plan.warnings];
-  // only feeds the ETA: asked for while the run is being written. Every success writes its memo
-  // entry in the same commit, and entries are never deleted, so only keys with an entry can have
-  // durations: unless an age limit hid some entries, the others need no lookup.
-  const keys = plan.units.map((u) => u.memoKey);
-  const expectedMs = deps.store.historicalDurations(options.memoMaxAgeMs === undefined ? keys.filter((k) => completed.has(k)) : keys);
   const leaseSentAt = lease.stamp();
   const run = await deps.store.createRun(
     {

@@ -11,6 +11,8 @@ export interface UnitFacts {
   finishedAt: number | null;
   memoized: boolean;
   memoKey: string;
+  /** A group unit: done when its subtasks are, in no time. */
+  group: boolean;
 }
 
 export interface RunFacts {
@@ -42,6 +44,7 @@ export function runProgress(r: RunFacts): Progress {
         finishedAt: u.finishedAt ?? undefined,
         memoized: u.memoized,
         expectedMs: r.expectedMs.get(u.memoKey),
+        instant: u.group,
       };
     }),
   });

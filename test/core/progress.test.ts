@@ -134,6 +134,14 @@ describe("computeProgress ETA", () => {
     expect(computeProgress({ now: S, maxParallel: 2, units }).etaMs).toBe(3 * S);
   });
 
+  it("an instant unit (a group) takes no time and no part in the mean others are timed at", () => {
+    // 1 (2 s) -> group 2 -> 3 (no history): 3 is timed at 1's 2 s, not at a mean pulled down by the group
+    const units = [unit(0, { expectedMs: 2 * S }), unit(1, { deps: [0], instant: true, expectedMs: 0 }), unit(2, { deps: [1] })];
+    const p = computeProgress({ now: 0, maxParallel: 1, units, perTask: true });
+    expect(p.etaMs).toBe(4 * S);
+    expect(p.perTask!.map((t) => t.expectedMs)).toEqual([2 * S, 0, 2 * S]);
+  });
+
   it("retrying units need a full run", () => {
     const units = [unit(0, { status: "retrying", expectedMs: 2 * S, startedAt: 0 })];
     expect(computeProgress({ now: 10 * S, maxParallel: 1, units }).etaMs).toBe(2 * S);

@@ -14,11 +14,11 @@ describe.each(await storeKinds())("durations from earlier runs on %s", (kind) =>
   });
   afterAll(() => t?.close());
 
-  const expectedAtStart = async (ids: string[], options: RunOptionsInput) => {
+  const expectedAtStart = async (ids: string[], options: RunOptionsInput, source = inlineSource(ids)) => {
     let release = () => {};
     const held = new Promise<void>((r) => (release = r));
     for (const id of ids) t.tasks.set(id, () => held);
-    const { runId } = await t.engine.startRun({ source: inlineSource(ids), options: { executor: "fn", maxParallel: 1, ...options } });
+    const { runId } = await t.engine.startRun({ source, options: { executor: "fn", maxParallel: 1, ...options } });
     await eventually(async () => (await t.engine.progress(runId)).running.length === 1);
     const p = await t.engine.progress(runId, { perTask: true });
     release();
@@ -43,5 +43,18 @@ describe.each(await storeKinds())("durations from earlier runs on %s", (kind) =>
   it("are unknown for tasks that never ran", async () => {
     const ids = [`new-${kind}`];
     expect(await expectedAtStart(ids, { force: true })).toEqual({ [ids[0]!]: null });
+  });
+
+  it("give a group unit (an expanded parent) no time: it is done when its subtasks are", async () => {
+    const parent = `p-${kind}`;
+    const subtasks = [`${parent}.1`, `${parent}.2`];
+    const source = inlineSource([{ id: parent, subtasks: [{ id: 1 }, { id: 2, dependencies: [1] }] }]);
+    for (const id of subtasks) t.tasks.set(id, () => sleep(60));
+    const options = { executor: "fn", maxParallel: 1, expandSubtasks: true };
+    const first = await t.engine.startRun({ source, options });
+    expect((await t.engine.waitForRun(first.runId)).status).toBe("succeeded");
+    const expected = await expectedAtStart(subtasks, { expandSubtasks: true, force: true }, source);
+    expect(expected[parent]).toBe(0);
+    for (const id of subtasks) expect(expected[id], id).toBeGreaterThanOrEqual(50);
   });
 });

@@ -1,39 +1,19 @@
-// conveyor run: loads the tasks, starts the run and follows it to the end.
-import { isReadySelection, parseStatusFilter, resolveSelection } from "../../core/task-filter.js";
-import type { TaskSource } from "../../core/task.js";
+// conveyor run: loads the tasks, starts the run and follows it to the end; with
+// --dry-run, what `conveyor plan` prints instead.
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
-import { runOptionsFromFlags } from "../run-flags.js";
-import { loadInline, loadTasksFile } from "../task-input.js";
+import { runInputFromFlags, type RunFlags } from "../run-input.js";
 import { UsageError } from "../usage-error.js";
+import { showPlan } from "./plan.js";
 
-export interface RunFlags extends Record<string, unknown> {
-  tasks?: string;
-  inline?: string;
-  tag?: string;
-  select?: string;
-  status?: string;
-  syncStatus?: boolean;
-}
-
-export async function runCommand(f: RunFlags, out: Output): Promise<number> {
-  if ((f.tasks === undefined) === (f.inline === undefined)) {
-    throw new UsageError("give the tasks with exactly one of --tasks <tasks.json or project folder> or --inline <json>");
-  }
-  if (f.syncStatus && f.tasks === undefined) throw new UsageError("--sync-status writes statuses into a tasks file: use --tasks");
-  const source: TaskSource = f.tasks !== undefined ? loadTasksFile(f.tasks, f.tag) : loadInline(f.inline!);
-  const statuses = f.status !== undefined ? parseStatusFilter(f.status) : undefined;
-  const selection = resolveSelection(source, f.select, statuses);
-  const selectionText = [f.select, f.status && `status:${f.status}`].filter(Boolean).join(" ");
-  const options = { ...runOptionsFromFlags(f), ...(isReadySelection(f.select) ? { withDependencies: true } : {}) };
+export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolean }, out: Output): Promise<number> {
+  // --dry-run is `conveyor plan`: what the run would do, recording nothing
+  if (f.dryRun) return showPlan(f, out);
+  if (f.json) throw new UsageError("--json prints the plan: it goes with --dry-run (or use conveyor plan --json)");
+  const input = runInputFromFlags(f);
   return withApp(async (app, interruption) => {
     const warn = (m: string) => out.error(`warning: ${m}\n`);
-    const started = await app.startRun({
-      source,
-      ...(selection ? { selection } : {}),
-      ...(selectionText ? { selectionText } : {}),
-      options,
-    });
+    const started = await app.startRun(input);
     interruption.runIds.add(started.runId);
     for (const w of started.warnings) warn(w);
     out.write(`run ${started.runId}: ${started.total} tasks\n`);

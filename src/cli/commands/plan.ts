@@ -1,0 +1,38 @@
+// `conveyor plan` (and `conveyor run --dry-run`): the run `run` would start with
+// the same flags, previewed from the store's memo and history, recording nothing.
+import type { RunPreview } from "../../core/preview.js";
+import type { Output } from "../follow.js";
+import { withApp } from "../open-app.js";
+import { planText, type PlanHeader } from "../plan-view.js";
+import { runInputFromFlags, type RunFlags } from "../run-input.js";
+
+/** The --json document's shape version: bumped only when a field changes meaning or goes away. */
+export const PLAN_JSON_VERSION = 1;
+
+export async function planCommand(f: RunFlags & { json?: boolean }, out: Output): Promise<number> {
+  return showPlan(f, out);
+}
+
+/** Prints the plan for run flags (plus --json); exits 0, or refuses as `run` would. */
+export async function showPlan(f: RunFlags & { json?: boolean | undefined }, out: Output): Promise<number> {
+  const input = runInputFromFlags(f);
+  return withApp(async (app) => {
+    const preview = await app.previewRun(input);
+    for (const w of preview.warnings) out.error(`warning: ${w}\n`);
+    const source = input.source;
+    const header: PlanHeader = {
+      origin: source.origin,
+      ...(source.tag !== undefined ? { tag: source.tag } : {}),
+      ...(input.selectionText !== undefined ? { selection: input.selectionText } : {}),
+    };
+    if (input.options?.command === undefined && source.format !== "inline") {
+      out.error("warning: no --command: `run` needs one to run these tasks, and memo hits count only for runs with the same command\n");
+    }
+    out.write(f.json ? `${JSON.stringify(planJson(preview, header, source.format), null, 2)}\n` : planText(preview, header));
+    return 0;
+  });
+}
+
+function planJson(preview: RunPreview, header: PlanHeader, format: string) {
+  return { version: PLAN_JSON_VERSION, source: { ...header, format }, ...preview };
+}
