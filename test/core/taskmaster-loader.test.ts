@@ -75,7 +75,8 @@ const COMPLETED: Record<string, number> = {
 /** How planning each tag fails, when it does: [without, with] expandSubtasks. */
 const BROKEN: Record<string, [Function | undefined, Function | undefined]> = {
   "AlexCodeForge__cproject.json master": [DependencyCycleError, DependencyCycleError],
-  "eyaltoledano__claude-task-master.json master": [undefined, DependencyCycleError],
+  // its subtask cycles are all among done subtasks, which start skipped and wait for nothing
+  "eyaltoledano__claude-task-master.json master": [undefined, undefined],
   "eyaltoledano__claude-task-master.json test-tag": [MissingDependencyError, MissingDependencyError],
 };
 
@@ -104,7 +105,7 @@ describe("every fixture", () => {
         }
         const completed = source.warnings.filter((w) => w.includes('"completed"'));
         expect(completed).toHaveLength(COMPLETED[file] ? 1 : 0);
-        if (COMPLETED[file]) expect(completed[0]).toMatch(new RegExp(`^${COMPLETED[file]} tasks? ha`));
+        if (COMPLETED[file]) expect(completed[0]).toMatch(/^(tasks? |subtasks? )[^]*: read as "done"$/);
       }
       expect(subtasks).toBe(facts.subtasks);
     });
@@ -129,7 +130,7 @@ describe("every fixture", () => {
           expect(u.memoKey).toMatch(/^[0-9a-f]{64}$/);
           expect(JSON.parse(JSON.stringify(u.definition))).toEqual(u.definition);
         });
-        for (const w of source.warnings) expect(warnings).toContain(w);
+        for (const w of source.warnings) expect(warnings).not.toContain(w); // said once, with the source
       });
     });
   });
@@ -195,7 +196,7 @@ describe("fixture specifics", () => {
     expect(find(source, "rust-real-issues.enhanced-subtasks")!.dependencies).toEqual([
       "rust-real-issues.repo-issue-creation",
     ]);
-    expect(source.warnings).toContain("ignored 2 nested subtasks (subtasks of subtasks)");
+    expect(source.warnings.find((w) => w.includes("subtasks of their own"))).toMatch(/^subtasks? \S+/);
   });
 
   it("full dotted subtask ids and dotted dependencies (NexusGaming, bare list)", () => {
@@ -281,29 +282,10 @@ describe("parseTaskFile: layouts and rules", () => {
   });
 
   it.each([
-    [tagged([{ id: 1, title: "A" }, 2]), "master.tasks[1]", "must be an object"],
-    [tagged([{ id: 1, title: "A" }, {}, {}, { title: "B" }]), "master.tasks[1].id", "missing task id"],
-    [tagged([{ id: true, title: "A" }]), "master.tasks[0].id", "invalid task id"],
-    [tagged([{ id: 1 }]), "master.tasks[0].title", "missing title"],
-    [tagged([{ id: 1, title: "A", details: 5 }]), "master.tasks[0].details", "must be a string"],
-    [tagged([{ id: 1, title: "A", dependencies: "2" }]), "master.tasks[0].dependencies", "must be an array"],
-    [tagged([{ id: 1, title: "A", dependencies: [2, null] }]), "master.tasks[0].dependencies[1]", "invalid dependency"],
-    [
-      tagged([{ id: 1, title: "A", subtasks: [{ id: 1, title: "s" }, { title: "t" }] }]),
-      "master.tasks[0].subtasks[1].id",
-      "missing task id",
-    ],
-    [
-      tagged([{ id: 2, title: "A", subtasks: [{ id: "3.1", title: "s" }] }]),
-      "master.tasks[0].subtasks[0].id",
-      "does not belong",
-    ],
-    [tagged([{ id: 1 }], "x y"), '["x y"].tasks[0].title', "missing title"],
     [JSON.stringify({ master: { tasks: 5 } }), "master.tasks", "must be an array"],
-    [JSON.stringify({ tasks: [{ id: 1 }] }), "tasks[0].title", "missing title"],
-    [JSON.stringify([{ id: 1, title: "A" }, { id: "" }]), "[1].id", "invalid task id"],
+    [tagged([2, null]), "master.tasks", "none of its 2 entries"],
   ])("schema error at %#", (text, path, why) => {
-    const e = thrown(() => parseTaskFile(text, { file: "f.json", tag: text.includes("x y") ? "x y" : undefined }));
+    const e = thrown(() => parseTaskFile(text, { file: "f.json" }));
     expect(e).toBeInstanceOf(InvalidTaskFileError);
     expect((e as InvalidTaskFileError).path).toBe(path);
     expect(e.message).toContain(`f.json: ${path}: `);
@@ -315,13 +297,9 @@ describe("parseTaskFile: layouts and rules", () => {
     expect(thrown(() => parseTaskFile('{"todo": [1], "x": 2}'))).toBeInstanceOf(InvalidTaskFileError);
   });
 
-  it("duplicate ids, including a subtask written two ways", () => {
-    const dup = thrown(() => parseTaskFile(tagged([{ id: 1, title: "A" }, { id: "1", title: "B" }])));
-    expect(dup).toBeInstanceOf(DuplicateTaskIdError);
-    expect((dup as DuplicateTaskIdError).ids).toEqual(["1"]);
-    const twice = [{ id: 3, title: "A", subtasks: [{ id: 1, title: "s" }, { id: "3.1", title: "t" }] }];
-    const sub = thrown(() => parseTaskFile(tagged(twice)));
-    expect((sub as DuplicateTaskIdError).ids).toEqual(["3.1"]);
+  it("duplicate ids are kept for the plan to judge (test/taskmaster/lenient.test.ts)", () => {
+    const source = parseTaskFile(tagged([{ id: 1, title: "A" }, { id: "1", title: "B" }]));
+    expect(source.tasks.map((t) => t.id)).toEqual(["1", "1"]);
   });
 
   it("statuses lower-cased, missing ones pending, missing dependencies empty", () => {
@@ -382,7 +360,7 @@ describe("inlineSource", () => {
     expect(find(source, "1")).toMatchObject({ title: "1", command: "make a" });
     expect(find(source, "2.2")!.dependencies).toEqual(["2.1"]);
     expect(find(source, "2")!.status).toBe("done");
-    expect(source.warnings).toEqual(['1 task has the non-standard status "completed"; read as "done"']);
+    expect(source.warnings).toEqual(['task 2 has the non-standard status "completed": read as "done"']);
   });
 
   it("rejects what is neither an object nor an id", () => {
