@@ -18,7 +18,8 @@ const number = (name: string, v: string): number => {
 };
 const [cases, seed, batch] = [number("cases", values.cases), number("seed", values.seed), number("batch", values.batch)];
 const started = Date.now();
-const summary = await fuzz(cases, seed, batch, (done) => console.error(`${done}/${cases} cases judged`));
+// the summary so far after every batch, so a long run cut short still says what it found
+const summary = await fuzz(cases, seed, batch, (done, sofar) => console.error(`${done}/${cases} cases judged\n${report(sofar)}`));
 console.log(report(summary));
 console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exit(summary.problems.length > 0 ? 1 : 0);

@@ -14,7 +14,7 @@ export interface FuzzSummary {
   problems: { index: number; mutations: string[]; tasks: unknown[]; problems: string[] }[];
 }
 
-export async function fuzz(count: number, seed: number, batch = 500, progress?: (done: number) => void): Promise<FuzzSummary> {
+export async function fuzz(count: number, seed: number, batch = 500, progress?: (done: number, sofar: FuzzSummary) => void): Promise<FuzzSummary> {
   const cases = sampleCases(count, seed);
   const summary: FuzzSummary = { cases: count, seed, classes: new Map(), problems: [] };
   for (let start = 0; start < cases.length; start += batch) {
@@ -27,7 +27,7 @@ export async function fuzz(count: number, seed: number, batch = 500, progress?: 
         summary.problems.push({ index: start + k, mutations: c.mutations, tasks: c.tasks, problems: outcome.problems });
       }
     });
-    progress?.(Math.min(start + batch, cases.length));
+    progress?.(Math.min(start + batch, cases.length), { ...summary, cases: Math.min(start + batch, cases.length) });
   }
   return summary;
 }
