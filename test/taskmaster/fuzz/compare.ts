@@ -93,12 +93,13 @@ function refusalKind(message: string): string {
 
 /** Where validate-dependencies, not Task Master's rules, lets a dependency pass. */
 function validatorBlindSpot(e: MissingDependencyError | DependencyCycleError, source: TaskSource): string | undefined {
+  // it reads every id and dependency with parseInt: "29.1,29.2" as 29.1, a task "2.5" as 2
+  const int = (id: string) => String(Number.parseInt(id, 10));
   if (e instanceof DependencyCycleError) {
+    if (e.cycle.some((id) => int(id) !== id)) return "it reads ids with parseInt (a task 1.5 depending on 1.5 is no cycle there)";
     const folded = e.cycle.some((id) => find(source, id)?.subtasks.some((s) => s.dependencies.length > 0));
     return folded ? "a cycle through a task's subtasks, which validate-dependencies does not follow" : undefined;
   }
-  // it reads every id and dependency with parseInt: "29.1,29.2" as 29.1, a task "2.5" as 2
-  const int = (id: string) => String(Number.parseInt(id, 10));
   const parsed = (d: string) => d.includes(",") || source.tasks.some((t) => int(t.asWritten?.id ?? t.id) === int(d));
   if (e.missing.every((m) => parsed(m.dependency))) return "it reads ids with parseInt (a comma-joined or odd id passes)";
   const subtaskDeps = e.missing.every((m) => find(source, m.task)?.parentId !== undefined);
