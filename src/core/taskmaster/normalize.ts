@@ -39,7 +39,11 @@ export function readTask(raw: unknown, path: string, ctx: ReadContext, parentId?
     return void note(ctx.notes, "noId", kind, typeof raw.title === "string" ? `${path} ("${raw.title}")` : path);
   }
   const id = parentId === undefined ? own : ownSubtaskId(own, parentId, path, ctx);
-  const title = text(raw, "title", id, path, ctx) ?? (ctx.inline ? id : void note(ctx.notes, "noTitle", kind, id)) ?? id;
+  let title = text(raw, "title", id, path, ctx);
+  if (title === undefined) {
+    if (!ctx.inline) note(ctx.notes, "noTitle", kind, id); // Task Master shows "Subtask <n>"
+    title = id;
+  }
 
   const status = readStatus(raw.status, id, kind, path, ctx);
   const task: SourceTask = { id, title, status, dependencies: [], subtasks: [] };
