@@ -17,12 +17,17 @@ export interface RunFlags extends Record<string, unknown> {
   syncStatus?: boolean;
 }
 
-export function runInputFromFlags(f: RunFlags): StartRunInput & { source: TaskSource } {
+/** The tasks `run` and `plan` read, after the checks that need no file. */
+export function loadRunSource(f: RunFlags): TaskSource {
   if ((f.tasks === undefined) === (f.inline === undefined)) {
     throw new UsageError("give the tasks with exactly one of --tasks <tasks.json or project folder> or --inline <json>");
   }
   if (f.syncStatus && f.tasks === undefined) throw new UsageError("--sync-status writes statuses into a tasks file: use --tasks");
-  const source: TaskSource = f.tasks !== undefined ? loadTasksFile(f.tasks, f.tag) : loadInline(f.inline!);
+  return f.tasks !== undefined ? loadTasksFile(f.tasks, f.tag) : loadInline(f.inline!);
+}
+
+/** What a run starts from; throws NothingToRunError when the selection leaves nothing. */
+export function runInputFromFlags(f: RunFlags, source: TaskSource): StartRunInput & { source: TaskSource } {
   const statuses = f.status !== undefined ? parseStatusFilter(f.status) : undefined;
   const selection = resolveSelection(source, f.select, statuses);
   const selectionText = [f.select, f.status && `status:${f.status}`].filter(Boolean).join(" ");

@@ -26,14 +26,22 @@ export class UnknownTasksError extends ConveyorError {
   }
 }
 
-/** Dependencies on ids that exist nowhere in the source. */
+/**
+ * Dependencies on ids that exist nowhere in the source; `task` is the task or
+ * subtask that carries each one, in Task Master's id form ("29.4").
+ */
 export class MissingDependencyError extends ConveyorError {
   readonly code = "MISSING_DEPENDENCY";
   constructor(readonly missing: { task: string; dependency: string }[]) {
-    super(
-      `dependencies on ids that do not exist: ${listSome(missing.map((m) => `${m.task} -> ${m.dependency}`))}`,
-    );
+    super(`dependencies on ids that do not exist: ${describeMissing(missing)}`);
   }
+}
+
+/** "29.4 -> 29.1,29.2", with a hint when a comma-joined string is one of them. */
+export function describeMissing(missing: readonly { task: string; dependency: string }[]): string {
+  const list = listSome(missing.map((m) => `${m.task} -> ${m.dependency}`));
+  const joined = missing.some((m) => m.dependency.includes(","));
+  return joined ? `${list} (Task Master reads a comma-joined string as one id: write one id per element)` : list;
 }
 
 /** Selected tasks depend on tasks outside the selection that are neither done nor cached. */
@@ -69,10 +77,11 @@ export class UnknownTagError extends ConveyorError {
   }
 }
 
+/** Ids that name more than one task where the run needs to know which one is meant. */
 export class DuplicateTaskIdError extends ConveyorError {
   readonly code = "DUPLICATE_TASK_ID";
   constructor(readonly ids: string[]) {
-    super(`duplicate task ids: ${listSome(ids)}`);
+    super(`duplicate task ids: ${listSome(ids)} (each id must name one task to be run or waited for)`);
   }
 }
 
@@ -82,6 +91,13 @@ export class EmptySelectionError extends ConveyorError {
     super(message);
   }
 }
+
+/**
+ * Nothing to do, as opposed to a selection that is wrong: no task is ready, no
+ * task has the statuses asked for, or the tag has no tasks. `conveyor run`
+ * exits 0 on it, so a loop that runs what is ready can tell it from bad input.
+ */
+export class NothingToRunError extends EmptySelectionError {}
 
 export class RunNotFoundError extends ConveyorError {
   readonly code = "RUN_NOT_FOUND";
@@ -138,7 +154,7 @@ export class SubtaskSelectionError extends ConveyorError {
   readonly code = "SUBTASK_SELECTED";
   constructor(readonly ids: string[]) {
     super(
-      `subtask${ids.length === 1 ? "" : "s"} ${listSome(ids)} can only be selected with expandSubtasks ` +
+      `subtask${ids.length === 1 ? "" : "s"} ${listSome(ids)} can only be selected with --expand-subtasks (expandSubtasks in the API) ` +
         `(or select the parent task instead)`,
     );
   }

@@ -84,7 +84,7 @@ function subtaskContent(s: SourceTask): Record<string, unknown> {
 function upstream(node: WorkNode, keys: readonly string[], skip?: ReadonlySet<number>): string[] {
   const out: string[] = [];
   for (const d of node.deps) if (!skip?.has(d)) out.push(keys[d]!);
-  for (const id of node.missing) out.push(`missing:${id}`);
+  for (const m of node.missing) out.push(`missing:${m.dependency}`);
   return out.sort();
 }
 

@@ -3,8 +3,11 @@
 // the run are already satisfied.
 import {
   DependencyCycleError,
+  describeMissing,
+  DuplicateTaskIdError,
   EmptySelectionError,
   MissingDependencyError,
+  NothingToRunError,
   SubtaskSelectionError,
   UnknownTasksError,
   UnsatisfiedDependencyError,
@@ -54,19 +57,28 @@ export function prepareGraph(source: TaskSource, opts: Pick<PlanOptions, "expand
 export function buildPlan(source: TaskSource, opts: PlanOptions = {}, prepared = prepareGraph(source, opts)): Plan {
   const { graph, keys } = prepared;
   const inPlan = new Uint8Array(graph.nodes.length);
-  const order = selectedNodes(graph, opts.selection, inPlan);
+  const order = selectedNodes(graph, opts.selection, inPlan, source.tag);
 
   // Walk dependencies from the selection; `order` grows as dependencies are pulled in.
+  // Only what will run is judged: a unit that starts skipped (done or cancelled
+  // in the file) waits for nothing, so its broken dependencies are only worth a warning.
   const satisfied = new Map<number, "done" | "memoized">();
-  const missing: Edge[] = [];
+  const missing = new Map<string, Edge>();
+  const unheeded = new Map<string, Edge>();
+  const ambiguous = new Set<string>();
   const unsatisfied: Edge[] = [];
   const firstPulled = order.length;
   for (let q = 0; q < order.length; q++) {
     const node = graph.nodes[order[q]!]!;
-    for (const id of node.missing) missing.push({ task: node.id, dependency: id });
-    // a unit that starts skipped will not run: what it waits for need not be ready
-    if (startsSkipped(node.task, opts)) continue;
+    const skipped = startsSkipped(node.task, opts);
+    if (graph.ambiguous.has(node.id)) ambiguous.add(node.id);
+    for (const m of node.missing) {
+      const edge = { task: m.task, dependency: m.dependency };
+      (skipped || (m.settled && !opts.includeDone) ? unheeded : missing).set(`${m.task}\0${m.dependency}`, edge);
+    }
+    if (skipped) continue;
     for (const d of node.deps) {
+      if (graph.ambiguous.has(graph.nodes[d]!.id)) ambiguous.add(graph.nodes[d]!.id);
       if (inPlan[d] || satisfied.has(d)) continue;
       if (graph.nodes[d]!.task.status === "done") satisfied.set(d, "done");
       else if (opts.completedMemoKeys?.has(keys[d]!)) satisfied.set(d, "memoized");
@@ -76,7 +88,8 @@ export function buildPlan(source: TaskSource, opts: PlanOptions = {}, prepared =
       } else unsatisfied.push({ task: node.id, dependency: graph.nodes[d]!.id });
     }
   }
-  if (missing.length > 0) throw new MissingDependencyError(missing);
+  if (ambiguous.size > 0) throw new DuplicateTaskIdError([...ambiguous]);
+  if (missing.size > 0) throw new MissingDependencyError([...missing.values()]);
   if (unsatisfied.length > 0) throw new UnsatisfiedDependencyError(unsatisfied);
   // Pulled-in dependencies run after the selection, in file order (node order is file order).
   const pulled = order.splice(firstPulled).sort((a, b) => a - b);
@@ -103,9 +116,13 @@ export function buildPlan(source: TaskSource, opts: PlanOptions = {}, prepared =
   });
   assertAcyclic(units);
 
-  const warnings = [...source.warnings];
+  // the source's own warnings are the caller's to show (they come with the source, once)
+  const warnings: string[] = [];
+  if (unheeded.size > 0) {
+    warnings.push(`dependencies on ids that do not exist, on work done or cancelled in the file (not waited for): ${describeMissing([...unheeded.values()])}`);
+  }
   if (units.every((u) => u.initial)) {
-    warnings.push(`all ${units.length} units are done or cancelled in the tasks file; use includeDone to run them`);
+    warnings.push(`all ${units.length} units are done or cancelled in the tasks file; use --include-done (includeDone in the API) to run them`);
   }
   const satisfiedExternal = [...satisfied].map(([n, reason]) => ({ id: graph.nodes[n]!.id, reason }));
   return { units, warnings, satisfiedExternal };
@@ -119,10 +136,11 @@ function startsSkipped(task: SourceTask, opts: PlanOptions): boolean {
  * Node indexes of the selection in the user's order (marked in `inPlan`); a
  * selected expanded parent stands for its subtasks followed by its group.
  */
-function selectedNodes(graph: WorkGraph, selection: string[] | undefined, inPlan: Uint8Array): number[] {
+function selectedNodes(graph: WorkGraph, selection: string[] | undefined, inPlan: Uint8Array, tag: string | undefined): number[] {
   const ids = selection ?? graph.nodes.filter((n) => n.task.parentId === undefined).map((n) => n.id);
   if (ids.length === 0) {
-    throw new EmptySelectionError(selection ? undefined : "the source has no tasks: nothing to run");
+    if (selection) throw new EmptySelectionError();
+    throw new NothingToRunError(`the ${tag !== undefined ? `tag "${tag}"` : "source"} has no tasks: nothing to run`);
   }
   const unknown: string[] = [];
   const subtasks: string[] = [];
@@ -157,7 +175,8 @@ function definitionOf(task: SourceTask): Record<string, unknown> {
 const DEFINITION_TEXT = ["description", "details", "testStrategy", "status", "priority"] as const;
 
 /**
- * Kahn's algorithm over the units; if some are never freed they sit on or
+ * Kahn's algorithm over the units (those that start skipped are settled, so
+ * they are free whatever they wait for); if some are never freed they sit on or
  * behind a cycle, and following dependencies among them from any one of them
  * must come back around. That walk spells the cycle out in dependency order.
  */
@@ -166,10 +185,11 @@ function assertAcyclic(units: readonly PlanUnit[]): void {
   const waiting = new Int32Array(n);
   const dependents: number[][] = units.map(() => []);
   for (const u of units) {
+    if (u.initial) continue;
     waiting[u.index] = u.deps.length;
     for (const d of u.deps) dependents[d]!.push(u.index);
   }
-  const ready = units.filter((u) => u.deps.length === 0).map((u) => u.index);
+  const ready = units.filter((u) => u.initial || u.deps.length === 0).map((u) => u.index);
   for (let q = 0; q < ready.length; q++) {
     for (const dep of dependents[ready[q]!]!) if (--waiting[dep]! === 0) ready.push(dep);
   }

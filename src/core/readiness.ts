@@ -17,10 +17,15 @@ export function isFinished(task: SourceTask): boolean {
   return SATISFYING.has(task.status ?? "pending");
 }
 
-/** The top-level tasks Task Master would list as ready, in file order. */
+/**
+ * The top-level tasks Task Master would list as ready, in file order. Ids are
+ * compared as Task Master's `list` compares them, as written (`asWritten`), so a
+ * dependency 3 on a task written "03" is not satisfied, there as here. A task
+ * listed twice (a duplicated id) is listed twice, as there.
+ */
 export function readyTasks(source: TaskSource): SourceTask[] {
-  const finished = new Set(source.tasks.filter(isFinished).map((t) => t.id));
+  const finished = new Set(source.tasks.filter(isFinished).map((t) => t.asWritten?.id ?? t.id));
   return source.tasks.filter(
-    (t) => WORKABLE.has(t.status ?? "pending") && t.dependencies.every((d) => finished.has(d)),
+    (t) => WORKABLE.has(t.status ?? "pending") && (t.asWritten?.dependencies ?? t.dependencies).every((d) => finished.has(d)),
   );
 }

@@ -1,7 +1,7 @@
 // Selections in Task Master's words: `all`, `ready` and a status filter, next
 // to the id lists and ranges of selection.ts. They need the source, so they
 // resolve to canonical ids here rather than in parseSelection.
-import { EmptySelectionError, InvalidSelectionError } from "./errors.js";
+import { InvalidSelectionError, NothingToRunError } from "./errors.js";
 import { isFinished, readyTasks, TASKMASTER_STATUSES } from "./readiness.js";
 import { parseSelection } from "./selection.js";
 import type { TaskSource } from "./task.js";
@@ -41,7 +41,7 @@ export function resolveSelection(source: TaskSource, text?: string, statuses?: s
   else if (keyword === "all") ids = statuses ? source.tasks.filter((t) => !isFinished(t)).map((t) => t.id) : undefined;
   else if (text !== undefined) ids = parseSelection(text);
   if (statuses === undefined) {
-    if (ids?.length === 0) throw new EmptySelectionError(`no task is ${keyword}: nothing to run`);
+    if (ids?.length === 0) throw new NothingToRunError(`no task is ${keyword}: nothing to run`);
     return ids;
   }
   const wanted = new Set(statuses);
@@ -51,6 +51,6 @@ export function resolveSelection(source: TaskSource, text?: string, statuses?: s
     const task = byId.get(id);
     return task === undefined || wanted.has(task.status ?? "pending");
   });
-  if (kept.length === 0) throw new EmptySelectionError(`no selected task has status ${statuses.join(" or ")}: nothing to run`);
+  if (kept.length === 0) throw new NothingToRunError(`no selected task has status ${statuses.join(" or ")}: nothing to run`);
   return kept;
 }

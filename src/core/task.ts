@@ -18,6 +18,12 @@ export interface SourceTask {
   subtasks: SourceTask[];
   /** Per-task command override (inline definitions only). */
   command?: string;
+  /**
+   * Top-level tasks of a file whose id or dependencies Task Master's `list`
+   * spells otherwise (it compares `String(id)` as written: "03" is not 3 there):
+   * those spellings, so readiness agrees with it. Absent when they are the canonical ones.
+   */
+  asWritten?: { id: string; dependencies: string[] };
 }
 
 export interface TaskSource {

@@ -1,10 +1,12 @@
 // `conveyor plan` (and `conveyor run --dry-run`): the run `run` would start with
 // the same flags, previewed from the store's memo and history, recording nothing.
 import type { RunPreview } from "../../core/preview.js";
+import type { TaskSource } from "../../core/task.js";
 import type { Output } from "../follow.js";
 import { withApp } from "../open-app.js";
 import { planText, type PlanHeader } from "../plan-view.js";
-import { runInputFromFlags, type RunFlags } from "../run-input.js";
+import { orNothingToRun } from "../nothing-to-run.js";
+import { loadRunSource, runInputFromFlags, type RunFlags } from "../run-input.js";
 
 /** The --json document's shape version: bumped only when a field changes meaning or goes away. */
 export const PLAN_JSON_VERSION = 1;
@@ -15,7 +17,12 @@ export async function planCommand(f: RunFlags & { json?: boolean }, out: Output)
 
 /** Prints the plan for run flags (plus --json); exits 0, or refuses as `run` would. */
 export async function showPlan(f: RunFlags & { json?: boolean | undefined }, out: Output): Promise<number> {
-  const input = runInputFromFlags(f);
+  const source = loadRunSource(f);
+  return orNothingToRun(source, out, () => previewOf(f, source, out));
+}
+
+async function previewOf(f: RunFlags & { json?: boolean | undefined }, loaded: TaskSource, out: Output): Promise<number> {
+  const input = runInputFromFlags(f, loaded);
   return withApp(async (app) => {
     const preview = await app.previewRun(input);
     for (const w of preview.warnings) out.error(`warning: ${w}\n`);

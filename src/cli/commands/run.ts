@@ -2,7 +2,8 @@
 // --dry-run, what `conveyor plan` prints instead.
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
-import { runInputFromFlags, type RunFlags } from "../run-input.js";
+import { orNothingToRun } from "../nothing-to-run.js";
+import { loadRunSource, runInputFromFlags, type RunFlags } from "../run-input.js";
 import { UsageError } from "../usage-error.js";
 import { showPlan } from "./plan.js";
 
@@ -10,19 +11,22 @@ export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolea
   // --dry-run is `conveyor plan`: what the run would do, recording nothing
   if (f.dryRun) return showPlan(f, out);
   if (f.json) throw new UsageError("--json prints the plan: it goes with --dry-run (or use conveyor plan --json)");
-  const input = runInputFromFlags(f);
-  return withApp(async (app, interruption) => {
-    const warn = (m: string) => out.error(`warning: ${m}\n`);
-    const started = await app.startRun(input);
-    interruption.runIds.add(started.runId);
-    for (const w of started.warnings) warn(w);
-    out.write(`run ${started.runId}: ${started.total} tasks\n`);
-    const orphans = await app.engine.store.findOrphans();
-    if (orphans.length > 0) {
-      out.error(`note: ${orphans.length} interrupted run(s) wait for recovery: conveyor recover\n`);
-    }
-    const run = await follow(app, started.runId, out, interruption);
-    out.write(summary(run));
-    return exitCodeFor(run.status);
+  const source = loadRunSource(f);
+  return orNothingToRun(source, out, async () => {
+    const input = runInputFromFlags(f, source);
+    return withApp(async (app, interruption) => {
+      const warn = (m: string) => out.error(`warning: ${m}\n`);
+      const started = await app.startRun(input);
+      interruption.runIds.add(started.runId);
+      for (const w of started.warnings) warn(w);
+      out.write(`run ${started.runId}: ${started.total} tasks\n`);
+      const orphans = await app.engine.store.findOrphans();
+      if (orphans.length > 0) {
+        out.error(`note: ${orphans.length} interrupted run(s) wait for recovery: conveyor recover\n`);
+      }
+      const run = await follow(app, started.runId, out, interruption);
+      out.write(summary(run));
+      return exitCodeFor(run.status);
+    });
   });
 }

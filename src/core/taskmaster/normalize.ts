@@ -1,73 +1,83 @@
-// Raw task objects (from a tasks file or inline definitions) checked against
-// Task Master's schema and turned into SourceTasks with canonical ids.
-// Dependencies come out canonical but unresolved: which of "2" or "<parent>.2"
-// a subtask means needs the whole list (see dependencies.ts).
+// Raw task objects (from a tasks file or inline definitions) turned into
+// SourceTasks with canonical ids. Dependencies come out canonical but
+// unresolved: which of "2" or "<parent>.2" a subtask means needs the whole list
+// (see dependencies.ts).
+//
+// A tasks file is read as Task Master reads it: what its CLI lists, shows and
+// validates, Conveyor reads too, noting what it read leniently (notes.ts). Only
+// the run decides whether an oddity matters (plan.ts): a broken dependency on
+// work that is already done does not. Inline definitions come from an API
+// caller, who gets a clear error for anything malformed instead.
 import { InvalidTaskFileError } from "../errors.js";
 import type { SourceTask } from "../task.js";
 import { canonicalId, pathIndex, pathKey } from "./ids.js";
+import { type Notes, note } from "./notes.js";
 import { isObject } from "./shape.js";
 
 export interface ReadContext {
   file?: string;
-  /** Inline definitions: title optional (defaults to the id), `command` allowed. */
+  /** Inline definitions: title optional (defaults to the id), `command` allowed, anything malformed refused. */
   inline: boolean;
-  /** Tasks and subtasks whose non-standard status "completed" was read as "done". */
-  completed: number;
-  /** Subtasks of subtasks, which Task Master does not support and we ignore. */
-  nestedSubtasks: number;
-}
-
-/** Warnings about what was read leniently, for parseTaskFile and inlineSource. */
-export function readWarnings(ctx: ReadContext): string[] {
-  const warnings: string[] = [];
-  const { completed, nestedSubtasks: nested } = ctx;
-  if (completed > 0) {
-    const tasks = completed === 1 ? "1 task has" : `${completed} tasks have`;
-    warnings.push(`${tasks} the non-standard status "completed"; read as "done"`);
-  }
-  if (nested > 0) warnings.push(`ignored ${nested} nested subtask${nested === 1 ? "" : "s"} (subtasks of subtasks)`);
-  return warnings;
+  notes: Notes;
 }
 
 const TEXT_FIELDS = ["description", "details", "testStrategy", "priority"] as const;
 
 // Plain functions rather than per-task closures: this runs for every task of
-// 100,000-task inline sources.
-export function readTask(raw: unknown, path: string, ctx: ReadContext, parentId?: string): SourceTask {
-  if (!isObject(raw)) fail(ctx, path, `a task must be an object, got ${describe(raw)}`);
+// 100,000-task inline sources. Undefined: left out of a file (noted).
+export function readTask(raw: unknown, path: string, ctx: ReadContext, parentId?: string): SourceTask | undefined {
+  const kind = parentId === undefined ? "task" : "subtask";
+  if (!isObject(raw)) {
+    if (ctx.inline) fail(ctx, path, `a task must be an object, got ${describe(raw)}`);
+    return void note(ctx.notes, "notObject", kind, path);
+  }
   const own = idOf(raw.id);
   if (own === undefined) {
-    fail(ctx, pathKey(path, "id"), raw.id === undefined ? "missing task id" : `invalid task id ${describe(raw.id)}`);
+    if (ctx.inline) {
+      fail(ctx, pathKey(path, "id"), raw.id === undefined ? "missing task id" : `invalid task id ${describe(raw.id)}`);
+    }
+    return void note(ctx.notes, "noId", kind, typeof raw.title === "string" ? `${path} ("${raw.title}")` : path);
   }
-  const id = parentId === undefined ? own : subtaskId(own, parentId);
-  if (id === undefined) fail(ctx, pathKey(path, "id"), `subtask id "${own}" does not belong to task ${parentId}`);
-  const title = text(raw, "title", path, ctx) ?? (ctx.inline ? id : fail(ctx, pathKey(path, "title"), "missing title"));
+  const id = parentId === undefined ? own : ownSubtaskId(own, parentId, path, ctx);
+  let title = text(raw, "title", id, path, ctx);
+  if (title === undefined) {
+    if (!ctx.inline) note(ctx.notes, "noTitle", kind, id); // Task Master shows "Subtask <n>"
+    title = id;
+  }
 
-  const status = readStatus(text(raw, "status", path, ctx), ctx);
+  const status = readStatus(raw.status, id, kind, path, ctx);
   const task: SourceTask = { id, title, status, dependencies: [], subtasks: [] };
   for (const name of TEXT_FIELDS) {
-    const v = text(raw, name, path, ctx);
+    const v = text(raw, name, id, path, ctx);
     if (v !== undefined) task[name] = v;
   }
   if (parentId !== undefined) task.parentId = parentId;
   if (ctx.inline) {
-    const command = text(raw, "command", path, ctx);
+    const command = text(raw, "command", id, path, ctx);
     if (command !== undefined) task.command = command;
   }
 
-  const deps = list(raw, "dependencies", path, ctx);
+  const deps = list(raw, "dependencies", id, kind, path, ctx);
+  let spelled = parentId === undefined && !ctx.inline && String(raw.id) !== id;
   for (let i = 0; i < deps.length; i++) {
-    const dep = idOf(deps[i]);
+    let dep = idOf(deps[i]);
     if (dep === undefined) {
-      fail(ctx, pathIndex(pathKey(path, "dependencies"), i), `invalid dependency ${describe(deps[i])}`);
+      if (ctx.inline) fail(ctx, pathIndex(pathKey(path, "dependencies"), i), `invalid dependency ${describe(deps[i])}`);
+      // Task Master compares String(dependency) with ids: this names no task, as there
+      dep = JSON.stringify(deps[i]) ?? String(deps[i]);
     }
+    spelled ||= parentId === undefined && !ctx.inline && String(deps[i]) !== dep;
     task.dependencies.push(dep);
   }
-  const subtasks = list(raw, "subtasks", path, ctx);
-  if (parentId !== undefined) ctx.nestedSubtasks += subtasks.length;
-  else {
+  if (spelled) task.asWritten = { id: String(raw.id), dependencies: deps.map(String) };
+
+  const subtasks = list(raw, "subtasks", id, kind, path, ctx);
+  if (parentId !== undefined) {
+    if (subtasks.length > 0) note(ctx.notes, "nested", "subtask", id);
+  } else {
     for (let i = 0; i < subtasks.length; i++) {
-      task.subtasks.push(readTask(subtasks[i], pathIndex(pathKey(path, "subtasks"), i), ctx, id));
+      const sub = readTask(subtasks[i], pathIndex(pathKey(path, "subtasks"), i), ctx, id);
+      if (sub) task.subtasks.push(sub);
     }
   }
   return task;
@@ -82,38 +92,79 @@ export function idOf(raw: unknown): string | undefined {
 
 /**
  * A subtask's canonical id is "<parent>.<n>". Files write n as 1, "1", "2.1"
- * (in full) or the JSON number 2.1; full forms must name their own parent.
+ * (in full) or the JSON number 2.1. A full form naming another parent is read
+ * as Task Master reads it, by its last part (its readJSON keeps that part).
  */
-export function subtaskId(own: string, parentId: string): string | undefined {
+export function subtaskId(own: string, parentId: string): string {
   if (own.startsWith(`${parentId}.`) && own.length > parentId.length + 1) return own;
-  return own.includes(".") ? undefined : `${parentId}.${own}`;
+  return own.includes(".") ? `${parentId}.${own.slice(own.lastIndexOf(".") + 1)}` : `${parentId}.${own}`;
 }
 
-function readStatus(raw: string | undefined, ctx: ReadContext): string {
+/** subtaskId, refusing inline (or noting in a file) a full form that names another parent. */
+function ownSubtaskId(own: string, parentId: string, path: string, ctx: ReadContext): string {
+  const id = subtaskId(own, parentId);
+  if (id === own || !own.includes(".")) return id;
+  if (ctx.inline) fail(ctx, pathKey(path, "id"), `subtask id "${own}" does not belong to task ${parentId}`);
+  note(ctx.notes, "otherParent", "subtask", `${id} (written "${own}")`);
+  return id;
+}
+
+function readStatus(raw: unknown, id: string, kind: "task" | "subtask", path: string, ctx: ReadContext): string {
+  if (raw !== undefined && raw !== null && typeof raw !== "string") {
+    if (ctx.inline) fail(ctx, pathKey(path, "status"), `must be a string, got ${describe(raw)}`);
+    note(ctx.notes, "oddStatus", kind, `${id} (${describe(raw)})`);
+    return "pending";
+  }
   const status = raw?.trim().toLowerCase() || "pending";
-  if (status !== "completed") return status;
-  ctx.completed++;
-  return "done";
+  if (status === "completed") {
+    note(ctx.notes, "completed", kind, id);
+    return "done";
+  }
+  if (!KNOWN_STATUSES.has(status)) note(ctx.notes, "oddStatus", kind, `${id} ("${raw}")`);
+  return status;
 }
 
-/** A string field; absent and null both mean "not given". */
-function text(raw: Record<string, unknown>, name: string, path: string, ctx: ReadContext): string | undefined {
+const KNOWN_STATUSES = new Set(["pending", "in-progress", "done", "deferred", "cancelled", "blocked", "review"]);
+
+/** A string field; absent and null both mean "not given", and so does any other value in a file (noted). */
+function text(raw: Record<string, unknown>, name: string, id: string, path: string, ctx: ReadContext): string | undefined {
   const v = raw[name];
   if (v === undefined || v === null || typeof v === "string") return v ?? undefined;
-  return fail(ctx, pathKey(path, name), `must be a string, got ${describe(v)}`);
+  if (ctx.inline) fail(ctx, pathKey(path, name), `must be a string, got ${describe(v)}`);
+  note(ctx.notes, "notText", "task", `${id}.${name}`);
+  return undefined;
 }
 
-function list(raw: Record<string, unknown>, name: string, path: string, ctx: ReadContext): unknown[] {
+/**
+ * A list field. In a file, a single value stands for a list of it (noted): Task
+ * Master's `list` reads subtasks' fields without looking at them.
+ */
+function list(
+  raw: Record<string, unknown>,
+  name: "dependencies" | "subtasks",
+  id: string,
+  kind: "task" | "subtask",
+  path: string,
+  ctx: ReadContext,
+): unknown[] {
   const v = raw[name];
   if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v : fail(ctx, pathKey(path, name), `must be an array, got ${describe(v)}`);
+  if (Array.isArray(v)) return v;
+  if (ctx.inline) fail(ctx, pathKey(path, name), `must be an array, got ${describe(v)}`);
+  if (!v) return []; // "", 0, false: Task Master's `field || []`
+  if (name === "subtasks") {
+    note(ctx.notes, "subtasksNotList", kind, id);
+    return [];
+  }
+  note(ctx.notes, "depsNotList", kind, `${id} (${describe(v)})`);
+  return [v];
 }
 
 function fail(ctx: ReadContext, at: string, message: string): never {
   throw new InvalidTaskFileError(`${at}: ${message}`, ctx.file, at);
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return "an object";

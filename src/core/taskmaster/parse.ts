@@ -1,10 +1,11 @@
 // Reading a Task Master tasks.json: any of its layouts, one tag, with errors
 // that say where in the file the problem is.
-import { TaskFileSyntaxError } from "../errors.js";
-import type { TaskSource } from "../task.js";
+import { InvalidTaskFileError, TaskFileSyntaxError } from "../errors.js";
+import type { SourceTask, TaskSource } from "../task.js";
 import { resolveDependencies } from "./dependencies.js";
 import { locateJsonError } from "./json-position.js";
-import { type ReadContext, readTask, readWarnings } from "./normalize.js";
+import { type ReadContext, readTask } from "./normalize.js";
+import { noteWarnings } from "./notes.js";
 import { pathIndex } from "./ids.js";
 import { locateTasks } from "./shape.js";
 
@@ -18,14 +19,23 @@ export interface ParseOptions {
 export function parseTaskFile(text: string, opts: ParseOptions = {}): TaskSource {
   const data = parseJson(text.replace(/^\uFEFF/, ""), opts.file);
   const list = locateTasks(data, opts);
-  const ctx: ReadContext = { file: opts.file, inline: false, completed: 0, nestedSubtasks: 0 };
-  const tasks = resolveDependencies(list.tasks.map((raw, i) => readTask(raw, pathIndex(list.path, i), ctx)));
+  const ctx: ReadContext = { file: opts.file, inline: false, notes: new Map() };
+  const tasks: SourceTask[] = [];
+  list.tasks.forEach((raw, i) => {
+    const task = readTask(raw, pathIndex(list.path, i), ctx);
+    if (task) tasks.push(task);
+  });
+  if (tasks.length === 0 && list.tasks.length > 0) {
+    const why = `none of its ${list.tasks.length} entries is a task with an id: not Task Master tasks`;
+    throw new InvalidTaskFileError(`${list.path}: ${why}`, opts.file, list.path);
+  }
+  resolveDependencies(tasks, false);
   return {
     origin: opts.file ?? "(text)",
     ...(list.tag !== undefined && { tag: list.tag }),
     format: list.format,
     tasks,
-    warnings: [...list.warnings, ...readWarnings(ctx)],
+    warnings: [...list.warnings, ...noteWarnings(ctx.notes)],
   };
 }
 
