@@ -8,6 +8,7 @@ import {
   EmptySelectionError,
   InvalidTaskFileError,
   MissingDependencyError,
+  NothingToRunError,
   TaskFileSyntaxError,
   UnknownTagError,
   UnsatisfiedDependencyError,
@@ -15,9 +16,9 @@ import {
 import { buildPlan } from "../../src/core/plan.js";
 import type { SourceTask, TaskSource } from "../../src/core/task.js";
 import { inlineSource, parseTaskFile } from "../../src/core/taskmaster/index.js";
-import { OWNED_FIXTURES, readFixture } from "../support/taskmaster-fixtures.js";
+import { fixtureFiles, OWNED_FIXTURES, readFixture } from "../support/taskmaster-fixtures.js";
 import { thrown } from "../support/thrown.js";
-import { describeEveryFile, type CorpusFacts } from "../taskmaster/suites/loader-suite.js";
+import { describeEveryFile, namedInWarning, type CorpusFacts } from "../taskmaster/suites/loader-suite.js";
 
 const load = (file: string, tag?: string) => parseTaskFile(readFixture(file), { file, tag });
 
@@ -35,11 +36,13 @@ const FACTS: CorpusFacts = {
     "legacy-float-ids.json": { format: "legacy", tags: { "": 4 }, subtasks: 8 },
     "legacy-sibling-deps.json": { format: "legacy", tags: { "": 5 }, subtasks: 7 },
     "legacy-string-ids.json": { format: "legacy", tags: { "": 3 }, subtasks: 0 },
+    "legacy-subtask-without-title.json": { format: "legacy", tags: { "": 1 }, subtasks: 2 },
     "no-master-tag.json": { format: "tagged", tags: { firmware: 4 }, subtasks: 0 },
     "slug-ids.json": { format: "tagged", tags: { master: 5 }, subtasks: 6 },
     "subtask-cycles.json": { format: "tagged", tags: { master: 10, "test-tag": 1 }, subtasks: 15 },
     "tag-array.json": { format: "tag-array", tags: { master: 5 }, subtasks: 0 },
     "tagged-missing-status.json": { format: "tagged", tags: { master: 4 }, subtasks: 7 },
+    "task-without-title.json": { format: "tagged", tags: { master: 2 }, subtasks: 0 },
     "three-tags.json": { format: "tagged", tags: { master: 6, "hotfix-gate": 3, "feat-harvest": 4 }, subtasks: 5 },
     "top-level-cycle.json": { format: "tagged", tags: { master: 10 }, subtasks: 2 },
   },
@@ -53,7 +56,18 @@ const FACTS: CorpusFacts = {
     "subtask-cycles.json master": [undefined, DependencyCycleError],
     "subtask-cycles.json test-tag": [MissingDependencyError, MissingDependencyError],
     "comma-deps.json ": [MissingDependencyError, MissingDependencyError],
-    "empty-tag.json someday": [EmptySelectionError, EmptySelectionError],
+    "empty-tag.json someday": [NothingToRunError, NothingToRunError],
+  },
+  warnings: {
+    "legacy-completed.json ": ['tasks 1, 2 and subtasks 1.1, 1.2, 2.1, 2.2 have the non-standard status "completed": read as "done"'],
+    "legacy-sibling-deps.json ": ['tasks 1, 2 have the non-standard status "completed": read as "done"'],
+    "legacy-subtask-without-title.json ": ["subtask 1.2 has no title: titled by their id"],
+    "slug-ids.json master": [
+      "subtask nested-demo.outer-step has subtasks of their own, which Task Master does not support: ignored",
+    ],
+    "tagged-missing-status.json master": ['task 3 has the non-standard status "completed": read as "done"'],
+    "task-without-title.json master": ["task 2 has no title: titled by their id"],
+    "three-tags.json master": ['metadata.taskCount of tag "master" says 7, but it has 6 tasks'],
   },
 };
 
@@ -97,7 +111,8 @@ describe("fixture specifics", () => {
   it("a file without master reads its only tag, with a warning; asking for master lists the tags", () => {
     const source = load("no-master-tag.json");
     expect(source.tag).toBe("firmware");
-    expect(source.warnings[0]).toContain('no "master" tag');
+    expect(source.warnings).toEqual(['the file has no "master" tag; reading its only tag, "firmware"']);
+    expect(load("no-master-tag.json", "firmware").warnings).toEqual([]); // asked for by name: nothing to say
     const e = thrown(() => load("no-master-tag.json", "master"));
     expect(e).toBeInstanceOf(UnknownTagError);
     expect((e as UnknownTagError).available).toEqual(["firmware"]);
@@ -126,7 +141,11 @@ describe("fixture specifics", () => {
     expect(find(source, "rounding-issues.banker-rounding")!.dependencies).toEqual(["rounding-issues.reproduce-drift"]);
     // no sibling of that name: the top-level task
     expect(find(source, "year-end-close.trial-balance")!.dependencies).toEqual(["ledger-models"]);
-    expect(source.warnings).toContain("ignored 2 nested subtasks (subtasks of subtasks)");
+    // its two subtasks of its own are ignored, as Task Master ignores them, with one warning naming it
+    expect(find(source, "nested-demo.outer-step")!.subtasks).toEqual([]);
+    expect(source.warnings).toEqual([
+      "subtask nested-demo.outer-step has subtasks of their own, which Task Master does not support: ignored",
+    ]);
   });
 
   it("full dotted subtask ids and dotted dependencies (bare list)", () => {
@@ -193,20 +212,109 @@ describe("fixture specifics", () => {
     expect((e as MissingDependencyError).missing).toEqual([{ task: "30", dependency: "29.1,29.2" }]);
   });
 
-  it("an empty tag loads with no tasks; there is nothing to run", () => {
+  it("an empty tag loads with no tasks; there is nothing to run (not a bad selection)", () => {
     const source = load("empty-tag.json", "someday");
     expect(source.tasks).toEqual([]);
-    expect(thrown(() => buildPlan(source)).message).toBe("the source has no tasks: nothing to run");
+    const e = thrown(() => buildPlan(source));
+    expect(e).toBeInstanceOf(NothingToRunError);
+    expect(e.message).toBe('the tag "someday" has no tasks: nothing to run');
   });
 
-  it.each([
-    ["task-without-title.json", "master.tasks[1].title"],
-    ["subtask-without-title.json", "tasks[0].subtasks[1].title"],
-  ])("refused/%s: a missing title is refused, naming where", (file, path) => {
+  it("a task without a title is read, titled by its id, with one warning; it runs and is waited for", () => {
+    const source = load("task-without-title.json");
+    expect(source.warnings).toEqual(["task 2 has no title: titled by their id"]);
+    expect(source.tasks.map((t) => [t.id, t.title, t.status, t.dependencies])).toEqual([
+      ["1", "Wash the van", "pending", []],
+      ["2", "2", "pending", ["1"]],
+    ]);
+    expect(find(source, "2")!.description).toBe("A task someone added by hand, title forgotten");
+    const plan = buildPlan(source, { selection: ["2"], withDependencies: true });
+    expect(plan.units.map((u) => [u.id, u.title, u.deps])).toEqual([
+      ["2", "2", [1]],
+      ["1", "Wash the van", []],
+    ]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it("a subtask without a title is read, titled by its id, with one warning; expanded, it runs after its sibling", () => {
+    const source = load("legacy-subtask-without-title.json");
+    expect(source.warnings).toEqual(["subtask 1.2 has no title: titled by their id"]);
+    expect(find(source, "1")!.subtasks.map((s) => [s.id, s.title, s.status, s.dependencies])).toEqual([
+      ["1.1", "Sand it", "done", []],
+      ["1.2", "1.2", "pending", ["1.1"]],
+    ]);
+    const plan = buildPlan(source, { expandSubtasks: true });
+    expect(plan.units.map((u) => [u.id, u.title, u.kind, u.initial?.status ?? "runs"])).toEqual([
+      ["1.1", "Sand it", "task", "skipped"],
+      ["1.2", "1.2", "task", "runs"],
+      ["1", "Paint the fence", "group", "runs"],
+    ]);
+    expect(plan.units[1]!.deps).toEqual([0]);
+  });
+
+  it("a subtask cycle among done subtasks only is no obstacle, even expanded: they start skipped", () => {
+    const subtasks = [
+      { id: 1, title: "a", status: "done", dependencies: [2] },
+      { id: 2, title: "b", status: "done", dependencies: [1] },
+      { id: 3, title: "c", status: "pending", dependencies: [2] },
+    ];
+    const source = parseTaskFile(JSON.stringify({ master: { tasks: [{ id: 1, title: "A", subtasks: subtasks }] } }));
+    const plan = buildPlan(source, { expandSubtasks: true });
+    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([
+      ["1.1", "skipped"],
+      ["1.2", "skipped"],
+      ["1.3", "runs"],
+      ["1", "runs"],
+    ]);
+    // one of them still to run waits for the other, which is settled
+    subtasks[0]!.status = "pending";
+    const one = parseTaskFile(JSON.stringify({ master: { tasks: [{ id: 1, title: "A", subtasks }] } }));
+    expect(buildPlan(one, { expandSubtasks: true }).units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([
+      ["1.1", "runs"],
+      ["1.2", "skipped"],
+      ["1.3", "runs"],
+      ["1", "runs"],
+    ]);
+    // both still to run: the cycle is refused
+    subtasks[1]!.status = "pending";
+    const pending = parseTaskFile(JSON.stringify({ master: { tasks: [{ id: 1, title: "A", subtasks }] } }));
+    const e = thrown(() => buildPlan(pending, { expandSubtasks: true }));
+    expect(e).toBeInstanceOf(DependencyCycleError);
+    expect((e as DependencyCycleError).cycle.sort()).toEqual(["1.1", "1.2"]);
+  });
+});
+
+describe("refused/: the files that cannot be read at all", () => {
+  const REFUSED: [string, Function, string, string | undefined][] = [
+    ["bad-json.json", TaskFileSyntaxError, "invalid JSON at line 5, column 5: unexpected ']', expected a value", undefined],
+    ["no-task-list.json", InvalidTaskFileError, "master.tasks: must be an array", "master.tasks"],
+    [
+      "no-entry-is-a-task.json",
+      InvalidTaskFileError,
+      "master.tasks: none of its 3 entries is a task with an id: not Task Master tasks",
+      "master.tasks",
+    ],
+  ];
+
+  it("holds exactly these files (anything the loader reads, even with warnings, belongs beside it)", () => {
+    expect(fixtureFiles(`${OWNED_FIXTURES}refused/`)).toEqual(REFUSED.map(([file]) => file).sort());
+  });
+
+  it.each(REFUSED)("%s is refused, saying where and why", (file, type, why, path) => {
     const e = thrown(() => parseTaskFile(readFixture(`refused/${file}`), { file }));
+    expect(e).toBeInstanceOf(type);
     expect(e).toBeInstanceOf(InvalidTaskFileError);
-    expect((e as InvalidTaskFileError).path).toBe(path);
-    expect(e.message).toBe(`${file}: ${path}: missing title`);
+    expect(e.message).toBe(`${file}: ${why}`);
+    if (path !== undefined) expect((e as InvalidTaskFileError).path).toBe(path);
+    else expect((e as TaskFileSyntaxError).line).toBe(5);
+  });
+
+  it("an unknown tag is refused whatever the file holds, listing the tags it has", () => {
+    for (const file of ["cli-tagged.json", "empty-tag.json"]) {
+      const e = thrown(() => load(file, "nope"));
+      expect(e).toBeInstanceOf(UnknownTagError);
+      expect((e as UnknownTagError).available).toEqual(file === "cli-tagged.json" ? ["master", "feature-ui"] : ["master", "someday"]);
+    }
   });
 });
 
@@ -255,33 +363,129 @@ describe("parseTaskFile: layouts and rules", () => {
   });
 
   it.each([
-    [tagged([{ id: 1, title: "A" }, 2]), "master.tasks[1]", "must be an object"],
-    [tagged([{ id: 1, title: "A" }, {}, {}, { title: "B" }]), "master.tasks[1].id", "missing task id"],
-    [tagged([{ id: true, title: "A" }]), "master.tasks[0].id", "invalid task id"],
-    [tagged([{ id: 1 }]), "master.tasks[0].title", "missing title"],
-    [tagged([{ id: 1, title: "A", details: 5 }]), "master.tasks[0].details", "must be a string"],
-    [tagged([{ id: 1, title: "A", dependencies: "2" }]), "master.tasks[0].dependencies", "must be an array"],
-    [tagged([{ id: 1, title: "A", dependencies: [2, null] }]), "master.tasks[0].dependencies[1]", "invalid dependency"],
-    [
-      tagged([{ id: 1, title: "A", subtasks: [{ id: 1, title: "s" }, { title: "t" }] }]),
-      "master.tasks[0].subtasks[1].id",
-      "missing task id",
-    ],
-    [
-      tagged([{ id: 2, title: "A", subtasks: [{ id: "3.1", title: "s" }] }]),
-      "master.tasks[0].subtasks[0].id",
-      "does not belong",
-    ],
-    [tagged([{ id: 1 }], "x y"), '["x y"].tasks[0].title', "missing title"],
     [JSON.stringify({ master: { tasks: 5 } }), "master.tasks", "must be an array"],
-    [JSON.stringify({ tasks: [{ id: 1 }] }), "tasks[0].title", "missing title"],
-    [JSON.stringify([{ id: 1, title: "A" }, { id: "" }]), "[1].id", "invalid task id"],
-  ])("schema error at %#", (text, path, why) => {
-    const e = thrown(() => parseTaskFile(text, { file: "f.json", tag: text.includes("x y") ? "x y" : undefined }));
+    [tagged([2, null]), "master.tasks", "none of its 2 entries is a task with an id: not Task Master tasks"],
+    [tagged([{ id: true, title: "A" }]), "master.tasks", "none of its 1 entries is a task with an id: not Task Master tasks"],
+  ])("schema error at %#: no task list, or no entry of it is a task", (text, path, why) => {
+    const e = thrown(() => parseTaskFile(text, { file: "f.json" }));
     expect(e).toBeInstanceOf(InvalidTaskFileError);
     expect((e as InvalidTaskFileError).path).toBe(path);
-    expect(e.message).toContain(`f.json: ${path}: `);
-    expect(e.message).toContain(why);
+    expect(e.message).toBe(`f.json: ${path}: ${why}`);
+  });
+
+  // What used to be refused is read as Task Master reads it: one warning per kind,
+  // naming the tasks and subtasks in Task Master's id form; [id, title, status, dependencies, subtask ids].
+  it.each([
+    [
+      "an entry that is not an object is left out",
+      tagged([{ id: 1, title: "A" }, 2, "x"]),
+      ["tasks master.tasks[1], master.tasks[2] are not objects: left out"],
+      [["1", "A", "pending", [], []]],
+    ],
+    [
+      "entries without a usable id are left out, named by where they are (and their title)",
+      tagged([{ id: 1, title: "A" }, {}, { id: true }, { title: "B" }]),
+      ['tasks master.tasks[1], master.tasks[2], master.tasks[3] ("B") have no usable id: left out (nothing can select them or wait for them)'],
+      [["1", "A", "pending", [], []]],
+    ],
+    [
+      "a subtask without an id is left out; its siblings stay",
+      tagged([{ id: 1, title: "A", subtasks: [{ id: 1, title: "s" }, { title: "t" }] }]),
+      ['subtask master.tasks[0].subtasks[1] ("t") has no usable id: left out (nothing can select them or wait for them)'],
+      [["1", "A", "pending", [], ["1.1"]]],
+    ],
+    [
+      "missing titles: titled by the id",
+      tagged([{ id: 1 }, { id: 2, title: "B", subtasks: [{ id: 1 }, { id: 2, title: "s" }] }]),
+      ["task 1 and subtask 2.1 have no title: titled by their id"],
+      [["1", "1", "pending", [], []], ["2", "B", "pending", [], ["2.1", "2.2"]]],
+    ],
+    [
+      "a missing title in a tag whose name needs quoting",
+      tagged([{ id: 1 }], "x y"),
+      ["task 1 has no title: titled by their id"],
+      [["1", "1", "pending", [], []]],
+    ],
+    [
+      "a missing title in the legacy layout",
+      JSON.stringify({ tasks: [{ id: 1 }, { id: 2 }] }),
+      ["tasks 1, 2 have no title: titled by their id"],
+      [["1", "1", "pending", [], []], ["2", "2", "pending", [], []]],
+    ],
+    [
+      "more than ten named: the first ten and how many more",
+      tagged(Array.from({ length: 12 }, (_, i) => ({ id: i + 1, title: i < 2 ? "t" : undefined }))),
+      ["tasks 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 have no title: titled by their id"],
+      Array.from({ length: 12 }, (_, i) => [String(i + 1), i < 2 ? "t" : String(i + 1), "pending", [], []]),
+    ],
+    [
+      "text fields that are not text are ignored",
+      tagged([{ id: 1, title: "A", details: 5, description: ["d"] }, { id: 2, title: "B", priority: 1 }]),
+      ["tasks 1.description, 1.details, 2.priority have fields that should be text but are not: ignored"],
+      [["1", "A", "pending", [], []], ["2", "B", "pending", [], []]],
+    ],
+    [
+      "dependencies not written as a list: a list of that one value",
+      tagged([{ id: 1, title: "A", dependencies: "2" }, { id: 2, title: "B", dependencies: 3 }, { id: 3, title: "C" }]),
+      ['tasks 1 (string "2"), 2 (number 3) have dependencies not written as a list: read as a list of that one value'],
+      [["1", "A", "pending", ["2"], []], ["2", "B", "pending", ["3"], []], ["3", "C", "pending", [], []]],
+    ],
+    [
+      "a dependency that is no id names no task, as String(dependency) does in Task Master (refused only when it runs)",
+      tagged([{ id: 1, title: "A", dependencies: [2, null] }, { id: 2, title: "B" }]),
+      [],
+      [["1", "A", "pending", ["2", "null"], []], ["2", "B", "pending", [], []]],
+    ],
+    [
+      "subtasks not written as a list are ignored",
+      tagged([{ id: 1, title: "A", subtasks: { 1: { title: "s" } } }]),
+      ["task 1 has subtasks not written as a list: ignored"],
+      [["1", "A", "pending", [], []]],
+    ],
+    [
+      "a subtask id naming another parent is read by its last part",
+      tagged([{ id: 2, title: "A", subtasks: [{ id: "3.1", title: "s" }] }]),
+      ['subtask 2.1 (written "3.1") has an id naming another parent: read by its last part, as Task Master does'],
+      [["2", "A", "pending", [], ["2.1"]]],
+    ],
+    [
+      "statuses Task Master does not know are kept (never ready); one that is no text reads as pending",
+      tagged([{ id: 1, title: "A", status: "wip" }, { id: 2, title: "B", status: 3 }]),
+      [`tasks 1 ("wip"), 2 (number 3) have a status that is not one of Task Master's (pending, in-progress, done, deferred, cancelled, blocked, review): never ready, run by --select all`],
+      [["1", "A", "wip", [], []], ["2", "B", "pending", [], []]],
+    ],
+    [
+      "completed on a subtask, any case",
+      tagged([{ id: 1, title: "A", subtasks: [{ id: 1, title: "s", status: "Completed" }] }]),
+      ['subtask 1.1 has the non-standard status "completed": read as "done"'],
+      [["1", "A", "pending", [], ["1.1"]]],
+    ],
+    [
+      "one warning per kind, in the order the kinds were first seen",
+      tagged([{ id: 1, status: "completed" }, { id: 2 }, { id: 3, title: "C", status: "completed", details: 1 }]),
+      [
+        "tasks 1, 2 have no title: titled by their id",
+        'tasks 1, 3 have the non-standard status "completed": read as "done"',
+        "task 3.details has fields that should be text but are not: ignored",
+      ],
+      [["1", "1", "done", [], []], ["2", "2", "pending", [], []], ["3", "C", "done", [], []]],
+    ],
+  ])("read with a warning: %s", (_what, text, warnings, tasks) => {
+    const source = parseTaskFile(text, { file: "f.json", ...(text.includes('"x y"') ? { tag: "x y" } : {}) });
+    expect(source.warnings).toEqual(warnings);
+    expect(source.tasks.map((t) => [t.id, t.title, t.status, t.dependencies, t.subtasks.map((s) => s.id)])).toEqual(tasks);
+    for (const t of source.tasks) expect(Object.keys(t).filter((k) => ["details", "description", "priority"].includes(k))).toEqual([]);
+  });
+
+  it("the warnings' own grammar: counted by the suites' reader", () => {
+    const says = 'the non-standard status "completed": read as "done"';
+    expect(namedInWarning(`tasks 1, 2 and subtasks 1.1, 1.2 have ${says}`, says)).toBe(4);
+    expect(namedInWarning(`task 7 has ${says}`, says)).toBe(1);
+    expect(namedInWarning(`subtasks 1.1, 2.3 and 5 more have ${says}`, says)).toBe(7);
+    expect(namedInWarning(`tasks 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more and subtask 3.1 have ${says}`, says)).toBe(13);
+    expect(namedInWarning(`task 1, 2 have ${says}`, says)).toBeUndefined();
+    expect(namedInWarning(`tasks 1 has ${says}`, says)).toBeUndefined();
+    expect(namedInWarning(`2 tasks have ${says}`, says)).toBeUndefined();
   });
 
   it("not Task Master's schema at all", () => {
@@ -289,13 +493,38 @@ describe("parseTaskFile: layouts and rules", () => {
     expect(thrown(() => parseTaskFile('{"todo": [1], "x": 2}'))).toBeInstanceOf(InvalidTaskFileError);
   });
 
-  it("duplicate ids, including a subtask written two ways", () => {
-    const dup = thrown(() => parseTaskFile(tagged([{ id: 1, title: "A" }, { id: "1", title: "B" }])));
-    expect(dup).toBeInstanceOf(DuplicateTaskIdError);
-    expect((dup as DuplicateTaskIdError).ids).toEqual(["1"]);
+  it("duplicate ids are kept, both copies, with no warning: no run has touched them yet", () => {
+    const source = parseTaskFile(tagged([{ id: 1, title: "A" }, { id: "1", title: "B" }, { id: 2, title: "C" }, { id: 3, title: "D", dependencies: [1] }]));
+    expect(source.tasks.map((t) => [t.id, t.title])).toEqual([["1", "A"], ["1", "B"], ["2", "C"], ["3", "D"]]);
+    expect(source.warnings).toEqual([]);
+    // a run that neither runs nor waits for 1 is fine
+    expect(buildPlan(source, { selection: ["2"] }).units.map((u) => u.id)).toEqual(["2"]);
+    // running it, or waiting for it, needs to know which one is meant
+    for (const selection of [["1"], ["3"], undefined]) {
+      const e = thrown(() => buildPlan(source, { ...(selection && { selection }), withDependencies: true }));
+      expect(e).toBeInstanceOf(DuplicateTaskIdError);
+      expect((e as DuplicateTaskIdError).ids).toEqual(["1"]);
+      expect(e.message).toBe("duplicate task ids: 1 (each id must name one task to be run or waited for)");
+    }
+  });
+
+  it("duplicates that are all done or cancelled are one settled task; one still to do is not", () => {
+    const done = parseTaskFile(tagged([{ id: 1, title: "A", status: "done" }, { id: "1", title: "B", status: "cancelled" }, { id: 3, title: "D", dependencies: [1] }]));
+    expect(buildPlan(done, { selection: ["3"] }).satisfiedExternal).toEqual([{ id: "1", reason: "done" }]);
+    expect(buildPlan(done).units.map((u) => [u.id, u.title, u.initial?.status ?? "runs"])).toEqual([["1", "A", "skipped"], ["3", "D", "runs"]]);
+    const half = parseTaskFile(tagged([{ id: 1, title: "A", status: "done" }, { id: "1", title: "B" }, { id: 3, title: "D", dependencies: [1] }]));
+    expect((thrown(() => buildPlan(half, { selection: ["3"] })) as DuplicateTaskIdError).ids).toEqual(["1"]);
+  });
+
+  it("a subtask written two ways is kept twice; refused only when subtasks run on their own", () => {
     const twice = [{ id: 3, title: "A", subtasks: [{ id: 1, title: "s" }, { id: "3.1", title: "t" }] }];
-    const sub = thrown(() => parseTaskFile(tagged(twice)));
-    expect((sub as DuplicateTaskIdError).ids).toEqual(["3.1"]);
+    const source = parseTaskFile(tagged(twice));
+    expect(source.tasks[0]!.subtasks.map((s) => [s.id, s.title])).toEqual([["3.1", "s"], ["3.1", "t"]]);
+    expect(source.warnings).toEqual([]);
+    expect(buildPlan(source).units.map((u) => u.id)).toEqual(["3"]);
+    const e = thrown(() => buildPlan(source, { expandSubtasks: true }));
+    expect(e).toBeInstanceOf(DuplicateTaskIdError);
+    expect((e as DuplicateTaskIdError).ids).toEqual(["3.1"]);
   });
 
   it("statuses lower-cased, missing ones pending, missing dependencies empty", () => {
@@ -356,7 +585,7 @@ describe("inlineSource", () => {
     expect(find(source, "1")).toMatchObject({ title: "1", command: "make a" });
     expect(find(source, "2.2")!.dependencies).toEqual(["2.1"]);
     expect(find(source, "2")!.status).toBe("done");
-    expect(source.warnings).toEqual(['1 task has the non-standard status "completed"; read as "done"']);
+    expect(source.warnings).toEqual(['task 2 has the non-standard status "completed": read as "done"']);
   });
 
   it("rejects what is neither an object nor an id", () => {
