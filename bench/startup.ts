@@ -79,7 +79,7 @@ const run = (env: Record<string, string>) => timed([process.execPath, BIN, "run"
 
 export async function measureStartup(repeats = 5): Promise<StartupResults> {
   const out: StartupResults = { repeats, rows: [], errors: [] };
-  let gnu = false;
+  let gnu: boolean;
   try {
     gnu = existsSync(GNU_TIME) && execFileSync(GNU_TIME, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).includes("GNU");
   } catch {

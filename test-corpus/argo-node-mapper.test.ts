@@ -2,7 +2,7 @@
 // excerpts from argoproj/argo-workflows, SOURCES.md beside them).
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { parse } from "yaml";
 import { join } from "node:path";
 import { mapTasks, OffloadedNodesError, outcomeOf, readNodes } from "../src/executors/argo/node-mapper.js";

@@ -43,7 +43,8 @@ export class ReadinessProbe {
     private readonly optional: Record<string, Check>,
     metrics?: ApiMetrics,
   ) {
-    const probe = this;
+    // prom-client calls collect() with the gauge as `this`: the probe is reached through a closure
+    const degraded = () => this.degraded();
     this.gauge = metrics
       ? new Gauge({
           registers: [metrics.registry],
@@ -51,7 +52,7 @@ export class ReadinessProbe {
           help: "1 while an optional dependency (label reason, e.g. redis) is down: the replica still serves, degraded",
           labelNames: ["reason"],
           async collect() {
-            await probe.degraded();
+            await degraded();
           },
         })
       : undefined;

@@ -1,11 +1,10 @@
 // The operations GraphQL and REST share: turning a request into a started run
 // (source, selection, options) and steering runs, all through the engine.
-import { InvalidOptionError, RunNotFoundError, StoreLockedError } from "../core/errors.js";
+import { InvalidOptionError, TasksPathError, RunNotFoundError, StoreLockedError } from "../core/errors.js";
 import { parseSelection } from "../core/selection.js";
 import type { TaskSource } from "../core/task.js";
 import { inlineSource } from "../core/taskmaster/index.js";
-import { loadTasksFile } from "../cli/task-input.js";
-import { UsageError } from "../cli/usage-error.js";
+import { readTasksFile } from "../taskmaster-sync/tasks-file.js";
 import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import type { RunRecord, RunStore } from "../engine/store.js";
 import type { Command } from "../engine/steering.js";
@@ -108,10 +107,10 @@ export class RunService {
       return inlineSource(req.inline);
     }
     try {
-      return loadTasksFile(file!, req.tag);
+      return readTasksFile(file!, req.tag);
     } catch (err) {
-      // the CLI's file errors are usage errors; here they are input errors on a field
-      if (err instanceof UsageError) throw new InvalidOptionError("tasksFile", err.message.replace(/^--tasks: /, ""));
+      // a path that is not there is an input error on the field
+      if (err instanceof TasksPathError) throw new InvalidOptionError("tasksFile", err.message);
       if (err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("E")) {
         throw new InvalidOptionError("tasksFile", `cannot read ${file}: ${err.code}`); // EACCES, EISDIR, ...
       }

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { App } from "../app.js";
 import type { Logger } from "../engine/ports.js";
+import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 import { can, type Principal, type Scope } from "./auth/principal.js";
 import { TokenAuthenticator } from "./auth/tokens.js";
@@ -25,8 +25,19 @@ import { RunService } from "./run-service.js";
 import { attachWebSockets } from "./ws.js";
 import { createApiYoga } from "./yoga.js";
 
+/**
+ * What the server needs of the process it serves: its engine, how runs start there
+ * (with the process's own guards, e.g. syncStatus), and a way to ask the database
+ * whether it answers. The composition root's App is one.
+ */
+export interface ServedApp {
+  engine: Engine;
+  startRun(input: StartRunInput): Promise<StartedRun>;
+  db: { sql: { query(text: string): Promise<unknown> } };
+}
+
 export interface ApiServerDeps {
-  app: App;
+  app: ServedApp;
   logger: Logger;
   metrics?: ApiMetrics;
   /** Extra readiness checks beside the database; throw when not ready (503). */

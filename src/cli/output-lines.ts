@@ -1,6 +1,7 @@
 // Stored output shown on a terminal: the last lines of a tail, each cut to a
 // sane width, control characters made visible so they cannot move the cursor.
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 /** The last `n` lines of `text`; a final newline does not start another line. */

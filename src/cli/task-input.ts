@@ -1,56 +1,28 @@
 // Where a run's tasks come from on the command line: a tasks file (or a project
 // folder holding one), inline JSON definitions, or bare ids.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { InvalidTaskFileError, UnknownTagError } from "../core/errors.js";
+import { readFileSync } from "node:fs";
+import { InvalidTaskFileError, TasksPathError } from "../core/errors.js";
 import type { TaskSource } from "../core/task.js";
-import { inlineSource, parseTaskFile } from "../core/taskmaster/index.js";
+import { inlineSource } from "../core/taskmaster/index.js";
+import { readTasksFile, resolveTasksPath as findTasksFile } from "../taskmaster-sync/tasks-file.js";
 import { UsageError } from "./usage-error.js";
 
-/** A folder is searched for Task Master's tasks file, current layout first. */
-export function resolveTasksPath(path: string): string {
-  const full = resolve(path);
-  if (!existsSync(full)) throw new UsageError(`--tasks: ${path} does not exist`);
-  if (!statSync(full).isDirectory()) return full;
-  for (const candidate of [".taskmaster/tasks/tasks.json", "tasks/tasks.json"]) {
-    if (existsSync(join(full, candidate))) return join(full, candidate);
-  }
-  throw new UsageError(`--tasks: no .taskmaster/tasks/tasks.json or tasks/tasks.json in ${path}`);
-}
-
-/**
- * Without --tag, the tag Task Master's .taskmaster/state.json marks current
- * (what `task-master use-tag` sets), else master. A current tag the file does
- * not have falls back to the default, with a warning.
- */
+/** The tasks file at --tasks: a path that is not there is a usage error naming the flag. */
 export function loadTasksFile(path: string, tag: string | undefined): TaskSource {
-  const file = resolveTasksPath(path);
-  const text = readFileSync(file, "utf8");
-  if (tag !== undefined) return parseTaskFile(text, { file, tag });
-  const current = currentTag(file);
-  if (current === undefined) return parseTaskFile(text, { file });
-  try {
-    return parseTaskFile(text, { file, tag: current });
-  } catch (err) {
-    if (!(err instanceof UnknownTagError)) throw err;
-    const source = parseTaskFile(text, { file });
-    source.warnings.unshift(`state.json's current tag "${current}" is not in the file; read "${source.tag ?? "master"}"`);
-    return source;
-  }
+  return asUsage(() => readTasksFile(path, tag));
 }
 
-/** currentTag from the state.json of the project holding `file` (.taskmaster/tasks/ or legacy tasks/). */
-export function currentTag(file: string): string | undefined {
-  const dir = dirname(file);
-  const root = basename(dir) === "tasks" ? dirname(dir) : dir;
-  const project = basename(root) === ".taskmaster" ? dirname(root) : root;
-  const state = join(project, ".taskmaster", "state.json");
-  if (!existsSync(state)) return undefined;
+/** The tasks file --tasks names, or the one in the project folder it names. */
+export function resolveTasksPath(path: string): string {
+  return asUsage(() => findTasksFile(path));
+}
+
+function asUsage<T>(read: () => T): T {
   try {
-    const tag = (JSON.parse(readFileSync(state, "utf8")) as { currentTag?: unknown }).currentTag;
-    return typeof tag === "string" && tag.trim() !== "" ? tag : undefined;
-  } catch {
-    return undefined; // a broken state file is Task Master's to report; we read the default tag
+    return read();
+  } catch (err) {
+    if (err instanceof TasksPathError) throw new UsageError(`--tasks: ${err.message}`);
+    throw err;
   }
 }
 

@@ -99,6 +99,14 @@ export class EmptySelectionError extends ConveyorError {
  */
 export class NothingToRunError extends EmptySelectionError {}
 
+/** A tasks path that is not there, or a folder without a tasks file. */
+export class TasksPathError extends ConveyorError {
+  readonly code = "TASKS_PATH";
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
 export class RunNotFoundError extends ConveyorError {
   readonly code = "RUN_NOT_FOUND";
   constructor(readonly runId: string) {

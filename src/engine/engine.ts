@@ -14,10 +14,9 @@ import {
 } from "../core/errors.js";
 import type { RunPreview } from "../core/preview.js";
 import type { Progress } from "../core/progress.js";
-import { parseRunOptions, type RunOptions, type RunOptionsInput } from "../core/run-options.js";
+import { parseRunOptions, type RunOptions } from "../core/run-options.js";
 import { expandRuns } from "../core/run-lengths.js";
 import { canRunMove, isRunSettled, type TaskStatus } from "../core/status.js";
-import type { TaskSource } from "../core/task.js";
 import { DrivenRuns, type DriveListener } from "./driven-runs.js";
 import type { Executor } from "./executor.js";
 import { createNewRun } from "./new-run.js";
@@ -38,11 +37,13 @@ import {
 import { runProgress } from "./run-progress.js";
 import { previewNewRun } from "./run-preview.js";
 import type { RunSupervisor } from "./run-supervisor.js";
-import { Steering, type Command, type Steered } from "./steering.js";
+import { Steering, type Command, type Steerable, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
 import { TaskLogs } from "./task-logs.js";
 
 export type { DriveListener } from "./driven-runs.js";
+export type { StartRunInput, StartedRun } from "./start-run.js";
+import type { StartRunInput, StartedRun } from "./start-run.js";
 
 /** Builds the executor for a run from its options (command template, cwd, ...). */
 export type ExecutorFactory = (options: RunOptions) => Executor;
@@ -70,22 +71,7 @@ export interface SilentRun {
   expiresInMs: number;
 }
 
-export interface StartRunInput {
-  source: TaskSource;
-  /** Canonical ids; undefined runs every task. */
-  selection?: string[];
-  /** The selection as the user wrote it, kept with the run. */
-  selectionText?: string;
-  options?: RunOptionsInput;
-}
-
-export interface StartedRun {
-  runId: string;
-  total: number;
-  warnings: string[];
-}
-
-export class Engine {
+export class Engine implements Steerable {
   private readonly clock: Clock;
   private readonly logger: Logger;
   readonly owner: string;

@@ -6,7 +6,7 @@ import { buildPlan, prepareGraph, type Plan } from "../core/plan.js";
 import type { RunOptions } from "../core/run-options.js";
 import { refuseNul } from "../core/text-guard.js";
 import type { PlanUnit } from "../core/task.js";
-import type { StartRunInput } from "./engine.js";
+import type { StartRunInput } from "./start-run.js";
 import type { Clock } from "./ports.js";
 import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
 

@@ -2,7 +2,7 @@
 // memo and duration history, and recorded nowhere.
 import { previewRun, type RunPreview } from "../core/preview.js";
 import type { RunOptions } from "../core/run-options.js";
-import type { StartRunInput } from "./engine.js";
+import type { StartRunInput } from "./start-run.js";
 import { planNewRun } from "./new-run.js";
 import type { RunStore } from "./store.js";
 

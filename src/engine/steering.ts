@@ -3,7 +3,6 @@
 // the event bus (Redis between API replicas) to the one that does; the caller then
 // waits for the event that shows the command took effect, as for a local command,
 // since the engine applies commands in memory and commits them with its next batch.
-import type { Engine } from "./engine.js";
 import { runTopic, type EventBus, type Logger, type RunEvent } from "./ports.js";
 import type { RunStore } from "./store.js";
 
@@ -24,7 +23,18 @@ export interface Steered {
   event: RunEvent | null;
 }
 
-type Steerable = Pick<Engine, "pauseRun" | "resumeRun" | "cancelRun" | "retryTask" | "markTask" | "checkpointRun" | "isActive" | "owner" | "isDriverGone">;
+/** What steering asks of the engine it serves (Engine implements it). */
+export interface Steerable {
+  readonly owner: string;
+  resumeRun(runId: string, opts?: { checkpointId?: string }): Promise<void>;
+  pauseRun(runId: string): Promise<void>;
+  cancelRun(runId: string, reason?: string): Promise<void>;
+  retryTask(runId: string, taskId: string): Promise<void>;
+  markTask(runId: string, taskId: string, status: "succeeded" | "skipped"): Promise<void>;
+  checkpointRun(runId: string): Promise<string>;
+  isActive(runId: string): boolean;
+  isDriverGone(owner: string): boolean;
+}
 
 export class Steering {
   private readonly off: () => void;

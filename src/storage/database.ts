@@ -3,19 +3,9 @@
 // Prisma client and the same migrations. Each driver is loaded only when used:
 // PGlite alone takes ~0.1 s to import, which a process recovering runs on
 // PostgreSQL should not pay.
-import type { PrismaClient } from "./generated/client.js";
-import type { SqlRunner } from "./migrations.js";
 
-export type DatabaseKind = "postgres" | "pglite";
-
-export interface Database {
-  kind: DatabaseKind;
-  prisma: PrismaClient;
-  sql: SqlRunner;
-  /** Where it lives, for messages: the data folder or the URL without credentials. */
-  location: string;
-  close(): Promise<void>;
-}
+export type { Database, DatabaseKind } from "./database-handle.js";
+import type { Database } from "./database-handle.js";
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded store is used. */

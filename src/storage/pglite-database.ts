@@ -2,7 +2,7 @@
 // running on a thread of its own (pglite-thread/) so that its CPU does not
 // stall the engine's event loop.
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { Database } from "./database.js";
+import type { Database } from "./database-handle.js";
 import { lockDirectory } from "./dir-lock.js";
 import { PrismaClient } from "./generated/client.js";
 import { dataDirProblem } from "./data-dir-problem.js";

@@ -1,7 +1,7 @@
 // PostgreSQL through a pg pool, shared by Prisma (adapter-pg) and the driver-level SQL.
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import type { Database } from "./database.js";
+import type { Database } from "./database-handle.js";
 import { PrismaClient } from "./generated/client.js";
 import { applyMigrations, type SqlRunner } from "./migrations.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, describeUrl, firstConnection } from "./postgres-connect.js";

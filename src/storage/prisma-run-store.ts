@@ -3,7 +3,7 @@
 import type { NewRun, RunStore } from "../engine/store.js";
 import { listAttempts } from "./attempts.js";
 import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
-import type { Database } from "./database.js";
+import type { Database } from "./database-handle.js";
 import type { Db } from "./db.js";
 import { historicalDurations, memoLookup } from "./memo-cache.js";
 import { readEvents, runChangesSince } from "./run-events.js";

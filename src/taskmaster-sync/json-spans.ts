@@ -41,7 +41,10 @@ export function parseSpans(text: string): JsonNode {
       i++;
       const entries: ObjectNode["entries"] = [];
       for (skip(); text[i] !== "}"; skip()) {
-        if (text[i] === ",") i++, skip();
+        if (text[i] === ",") {
+          i++;
+          skip();
+        }
         const keyStart = i;
         const key = (value() as ScalarNode).value as string;
         const keyEnd = i;

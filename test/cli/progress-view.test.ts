@@ -52,7 +52,7 @@ describe("progressLine", () => {
 
   it("shows 100% and a full bar only once every task settled", () => {
     const line = progressLine(progress(200, { succeeded: 199, running: 1 }));
-    expect(line).toMatch(/^\[#{23}-\]  99%  199\/200/);
+    expect(line).toMatch(/^\[#{23}-\] {2}99% {2}199\/200/);
   });
 
   it.each([

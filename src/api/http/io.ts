@@ -1,18 +1,11 @@
 // Small HTTP helpers: bounded body reading, JSON responses, typed HTTP errors.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { brief, nulPath, NUL_MESSAGE } from "../../core/text-guard.js";
+import { HttpError } from "./http-error.js";
 import { refuseDeepJson } from "./json-nesting.js";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code = "BAD_REQUEST",
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+export { HttpError };
+
 
 /** Reads the whole body, refusing more than `limit` bytes (413) without buffering them. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -3,7 +3,7 @@
 // afterwards (GraphQL's input coercion, JSON.stringify into the store) recurses
 // and would overflow the stack on a body of "[[[[...": such a body is refused
 // with 400 first. One pass over the bytes, strings skipped.
-import { HttpError } from "./io.js";
+import { HttpError } from "./http-error.js";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

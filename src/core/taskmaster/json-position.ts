@@ -10,6 +10,7 @@ export interface JsonErrorLocation {
   reason: string;
 }
 
+// eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const LITERAL = /true|false|null/y;

@@ -43,6 +43,8 @@ export async function startTestServer(
   const tasks = new Map<string, (req: ExecutionRequest) => unknown>();
   const fn = new InProcessExecutor((req) => (tasks.get(req.taskId) ?? (() => "ok"))(req));
   const metrics = createMetrics({ defaults: false });
+  // the bus asks the app that is created with it: assigned once, after the bus
+  // eslint-disable-next-line prefer-const
   let app: App | undefined;
   const bus = new MeteredBus(opts.bus ?? new MemoryBus(), metrics, (id) => app?.engine.isActive(id) ?? false);
   app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000 });
