@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import {
   DependencyCycleError,
   DuplicateTaskIdError,
-  EmptySelectionError,
   InvalidTaskFileError,
   MissingDependencyError,
   NothingToRunError,

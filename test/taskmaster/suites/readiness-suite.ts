@@ -26,6 +26,11 @@ export interface ReadinessFacts {
   completedFiles: number;
   /** Files whose tag holds a bare array, which Task Master reads nothing from. */
   tagArrayFiles: number;
+  /**
+   * Tags with a top-level task without a title, which Task Master's `list` refuses
+   * ("Task title is required") and Conveyor reads, titled by its id (docs/taskmaster.md).
+   */
+  untitledTags: number;
 }
 
 interface Case {
@@ -39,7 +44,7 @@ type Raw = Record<string, unknown>;
 export function describeReadiness(dir: string, facts: ReadinessFacts): void {
   const cases: Case[] = [];
   /** Tags holding a file's tasks exactly as written where Task Master 0.43.1 cannot read them. */
-  const refused = { completed: [] as string[], tagArray: [] as string[] };
+  const refused = { completed: [] as string[], tagArray: [] as string[], untitled: [] as string[] };
   const project: Raw = {};
 
   fixtureFiles(dir).forEach((file, i) => {
@@ -58,6 +63,14 @@ export function describeReadiness(dir: string, facts: ReadinessFacts): void {
       if (first.format === "tag-array") {
         project[`${projectTag}-as-written`] = (data as Raw)[tag!];
         refused.tagArray.push(`${projectTag}-as-written`);
+      }
+      const tasks = Array.isArray(value.tasks) ? (value.tasks as unknown[]) : [];
+      const hasTitle = (t: unknown) => typeof t !== "object" || t === null || typeof (t as Raw).title === "string";
+      if (first.format !== "tag-array" && !tasks.every(hasTitle)) {
+        // compared with a copy titled as Conveyor titles them (by id); the file as written shows the refusal
+        project[`${projectTag}-untitled`] = value;
+        refused.untitled.push(`${projectTag}-untitled`);
+        value = { ...value, tasks: tasks.map((t) => (hasTitle(t) ? t : { ...(t as Raw), title: String((t as Raw).id) })) };
       }
       if (text.includes('"completed"')) {
         // Task Master refuses the non-standard status; Conveyor reads it as done (a warning), so
@@ -91,12 +104,14 @@ export function describeReadiness(dir: string, facts: ReadinessFacts): void {
   }
 
   describe("ready tasks: Conveyor and `task-master list --ready`", () => {
-    it("Task Master read every tag, refusing only the non-standard status and reading nothing from a tag holding a bare array", () => {
+    it("Task Master read every tag, refusing only the non-standard status and untitled tasks, and reading nothing from a tag holding a bare array", () => {
       expect(listed.code).toBe(0);
       const out = listed.stdout + listed.stderr;
       expect(refused.completed).toHaveLength(facts.completedFiles);
       for (const tag of refused.completed) expect(out).toContain(`${tag}: Invalid task status: completed`);
-      expect(out).toContain(`Could not fetch tasks from ${refused.completed.length} tag(s)`);
+      expect(refused.untitled).toHaveLength(facts.untitledTags);
+      for (const tag of refused.untitled) expect(out).toContain(`${tag}: Task title is required`);
+      expect(out).toContain(`Could not fetch tasks from ${refused.completed.length + refused.untitled.length} tag(s)`);
       expect(refused.tagArray).toHaveLength(facts.tagArrayFiles);
       for (const tag of refused.tagArray) expect(ready.has(tag)).toBe(false);
     });
