@@ -3,6 +3,7 @@ import {
   DependencyCycleError,
   EmptySelectionError,
   MissingDependencyError,
+  NothingToRunError,
   SubtaskSelectionError,
   UnknownTasksError,
   UnsatisfiedDependencyError,
@@ -62,9 +63,13 @@ describe("buildPlan: selection and order", () => {
     expect((e as UnknownTasksError).ids).toEqual(["9", "x"]);
   });
 
-  it("an empty selection or source has nothing to run", () => {
-    expect(thrown(() => buildPlan(diamond, { selection: [] }))).toBeInstanceOf(EmptySelectionError);
-    expect(thrown(() => buildPlan(inlineSource([])))).toBeInstanceOf(EmptySelectionError);
+  it("an empty selection is bad input; an empty source is nothing to run", () => {
+    const empty = thrown(() => buildPlan(diamond, { selection: [] }));
+    expect(empty).toBeInstanceOf(EmptySelectionError);
+    expect(empty).not.toBeInstanceOf(NothingToRunError);
+    const none = thrown(() => buildPlan(inlineSource([])));
+    expect(none).toBeInstanceOf(NothingToRunError);
+    expect(none.message).toBe("the source has no tasks: nothing to run");
   });
 
   it("dependencies on ids that exist nowhere", () => {
@@ -78,6 +83,27 @@ describe("buildPlan: selection and order", () => {
     // only planned units count
     const elsewhere = inlineSource([{ id: 1, dependencies: [7] }, { id: 2 }]);
     expect(() => buildPlan(elsewhere, { selection: ["2"] })).not.toThrow();
+  });
+
+  it("a missing dependency carried by work done or cancelled in the file is a warning, until that work runs", () => {
+    const source = inlineSource([{ id: 1, status: "done", dependencies: [7] }, { id: 2, status: "cancelled", dependencies: [8] }, { id: 3, dependencies: [1] }]);
+    const plan = buildPlan(source);
+    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([["1", "skipped"], ["2", "skipped"], ["3", "runs"]]);
+    expect(plan.warnings).toEqual([
+      "dependencies on ids that do not exist, on work done or cancelled in the file (not waited for): 1 -> 7, 2 -> 8",
+    ]);
+    const e = thrown(() => buildPlan(source, { includeDone: true }));
+    expect(e).toBeInstanceOf(MissingDependencyError);
+    expect((e as MissingDependencyError).missing).toEqual([{ task: "1", dependency: "7" }, { task: "2", dependency: "8" }]);
+  });
+
+  it("a missing dependency of a done subtask folded into a parent that runs is a warning; of a pending one, refused", () => {
+    const source = inlineSource([{ id: 1, subtasks: [{ id: 1, status: "done", dependencies: ["9.9"] }, { id: 2 }] }]);
+    expect(buildPlan(source).warnings).toEqual([
+      "dependencies on ids that do not exist, on work done or cancelled in the file (not waited for): 1.1 -> 9.9",
+    ]);
+    const pending = inlineSource([{ id: 1, subtasks: [{ id: 1, dependencies: ["9.9"] }, { id: 2 }] }]);
+    expect((thrown(() => buildPlan(pending)) as MissingDependencyError).missing).toEqual([{ task: "1.1", dependency: "9.9" }]);
   });
 });
 
@@ -196,7 +222,9 @@ describe("buildPlan: subtasks", () => {
     const e = thrown(() => buildPlan(source, { selection: ["2.1", "3", "2.2"] }));
     expect(e).toBeInstanceOf(SubtaskSelectionError);
     expect((e as SubtaskSelectionError).ids).toEqual(["2.1", "2.2"]);
-    expect(e.message).toContain("expandSubtasks");
+    expect(e.message).toBe(
+      "subtasks 2.1, 2.2 can only be selected with --expand-subtasks (expandSubtasks in the API) (or select the parent task instead)",
+    );
   });
 
   it("with expandSubtasks: subtasks at the parent's place, then its group; dependents wait for the group", () => {
@@ -282,7 +310,7 @@ describe("buildPlan: units", () => {
 
   it("leaves the source's warnings to the source, so each is said once", () => {
     const source = inlineSource([{ id: 1, status: "completed" }, { id: 2 }]);
-    expect(source.warnings).toHaveLength(1);
+    expect(source.warnings).toEqual(['task 1 has the non-standard status "completed": read as "done"']);
     expect(buildPlan(source).warnings).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EmptySelectionError, InvalidSelectionError, UnsatisfiedDependencyError } from "../../src/core/errors.js";
+import { InvalidSelectionError, NothingToRunError, UnsatisfiedDependencyError } from "../../src/core/errors.js";
 import { buildPlan } from "../../src/core/plan.js";
 import { isReadySelection, parseStatusFilter, resolveSelection } from "../../src/core/task-filter.js";
 import { parseTaskFile } from "../../src/core/taskmaster/index.js";
@@ -25,7 +25,8 @@ describe("resolveSelection", () => {
     expect(resolveSelection(master, "ready")).toEqual(["2", "3"]);
     expect(resolveSelection(master, "ready", ["pending"])).toEqual(["3"]);
     const nothing = parseTaskFile('{"tasks": [{"id": 1, "title": "a", "status": "done"}]}');
-    expect(() => resolveSelection(nothing, "ready")).toThrow(EmptySelectionError);
+    expect(() => resolveSelection(nothing, "ready")).toThrow(NothingToRunError);
+    expect(() => resolveSelection(nothing, "ready")).toThrow("no task is ready: nothing to run");
   });
 
   it("a ready task waiting for a cancelled one runs once its dependencies are pulled in (they start skipped)", () => {
