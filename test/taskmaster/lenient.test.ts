@@ -5,12 +5,13 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/cli/commands/run.js";
-import { MissingDependencyError, NothingToRunError, SubtaskSelectionError } from "../../src/core/errors.js";
+import { InvalidSelectionError, MissingDependencyError, NothingToRunError, SubtaskSelectionError } from "../../src/core/errors.js";
 import { buildPlan } from "../../src/core/plan.js";
 import { readyTasks } from "../../src/core/readiness.js";
 import { resolveSelection } from "../../src/core/task-filter.js";
 import { parseTaskFile } from "../../src/core/taskmaster/index.js";
 import { thrown } from "../support/thrown.js";
+import { conveyor } from "./conveyor-cli.js";
 import { jsonOf, scratchProject, taskMaster, tasksPath, validationIssues, type CliResult } from "./task-master-cli.js";
 
 const DIR = resolve("test/fixtures/taskmaster-lenient");
@@ -78,22 +79,36 @@ describe("nothing to run", () => {
     expect(listed(tm[file]!.ready)).toEqual([]);
     expect(thrown(() => resolveSelection(parseTaskFile(text(file)), "ready"))).toBeInstanceOf(NothingToRunError);
     const o = out();
-    const code = await runCommand(["--tasks", tasksPath(projects[file]!), "--select", "ready", "--command", "true"], o);
+    const code = await runCommand({ tasks: tasksPath(projects[file]!), select: "ready", command: "true" }, o);
     expect(code).toBe(0);
     expect(o.stdout).toBe("no task is ready: nothing to run\n");
+    expect(o.stderr).toBe("");
   });
+
+  it("the real command exits 0 with the same line, and 2 for a selection that is bad input", async () => {
+    const nothing = await conveyor(["run", "--tasks", projects[file]!, "--select", "ready", "--command", "true"]);
+    expect([nothing.code, nothing.stdout, nothing.stderr]).toEqual([0, "no task is ready: nothing to run\n", ""]);
+    const bad = await conveyor(["run", "--tasks", projects[file]!, "--select", "1-x", "--command", "true"]);
+    expect(bad.code).toBe(2); // bad input (error-report.ts EXIT.usage)
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^error: .*1-x/);
+  }, 60_000);
 
   it("an empty tag is nothing to run too (exit 0); a bad selection stays bad input", async () => {
     const source = parseTaskFile(text(file), { tag: "later" });
     expect(thrown(() => buildPlan(source))).toBeInstanceOf(NothingToRunError);
     expect(thrown(() => buildPlan(source))).toHaveProperty("message", 'the tag "later" has no tasks: nothing to run');
     const o = out();
-    await expect(runCommand(["--tasks", tasksPath(projects[file]!), "--select", "1-x", "--command", "true"], o)).rejects.toThrow(/1-x/);
+    const tagged = await runCommand({ tasks: tasksPath(projects[file]!), tag: "later", command: "true" }, o);
+    expect([tagged, o.stdout]).toEqual([0, 'the tag "later" has no tasks: nothing to run\n']);
+    const bad = runCommand({ tasks: tasksPath(projects[file]!), select: "1-x", command: "true" }, out());
+    await expect(bad).rejects.toThrow(InvalidSelectionError);
+    await expect(bad).rejects.toThrow(/1-x/);
   });
 });
 
 it("a selected subtask names the flag that allows it", () => {
   const err = thrown(() => buildPlan(parseTaskFile(text("comma-joined-dependency.json")), { selection: ["29.2"] }));
   expect(err).toBeInstanceOf(SubtaskSelectionError);
-  expect(err.message).toContain("--expand-subtasks");
+  expect(err.message).toBe("subtask 29.2 can only be selected with --expand-subtasks (expandSubtasks in the API) (or select the parent task instead)");
 });
