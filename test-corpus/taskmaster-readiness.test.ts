@@ -16,6 +16,7 @@ describeCorpus(taskmasterCorpusFound, "the real Task Master files", () => {
       },
       completedFiles: 3,
       tagArrayFiles: 1,
+      untitledTags: 0,
     });
   });
 });
