@@ -9,8 +9,9 @@ export function packageVersion(): string {
   for (let i = 0; i < 4; i++, dir = dirname(dir)) {
     const file = join(dir, "package.json");
     if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
-    if (pkg.name === "conveyor" && pkg.version) return pkg.version;
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string; bin?: Record<string, string> };
+    // ours is the package whose command is `conveyor` (its npm name is conveyor-runs)
+    if (pkg.bin?.conveyor && pkg.version) return pkg.version;
   }
   return "unknown";
 }

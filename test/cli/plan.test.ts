@@ -123,7 +123,7 @@ describe("conveyor plan on the demo project", SLOW, () => {
   it.each([
     [["plan", "--tasks", project, "--parallel", "zero"], /--parallel: "zero" is not a whole number/],
     [["plan", "--tasks", project, "--select", "1,99"], /unknown task id: 99/],
-    [["plan", "--tasks", project, "--dry-run"], /Unknown option '--dry-run'/],
+    [["plan", "--tasks", project, "--dry-run"], /unknown option '--dry-run'/],
     [["run", "--tasks", project, "--json"], /--json prints the plan: it goes with --dry-run/],
   ])("refuses bad input %j with exit 2 and a message naming it", async (args, message) => {
     const r = await conveyor(args);

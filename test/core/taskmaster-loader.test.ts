@@ -284,7 +284,7 @@ describe("fixture specifics", () => {
 });
 
 describe("refused/: the files that cannot be read at all", () => {
-  const REFUSED: [string, Function, string, string | undefined][] = [
+  const REFUSED: [string, new (...args: never[]) => Error, string, string | undefined][] = [
     ["bad-json.json", TaskFileSyntaxError, "invalid JSON at line 5, column 5: unexpected ']', expected a value", undefined],
     ["no-task-list.json", InvalidTaskFileError, "master.tasks: must be an array", "master.tasks"],
     [
@@ -372,6 +372,12 @@ describe("parseTaskFile: layouts and rules", () => {
     expect(e.message).toBe(`f.json: ${path}: ${why}`);
   });
 
+  it("a top-level array none of whose entries is a task is refused without an empty location", () => {
+    const e = thrown(() => parseTaskFile('[{"title":"A"},{"id":""}]', { file: "f.json" }));
+    expect(e).toBeInstanceOf(InvalidTaskFileError);
+    expect(e.message).toBe("f.json: none of its 2 entries is a task with an id: not Task Master tasks");
+  });
+
   // What used to be refused is read as Task Master reads it: one warning per kind,
   // naming the tasks and subtasks in Task Master's id form; [id, title, status, dependencies, subtask ids].
   it.each([
@@ -379,6 +385,12 @@ describe("parseTaskFile: layouts and rules", () => {
       "an entry that is not an object is left out",
       tagged([{ id: 1, title: "A" }, 2, "x"]),
       ["tasks master.tasks[1], master.tasks[2] are not objects: left out"],
+      [["1", "A", "pending", [], []]],
+    ],
+    [
+      "one entry that is not an object is named in the singular",
+      tagged([{ id: 1, title: "A" }, 2]),
+      ["task master.tasks[1] is not an object: left out"],
       [["1", "A", "pending", [], []]],
     ],
     [

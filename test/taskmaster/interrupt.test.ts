@@ -24,7 +24,7 @@ it("SIGINT puts the interrupted tasks back to their earlier status and exits 130
   run.proc.kill("SIGINT");
   const done = await run;
   expect(done.code).toBe(130);
-  expect(done.stderr).toMatch(/runs in progress stay resumable/);
+  expect(done.stderr).toMatch(/interrupted: stopping; run (\S+) stays resumable: conveyor resume \1\n/);
 
   const after = statuses();
   for (const id of interrupted) expect(after.get(id)).toBe(before.get(id));

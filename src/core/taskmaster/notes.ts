@@ -55,5 +55,5 @@ function named(noun: string, ids: string[]): string {
 }
 
 function singular(says: string): string {
-  return says.replace(/^are /, "is ").replace(/^have /, "has ");
+  return says.replace(/^are not objects/, "is not an object").replace(/^are /, "is ").replace(/^have /, "has ");
 }

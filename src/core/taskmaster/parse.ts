@@ -27,7 +27,8 @@ export function parseTaskFile(text: string, opts: ParseOptions = {}): TaskSource
   });
   if (tasks.length === 0 && list.tasks.length > 0) {
     const why = `none of its ${list.tasks.length} entries is a task with an id: not Task Master tasks`;
-    throw new InvalidTaskFileError(`${list.path}: ${why}`, opts.file, list.path);
+    // a top-level array has no path of its own to name
+    throw new InvalidTaskFileError(list.path ? `${list.path}: ${why}` : why, opts.file, list.path);
   }
   resolveDependencies(tasks, false);
   return {

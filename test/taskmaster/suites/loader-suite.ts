@@ -10,13 +10,16 @@ import { parseTaskFile } from "../../../src/core/taskmaster/index.js";
 import { fixtureFiles, readFixture } from "../../support/taskmaster-fixtures.js";
 import { thrown } from "../../support/thrown.js";
 
+/** An error class, as toBeInstanceOf takes it. */
+type ErrorClass = new (...args: never[]) => Error;
+
 export interface CorpusFacts {
   /** Per file: its format, top-level tasks per tag ("" when untagged), subtasks summed over tags. */
   files: Record<string, { format: string; tags: Record<string, number>; subtasks: number }>;
   /** Files whose statuses include the non-standard "completed": how many tasks and subtasks have it. */
   completed: Record<string, number>;
   /** How planning a tag ("<file> <tag>") fails, when it does: [without, with] expandSubtasks. */
-  broken: Record<string, [Function | undefined, Function | undefined]>;
+  broken: Record<string, [ErrorClass | undefined, ErrorClass | undefined]>;
   /** When given: every warning of every tag ("<file> <tag>"), exactly; a tag not listed has none. */
   warnings?: Record<string, string[]>;
 }
