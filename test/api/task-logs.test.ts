@@ -9,6 +9,7 @@ import { TaskLogStream, type LogItem } from "../../src/api/events/task-log-strea
 import { taskLogTarget } from "../../src/api/events/task-log-target.js";
 import { RunService } from "../../src/api/run-service.js";
 import { followTaskLogs } from "../../src/cli/follow-logs.js";
+import { runConveyor } from "../support/conveyor-process.js";
 import { postgresReachable } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
 import { collect, START, startTestServer, type TestServer } from "./support/server.js";
@@ -159,4 +160,22 @@ describe(`task logs (${kind})`, () => {
     await expect(followTaskLogs({ server: "not a url", runId, taskId: "talk", write: () => undefined })).rejects.toThrow(/server: not a URL/);
     await expect(followTaskLogs({ server: "http://127.0.0.1:1", runId, taskId: "talk", write: () => undefined })).rejects.toThrow(/127\.0\.0\.1:1/);
   });
+
+  it("conveyor logs --follow prints a running task's lines as they come, stdout and stderr apart, and exits 0 when it ends", async () => {
+    const runId = await start(TALKER.replace("sleep 0.2", "sleep 0.5"));
+    const cli = runConveyor(["logs", runId, "talk", "--follow", "--server", s.url]);
+    // a line is out while the task still runs: it prints for about 3 s
+    await eventually(() => cli.stdoutSoFar().includes("out 1\n"), 20_000);
+    expect(s.app.engine.isActive(runId)).toBe(true);
+    const done = await cli;
+    expect(done.code).toBe(0);
+    expect(done.stdout).toBe(["out 1", "out 2", "out 3", "out 4", "out 5"].map((l) => `${l}\n`).join(""));
+    expect(done.stderr).toBe(["err 1", "err 2", "err 3", "err 4", "err 5"].map((l) => `${l}\n`).join(""));
+    const unreachable = await runConveyor(["logs", runId, "talk", "--follow", "--server", "http://127.0.0.1:1"]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toMatch(/^error: --follow: cannot reach http:\/\/127\.0\.0\.1:1/);
+    const noTask = await runConveyor(["logs", runId, "--follow", "--server", s.url]);
+    expect(noTask.code).toBe(2);
+    expect(noTask.stderr).toMatch(/^error: --follow needs a task/);
+  }, 120_000);
 });

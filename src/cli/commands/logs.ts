@@ -16,6 +16,7 @@ export interface LogsFlags {
   json?: boolean;
   follow?: boolean;
   server?: string;
+  token?: string;
 }
 
 const whole = (text: string, flag: string): number => {
@@ -24,7 +25,7 @@ const whole = (text: string, flag: string): number => {
 };
 
 export async function logsCommand(runText: string, taskId: string | undefined, f: LogsFlags, out: Output): Promise<number> {
-  if (f.follow) return followLive(runText, taskId, f.server ?? process.env.CONVEYOR_SERVER);
+  if (f.follow) return followLive(runText, taskId, f, out);
   if (f.server !== undefined) throw new UsageError("--server is for --follow; stored output is read from the store");
   const attempt = f.attempt !== undefined ? whole(f.attempt, "--attempt") : undefined;
   const lines = whole(f.lines, "--lines");
@@ -52,12 +53,38 @@ export async function logsCommand(runText: string, taskId: string | undefined, f
 }
 
 /**
- * Live output from a running server. The log follower is wired here; until then
- * --follow is refused with what it needs rather than silently printing stored output.
+ * Live output from a running server (its taskLogs subscription): the lines so far,
+ * then each line as the task prints it, until the attempt ends or Ctrl-C. The
+ * server is what runs the task, so the store here is not opened at all.
  */
-function followLive(_runText: string, _taskId: string | undefined, server: string | undefined): Promise<number> {
+async function followLive(runId: string, taskId: string | undefined, f: LogsFlags, out: Output): Promise<number> {
+  const server = f.server ?? process.env.CONVEYOR_SERVER;
   if (server === undefined) throw new UsageError("--follow streams output live from a running server: give --server <url> (or set CONVEYOR_SERVER)");
-  throw new UsageError("--follow is not available in this build yet; without it, logs prints the stored output");
+  if (taskId === undefined) throw new UsageError("--follow needs a task: conveyor logs <run> <task> --follow --server <url>");
+  if (f.json) throw new UsageError("--json is for stored output; --follow prints lines as they come");
+  const attempt = f.attempt !== undefined ? whole(f.attempt, "--attempt") : undefined;
+  const token = f.token ?? process.env.CONVEYOR_TOKEN;
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.once("SIGINT", onInterrupt);
+  try {
+    const { followTaskLogs } = await import("../follow-logs.js");
+    await followTaskLogs({
+      server,
+      runId,
+      taskId,
+      ...(token ? { token } : {}),
+      ...(attempt !== undefined ? { attempt } : {}),
+      signal: stop.signal,
+      write: (text, stream) => (stream === "stderr" ? out.error(text) : out.write(text)),
+    });
+    return 0;
+  } catch (err) {
+    // a server that cannot be reached, a bad URL, a run or task it does not know: the input is wrong
+    throw new UsageError(`--follow: ${(err as Error).message}`);
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
 }
 
 function attemptText(taskId: string, a: AttemptRecord): string {

@@ -37,7 +37,8 @@ export function defineInspectCommands(program: Command, ctx: CliContext): void {
     .addOption(new Option("--lines <n>", "without a task: lines of stderr shown per failed task").default("10", "10"))
     .option("--json", "the attempts as JSON")
     .option("-f, --follow", "stream a task's output live as it runs, from a running server (needs --server)")
-    .addOption(new Option("--server <url>", "the server to follow from, with --follow (or CONVEYOR_SERVER)"))
+    .addOption(new Option("--server <url>", "the server to follow from, with --follow (or CONVEYOR_SERVER); the run id must then be whole"))
+    .addOption(new Option("--token <token>", "bearer token for the server, with --follow (or CONVEYOR_TOKEN)"))
     .addHelpText("after", storeEnv)
     .action(lazy(ctx, () => import("../commands/logs.js").then((m) => m.logsCommand)));
 }
