@@ -105,5 +105,7 @@ function connectionError(e: unknown, server: string): Error {
   if (e instanceof Error) return new Error(`cannot reach ${server}: ${e.message}`);
   const reason = (e as { reason?: string; code?: number })?.reason;
   const code = (e as { code?: number })?.code;
-  return new Error(`connection to ${server} closed${code ? ` (${code}${reason ? `: ${reason}` : ""})` : ""}`);
+  // 1006: closed with no close frame, as when nothing listens there (graphql-ws reports it as a close event)
+  if (code === undefined || code === 1006) return new Error(`cannot reach ${server}${reason ? `: ${reason}` : ""}`);
+  return new Error(`connection to ${server} closed (${code}${reason ? `: ${reason}` : ""})`);
 }
