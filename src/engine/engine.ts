@@ -216,31 +216,21 @@ export class Engine implements Steerable {
     const run = await this.requireRun(runId);
     const units = await this.deps.store.loadUnits(runId);
     const expected = await this.deps.store.historicalDurations(units.map((u) => u.memoKey));
-    if (this.runState(run) === "interrupted") {
-      // nothing runs: what was running runs again on resume, and no time to the end can be told
-      const progress = runProgress({
-        now: this.clock.now(),
-        startedAt: run.startedAt,
-        maxParallel: run.options.maxParallel,
-        perTask: opts.perTask ?? false,
-        expectedMs: expected,
-        size: units.length,
-        unit: (i) => {
-          const u = { ...units[i]!, ...units[i]!.state, group: units[i]!.kind === "group" };
-          return u.status === "running" ? { ...u, status: "pending" as const, startedAt: null } : u;
-        },
-      });
-      return { ...progress, etaMs: null };
-    }
-    return runProgress({
+    // interrupted: nothing runs; what was running runs again on resume, and no time to the end can be told
+    const interrupted = this.runState(run) === "interrupted";
+    const progress = runProgress({
       now: this.clock.now(),
       startedAt: run.startedAt,
       maxParallel: run.options.maxParallel,
       perTask: opts.perTask ?? false,
       expectedMs: expected,
       size: units.length,
-      unit: (i) => ({ ...units[i]!, ...units[i]!.state, group: units[i]!.kind === "group" }),
+      unit: (i) => {
+        const u = { ...units[i]!, ...units[i]!.state, group: units[i]!.kind === "group" };
+        return interrupted && u.status === "running" ? { ...u, status: "pending" as const, startedAt: null } : u;
+      },
     });
+    return interrupted ? { ...progress, etaMs: null } : progress;
   }
 
   /**
