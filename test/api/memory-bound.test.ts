@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";
-import { conveyor, type Child } from "./support/process.js";
+import { serve, type Child } from "./support/process.js";
 
 const QUERIES = 2_000;
 const RSS_BOUND_MB = 768;
@@ -27,13 +27,7 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/pr
 describe("memory under distinct large queries", () => {
   let server: Child & { url: string };
   beforeAll(async () => {
-    const child = conveyor(["serve", "--port", "0"], { CONVEYOR_DATA_DIR: tempDir(), NODE_OPTIONS: "--max-old-space-size=256" });
-    // a server that never came up must not outlive the test
-    const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/, 110_000).catch((err) => {
-      child.proc.kill("SIGKILL");
-      throw err;
-    });
-    server = Object.assign(child, { url: m[1]! });
+    server = await serve({ CONVEYOR_DATA_DIR: tempDir(), NODE_OPTIONS: "--max-old-space-size=256" }, [], 110_000);
   }, 120_000);
   afterAll(async () => {
     server?.proc.kill("SIGKILL");

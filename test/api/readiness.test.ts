@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";
-import { conveyor, gql, type Child } from "./support/process.js";
+import { gql, serve, type Child } from "./support/process.js";
 import { sleep, startTestServer } from "./support/server.js";
 
 const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
@@ -52,13 +52,7 @@ describe.skipIf(!hasRedisServer)("readiness during a real Redis outage", () => {
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedis(port);
-    const child = conveyor(["serve", "--port", "0"], { CONVEYOR_DATA_DIR: tempDir(), REDIS_URL: `redis://127.0.0.1:${port}` });
-    // a server that never came up must not outlive the test
-    const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/, 110_000).catch((err) => {
-      child.proc.kill("SIGKILL");
-      throw err;
-    });
-    server = Object.assign(child, { url: m[1]! });
+    server = await serve({ CONVEYOR_DATA_DIR: tempDir(), REDIS_URL: `redis://127.0.0.1:${port}` }, [], 110_000);
   }, 120_000);
   afterAll(async () => {
     if (server) {

@@ -49,10 +49,13 @@ export function conveyor(args: string[], env: Record<string, string> = {}): Chil
   };
 }
 
-/** Starts `conveyor serve` on a free port and returns its base URL. */
-export async function serve(env: Record<string, string>, args: string[] = []): Promise<Child & { url: string }> {
+/** Starts `conveyor serve` on a free port and returns its base URL; one that never comes up is killed, not left behind. */
+export async function serve(env: Record<string, string>, args: string[] = [], timeoutMs?: number): Promise<Child & { url: string }> {
   const child = conveyor(["serve", "--port", "0", ...args], env);
-  const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/);
+  const m = await child.waitFor(/conveyor API on (http:\/\/[^\s]+)\/graphql/, timeoutMs).catch((err: unknown) => {
+    child.proc.kill("SIGKILL");
+    throw err;
+  });
   return Object.assign(child, { url: m[1]! });
 }
 
