@@ -4,6 +4,7 @@
 import type { BareHttpResult, BareWsResult } from "./api-bare.js";
 import type { EventsResult } from "./api-events.js";
 import type { CpuShare } from "./api-harness.js";
+import type { CallersResult } from "./api-callers.js";
 import type { ProgressResult } from "./api-progress.js";
 
 export interface ApiResults {
@@ -13,6 +14,8 @@ export interface ApiResults {
   progress: ProgressResult[];
   /** The same query clients against a server that answers a constant. */
   bareHttp: BareHttpResult[];
+  /** startRun mutations from concurrent service callers. */
+  callers: CallersResult[];
   errors: string[];
 }
 
@@ -135,6 +138,19 @@ function bareHttpRow(b: BareHttpResult): string[] {
   ];
 }
 
+const CALLERS_P99_MS = 50;
+
+function callersRow(c: CallersResult): string[] {
+  return [
+    "A4",
+    `startRun mutation over HTTP POST from ${n(c.clients)} concurrent keep-alive callers in closed loop, each run ${n(c.tasks)} no-op tasks (maxParallel ${c.maxParallel}) executed meanwhile, ${n(c.durationMs / 1000)} s, one server on PostgreSQL: p50 / p99 · runs started/s · server RSS peak`,
+    `${ms(c.p50)} / ${ms(c.p99)} · ${n(c.queriesPerSec)}/s (${n(c.queries)} runs, ${c.failures} failed${c.failureSample.length ? `: ${c.failureSample.join("; ")}` : ""}) · ${mib(c.rssPeak)}`,
+    clientSide(c.clientCpu, [c.serverCpu]),
+    `p99 ≤ ${CALLERS_P99_MS} ms at 200 callers`,
+    c.clients >= 200 ? word(c.p99 <= CALLERS_P99_MS && c.failures === 0) : "",
+  ];
+}
+
 export function renderApiTable(r: ApiResults): string {
   const head = ["#", "measure", "result", "client side", "target", "verdict"];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
@@ -145,6 +161,7 @@ export function renderApiTable(r: ApiResults): string {
     ...r.progress.map(progressRow),
     ...capacityRow(r.progress),
     ...r.bareHttp.map(bareHttpRow),
+    ...r.callers.map(callersRow),
   ];
   for (const row of rows) lines.push(`| ${row.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`);
   if (r.errors.length) lines.push("", "Sections that failed:", ...r.errors.map((e) => `- ${e}`));

@@ -5,8 +5,8 @@
 // (creating it if needed) and keeps the text around them.
 //
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
-// Sections: ceiling, throughput, chain, small-runs, process, memory, resume, bullmq, and the API's
-// api-ws, api-replicas, api-progress (servers in child processes on PostgreSQL), which
+// Sections: ceiling, throughput, chain, small-runs, process, memory, resume, active-runs (PostgreSQL), bullmq, and the API's
+// api-ws, api-replicas, api-progress, api-callers (servers in child processes on PostgreSQL), which
 // print a second table and write it between their own markers; eta (the ETA's accuracy
 // over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
 // run, line latency) and startup (whole `conveyor run` processes under GNU time) print
@@ -21,6 +21,7 @@ import { measureBareHttp, measureBareWs } from "./api-bare.js";
 import { measureEvents } from "./api-events.js";
 import { measureEtaAccuracy, renderEtaTable, type EtaAccuracy } from "./eta-accuracy.js";
 import { measureProgress } from "./api-progress.js";
+import { measureCallers } from "./api-callers.js";
 import { renderApiTable, type ApiResults } from "./api-table.js";
 import { BullBench, bullmqAvailable, REDIS_URL } from "./bullmq.js";
 import { measureCeiling } from "./ceiling.js";
@@ -28,6 +29,7 @@ import { measureChain } from "./handoff.js";
 import { measureMemory } from "./memory.js";
 import { measureProcessExecutor } from "./process-executor.js";
 import { measureResume } from "./resume.js";
+import { measureActiveRuns } from "./active-runs.js";
 import { measureSmallRuns } from "./small-runs.js";
 import { measureLiveLogs, renderLogsTable, type LogBenchResult } from "./live-logs.js";
 import { measureStartup, renderStartupTable, type StartupResults } from "./startup.js";
@@ -47,9 +49,9 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "bullmq", "api-ws", "api-replicas", "api-progress", "eta", "logs", "startup"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "startup"] as const;
 type Section = (typeof SECTIONS)[number];
-const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress"];
+const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
 const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "startup"];
 
@@ -84,8 +86,8 @@ const sizes = args.quick
   : { tasks: 10_000, parallels: [1, 8, 64], chain: 1_000, memory: [1_000, 100_000], memoryCapMs: 60_000, resume: 10_000, ceilingSeconds: 3, processTasks: 200, processParallels: [1, 8] };
 // the API's: the target's event rate and a low one, at which a single event's fan-out shows alone
 const api = args.quick
-  ? { subscribers: 100, tasks: 1_000, eventRates: [1_000, 10], windowMs: 10_000, bareMs: 5_000, clients: 50, pollMs: [0, 100, 1_000], queryWarmupMs: 1_000, queryMs: 5_000 }
-  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, bareMs: 10_000, clients: 200, pollMs: [0, 50, 100, 250, 1_000], queryWarmupMs: 3_000, queryMs: 10_000 };
+  ? { subscribers: 100, tasks: 1_000, eventRates: [1_000, 10], windowMs: 10_000, bareMs: 5_000, clients: 50, pollMs: [0, 100, 1_000], queryWarmupMs: 1_000, queryMs: 5_000, callers: 200 }
+  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, bareMs: 10_000, clients: 200, pollMs: [0, 50, 100, 250, 1_000], queryWarmupMs: 3_000, queryMs: 10_000, callers: 200 };
 
 const stores = new Set<BenchStore>();
 let interrupted = false;
@@ -262,11 +264,15 @@ for (const kind of usable) {
   });
   if (args.only.has("resume") && !interrupted) log(`resume, ${STORE_LABEL[kind]}`);
   sr.resume = await section("resume", sr.errors, () => measureResume(kind, sizes.resume));
+  if (kind === "postgres") {
+    if (args.only.has("active-runs") && !interrupted) log("many active runs, PostgreSQL");
+    sr.activeRuns = await section("active-runs", sr.errors, () => measureActiveRuns(args.quick ? { runs: 1_000, windowMs: 10_000 } : { runs: 10_000, windowMs: 30_000 }));
+  }
 }
 // A1-A3: API servers in child processes, each scenario on its own fresh PostgreSQL database
 let apiResults: ApiResults | undefined;
 if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
-  const ar: ApiResults = (apiResults = { events: [], bareWs: [], progress: [], bareHttp: [], errors: [] });
+  const ar: ApiResults = (apiResults = { events: [], bareWs: [], progress: [], bareHttp: [], callers: [], errors: [] });
   machine.api = `graphql-yoga ${pkgVersion("graphql-yoga")}, graphql-ws ${pkgVersion("graphql-ws")}, ws ${pkgVersion("ws")}, ioredis ${pkgVersion("ioredis")} to ${REDIS_URL}`;
   if (!usable.includes("postgres")) ar.errors.push(`the API sections need PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
   else {
@@ -291,6 +297,10 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
         ar.progress.push(await measureProgress({ ...load, tasks: api.tasks, eventsPerSec: api.eventRates[0]!, pollMs, query }));
       }
       ar.bareHttp.push(await measureBareHttp({ ...load, pollMs: 0 }));
+    });
+    if (args.only.has("api-callers") && !interrupted) log("API: service callers starting runs");
+    await section("api-callers", ar.errors, async () => {
+      ar.callers.push(await measureCallers({ clients: api.callers, pollMs: 0, warmupMs: api.queryWarmupMs, durationMs: api.queryMs, tasks: 10, maxParallel: 4 }));
     });
   }
 }

@@ -1,5 +1,6 @@
 // The one table: every measurement side by side for PGlite and PostgreSQL, the
 // reference (peer or ceiling) beside it, the target and whether it is met.
+import type { ActiveRunsResult } from "./active-runs.js";
 import type { BullResult } from "./bullmq.js";
 import type { CeilingResult } from "./ceiling.js";
 import type { HandoffResult } from "./handoff.js";
@@ -18,6 +19,7 @@ export interface StoreResults {
   memory?: MemoryResult[];
   resume?: ResumeResult;
   smallRuns?: SmallRunsResult;
+  activeRuns?: ActiveRunsResult;
   /** Sections that failed, with why. */
   errors: string[];
 }
@@ -227,6 +229,34 @@ export function buildRows(r: BenchResults): Row[] {
       return `${int(c.loadUnits)} / ${int(c.historicalDurations)} / ${int(c.commit)} / ${int(rest)} ms`;
     }),
   });
+
+  // R. many active runs (PostgreSQL only)
+  const active = perStore(r, (s) => s.activeRuns);
+  if (active.postgres) {
+    const a = active.postgres;
+    const what = `${int(a.runs)} runs active at once, one long task each, one process`;
+    rows.push({
+      id: "R1",
+      what: `${what}: heap per active run (after GC, against the app before any run) / RSS per run`,
+      cells: map(active, (x) => `${(x.heapPerRun / 1024).toFixed(1)} KB / ${(x.rssPerRun / 1024).toFixed(1)} KB`),
+      target: "heap ≤ 20 KB",
+      verdict: verdict({ postgres: a.heapPerRun <= 20 * 1024 }, "postgres"),
+    });
+    rows.push({
+      id: "R2",
+      what: `… keeping them over ${int(a.windowSec)} s (lease renewals, timers): the process's CPU as a share of one core · rows written/s · commits/s`,
+      cells: map(active, (x) => `${(100 * x.cpuShare).toFixed(1)}% · ${int(x.rowWritesPerSec)} · ${dec(x.commitsPerSec)}`),
+      target: "CPU ≤ 10%",
+      verdict: verdict({ postgres: a.cpuShare <= 0.1 }, "postgres"),
+    });
+    rows.push({
+      id: "R3",
+      what: "… kill -9, then a new process: its start → every run's task running again (store open → that)",
+      cells: map(active, (x) => `${ms(x.recoveryMs)} (${ms(x.recoveryFromOpenMs)})`),
+      target: "≤ 10 s",
+      verdict: verdict({ postgres: a.recoveryMs <= 10_000 }, "postgres"),
+    });
+  }
 
   // 6. ceiling
   const ceil = perStore(r, (s) => s.ceiling);

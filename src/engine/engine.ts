@@ -40,10 +40,12 @@ import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steerable, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
 import { TaskLogs } from "./task-logs.js";
-
 export type { DriveListener } from "./driven-runs.js";
 export type { StartRunInput, StartedRun } from "./start-run.js";
 import type { StartRunInput, StartedRun } from "./start-run.js";
+
+/** Orphaned runs taken over at once by recoverOrphans. */
+const RECOVERY_LANES = 16;
 
 /** Builds the executor for a run from its options (command template, cwd, ...). */
 export type ExecutorFactory = (options: RunOptions) => Executor;
@@ -297,10 +299,11 @@ export class Engine implements Steerable {
     const taken: string[] = [];
     const [expired, leased] = await Promise.all([this.deps.store.findOrphans(), this.deps.store.leasedRuns()]);
     const gone = leased.filter((r) => r.owner !== this.owner && this.liveness.isGone(r.owner)).map((r) => r.id);
-    for (const id of [...expired, ...gone]) {
-      if (this.driven.has(id)) continue;
+    const queue = [...new Set([...expired, ...gone])];
+    const recoverOne = async (id: string) => {
+      if (this.driven.has(id)) return;
       const run = await this.deps.store.getRun(id);
-      if (!run) continue;
+      if (!run) return;
       try {
         const sup = await this.driven.drive(id, "recover", this.executorFor(run.options));
         sup.start();
@@ -309,7 +312,13 @@ export class Engine implements Steerable {
       } catch (err) {
         if (!(err instanceof StoreLockedError)) throw err;
       }
-    }
+    };
+    // a few at a time: each takes several round trips to the store, and thousands of
+    // orphaned runs one after the other would wait minutes for the last one
+    const lanes = Array.from({ length: Math.min(RECOVERY_LANES, queue.length) }, async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await recoverOne(id);
+    });
+    await Promise.all(lanes);
     return taken;
   }
 
