@@ -25,6 +25,8 @@ export interface DriveInput {
   statuses?: TaskStatus[];
   /** What startRun has in memory for the run it just wrote. */
   fresh?: FreshRun;
+  /** The lease's owner, already proved gone: its lease is taken at once, without asking first. */
+  from?: string;
 }
 
 export interface DrivenRunsDeps {
@@ -100,7 +102,8 @@ export class DrivenRuns {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
     const fresh = opts.fresh;
     if (fresh) this.leases.written(runId, fresh.leaseSentAt);
-    else if (!(await this.leases.acquire(runId))) await this.takeFromGoneDriver(runId);
+    else if (!(await this.leases.acquire(runId, opts.from))) await this.takeFromGoneDriver(runId);
+    // read only once the lease is held: nothing else writes the run from then on
     const [run, units] = await Promise.all([fresh?.run ?? this.deps.requireRun(runId), fresh?.units ?? this.deps.store.loadUnits(runId)]);
     const keys = units.map((u) => u.memoKey);
     const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));

@@ -298,14 +298,17 @@ export class Engine implements Steerable {
   async recoverOrphans(): Promise<string[]> {
     const taken: string[] = [];
     const [expired, leased] = await Promise.all([this.deps.store.findOrphans(), this.deps.store.leasedRuns()]);
-    const gone = leased.filter((r) => r.owner !== this.owner && this.liveness.isGone(r.owner)).map((r) => r.id);
-    const queue = [...new Set([...expired, ...gone])];
+    // the owner of each run whose driver is provably gone: its lease is taken from it directly
+    const from = new Map<string, string | undefined>(expired.map((id) => [id, undefined]));
+    for (const r of leased) if (r.owner !== this.owner && this.liveness.isGone(r.owner)) from.set(r.id, r.owner);
+    const queue = [...from.keys()];
     const recoverOne = async (id: string) => {
       if (this.driven.has(id)) return;
       const run = await this.deps.store.getRun(id);
       if (!run) return;
+      const owner = from.get(id);
       try {
-        const sup = await this.driven.drive(id, "recover", this.executorFor(run.options));
+        const sup = await this.driven.drive(id, "recover", this.executorFor(run.options), owner !== undefined ? { from: owner } : {});
         sup.start();
         taken.push(id);
         this.logger.info({ runId: id }, "run recovered");
