@@ -20,6 +20,8 @@ export interface ActiveRunsResult {
   /** The new process: start → every task running again; and store open → every task running. */
   recoveryMs: number;
   recoveryFromOpenMs: number;
+  /** The store calls the new process made until then: how many, and their summed time. */
+  calls: Record<string, { n: number; ms: number }>;
 }
 
 async function stats(databaseUrl: string): Promise<{ upd: number; commits: number }> {
@@ -36,13 +38,13 @@ async function stats(databaseUrl: string): Promise<{ upd: number; commits: numbe
   }
 }
 
-function waitForLine(child: ReturnType<typeof spawnBenchChild>, prefix: string, done: ReturnType<typeof collectChild>): Promise<Record<string, number>> {
+function waitForLine<T>(child: ReturnType<typeof spawnBenchChild>, prefix: string, done: ReturnType<typeof collectChild>): Promise<T> {
   return new Promise((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (chunk: Buffer | string) => {
       buf += String(chunk);
       const line = buf.split("\n").find((l) => l.startsWith(`${prefix} `));
-      if (line) resolve(JSON.parse(line.slice(prefix.length + 1)) as Record<string, number>);
+      if (line) resolve(JSON.parse(line.slice(prefix.length + 1)) as T);
     });
     void done.then((r) => reject(new Error(`child ended (${r.code ?? r.signal}) before ${prefix}\n${r.stderr.slice(-3000)}`)));
   });
@@ -55,8 +57,8 @@ export async function measureActiveRuns({ runs = 10_000, windowMs = 30_000 } = {
     const env = { DATABASE_URL: databaseUrl, BENCH_RUNS: String(runs), BENCH_WINDOW_MS: String(windowMs) };
     const starter = spawnBenchChild("active-runs-child", { ...env, BENCH_ROLE: "start" });
     const startDone = collectChild(starter);
-    const heapLine = waitForLine(starter, "HEAP", startDone);
-    const upkeepLine = waitForLine(starter, "UPKEEP", startDone);
+    const heapLine = waitForLine<{ heapPerRun: number; rssPerRun: number }>(starter, "HEAP", startDone);
+    const upkeepLine = waitForLine<{ cpuShare: number; windowSec: number }>(starter, "UPKEEP", startDone);
     const heap = await heapLine;
     // PostgreSQL publishes a backend's statistics at most once a second: the window is long against that
     const before = await stats(databaseUrl);
@@ -68,23 +70,24 @@ export async function measureActiveRuns({ runs = 10_000, windowMs = 30_000 } = {
     await startDone;
     const recoverer = spawnBenchChild("active-runs-child", { ...env, BENCH_ROLE: "recover" });
     const recoverDone = collectChild(recoverer);
-    const driven = await waitForLine(recoverer, "DRIVEN", recoverDone);
+    const driven = await waitForLine<{ fromProcessStart: number; fromStoreOpen: number; calls: ActiveRunsResult["calls"] }>(recoverer, "DRIVEN", recoverDone);
     await recoverDone;
     const r: ActiveRunsResult = {
       runs,
-      heapPerRun: heap.heapPerRun!,
-      rssPerRun: heap.rssPerRun!,
-      windowSec: upkeep.windowSec!,
-      cpuShare: upkeep.cpuShare!,
+      heapPerRun: heap.heapPerRun,
+      rssPerRun: heap.rssPerRun,
+      windowSec: upkeep.windowSec,
+      cpuShare: upkeep.cpuShare,
       rowWritesPerSec: (after.upd - before.upd) / sec,
       commitsPerSec: (after.commits - before.commits) / sec,
-      recoveryMs: driven.fromProcessStart!,
-      recoveryFromOpenMs: driven.fromStoreOpen!,
+      recoveryMs: driven.fromProcessStart,
+      recoveryFromOpenMs: driven.fromStoreOpen,
+      calls: driven.calls,
     };
     log(
       `  ${runs} active runs: heap ${(r.heapPerRun / 1024).toFixed(1)} KB/run (RSS ${(r.rssPerRun / 1024).toFixed(1)} KB/run); ` +
         `upkeep over ${r.windowSec.toFixed(0)} s: ${(100 * r.cpuShare).toFixed(1)}% of a core, ${r.rowWritesPerSec.toFixed(0)} rows written/s, ${r.commitsPerSec.toFixed(1)} commits/s; ` +
-        `after kill -9, every run driven again ${r.recoveryMs.toFixed(0)} ms after the new process started (${r.recoveryFromOpenMs.toFixed(0)} ms after the store opened)`,
+        `after kill -9, every run driven again ${r.recoveryMs.toFixed(0)} ms after the new process started (${r.recoveryFromOpenMs.toFixed(0)} ms after the store opened); store calls ${Object.entries(r.calls).map(([k, c]) => `${k} ${c.n}× ${c.ms.toFixed(0)} ms`).join(", ")}`,
     );
     return r;
   } finally {
