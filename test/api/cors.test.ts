@@ -3,10 +3,13 @@
 // answers carry CORS headers for allowed origins only; the CSRF check still
 // refuses simple requests from other origins; WebSocket upgrades follow the
 // same list. The browser's own view is test/browser/cors.test.ts.
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { serverConfig } from "../../src/api/config.js";
 import { parseCorsOrigins } from "../../src/api/http/cors.js";
+import { runConveyor } from "../support/conveyor-process.js";
+import { tempDir } from "../support/databases.js";
 import { READ_TOKEN, startTestServer, TOKENS, WRITE_TOKEN, type TestServer } from "./support/server.js";
 
 const ALLOWED = "http://127.0.0.1:5173";
@@ -131,5 +134,12 @@ describe("CONVEYOR_CORS_ORIGINS", () => {
 
   it.each(["*", "null", "app.example.com", "https://app.example.com/path", "ftp://x.example", "https://x.example?a=1", "https://user@x.example"])("refuses %s, naming it", (entry) => {
     expect(() => parseCorsOrigins(`https://ok.example,${entry}`)).toThrow(`CONVEYOR_CORS_ORIGINS: ${JSON.stringify(entry)} is not an origin`);
+  });
+
+  it("conveyor serve refuses a wrong list at start: exit 2, the entry named, nothing opened", async () => {
+    const data = tempDir("cors-");
+    const r = await runConveyor(["serve", "--port", "0"], { CONVEYOR_CORS_ORIGINS: "https://ok.example,https://app.example/path", CONVEYOR_DATA_DIR: data });
+    expect([r.code, r.stderr.trim()]).toEqual([2, expect.stringMatching(/^error: CONVEYOR_CORS_ORIGINS: "https:\/\/app\.example\/path" is not an origin/)]);
+    expect(readdirSync(data)).toEqual([]);
   });
 });
