@@ -50,6 +50,13 @@ describe("CORS allow-list", () => {
       expect(res.headers.get("vary")).toContain("Origin");
     });
 
+    it("allows an allowed origin's page to reach a private address when Chromium asks (Private Network Access)", async () => {
+      const ask = (origin: string) => fetch(`${server().url}/graphql`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-private-network": "true" } });
+      expect((await ask(ALLOWED)).headers.get("access-control-allow-private-network")).toBe("true");
+      expect((await preflight(`${server().url}/graphql`, "POST", ALLOWED)).headers.get("access-control-allow-private-network")).toBeNull();
+      expect((await ask(OTHER)).headers.get("access-control-allow-private-network")).toBeNull();
+    });
+
     it.each(ROUTES)("refuses the preflight of %s %s for another origin, with no CORS header", async (method, path) => {
       const res = await preflight(`${server().url}${path}`, method, OTHER);
       expect(res.status).toBe(403);

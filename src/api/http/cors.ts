@@ -73,6 +73,8 @@ export class CorsPolicy {
       "access-control-allow-methods": ALLOWED_METHODS,
       "access-control-allow-headers": CORS_ALLOWED_HEADERS.join(", "),
       "access-control-max-age": String(PREFLIGHT_MAX_AGE_S),
+      // Chromium asks before a public page may reach a loopback or private address (Private Network Access)
+      ...(req.headers["access-control-request-private-network"] === "true" ? { "access-control-allow-private-network": "true" } : {}),
       "content-length": "0",
     });
     res.end();
