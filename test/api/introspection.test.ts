@@ -9,6 +9,7 @@ import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } fro
 import { createRequire } from "node:module";
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule } from "../../src/api/plugins/limits.js";
 import { schema } from "../../src/api/schema.js";
+import { GRAPHIQL_OPTIONS } from "../../src/api/graphiql.js";
 import { collect, startTestServer, type TestServer } from "./support/server.js";
 
 // the schema is built on graphql's CommonJS build (src/api/graphql.ts): validate it with the same one
@@ -103,5 +104,11 @@ describe("introspection within the limits", () => {
     const { selection, fragments } = parts(getIntrospectionQuery());
     expect(check(`{ runs { edges { node { id } } } ${selection} } ${fragments}`)).toEqual([]);
     expect(check(`{ ...F } fragment F on Query { __type(name: "Run") { name } runs { edges { node { progress { percent } } } } }`)).toEqual(["query depth 5 exceeds the limit of 4"]);
+  });
+
+  it("GraphiQL's example operations are valid against the schema and within the limits", () => {
+    const operations = GRAPHIQL_OPTIONS.defaultTabs!.map((t) => t.query!);
+    expect(operations.some((q) => q.includes("subscription"))).toBe(true);
+    for (const q of operations) expect([q, graphql.validate(schema, graphql.parse(q), [...graphql.specifiedRules, queryLimitsRule(DEFAULT_QUERY_LIMITS)])]).toEqual([q, []]);
   });
 });
