@@ -4,6 +4,7 @@ import { DEFAULT_QUERY_LIMITS } from "./plugins/limits.js";
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from "./plugins/document-guard.js";
 import { DEFAULT_PARSE_CACHE_BYTES } from "./plugins/parse-cache.js";
 import { tokensFromEnv, type TokenEntry } from "./auth/tokens.js";
+import { parseCorsOrigins } from "./http/cors.js";
 
 export interface ServerConfig {
   host: string;
@@ -20,6 +21,8 @@ export interface ServerConfig {
   maxSubscriptionsPerConnection: number;
   graphiql: boolean;
   introspection: boolean;
+  /** Origins whose pages may call the API (CORS); the server's own origin always may. */
+  corsOrigins: string[];
   /** Progress snapshots per run at most every this many ms. */
   progressIntervalMs: number;
   /** An idle run's event feed re-reads the database this often. */
@@ -53,6 +56,7 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.
     maxSubscriptionsPerConnection: Number(env.CONVEYOR_API_MAX_SUBSCRIPTIONS ?? 100),
     graphiql: flag(env.CONVEYOR_API_GRAPHIQL, true),
     introspection: flag(env.CONVEYOR_API_INTROSPECTION, true),
+    corsOrigins: parseCorsOrigins(env.CONVEYOR_CORS_ORIGINS),
     progressIntervalMs: Number(env.CONVEYOR_API_PROGRESS_INTERVAL_MS ?? 250),
     eventPollMs: Number(env.CONVEYOR_API_EVENT_POLL_MS ?? 3000),
     eventBatchMs: Number(env.CONVEYOR_API_EVENT_BATCH_MS ?? 20),

@@ -13,6 +13,7 @@ import type { ApiServices } from "./context.js";
 import { OpenSubscriptions } from "./events/open-subscriptions.js";
 import { ProgressHub } from "./events/progress-hub.js";
 import { RunEventFeeds } from "./events/run-event-stream.js";
+import { CorsPolicy } from "./http/cors.js";
 import { csrfSuspect } from "./http/csrf.js";
 import { handleGraphql } from "./http/graphql.js";
 import { HttpError, sendError, sendJson } from "./http/io.js";
@@ -71,6 +72,7 @@ export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, 
 export async function startApiServer(deps: ApiServerDeps, config: ServerConfig): Promise<ApiServer> {
   const { app, logger, metrics } = deps;
   const auth = new TokenAuthenticator(config.tokens);
+  const cors = new CorsPolicy(config.corsOrigins);
   if (!auth.enabled && !isLoopback(config.host)) {
     throw new RefusedToListenError(
       `refusing to listen on ${config.host} without API tokens: anyone who can reach it could start commands. ` +
@@ -98,6 +100,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
+    if (cors.handle(req, res)) return; // a preflight, answered
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (path === "/readyz") {
       if (draining) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
@@ -113,7 +116,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
       return void res.end(await metrics.registry.metrics());
     }
     if (path === "/api/openapi.json") return sendJson(res, 200, openApiDocument);
-    if (!auth.enabled && csrfSuspect(req)) {
+    if (!auth.enabled && csrfSuspect(req, (r) => cors.trusted(r))) {
       throw new HttpError(403, "cross-site request refused: send it from the same origin or with an x-conveyor-csrf header", "CSRF");
     }
     if (path === "/graphql") {
@@ -167,7 +170,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
 
   const server = createServer((req, res) => void handle(req, res));
   server.requestTimeout = 0; // SSE subscriptions are long-lived
-  const ws = attachWebSockets(server, { yoga, services, auth, maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit, maxJsonNesting: config.maxJsonNesting });
+  const ws = attachWebSockets(server, { yoga, services, auth, trustedOrigin: (r) => cors.trusted(r), maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit, maxJsonNesting: config.maxJsonNesting });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

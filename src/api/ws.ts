@@ -12,7 +12,6 @@ import type { Principal } from "./auth/principal.js";
 import type { TokenAuthenticator } from "./auth/tokens.js";
 import { requestContext, type ApiServices } from "./context.js";
 import type { ApiYoga } from "./yoga.js";
-import { sameOrigin } from "./http/csrf.js";
 import { briefError } from "./plugins/errors.js";
 import { valueNestsDeeperThan } from "./http/json-nesting.js";
 import { sharedJson } from "./plugins/shared-execution.js";
@@ -22,6 +21,8 @@ export interface WsOptions {
   yoga: ApiYoga;
   services: ApiServices;
   auth: TokenAuthenticator;
+  /** Whether a browser page of the upgrade's origin may use the server (http/cors.ts). */
+  trustedOrigin: (req: IncomingMessage) => boolean;
   maxSubscriptionsPerConnection: number;
   maxPayload: number;
   maxJsonNesting: number;
@@ -34,9 +35,9 @@ export function attachWebSockets(server: Server, o: WsOptions) {
     server,
     path: "/graphql",
     maxPayload: o.maxPayload,
-    // a browser page of another site must not ride on an open (token-less) server
+    // browsers apply no CORS to WebSocket: a page of an origin the allow-list does not name is refused here
     verifyClient: ({ req }: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
-      o.auth.enabled || sameOrigin(req) ? done(true) : done(false, 403, "cross-origin WebSocket refused"),
+      o.trustedOrigin(req) ? done(true) : done(false, 403, "cross-origin WebSocket refused: list the origin in CONVEYOR_CORS_ORIGINS"),
   });
   const shared = new SharedFrames();
   wss.on("connection", (socket) => {

@@ -13,6 +13,7 @@ import { InFlight, useObserve } from "./plugins/observe.js";
 import { useScopes } from "./plugins/scopes.js";
 import { useSharedExecution } from "./plugins/shared-execution.js";
 import { schema } from "./schema.js";
+import { GRAPHIQL_OPTIONS, renderConveyorGraphiQL, useGraphiqlPolicy } from "./graphiql.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 
 export interface YogaOptions {
@@ -43,8 +44,11 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
   return createYoga<ApiContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: o.graphiql ? { subscriptionsProtocol: "WS", title: "Conveyor" } : false,
+    graphiql: o.graphiql ? GRAPHIQL_OPTIONS : false,
+    renderGraphiQL: renderConveyorGraphiQL,
     landingPage: false,
+    // CORS is answered before any route, REST and WebSocket alike (http/cors.ts)
+    cors: false,
     // masking is ours (plugins/errors.ts): it keeps typed domain errors and adds the correlation id
     maskedErrors: false,
     logging: false,
@@ -61,6 +65,7 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
       useNoNul(),
       useBriefErrors(),
       useSharedExecution(),
+      useGraphiqlPolicy(),
     ],
   }) as unknown as ApiYoga;
 }

@@ -24,6 +24,7 @@ const API = [
   ["CONVEYOR_API_MAX_DEPTH, CONVEYOR_API_MAX_COST", "query limits"],
   ["CONVEYOR_API_BODY_LIMIT, CONVEYOR_API_MAX_SUBSCRIPTIONS", "request size, subscriptions per connection"],
   ["CONVEYOR_API_GRAPHIQL, CONVEYOR_API_INTROSPECTION", "0 turns GraphiQL, introspection off"],
+  ["CONVEYOR_CORS_ORIGINS", "origins whose pages may call the API, comma-separated (default: the server's own only)"],
   ["CONVEYOR_API_PROGRESS_INTERVAL_MS, CONVEYOR_API_EVENT_POLL_MS", "progress and event feed timing"],
   ["CONVEYOR_API_EVENT_BATCH_MS, CONVEYOR_API_DRAIN_MS", "event batching, shutdown drain"],
 ];

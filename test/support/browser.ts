@@ -34,6 +34,7 @@ export function launchChromium(): Promise<Browser> {
 /**
  * A browser context that cannot reach anything but loopback: every request to
  * another host is aborted, so a page that needs a CDN fails visibly here.
+ * Not for CORS tests: with routing on, Playwright answers preflights itself.
  */
 export async function offlineContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext();

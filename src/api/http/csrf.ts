@@ -2,7 +2,8 @@
 // cross-site form, but an open (token-less, loopback) server can be reached by
 // any page the user visits: there, requests a browser may send without a
 // preflight (GET, or POST with a form or text content type) must come from the
-// same origin or carry a custom header, which only scripts with CORS can add.
+// same origin (or an allowed one, cors.ts) or carry a custom header, which
+// only scripts with CORS can add.
 import type { IncomingMessage } from "node:http";
 
 const SIMPLE_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
@@ -18,8 +19,8 @@ export function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-export function csrfSuspect(req: IncomingMessage): boolean {
-  if (sameOrigin(req) || req.headers[CSRF_HEADER] !== undefined) return false;
+export function csrfSuspect(req: IncomingMessage, trustedOrigin: (req: IncomingMessage) => boolean = sameOrigin): boolean {
+  if (trustedOrigin(req) || req.headers[CSRF_HEADER] !== undefined) return false;
   if (req.method === "GET" || req.method === "HEAD") return true;
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   return type === "" || SIMPLE_TYPES.includes(type);

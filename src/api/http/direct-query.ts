@@ -1,6 +1,6 @@
 // Plain queries answered without Yoga's HTTP layer. A JSON POST of a query that
 // parses and validates, from a client that takes application/json and is not a
-// browser (no Origin: no CORS to answer), is executed through Yoga's own envelop
+// browser (no Origin header; a browser's goes through Yoga), is executed through Yoga's own envelop
 // (the same parse and validation caches, limits, scopes, masking and metrics) and
 // its result serialized here. Yoga's fetch layer (a Request, a Response, its
 // plugin hooks per request) cost more than executing such a query: this path

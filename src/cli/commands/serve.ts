@@ -19,7 +19,13 @@ export async function serveCommand(f: { host?: string; port?: string; tasks?: st
     overrides.port = Number(f.port);
   }
   if (f.tasks !== undefined) overrides.tasksFile = resolveTasksPath(f.tasks);
-  const config = serverConfig(overrides);
+  let config: ServerConfig;
+  try {
+    config = serverConfig(overrides);
+  } catch (err) {
+    // a setting the environment gives wrong (CONVEYOR_CORS_ORIGINS, the token list) is bad input, named in the message
+    throw new UsageError((err as Error).message);
+  }
   const logger = createLogger(process.env.CONVEYOR_LOG_LEVEL ?? "info");
   const metrics = createMetrics();
   const redisUrl = f.redis ?? process.env.REDIS_URL;
