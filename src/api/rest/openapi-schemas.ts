@@ -113,7 +113,7 @@ export const schemas = {
   ErrorDetail: object(
     {
       code: { type: "string", description: "Stable, for clients to branch on" },
-      message: { type: "string", maxLength: 300 },
+      message: { type: "string", description: "Cut after 300 characters, saying how many more there were" },
       request_id: { type: "string", description: "Also in the x-request-id header and the server's log" },
       field: { type: "string", description: "The input at fault, as the request spelled it (`max_paralel`, `options.retry.retry_limit`, `tasks[0].title`)" },
       suggestion: { type: "string", description: "The known name nearest to an unknown `field`" },
