@@ -54,6 +54,9 @@ describe(`REST /api/workflows (${kind})`, () => {
     const r = await call("POST", "/api/workflows/multi-task", { tasks_file: file, task_range: "1-2", executor: "fn", force: true });
     expect(r.status).toBe(201);
     expect(r.body.total).toBe(2);
+    await s.app.engine.waitForRun(r.body.workflow_id);
+    const state = await call("GET", `/api/workflows/${r.body.workflow_id}/state`);
+    expect(state.body.source).toMatchObject({ origin: file, selection: "1-2", warnings: expect.any(Array) });
   });
 
   it("checkpoints, pauses, resumes and cancels with the right statuses", async () => {
@@ -63,6 +66,10 @@ describe(`REST /api/workflows (${kind})`, () => {
     const { body } = await start({ max_parallel: 1 });
     const id = body.workflow_id;
     await eventually(async () => (await s.app.engine.progress(id)).counts.running === 1);
+    // as committed: a moment after the engine's own view
+    let running = await call("GET", `/api/workflows/${id}/progress`);
+    await eventually(async () => (running = await call("GET", `/api/workflows/${id}/progress`)).body.counts.running === 1);
+    expect(running.body).toMatchObject({ counts: { running: 1 }, running_tasks: [{ task_id: "t1", elapsed_ms: expect.any(Number) }] });
     const cp = await call("PUT", `/api/workflows/${id}/checkpoint`);
     expect(cp.status).toBe(201);
     expect(cp.body.checkpoint_id).toEqual(expect.any(String));
