@@ -1,8 +1,10 @@
 // The REST endpoints on a real server: each status code, the same services as
 // GraphQL underneath, and the OpenAPI document describing exactly these routes.
 // Every answer here is also checked against openapi.json (test/support/rest-contract-hook.ts).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { contractProblem } from "../support/openapi-contract.js";
 import { openApiDocument, printedOpenApi } from "../../src/api/rest/openapi.js";
 import { postgresReachable } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
@@ -237,6 +239,51 @@ describe(`REST /api/workflows (${kind})`, () => {
       redisUp = true;
       expect((await fetch(`${r.url}/readyz`)).status).toBe(200);
     } finally {
+      await r.close();
+    }
+  });
+  it("refuses a write that arrives while the server shuts down with 503 SHUTTING_DOWN, as documented", async () => {
+    const r = await startTestServer(kind);
+    let release!: () => void;
+    try {
+      let free!: () => void;
+      r.tasks.set("t1", () => new Promise<void>((res) => (free = res)));
+      const started = await fetch(`${r.url}/api/workflows/multi-task`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tasks: inlineTasks(1), executor: "fn" }) });
+      const runId = ((await started.json()) as { workflow_id: string }).workflow_id;
+      await eventually(async () => (await r.app.engine.progress(runId)).counts.running === 1);
+      // a pause held in flight (its commit waits) keeps the shutdown draining
+      const held = new Promise<void>((res) => (release = res));
+      const store = r.app.engine.store;
+      const commit = store.commit.bind(store);
+      vi.spyOn(store, "commit").mockImplementation(async (batch) => (await held, commit(batch)));
+      const pausing = fetch(`${r.url}/api/workflows/${runId}/pause`, { method: "POST" });
+      // and a request half sent before the shutdown began: its connection is busy, so it stays open
+      const socket = connect(Number(new URL(r.url).port), "127.0.0.1");
+      await new Promise((res) => socket.once("connect", res));
+      const answer = new Promise<string>((res) => {
+        let text = "";
+        socket.on("data", (d) => (text += d.toString()));
+        socket.on("close", () => res(text));
+        socket.on("error", () => res(text));
+      });
+      socket.write("POST /api/workflows/any/cancel HTTP/1.1\r\nhost: 127.0.0.1\r\n");
+      await new Promise((res) => setTimeout(res, 100));
+      const closing = r.api.close();
+      await new Promise((res) => setTimeout(res, 100));
+      socket.end("content-length: 0\r\nconnection: close\r\n\r\n");
+      const raw = await answer;
+      release();
+      free();
+      await pausing;
+      await closing;
+      const [head, body] = raw.split("\r\n\r\n") as [string, string];
+      const status = Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]);
+      expect([status, JSON.parse(body).error.code]).toEqual([503, "SHUTTING_DOWN"]);
+      const contentType = /content-type: ([^\r]+)/i.exec(head)?.[1] ?? null;
+      expect(contractProblem({ method: "POST", path: "/api/workflows/any/cancel", status, contentType, body })).toBeNull();
+    } finally {
+      release?.();
+      vi.restoreAllMocks();
       await r.close();
     }
   });
