@@ -91,15 +91,17 @@ export function parseStartRequest(b: Record<string, unknown>, hasDefaultTasksFil
 /** The request's names for what the shared services call by their own. */
 const SOURCE_FIELDS: Record<string, string> = { tasksFile: "tasks_file", inline: "tasks", selection: "task_range", taskIds: "task_list", source: "tasks_file" };
 
-/** A field the domain named ("retry.retryLimit", "tasksFile", "tasks[0].title") as this client spelled it. */
+/** A field the domain named ("retry.retryLimit", "tasksFile", "inline[0].title") as this client spelled it. */
 export function clientField(field: string, spelling: Spelling): string {
-  const spelled = spelling.get(field) ?? SOURCE_FIELDS[field];
-  if (spelled !== undefined) return spelled;
-  // a path into something the client sent (inline tasks, a nested option): the same keys, snake_case where the domain's are not
-  const [head, ...rest] = field.split(".");
-  const at = spelling.get(head!) ?? SOURCE_FIELDS[head!.replace(/\[.*$/, "")];
-  if (at !== undefined && !head!.includes("[")) return [at, ...rest.map(toSnake)].join(".");
-  return field.split(".").map(toSnake).join(".");
+  const whole = spelling.get(field) ?? SOURCE_FIELDS[field];
+  if (whole !== undefined) return whole;
+  const [, head = "", rest = ""] = /^([A-Za-z]+)(.*)$/s.exec(field) ?? [];
+  // inside the client's own data (inline tasks) the keys are the client's: only the head is renamed
+  if (SOURCE_FIELDS[head] !== undefined) return `${SOURCE_FIELDS[head]}${rest}`;
+  // inside an option the keys are the options schema's, snake_case on this side
+  const option = spelling.get(head);
+  if (option !== undefined) return `${option}${rest.replace(/\.([A-Za-z]+)/g, (_, k: string) => `.${toSnake(k)}`)}`;
+  return field; // already the request's own (tasks[0].title, attempt)
 }
 
 /** An InvalidOptionError from the shared services, renamed for this client: message and field alike. */
