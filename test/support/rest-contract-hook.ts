@@ -6,6 +6,8 @@
 import { afterEach } from "vitest";
 
 const realFetch = globalThis.fetch;
+/** Loaded at the first REST answer, once: most test files never need it. */
+let contract: Promise<typeof import("./openapi-contract.js")> | undefined;
 const problems: string[] = [];
 const LOCAL = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /** The documented paths outside /api (the contract module knows them all; this spares loading it). */
@@ -16,7 +18,7 @@ async function checked(input: Parameters<typeof fetch>[0], init?: RequestInit): 
   const url = new URL(input instanceof Request ? input.url : String(input));
   // cheap checks first: most fetches in the suite are GraphQL's
   if (!LOCAL.has(url.hostname) || !(url.pathname.startsWith("/api/") || SERVICE_PATHS.has(url.pathname))) return res;
-  const { isContractPath, contractProblem } = await import("./openapi-contract.js");
+  const { isContractPath, contractProblem } = await (contract ??= import("./openapi-contract.js"));
   if (!isContractPath(url.pathname)) return res;
   const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
   const contentType = res.headers.get("content-type");
