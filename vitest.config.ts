@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // every REST answer a test gets is checked against openapi.json
+    setupFiles: ["test/support/rest-contract-hook.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration suites spawn processes and open databases; two cores.

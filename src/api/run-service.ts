@@ -53,6 +53,11 @@ export class RunService {
     return this.progressCache.get(runId, known);
   }
 
+  /** Whether a request that names no tasks reads the server's own project. */
+  get hasDefaultTasksFile(): boolean {
+    return this.defaultTasksFile !== undefined;
+  }
+
   get store(): RunStore {
     return this.engine.store;
   }

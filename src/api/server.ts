@@ -20,7 +20,7 @@ import { HttpError, sendError, sendJson } from "./http/io.js";
 import { InFlight } from "./plugins/observe.js";
 import { toHttpError } from "./rest/errors.js";
 import { openApiDocument } from "./rest/openapi.js";
-import { handleWorkflows, restScope } from "./rest/workflows.js";
+import { handleWorkflows, methodNotAllowed, restScope } from "./rest/workflows.js";
 import { ReadinessProbe } from "./readiness.js";
 import { RunService } from "./run-service.js";
 import { attachWebSockets } from "./ws.js";
@@ -101,6 +101,9 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
     if (cors.handle(req, res)) return; // a preflight, answered
+    if (["/healthz", "/readyz", "/metrics", "/api/openapi.json"].includes(path) && req.method !== "GET" && req.method !== "HEAD") {
+      throw methodNotAllowed(["GET"]);
+    }
     if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (path === "/readyz") {
       if (draining) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");

@@ -6,6 +6,8 @@ export class HttpError extends Error {
     message: string,
     readonly code = "BAD_REQUEST",
     readonly details: Record<string, unknown> = {},
+    /** Headers the answer needs (405's Allow). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

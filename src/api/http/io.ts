@@ -77,5 +77,5 @@ function briefDetail(v: unknown): unknown {
 
 export function sendError(res: ServerResponse, err: HttpError, requestId: string): void {
   const details = Object.fromEntries(Object.entries(err.details).map(([k, v]) => [k, briefDetail(v)]));
-  sendJson(res, err.status, { error: { code: err.code, message: brief(err.message, MAX_MESSAGE), requestId, ...details } });
+  sendJson(res, err.status, { error: { code: err.code, message: brief(err.message, MAX_MESSAGE), request_id: requestId, ...details } }, err.headers);
 }

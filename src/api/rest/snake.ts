@@ -1,6 +1,6 @@
 // REST speaks snake_case; the domain speaks camelCase.
-const toCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const toCamel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+export const toSnake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function mapKeys(value: unknown, key: (k: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => mapKeys(v, key));
@@ -10,5 +10,4 @@ function mapKeys(value: unknown, key: (k: string) => string): unknown {
   return value;
 }
 
-export const camelKeys = (v: unknown) => mapKeys(v, toCamel);
 export const snakeKeys = (v: unknown) => mapKeys(v, toSnake);
