@@ -7,7 +7,7 @@ const STORE = [
   ["DATABASE_URL", "postgresql://… to use PostgreSQL instead of the embedded store"],
   ["CONVEYOR_LEASE_MS", "how long a run's lease lasts unrenewed, in ms (default 15000)"],
   ["CONVEYOR_LOG_LEVEL", "log level of the engine's logger (default warn)"],
-  ["CONVEYOR_OPEN_NOTICE_MS", "on a terminal, say what the store's opening waits for after this many ms (default 300)"],
+  ["CONVEYOR_OPEN_NOTICE_MS", "on a terminal, say what the store's opening waits for this many ms after the start (default 300)"],
 ];
 
 const ARGO = [

@@ -6,7 +6,7 @@
 // exactly what the command reports.
 import { InvalidOptionError } from "../core/errors.js";
 
-/** How long opening may take before the line shows (env CONVEYOR_OPEN_NOTICE_MS). */
+/** How long after the command started the line shows if the store is still opening (env CONVEYOR_OPEN_NOTICE_MS). */
 const DEFAULT_DELAY_MS = 300;
 
 export interface OpeningNotice {
@@ -49,7 +49,8 @@ export function openingNotice(what: string, delayMs: number, terminal: Terminal 
 }
 
 /** The notice for opening the store a command's config (or the environment) names. */
-export function openingNoticeFor(config: { databaseUrl?: string; dataDir?: string }, env: NodeJS.ProcessEnv = process.env): OpeningNotice {
+export function openingNoticeFor(config: { databaseUrl?: string; dataDir?: string }, env: NodeJS.ProcessEnv = process.env, terminal: Terminal = process.stderr): OpeningNotice {
   const what = openingWhat(config.databaseUrl ?? env.DATABASE_URL, config.dataDir ?? env.CONVEYOR_DATA_DIR ?? ".conveyor");
-  return openingNotice(what, noticeDelayFromEnv(env.CONVEYOR_OPEN_NOTICE_MS));
+  // counted from the process's start (performance.now()): Node's own start and loading the CLI come first
+  return openingNotice(what, Math.max(0, noticeDelayFromEnv(env.CONVEYOR_OPEN_NOTICE_MS) - performance.now()), terminal);
 }
