@@ -1,12 +1,13 @@
 // The environment variables each kind of command reads, for its --help. Kept
 // beside the code that reads them: src/app.ts, src/observability/logger.ts,
-// src/executors/argo/from-env.ts, src/api/config.ts, src/api/auth/tokens.ts.
+// src/executors/argo/from-env.ts, src/cli/opening-notice.ts, src/api/config.ts, src/api/auth/tokens.ts.
 
 const STORE = [
   ["CONVEYOR_DATA_DIR", "folder of the embedded store (default ./.conveyor)"],
   ["DATABASE_URL", "postgresql://… to use PostgreSQL instead of the embedded store"],
   ["CONVEYOR_LEASE_MS", "how long a run's lease lasts unrenewed, in ms (default 15000)"],
   ["CONVEYOR_LOG_LEVEL", "log level of the engine's logger (default warn)"],
+  ["CONVEYOR_OPEN_NOTICE_MS", "on a terminal, say what the store's opening waits for this many ms after the start (default 300)"],
 ];
 
 const ARGO = [

@@ -1,6 +1,7 @@
 // Every command opens the app the same way and always closes it.
 import type { App, AppConfig } from "../app.js";
 import { Interrupted, Interruption } from "./interruption.js";
+import { openingNoticeFor } from "./opening-notice.js";
 
 const warnOnStderr = (message: string) => void process.stderr.write(`warning: ${message}\n`);
 /** The shell's code for a process ended by SIGINT. */
@@ -12,9 +13,10 @@ const INTERRUPTED = 130;
  * whatever it was about to report. A second Ctrl-C kills the process at once.
  */
 export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: AppConfig = { recover: false }): Promise<number> {
+  // a store slow to open (a new one, a loaded machine) gets a line saying so on a terminal
+  const notice = openingNoticeFor(config);
   // loaded here, not at the top: `--help` and argument errors never pay for the store's modules
-  const { createApp } = await import("../app.js");
-  const app = await createApp({ warn: warnOnStderr, ...config });
+  const app = await import("../app.js").then(({ createApp }) => createApp({ warn: warnOnStderr, ...config })).finally(() => notice.done());
   const interruption = new Interruption();
   let stopping: Promise<void> | undefined;
   let stopped!: () => void;

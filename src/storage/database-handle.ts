@@ -8,7 +8,8 @@ export type DatabaseKind = "postgres" | "pglite";
 
 export interface Database {
   kind: DatabaseKind;
-  prisma: PrismaClient;
+  /** Prisma, loaded on first use (most commands never need it). */
+  prisma(): Promise<PrismaClient>;
   sql: SqlRunner;
   /** Where it lives, for messages: the data folder or the URL without credentials. */
   location: string;

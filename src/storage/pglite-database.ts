@@ -1,10 +1,9 @@
 // The embedded store: PGlite in a data folder that this process holds locked,
 // running on a thread of its own (pglite-thread/) so that its CPU does not
 // stall the engine's event loop.
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Database } from "./database-handle.js";
 import { lockDirectory } from "./dir-lock.js";
-import { PrismaClient } from "./generated/client.js";
+import { lazyPrisma } from "./lazy-prisma.js";
 import { dataDirProblem } from "./data-dir-problem.js";
 import { applyMigrations, readMigrations, type SqlRunner } from "./migrations.js";
 import { seeded, seedFor } from "./pglite-seed.js";
@@ -33,14 +32,17 @@ export async function openPglite(dataDir: string): Promise<Database> {
     await applyMigrations(sql, migrations);
     // holding the folder lock proves every other process that used it is gone: their leases are void
     await sql.exec("UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner IS NOT NULL");
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(asPglite(thread)) });
+    const prisma = lazyPrisma(async () => {
+      const [{ PrismaPGlite }, { PrismaClient }] = await Promise.all([import("pglite-prisma-adapter"), import("./generated/client.js")]);
+      return new PrismaClient({ adapter: new PrismaPGlite(asPglite(thread)) });
+    });
     return {
       kind: "pglite",
-      prisma,
+      prisma: prisma.get,
       sql,
       location: dataDir,
       close: async () => {
-        await prisma.$disconnect();
+        await prisma.disconnect();
         await thread.close();
         lock.release();
       },

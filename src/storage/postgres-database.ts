@@ -1,8 +1,7 @@
 // PostgreSQL through a pg pool, shared by Prisma (adapter-pg) and the driver-level SQL.
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { Database } from "./database-handle.js";
-import { PrismaClient } from "./generated/client.js";
+import { lazyPrisma } from "./lazy-prisma.js";
 import { applyMigrations, type SqlRunner } from "./migrations.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, describeUrl, firstConnection } from "./postgres-connect.js";
 
@@ -47,14 +46,17 @@ export async function openPostgres(
     void pool.end().catch(() => undefined);
     throw err;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = lazyPrisma(async () => {
+    const [{ PrismaPg }, { PrismaClient }] = await Promise.all([import("@prisma/adapter-pg"), import("./generated/client.js")]);
+    return new PrismaClient({ adapter: new PrismaPg(pool) });
+  });
   return {
     kind: "postgres",
-    prisma,
+    prisma: prisma.get,
     sql,
     location,
     close: async () => {
-      await prisma.$disconnect();
+      await prisma.disconnect();
       await pool.end();
     },
   };

@@ -14,19 +14,18 @@ import { loadUnits } from "./task-runs.js";
 import { asUnreachable } from "./unreachable.js";
 
 export class PrismaRunStore implements RunStore {
-  private readonly db: Db;
+  constructor(private readonly database: Database) {}
 
-  constructor(private readonly database: Database) {
-    this.db = database.prisma;
-  }
+  /** Prisma, for the reads that use it; loaded by the first of them. */
+  private readonly db = (): Promise<Db> => this.database.prisma();
 
   createRun = (run: NewRun, owner: string, leaseMs: number) => createRun(this.database.sql, run, owner, leaseMs);
 
   getRun = (id: string) => getRun(this.database.sql, id);
   runIdsStartingWith = (prefix: string, limit: number) => runIdsStartingWith(this.database.sql, prefix, limit);
-  listRuns: RunStore["listRuns"] = (filter) => listRuns(this.db, filter);
+  listRuns: RunStore["listRuns"] = (filter) => this.db().then((db) => listRuns(db, filter));
   loadUnits = (runId: string) => loadUnits(this.database.sql, runId);
-  listAttempts = (runId: string, index?: number) => listAttempts(this.db, runId, index);
+  listAttempts = (runId: string, index?: number) => this.db().then((db) => listAttempts(db, runId, index));
   commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch).catch(asUnreachable);
   acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) => acquireLease(this.database.sql, runId, owner, leaseMs, from);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
@@ -35,8 +34,8 @@ export class PrismaRunStore implements RunStore {
   leasedRuns = () => leasedRuns(this.database.sql);
   memoLookup = (keys: string[], maxAgeMs?: number) => memoLookup(this.database.sql, keys, maxAgeMs);
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
-  listCheckpoints = (runId: string) => listCheckpoints(this.db, runId);
-  getCheckpoint = (id: string) => getCheckpoint(this.db, id);
+  listCheckpoints = (runId: string) => this.db().then((db) => listCheckpoints(db, runId));
+  getCheckpoint = (id: string) => this.db().then((db) => getCheckpoint(db, id));
   readEvents = (runId: string, afterSeq: number, limit: number) => readEvents(this.database.sql, runId, afterSeq, limit);
   runChangesSince = (since: number, limit: number) => runChangesSince(this.database.sql, since, limit);
 }

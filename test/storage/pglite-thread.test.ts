@@ -111,19 +111,20 @@ describe("Prisma on PgliteThread", () => {
   const run = (id: string) => ({ id, status: "pending", options: {}, source: {}, total: 0 });
 
   it("commits an interactive transaction, and rolls one back when it throws", async () => {
-    await db.prisma.$transaction(async (tx) => {
+    const prisma = await db.prisma();
+    await prisma.$transaction(async (tx) => {
       await tx.run.create({ data: run("kept") });
     });
     await expect(
-      db.prisma.$transaction(async (tx) => {
+      prisma.$transaction(async (tx) => {
         await tx.run.create({ data: run("dropped") });
         throw new Error("changed my mind");
       }),
     ).rejects.toThrow("changed my mind");
-    expect((await db.prisma.run.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(["kept"]);
+    expect((await prisma.run.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(["kept"]);
   });
 
   it("maps a unique violation to Prisma's own error", async () => {
-    await expect(db.prisma.run.create({ data: run("kept") })).rejects.toMatchObject({ code: "P2002" });
+    await expect((await db.prisma()).run.create({ data: run("kept") })).rejects.toMatchObject({ code: "P2002" });
   });
 });

@@ -3,10 +3,10 @@
 // instead of inside it. Requests are served in the order they come (PGlite
 // queues them itself); transactions are ordinary BEGIN … COMMIT on its one session.
 import { messages, PGlite } from "@electric-sql/pglite";
-import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { describeFailure } from "./failure.js";
 import type { ErrorPayload, Reply, Request, ThreadStart } from "./protocol.js";
+import { unpackSeed } from "./unpack-seed.js";
 
 const port = parentPort!;
 const { dataDir, seed } = workerData as ThreadStart;
@@ -48,10 +48,8 @@ async function serve(db: PGlite, req: Request): Promise<Reply> {
 }
 
 async function start(): Promise<void> {
-  const db = await PGlite.create(dataDir, {
-    startParams: START_PARAMS,
-    ...(seed ? { loadDataDir: new Blob([readFileSync(seed)]) } : {}),
-  });
+  if (seed) await unpackSeed(seed, dataDir);
+  const db = await PGlite.create(dataDir, { startParams: START_PARAMS });
   port.on("message", (req: Request) => {
     serve(db, req)
       .catch((err: unknown): Reply => ({ id: req.id, ok: false, error: errorPayload(err) }))
