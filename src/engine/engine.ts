@@ -167,7 +167,7 @@ export class Engine implements Steerable {
       throw new InvalidTransitionError(`run ${runId}`, run.status, "resume");
     }
     const statuses = opts.checkpointId ? await this.checkpointStatuses(runId, opts.checkpointId) : undefined;
-    const sup = await this.driven.drive(runId, "resume", this.executorFor(run.options), statuses ? { statuses } : {});
+    const sup = await this.driven.drive(runId, "resume", this.executorFor(run.options), statuses ? { statuses, checkpointId: opts.checkpointId! } : {});
     sup.start();
   }
 
