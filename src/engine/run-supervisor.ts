@@ -140,6 +140,15 @@ export class RunSupervisor {
 
   /** Begins driving. */
   start(): void {
+    this.open();
+    this.pump();
+  }
+
+  /**
+   * Begins driving without dispatching yet: a command on a run nobody drove
+   * (retry, mark) is recorded after run.started, and dispatches itself.
+   */
+  open(): void {
     this.started = true;
     const now = this.deps.clock.now();
     if (this.init.mode === "start" || this.init.mode === "resume" || this.journal.startedAt === null) this.journal.startedAt = now;
@@ -150,7 +159,6 @@ export class RunSupervisor {
     if (this.init.mode === "resume") this.journal.emit("run.resumed", undefined, { total: this.units.size, checkpointId: this.init.checkpointId ?? null });
     else this.journal.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
     this.armRunTimeout();
-    this.pump();
   }
 
   // ---- control ---------------------------------------------------------------------------
