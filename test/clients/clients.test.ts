@@ -226,6 +226,15 @@ describe("Apollo Client 4 (InMemoryCache, generated possibleTypes)", () => {
   it("node() answers null for an id of a type without nodes, and finds a run's progress by its id", async () => {
     const r: any = await apollo.query({ query: gql`query { node(id: "Foo:1") { id } }`, fetchPolicy: "network-only" });
     expect(r.data.node).toBeNull();
+    const started = await s.gql(START, { input: { inline: [{ id: "n1" }], options: { executor: "fn" } } });
+    const runId: string = started.body.data.startRun.run.id;
+    await settled(runId);
+    const p: any = await apollo.query({
+      query: gql`query ($id: ID!) { node(id: $id) { id ... on Progress { runId percent } } }`,
+      variables: { id: `progress:${runId}` },
+      fetchPolicy: "network-only",
+    });
+    expect(p.data.node).toEqual({ __typename: "Progress", id: `progress:${runId}`, runId, percent: 100 });
   });
 });
 
