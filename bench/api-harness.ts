@@ -123,7 +123,7 @@ export function graphql<T>(agent: Agent, url: string, query: string, variables: 
 }
 
 const START = `mutation($input: StartRunInput!) { startRun(input: $input) {
-  __typename ... on StartRunPayload { run { id } } ... on Error { code message } } }`;
+  __typename ... on StartRunPayload { run { id } } ... on ApiError { code message } } }`;
 
 /** Starts a run of `tasks` no-op tasks (ids 1..n) through the startRun mutation. */
 export async function startNoopRun(agent: Agent, url: string, tasks: number, maxParallel: number): Promise<string> {

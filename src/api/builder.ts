@@ -5,11 +5,13 @@ import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import RelayPlugin from "@pothos/plugin-relay";
 import type { ApiContext } from "./context.js";
-import { decodeId, encodeId } from "./global-id.js";
+import { decodeId, encodeId, NODE_TYPES } from "./global-id.js";
 
 export const builder = new SchemaBuilder<{
   Context: ApiContext;
   DefaultFieldNullability: false;
+  // every connection counts its items (computed only when asked)
+  Connection: { totalCount: () => Promise<number> | number };
   Scalars: {
     DateTime: { Input: Date; Output: Date | number };
     JSON: { Input: unknown; Output: unknown };
@@ -28,6 +30,10 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: encodeId,
     decodeGlobalID: decodeId,
     nodesQueryOptions: false,
+    // an id of a type that has no nodes is unknown: null, as for an unknown id of a known type
+    nodeQueryOptions: {
+      resolve: (_root, { id }, _ctx, _info, resolveNode) => (NODE_TYPES.has(id.typename) ? resolveNode(id) : null),
+    },
   },
 });
 

@@ -4,17 +4,15 @@ import { GraphQLError } from "./graphql.js";
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** Connections page forward only: the schema offers first/after, not last/before. */
 export interface ForwardArgs {
   first?: number | null;
   after?: string | null;
-  last?: number | null;
-  before?: string | null;
 }
 
+export const TOTAL_COUNT = "How many items the connection holds in all (its filter applied), whatever the page";
+
 export function pageSize(args: ForwardArgs): number {
-  if (args.last != null || args.before != null) {
-    throw new GraphQLError("this connection pages forward only: use first/after", { extensions: { code: "BAD_USER_INPUT" } });
-  }
   const n = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) {
     throw new GraphQLError(`first must be between 0 and ${MAX_PAGE_SIZE}`, { extensions: { code: "BAD_USER_INPUT" } });

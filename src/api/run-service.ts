@@ -8,6 +8,7 @@ import { readTasksFile } from "../taskmaster-sync/tasks-file.js";
 import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import type { RunRecord, RunStore } from "../engine/store.js";
 import type { Command } from "../engine/steering.js";
+import { runTopic } from "../engine/ports.js";
 import { ProgressCache } from "./progress-cache.js";
 import { FreshReads } from "./fresh-reads.js";
 import type { Progress } from "../core/progress.js";
@@ -77,6 +78,30 @@ export class RunService {
       options: req.options ?? {},
     };
     return this.start(input);
+  }
+
+  /**
+   * The run once its start is committed (RUNNING, or further along if it is quick):
+   * what startRun answers, rather than the PENDING row the run was created as.
+   */
+  async startedRun(runId: string, waitMs = 2_000): Promise<RunRecord> {
+    const pending = () => this.engine.committedRun(runId)?.status === "pending";
+    if (pending()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => done(), waitMs);
+        const off = this.engine.bus.subscribe(runTopic(runId), () => {
+          if (!pending()) done();
+        });
+        function done() {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+        // the commit may have landed between the first look and the subscription
+        if (!pending()) done();
+      });
+    }
+    return this.requireRun(runId);
   }
 
   async requireRun(runId: string): Promise<RunRecord> {

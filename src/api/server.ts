@@ -24,7 +24,7 @@ import { handleWorkflows, methodNotAllowed, restScope } from "./rest/workflows.j
 import { ReadinessProbe } from "./readiness.js";
 import { RunService } from "./run-service.js";
 import { attachWebSockets } from "./ws.js";
-import { createApiYoga } from "./yoga.js";
+import { createApiYoga, SSE_STREAM_PATH } from "./yoga.js";
 
 /**
  * What the server needs of the process it serves: its engine, how runs start there
@@ -122,10 +122,11 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     if (!auth.enabled && csrfSuspect(req, (r) => cors.trusted(r))) {
       throw new HttpError(403, "cross-site request refused: send it from the same origin or with an x-conveyor-csrf header", "CSRF");
     }
-    if (path === "/graphql") {
+    if (path === "/graphql" || path === SSE_STREAM_PATH) {
       const principal = auth.authenticate(req.headers.authorization);
       if (!principal) throw new HttpError(401, "invalid bearer token", "UNAUTHENTICATED");
-      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, streaming });
+      const sseStream = path === SSE_STREAM_PATH;
+      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, streaming, sseStream });
     }
     if (path.startsWith("/api/")) {
       const scope = restScope(req.method);
@@ -161,7 +162,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
     } catch (err) {
       if (res.headersSent) return void res.destroy();
       const known = toHttpError(err);
-      if (known && path === "/graphql") {
+      if (known && (path === "/graphql" || path === SSE_STREAM_PATH)) {
         // GraphQL clients expect their own error shape, whatever the status
         return sendJson(res, known.status, { errors: [{ message: known.message, extensions: { code: known.code, requestId } }] });
       }

@@ -2,6 +2,7 @@
 // metrics. server.ts feeds it HTTP requests and graphql-ws messages.
 import { NoSchemaIntrospectionCustomRule } from "./graphql.js";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { useGraphQLSSE } from "@graphql-yoga/plugin-graphql-sse";
 import type { Logger } from "../engine/ports.js";
 import type { ApiContext } from "./context.js";
 import { DEFAULT_DOCUMENT_LIMITS, useDocumentGuard, type DocumentLimits } from "./plugins/document-guard.js";
@@ -38,6 +39,13 @@ function useValidationRules(o: YogaOptions): Plugin<ApiContext> {
   };
 }
 
+/**
+ * graphql-sse's protocol in both its modes (single connection: PUT a reservation, GET its
+ * stream, POST operations with the token; distinct connections) at this path. /graphql
+ * itself also answers subscriptions as SSE, one stream per request (distinct connections).
+ */
+export const SSE_STREAM_PATH = "/graphql/stream";
+
 export type ApiYoga = YogaServerInstance<ApiContext, Record<string, never>>;
 
 export function createApiYoga(o: YogaOptions): ApiYoga {
@@ -66,6 +74,7 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
       useBriefErrors(),
       useSharedExecution(),
       useGraphiqlPolicy(),
+      useGraphQLSSE({ endpoint: SSE_STREAM_PATH }),
     ],
   }) as unknown as ApiYoga;
 }

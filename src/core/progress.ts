@@ -45,7 +45,11 @@ export interface UnitProgress {
 export interface Progress {
   total: number;
   settled: number;
-  /** settled / total, 0..100 (100 for an empty run). */
+  /**
+   * The share of units that reached an outcome of their own (succeeded, failed or
+   * skipped), 0..100 (100 for an empty run). Cancelled units did not: a cancelled
+   * run shows how far it got, and reaches 100 only if every unit ended anyway.
+   */
   percent: number;
   counts: Record<TaskStatus, number>;
   memoized: number;
@@ -115,7 +119,7 @@ export function computeProgress(input: ProgressInput): Progress {
   const progress: Progress = {
     total: units.length,
     settled,
-    percent: units.length === 0 ? 100 : (settled / units.length) * 100,
+    percent: units.length === 0 ? 100 : ((settled - counts.cancelled) / units.length) * 100,
     counts,
     memoized,
     running,

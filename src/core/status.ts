@@ -17,6 +17,8 @@ export const RUN_STATUSES = [
   "pending",
   "running",
   "paused",
+  // cancel asked: running tasks are being stopped; the run settles cancelled once they have
+  "cancelling",
   "succeeded",
   "completed_with_failures",
   "failed",
@@ -41,10 +43,11 @@ const TASK_TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
 };
 
 const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
-  pending: ["running", "cancelled"],
-  running: ["paused", "succeeded", "completed_with_failures", "failed", "cancelled", "timed_out"],
+  pending: ["running", "cancelling", "cancelled"],
+  running: ["paused", "succeeded", "completed_with_failures", "failed", "cancelling", "cancelled", "timed_out"],
   // a pause lets running tasks finish: when they were the last, the run settles paused
-  paused: ["running", "succeeded", "completed_with_failures", "failed", "cancelled", "timed_out"],
+  paused: ["running", "succeeded", "completed_with_failures", "failed", "cancelling", "cancelled", "timed_out"],
+  cancelling: ["cancelled"],
   // settled runs can be resumed (and only resumed: there is nothing left to cancel)
   failed: ["running"],
   cancelled: ["running"],
@@ -67,5 +70,5 @@ export function isTaskSettled(s: TaskStatus): boolean {
 }
 
 export function isRunSettled(s: RunStatus): boolean {
-  return s !== "pending" && s !== "running" && s !== "paused";
+  return s !== "pending" && s !== "running" && s !== "paused" && s !== "cancelling";
 }

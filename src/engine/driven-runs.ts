@@ -23,6 +23,8 @@ export type DriveListener = (run: RunRecord) => ((status: RunStatus) => void) | 
 export interface DriveInput {
   /** Unit statuses to drive from instead of the stored ones (a checkpoint's). */
   statuses?: TaskStatus[];
+  /** The checkpoint those statuses come from. */
+  checkpointId?: string;
   /** What startRun has in memory for the run it just wrote. */
   fresh?: FreshRun;
   /** The lease's owner, already proved gone: its lease is taken at once, without asking first. */
@@ -109,6 +111,7 @@ export class DrivenRuns {
     const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
     const expectedMs = fresh ? await fresh.expectedMs : this.expectedDurations(runId, keys);
     const statuses = opts.statuses;
+    const checkpointId = opts.checkpointId;
     const sup = new RunSupervisor(
       {
         store: this.deps.store,
@@ -124,7 +127,7 @@ export class DrivenRuns {
       run,
       units,
       executor,
-      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}) },
+      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}), ...(checkpointId ? { checkpointId } : {}) },
     );
     this.supervisors.set(runId, sup);
     this.keepAlive ??= setInterval(() => undefined, 1 << 30);

@@ -169,7 +169,7 @@ export class Engine implements Steerable {
       throw new InvalidTransitionError(`run ${runId}`, run.status, "resume");
     }
     const statuses = opts.checkpointId ? await this.checkpointStatuses(runId, opts.checkpointId) : undefined;
-    const sup = await this.driven.drive(runId, "resume", this.executorFor(run.options), statuses ? { statuses } : {});
+    const sup = await this.driven.drive(runId, "resume", this.executorFor(run.options), statuses ? { statuses, checkpointId: opts.checkpointId! } : {});
     sup.start();
   }
 
@@ -188,15 +188,15 @@ export class Engine implements Steerable {
   /** Runs a failed (or cancelled) task again, with the dependents its failure skipped. */
   async retryTask(runId: string, taskId: string): Promise<void> {
     const { sup, index } = await this.forTask(runId, taskId, ["failed", "cancelled"], "retry");
+    if (!sup.isStarted) sup.open();
     sup.retryTask(index);
-    if (!sup.isStarted) sup.start();
   }
 
   /** Declares a failed task done or skipped so that its dependents go on. */
   async markTask(runId: string, taskId: string, status: "succeeded" | "skipped"): Promise<void> {
     const { sup, index } = await this.forTask(runId, taskId, ["failed"], `mark ${status}`);
+    if (!sup.isStarted) sup.open();
     sup.settleTask(index, status);
-    if (!sup.isStarted) sup.start();
   }
 
   async checkpointRun(runId: string): Promise<string> {

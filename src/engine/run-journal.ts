@@ -116,10 +116,14 @@ export class RunJournal {
     if (w.checkpointReason !== undefined) {
       // the checkpoint's own event belongs to the batch that commits it
       this.lastCheckpointId = randomUUID();
-      w.events.push(this.event("run.checkpoint", undefined, { id: this.lastCheckpointId, reason: w.checkpointReason }));
+      const event = this.event("run.checkpoint", undefined, { id: this.lastCheckpointId, reason: w.checkpointReason });
+      // run.finished stays the run's last event: the final checkpoint's event goes before it
+      const last = w.events[w.events.length - 1];
+      if (last?.type === "run.finished") [event.seq, last.seq] = [last.seq, event.seq];
+      w.events.splice(last?.type === "run.finished" ? w.events.length - 1 : w.events.length, 0, event);
       checkpoint = {
         id: this.lastCheckpointId,
-        seq: this.seq,
+        seq: event.seq,
         reason: w.checkpointReason,
         snapshot: this.table.snapshot(this.schedule, { status: this.status, lastSeq: this.seq }),
         keep: this.run.options.keepCheckpoints,

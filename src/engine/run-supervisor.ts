@@ -38,6 +38,8 @@ export interface SupervisorInit {
   mode: DriveMode;
   /** Unit statuses to resume from instead of the stored ones (resume from a checkpoint). */
   statuses?: TaskStatus[];
+  /** The checkpoint a resume goes back to (named in its event). */
+  checkpointId?: string;
   memo: Map<string, MemoEntry>;
   expectedMs: Map<string, number>;
 }
@@ -138,13 +140,25 @@ export class RunSupervisor {
 
   /** Begins driving. */
   start(): void {
+    this.open();
+    this.pump();
+  }
+
+  /**
+   * Begins driving without dispatching yet: a command on a run nobody drove
+   * (retry, mark) is recorded after run.started, and dispatches itself.
+   */
+  open(): void {
     this.started = true;
     const now = this.deps.clock.now();
     if (this.init.mode === "start" || this.init.mode === "resume" || this.journal.startedAt === null) this.journal.startedAt = now;
+    // a cancel its last driver did not see through: finish it, dispatching nothing
+    if (this.journal.status === "cancelling") return this.halt("cancelled", this.journal.reason ?? "cancelled by request");
     if (!this.schedule.paused) this.journal.setStatus("running", null);
-    this.journal.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
+    // a resume is told by one event, whether the run was paused (unpause) or settled
+    if (this.init.mode === "resume") this.journal.emit("run.resumed", undefined, { total: this.units.size, checkpointId: this.init.checkpointId ?? null });
+    else this.journal.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
     this.armRunTimeout();
-    this.pump();
   }
 
   // ---- control ---------------------------------------------------------------------------
@@ -162,7 +176,7 @@ export class RunSupervisor {
   unpause(): void {
     this.schedule.paused = false;
     this.journal.setStatus("running", null);
-    this.journal.emit("run.resumed", undefined, {});
+    this.journal.emit("run.resumed", undefined, { total: this.units.size, checkpointId: null });
     this.executor.runResumed?.(this.run.id);
     this.pump();
   }
@@ -181,6 +195,8 @@ export class RunSupervisor {
     this.transitions.cancelPending(reason);
     this.attempts.abortAll();
     this.executor.runCancelled?.(this.run.id);
+    // CANCELLING until the running tasks have stopped (settleIfDone then records CANCELLED)
+    if (ending === "cancelled") this.journal.setStatus("cancelling", reason);
     this.journal.emit(ending === "cancelled" ? "run.cancelling" : "run.timing_out", undefined, { reason });
     this.settleIfDone();
   }

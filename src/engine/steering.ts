@@ -138,7 +138,7 @@ function shows(c: Command): (e: RunEvent) => boolean {
     case "pause":
       return (e) => e.type === "run.paused";
     case "resume":
-      return (e) => e.type === "run.resumed" || e.type === "run.started";
+      return (e) => e.type === "run.resumed";
     case "cancel":
       return (e) => e.type === "run.cancelling" || e.type === "run.finished";
     case "retry":

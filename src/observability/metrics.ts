@@ -129,6 +129,7 @@ export class MeteredBus implements EventBus {
     const d = e.data;
     switch (e.type) {
       case "run.started":
+      case "run.resumed": // a resume, after a pause or after the run settled
         m.runsStarted.inc();
         this.active.add(e.runId);
         return;

@@ -33,10 +33,10 @@ export async function releaseLease(sql: SqlRunner, runId: string, owner: string)
   ]);
 }
 
-/** Runs left running or pending whose driver is gone (no lease, or an expired one). */
+/** Runs left running, pending or cancelling whose driver is gone (no lease, or an expired one). */
 export async function findOrphans(sql: SqlRunner): Promise<string[]> {
   const rows = await sql.query<{ id: string }>(
-    `SELECT id FROM runs WHERE status IN ('running', 'pending')
+    `SELECT id FROM runs WHERE status IN ('running', 'pending', 'cancelling')
        AND (lease_owner IS NULL OR lease_expires_at < now()) ORDER BY created_at`,
   );
   return rows.map((r) => r.id);
@@ -46,7 +46,7 @@ export async function findOrphans(sql: SqlRunner): Promise<string[]> {
 export async function leasedRuns(sql: SqlRunner): Promise<LeasedRun[]> {
   const rows = await sql.query<{ id: string; owner: string; left: number }>(
     `SELECT id, lease_owner AS owner, (extract(epoch FROM lease_expires_at - now()) * 1000)::float8 AS left
-       FROM runs WHERE status IN ('running', 'pending') AND lease_owner IS NOT NULL AND lease_expires_at >= now()
+       FROM runs WHERE status IN ('running', 'pending', 'cancelling') AND lease_owner IS NOT NULL AND lease_expires_at >= now()
        ORDER BY created_at`,
   );
   return rows.map((r) => ({ id: r.id, owner: r.owner, expiresInMs: Math.max(0, Math.round(Number(r.left))) }));

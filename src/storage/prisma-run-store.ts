@@ -8,7 +8,7 @@ import type { Db } from "./db.js";
 import { historicalDurations, memoLookup } from "./memo-cache.js";
 import { readEvents, runChangesSince } from "./run-events.js";
 import { acquireLease, findOrphans, leasedRuns, releaseLease, renewLeases } from "./leases.js";
-import { createRun, getRun, listRuns, runIdsStartingWith } from "./runs.js";
+import { countRuns, createRun, getRun, listRuns, runIdsStartingWith } from "./runs.js";
 import { commitBatch } from "./sql/commit-batch.js";
 import { loadUnits } from "./task-runs.js";
 import { asUnreachable } from "./unreachable.js";
@@ -24,6 +24,7 @@ export class PrismaRunStore implements RunStore {
   getRun = (id: string) => getRun(this.database.sql, id);
   runIdsStartingWith = (prefix: string, limit: number) => runIdsStartingWith(this.database.sql, prefix, limit);
   listRuns: RunStore["listRuns"] = (filter) => this.db().then((db) => listRuns(db, filter));
+  countRuns: RunStore["countRuns"] = (statuses) => this.db().then((db) => countRuns(db, statuses));
   loadUnits = (runId: string) => loadUnits(this.database.sql, runId);
   listAttempts = (runId: string, index?: number) => this.db().then((db) => listAttempts(db, runId, index));
   commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch).catch(asUnreachable);

@@ -75,6 +75,11 @@ export async function runIdsStartingWith(sql: SqlRunner, prefix: string, limit: 
   return rows.map((r) => r.id);
 }
 
+/** How many runs have one of `statuses` (all runs without it). */
+export async function countRuns(db: Db, statuses?: RunStatus[]): Promise<number> {
+  return db.run.count({ where: statuses ? { status: { in: statuses } } : {} });
+}
+
 export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecord[]> {
   const rows = await db.run.findMany({
     where: {

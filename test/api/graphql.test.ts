@@ -118,18 +118,18 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(await start({ inline: inlineTasks(1), options: { executor: "fn", maxParallel: 0 } })).toMatchObject({
       __typename: "InvalidInput",
       field: "maxParallel",
-      path: ["maxParallel"],
+      path: ["options", "maxParallel"],
     });
     expect(await start({ inline: inlineTasks(1), options: { executor: "fn", retry: { retryLimit: -1 } } })).toMatchObject({
       __typename: "InvalidInput",
-      path: ["retry", "retryLimit"],
+      path: ["options", "retry", "retryLimit"],
     });
     expect(await start({ tasksFile: "/does/not/exist.json" })).toMatchObject({ __typename: "InvalidInput", field: "tasksFile" });
     expect(await start({})).toMatchObject({ __typename: "InvalidInput", field: "source" });
     expect(await start({ inline: inlineTasks(1), options: { executor: "nope" } })).toMatchObject({ __typename: "InvalidInput", field: "executor" });
 
     const ctl = (m: string, args: string) =>
-      s.gql(`mutation { ${m}(${args}) { __typename ... on Error { code message } ... on InvalidTransition { from action } } }`);
+      s.gql(`mutation { ${m}(${args}) { __typename ... on ApiError { code message } ... on InvalidTransition { from action } } }`);
     const missing = await ctl("pauseRun", `runId: "00000000-0000-0000-0000-000000000000"`);
     expect(missing.body.data.pauseRun.__typename).toBe("RunNotFound");
     const done = await start({ inline: inlineTasks(2) });

@@ -108,7 +108,7 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
     const r = await gql(a.url, START, { input: { inline, options: { command: "sleep 0.1", maxParallel: 1, cancelGraceMs: 0 } } });
     const runId = r.data.startRun.run.id;
     const onB = (q: string) => gql(b.url, `mutation { ${q} }`);
-    const cp = await onB(`checkpointRun(runId: "${runId}") { __typename ... on CheckpointPayload { checkpoint { checkpointId reason } } ... on Error { message } }`);
+    const cp = await onB(`checkpointRun(runId: "${runId}") { __typename ... on CheckpointPayload { checkpoint { checkpointId reason } } ... on ApiError { message } }`);
     expect(cp.data.checkpointRun).toMatchObject({ __typename: "CheckpointPayload", checkpoint: { reason: "on demand" } });
     const paused = await onB(`pauseRun(runId: "${runId}") { __typename ... on RunPayload { run { status driver } } }`);
     expect(paused.data.pauseRun).toMatchObject({ __typename: "RunPayload", run: { status: "PAUSED" } });

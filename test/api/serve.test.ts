@@ -13,7 +13,7 @@ import { conveyor, gql, serve, watchTakeover } from "./support/process.js";
 
 const reachable = await postgresReachable();
 
-const START = `mutation ($input: StartRunInput!) { startRun(input: $input) { __typename ... on StartRunPayload { run { id } } ... on Error { message } } }`;
+const START = `mutation ($input: StartRunInput!) { startRun(input: $input) { __typename ... on StartRunPayload { run { id } } ... on ApiError { message } } }`;
 
 describe.skipIf(!reachable)("conveyor serve and watch", () => {
   let store: TestStore;

@@ -180,7 +180,10 @@ describe(`subscriptions (${kind})`, () => {
     );
     await eventually(() => sub.items.some((i) => i.runsChanged.runId === missed && i.runsChanged.type === "run.finished"));
     later = await start(2);
-    const items = (await sub.done).map((i) => i.runsChanged);
+    // the run may have finished before startRun's answer arrived: wait for it here, not in `until` alone
+    await eventually(() => sub.items.some((i) => i.runsChanged.runId === later && i.runsChanged.type === "run.finished"));
+    sub.stop();
+    const items = sub.items.map((i) => i.runsChanged);
     expect(sub.errors).toEqual([]);
     expect(items.some((i) => i.runId === before)).toBe(false); // recorded before `since`
     const ofRun = (runId: string) => items.filter((i) => i.runId === runId).map((i) => i.type);

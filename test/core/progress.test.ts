@@ -211,3 +211,17 @@ describe("computeProgress at scale", () => {
     expect(computeProgress({ now: 0, maxParallel: 1000, units }).etaMs).toBe(105 * S);
   });
 });
+
+describe("computeProgress percent", () => {
+  it("counts cancelled units as not done: a cancelled run shows how far it got", () => {
+    const units = [
+      unit(0, { status: "succeeded", startedAt: 0, finishedAt: S }),
+      unit(1, { status: "cancelled" }),
+      unit(2, { status: "cancelled" }),
+      unit(3, { status: "skipped" }),
+    ];
+    const p = computeProgress({ now: 4 * S, runStartedAt: 0, maxParallel: 2, units });
+    expect(p.settled).toBe(4);
+    expect(p.percent).toBe(50);
+  });
+});

@@ -169,7 +169,8 @@ describe.each(kinds)("runs on %s", (kind) => {
     expect(done.status).toBe("succeeded");
     expect(done.succeeded).toBe(4);
     const types = (await t.engine.store.readEvents(runId, 0, 100)).map((e) => e.type);
-    expect(types.filter((x) => x === "run.started")).toHaveLength(2);
+    expect(types.filter((x) => x === "run.started")).toHaveLength(1);
+    expect(types.filter((x) => x === "run.resumed")).toHaveLength(1);
     expect(types).toContain("run.paused");
   });
 
@@ -193,6 +194,31 @@ describe.each(kinds)("runs on %s", (kind) => {
     const resumed = await t.engine.waitForRun(runId);
     expect(resumed.status).toBe("succeeded");
     expect(aborted).toBe(true);
+  });
+
+  it("a cancelled run is CANCELLING until its running task has stopped, then CANCELLED", async () => {
+    // a shell that takes its time to stop when told to
+    const command = `trap 'sleep 0.3; exit 1' TERM; while :; do sleep 0.05; done`;
+    const { runId } = await t.engine.startRun({ source: inlineSource(ids(1)), options: { executor: "local", command } });
+    await eventually(async () => (await t.engine.store.loadUnits(runId))[0]!.state.status === "running");
+    await t.engine.cancelRun(runId);
+    const seen = new Set<string>();
+    await eventually(async () => {
+      seen.add((await t.engine.store.getRun(runId))!.status);
+      return seen.has("cancelled");
+    });
+    expect(seen).toContain("cancelling");
+  });
+
+  it("a run its driver left CANCELLING is seen through by whoever takes it over", async () => {
+    const { runId } = await t.engine.startRun({ source: inlineSource(ids(2)), options: { executor: "fn" } });
+    await t.engine.waitForRun(runId);
+    await t.db.sql.query(`UPDATE runs SET status = 'cancelling', finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`, [runId]);
+    expect(await t.engine.recoverOrphans()).toEqual([runId]);
+    const run = await t.engine.waitForRun(runId);
+    expect(run.status).toBe("cancelled");
+    const types = (await t.engine.store.readEvents(runId, 0, 100)).map((e) => e.type);
+    expect(types.slice(-3)).toEqual(["run.cancelling", "run.checkpoint", "run.finished"]);
   });
 
   it("retries a failed task by hand, and marks a failed task done so its dependents go on", async () => {

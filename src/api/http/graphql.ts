@@ -24,7 +24,7 @@ export async function handleGraphql(
   services: ApiServices,
   req: IncomingMessage,
   res: ServerResponse,
-  o: { principal: Principal; requestId: string; streaming: Set<ServerResponse> } & BodyLimits,
+  o: { principal: Principal; requestId: string; streaming: Set<ServerResponse>; sseStream?: boolean } & BodyLimits,
 ): Promise<void> {
   const { Request, Headers } = yoga.fetchAPI;
   const method = req.method ?? "GET";
@@ -33,7 +33,8 @@ export async function handleGraphql(
   if (body) refuseDeepJson(body, o.maxJsonNesting);
   else checkGetParams(req.url ?? "/", o.maxJsonNesting);
   const context = requestContext(services, o.principal, o.requestId);
-  const direct = body && directParams(method, req.headers, body);
+  // /graphql/stream speaks graphql-sse's protocol (plugin-graphql-sse): its POSTs are not plain queries
+  const direct = body && !o.sseStream && directParams(method, req.headers, body);
   const answer = direct && (await executeDirect(yoga, direct, context));
   if (answer) return void res.writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) }).end(answer.body);
   const headers = new Headers();

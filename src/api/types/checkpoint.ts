@@ -10,7 +10,7 @@ builder.node(CheckpointRef, {
   loadOne: (id, ctx) => ctx.runs.store.getCheckpoint(id),
   fields: (t) => ({
     checkpointId: t.exposeString("id", { description: "The raw id, as resumeRun(checkpointId) takes it" }),
-    runId: t.exposeString("runId"),
+    runId: t.exposeID("runId"),
     seq: t.exposeInt("seq", { description: "The run's last event sequence when taken" }),
     reason: t.exposeString("reason"),
     status: t.field({ type: RunStatusEnum, resolve: (c) => c.snapshot.status }),

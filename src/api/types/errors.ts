@@ -1,5 +1,5 @@
-// Expected failures as types: every one implements the Error interface (message,
-// code) and adds the data that explains it. Resolvers just throw the domain's
+// Expected failures as types: every one implements the ApiError interface (message,
+// code; not "Error", which generated TypeScript would shadow JavaScript's Error with) and adds the data that explains it. Resolvers just throw the domain's
 // errors; plugin-errors turns the listed classes into union members.
 import {
   CheckpointNotFoundError,
@@ -23,9 +23,16 @@ import {
 import { brief } from "../../core/text-guard.js";
 import { builder } from "../builder.js";
 
+/** StartRunInput's own fields; any other field an InvalidInput names is one of its options. */
+const START_INPUT_FIELDS = new Set(["tasksFile", "tag", "inline", "selection", "taskIds", "options", "source"]);
+const inputPath = (field: string) => {
+  const path = field.split(".");
+  return START_INPUT_FIELDS.has(path[0]!) ? path : ["options", ...path];
+};
+
 const briefList = (items: string[]) => items.map((i) => brief(i, 120));
 
-export const ErrorInterface = builder.interfaceRef<ConveyorError>("Error").implement({
+export const ErrorInterface = builder.interfaceRef<ConveyorError>("ApiError").implement({
   fields: (t) => ({
     // cut: an error names its input once and briefly, however long the input was
     message: t.string({ resolve: (e) => brief(e.message, 300) }),
@@ -87,14 +94,14 @@ builder.objectType(InvalidOptionError, {
   description: "Input validation failed; `path` locates the field (e.g. options.retry.retryLimit)",
   fields: (t) => ({
     field: t.exposeString("field"),
-    path: t.stringList({ resolve: (e) => e.field.split(".") }),
+    path: t.stringList({ resolve: (e) => inputPath(e.field) }),
   }),
 });
-builder.objectType(RunNotFoundError, { ...base, name: "RunNotFound", fields: (t) => ({ runId: t.exposeString("runId") }) });
+builder.objectType(RunNotFoundError, { ...base, name: "RunNotFound", fields: (t) => ({ runId: t.exposeID("runId") }) });
 builder.objectType(TaskNotFoundError, {
   ...base,
   name: "TaskNotFound",
-  fields: (t) => ({ runId: t.exposeString("runId"), taskId: t.exposeString("taskId") }),
+  fields: (t) => ({ runId: t.exposeID("runId"), taskId: t.exposeString("taskId") }),
 });
 builder.objectType(InvalidTransitionError, {
   ...base,
@@ -105,7 +112,7 @@ builder.objectType(InvalidTransitionError, {
 builder.objectType(CheckpointNotFoundError, {
   ...base,
   name: "CheckpointNotFound",
-  fields: (t) => ({ runId: t.exposeString("runId"), checkpointId: t.exposeString("checkpointId") }),
+  fields: (t) => ({ runId: t.exposeID("runId"), checkpointId: t.exposeString("checkpointId") }),
 });
 builder.objectType(StoreLockedError, { ...base, name: "RunBusy", description: "Another process drives the run", fields: () => ({}) });
 

@@ -3,6 +3,7 @@
 import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
 import type { Command } from "../../engine/steering.js";
+import { checkpointIdArg, taskIdArg } from "../global-id.js";
 import { withoutNulls } from "../run-service.js";
 import { CONTROL_ERRORS, RESUME_ERRORS, START_ERRORS, TASK_ERRORS } from "./errors.js";
 import { MarkAsEnum, StartRunInput } from "./inputs.js";
@@ -26,7 +27,8 @@ builder.mutationFields((t) => ({
         ...(input.taskIds != null ? { taskIds: input.taskIds } : {}),
         options: withoutNulls(input.options ?? {}),
       });
-      return { ...(await runAfter(ctx, started.runId)), warnings: started.warnings };
+      // answered once the start is recorded: the run is RUNNING (or already further) by then, not PENDING
+      return { run: await ctx.runs.startedRun(started.runId), warnings: started.warnings };
     },
   }),
   checkpointRun: t.field({
@@ -42,9 +44,10 @@ builder.mutationFields((t) => ({
   resumeRun: t.field({
     type: RunPayload,
     errors: { types: RESUME_ERRORS },
+    description: "Continue a paused, settled or interrupted run; from a checkpoint when given (its id or its raw checkpointId)",
     args: { runId: t.arg.id({ required: true }), checkpointId: t.arg.id() },
     resolve: async (_r, { runId, checkpointId }, ctx) => {
-      return steer(ctx, String(runId), { action: "resume", ...(checkpointId != null ? { checkpointId: String(checkpointId) } : {}) });
+      return steer(ctx, String(runId), { action: "resume", ...(checkpointId != null ? { checkpointId: checkpointIdArg(checkpointId) } : {}) });
     },
   }),
   pauseRun: t.field({
@@ -58,6 +61,7 @@ builder.mutationFields((t) => ({
   cancelRun: t.field({
     type: RunPayload,
     errors: { types: CONTROL_ERRORS },
+    description: "Stop a run: it is CANCELLING (as answered) until its running tasks have stopped, then CANCELLED",
     args: { runId: t.arg.id({ required: true }), reason: t.arg.string() },
     resolve: async (_r, { runId, reason }, ctx) => {
       return steer(ctx, String(runId), { action: "cancel", ...(reason != null ? { reason } : {}) });
@@ -66,14 +70,15 @@ builder.mutationFields((t) => ({
   retryTask: t.field({
     type: RunPayload,
     errors: { types: TASK_ERRORS },
+    description: "Run a failed or cancelled task again. taskId: the task's id or its TaskRun id",
     args: { runId: t.arg.id({ required: true }), taskId: t.arg.string({ required: true }) },
     resolve: async (_r, { runId, taskId }, ctx) => {
-      return steer(ctx, String(runId), { action: "retry", taskId });
+      return steer(ctx, String(runId), { action: "retry", taskId: taskIdArg(String(runId), taskId) });
     },
   }),
   markTask: t.field({
     type: RunPayload,
-    description: "Declare a failed task done or skipped so that its dependents go on",
+    description: "Declare a failed task done or skipped so that its dependents go on. taskId: the task's id or its TaskRun id",
     errors: { types: TASK_ERRORS },
     args: {
       runId: t.arg.id({ required: true }),
@@ -81,7 +86,7 @@ builder.mutationFields((t) => ({
       as: t.arg({ type: MarkAsEnum, required: true }),
     },
     resolve: async (_r, { runId, taskId, as }, ctx) => {
-      return steer(ctx, String(runId), { action: "mark", taskId, as });
+      return steer(ctx, String(runId), { action: "mark", taskId: taskIdArg(String(runId), taskId), as });
     },
   }),
 }));

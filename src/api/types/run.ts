@@ -1,7 +1,8 @@
 // A run: status, options, counts, progress, and its tasks, checkpoints and events.
 import type { RunRecord } from "../../engine/store.js";
 import { builder } from "../builder.js";
-import { forwardPage, intCursor, pageSize } from "../paging.js";
+import { splitTaskKey } from "../global-id.js";
+import { forwardPage, intCursor, pageSize, TOTAL_COUNT } from "../paging.js";
 import { CheckpointRef } from "./checkpoint.js";
 import { RunStatusEnum, TaskStatusEnum } from "./enums.js";
 import { ProgressRef } from "./progress.js";
@@ -20,6 +21,17 @@ const RunSource = builder.objectRef<RunRecord["source"]>("RunSource").implement(
   }),
 });
 
+const RunTasksConnection = builder.connectionObject({
+  type: TaskRunRef,
+  name: "RunTasksConnection",
+  fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
+}, { name: "RunTasksConnectionEdge" });
+
+const RunEventsConnection = builder.connectionObject({
+  type: RunEventRef,
+  name: "RunEventsConnection",
+  fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
+}, { name: "RunEventsConnectionEdge" });
 
 builder.node(RunRef, {
   id: { resolve: (r) => r.id },
@@ -47,26 +59,31 @@ builder.node(RunRef, {
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.startedAt }),
     finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.finishedAt }),
     updatedAt: t.field({ type: "DateTime", resolve: (r) => r.updatedAt }),
-    progress: t.field({ type: ProgressRef, resolve: (r, _a, ctx) => ctx.runs.progress(r.id, r) }),
+    progress: t.field({ type: ProgressRef, resolve: async (r, _a, ctx) => ({ runId: r.id, progress: await ctx.runs.progress(r.id, r) }) }),
     task: t.field({
       type: TaskRunRef,
       nullable: true,
+      description: "taskId: the task's id or its TaskRun id",
       args: { taskId: t.arg.string({ required: true }) },
       resolve: async (r, { taskId }, ctx) => {
-        const unit = (await ctx.units(r.id)).find((u) => u.id === taskId);
+        const key = String(taskId).startsWith("task:") ? splitTaskKey(taskId.slice("task:".length)) : { runId: r.id, taskId };
+        if (key?.runId !== r.id) return null;
+        const unit = (await ctx.units(r.id)).find((u) => u.id === key.taskId);
         return unit ? { runId: r.id, unit } : null;
       },
     }),
-    tasks: t.connection({
-      type: TaskRunRef,
-      description: "Tasks in plan order; cursors are plan positions",
-      args: { status: t.arg({ type: [TaskStatusEnum], required: false }) },
+    tasks: t.field({
+      type: RunTasksConnection,
+      description: "Tasks in plan order; cursors are plan positions. Pages forward (first/after)",
+      args: { first: t.arg.int(), after: t.arg.string(), status: t.arg({ type: [TaskStatusEnum], required: false }) },
       resolve: async (r, args, ctx) => {
         const n = pageSize(args);
         const from = args.after == null ? 0 : intCursor(args.after) + 1;
         const wanted = args.status ? new Set<string>(args.status) : null;
-        const units = (await ctx.units(r.id)).slice(from).filter((u) => !wanted || wanted.has(u.state.status));
-        return forwardPage(units.slice(0, n + 1).map((unit) => ({ runId: r.id, unit })), n, (x) => String(x.unit.index), args.after);
+        const all = await ctx.units(r.id);
+        const units = all.slice(from).filter((u) => !wanted || wanted.has(u.state.status));
+        const page = forwardPage(units.slice(0, n + 1).map((unit) => ({ runId: r.id, unit })), n, (x) => String(x.unit.index), args.after);
+        return { ...page, totalCount: () => (wanted ? all.filter((u) => wanted.has(u.state.status)).length : all.length) };
       },
     }),
     checkpoints: t.field({
@@ -74,13 +91,15 @@ builder.node(RunRef, {
       description: "Newest last",
       resolve: (r, _a, ctx) => ctx.runs.store.listCheckpoints(r.id),
     }),
-    events: t.connection({
-      type: RunEventRef,
-      description: "Events in sequence order; cursors are sequence numbers",
+    events: t.field({
+      type: RunEventsConnection,
+      description: "Events in sequence order; cursors are sequence numbers. Pages forward (first/after)",
+      args: { first: t.arg.int(), after: t.arg.string() },
       resolve: async (r, args, ctx) => {
         const n = pageSize(args);
         const events = await ctx.runs.store.readEvents(r.id, intCursor(args.after), n + 1);
-        return forwardPage(events, n, (e) => String(e.seq), args.after);
+        // sequences run 1..lastSeq without gaps
+        return { ...forwardPage(events, n, (e) => String(e.seq), args.after), totalCount: () => r.lastSeq };
       },
     }),
   }),

@@ -3,6 +3,7 @@ import type { RunEvent } from "../../engine/ports.js";
 import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
 import { runsChangedStream } from "../events/runs-changed.js";
+import { untilFinished } from "../events/until-finished.js";
 import { ProgressRef } from "./progress.js";
 import { RunEventRef } from "./run-event.js";
 import { RunRef } from "./run.js";
@@ -46,7 +47,7 @@ export function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIter
 
 const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
   fields: (t) => ({
-    runId: t.exposeString("runId"),
+    runId: t.exposeID("runId"),
     type: t.exposeString("type", { description: "run.started, run.paused, run.resumed, run.finished, ..." }),
     event: t.field({ type: RunEventRef, resolve: (e) => e }),
     run: t.field({ type: RunRef, nullable: true, resolve: (e, _a, ctx) => ctx.runs.getRun(e.runId) }),
@@ -57,18 +58,28 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
 const sharedPayload = { sharedPayload: true };
 
 /** A run's events after `after`, from its shared feed, once the run is known to exist. */
-function fromFeed<T>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>) {
-  return async (_r: unknown, { runId, after }: { runId: string | number; after?: number | null }, ctx: ApiContext) => {
-    await ctx.runs.requireRun(String(runId));
-    return tracked(ctx, follow(ctx, String(runId), Math.max(0, after ?? 0)));
+function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>) {
+  return async (
+    _r: unknown,
+    args: { runId: string | number; after?: number | null; untilFinished?: boolean | null },
+    ctx: ApiContext,
+  ) => {
+    const runId = String(args.runId);
+    await ctx.runs.requireRun(runId);
+    const feed = follow(ctx, runId, Math.max(0, args.after ?? 0));
+    return tracked(ctx, args.untilFinished ? untilFinished(feed, () => ctx.runs.getRun(runId)) : feed);
   };
 }
+
+const UNTIL_FINISHED =
+  "Complete the subscription once the run's run.finished event is delivered, unless the run has gone on since " +
+  "(default false: follow the run for as long as the client stays, a resume included)";
 
 builder.subscriptionFields((t) => ({
   runEvents: t.field({
     type: RunEventRef,
     description: "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate",
-    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
+    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
     resolve: (e) => e,
     extensions: sharedPayload,
@@ -78,7 +89,7 @@ builder.subscriptionFields((t) => ({
     description:
       "runEvents in lists: every event after sequence `after`, then live, consecutive events coalesced over a few ms " +
       "(and all a slow client has not taken yet in one list); no gap, no duplicate. Fewer messages at high event rates",
-    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }) },
+    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<readonly RunEvent[]>((ctx, runId, after) => ctx.eventFeeds.batches(runId, after)),
     resolve: (events) => events,
     extensions: sharedPayload,
@@ -91,7 +102,7 @@ builder.subscriptionFields((t) => ({
       await ctx.runs.requireRun(String(runId));
       return tracked(ctx, ctx.progressHub.watch(String(runId)));
     },
-    resolve: (p) => p,
+    resolve: (progress, { runId }) => ({ runId: String(runId), progress }),
     extensions: sharedPayload,
   }),
   runsChanged: t.field({

@@ -3,6 +3,7 @@ import type { LogItem } from "../events/task-log-stream.js";
 import { checkAfter, taskLogTarget } from "../events/task-log-target.js";
 import { TaskLogStream } from "../events/task-log-stream.js";
 import { builder } from "../builder.js";
+import { taskIdArg } from "../global-id.js";
 import { tracked } from "./subscription.js";
 
 const LogStreamEnum = builder.enumType("LogStream", { values: { STDOUT: { value: "STDOUT" }, STDERR: { value: "STDERR" } } });
@@ -32,7 +33,7 @@ builder.subscriptionFields((t) => ({
     },
     subscribe: async (_r, { runId, taskId, attempt, after }, ctx) => {
       const from = checkAfter(after);
-      const target = await taskLogTarget(ctx.runs, String(runId), taskId, attempt);
+      const target = await taskLogTarget(ctx.runs, String(runId), taskIdArg(String(runId), taskId), attempt);
       return tracked(ctx, new TaskLogStream({ bus: ctx.runs.engine.bus, store: ctx.runs.store }, target, { after: from }));
     },
     resolve: (l) => l,

@@ -22,7 +22,7 @@ builder.node(TaskRunRef, {
   },
   fields: (t) => ({
     taskId: t.string({ resolve: (x) => x.unit.id }),
-    runId: t.exposeString("runId"),
+    runId: t.exposeID("runId"),
     title: t.string({ resolve: (x) => x.unit.title }),
     kind: t.string({ resolve: (x) => x.unit.kind, description: "task, or group (an expanded parent)" }),
     status: t.field({ type: TaskStatusEnum, resolve: (x) => x.unit.state.status }),

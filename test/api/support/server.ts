@@ -142,7 +142,7 @@ export function inlineTasks(n: number, chain = false) {
 export const START = `mutation ($input: StartRunInput!) { startRun(input: $input) {
   __typename
   ... on StartRunPayload { run { id status total } warnings }
-  ... on Error { message code }
+  ... on ApiError { message code }
   ... on InvalidSelection { part }
   ... on DependencyCycle { cycle }
   ... on UnknownTasks { ids }
