@@ -11,10 +11,10 @@ const INTERRUPTED = 130;
  * progress stay resumable and their write-backs finish; the command then exits 130
  * whatever it was about to report. A second Ctrl-C kills the process at once.
  */
-export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: AppConfig = { recover: false }): Promise<number> {
+export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: AppConfig = {}): Promise<number> {
   // loaded here, not at the top: `--help` and argument errors never pay for the store's modules
   const { createApp } = await import("../app.js");
-  const app = await createApp({ warn: warnOnStderr, ...config });
+  const app = await createApp({ warn: warnOnStderr, recover: false, ...config });
   const interruption = new Interruption();
   let stopping: Promise<void> | undefined;
   let stopped!: () => void;
