@@ -3,6 +3,6 @@
 // Nothing else in src reads process.env (eslint.config.js enforces it).
 export { loadSettings, withFlag, SettingsError, type Environment } from "./config/load.js";
 export { processEnvironment } from "./config/environment.js";
-export { settingsSchema, SETTING_NAMES, type Settings, type SettingName } from "./config/settings.js";
+export { SETTINGS, settingsSchema, SETTING_NAMES, type Settings, type SettingName } from "./config/settings.js";
 export { GROUPS, type Group } from "./config/setting.js";
 export type { TokenEntry } from "./config/token-entries.js";

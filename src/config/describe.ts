@@ -2,8 +2,8 @@
 // value as given (secrets hidden), its default and what it does.
 import type { Environment } from "./load.js";
 import { HIDDEN, maskUrl } from "./mask.js";
-import { GROUPS, metaOf, type Group } from "./setting.js";
-import { SETTING_NAMES, settingsSchema } from "./settings.js";
+import { GROUPS, type Group } from "./setting.js";
+import { SETTING_NAMES, SETTINGS } from "./settings.js";
 
 export interface SettingRow {
   name: string;
@@ -23,7 +23,7 @@ export interface SettingRow {
 
 export function describeSettings(env: Environment): SettingRow[] {
   return SETTING_NAMES.map((name) => {
-    const meta = metaOf(settingsSchema.shape[name]);
+    const meta = SETTINGS[name].meta;
     const raw = env[name];
     const given = raw !== undefined && raw.trim() !== "" ? raw : null;
     const value = given === null || !meta.secret ? given : meta.secret === "url" ? maskUrl(given) : HIDDEN;

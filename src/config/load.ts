@@ -4,8 +4,7 @@ import type { z } from "zod";
 import { ConveyorError } from "../core/errors.js";
 import { processEnvironment } from "./environment.js";
 import { maskUrl } from "./mask.js";
-import { metaOf } from "./setting.js";
-import { settingsSchema, type SettingName, type Settings } from "./settings.js";
+import { SETTINGS, settingsSchema, type SettingName, type Settings } from "./settings.js";
 
 export type Environment = Record<string, string | undefined>;
 
@@ -19,7 +18,7 @@ export class SettingsError extends ConveyorError {
 
 /** "a whole number …, not "15s"" (the value left out for a secret), with a check's own reason when it gave one. */
 function problem(name: SettingName, raw: unknown, issues: z.core.$ZodIssue[]): string {
-  const meta = metaOf(settingsSchema.shape[name]);
+  const meta = SETTINGS[name].meta;
   const shown = meta.secret === "value" || typeof raw !== "string" || raw.trim() === "" ? "" : `, not "${meta.secret === "url" ? maskUrl(raw) : raw}"`;
   const detail = issues.find((i) => i.code === "custom" && !/^Invalid/.test(i.message))?.message;
   return `${meta.allowed}${shown}${detail ? ` (${detail})` : ""}`;
@@ -27,7 +26,7 @@ function problem(name: SettingName, raw: unknown, issues: z.core.$ZodIssue[]): s
 
 /** The settings from an environment (this process's by default); throws SettingsError naming each bad one. */
 export function loadSettings(env: Environment = processEnvironment()): Settings {
-  const result = settingsSchema.safeParse(env);
+  const result = settingsSchema().safeParse(env);
   if (result.success) return result.data;
   const byName = new Map<SettingName, z.core.$ZodIssue[]>();
   for (const issue of result.error.issues) {
@@ -43,7 +42,7 @@ export function loadSettings(env: Environment = processEnvironment()): Settings 
  */
 export function withFlag<N extends SettingName>(settings: Settings, name: N, flag: string, value: string | undefined): Settings[N] {
   if (value === undefined) return settings[name];
-  const result = settingsSchema.shape[name].safeParse(value);
+  const result = SETTINGS[name].schema().safeParse(value);
   if (!result.success) throw new SettingsError([{ name: flag, message: problem(name, value, result.error.issues) }]);
   return result.data as Settings[N];
 }

@@ -1,8 +1,8 @@
-// One setting: a zod schema over its environment variable's text, with where it
-// belongs, what it does, its default (as one would write it in the variable) and
-// whether its value is a secret. Unset and blank mean the default.
+// One setting: the kind of value its environment variable holds, where it
+// belongs, what it does, its default (as one would write it in the variable)
+// and whether its value is a secret. Unset and blank mean the default.
 import { z } from "zod";
-import { allowedOf } from "./values.js";
+import type { Kind } from "./values.js";
 
 /** The parts of Conveyor a setting configures, in the order `conveyor config` lists them. */
 export const GROUPS = {
@@ -27,25 +27,24 @@ export interface SettingMeta {
   secret?: "value" | "url";
   /** The command-line flag that sets it too, where one does. */
   flag?: string;
-  /** Read by a library rather than by Conveyor's code: listed, never parsed into a value it uses. */
+  /** Read by a library rather than by Conveyor's code: listed and checked, not used by Conveyor itself. */
   readBy?: string;
-  /** What a value must be, for errors and the docs (from the value's kind). */
-  allowed: string;
 }
 
-export const settingRegistry = z.registry<SettingMeta>();
+export interface Setting<T> {
+  meta: SettingMeta & { allowed: string };
+  /** Its zod schema over the variable (unset included), built on first use. */
+  schema: () => z.ZodType<T>;
+}
 
-export function setting<T>(schema: z.ZodType<T>, meta: Omit<SettingMeta, "allowed"> & { default: string }): z.ZodType<T>;
-export function setting<T>(schema: z.ZodType<T>, meta: Omit<SettingMeta, "allowed">): z.ZodType<T | undefined>;
-export function setting<T>(schema: z.ZodType<T>, meta: Omit<SettingMeta, "allowed">): z.ZodType<T | undefined> {
+type Described = Omit<SettingMeta, "allowed">;
+
+export function setting<T>(kind: Kind<T>, meta: Described & { default: string }): Setting<T>;
+export function setting<T>(kind: Kind<T>, meta: Described): Setting<T | undefined>;
+export function setting<T>(kind: Kind<T>, meta: Described): Setting<T | undefined> {
   const given = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : meta.default);
-  const full = z.preprocess(given, meta.default === undefined ? schema.optional() : schema).describe(meta.description);
-  full.register(settingRegistry, { ...meta, allowed: allowedOf(schema) });
-  return full as z.ZodType<T | undefined>;
-}
-
-export function metaOf(schema: z.ZodType): SettingMeta {
-  const meta = settingRegistry.get(schema);
-  if (!meta) throw new Error("a settings field made without setting()");
-  return meta;
+  let built: z.ZodType<T | undefined> | undefined;
+  const schema = () =>
+    (built ??= z.preprocess(given, meta.default === undefined ? kind.schema().optional() : kind.schema()).describe(meta.description) as z.ZodType<T | undefined>);
+  return { meta: { ...meta, allowed: kind.allowed }, schema };
 }

@@ -1,35 +1,24 @@
-// Every setting Conveyor reads from its environment, in one zod schema: parsed
-// once when a process starts, so a bad value stops it at once, named. The
+// Every setting Conveyor reads from its environment, in one zod schema
+// (settingsSchema()): parsed once when a process starts, so a bad value stops it
+// at once, named. The
 // settings are keyed by their variable's name, so code reads
 // `settings.CONVEYOR_LEASE_MS` and a grep finds every use. docs/configuration.md
 // is generated from this file (npm run docs:config).
 import { z } from "zod";
-import { setting } from "./setting.js";
+import { setting, type Setting } from "./setting.js";
 import { parseTokenEntries } from "./token-entries.js";
-import { boolean, durationAsMs, list, oneOf, secondsAsMs, text, url, wholeNumber } from "./values.js";
+import { boolean, durationAsMs, list, oneOf, parsed, secondsAsMs, text, url, wholeNumber } from "./values.js";
 
 const ms = (min: number) => wholeNumber({ min, unit: "milliseconds" });
 const count = (min = 1) => wholeNumber({ min });
 const port = () => wholeNumber({ min: 0, max: 65_535 });
 
-/** Entries that must all parse: the reason the first one does not is the error's detail. */
-const tokens = () =>
-  z
-    .string()
-    .transform((t, ctx) => {
-      try {
-        return parseTokenEntries(t);
-      } catch (err) {
-        ctx.issues.push({ code: "custom", message: (err as Error).message, input: t });
-        return z.NEVER;
-      }
-    })
-    .meta({ allowed: "comma-separated name:scopes:sha256hex entries, scopes read and/or write joined by +" });
+const tokens = () => parsed(parseTokenEntries, "comma-separated name:scopes:sha256hex entries, scopes read and/or write joined by +");
 
 /** "https://app.example.com": a scheme, a host and maybe a port, nothing more. */
 const origin = (item: string) => (URL.canParse(item) && /^https?:$/.test(new URL(item).protocol) && new URL(item).origin === item ? item : undefined);
 
-export const settingsSchema = z.object({
+export const SETTINGS = {
   // store
   DATABASE_URL: setting(text("a postgresql:// URL"), {
     group: "store",
@@ -179,8 +168,16 @@ export const settingsSchema = z.object({
     default: "false",
     flag: "--debug",
   }),
-});
+};
 
-export type Settings = z.output<typeof settingsSchema>;
-export type SettingName = keyof Settings;
-export const SETTING_NAMES = Object.keys(settingsSchema.shape) as SettingName[];
+export type SettingName = keyof typeof SETTINGS;
+export type Settings = { [K in SettingName]: (typeof SETTINGS)[K] extends Setting<infer T> ? T : never };
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+let schema: z.ZodType<Settings> | undefined;
+
+/** The one schema of every setting, built when settings are first parsed. */
+export function settingsSchema(): z.ZodType<Settings> {
+  schema ??= z.object(Object.fromEntries(SETTING_NAMES.map((name) => [name, SETTINGS[name].schema()]))) as unknown as z.ZodType<Settings>;
+  return schema;
+}

@@ -1,51 +1,54 @@
-// The kinds of value a setting takes, each a zod schema over the variable's text
-// with `allowed`: what the error names when the text is not one of them.
+// The kinds of value a setting takes: what a value must be, in words (for errors
+// and the docs), and the zod schema over the variable's text that checks it,
+// built only when settings are first parsed (so --help and --version never pay for it).
 import { z } from "zod";
 
-/** What a bad value is told it should have been. */
-export const allowedOf = (schema: z.ZodType): string => String(schema.meta()?.allowed ?? "a valid value");
+export interface Kind<T> {
+  allowed: string;
+  schema: () => z.ZodType<T, string>;
+}
 
-const withAllowed = <T extends z.ZodType>(schema: T, allowed: string): T => schema.meta({ allowed });
+const kind = <T>(allowed: string, schema: () => z.ZodType<T, string>): Kind<T> => ({ allowed, schema });
 
-export const text = (allowed = "any text") => withAllowed(z.string(), allowed);
+export const text = (allowed = "any text") => kind(allowed, () => z.string());
 
 /** A whole number; `unit` names what it counts ("milliseconds"). */
-export function wholeNumber(o: { min: number; max?: number; unit?: string }) {
+export function wholeNumber(o: { min: number; max?: number; unit?: string }): Kind<number> {
   const bounds = o.max !== undefined ? `from ${o.min} to ${o.max}` : `at least ${o.min}`;
-  const schema = z
-    .string()
-    .trim()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(o.min).max(o.max ?? Number.MAX_SAFE_INTEGER));
-  return withAllowed(schema, `a whole number${o.unit ? ` of ${o.unit}` : ""}, ${bounds}`);
+  return kind(`a whole number${o.unit ? ` of ${o.unit}` : ""}, ${bounds}`, () =>
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(o.min).max(o.max ?? Number.MAX_SAFE_INTEGER)),
+  );
 }
 
 /** A number of seconds above 0, as milliseconds. */
 export const secondsAsMs = () =>
-  withAllowed(
+  kind("a number of seconds above 0", () =>
     z
       .string()
       .trim()
       .transform(Number)
       .pipe(z.number().finite().positive())
       .transform((s) => Math.round(s * 1000)),
-    "a number of seconds above 0",
   );
 
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /** "90s", "2m", "1500ms", "1h", or a bare number of seconds, as milliseconds. */
 export const durationAsMs = (allowed: string) =>
-  withAllowed(
+  kind(allowed, () =>
     z
       .string()
-      .regex(/^\s*\d+(?:\.\d+)?\s*(ms|s|m|h)?\s*$/)
+      .regex(DURATION)
       .transform((t) => {
-        const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(t)!;
+        const m = DURATION.exec(t)!;
         return Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? "s") as keyof typeof UNIT_MS]);
       }),
-    allowed,
   );
 
 const TRUE = ["1", "true", "yes", "on"];
@@ -53,36 +56,46 @@ const FALSE = ["0", "false", "no", "off"];
 
 /** 1/true/yes/on or 0/false/no/off, in any case. */
 export const boolean = () =>
-  withAllowed(
+  kind(`one of ${[...TRUE, ...FALSE].join(", ")}`, () =>
     z
       .string()
       .trim()
       .toLowerCase()
       .refine((t) => TRUE.includes(t) || FALSE.includes(t))
       .transform((t) => TRUE.includes(t)),
-    `one of ${[...TRUE, ...FALSE].join(", ")}`,
   );
 
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  withAllowed(z.string().trim().toLowerCase().pipe(z.enum(values)), `one of ${values.join(", ")}`);
+  kind(`one of ${values.join(", ")}`, () => z.string().trim().toLowerCase().pipe(z.enum(values)));
 
 /** A URL whose scheme is one of `protocols` ("redis:"). */
 export const url = (protocols: string[], allowed: string) =>
-  withAllowed(
+  kind(allowed, () =>
     z
       .string()
       .trim()
       .refine((t) => URL.canParse(t) && protocols.includes(new URL(t).protocol)),
-    allowed,
   );
 
 /** Comma-separated entries, each checked by `entry`; empty entries are dropped. */
 export const list = <T>(entry: (item: string) => T | undefined, allowed: string) =>
-  withAllowed(
+  kind(allowed, () =>
     z
       .string()
       .transform((t) => t.split(",").map((s) => s.trim()).filter(Boolean))
       .refine((items) => items.every((i) => entry(i) !== undefined))
       .transform((items) => items.map((i) => entry(i)!)),
-    allowed,
+  );
+
+/** Parsed by `parse`, whose error message becomes the refusal's detail. */
+export const parsed = <T>(parse: (text: string) => T, allowed: string) =>
+  kind(allowed, () =>
+    z.string().transform((t, ctx) => {
+      try {
+        return parse(t);
+      } catch (err) {
+        ctx.issues.push({ code: "custom", message: (err as Error).message, input: t });
+        return z.NEVER;
+      }
+    }),
   );

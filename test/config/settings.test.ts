@@ -8,10 +8,9 @@ import { DEFAULT_DOCUMENT_LIMITS } from "../../src/api/plugins/document-guard.js
 import { DEFAULT_QUERY_LIMITS } from "../../src/api/plugins/limits.js";
 import { DEFAULT_PARSE_CACHE_BYTES } from "../../src/api/plugins/parse-cache.js";
 import { serverConfig } from "../../src/api/config.js";
-import { loadSettings, SETTING_NAMES, SettingsError, settingsSchema, withFlag } from "../../src/config.js";
+import { loadSettings, SETTING_NAMES, SETTINGS, SettingsError, withFlag } from "../../src/config.js";
 import { describeSettings } from "../../src/config/describe.js";
 import { settingsTable, TABLE_END, TABLE_START } from "../../src/config/docs-table.js";
-import { metaOf } from "../../src/config/setting.js";
 import { TEMPLATE_NAME } from "../../src/executors/argo/workflow-builder.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../../src/storage/postgres-connect.js";
 import { thrown } from "../support/thrown.js";
@@ -84,7 +83,7 @@ describe("settings", () => {
 
   it("each have a group, a description and what they allow; each default is itself allowed", () => {
     for (const name of SETTING_NAMES) {
-      const meta = metaOf(settingsSchema.shape[name]);
+      const meta = SETTINGS[name].meta;
       expect(meta.description.length, name).toBeGreaterThan(10);
       expect(meta.allowed.length, name).toBeGreaterThan(3);
       if (meta.default) expect(() => loadSettings({ [name]: meta.default })).not.toThrow();
