@@ -98,7 +98,7 @@ export const SETTINGS = {
     unsetMeans: "none: requests name their tasks",
     flag: "--tasks",
   }),
-  REDIS_URL: setting(url(["redis:", "rediss:"], "a redis:// or rediss:// URL"), {
+  REDIS_URL: setting(url(["redis:", "rediss:"], "a redis:// or rediss:// URL, or a unix socket's path", true), {
     group: "api",
     description: "Redis carrying events across API replicas.",
     unsetMeans: "events stay in this process",

@@ -68,13 +68,13 @@ export const boolean = () =>
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   kind(`one of ${values.join(", ")}`, () => z.string().trim().toLowerCase().pipe(z.enum(values)));
 
-/** A URL whose scheme is one of `protocols` ("redis:"). */
-export const url = (protocols: string[], allowed: string) =>
+/** A URL whose scheme is one of `protocols` ("redis:"); with `orPath`, an absolute path too (a unix socket). */
+export const url = (protocols: string[], allowed: string, orPath = false) =>
   kind(allowed, () =>
     z
       .string()
       .trim()
-      .refine((t) => URL.canParse(t) && protocols.includes(new URL(t).protocol)),
+      .refine((t) => (orPath && t.startsWith("/")) || (URL.canParse(t) && protocols.includes(new URL(t).protocol))),
   );
 
 /** Comma-separated entries, each checked by `entry`; empty entries are dropped. */

@@ -63,6 +63,7 @@ describe("settings", () => {
     expect(refusal({ CONVEYOR_LOG_LEVEL: "loud" }).message).toMatch(/one of fatal, error, warn, info, debug, trace, silent, not "loud"/);
     expect(refusal({ CONVEYOR_CORS_ORIGINS: "https://a.example.com/path" }).message).toMatch(/^CONVEYOR_CORS_ORIGINS: comma-separated origins/);
     expect(refusal({ REDIS_URL: "localhost:6379" }).message).toMatch(/^REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/);
+    expect(loadSettings({ REDIS_URL: "/run/redis/redis.sock" }).REDIS_URL).toBe("/run/redis/redis.sock");
   });
 
   it("never echo a secret in a refusal: a token is left out, a URL's password hidden", () => {
