@@ -1,9 +1,8 @@
 // Every setting Conveyor reads from its environment, in one zod schema
 // (settingsSchema()): parsed once when a process starts, so a bad value stops it
-// at once, named. The
-// settings are keyed by their variable's name, so code reads
+// at once, named. Settings are keyed by their variable's name, so code reads
 // `settings.CONVEYOR_LEASE_MS` and a grep finds every use. docs/configuration.md
-// is generated from this file (npm run docs:config).
+// is generated from this file (npm run docs:config). Adding one: DEVELOPERS.md.
 import { z } from "zod";
 import { setting, type Setting } from "./setting.js";
 import { parseTokenEntries } from "./token-entries.js";
