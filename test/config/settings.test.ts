@@ -8,6 +8,7 @@ import { DEFAULT_DOCUMENT_LIMITS } from "../../src/api/plugins/document-guard.js
 import { DEFAULT_QUERY_LIMITS } from "../../src/api/plugins/limits.js";
 import { DEFAULT_PARSE_CACHE_BYTES } from "../../src/api/plugins/parse-cache.js";
 import { serverConfig } from "../../src/api/config.js";
+import { createApp } from "../../src/app.js";
 import { loadSettings, SETTING_NAMES, SETTINGS, SettingsError, withFlag } from "../../src/config.js";
 import { describeSettings } from "../../src/config/describe.js";
 import { settingsTable, TABLE_END, TABLE_START } from "../../src/config/docs-table.js";
@@ -104,6 +105,17 @@ describe("settings", () => {
     expect(value("CONVEYOR_SERVER")).toBe("https://ops:****@conveyor.example.com/");
     expect(value("CONVEYOR_LEASE_MS")).toBe("20000");
     expect(value("REDIS_URL")).toBeNull();
+  });
+
+  it("stop an embedder's createApp before it opens anything when its environment holds a bad one", async () => {
+    const saved = process.env.CONVEYOR_DB_OUTAGE_BUDGET;
+    process.env.CONVEYOR_DB_OUTAGE_BUDGET = "a while";
+    try {
+      await expect(createApp({ dataDir: "/nonexistent/conveyor-store" })).rejects.toThrow(/^CONVEYOR_DB_OUTAGE_BUDGET: a duration/);
+    } finally {
+      if (saved === undefined) delete process.env.CONVEYOR_DB_OUTAGE_BUDGET;
+      else process.env.CONVEYOR_DB_OUTAGE_BUDGET = saved;
+    }
   });
 
   it("docs/configuration.md holds the table the schema generates (npm run docs:config)", () => {
