@@ -6,16 +6,19 @@ const part = (name) => `^src/${name}(/|\\.ts$)`;
 /** For each part, the parts it may import (itself always allowed). */
 const allowed = {
   core: [],
+  // the settings schema and the one read of the environment; typed settings are handed down from it
+  config: ["core"],
   // how a module starts a process or thread of its own; whether a lease owner's process is gone (the engine's liveness port)
   runtime: ["core", "engine"],
   engine: ["core"],
   pubsub: ["core", "engine"],
   observability: ["core", "engine"],
   storage: ["core", "engine", "runtime"],
-  executors: ["core", "engine", "runtime"],
+  // a task process inherits this one's environment (config's processEnvironment)
+  executors: ["core", "engine", "runtime", "config"],
   "taskmaster-sync": ["core", "engine"],
   // tasks files named by a start request are read with the Task Master file code
-  api: ["core", "engine", "observability", "pubsub", "taskmaster-sync"],
+  api: ["core", "engine", "observability", "pubsub", "taskmaster-sync", "config"],
 };
 
 module.exports = {

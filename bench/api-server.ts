@@ -8,6 +8,7 @@
 // Prints "LISTENING <url>" once it accepts; SIGTERM shuts it down as serve does.
 import { pino } from "pino";
 import { serverConfig } from "../src/api/config.js";
+import { loadSettings } from "../src/config.js";
 import { startApiServer } from "../src/api/server.js";
 import { createApp } from "../src/app.js";
 import type { EventBus, Logger } from "../src/engine/ports.js";
@@ -26,7 +27,7 @@ const bus: EventBus = new MeteredBus(redis ?? new MemoryBus(), metrics, (id) => 
 const noop = new InProcessExecutor(() => sleep(taskMs).then(() => 1));
 const app = await createApp({ bus, logger, executors: { noop: () => noop } });
 isActive = (id) => app.engine.isActive(id);
-const server = await startApiServer({ app, logger, metrics, ...(redis ? { readiness: () => redis.ping() } : {}) }, serverConfig({ host: "127.0.0.1", port: 0 }));
+const server = await startApiServer({ app, logger, metrics, ...(redis ? { readiness: () => redis.ping() } : {}) }, serverConfig({ host: "127.0.0.1", port: 0 }, loadSettings()));
 await app.start();
 process.stdout.write(`LISTENING ${server.url}\n`);
 

@@ -166,7 +166,7 @@ export async function measureLiveLogs(opts: { tasks: number; maxParallel: number
     apps.push(a);
     const b = await createApp({ ...store.config, bus: busB, logger: silentLogger, recover: false });
     apps.push(b);
-    const config = serverConfig({ port: 0, tokens: [], host: "127.0.0.1" }, {});
+    const config = serverConfig({ port: 0, tokens: [], host: "127.0.0.1" });
     const apiA = await startApiServer({ app: a, logger: silentLogger }, config);
     servers.push(apiA);
     const apiB = await startApiServer({ app: b, logger: silentLogger }, config);

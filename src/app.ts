@@ -1,6 +1,6 @@
 // The composition root: the one place that chooses the store, the event bus,
 // the executors and the logger, and wires them into the engine.
-import { InvalidOptionError } from "./core/errors.js";
+import { loadSettings, type Settings } from "./config.js";
 import type { RunPreview } from "./core/preview.js";
 import type { RunOptions } from "./core/run-options.js";
 import { Engine, type ExecutorFactory, type StartedRun, type StartRunInput } from "./engine/engine.js";
@@ -13,11 +13,12 @@ import { createLogger } from "./observability/logger.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
-import { connectTimeoutFromEnv } from "./storage/postgres-connect.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
 import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
 
 export interface AppConfig {
+  /** The settings (src/config/settings.ts) the fields below default to; unset: parsed from this process's environment. */
+  settings?: Settings;
   /** PostgreSQL URL; unset means the embedded store (env DATABASE_URL). */
   databaseUrl?: string;
   /** Embedded store folder (env CONVEYOR_DATA_DIR, default ./.conveyor). */
@@ -65,34 +66,19 @@ const localExecutor = (launcher: ProcessLauncher): ExecutorFactory => (o: RunOpt
     killGraceMs: o.cancelGraceMs,
   });
 
-/** CONVEYOR_LEASE_MS, checked before anything opens. */
-function leaseFromEnv(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 1_000) throw new InvalidOptionError("CONVEYOR_LEASE_MS", `a whole number of milliseconds, at least 1000, not "${text}"`);
-  return ms;
-}
-
-/** CONVEYOR_DB_OUTAGE_BUDGET: a duration ("90s", "2m", "1500ms") or a number of seconds, checked before anything opens. */
-function outageBudgetFromEnv(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"]) : NaN;
-  if (!(ms >= 0)) throw new InvalidOptionError("CONVEYOR_DB_OUTAGE_BUDGET", `a duration such as 60s, 2m or 1500ms (or 0 to stop at once), not "${text}"`);
-  return ms;
-}
-
 export async function createApp(config: AppConfig = {}): Promise<App> {
-  const url = config.databaseUrl ?? process.env.DATABASE_URL;
-  const leaseMs = config.leaseMs ?? leaseFromEnv(process.env.CONVEYOR_LEASE_MS);
-  const outageBudgetMs = config.outageBudgetMs ?? outageBudgetFromEnv(process.env.CONVEYOR_DB_OUTAGE_BUDGET);
-  const connectTimeoutMs = config.connectTimeoutMs ?? connectTimeoutFromEnv(process.env.CONVEYOR_DB_CONNECT_TIMEOUT);
-  const logger = config.logger ?? createLogger();
+  // checked before anything opens: a bad value stops here, named
+  const settings = config.settings ?? loadSettings();
+  const url = config.databaseUrl ?? settings.DATABASE_URL;
+  const leaseMs = config.leaseMs ?? settings.CONVEYOR_LEASE_MS;
+  const outageBudgetMs = config.outageBudgetMs ?? settings.CONVEYOR_DB_OUTAGE_BUDGET;
+  const connectTimeoutMs = config.connectTimeoutMs ?? settings.CONVEYOR_DB_CONNECT_TIMEOUT;
+  const logger = config.logger ?? createLogger(settings.CONVEYOR_LOG_LEVEL ?? "warn");
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
     ...(url ? { url } : {}),
-    dataDir: config.dataDir ?? process.env.CONVEYOR_DATA_DIR ?? ".conveyor",
+    dataDir: config.dataDir ?? settings.CONVEYOR_DATA_DIR,
     connectTimeoutMs,
     onIdleError: (err) => logger.warn({ err: err.message }, "an idle database connection failed; reconnecting"),
   }).catch((err: unknown) => {
@@ -101,14 +87,14 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   });
   const store = new PrismaRunStore(db);
   // runs with executor "argo" go to Argo Workflows when CONVEYOR_ARGO_NAMESPACE is set
-  const argo = await argoExecutorFromEnv(store, logger);
+  const argo = await argoExecutorFromEnv(store, logger, settings);
   const engine = new Engine({
     store,
     bus: config.bus ?? new MemoryBus(),
     executors: { local: localExecutor(spawner), ...(argo ? { argo: () => argo } : {}), ...config.executors },
     logger,
-    ...(leaseMs !== undefined ? { leaseMs } : {}),
-    ...(outageBudgetMs !== undefined ? { outageBudgetMs } : {}),
+    leaseMs,
+    outageBudgetMs,
     liveness: new ProcLiveness(),
   });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));

@@ -2,6 +2,7 @@
 // what an embedder needs to start runs in its own process, and nothing the CLI
 // or the server keeps to itself.
 export { createApp, type App, type AppConfig } from "./app.js";
+export { loadSettings, SettingsError, type Environment, type Settings } from "./config.js";
 export type { Engine, ExecutorFactory, StartRunInput, StartedRun } from "./engine/engine.js";
 export type { Executor, ExecutionOutcome, ExecutionRequest } from "./engine/executor.js";
 export type { EventBus, Logger, RunEvent } from "./engine/ports.js";

@@ -1,10 +1,9 @@
-// The API server's settings: defaults, then environment (CONVEYOR_API_*), then flags.
+// The API server's settings: the process's settings (src/config/settings.ts,
+// CONVEYOR_API_* and the rest), then flags and what tests override.
+import { loadSettings, type Settings } from "../config.js";
 import type { QueryLimits } from "./plugins/limits.js";
-import { DEFAULT_QUERY_LIMITS } from "./plugins/limits.js";
-import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from "./plugins/document-guard.js";
-import { DEFAULT_PARSE_CACHE_BYTES } from "./plugins/parse-cache.js";
-import { tokensFromEnv, type TokenEntry } from "./auth/tokens.js";
-import { parseCorsOrigins } from "./http/cors.js";
+import type { DocumentLimits } from "./plugins/document-guard.js";
+import { tokensFromSettings, type TokenEntry } from "./auth/tokens.js";
 
 export interface ServerConfig {
   host: string;
@@ -35,33 +34,27 @@ export interface ServerConfig {
   tasksFile?: string;
 }
 
-const flag = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : !/^(0|false|no|off)$/i.test(v));
-
-export function serverConfig(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+/** `settings`: this process's, parsed once at start; the defaults alone when not given. */
+export function serverConfig(overrides: Partial<ServerConfig> = {}, settings: Settings = loadSettings({})): ServerConfig {
+  const s = settings;
   return {
-    host: env.CONVEYOR_API_HOST ?? "127.0.0.1",
-    port: Number(env.CONVEYOR_API_PORT ?? env.PORT ?? 4000),
-    tokens: tokensFromEnv(env),
-    limits: {
-      maxDepth: Number(env.CONVEYOR_API_MAX_DEPTH ?? DEFAULT_QUERY_LIMITS.maxDepth),
-      maxCost: Number(env.CONVEYOR_API_MAX_COST ?? DEFAULT_QUERY_LIMITS.maxCost),
-    },
-    documentLimits: {
-      maxTokens: Number(env.CONVEYOR_API_MAX_TOKENS ?? DEFAULT_DOCUMENT_LIMITS.maxTokens),
-      maxNesting: Number(env.CONVEYOR_API_MAX_NESTING ?? DEFAULT_DOCUMENT_LIMITS.maxNesting),
-    },
-    maxJsonNesting: Number(env.CONVEYOR_API_MAX_JSON_NESTING ?? 64),
-    parseCacheBytes: Number(env.CONVEYOR_API_PARSE_CACHE_BYTES ?? DEFAULT_PARSE_CACHE_BYTES),
-    bodyLimit: Number(env.CONVEYOR_API_BODY_LIMIT ?? 1024 * 1024),
-    maxSubscriptionsPerConnection: Number(env.CONVEYOR_API_MAX_SUBSCRIPTIONS ?? 100),
-    graphiql: flag(env.CONVEYOR_API_GRAPHIQL, true),
-    introspection: flag(env.CONVEYOR_API_INTROSPECTION, true),
-    corsOrigins: parseCorsOrigins(env.CONVEYOR_CORS_ORIGINS),
-    progressIntervalMs: Number(env.CONVEYOR_API_PROGRESS_INTERVAL_MS ?? 250),
-    eventPollMs: Number(env.CONVEYOR_API_EVENT_POLL_MS ?? 3000),
-    eventBatchMs: Number(env.CONVEYOR_API_EVENT_BATCH_MS ?? 20),
-    drainMs: Number(env.CONVEYOR_API_DRAIN_MS ?? 10_000),
-    ...(env.CONVEYOR_TASKS ? { tasksFile: env.CONVEYOR_TASKS } : {}),
+    host: s.CONVEYOR_API_HOST,
+    port: s.CONVEYOR_API_PORT ?? s.PORT,
+    tokens: tokensFromSettings(s),
+    limits: { maxDepth: s.CONVEYOR_API_MAX_DEPTH, maxCost: s.CONVEYOR_API_MAX_COST },
+    documentLimits: { maxTokens: s.CONVEYOR_API_MAX_TOKENS, maxNesting: s.CONVEYOR_API_MAX_NESTING },
+    maxJsonNesting: s.CONVEYOR_API_MAX_JSON_NESTING,
+    parseCacheBytes: s.CONVEYOR_API_PARSE_CACHE_BYTES,
+    bodyLimit: s.CONVEYOR_API_BODY_LIMIT,
+    maxSubscriptionsPerConnection: s.CONVEYOR_API_MAX_SUBSCRIPTIONS,
+    graphiql: s.CONVEYOR_API_GRAPHIQL,
+    introspection: s.CONVEYOR_API_INTROSPECTION,
+    corsOrigins: s.CONVEYOR_CORS_ORIGINS,
+    progressIntervalMs: s.CONVEYOR_API_PROGRESS_INTERVAL_MS,
+    eventPollMs: s.CONVEYOR_API_EVENT_POLL_MS,
+    eventBatchMs: s.CONVEYOR_API_EVENT_BATCH_MS,
+    drainMs: s.CONVEYOR_API_DRAIN_MS,
+    ...(s.CONVEYOR_TASKS ? { tasksFile: s.CONVEYOR_TASKS } : {}),
     ...overrides,
   };
 }

@@ -40,5 +40,3 @@ function optionMessage(err: InvalidOptionError): string {
 }
 
 const firstLine = (text: string) => text.split("\n", 1)[0]!;
-
-export const debugFromEnv = (env: NodeJS.ProcessEnv = process.env) => /^(1|true|yes|on)$/i.test(env.CONVEYOR_DEBUG ?? "");

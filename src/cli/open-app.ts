@@ -12,11 +12,11 @@ const INTERRUPTED = 130;
  * progress stay resumable and their write-backs finish; the command then exits 130
  * whatever it was about to report. A second Ctrl-C kills the process at once.
  */
-export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: AppConfig = { recover: false }): Promise<number> {
+export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: AppConfig = {}): Promise<number> {
   // a store slow to open (a new one, a loaded machine) gets a line saying so on a terminal
   const notice = openingNoticeFor(config);
   // loaded here, not at the top: `--help` and argument errors never pay for the store's modules
-  const app = await import("../app.js").then(({ createApp }) => createApp({ warn: warnOnStderr, ...config })).finally(() => notice.done());
+  const app = await import("../app.js").then(({ createApp }) => createApp({ warn: warnOnStderr, recover: false, ...config })).finally(() => notice.done());
   const interruption = new Interruption();
   let stopping: Promise<void> | undefined;
   let stopped!: () => void;

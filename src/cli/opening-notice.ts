@@ -4,10 +4,7 @@
 // for, so the terminal is never blank for long before the live bar. Only on a
 // terminal, where the line is cleared once the store is open: piped output stays
 // exactly what the command reports.
-import { InvalidOptionError } from "../core/errors.js";
-
-/** How long after the command started the line shows if the store is still opening (env CONVEYOR_OPEN_NOTICE_MS). */
-const DEFAULT_DELAY_MS = 300;
+import { loadSettings, type Settings } from "../config.js";
 
 export interface OpeningNotice {
   /** The store is open (or could not be): the line goes, if it was shown. */
@@ -17,13 +14,6 @@ export interface OpeningNotice {
 interface Terminal {
   isTTY?: boolean;
   write(text: string): unknown;
-}
-
-export function noticeDelayFromEnv(text: string | undefined): number {
-  if (text === undefined || text.trim() === "") return DEFAULT_DELAY_MS;
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 0) throw new InvalidOptionError("CONVEYOR_OPEN_NOTICE_MS", `a whole number of milliseconds, 0 or more, not "${text}"`);
-  return ms;
 }
 
 /** What the command waits for, as the line says it: never the URL, which may hold a password. */
@@ -48,9 +38,10 @@ export function openingNotice(what: string, delayMs: number, terminal: Terminal 
   };
 }
 
-/** The notice for opening the store a command's config (or the environment) names. */
-export function openingNoticeFor(config: { databaseUrl?: string; dataDir?: string }, env: NodeJS.ProcessEnv = process.env, terminal: Terminal = process.stderr): OpeningNotice {
-  const what = openingWhat(config.databaseUrl ?? env.DATABASE_URL, config.dataDir ?? env.CONVEYOR_DATA_DIR ?? ".conveyor");
+/** The notice for opening the store a command's config (or its settings) names. */
+export function openingNoticeFor(config: { databaseUrl?: string; dataDir?: string; settings?: Settings }, terminal: Terminal = process.stderr): OpeningNotice {
+  const settings = config.settings ?? loadSettings();
+  const what = openingWhat(config.databaseUrl ?? settings.DATABASE_URL, config.dataDir ?? settings.CONVEYOR_DATA_DIR);
   // counted from the process's start (performance.now()): Node's own start and loading the CLI come first
-  return openingNotice(what, Math.max(0, noticeDelayFromEnv(env.CONVEYOR_OPEN_NOTICE_MS) - performance.now()), terminal);
+  return openingNotice(what, Math.max(0, settings.CONVEYOR_OPEN_NOTICE_MS - performance.now()), terminal);
 }

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { environmentHelp, ENV } from "./environment.js";
 import type { CliContext } from "./lazy-action.js";
+import { defineConfigCommand } from "./specs/config.js";
 import { defineServerCommands } from "./specs/server.js";
 import { defineInspectCommands } from "./specs/inspect.js";
 import { defineRunCommand } from "./specs/run.js";
@@ -15,6 +16,7 @@ const COMMANDS: ((program: Command, ctx: CliContext) => void)[] = [
   defineSteerCommands,
   defineInspectCommands,
   defineServerCommands,
+  defineConfigCommand,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

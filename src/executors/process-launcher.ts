@@ -5,6 +5,7 @@
 // stdin closed and stdout and stderr piped back here.
 
 import { spawn } from "node:child_process";
+import { processEnvironment } from "../config/environment.js";
 
 export interface LaunchSpec {
   shell: string;
@@ -41,7 +42,7 @@ export interface ProcessLauncher {
 
 export const directLauncher: ProcessLauncher = {
   launch(spec, listener) {
-    const child = startDirect(spec, { ...process.env, ...spec.env }, listener);
+    const child = startDirect(spec, { ...processEnvironment(), ...spec.env }, listener);
     return {
       destroyOutput: () => {
         child?.stdout?.destroy();

@@ -2,6 +2,7 @@
 import { pino } from "pino";
 import type { Logger } from "../engine/ports.js";
 
-export function createLogger(level = process.env.CONVEYOR_LOG_LEVEL ?? "warn"): Logger {
+/** `level`: the CONVEYOR_LOG_LEVEL setting, or the caller's default. */
+export function createLogger(level = "warn"): Logger {
   return pino({ level, base: { pid: process.pid } }, pino.destination(2));
 }

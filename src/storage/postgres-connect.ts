@@ -70,13 +70,3 @@ export async function firstConnection(pool: pg.Pool, url: string, timeoutMs: num
     clearTimeout(timer);
   }
 }
-
-/** CONVEYOR_DB_CONNECT_TIMEOUT: seconds, default 10. */
-export function connectTimeoutFromEnv(text: string | undefined): number {
-  if (text === undefined || text.trim() === "") return DEFAULT_CONNECT_TIMEOUT_MS;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new StoreUnavailableError("DATABASE_URL", `CONVEYOR_DB_CONNECT_TIMEOUT: a number of seconds above 0, not "${text}"`);
-  }
-  return Math.round(seconds * 1000);
-}

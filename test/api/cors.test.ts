@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { serverConfig } from "../../src/api/config.js";
 import { parseCorsOrigins } from "../../src/api/http/cors.js";
+import { loadSettings } from "../../src/config.js";
 import { runConveyor } from "../support/conveyor-process.js";
 import { tempDir } from "../support/databases.js";
 import { READ_TOKEN, startTestServer, TOKENS, WRITE_TOKEN, type TestServer } from "./support/server.js";
@@ -131,8 +132,8 @@ describe("CORS allow-list", () => {
 
 describe("CONVEYOR_CORS_ORIGINS", () => {
   it("defaults to none (same origin only) and reads a comma-separated list, normalized as browsers send origins", () => {
-    expect(serverConfig({}, {}).corsOrigins).toEqual([]);
-    expect(serverConfig({}, { CONVEYOR_CORS_ORIGINS: " https://App.Example.com/ , http://127.0.0.1:5173,http://localhost:80" }).corsOrigins).toEqual([
+    expect(serverConfig({}, loadSettings({})).corsOrigins).toEqual([]);
+    expect(serverConfig({}, loadSettings({ CONVEYOR_CORS_ORIGINS: " https://App.Example.com/ , http://127.0.0.1:5173,http://localhost:80" })).corsOrigins).toEqual([
       "https://app.example.com",
       "http://127.0.0.1:5173",
       "http://localhost",

@@ -62,7 +62,7 @@ describe("executeDirect answers as Yoga does", () => {
   let runId = "";
   beforeAll(async () => {
     s = await startTestServer("pglite");
-    services = createApiServices({ app: s.app, logger: silentLogger }, serverConfig({ progressIntervalMs: 50, eventPollMs: 500 }, {}));
+    services = createApiServices({ app: s.app, logger: silentLogger }, serverConfig({ progressIntervalMs: 50, eventPollMs: 500 }));
     const r = await s.gql(START, { input: { inline: inlineTasks(3), options: { executor: "fn", force: true } } });
     runId = r.body.data.startRun.run.id;
     await s.app.engine.waitForRun(runId);

@@ -277,7 +277,7 @@ describe("switches and listening", () => {
 
   it("refuses to listen beyond loopback without tokens, and says why", async () => {
     const fakeApp = {} as never;
-    await expect(startApiServer({ app: fakeApp, logger: console as never }, serverConfig({ host: "0.0.0.0", port: 0, tokens: [] }, {}))).rejects.toThrow(
+    await expect(startApiServer({ app: fakeApp, logger: console as never }, serverConfig({ host: "0.0.0.0", port: 0, tokens: [] }))).rejects.toThrow(
       /refusing to listen on 0\.0\.0\.0 without API tokens/,
     );
   });

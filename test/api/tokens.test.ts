@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { can } from "../../src/api/auth/principal.js";
-import { hashToken, parseTokenEntries, TokenAuthenticator, tokensFromEnv } from "../../src/api/auth/tokens.js";
+import { loadSettings } from "../../src/config.js";
+import { hashToken, parseTokenEntries, TokenAuthenticator, tokensFromSettings } from "../../src/api/auth/tokens.js";
 
 describe("API tokens", () => {
   const h = hashToken("s3cret");
@@ -13,7 +14,7 @@ describe("API tokens", () => {
     const dir = mkdtempSync(join(tmpdir(), "conveyor-tokens-"));
     const file = join(dir, "tokens.json");
     writeFileSync(file, JSON.stringify([{ name: "ci", scopes: ["write"], sha256: hashToken("ci-token") }]));
-    const entries = tokensFromEnv({ CONVEYOR_API_TOKENS: `dash:read:${h}, ops:read+write:${h.toUpperCase()}`, CONVEYOR_API_TOKENS_FILE: file });
+    const entries = tokensFromSettings(loadSettings({ CONVEYOR_API_TOKENS: `dash:read:${h}, ops:read+write:${h.toUpperCase()}`, CONVEYOR_API_TOKENS_FILE: file }));
     expect(entries.map((e) => [e.name, e.scopes])).toEqual([["dash", ["read"]], ["ops", ["read", "write"]], ["ci", ["write"]]]);
     expect(entries[1]!.sha256).toBe(h);
   });

@@ -2,6 +2,7 @@
 // change is seen after drops, 503s and both forms of 410 Gone.
 import { beforeAll, describe, expect, it } from "vitest";
 import { KubeWorkflowApi } from "../../src/executors/argo/k8s-client.js";
+import { loadSettings } from "../../src/config.js";
 import { argoExecutorFromEnv } from "../../src/executors/argo/from-env.js";
 import type { ArgoWorkflow } from "../../src/executors/argo/types.js";
 import { WorkflowWatcher } from "../../src/executors/argo/watcher.js";
@@ -54,8 +55,8 @@ describe("WorkflowWatcher", () => {
 describe("argoExecutorFromEnv", () => {
   it("is off without CONVEYOR_ARGO_NAMESPACE and an executor named argo with it", async () => {
     const store = {} as never;
-    expect(await argoExecutorFromEnv(store, console as never, {})).toBeUndefined();
-    const executor = await argoExecutorFromEnv(store, console as never, { CONVEYOR_ARGO_NAMESPACE: "conveyor" });
+    expect(await argoExecutorFromEnv(store, console as never, loadSettings({}))).toBeUndefined();
+    const executor = await argoExecutorFromEnv(store, console as never, loadSettings({ CONVEYOR_ARGO_NAMESPACE: "conveyor" }));
     expect(executor?.name).toBe("argo");
     await executor?.close();
   });

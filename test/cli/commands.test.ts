@@ -15,7 +15,7 @@ import { eventually } from "../support/engine.js";
 
 const AS_INSTALLED = ["bin/conveyor.js"];
 const kind = (await postgresReachable()) ? "postgres" : "pglite";
-const COMMANDS = ["run", "resume", "recover", "checkpoint", "cancel", "retry", "mark", "status", "runs", "logs", "serve", "watch"];
+const COMMANDS = ["run", "resume", "recover", "checkpoint", "cancel", "retry", "mark", "status", "runs", "logs", "serve", "watch", "config"];
 
 describe("help and version", () => {
   // a folder that does not exist: a command that opened the store would create it

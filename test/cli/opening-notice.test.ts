@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadSettings } from "../../src/config.js";
 import { openingNotice, openingNoticeFor, openingWhat } from "../../src/cli/opening-notice.js";
 import { runConveyor } from "../support/conveyor-process.js";
 import { tempDir } from "../support/databases.js";
@@ -51,11 +52,11 @@ describe("the opening notice", () => {
   it("counts its delay from the process's start: a command that took long to get there says so at once", async () => {
     const term = fakeTerminal();
     const elapsed = Math.floor(performance.now());
-    const notice = openingNoticeFor({ dataDir: "x" }, { CONVEYOR_OPEN_NOTICE_MS: String(elapsed - 1) }, term);
+    const notice = openingNoticeFor({ dataDir: "x", settings: loadSettings({ CONVEYOR_OPEN_NOTICE_MS: String(elapsed - 1) }) }, term);
     await sleep(10);
     expect(term.written).toEqual(["opening the embedded store in x …"]);
     notice.done();
-    const later = openingNoticeFor({ dataDir: "x" }, { CONVEYOR_OPEN_NOTICE_MS: String(elapsed + 60_000) }, term);
+    const later = openingNoticeFor({ dataDir: "x", settings: loadSettings({ CONVEYOR_OPEN_NOTICE_MS: String(elapsed + 60_000) }) }, term);
     await sleep(10);
     later.done();
     expect(term.written).toHaveLength(2);

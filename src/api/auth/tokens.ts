@@ -3,39 +3,20 @@
 // CONVEYOR_API_TOKENS_FILE a JSON array of {name, scopes, sha256}.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { ANONYMOUS, OPEN, type Principal, type Scope } from "./principal.js";
+import type { Settings } from "../../config.js";
+import { checkedTokenEntry, parseTokenEntries, type TokenEntry } from "../../config/token-entries.js";
+import { ANONYMOUS, OPEN, type Principal } from "./principal.js";
 
-export interface TokenEntry {
-  name: string;
-  scopes: Scope[];
-  sha256: string;
-}
+export { parseTokenEntries, type TokenEntry };
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export function parseTokenEntries(text: string): TokenEntry[] {
-  return text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const [name, scopes, sha256] = entry.split(":");
-      if (!name || !scopes || !sha256) throw new Error(`token entry "${entry}": expected name:scopes:sha256hex`);
-      return checked({ name, scopes: scopes.split("+") as Scope[], sha256 });
-    });
-}
-
-function checked(e: TokenEntry): TokenEntry {
-  if (!/^[0-9a-f]{64}$/i.test(e.sha256)) throw new Error(`token "${e.name}": sha256 must be 64 hex digits`);
-  for (const s of e.scopes) if (s !== "read" && s !== "write") throw new Error(`token "${e.name}": unknown scope "${s}"`);
-  return { ...e, sha256: e.sha256.toLowerCase() };
-}
-
-export function tokensFromEnv(env: NodeJS.ProcessEnv = process.env): TokenEntry[] {
-  const list = env.CONVEYOR_API_TOKENS ? parseTokenEntries(env.CONVEYOR_API_TOKENS) : [];
-  if (env.CONVEYOR_API_TOKENS_FILE) {
-    const data = JSON.parse(readFileSync(env.CONVEYOR_API_TOKENS_FILE, "utf8")) as TokenEntry[];
-    list.push(...data.map(checked));
+/** CONVEYOR_API_TOKENS (checked when the settings were parsed), then CONVEYOR_API_TOKENS_FILE's entries. */
+export function tokensFromSettings(settings: Pick<Settings, "CONVEYOR_API_TOKENS" | "CONVEYOR_API_TOKENS_FILE">): TokenEntry[] {
+  const list = [...(settings.CONVEYOR_API_TOKENS ?? [])];
+  if (settings.CONVEYOR_API_TOKENS_FILE) {
+    const data = JSON.parse(readFileSync(settings.CONVEYOR_API_TOKENS_FILE, "utf8")) as TokenEntry[];
+    list.push(...data.map(checkedTokenEntry));
   }
   return list;
 }

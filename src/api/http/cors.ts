@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CSRF_HEADER, sameOrigin } from "./csrf.js";
 import { HttpError } from "./io.js";
+export { parseCorsOrigins } from "../../config/cors-origins.js";
 
 /** Request headers a page may send: the token, JSON bodies, the CSRF header, a correlation id, SSE's resume and graphql-sse's stream token. */
 export const CORS_ALLOWED_HEADERS = ["authorization", "content-type", "accept", CSRF_HEADER, "x-request-id", "last-event-id", "x-graphql-event-stream-token"];
@@ -17,27 +18,6 @@ const ALLOWED_METHODS = "GET, HEAD, POST, PUT, DELETE";
 /** Answer headers a page may read beside the CORS-safelisted ones. */
 const EXPOSED_HEADERS = "x-request-id, location";
 const PREFLIGHT_MAX_AGE_S = 600;
-
-/** The allow-list from its setting: comma-separated origins (scheme://host[:port]). Throws naming the first entry that is not one. */
-export function parseCorsOrigins(text: string | undefined, setting = "CONVEYOR_CORS_ORIGINS"): string[] {
-  const entries = (text ?? "")
-    .split(",")
-    .map((e) => e.trim())
-    .filter((e) => e !== "");
-  return entries.map((entry) => {
-    let url: URL | undefined;
-    try {
-      url = new URL(entry);
-    } catch {
-      // reported below
-    }
-    const bare = url && /^https?:$/.test(url.protocol) && (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username;
-    if (!url || !bare) {
-      throw new Error(`${setting}: ${JSON.stringify(entry)} is not an origin; list origins as scheme://host[:port], e.g. https://app.example.com,http://127.0.0.1:5173 ("*" and "null" are not accepted)`);
-    }
-    return url.origin;
-  });
-}
 
 export class CorsPolicy {
   private readonly origins: ReadonlySet<string>;

@@ -1,6 +1,7 @@
 // conveyor logs: the output the engine kept of a task's attempts (the last
 // 64 KiB of stdout and of stderr each, src/executors/output-tail.ts), or, for a
 // whole run, its failed tasks with the end of their stderr.
+import { withFlag, type Settings } from "../../config.js";
 import { TaskNotFoundError } from "../../core/errors.js";
 import type { AttemptRecord, RunStore, StoredUnit } from "../../engine/store.js";
 import { formatDuration } from "../durations.js";
@@ -24,8 +25,8 @@ const whole = (text: string, flag: string): number => {
   return Number(text);
 };
 
-export async function logsCommand(runText: string, taskId: string | undefined, f: LogsFlags, out: Output): Promise<number> {
-  if (f.follow) return followLive(runText, taskId, f, out);
+export async function logsCommand(runText: string, taskId: string | undefined, f: LogsFlags, out: Output, settings: Settings): Promise<number> {
+  if (f.follow) return followLive(runText, taskId, f, out, settings);
   if (f.server !== undefined) throw new UsageError("--server is for --follow; stored output is read from the store");
   const attempt = f.attempt !== undefined ? whole(f.attempt, "--attempt") : undefined;
   const lines = whole(f.lines, "--lines");
@@ -49,7 +50,7 @@ export async function logsCommand(runText: string, taskId: string | undefined, f
     if (attempts.length === 0) out.write(`task ${taskId} has no attempts in run ${runId} (it is ${unit.state.status})\n`);
     for (const a of attempts) out.write(attemptText(taskId, a));
     return 0;
-  });
+  }, { settings });
 }
 
 /**
@@ -57,13 +58,13 @@ export async function logsCommand(runText: string, taskId: string | undefined, f
  * then each line as the task prints it, until the attempt ends or Ctrl-C. The
  * server is what runs the task, so the store here is not opened at all.
  */
-async function followLive(runId: string, taskId: string | undefined, f: LogsFlags, out: Output): Promise<number> {
-  const server = f.server ?? process.env.CONVEYOR_SERVER;
+async function followLive(runId: string, taskId: string | undefined, f: LogsFlags, out: Output, settings: Settings): Promise<number> {
+  const server = withFlag(settings, "CONVEYOR_SERVER", "--server", f.server);
   if (server === undefined) throw new UsageError("--follow streams output live from a running server: give --server <url> (or set CONVEYOR_SERVER)");
   if (taskId === undefined) throw new UsageError("--follow needs a task: conveyor logs <run> <task> --follow --server <url>");
   if (f.json) throw new UsageError("--json is for stored output; --follow prints lines as they come");
   const attempt = f.attempt !== undefined ? whole(f.attempt, "--attempt") : undefined;
-  const token = f.token ?? process.env.CONVEYOR_TOKEN;
+  const token = withFlag(settings, "CONVEYOR_TOKEN", "--token", f.token);
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();
   process.once("SIGINT", onInterrupt);

@@ -1,5 +1,6 @@
 // `conveyor plan` (and `conveyor run --dry-run`): the run `run` would start with
 // the same flags, previewed from the store's memo and history, recording nothing.
+import type { Settings } from "../../config.js";
 import type { RunPreview } from "../../core/preview.js";
 import type { TaskSource } from "../../core/task.js";
 import type { Output } from "../follow.js";
@@ -11,17 +12,17 @@ import { loadRunSource, runInputFromFlags, type RunFlags } from "../run-input.js
 /** The --json document's shape version: bumped only when a field changes meaning or goes away. */
 export const PLAN_JSON_VERSION = 1;
 
-export async function planCommand(f: RunFlags & { json?: boolean }, out: Output): Promise<number> {
-  return showPlan(f, out);
+export async function planCommand(f: RunFlags & { json?: boolean }, out: Output, settings?: Settings): Promise<number> {
+  return showPlan(f, out, settings);
 }
 
 /** Prints the plan for run flags (plus --json); exits 0, or refuses as `run` would. */
-export async function showPlan(f: RunFlags & { json?: boolean | undefined }, out: Output): Promise<number> {
+export async function showPlan(f: RunFlags & { json?: boolean | undefined }, out: Output, settings?: Settings): Promise<number> {
   const source = loadRunSource(f);
-  return orNothingToRun(source, out, () => previewOf(f, source, out));
+  return orNothingToRun(source, out, () => previewOf(f, source, out, settings));
 }
 
-async function previewOf(f: RunFlags & { json?: boolean | undefined }, loaded: TaskSource, out: Output): Promise<number> {
+async function previewOf(f: RunFlags & { json?: boolean | undefined }, loaded: TaskSource, out: Output, settings: Settings | undefined): Promise<number> {
   const input = runInputFromFlags(f, loaded);
   return withApp(async (app) => {
     const preview = await app.previewRun(input);
@@ -37,7 +38,7 @@ async function previewOf(f: RunFlags & { json?: boolean | undefined }, loaded: T
     }
     out.write(f.json ? `${JSON.stringify(planJson(preview, header, source.format), null, 2)}\n` : planText(preview, header));
     return 0;
-  });
+  }, { settings });
 }
 
 function planJson(preview: RunPreview, header: PlanHeader, format: string) {

@@ -1,10 +1,11 @@
 // conveyor resume and conveyor recover: drive stored runs again and follow them.
+import type { Settings } from "../../config.js";
 import { ownerLabel } from "../../core/lease-owner.js";
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
 import { resolveCheckpointId, resolveRunId } from "../run-ids.js";
 
-export async function resumeCommand(runText: string, opts: { checkpoint?: string }, out: Output): Promise<number> {
+export async function resumeCommand(runText: string, opts: { checkpoint?: string }, out: Output, settings?: Settings): Promise<number> {
   return withApp(async (app, interruption) => {
     const runId = await resolveRunId(app.engine.store, runText);
     const checkpointId = opts.checkpoint !== undefined ? await resolveCheckpointId(app.engine.store, runId, opts.checkpoint) : undefined;
@@ -13,11 +14,11 @@ export async function resumeCommand(runText: string, opts: { checkpoint?: string
     const run = await follow(app, runId, out, interruption);
     out.write(summary(run));
     return exitCodeFor(run.status);
-  });
+  }, { settings });
 }
 
 /** Takes over every run left running by a process that died, and follows them to the end. */
-export async function recoverCommand(_opts: unknown, out: Output): Promise<number> {
+export async function recoverCommand(_opts: unknown, out: Output, settings?: Settings): Promise<number> {
   return withApp(async (app, interruption) => {
     const ids = await app.engine.recoverOrphans();
     // runs whose driver is silent but not provably gone: theirs until the lease expires
@@ -37,5 +38,5 @@ export async function recoverCommand(_opts: unknown, out: Output): Promise<numbe
       code = Math.max(code, exitCodeFor(run.status));
     }
     return code;
-  });
+  }, { settings });
 }

@@ -1,5 +1,6 @@
 // conveyor run: loads the tasks, starts the run and follows it to the end; with
 // --dry-run, what `conveyor plan` prints instead.
+import type { Settings } from "../../config.js";
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
 import { orNothingToRun } from "../nothing-to-run.js";
@@ -7,9 +8,9 @@ import { loadRunSource, runInputFromFlags, type RunFlags } from "../run-input.js
 import { UsageError } from "../usage-error.js";
 import { showPlan } from "./plan.js";
 
-export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolean }, out: Output): Promise<number> {
+export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolean }, out: Output, settings?: Settings): Promise<number> {
   // --dry-run is `conveyor plan`: what the run would do, recording nothing
-  if (f.dryRun) return showPlan(f, out);
+  if (f.dryRun) return showPlan(f, out, settings);
   if (f.json) throw new UsageError("--json prints the plan: it goes with --dry-run (or use conveyor plan --json)");
   const source = loadRunSource(f);
   return orNothingToRun(source, out, async () => {
@@ -27,6 +28,6 @@ export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolea
       const run = await follow(app, started.runId, out, interruption);
       out.write(summary(run));
       return exitCodeFor(run.status);
-    });
+    }, { settings });
   });
 }

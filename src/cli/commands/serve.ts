@@ -1,5 +1,6 @@
 // conveyor serve: the GraphQL / REST API on the same engine and store as the CLI.
 import { createApp } from "../../app.js";
+import { withFlag, type Settings } from "../../config.js";
 import { serverConfig, type ServerConfig } from "../../api/config.js";
 import { RefusedToListenError, startApiServer } from "../../api/server.js";
 import type { EventBus } from "../../engine/ports.js";
@@ -9,30 +10,22 @@ import { MemoryBus } from "../../pubsub/memory-bus.js";
 import { RedisBus } from "../../pubsub/redis-bus.js";
 import type { Output } from "../follow.js";
 import { resolveTasksPath } from "../task-input.js";
-import { UsageError } from "../usage-error.js";
 
-export async function serveCommand(f: { host?: string; port?: string; tasks?: string; redis?: string }, out: Output): Promise<number> {
-  const overrides: Partial<ServerConfig> = {};
-  if (f.host !== undefined) overrides.host = f.host;
-  if (f.port !== undefined) {
-    if (!/^\d+$/.test(f.port)) throw new UsageError(`--port: not a port number: ${f.port}`);
-    overrides.port = Number(f.port);
-  }
+export async function serveCommand(f: { host?: string; port?: string; tasks?: string; redis?: string }, out: Output, settings: Settings): Promise<number> {
+  // a flag is checked as the setting it stands for, and wins over it
+  const overrides: Partial<ServerConfig> = {
+    host: withFlag(settings, "CONVEYOR_API_HOST", "--host", f.host),
+    port: withFlag(settings, "CONVEYOR_API_PORT", "--port", f.port) ?? settings.PORT,
+  };
   if (f.tasks !== undefined) overrides.tasksFile = resolveTasksPath(f.tasks);
-  let config: ServerConfig;
-  try {
-    config = serverConfig(overrides);
-  } catch (err) {
-    // a setting the environment gives wrong (CONVEYOR_CORS_ORIGINS, the token list) is bad input, named in the message
-    throw new UsageError((err as Error).message);
-  }
-  const logger = createLogger(process.env.CONVEYOR_LOG_LEVEL ?? "info");
+  const config = serverConfig(overrides, settings);
+  const logger = createLogger(settings.CONVEYOR_LOG_LEVEL ?? "info");
   const metrics = createMetrics();
-  const redisUrl = f.redis ?? process.env.REDIS_URL;
+  const redisUrl = withFlag(settings, "REDIS_URL", "--redis", f.redis);
   const redis = redisUrl ? new RedisBus(redisUrl, { logger }) : null;
   let isActive: (runId: string) => boolean = () => false;
   const bus: EventBus = new MeteredBus(redis ?? new MemoryBus(), metrics, (id) => isActive(id));
-  const app = await createApp({ bus, logger });
+  const app = await createApp({ bus, logger, settings });
   isActive = (id) => app.engine.isActive(id);
   const stopApp = async () => {
     await app.stop();

@@ -1,4 +1,5 @@
 // conveyor status and conveyor runs: what the store says about runs.
+import type { Settings } from "../../config.js";
 import { listSome } from "../../core/list-text.js";
 import { RUN_STATES, storedStatusesFor, type RunState } from "../../core/run-state.js";
 import type { RunStore, StoredUnit } from "../../engine/store.js";
@@ -30,7 +31,7 @@ async function failedStderr(store: RunStore, runId: string, units: StoredUnit[])
   return tails;
 }
 
-export async function statusCommand(runText: string, opts: { json?: boolean; all?: boolean }, out: Output): Promise<number> {
+export async function statusCommand(runText: string, opts: { json?: boolean; all?: boolean }, out: Output, settings?: Settings): Promise<number> {
   return withApp(async (app) => {
     const store = app.engine.store;
     const runId = await resolveRunId(store, runText);
@@ -64,10 +65,10 @@ export async function statusCommand(runText: string, opts: { json?: boolean; all
     if (failed > STDERR_TASKS) out.write(`(stderr shown for the first ${STDERR_TASKS} failed tasks; conveyor logs ${runId} lists them all)\n`);
     if (!opts.all && shown.length < units.length) out.write(`(${units.length - shown.length} succeeded tasks not shown; --all lists them)\n`);
     return 0;
-  });
+  }, { settings });
 }
 
-export async function runsCommand(opts: { status?: string; limit: string; json?: boolean }, out: Output): Promise<number> {
+export async function runsCommand(opts: { status?: string; limit: string; json?: boolean }, out: Output, settings?: Settings): Promise<number> {
   const statuses = opts.status?.split(",").map((s) => s.trim()) ?? [];
   const bad = statuses.filter((s) => !RUN_STATES.includes(s as RunState));
   if (bad.length) throw new UsageError(`--status: unknown ${listSome(bad)} (one of ${RUN_STATES.join(", ")})`);
@@ -93,5 +94,5 @@ export async function runsCommand(opts: { status?: string; limit: string; json?:
     }
     out.write(`${table(rows).join("\n")}\n`);
     return 0;
-  });
+  }, { settings });
 }

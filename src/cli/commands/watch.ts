@@ -1,5 +1,6 @@
 // conveyor watch <run-id>: follows a run on a Conveyor server over graphql-ws,
 // with the same bar (on a terminal) or event lines (otherwise) as `conveyor run`.
+import { withFlag, type Settings } from "../../config.js";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import type { Progress } from "../../core/progress.js";
@@ -39,13 +40,13 @@ function once<T>(client: Client, query: string, variables: Record<string, unknow
   });
 }
 
-export async function watchCommand(runId: string, f: { server?: string; token?: string }, out: Output): Promise<number> {
-  const server = f.server ?? process.env.CONVEYOR_SERVER ?? "http://127.0.0.1:4000";
+export async function watchCommand(runId: string, f: { server?: string; token?: string }, out: Output, settings: Settings): Promise<number> {
+  const server = withFlag(settings, "CONVEYOR_SERVER", "--server", f.server) ?? "http://127.0.0.1:4000";
   if (!URL.canParse(server)) throw new UsageError(`--server: "${server}" is not a URL (e.g. http://127.0.0.1:4000)`);
   const base = new URL(server);
   base.protocol = base.protocol === "https:" ? "wss:" : "ws:";
   if (base.pathname === "/" || base.pathname === "") base.pathname = "/graphql";
-  const token = f.token ?? process.env.CONVEYOR_TOKEN;
+  const token = withFlag(settings, "CONVEYOR_TOKEN", "--token", f.token);
   const client = createClient({
     url: base.toString(),
     webSocketImpl: WebSocket,

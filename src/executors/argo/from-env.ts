@@ -1,13 +1,16 @@
-// The argo executor as the app configures it from the environment: enabled by
+// The argo executor as the app configures it from its settings: enabled by
 // CONVEYOR_ARGO_NAMESPACE; cluster access from KUBECONFIG (or ~/.kube/config),
 // else the in-cluster service account. Loaded lazily: @kubernetes/client-node
 // takes about a second to import, which no other command should pay.
+import type { Settings } from "../../config.js";
 import type { Logger } from "../../engine/ports.js";
 import type { ArgoExecutor } from "./argo-executor.js";
 import type { ArgoStore } from "./run-tracker.js";
 
-export async function argoExecutorFromEnv(store: ArgoStore, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<ArgoExecutor | undefined> {
-  const namespace = env.CONVEYOR_ARGO_NAMESPACE;
+type ArgoSettings = Pick<Settings, "CONVEYOR_ARGO_NAMESPACE" | "CONVEYOR_ARGO_IMAGE" | "CONVEYOR_ARGO_TEMPLATE">;
+
+export async function argoExecutorFromEnv(store: ArgoStore, logger: Logger, settings: ArgoSettings): Promise<ArgoExecutor | undefined> {
+  const namespace = settings.CONVEYOR_ARGO_NAMESPACE;
   if (!namespace) return undefined;
   const [{ ArgoExecutor }, { defaultKubeConfig, KubePodLogs, KubeWorkflowApi }] = await Promise.all([import("./argo-executor.js"), import("./k8s-client.js")]);
   const kc = defaultKubeConfig();
@@ -15,8 +18,8 @@ export async function argoExecutorFromEnv(store: ArgoStore, logger: Logger, env:
     api: new KubeWorkflowApi(kc, namespace),
     logs: new KubePodLogs(kc, namespace),
     store,
-    image: env.CONVEYOR_ARGO_IMAGE ?? "ghcr.io/example/task-runner:latest",
-    ...(env.CONVEYOR_ARGO_TEMPLATE ? { templateName: env.CONVEYOR_ARGO_TEMPLATE } : {}),
+    image: settings.CONVEYOR_ARGO_IMAGE,
+    templateName: settings.CONVEYOR_ARGO_TEMPLATE,
     logger,
   });
 }

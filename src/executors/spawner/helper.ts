@@ -12,6 +12,7 @@
 
 import type { ChildProcess } from "node:child_process";
 import { Socket } from "node:net";
+import { processEnvironment } from "../../config/environment.js";
 import { startDirect, type LaunchSpec } from "../process-launcher.js";
 import { FrameReader, FrameWriter, Reply, Request } from "./frames.js";
 
@@ -19,8 +20,8 @@ const socket = new Socket({ fd: 3, readable: true, writable: true });
 const out = new FrameWriter(socket);
 const tasks = new Map<number, ChildProcess>();
 let paused = false;
-// A plain copy: spreading process.env (a live view of environ) for every task costs more.
-const baseEnv = { ...process.env };
+// A plain copy taken once: spreading the environment (a live view of environ) for every task costs more.
+const baseEnv = processEnvironment();
 
 /** Task output, relayed as it comes; while Conveyor lags behind, tasks block on their full pipes as they would writing to it. */
 function relay(type: number, id: number, chunk: Buffer): void {

@@ -48,7 +48,7 @@ export async function startTestServer(
   let app: App | undefined;
   const bus = new MeteredBus(opts.bus ?? new MemoryBus(), metrics, (id) => app?.engine.isActive(id) ?? false);
   app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000 });
-  const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, ...overrides }, {});
+  const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, ...overrides });
   const api = await startApiServer({ app, logger: opts.logger ?? silentLogger, metrics, ...(opts.readiness ? { readiness: opts.readiness } : {}), ...(opts.degradedChecks ? { degradedChecks: opts.degradedChecks } : {}) }, config);
   const clients: Client[] = [];
   const a = app;
