@@ -16,6 +16,13 @@ import { ProcLiveness } from "./runtime/process-liveness.js";
 import { connectTimeoutFromEnv } from "./storage/postgres-connect.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
 import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
+import type { Registry } from "prom-client";
+import { RUNS_TOPIC } from "./engine/ports.js";
+import { Dispatcher } from "./notifications/dispatcher.js";
+import { webhookMetrics } from "./notifications/metrics.js";
+import { webhookSettingsFromEnv, type WebhookSettings } from "./notifications/settings.js";
+import { Webhooks } from "./notifications/webhooks.js";
+import { sqlWebhookStore } from "./storage/webhook-store.js";
 
 export interface AppConfig {
   /** PostgreSQL URL; unset means the embedded store (env DATABASE_URL). */
@@ -36,14 +43,21 @@ export interface AppConfig {
   recover?: boolean;
   /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
   warn?: (message: string) => void;
+  /** Webhook settings over the environment's (notifications/settings.ts). */
+  webhooks?: Partial<WebhookSettings>;
+  /** Where the webhook metrics go (the server's registry); none when absent. */
+  metricsRegistry?: Registry;
 }
 
 export interface App {
   engine: Engine;
   db: Database;
+  /** Webhook endpoints and deliveries (GraphQL). */
+  webhooks: Webhooks;
   /**
    * Takes over the runs left running by processes that died, then keeps doing so
    * for as long as it runs (unless `recover` is false); returns the runs taken over at start.
+   * Sends webhook deliveries from then on.
    */
   start(): Promise<string[]>;
   /**
@@ -88,6 +102,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const outageBudgetMs = config.outageBudgetMs ?? outageBudgetFromEnv(process.env.CONVEYOR_DB_OUTAGE_BUDGET);
   const connectTimeoutMs = config.connectTimeoutMs ?? connectTimeoutFromEnv(process.env.CONVEYOR_DB_CONNECT_TIMEOUT);
   const logger = config.logger ?? createLogger();
+  const webhookSettings = { ...webhookSettingsFromEnv(), ...config.webhooks };
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
@@ -111,12 +126,32 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     ...(outageBudgetMs !== undefined ? { outageBudgetMs } : {}),
     liveness: new ProcLiveness(),
   });
+  const webhookStore = sqlWebhookStore(db.sql);
+  await webhookStore.syncConfigEndpoints(webhookSettings.endpoints).catch(async (err: unknown) => {
+    await db.close();
+    spawner.close();
+    throw err;
+  });
+  const dispatcher = new Dispatcher({
+    store: webhookStore,
+    owner: engine.owner,
+    settings: webhookSettings,
+    logger,
+    ...(config.metricsRegistry ? { metrics: webhookMetrics(config.metricsRegistry) } : {}),
+  });
+  const webhooks = new Webhooks(webhookStore, webhookSettings.allowPrivate, () => dispatcher.wake());
+  // a run's end is sent at once rather than at the next poll (other notices wait for it)
+  const unsubscribe = engine.bus.subscribe(RUNS_TOPIC, (events) => {
+    if (events.some((e) => e.type === "run.finished")) dispatcher.wake();
+  });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   let stopped = false;
   return {
     engine,
     db,
+    webhooks,
     start: async () => {
+      dispatcher.start();
       if (config.recover === false) return [];
       const taken = await engine.recoverOrphans();
       engine.followOrphans();
@@ -133,6 +168,8 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      unsubscribe();
+      await dispatcher.stop();
       await engine.stop();
       await writeBack.close();
       await argo?.close();

@@ -11,6 +11,8 @@
 import { LeaseLostError, type CommitBatch } from "../../engine/store.js";
 import type { SqlRunner } from "../migrations.js";
 import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
+import { noticesOf } from "../../core/notices.js";
+import { outboxPart } from "./outbox-part.js";
 
 class Params {
   readonly values: unknown[] = [];
@@ -131,6 +133,8 @@ export function commitStatement(b: CommitBatch): { text: string; values: unknown
   if (b.events.length) parts.push(eventsPart(p, b));
   if (b.memo.length) parts.push(memoPart(p, b));
   if (b.checkpoint) parts.push(checkpointParts(p, b.checkpoint));
+  const notices = noticesOf(b.events);
+  if (notices.length) parts.push(outboxPart(p, notices));
   return { text: `WITH ${parts.join(", ")} SELECT count(*)::int AS n FROM r`, values: p.values };
 }
 

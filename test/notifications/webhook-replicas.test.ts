@@ -1,0 +1,102 @@
+// Webhooks across processes on PostgreSQL: a process killed with SIGKILL after the commit,
+// in the middle of the send, has its delivery sent after a restart (same webhook-id);
+// two replicas on one database send each delivery once, never both.
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, type App } from "../../src/app.js";
+import { inlineSource } from "../../src/core/taskmaster/index.js";
+import { silentLogger } from "../../src/engine/ports.js";
+import { InProcessExecutor } from "../../src/executors/in-process.js";
+import { newSecret } from "../../src/notifications/secret.js";
+import { makeStore, postgresReachable, type TestStore } from "../support/databases.js";
+import { delivered, startReceiver, until, type Receiver } from "./receiver.js";
+
+const FAST = { allowPrivate: true, backoffBaseMs: 50, pollMs: 30, timeoutMs: 500 };
+const ok = new InProcessExecutor(() => "ok");
+
+describe("webhooks across processes on postgres", () => {
+  let store: TestStore;
+  let rx: Receiver;
+  let skip = false;
+  const apps: App[] = [];
+
+  beforeAll(async () => {
+    if (!(await postgresReachable())) return void (skip = true);
+    store = await makeStore("postgres");
+    rx = await startReceiver();
+  }, 30_000);
+  afterAll(async () => {
+    for (const a of apps) await a.stop();
+    await rx?.close();
+    await store?.dispose();
+  });
+
+  it("a kill -9 after the commit, during the send: delivered after a restart with the same webhook-id", async ({ skip: s }) => {
+    if (skip) return s();
+    const secret = newSecret();
+    rx.secret = secret;
+    rx.answer = () => "hang";
+    const endpoint = { id: "crash-hook", url: rx.url, events: ["run.finished"], secret };
+    const child = spawn(process.execPath, ["--import", "tsx", "test/notifications/webhook-child.ts"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: store.config.databaseUrl!,
+        CONVEYOR_WEBHOOKS: JSON.stringify([endpoint]),
+        CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true",
+        CONVEYOR_WEBHOOK_TIMEOUT: "2s",
+        CONVEYOR_WEBHOOK_POLL: "50ms",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise((r) => child.on("exit", r));
+    let hung = 0;
+    rx.answer = () => (hung++, "hang");
+    await until(() => hung === 1 && out.includes("RUN "), 30_000, "the child to send");
+    child.kill("SIGKILL");
+    await exited;
+    const runId = /RUN (\S+)/.exec(out)![1]!;
+    rx.answer = () => 200;
+    // the restarted process: the same configured endpoint, a timeout that keeps its lease short
+    const app = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: { ...FAST, endpoints: [{ ...endpoint, events: ["run.finished"], managedBy: "config", description: null, sources: [], tags: [] }] } });
+    apps.push(app);
+    await app.start();
+    await until(() => delivered(rx).length === 1, 20_000, "delivery after the restart");
+    const [d] = await app.webhooks.deliveries({ endpointId: "crash-hook", limit: 5 });
+    expect(d).toMatchObject({ runId, state: "delivered", type: "run.finished" });
+    expect(delivered(rx)[0]!.id).toBe(d!.id);
+    expect(rx.received.length).toBe(1); // the hung request was never answered: only the resend is recorded
+    expect((await app.webhooks.attempts([d!.id])).map((a) => a.sentBy)).toEqual([app.engine.owner]);
+  }, 120_000);
+
+  it("two replicas: each delivery is sent by one of them, not both", async ({ skip: s }) => {
+    if (skip) return s();
+    rx.received.length = 0;
+    const b = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: { ...FAST, maxInFlight: 2 } });
+    apps.push(b);
+    const a = apps[0]!;
+    await b.start();
+    const { endpoint, secret } = await a.webhooks.create({ url: rx.url, events: ["run.finished", "task.failed"] });
+    rx.secret = secret;
+    rx.answer = () => 200;
+    const runs = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const app = i % 2 ? a : b;
+        const { runId } = await app.engine.startRun({ source: inlineSource([`t${i}`]), options: { executor: "fn" } });
+        await app.engine.waitForRun(runId);
+        return runId;
+      }),
+    );
+    await until(() => delivered(rx).length >= 12, 30_000, "12 deliveries");
+    await new Promise((r) => setTimeout(r, 300)); // a second send, had there been one, arrives meanwhile
+    const ids = delivered(rx).map((x) => x.id);
+    expect(ids).toHaveLength(12);
+    expect(new Set(ids).size).toBe(12);
+    expect(new Set(delivered(rx).map((x) => x.runId))).toEqual(new Set(runs));
+    const all = await a.webhooks.deliveries({ endpointId: endpoint.id, limit: 50 });
+    const senders = (await a.webhooks.attempts(all.map((d) => d.id))).map((x) => x.sentBy);
+    expect(senders).toHaveLength(12);
+    expect(new Set(senders).size).toBe(2); // both replicas sent some
+  }, 60_000);
+});
