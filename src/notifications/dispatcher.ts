@@ -4,19 +4,23 @@
 // which only ever wrote a row. A replica that dies mid-send leaves its lease to lapse and
 // another sends again, with the same webhook-id: at least once.
 import { Webhook } from "standardwebhooks";
-import type { Logger } from "../engine/ports.js";
 import { nextDelay } from "./backoff.js";
 import type { WebhookMetrics } from "./metrics.js";
 import { send } from "./outbound.js";
 import type { ClaimedDelivery, WebhookStore } from "./ports.js";
 import type { WebhookSettings } from "./settings.js";
 
+/** Where the dispatcher's warnings go (the engine's logger is one). */
+export interface WarningLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
 export interface DispatcherDeps {
   store: WebhookStore;
   /** This replica, as recorded in each attempt's `sentBy` and in leases. */
   owner: string;
   settings: WebhookSettings;
-  logger: Logger;
+  logger: WarningLog;
   metrics?: WebhookMetrics;
   random?: () => number;
 }
