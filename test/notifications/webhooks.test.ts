@@ -2,6 +2,7 @@
 // delivered signed (verified by the standardwebhooks verifier on a loopback receiver),
 // retried with the same webhook-id while the endpoint is down, dead-lettered and
 // replayed; private addresses refused.
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
@@ -13,13 +14,21 @@ import { delivered, startReceiver, until, type Receiver } from "./receiver.js";
 
 const FAST = { allowPrivate: true, backoffBaseMs: 50, pollMs: 30, timeoutMs: 1_000 };
 
-const failing = new InProcessExecutor((req) => {
+const failing = new InProcessExecutor(async (req) => {
   if (req.taskId.startsWith("bad")) throw new Error(`${req.taskId} broke`);
+  if (req.taskId === "slow") await new Promise((r) => setTimeout(r, 2_500));
   return "ok";
 });
 
-async function openApp(store: TestStore, webhooks: Record<string, unknown> = {}): Promise<App> {
-  const app = await createApp({ ...store.config, executors: { fn: () => failing }, recover: false, logger: silentLogger, webhooks: { ...FAST, ...webhooks } });
+async function openApp(store: TestStore, webhooks: Record<string, unknown> = {}, metricsRegistry?: Registry): Promise<App> {
+  const app = await createApp({
+    ...store.config,
+    executors: { fn: () => failing },
+    recover: false,
+    logger: silentLogger,
+    webhooks: { ...FAST, ...webhooks },
+    ...(metricsRegistry ? { metricsRegistry } : {}),
+  });
   await app.start();
   return app;
 }
@@ -35,11 +44,12 @@ describe.each(["pglite", "postgres"] as const)("webhooks on %s", (kind) => {
   let app: App;
   let rx: Receiver;
   let skip = false;
+  const registry = new Registry();
 
   beforeAll(async () => {
     if (kind === "postgres" && !(await postgresReachable())) return void (skip = true);
     store = await makeStore(kind);
-    app = await openApp(store, { maxAttempts: 20 });
+    app = await openApp(store, { maxAttempts: 20, stallAfterMs: 1_000 }, registry);
     rx = await startReceiver();
   }, 60_000);
   afterAll(async () => {
@@ -88,8 +98,45 @@ describe.each(["pglite", "postgres"] as const)("webhooks on %s", (kind) => {
     expect(attempts.at(-1)).toMatchObject({ statusCode: 200, error: null, nextAt: null });
     expect(attempts[0]).toMatchObject({ statusCode: 503, error: "HTTP 503" });
     expect(attempts[0]!.nextAt).toBeGreaterThan(attempts[0]!.at - 1_000);
+    const metrics = await registry.getMetricsAsJSON();
+    const attemptsMetric = metrics.find((m) => m.name === "conveyor_webhook_deliveries_total")!.values;
+    expect(attemptsMetric.find((v) => v.labels.outcome === "delivered")?.value).toBe(8);
+    expect(attemptsMetric.find((v) => v.labels.outcome === "failed")?.value).toBeGreaterThanOrEqual(3);
     await app.webhooks.delete(endpoint.id);
   }, 40_000);
+
+  it("reports a run with no progress for the configured time as stalled, once", async ({ skip: s }) => {
+    if (skip) return s();
+    rx.received.length = 0;
+    const { endpoint, secret } = await app.webhooks.create({ url: rx.url, events: ["run.stalled"] });
+    rx.secret = secret;
+    rx.answer = () => 200;
+    const slow = await app.engine.startRun({ source: inlineSource(["slow"]), options: { executor: "fn" } });
+    await until(() => delivered(rx).length === 1, 15_000, "run.stalled");
+    await app.engine.waitForRun(slow.runId);
+    expect(delivered(rx)[0]!.body).toMatchObject({ type: "run.stalled", data: { runId: slow.runId, stalledForMs: 1_000 } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(delivered(rx)).toHaveLength(1);
+    expect(await app.webhooks.deliveries({ endpointId: endpoint.id, limit: 5 })).toHaveLength(1);
+    await app.webhooks.delete(endpoint.id);
+  }, 30_000);
+
+  it("reports a run whose driver went away and that nobody took over as interrupted", async ({ skip: s }) => {
+    if (skip) return s();
+    rx.received.length = 0;
+    const { endpoint, secret } = await app.webhooks.create({ url: rx.url, events: ["run.interrupted"], sources: ["i*s"] });
+    const other = await app.webhooks.create({ url: rx.url, events: ["run.interrupted"], sources: ["tasks.json"] });
+    rx.secret = secret;
+    const runId = await runWith(app, ["ok5"]);
+    // what a driver killed mid-run leaves: the run running under a lease that lapsed a while ago
+    await app.db.sql.query(`UPDATE runs SET status = 'running', lease_owner = 'gone:1:x', lease_expires_at = now() - interval '1 minute' WHERE id = $1`, [runId]);
+    await until(() => delivered(rx).length === 1, 15_000, "run.interrupted");
+    expect(delivered(rx)[0]!.body).toMatchObject({ type: "run.interrupted", data: { runId, driver: "gone:1:x", source: "ids" } });
+    expect(await app.webhooks.deliveries({ endpointId: other.endpoint.id, limit: 5 })).toEqual([]); // its source glob does not match
+    await app.db.sql.query(`UPDATE runs SET status = 'succeeded', lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`, [runId]);
+    await app.webhooks.delete(endpoint.id);
+    await app.webhooks.delete(other.endpoint.id);
+  }, 30_000);
 
   it("dead-letters after its tries and replays with redeliverWebhook, same webhook-id", async ({ skip: s }) => {
     if (skip) return s();

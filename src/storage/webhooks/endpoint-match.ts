@@ -2,10 +2,10 @@
 // about a run with source origin `origin` and tag `tag` (SQL expressions). Sources
 // are globs where `*` is any text; LIKE's own wildcards in them are literal.
 export function endpointWants(ep: string, type: string, origin: string, tag: string): string {
-  const like = `replace(replace(replace(replace(s, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%')`;
+  const like = `replace(replace(replace(replace(glob, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%')`;
   return `${type} = ANY(${ep}.events)
     AND (cardinality(${ep}.tags) = 0 OR ${tag} = ANY(${ep}.tags))
-    AND (cardinality(${ep}.sources) = 0 OR EXISTS (SELECT 1 FROM unnest(${ep}.sources) s WHERE ${origin} LIKE ${like}))`;
+    AND (cardinality(${ep}.sources) = 0 OR EXISTS (SELECT 1 FROM unnest(${ep}.sources) glob WHERE ${origin} LIKE ${like}))`;
 }
 
 /** A new delivery id: the webhook-id every try of it carries. */
