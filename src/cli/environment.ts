@@ -1,6 +1,7 @@
 // The environment variables each kind of command reads, for its --help. Kept
 // beside the code that reads them: src/app.ts, src/observability/logger.ts,
-// src/executors/argo/from-env.ts, src/api/config.ts, src/api/auth/tokens.ts.
+// src/executors/argo/from-env.ts, src/api/config.ts, src/api/auth/tokens.ts,
+// src/notifications/settings.ts.
 
 const STORE = [
   ["CONVEYOR_DATA_DIR", "folder of the embedded store (default ./.conveyor)"],
@@ -28,6 +29,13 @@ const API = [
   ["CONVEYOR_API_EVENT_BATCH_MS, CONVEYOR_API_DRAIN_MS", "event batching, shutdown drain"],
 ];
 
+const WEBHOOKS = [
+  ["CONVEYOR_WEBHOOKS", "webhook endpoints: a JSON array, inline or in the file named (docs/webhooks.md)"],
+  ["CONVEYOR_WEBHOOK_ALLOW_PRIVATE", "true: webhooks may go to loopback and private addresses"],
+  ["CONVEYOR_WEBHOOK_TIMEOUT, CONVEYOR_WEBHOOK_BACKOFF_BASE", "one request's timeout (10s), the first retry's delay (30s)"],
+  ["CONVEYOR_WEBHOOK_MAX_ATTEMPTS, CONVEYOR_WEBHOOK_STALL_AFTER, CONVEYOR_WEBHOOK_POLL", "tries before the dead letter (12), run.stalled after (30m), polling (1s)"],
+];
+
 const SERVER = [
   ["CONVEYOR_SERVER", "the server's URL (same as --server)"],
   ["CONVEYOR_TOKEN", "bearer token for it (same as --token)"],
@@ -40,7 +48,7 @@ export const ENV = {
   store: [...STORE, ...DEBUG],
   /** Commands that may drive runs: the store and the executors. */
   engine: [...STORE, ...ARGO, ...DEBUG],
-  serve: [...STORE, ...ARGO, ...API, ...DEBUG],
+  serve: [...STORE, ...ARGO, ...API, ...WEBHOOKS, ...DEBUG],
   server: [...SERVER, ...DEBUG],
   none: DEBUG,
 };

@@ -95,7 +95,8 @@ export class Dispatcher {
 
   /** Sends one endpoint's claimed deliveries, at most `perEndpoint` at a time. */
   private drain(endpointId: string, queue: ClaimedDelivery[]): void {
-    while (queue.length > 0 && (this.inFlight.get(endpointId) ?? 0) < this.deps.settings.perEndpoint) {
+    // stopping: what is claimed but not yet sent waits for its lease to lapse, then another sends it
+    while (!this.stopped && queue.length > 0 && (this.inFlight.get(endpointId) ?? 0) < this.deps.settings.perEndpoint) {
       const c = queue.shift()!;
       this.inFlight.set(endpointId, (this.inFlight.get(endpointId) ?? 0) + 1);
       this.total++;
