@@ -21,6 +21,7 @@ import { RUNS_TOPIC } from "./engine/ports.js";
 import { Dispatcher } from "./notifications/dispatcher.js";
 import { webhookMetrics } from "./notifications/metrics.js";
 import { webhookSettingsFromEnv, type WebhookSettings } from "./notifications/settings.js";
+import { WantedTypes } from "./notifications/wanted-types.js";
 import { Webhooks } from "./notifications/webhooks.js";
 import { sqlWebhookStore } from "./storage/webhook-store.js";
 
@@ -114,7 +115,18 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     spawner.close();
     throw err;
   });
-  const store = new PrismaRunStore(db);
+  const webhookStore = sqlWebhookStore(db.sql);
+  const wanted = new WantedTypes(webhookStore, (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "webhooks: reading the endpoints failed"));
+  try {
+    await webhookStore.syncConfigEndpoints(webhookSettings.endpoints);
+    await wanted.refresh();
+  } catch (err) {
+    await db.close();
+    spawner.close();
+    throw err;
+  }
+  wanted.start(webhookSettings.pollMs);
+  const store = new PrismaRunStore(db, wanted.wants);
   // runs with executor "argo" go to Argo Workflows when CONVEYOR_ARGO_NAMESPACE is set
   const argo = await argoExecutorFromEnv(store, logger);
   const engine = new Engine({
@@ -126,12 +138,6 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     ...(outageBudgetMs !== undefined ? { outageBudgetMs } : {}),
     liveness: new ProcLiveness(),
   });
-  const webhookStore = sqlWebhookStore(db.sql);
-  await webhookStore.syncConfigEndpoints(webhookSettings.endpoints).catch(async (err: unknown) => {
-    await db.close();
-    spawner.close();
-    throw err;
-  });
   const dispatcher = new Dispatcher({
     store: webhookStore,
     owner: engine.owner,
@@ -139,7 +145,10 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     logger,
     ...(config.metricsRegistry ? { metrics: webhookMetrics(config.metricsRegistry) } : {}),
   });
-  const webhooks = new Webhooks(webhookStore, webhookSettings.allowPrivate, () => dispatcher.wake());
+  const webhooks = new Webhooks(webhookStore, webhookSettings.allowPrivate, {
+    due: () => dispatcher.wake(),
+    changed: () => wanted.refresh(),
+  });
   // a run's end is sent at once rather than at the next poll (other notices wait for it)
   const unsubscribe = engine.bus.subscribe(RUNS_TOPIC, (events) => {
     if (events.some((e) => e.type === "run.finished")) dispatcher.wake();
@@ -169,6 +178,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       if (stopped) return;
       stopped = true;
       unsubscribe();
+      wanted.stop();
       await dispatcher.stop();
       await engine.stop();
       await writeBack.close();

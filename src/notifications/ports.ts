@@ -105,6 +105,8 @@ export interface WebhookStore {
   /** A delivered or dead delivery goes back to pending, due now, with fresh tries; null when unknown. */
   redeliver(id: string): Promise<DeliveryRecord | null>;
   backlog(): Promise<Backlog>;
+  /** The event types at least one endpoint wants. */
+  wantedEventTypes(): Promise<string[]>;
   /** Writes run.stalled for running runs with no commit for stallMs (once per stall); returns how many. */
   sweepStalled(stallMs: number): Promise<number>;
   /** Writes run.interrupted for runs whose lease lapsed graceMs ago without a new driver (once per lapse). */

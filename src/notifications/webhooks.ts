@@ -16,21 +16,29 @@ export class Webhooks {
   constructor(
     readonly store: WebhookStore,
     private readonly allowPrivate: boolean,
-    /** Told after a change that may create deliveries sooner (a redelivery). */
-    private readonly onDue: () => void = () => undefined,
+    private readonly hooks: {
+      /** A delivery is due now (a redelivery). */
+      due?: () => void;
+      /** Endpoints changed: what the commit statement must know of them (wanted-types.ts). */
+      changed?: () => Promise<void>;
+    } = {},
   ) {}
 
   async create(input: EndpointInput): Promise<CreatedEndpoint> {
     const checked = checkNewEndpoint(input, this.allowPrivate);
     const secret = newSecret();
     const endpoint = await this.store.createEndpoint({ id: `wh_${randomBytes(12).toString("hex")}`, secret, managedBy: "api", ...checked });
+    await this.hooks.changed?.();
     return { endpoint, secret };
   }
 
   async update(id: string, input: EndpointInput): Promise<EndpointRecord> {
     const patch = checkPatch(input, this.allowPrivate);
     const updated = await this.store.updateEndpoint(id, patch);
-    if (updated) return updated;
+    if (updated) {
+      await this.hooks.changed?.();
+      return updated;
+    }
     throw await this.whyNot(id);
   }
 
@@ -39,6 +47,7 @@ export class Webhooks {
     if (!e) throw new WebhookNotFoundError(id);
     if (e.managedBy === "config") throw new WebhookManagedByConfigError(id);
     if (!(await this.store.deleteEndpoint(id))) throw new WebhookNotFoundError(id);
+    await this.hooks.changed?.();
     return e;
   }
 
@@ -50,7 +59,7 @@ export class Webhooks {
   async redeliver(id: string): Promise<DeliveryRecord> {
     const d = await this.store.redeliver(id);
     if (d) {
-      this.onDue();
+      this.hooks.due?.();
       return d;
     }
     const known = await this.store.getDelivery(id);

@@ -17,6 +17,7 @@ import { sweepInterrupted } from "./webhooks/sweep-interrupted.js";
 import { sweepStalled } from "./webhooks/sweep-stalled.js";
 import { syncConfigEndpoints } from "./webhooks/sync-config-endpoints.js";
 import { updateEndpoint } from "./webhooks/update-endpoint.js";
+import { wantedEventTypes } from "./webhooks/wanted-event-types.js";
 
 export function sqlWebhookStore(sql: SqlRunner): WebhookStore {
   return {
@@ -33,6 +34,7 @@ export function sqlWebhookStore(sql: SqlRunner): WebhookStore {
     listAttempts: (ids) => listWebhookAttempts(sql, ids),
     redeliver: (id) => redeliver(sql, id),
     backlog: () => backlog(sql),
+    wantedEventTypes: () => wantedEventTypes(sql),
     sweepStalled: (ms) => sweepStalled(sql, ms),
     sweepInterrupted: (ms) => sweepInterrupted(sql, ms),
   };

@@ -63,6 +63,8 @@ describe("webhooks across processes on postgres", () => {
     apps.push(app);
     await app.start();
     await until(() => delivered(rx).length === 1, 20_000, "delivery after the restart");
+    // the answer came; its attempt is recorded a moment later
+    await until(async () => (await app.webhooks.deliveries({ endpointId: "crash-hook", state: "delivered", limit: 5 })).length === 1, 5_000, "the attempt recorded");
     const [d] = await app.webhooks.deliveries({ endpointId: "crash-hook", limit: 5 });
     expect(d).toMatchObject({ runId, state: "delivered", type: "run.finished" });
     expect(delivered(rx)[0]!.id).toBe(d!.id);
@@ -80,6 +82,8 @@ describe("webhooks across processes on postgres", () => {
     const { endpoint, secret } = await a.webhooks.create({ url: rx.url, events: ["run.finished", "task.failed"] });
     rx.secret = secret;
     rx.answer = () => 200;
+    // replica b learns of an endpoint created through a within its poll interval (30 ms here)
+    await new Promise((r) => setTimeout(r, 300));
     const runs = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
         const app = i % 2 ? a : b;
@@ -88,7 +92,7 @@ describe("webhooks across processes on postgres", () => {
         return runId;
       }),
     );
-    await until(() => delivered(rx).length >= 12, 30_000, "12 deliveries");
+    await until(async () => (await a.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 50 })).length === 12, 30_000, "12 deliveries");
     await new Promise((r) => setTimeout(r, 300)); // a second send, had there been one, arrives meanwhile
     const ids = delivered(rx).map((x) => x.id);
     expect(ids).toHaveLength(12);

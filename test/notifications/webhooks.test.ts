@@ -156,7 +156,7 @@ describe.each(["pglite", "postgres"] as const)("webhooks on %s", (kind) => {
     await expect(app.webhooks.redeliver("msg_nope")).rejects.toMatchObject({ code: "DELIVERY_NOT_FOUND" });
     rx.answer = () => 200;
     await app.webhooks.redeliver(dead!.id);
-    await until(() => delivered(rx).length === 1, 10_000, "replay");
+    await until(async () => (await app.webhooks.get(endpoint.id)) !== null && (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 5 })).length === 1, 10_000, "replay");
     expect(delivered(rx)[0]!.id).toBe(dead!.id);
     expect((await app.webhooks.attempts([dead!.id])).map((a) => a.statusCode)).toEqual([500, 500, 200]);
     await app.webhooks.delete(endpoint.id);
