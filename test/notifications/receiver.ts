@@ -8,14 +8,13 @@ export interface Received {
   id: string;
   type: string;
   runId: string;
-  seq: number;
   body: Record<string, unknown>;
   status: number;
 }
 
 export interface Receiver {
   url: string;
-  /** Every request that passed verification, answered with `status`. */
+  /** Every request that passed verification, answered with `status` (0: never answered). */
   received: Received[];
   /** Requests whose signature did not verify. */
   rejected: number;
@@ -39,11 +38,11 @@ export async function startReceiver(): Promise<Receiver> {
         res.writeHead(401).end();
         return;
       }
-      const status = r.answer();
-      if (status === "hang") return; // never answers: the sender's timeout ends it
-      const data = payload.data as { runId: string };
-      r.received.push({ id: String(req.headers["webhook-id"]), type: String(payload.type), runId: data.runId, seq: 0, body: payload, status });
-      res.writeHead(status).end("ok");
+      const answer = r.answer();
+      const data = (payload.data ?? {}) as { runId: string };
+      r.received.push({ id: String(req.headers["webhook-id"]), type: String(payload.type), runId: data.runId, body: payload, status: answer === "hang" ? 0 : answer });
+      if (answer === "hang") return; // never answers: the sender's timeout ends it
+      res.writeHead(answer).end("ok");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,6 +1,6 @@
-// Webhooks across processes on PostgreSQL: a process killed with SIGKILL after the commit,
+// Webhooks across processes, on PostgreSQL and the embedded store: a process killed with SIGKILL after the commit,
 // in the middle of the send, has its delivery sent after a restart (same webhook-id);
-// two replicas on one database send each delivery once, never both.
+// two replicas on one PostgreSQL database send each delivery once, never both.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
@@ -13,6 +13,63 @@ import { delivered, startReceiver, until, type Receiver } from "./receiver.js";
 
 const FAST = { allowPrivate: true, backoffBaseMs: 50, pollMs: 30, timeoutMs: 500 };
 const ok = new InProcessExecutor(() => "ok");
+
+/** A child that committed a run's end and is sending its notification is killed; a restart sends it. */
+async function killDuringSend(store: TestStore, rx: Receiver, apps: App[]): Promise<void> {
+  const secret = newSecret();
+  rx.secret = secret;
+  rx.answer = () => "hang";
+  const endpoint = { id: "crash-hook", url: rx.url, events: ["run.finished"], secret };
+  const child = spawn(process.execPath, ["--import", "tsx", "test/notifications/webhook-child.ts"], {
+    env: {
+      ...process.env,
+      ...(store.config.databaseUrl ? { DATABASE_URL: store.config.databaseUrl } : { CONVEYOR_DATA_DIR: store.config.dataDir! }),
+      CONVEYOR_WEBHOOKS: JSON.stringify([endpoint]),
+      CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true",
+      CONVEYOR_WEBHOOK_TIMEOUT: "2s",
+      CONVEYOR_WEBHOOK_POLL: "50ms",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise((r) => child.on("exit", r));
+  let hung = 0;
+  rx.answer = () => (hung++, "hang");
+  await until(() => hung === 1 && out.includes("RUN "), 30_000, "the child to send");
+  child.kill("SIGKILL");
+  await exited;
+  const runId = /RUN (\S+)/.exec(out)![1]!;
+  rx.answer = () => 200;
+  // the restarted process: the same configured endpoint, a timeout that keeps its lease short
+  const app = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: { ...FAST, endpoints: [{ ...endpoint, events: ["run.finished"], managedBy: "config", description: null, sources: [], tags: [] }] } });
+  apps.push(app);
+  await app.start();
+  await until(() => delivered(rx).length === 1, 20_000, "delivery after the restart");
+  // the answer came; its attempt is recorded a moment later
+  await until(async () => (await app.webhooks.deliveries({ endpointId: "crash-hook", state: "delivered", limit: 5 })).length === 1, 5_000, "the attempt recorded");
+  const [d] = await app.webhooks.deliveries({ endpointId: "crash-hook", limit: 5 });
+  expect(d).toMatchObject({ runId, state: "delivered", type: "run.finished" });
+  expect(delivered(rx)[0]!.id).toBe(d!.id);
+  // the request the killed process sent (never answered) and the resend carry the same webhook-id
+  expect(rx.received.map((x) => [x.id, x.status])).toEqual([[d!.id, 0], [d!.id, 200]]);
+  expect((await app.webhooks.attempts([d!.id])).map((a) => a.sentBy)).toEqual([app.engine.owner]);
+}
+
+describe("webhooks across processes on the embedded store", () => {
+  it("a kill -9 after the commit, during the send: delivered after a restart with the same webhook-id", async () => {
+    const store = await makeStore("pglite");
+    const rx = await startReceiver();
+    const apps: App[] = [];
+    try {
+      await killDuringSend(store, rx, apps);
+    } finally {
+      for (const a of apps) await a.stop();
+      await rx.close();
+      await store.dispose();
+    }
+  }, 90_000);
+});
 
 describe("webhooks across processes on postgres", () => {
   let store: TestStore;
@@ -33,44 +90,8 @@ describe("webhooks across processes on postgres", () => {
 
   it("a kill -9 after the commit, during the send: delivered after a restart with the same webhook-id", async ({ skip: s }) => {
     if (skip) return s();
-    const secret = newSecret();
-    rx.secret = secret;
-    rx.answer = () => "hang";
-    const endpoint = { id: "crash-hook", url: rx.url, events: ["run.finished"], secret };
-    const child = spawn(process.execPath, ["--import", "tsx", "test/notifications/webhook-child.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: store.config.databaseUrl!,
-        CONVEYOR_WEBHOOKS: JSON.stringify([endpoint]),
-        CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true",
-        CONVEYOR_WEBHOOK_TIMEOUT: "2s",
-        CONVEYOR_WEBHOOK_POLL: "50ms",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise((r) => child.on("exit", r));
-    let hung = 0;
-    rx.answer = () => (hung++, "hang");
-    await until(() => hung === 1 && out.includes("RUN "), 30_000, "the child to send");
-    child.kill("SIGKILL");
-    await exited;
-    const runId = /RUN (\S+)/.exec(out)![1]!;
-    rx.answer = () => 200;
-    // the restarted process: the same configured endpoint, a timeout that keeps its lease short
-    const app = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: { ...FAST, endpoints: [{ ...endpoint, events: ["run.finished"], managedBy: "config", description: null, sources: [], tags: [] }] } });
-    apps.push(app);
-    await app.start();
-    await until(() => delivered(rx).length === 1, 20_000, "delivery after the restart");
-    // the answer came; its attempt is recorded a moment later
-    await until(async () => (await app.webhooks.deliveries({ endpointId: "crash-hook", state: "delivered", limit: 5 })).length === 1, 5_000, "the attempt recorded");
-    const [d] = await app.webhooks.deliveries({ endpointId: "crash-hook", limit: 5 });
-    expect(d).toMatchObject({ runId, state: "delivered", type: "run.finished" });
-    expect(delivered(rx)[0]!.id).toBe(d!.id);
-    expect(rx.received.length).toBe(1); // the hung request was never answered: only the resend is recorded
-    expect((await app.webhooks.attempts([d!.id])).map((a) => a.sentBy)).toEqual([app.engine.owner]);
-  }, 120_000);
+    await killDuringSend(store, rx, apps);
+  }, 60_000);
 
   it("two replicas: each delivery is sent by one of them, not both", async ({ skip: s }) => {
     if (skip) return s();
