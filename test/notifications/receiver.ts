@@ -20,11 +20,13 @@ export interface Receiver {
   rejected: number;
   secret: string;
   answer: () => number | "hang";
+  /** How long to wait before answering. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startReceiver(): Promise<Receiver> {
-  const r: Receiver = { url: "", received: [], rejected: 0, secret: "", answer: () => 200, close: async () => undefined };
+  const r: Receiver = { url: "", received: [], rejected: 0, secret: "", answer: () => 200, delayMs: 0, close: async () => undefined };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -42,7 +44,7 @@ export async function startReceiver(): Promise<Receiver> {
       const data = (payload.data ?? {}) as { runId: string };
       r.received.push({ id: String(req.headers["webhook-id"]), type: String(payload.type), runId: data.runId, body: payload, status: answer === "hang" ? 0 : answer });
       if (answer === "hang") return; // never answers: the sender's timeout ends it
-      res.writeHead(answer).end("ok");
+      setTimeout(() => res.writeHead(answer).end("ok"), r.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,7 +1,7 @@
 // Webhooks across processes, on PostgreSQL and the embedded store: a process killed with SIGKILL after the commit,
 // in the middle of the send, has its delivery sent after a restart (same webhook-id);
 // two replicas on one PostgreSQL database send each delivery once, never both.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
@@ -14,32 +14,54 @@ import { delivered, startReceiver, until, type Receiver } from "./receiver.js";
 const FAST = { allowPrivate: true, backoffBaseMs: 50, pollMs: 30, timeoutMs: 500 };
 const ok = new InProcessExecutor(() => "ok");
 
+interface Child {
+  proc: ChildProcess;
+  /** Resolves with the first output line matching `re`. */
+  line(re: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+}
+
+function child(mode: "run" | "send", env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, ["--import", "tsx", "test/notifications/webhook-child.ts"], {
+    env: { ...process.env, ...env, WEBHOOK_CHILD: mode },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(proc);
+  let out = "";
+  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  return {
+    proc,
+    line: async (re, timeoutMs) => {
+      let m: RegExpExecArray | null = null;
+      await until(() => (m = out.split("\n").map((l) => re.exec(l)).find((x) => x !== null) ?? null) !== null, timeoutMs, `${re} from a child`);
+      return m!;
+    },
+  };
+}
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+});
+
 /** A child that committed a run's end and is sending its notification is killed; a restart sends it. */
 async function killDuringSend(store: TestStore, rx: Receiver, apps: App[]): Promise<void> {
   const secret = newSecret();
   rx.secret = secret;
-  rx.answer = () => "hang";
   const endpoint = { id: "crash-hook", url: rx.url, events: ["run.finished"], secret };
-  const child = spawn(process.execPath, ["--import", "tsx", "test/notifications/webhook-child.ts"], {
-    env: {
-      ...process.env,
-      ...(store.config.databaseUrl ? { DATABASE_URL: store.config.databaseUrl } : { CONVEYOR_DATA_DIR: store.config.dataDir! }),
-      CONVEYOR_WEBHOOKS: JSON.stringify([endpoint]),
-      CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true",
-      CONVEYOR_WEBHOOK_TIMEOUT: "2s",
-      CONVEYOR_WEBHOOK_POLL: "50ms",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise((r) => child.on("exit", r));
   let hung = 0;
   rx.answer = () => (hung++, "hang");
-  await until(() => hung === 1 && out.includes("RUN "), 30_000, "the child to send");
-  child.kill("SIGKILL");
+  const c = child("run", {
+    ...(store.config.databaseUrl ? { DATABASE_URL: store.config.databaseUrl } : { CONVEYOR_DATA_DIR: store.config.dataDir! }),
+    CONVEYOR_WEBHOOKS: JSON.stringify([endpoint]),
+    CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true",
+    CONVEYOR_WEBHOOK_TIMEOUT: "2s",
+    CONVEYOR_WEBHOOK_POLL: "50ms",
+  });
+  const exited = new Promise((r) => c.proc.on("exit", r));
+  const runId = (await c.line(/^RUN (\S+)$/, 30_000))[1]!;
+  await until(() => hung === 1, 30_000, "the child to send");
+  c.proc.kill("SIGKILL");
   await exited;
-  const runId = /RUN (\S+)/.exec(out)![1]!;
   rx.answer = () => 200;
   // the restarted process: the same configured endpoint, a timeout that keeps its lease short
   const app = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: { ...FAST, endpoints: [{ ...endpoint, events: ["run.finished"], managedBy: "config", description: null, sources: [], tags: [] }] } });
@@ -96,32 +118,34 @@ describe("webhooks across processes on postgres", () => {
   it("two replicas: each delivery is sent by one of them, not both", async ({ skip: s }) => {
     if (skip) return s();
     rx.received.length = 0;
-    const b = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: { ...FAST, maxInFlight: 2 } });
-    apps.push(b);
-    const a = apps[0]!;
-    await b.start();
-    const { endpoint, secret } = await a.webhooks.create({ url: rx.url, events: ["run.finished", "task.failed"] });
+    for (const a of apps.splice(0)) await a.stop(); // the crash test's sender: only the two replicas send here
+    const env = { DATABASE_URL: store.config.databaseUrl!, CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true", CONVEYOR_WEBHOOK_POLL: "30ms", CONVEYOR_WEBHOOK_TIMEOUT: "5s" };
+    const replicas = [child("send", env), child("send", env)];
+    const owners = await Promise.all(replicas.map(async (r) => (await r.line(/^READY (\S+)$/, 30_000))[1]!));
+    // runs end here, in a process that sends nothing: the replicas send it all
+    const app = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: FAST });
+    apps.push(app);
+    const { endpoint, secret } = await app.webhooks.create({ url: rx.url, events: ["run.finished"] });
     rx.secret = secret;
+    // slow answers, so that both replicas have deliveries in flight at once
     rx.answer = () => 200;
-    // replica b learns of an endpoint created through a within its poll interval (30 ms here)
-    await new Promise((r) => setTimeout(r, 300));
-    const runs = await Promise.all(
-      Array.from({ length: 12 }, async (_, i) => {
-        const app = i % 2 ? a : b;
-        const { runId } = await app.engine.startRun({ source: inlineSource([`t${i}`]), options: { executor: "fn" } });
-        await app.engine.waitForRun(runId);
-        return runId;
-      }),
-    );
-    await until(async () => (await a.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 50 })).length === 12, 30_000, "12 deliveries");
+    rx.delayMs = 100;
+    const runs = [];
+    for (let i = 0; i < 12; i++) {
+      const { runId } = await app.engine.startRun({ source: inlineSource([`t${i}`]), options: { executor: "fn" } });
+      runs.push(runId);
+    }
+    await Promise.all(runs.map((id) => app.engine.waitForRun(id)));
+    await until(async () => (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 50 })).length === 12, 30_000, "12 deliveries");
     await new Promise((r) => setTimeout(r, 300)); // a second send, had there been one, arrives meanwhile
+    for (const r of replicas) r.proc.kill("SIGKILL");
     const ids = delivered(rx).map((x) => x.id);
     expect(ids).toHaveLength(12);
     expect(new Set(ids).size).toBe(12);
     expect(new Set(delivered(rx).map((x) => x.runId))).toEqual(new Set(runs));
-    const all = await a.webhooks.deliveries({ endpointId: endpoint.id, limit: 50 });
-    const senders = (await a.webhooks.attempts(all.map((d) => d.id))).map((x) => x.sentBy);
-    expect(senders).toHaveLength(12);
-    expect(new Set(senders).size).toBe(2); // both replicas sent some
+    const all = await app.webhooks.deliveries({ endpointId: endpoint.id, limit: 50 });
+    const senders = (await app.webhooks.attempts(all.map((d) => d.id))).map((x) => x.sentBy);
+    expect(senders).toHaveLength(12); // one attempt each
+    expect(new Set(senders)).toEqual(new Set(owners)); // both replicas sent some
   }, 60_000);
 });
