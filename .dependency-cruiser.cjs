@@ -13,12 +13,16 @@ const allowed = {
   engine: ["core"],
   pubsub: ["core", "engine"],
   observability: ["core", "engine"],
-  storage: ["core", "engine", "runtime"],
+  // webhook delivery, engine-agnostic: it reads the outbox the commit statement writes, never the engine
+  notifications: ["core"],
+  // storage implements the notifications' store port (notifications/ports.ts) as it does the engine's
+  storage: ["core", "engine", "runtime", "notifications"],
   // a task process inherits this one's environment (config's processEnvironment)
   executors: ["core", "engine", "runtime", "config"],
   "taskmaster-sync": ["core", "engine"],
-  // tasks files named by a start request are read with the Task Master file code
-  api: ["core", "engine", "observability", "pubsub", "taskmaster-sync", "config"],
+  // tasks files named by a start request are read with the Task Master file code;
+  // webhooks are managed through GraphQL (the Webhooks service and its typed errors)
+  api: ["core", "engine", "observability", "pubsub", "taskmaster-sync", "config", "notifications"],
 };
 
 module.exports = {

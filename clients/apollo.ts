@@ -10,6 +10,7 @@ export const possibleTypes: Record<string, string[]> = {
     "InvalidSelection",
     "InvalidTaskFile",
     "InvalidTransition",
+    "InvalidWebhook",
     "MissingDependency",
     "RunBusy",
     "RunNotFound",
@@ -17,7 +18,11 @@ export const possibleTypes: Record<string, string[]> = {
     "TaskNotFound",
     "UnknownTag",
     "UnknownTasks",
-    "UnsatisfiedDependency"
+    "UnsatisfiedDependency",
+    "WebhookDeliveryNotFound",
+    "WebhookDeliveryPending",
+    "WebhookManagedByConfig",
+    "WebhookNotFound"
   ],
   "CancelRunResult": [
     "InvalidTransition",
@@ -30,6 +35,15 @@ export const possibleTypes: Record<string, string[]> = {
     "InvalidTransition",
     "RunBusy",
     "RunNotFound"
+  ],
+  "CreateWebhookResult": [
+    "CreateWebhookPayload",
+    "InvalidWebhook"
+  ],
+  "DeleteWebhookResult": [
+    "WebhookManagedByConfig",
+    "WebhookNotFound",
+    "WebhookPayload"
   ],
   "MarkTaskResult": [
     "InvalidTransition",
@@ -49,6 +63,11 @@ export const possibleTypes: Record<string, string[]> = {
     "RunBusy",
     "RunNotFound",
     "RunPayload"
+  ],
+  "RedeliverWebhookResult": [
+    "WebhookDeliveryNotFound",
+    "WebhookDeliveryPayload",
+    "WebhookDeliveryPending"
   ],
   "ResumeRunResult": [
     "CheckpointNotFound",
@@ -97,6 +116,12 @@ export const possibleTypes: Record<string, string[]> = {
     "UnknownTag",
     "UnknownTasks",
     "UnsatisfiedDependency"
+  ],
+  "UpdateWebhookResult": [
+    "InvalidWebhook",
+    "WebhookManagedByConfig",
+    "WebhookNotFound",
+    "WebhookPayload"
   ]
 };
 
@@ -106,6 +131,7 @@ export const typePolicies = {
   Attempt: { merge: true },
   CheckpointNotFound: { merge: true },
   CheckpointPayload: { merge: true },
+  CreateWebhookPayload: { merge: true },
   DependencyCycle: { merge: true },
   DependencyEdge: { merge: true },
   DuplicateTaskId: { merge: true },
@@ -114,6 +140,7 @@ export const typePolicies = {
   InvalidSelection: { merge: true },
   InvalidTaskFile: { merge: true },
   InvalidTransition: { merge: true },
+  InvalidWebhook: { merge: true },
   MissingDependency: { merge: true },
   OtherEvent: { merge: true },
   PageInfo: { merge: true },
@@ -153,4 +180,11 @@ export const typePolicies = {
   UnknownTag: { merge: true },
   UnknownTasks: { merge: true },
   UnsatisfiedDependency: { merge: true },
+  WebhookAttempt: { merge: true },
+  WebhookDeliveryNotFound: { merge: true },
+  WebhookDeliveryPayload: { merge: true },
+  WebhookDeliveryPending: { merge: true },
+  WebhookManagedByConfig: { merge: true },
+  WebhookNotFound: { merge: true },
+  WebhookPayload: { merge: true },
 };

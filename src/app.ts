@@ -15,6 +15,14 @@ import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
 import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
+import type { Registry } from "prom-client";
+import { RUNS_TOPIC } from "./engine/ports.js";
+import { Dispatcher } from "./notifications/dispatcher.js";
+import { webhookMetrics } from "./notifications/metrics.js";
+import { webhookSettingsFrom, type WebhookSettings } from "./notifications/settings.js";
+import { WantedTypes } from "./notifications/wanted-types.js";
+import { Webhooks } from "./notifications/webhooks.js";
+import { sqlWebhookStore } from "./storage/webhook-store.js";
 
 export interface AppConfig {
   /** The settings (src/config/settings.ts) the fields below default to; unset: parsed from this process's environment. */
@@ -37,14 +45,21 @@ export interface AppConfig {
   recover?: boolean;
   /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
   warn?: (message: string) => void;
+  /** Webhook settings over the environment's (notifications/settings.ts). */
+  webhooks?: Partial<WebhookSettings>;
+  /** Where the webhook metrics go (the server's registry); none when absent. */
+  metricsRegistry?: Registry;
 }
 
 export interface App {
   engine: Engine;
   db: Database;
+  /** Webhook endpoints and deliveries (GraphQL). */
+  webhooks: Webhooks;
   /**
    * Takes over the runs left running by processes that died, then keeps doing so
    * for as long as it runs (unless `recover` is false); returns the runs taken over at start.
+   * Sends webhook deliveries from then on.
    */
   start(): Promise<string[]>;
   /**
@@ -74,6 +89,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const outageBudgetMs = config.outageBudgetMs ?? settings.CONVEYOR_DB_OUTAGE_BUDGET;
   const connectTimeoutMs = config.connectTimeoutMs ?? settings.CONVEYOR_DB_CONNECT_TIMEOUT;
   const logger = config.logger ?? createLogger(settings.CONVEYOR_LOG_LEVEL ?? "warn");
+  const webhookSettings = { ...webhookSettingsFrom(settings), ...config.webhooks };
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
@@ -85,7 +101,18 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     spawner.close();
     throw err;
   });
-  const store = new PrismaRunStore(db);
+  const webhookStore = sqlWebhookStore(db.sql);
+  const wanted = new WantedTypes(webhookStore, (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "webhooks: reading the endpoints failed"));
+  try {
+    await webhookStore.syncConfigEndpoints(webhookSettings.endpoints);
+    await wanted.refresh();
+  } catch (err) {
+    await db.close();
+    spawner.close();
+    throw err;
+  }
+  wanted.start(webhookSettings.pollMs);
+  const store = new PrismaRunStore(db, wanted.wants);
   // runs with executor "argo" go to Argo Workflows when CONVEYOR_ARGO_NAMESPACE is set
   const argo = await argoExecutorFromEnv(store, logger, settings);
   const engine = new Engine({
@@ -97,12 +124,29 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     outageBudgetMs,
     liveness: new ProcLiveness(),
   });
+  const dispatcher = new Dispatcher({
+    store: webhookStore,
+    owner: engine.owner,
+    settings: webhookSettings,
+    logger,
+    ...(config.metricsRegistry ? { metrics: webhookMetrics(config.metricsRegistry) } : {}),
+  });
+  const webhooks = new Webhooks(webhookStore, webhookSettings.allowPrivate, {
+    due: () => dispatcher.wake(),
+    changed: () => wanted.refresh(),
+  });
+  // a run's end is sent at once rather than at the next poll (other notices wait for it)
+  const unsubscribe = engine.bus.subscribe(RUNS_TOPIC, (events) => {
+    if (events.some((e) => e.type === "run.finished")) dispatcher.wake();
+  });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   let stopped = false;
   return {
     engine,
     db,
+    webhooks,
     start: async () => {
+      dispatcher.start();
       if (config.recover === false) return [];
       const taken = await engine.recoverOrphans();
       engine.followOrphans();
@@ -119,6 +163,9 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      unsubscribe();
+      wanted.stop();
+      await dispatcher.stop();
       await engine.stop();
       await writeBack.close();
       await argo?.close();

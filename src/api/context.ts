@@ -2,6 +2,7 @@
 import type { Logger } from "../engine/ports.js";
 import type { StoredUnit } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
+import type { Webhooks } from "../notifications/webhooks.js";
 import type { Principal } from "./auth/principal.js";
 import type { OpenSubscriptions } from "./events/open-subscriptions.js";
 import type { RunEventFeeds } from "./events/run-event-stream.js";
@@ -16,6 +17,8 @@ export interface ApiServices {
   eventFeeds: RunEventFeeds;
   subscriptions: OpenSubscriptions;
   logger: Logger;
+  /** Webhook endpoints and deliveries; absent on a server over an app without them. */
+  webhooks?: Webhooks;
 }
 
 export interface ApiContext extends ApiServices {

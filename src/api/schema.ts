@@ -17,6 +17,8 @@ import "./types/query.js";
 import "./types/mutation.js";
 import "./types/subscription.js";
 import "./types/task-logs.js";
+import "./types/webhook.js";
+import "./types/webhook-operations.js";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

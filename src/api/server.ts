@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "../engine/ports.js";
 import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import type { ApiMetrics } from "../observability/metrics.js";
+import type { Webhooks } from "../notifications/webhooks.js";
 import { can, type Principal, type Scope } from "./auth/principal.js";
 import { TokenAuthenticator } from "./auth/tokens.js";
 import { isLoopback, type ServerConfig } from "./config.js";
@@ -35,6 +36,7 @@ export interface ServedApp {
   engine: Engine;
   startRun(input: StartRunInput): Promise<StartedRun>;
   db: { sql: { query(text: string): Promise<unknown> } };
+  webhooks?: Webhooks;
 }
 
 export interface ApiServerDeps {
@@ -66,6 +68,7 @@ export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, 
     eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),
     subscriptions: new OpenSubscriptions(),
     logger,
+    ...(app.webhooks ? { webhooks: app.webhooks } : {}),
   };
 }
 

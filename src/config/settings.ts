@@ -139,10 +139,41 @@ export const SETTINGS = {
     default: "",
     unsetMeans: "none: same-origin only",
   }),
+  CONVEYOR_WEBHOOKS: setting(text("a JSON array of endpoints, inline or in the file this names"), {
+    group: "webhooks",
+    description: "Webhook endpoints managed by configuration: [{id, url, events, secret, description?, sources?, tags?}] (docs/webhooks.md).",
+    unsetMeans: "none: endpoints come from the API only",
+    secret: "value",
+  }),
   CONVEYOR_WEBHOOK_ALLOW_PRIVATE: setting(boolean(), {
     group: "webhooks",
     description: "Let webhooks target private, loopback and link-local addresses.",
     default: "false",
+  }),
+  CONVEYOR_WEBHOOK_TIMEOUT: setting(durationAsMs("a duration such as 10s or 500ms (at least 100ms)", 100), {
+    group: "webhooks",
+    description: "How long one delivery request may take, connection to last byte.",
+    default: "10s",
+  }),
+  CONVEYOR_WEBHOOK_BACKOFF_BASE: setting(durationAsMs("a duration such as 30s or 200ms (at least 1ms)", 1), {
+    group: "webhooks",
+    description: "The first retry's delay; each next one doubles, with jitter, up to 4 hours.",
+    default: "30s",
+  }),
+  CONVEYOR_WEBHOOK_MAX_ATTEMPTS: setting(wholeNumber({ min: 1, max: 100 }), {
+    group: "webhooks",
+    description: "Tries of one delivery before it is dead-lettered (redeliverWebhook replays it).",
+    default: "12",
+  }),
+  CONVEYOR_WEBHOOK_STALL_AFTER: setting(durationAsMs("a duration such as 30m or 90s (at least 1s)", 1_000), {
+    group: "webhooks",
+    description: "A running run without progress this long is reported as run.stalled.",
+    default: "30m",
+  }),
+  CONVEYOR_WEBHOOK_POLL: setting(durationAsMs("a duration such as 1s or 200ms (at least 10ms)", 10), {
+    group: "webhooks",
+    description: "How often each replica looks for deliveries due and for endpoints changed elsewhere.",
+    default: "1s",
   }),
   // clients
   CONVEYOR_SERVER: setting(url(["http:", "https:", "ws:", "wss:"], "an http(s):// or ws(s):// URL such as http://127.0.0.1:4000"), {

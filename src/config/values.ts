@@ -39,8 +39,8 @@ export const secondsAsMs = () =>
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
-/** "90s", "2m", "1500ms", "1h", or a bare number of seconds, as milliseconds. */
-export const durationAsMs = (allowed: string) =>
+/** "90s", "2m", "1500ms", "1h", or a bare number of seconds, as milliseconds; at least `minMs`. */
+export const durationAsMs = (allowed: string, minMs = 0) =>
   kind(allowed, () =>
     z
       .string()
@@ -48,7 +48,8 @@ export const durationAsMs = (allowed: string) =>
       .transform((t) => {
         const m = DURATION.exec(t)!;
         return Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? "s") as keyof typeof UNIT_MS]);
-      }),
+      })
+      .pipe(z.number().min(minMs)),
   );
 
 const TRUE = ["1", "true", "yes", "on"];

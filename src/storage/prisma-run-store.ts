@@ -14,7 +14,11 @@ import { loadUnits } from "./task-runs.js";
 import { asUnreachable } from "./unreachable.js";
 
 export class PrismaRunStore implements RunStore {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    /** Whether some webhook endpoint wants a notice type (notifications/wanted-types.ts); default: assume so. */
+    private readonly wantsNotice?: (type: string) => boolean,
+  ) {}
 
   /** Prisma, for the reads that use it; loaded by the first of them. */
   private readonly db = (): Promise<Db> => this.database.prisma();
@@ -27,7 +31,7 @@ export class PrismaRunStore implements RunStore {
   countRuns: RunStore["countRuns"] = (statuses) => this.db().then((db) => countRuns(db, statuses));
   loadUnits = (runId: string) => loadUnits(this.database.sql, runId);
   listAttempts = (runId: string, index?: number) => this.db().then((db) => listAttempts(db, runId, index));
-  commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch).catch(asUnreachable);
+  commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch, this.wantsNotice).catch(asUnreachable);
   acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) => acquireLease(this.database.sql, runId, owner, leaseMs, from);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
   releaseLease = (runId: string, owner: string) => releaseLease(this.database.sql, runId, owner);

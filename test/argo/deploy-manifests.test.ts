@@ -122,10 +122,24 @@ describe("deploy/", () => {
     const job = byKind("Job")[0]!;
     expect(job.spec.template.spec.containers[0].command).toEqual(["npx", "prisma", "migrate", "deploy"]);
     const alerts = byKind("PrometheusRule")[0]!.spec.groups.flatMap((g: Doc) => g.rules.map((r: Doc) => r.alert));
-    expect(alerts).toEqual(["ConveyorRunFailed", "ConveyorRunStalled", "ConveyorTaskFailureRateHigh", "ConveyorSlowRecovery", "ConveyorDegraded"]);
+    expect(alerts).toEqual([
+      "ConveyorRunFailed",
+      "ConveyorRunStalled",
+      "ConveyorTaskFailureRateHigh",
+      "ConveyorSlowRecovery",
+      "ConveyorDegraded",
+      "ConveyorWebhookBacklogGrowing",
+      "ConveyorWebhookDeadLetters",
+    ]);
     // the degraded alert reads the gauge /readyz keeps, by its reason label
     const degraded = byKind("PrometheusRule")[0]!.spec.groups.flatMap((g: Doc) => g.rules).find((r: Doc) => r.alert === "ConveyorDegraded");
     expect(degraded.expr).toContain("conveyor_degraded");
+    // the webhook alerts read the gauges and counter src/notifications/metrics.ts defines
+    const rules = byKind("PrometheusRule")[0]!.spec.groups.flatMap((g: Doc) => g.rules);
+    const backlog = rules.find((r: Doc) => r.alert === "ConveyorWebhookBacklogGrowing");
+    expect(backlog.expr).toContain("conveyor_webhook_oldest_pending_seconds");
+    expect(backlog.expr).toContain("conveyor_webhook_pending");
+    expect(rules.find((r: Doc) => r.alert === "ConveyorWebhookDeadLetters").expr).toContain('conveyor_webhook_deliveries_total{outcome="dead"}');
   });
 
   it("kustomizations list resources and files that exist", () => {

@@ -25,7 +25,7 @@ export async function serveCommand(f: { host?: string; port?: string; tasks?: st
   const redis = redisUrl ? new RedisBus(redisUrl, { logger }) : null;
   let isActive: (runId: string) => boolean = () => false;
   const bus: EventBus = new MeteredBus(redis ?? new MemoryBus(), metrics, (id) => isActive(id));
-  const app = await createApp({ bus, logger, settings });
+  const app = await createApp({ bus, logger, settings, metricsRegistry: metrics.registry });
   isActive = (id) => app.engine.isActive(id);
   const stopApp = async () => {
     await app.stop();

@@ -11,6 +11,8 @@
 import { LeaseLostError, type CommitBatch } from "../../engine/store.js";
 import type { SqlRunner } from "../migrations.js";
 import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
+import { noticesOf } from "../../core/notices.js";
+import { outboxPart } from "./outbox-part.js";
 
 class Params {
   readonly values: unknown[] = [];
@@ -122,8 +124,11 @@ const nameOf = (text: string): string => {
   return n;
 };
 
-/** The statement and its parameters for one batch. */
-export function commitStatement(b: CommitBatch): { text: string; values: unknown[] } {
+/**
+ * The statement and its parameters for one batch. `wants`: whether some webhook endpoint wants
+ * a notice type; the outbox part is left out when none does (by default it is always there).
+ */
+export function commitStatement(b: CommitBatch, wants: (type: string) => boolean = () => true): { text: string; values: unknown[] } {
   const p = new Params();
   const parts = [runPart(p, b)];
   if (b.tasks.length) parts.push(tasksPart(p, b));
@@ -131,11 +136,13 @@ export function commitStatement(b: CommitBatch): { text: string; values: unknown
   if (b.events.length) parts.push(eventsPart(p, b));
   if (b.memo.length) parts.push(memoPart(p, b));
   if (b.checkpoint) parts.push(checkpointParts(p, b.checkpoint));
+  const notices = noticesOf(b.events).filter((n) => wants(n.type));
+  if (notices.length) parts.push(outboxPart(p, notices));
   return { text: `WITH ${parts.join(", ")} SELECT count(*)::int AS n FROM r`, values: p.values };
 }
 
-export async function commitBatch(sql: SqlRunner, b: CommitBatch): Promise<void> {
-  const { text, values } = commitStatement(b);
+export async function commitBatch(sql: SqlRunner, b: CommitBatch, wants?: (type: string) => boolean): Promise<void> {
+  const { text, values } = commitStatement(b, wants);
   const rows = await sql.query<{ n: number }>(text, values, nameOf(text));
   if (rows[0]?.n !== 1) throw new LeaseLostError(b.runId);
 }

@@ -1,0 +1,68 @@
+// The outbox rides in the commit statement: a batch that is not written (its lease lost)
+// writes no delivery, one that is writes exactly the deliveries endpoints want, and a batch
+// no endpoint wants a notice of keeps the statement it had without webhooks.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, type App } from "../../src/app.js";
+import { inlineSource } from "../../src/core/taskmaster/index.js";
+import { LeaseLostError, type CommitBatch } from "../../src/engine/store.js";
+import { silentLogger } from "../../src/engine/ports.js";
+import { InProcessExecutor } from "../../src/executors/in-process.js";
+import { commitStatement } from "../../src/storage/sql/commit-batch.js";
+import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
+import { makeStore, postgresReachable, type TestStore } from "../support/databases.js";
+
+describe("the webhook outbox in the commit statement", () => {
+  let store: TestStore;
+  let app: App;
+  let skip = false;
+  beforeAll(async () => {
+    if (!(await postgresReachable())) return void (skip = true);
+    store = await makeStore("postgres");
+    app = await createApp({ ...store.config, executors: { fn: () => new InProcessExecutor(() => "ok") }, recover: false, logger: silentLogger, webhooks: { allowPrivate: true } });
+  }, 30_000);
+  afterAll(async () => {
+    await app?.stop();
+    await store?.dispose();
+  });
+
+  it("is written with the transition or not at all", async ({ skip: s }) => {
+    if (skip) return s();
+    const { runId } = await app.engine.startRun({ source: inlineSource(["a"]), options: { executor: "fn" } });
+    await app.engine.waitForRun(runId);
+    const { endpoint } = await app.webhooks.create({ url: "http://127.0.0.1:9/x", events: ["run.finished", "run.cancelled"] });
+    const raw = new PrismaRunStore(app.db);
+    const run = (await raw.getRun(runId))!;
+    expect(await raw.acquireLease(runId, "me", 60_000)).toBe(true);
+    const batch = (owner: string, seq: number): CommitBatch => ({
+      runId,
+      owner,
+      run: { ...run, status: "cancelled", lastSeq: seq },
+      tasks: [],
+      attempts: [],
+      events: [{ runId, seq, type: "run.finished", data: { status: "cancelled", reason: "test" }, at: Date.now() }],
+      memo: [],
+    });
+    await expect(raw.commit(batch("someone-else", run.lastSeq + 1))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await app.webhooks.deliveries({ runId, limit: 10 })).toEqual([]);
+    await raw.commit(batch("me", run.lastSeq + 1));
+    const written = await app.webhooks.deliveries({ runId, limit: 10 });
+    expect(written.map((d) => [d.type, d.endpointId]).sort()).toEqual([["run.cancelled", endpoint.id], ["run.finished", endpoint.id]]);
+    expect(JSON.parse(written[0]!.payload)).toMatchObject({ data: { runId, status: "cancelled", reason: "test" } });
+    await app.webhooks.delete(endpoint.id);
+  });
+
+  it("is left out of the statement when no endpoint wants the notice", () => {
+    const b = {
+      runId: "r",
+      owner: "o",
+      run: { status: "succeeded", lastSeq: 2 },
+      tasks: [],
+      attempts: [],
+      events: [{ runId: "r", seq: 2, type: "run.finished", data: { status: "succeeded" }, at: 0 }],
+      memo: [],
+    } as unknown as CommitBatch;
+    expect(commitStatement(b, () => false).text).not.toContain("webhook_deliveries");
+    expect(commitStatement(b, (t) => t === "run.finished").text).toContain("webhook_deliveries");
+    expect(commitStatement({ ...b, events: [{ ...b.events[0]!, type: "task.succeeded" }] }, () => true).text).not.toContain("webhook_deliveries");
+  });
+});
