@@ -68,7 +68,7 @@ describe("webhooks over GraphQL", () => {
       expect(status).toBe(200);
       expect(body.data.createWebhook).toMatchObject({ field, code: "INVALID_WEBHOOK", message: expect.stringMatching(message) });
     }
-    const redeliver = await s.gql(`mutation { redeliverWebhook(deliveryId: "msg_x") { __typename ... on Error { code } } }`, {}, WRITE_TOKEN);
+    const redeliver = await s.gql(`mutation { redeliverWebhook(deliveryId: "msg_x") { __typename ... on ApiError { code } } }`, {}, WRITE_TOKEN);
     expect(redeliver.body.data.redeliverWebhook).toEqual({ __typename: "WebhookDeliveryNotFound", code: "DELIVERY_NOT_FOUND" });
     expect((await s.gql(`{ webhooks { id } }`, {}, WRITE_TOKEN)).body.data.webhooks).toEqual([]);
   });
