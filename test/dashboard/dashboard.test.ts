@@ -1,0 +1,223 @@
+// The dashboard in headless Chromium against a real server (port 0, PGlite,
+// real local processes), through a proxy a test can cut. The browser context
+// aborts every request that is not to loopback, so a page that needed a CDN
+// would fail here. Runs are started from the page and through the API; every
+// answer checked is the one the page shows.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumAvailable, launchChromium, offlineContext } from "../support/browser.js";
+import { startTestServer, type TestServer } from "../api/support/server.js";
+import { axeViolations, buildDashboard, cuttableProxy, shellTasks, START, type CuttableProxy } from "./support.js";
+
+describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", () => {
+  let s: TestServer;
+  let proxy: CuttableProxy;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const offsite: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    buildDashboard();
+    [s, browser] = await Promise.all([startTestServer("pglite"), launchChromium()]);
+    proxy = await cuttableProxy(s.url);
+    context = await offlineContext(browser);
+    context.on("requestfailed", (r) => offsite.push(`${r.url()}: ${r.failure()?.errorText}`));
+    page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await s?.close();
+  });
+
+  async function start(tasks: unknown[], options: Record<string, unknown> = {}): Promise<string> {
+    const r = await s.gql(START, { input: { inline: tasks, options: { executor: "local", retry: { retryLimit: 0 }, ...options } } });
+    expect(r.body.errors ?? r.body.data.startRun.__typename).toBe("StartRunPayload");
+    return r.body.data.startRun.run.id as string;
+  }
+  const badge = () => page.getByTestId("run-status");
+  const expectStatus = (status: string, timeout = 20_000) => expect.poll(() => badge().getAttribute("data-status"), { timeout }).toBe(status);
+
+  it("serves the page and its assets from the package at /, /runs/<id> and /runs/<id>/tasks/<id>, with nothing from another host", async () => {
+    for (const path of ["/", "/runs/x", "/runs/x/tasks/1"]) {
+      const res = await fetch(`${s.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(await res.text()).toContain('<script type="module" src="/assets/app.js">');
+    }
+    const js = await fetch(`${s.url}/assets/app.js`);
+    expect(js.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(await js.text()).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)[a-z0-9.-]+\.[a-z]{2,}\/[^\s"']*\.(js|css|woff2?)/i);
+    expect((await fetch(`${s.url}/assets/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${s.url}/assets/nothing.js`)).status).toBe(404);
+    const post = await fetch(`${s.url}/`, { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(((await post.json()) as { error: { code: string } }).error.code).toBe("METHOD_NOT_ALLOWED");
+    // the API is where it was
+    expect((await fetch(`${s.url}/api/openapi.json`)).status).toBe(200);
+    await page.goto(`${proxy.url}/`);
+    await expect.poll(() => page.getByTestId("connection").getAttribute("data-state")).toBe("connected");
+    await page.getByRole("heading", { name: "Runs" }).waitFor();
+    expect(offsite).toEqual([]);
+  });
+
+  it("starts a run from the page and watches it finish, live", async () => {
+    await page.goto(`${proxy.url}/`);
+    await page.getByText("Start a run").click();
+    await page.getByLabel("Executor").selectOption("local");
+    const tasks = shellTasks([
+      ["one", [], "sleep 0.3; echo one"],
+      ["two", ["one"], "sleep 0.3; echo two"],
+      ["three", ["one"], "echo three"],
+    ]);
+    await page.getByTestId("inline-tasks").fill(JSON.stringify(tasks));
+    await page.getByRole("button", { name: "Start", exact: true }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const runId = page.url().split("/").pop()!;
+    await expectStatus("SUCCEEDED");
+    await expect.poll(() => page.getByTestId("progress-text").textContent()).toContain("3 / 3");
+    expect(await page.locator('[data-count="succeeded"] strong').textContent()).toBe("3");
+    expect(await page.getByTestId("dag-canvas").isVisible()).toBe(true);
+    // the runs list shows it, and opens it by a prefix of its id
+    await page.getByRole("link", { name: "Runs", exact: true }).click();
+    await page.locator(`tr[data-run="${runId}"]`).waitFor();
+    await page.getByTestId("open-run").fill(runId.slice(0, 8));
+    await page.getByRole("button", { name: "Open" }).click();
+    await page.waitForURL(`**/runs/${runId}`);
+  });
+
+  it("lists runs live (runsChanged): a run started elsewhere appears and turns succeeded; the status filter keeps to its status", async () => {
+    await page.goto(`${proxy.url}/`);
+    await page.getByTestId("runs").waitFor();
+    const runId = await start(shellTasks([["a", [], "sleep 0.5"]]));
+    const row = page.locator(`tr[data-run="${runId}"]`);
+    await row.waitFor();
+    await expect.poll(() => row.locator("[data-status]").getAttribute("data-status"), { timeout: 15_000 }).toBe("SUCCEEDED");
+    await page.getByTestId("status-filter").selectOption("FAILED");
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByTestId("status-filter").selectOption("SUCCEEDED");
+    await row.waitFor();
+  });
+
+  it("shows a failing task's log, stdout and stderr apart, and retries it from the task panel", async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), "dash-")), "second-time");
+    const runId = await start(shellTasks([["flaky", [], `echo trying; if [ -f ${marker} ]; then echo fine; else touch ${marker}; echo boom >&2; exit 3; fi`], ["after", ["flaky"], "echo after"]]));
+    await s.app.engine.waitForRun(runId);
+    await page.goto(`${proxy.url}/runs/${runId}/tasks/flaky`);
+    await expectStatus("FAILED");
+    const log = page.getByTestId("log");
+    await log.locator('[data-stream="STDERR"]', { hasText: "boom" }).waitFor();
+    expect(await log.locator('[data-stream="STDOUT"]').first().textContent()).toContain("trying");
+    expect(await page.getByTestId("task-status").textContent()).toContain("failed");
+    await page.getByRole("button", { name: "Retry task" }).click();
+    await expect.poll(() => page.getByTestId("task-answer").textContent()).toBe("Retrying");
+    await expectStatus("SUCCEEDED");
+    await expect.poll(() => page.getByTestId("task-status").textContent(), { timeout: 10_000 }).toContain("succeeded");
+    await log.locator('[data-stream="STDOUT"]', { hasText: "fine" }).waitFor();
+  });
+
+  it("takes a checkpoint, pauses, then resumes from the chosen checkpoint, each answer shown at once", async () => {
+    const chain = Array.from({ length: 6 }, (_, i) => [`c${i}`, i ? [`c${i - 1}`] : [], "sleep 0.3"] as [string, string[], string]);
+    const runId = await start(shellTasks(chain), { maxParallel: 1 });
+    await page.goto(`${proxy.url}/runs/${runId}`);
+    await expect.poll(() => page.locator('[data-count="succeeded"] strong').textContent(), { timeout: 10_000 }).not.toBe("0");
+    await page.getByRole("button", { name: "Checkpoint" }).click();
+    await expect.poll(() => page.getByTestId("control-answer").textContent()).toBe("Checkpoint taken");
+    const [taken] = (await s.gql(`query ($id: ID!) { run(id: $id) { checkpoints { checkpointId reason } } }`, { id: runId })).body.data.run.checkpoints;
+    expect(taken.reason).toBe("on demand");
+    await page.getByRole("button", { name: "Pause" }).click();
+    await expect.poll(() => page.getByTestId("control-answer").textContent()).toBe("Paused");
+    await expectStatus("PAUSED");
+    await page.getByTestId("checkpoint-select").selectOption(taken.checkpointId);
+    await page.getByRole("button", { name: "Resume" }).click();
+    await expect.poll(() => page.getByTestId("control-answer").textContent()).toBe("Resumed from the checkpoint");
+    await expectStatus("SUCCEEDED");
+    await expect.poll(() => page.getByTestId("progress-text").textContent()).toContain("6 / 6");
+  });
+
+  it("cancels a run", async () => {
+    const runId = await start(shellTasks([["long", [], "sleep 30"]]), { cancelGraceMs: 200 });
+    await page.goto(`${proxy.url}/runs/${runId}`);
+    await expectStatus("RUNNING");
+    await page.getByRole("button", { name: "Cancel run" }).click();
+    await expect.poll(() => page.getByTestId("control-answer").textContent()).toBe("Cancelled");
+    await expectStatus("CANCELLED");
+    await expect.poll(() => page.getByRole("button", { name: "Cancel run" }).count()).toBe(0);
+  });
+
+  it("shows the connection lost when the WebSocket is cut, and catches up on reconnect with no gap or duplicate", async () => {
+    const n = 16;
+    const chain = Array.from({ length: n }, (_, i) => [`r${i}`, i ? [`r${i - 1}`] : [], "sleep 0.15"] as [string, string[], string]);
+    const runId = await start(shellTasks(chain), { maxParallel: 1 });
+    await page.goto(`${proxy.url}/runs/${runId}`);
+    await expect.poll(() => page.locator('[data-count="succeeded"] strong').textContent(), { timeout: 10_000 }).not.toBe("0");
+    expect(proxy.cut()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("connection").getAttribute("data-state"), { timeout: 5_000 }).toBe("reconnecting");
+    await expect.poll(() => page.getByTestId("connection").getAttribute("data-state"), { timeout: 15_000 }).toBe("connected");
+    await expectStatus("SUCCEEDED");
+    // every task's status came from events: a gap would leave one behind, a duplicate an extra attempt in the timeline
+    await page.getByRole("tab", { name: "Tasks" }).click();
+    await page.getByLabel("Status").selectOption("SUCCEEDED");
+    await expect.poll(() => page.locator(".task-list .filters span").textContent()).toBe(`${n} of ${n}`);
+    await page.getByRole("tab", { name: "Timeline" }).click();
+    await expect.poll(() => page.locator(".timeline .hint").textContent()).toContain(`${n} attempts of ${n} tasks`);
+  });
+
+  it("draws a 10,000-task run's DAG on a canvas, grouped by level, in reasonable time", async () => {
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    s.tasks.set("t0", () => gate);
+    const tasks = Array.from({ length: 10_000 }, (_, i) => ({ id: `t${i}`, dependencies: i >= 100 ? [`t${i - 100}`] : [] }));
+    const runId = await start(tasks, { executor: "fn", maxParallel: 1, force: true });
+    try {
+      const t0 = Date.now();
+      await page.goto(`${proxy.url}/runs/${runId}`);
+      await page.getByTestId("dag-canvas").waitFor();
+      const ms = Date.now() - t0;
+      const text = await page.locator(".dag .hint").textContent();
+      expect(text).toContain("10000 tasks in 100 levels, grouped by level");
+      const size = await page.getByTestId("dag-canvas").boundingBox();
+      expect(size!.width).toBeGreaterThan(500);
+      const marks = await page.evaluate(() => performance.getEntriesByType("measure").map((e) => `${e.name} ${e.duration.toFixed(0)} ms`));
+      console.log(`10,000-task run page: DAG drawn ${ms} ms after navigation; ${marks.join(", ")}`);
+      expect(ms).toBeLessThan(15_000);
+      // a click on a square opens that task
+      await page.getByTestId("dag-canvas").click({ position: { x: 16 + 4, y: 16 + 4 } });
+      await page.waitForURL(`**/runs/${runId}/tasks/t0`);
+      await page.getByTestId("task-panel").waitFor();
+    } finally {
+      await s.gql(`mutation ($id: ID!) { cancelRun(runId: $id) { __typename } }`, { id: runId });
+      release();
+    }
+  });
+
+  it("passes axe-core's WCAG A and AA checks on the runs list, a run page and a task panel", async () => {
+    const runId = await start(shellTasks([["x", [], "echo x; echo y >&2; exit 1"]]));
+    await s.app.engine.waitForRun(runId);
+    for (const path of ["/", `/runs/${runId}`, `/runs/${runId}/tasks/x`]) {
+      await page.goto(`${proxy.url}${path}`);
+      await page.locator(path === "/" ? "[data-testid=runs]" : path.includes("tasks") ? "[data-stream]" : "[data-testid=dag-canvas]").first().waitFor();
+      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
+    }
+    await page.goto(`${proxy.url}/`);
+    await page.getByText("Start a run").click();
+    expect(await axeViolations(page)).toEqual([]);
+    // keyboard: the tabs and the task list's links are reached with Tab
+    await page.goto(`${proxy.url}/runs/${runId}`);
+    await page.getByTestId("dag-canvas").waitFor();
+    const reached = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press("Tab");
+      reached.add(await page.evaluate(() => document.activeElement?.textContent?.trim().slice(0, 20) ?? ""));
+    }
+    expect([...reached]).toEqual(expect.arrayContaining(["Graph", "Timeline", "Tasks"]));
+    expect(pageErrors).toEqual([]);
+    expect(offsite).toEqual([]);
+  });
+});
