@@ -95,11 +95,15 @@ export class Api {
       this.setState("unauthorized");
       throw new GraphqlFailure("the server needs a valid token", 401);
     }
-    let body: { data?: T; errors?: { message: string }[] };
+    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
     try {
       body = (await res.json()) as typeof body;
     } catch {
       throw new GraphqlFailure(`the server answered ${res.status} without JSON`, res.status);
+    }
+    if (body.errors?.some((e) => e.extensions?.code === "UNAUTHENTICATED")) {
+      this.setState("unauthorized");
+      throw new GraphqlFailure(body.errors[0]!.message, 401);
     }
     if (body.errors?.length) throw new GraphqlFailure(body.errors.map((e) => e.message).join("; "), res.status);
     if (!body.data) throw new GraphqlFailure(`the server answered ${res.status} without data`, res.status);
