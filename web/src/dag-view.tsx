@@ -36,6 +36,7 @@ export function DagView({ tasks, version, selected, external, onSelect }: Props)
     const c = canvas.current;
     if (!c) return;
     draw(c, layout, tasks, selected);
+    if (performance.getEntriesByName("conveyor:dag-drawn").length === 0) performance.mark("conveyor:dag-drawn");
   }, [layout, version, selected]);
 
   const onClick = (e: MouseEvent) => {

@@ -99,6 +99,10 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
     };
   }, [runId]);
 
+  // marks the benchmark reads: the run's header and progress shown, then its tasks
+  useEffect(() => {
+    if (run && progress && performance.getEntriesByName("conveyor:run-shown").length === 0) performance.mark("conveyor:run-shown");
+  }, [run, progress]);
   const external = useMemo(() => {
     const m = new Map<string, string[]>();
     for (const t of model.tasks) {
