@@ -4,9 +4,10 @@
 //    is): from navigation to its page showing the run's status and progress
 //    (first meaningful paint), to its DAG drawn, and the DAG's layout alone;
 //    medians over a few full navigations;
-//  - the same page while a run emits about 1,000 events/s (25 tasks of 50 ms at
-//    a time): the main thread's busy share (Long Tasks API: the sum of tasks
-//    over 50 ms, a lower bound), and how far the settled count the page shows
+//  - the same page while a run emits about 1,000 events/s (30 tasks of 50 ms at
+//    a time): the main thread's busy share (Chromium's own count of the time
+//    its renderer's main thread spent in tasks, DevTools' Performance.getMetrics
+//    TaskDuration, over the wall time), and how far the settled count the page shows
 //    is behind the server's committed one (sampled every 100 ms: the time since
 //    the server first had the count the page shows, when it had more).
 import { existsSync } from "node:fs";
@@ -90,7 +91,7 @@ export async function measureDashboard(opts: { tasks: number; navigations: numbe
     // 2. the page while a run emits ~1,000 events/s
     const start = gate();
     gates.set("e0", start);
-    const busy = await app.engine.startRun({ source: inlineSource(layered(opts.tasks, "e")), options: { executor: "fn", maxParallel: 25, force: true } });
+    const busy = await app.engine.startRun({ source: inlineSource(layered(opts.tasks, "e")), options: { executor: "fn", maxParallel: 30, force: true } });
     const settledAt: number[] = [0]; // settledAt[k]: when the server had k settled tasks
     let events = 0;
     const off = app.engine.bus.subscribe(runTopic(busy.runId), (batch) => {
@@ -102,11 +103,10 @@ export async function measureDashboard(opts: { tasks: number; navigations: numbe
     });
     await page.goto(`${api.url}/runs/${busy.runId}`);
     await page.getByTestId("dag-canvas").waitFor({ timeout: 60_000 });
-    await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number };
-      w.longTasks = 0;
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => (w.longTasks += e.duration))).observe({ type: "longtask" });
-    });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const taskSeconds = async () => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration")?.value ?? Number.NaN;
+    const busyBefore = await taskSeconds();
     const eventsBefore = events;
     const t0 = Date.now();
     start.open();
@@ -120,21 +120,21 @@ export async function measureDashboard(opts: { tasks: number; navigations: numbe
       lags.push(next !== undefined && next < now ? now - next : 0);
     }
     const elapsed = Date.now() - t0;
-    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number }).longTasks);
-    // the observer must see a task we know of, or a 0 % would mean nothing
+    const busyMs = ((await taskSeconds()) - busyBefore) * 1000;
+    // the count must see a task we know of, or a low share would mean nothing
+    const calibrate = await taskSeconds();
     await page.evaluate(() => {
       const t = performance.now();
       while (performance.now() - t < 120);
     });
-    await sleep(200);
-    const seen = (await page.evaluate(() => (window as unknown as { longTasks: number }).longTasks)) - longTasks;
-    if (seen < 100) throw new Error(`the Long Tasks API did not report a 120 ms task (saw ${seen.toFixed(0)} ms)`);
+    const seen = ((await taskSeconds()) - calibrate) * 1000;
+    if (!(seen >= 100)) throw new Error(`Chromium's TaskDuration did not count a 120 ms task (saw ${seen.toFixed(0)} ms)`);
     const eventsPerSec = ((events - eventsBefore) * 1000) / elapsed;
     off();
-    log(`  dashboard under ${eventsPerSec.toFixed(0)} events/s: long tasks ${((100 * longTasks) / elapsed).toFixed(1)} % of ${elapsed} ms, progress behind by p99 ${quantile(lags, 0.99).toFixed(0)} ms`);
+    log(`  dashboard under ${eventsPerSec.toFixed(0)} events/s: main thread busy ${((100 * busyMs) / elapsed).toFixed(1)} % of ${elapsed} ms, progress behind by p99 ${quantile(lags, 0.99).toFixed(0)} ms`);
     await app.engine.steer(busy.runId, { action: "cancel", reason: "benchmark over" });
     await app.engine.waitForRun(busy.runId);
-    return { tasks: opts.tasks, paintMs, dagMs, layoutMs, eventsPerSec, busyShare: longTasks / elapsed, lagP99Ms: quantile(lags, 0.99), lagMaxMs: Math.max(...lags) };
+    return { tasks: opts.tasks, paintMs, dagMs, layoutMs, eventsPerSec, busyShare: busyMs / elapsed, lagP99Ms: quantile(lags, 0.99), lagMaxMs: Math.max(...lags) };
   } finally {
     await browser?.close().catch(() => undefined);
     await api?.close().catch(() => undefined);
@@ -152,7 +152,7 @@ export function renderDashboardTable(r: DashboardResult | undefined, errors: str
     rows.push([`a ${r.tasks.toLocaleString("en-US")}-task run's page: its status and progress shown (first meaningful paint), from navigation`, ms(r.paintMs), "≤ 1.5 s", word(r.paintMs <= 1_500)]);
     rows.push([`the same page: its DAG drawn, from navigation (tasks read as 20 pages over the socket)`, ms(r.dagMs), "", ""]);
     rows.push([`the DAG's layout of ${r.tasks.toLocaleString("en-US")} tasks (levels, positions, critical path)`, ms(r.layoutMs), "≤ 2 s", word(r.layoutMs <= 2_000)]);
-    rows.push([`main thread busy (Long Tasks) while the run emits ${r.eventsPerSec.toFixed(0)} events/s`, `${(100 * r.busyShare).toFixed(1)} %`, "< 50 %", word(r.busyShare < 0.5)]);
+    rows.push([`main thread busy (Chromium's TaskDuration over wall time) while the run emits ${r.eventsPerSec.toFixed(0)} events/s`, `${(100 * r.busyShare).toFixed(1)} %`, "< 50 %", word(r.busyShare < 0.5)]);
     rows.push([`settled count shown behind the server's, same time`, `p99 ${ms(r.lagP99Ms)}, max ${ms(r.lagMaxMs)}`, "≤ 500 ms", word(r.lagMaxMs <= 500)]);
   }
   for (const e of errors) rows.push([`FAILED: ${e}`, "", "", ""]);
