@@ -66,6 +66,11 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     await expect.poll(() => page.getByTestId("connection").getAttribute("data-state")).toBe("connected");
     await page.getByRole("heading", { name: "Runs" }).waitFor();
     expect(offsite).toEqual([]);
+    // a deep link to nothing says so, malformed escapes included
+    for (const id of ["no-such-run", "%ZZ"]) {
+      await page.goto(`${proxy.url}/runs/${id}/tasks/1`);
+      await page.getByRole("heading", { name: `No run ${id}` }).waitFor();
+    }
     // and the guard does catch another host
     const probe = await context.newPage();
     await probe.goto("http://example.com/").catch(() => undefined);

@@ -3,6 +3,7 @@
 // every task), and the DAG's layout, critical path and outside dependencies.
 import { describe, expect, it } from "vitest";
 import { layoutDag, outsideDependencies } from "../../web/src/dag-layout.js";
+import { parseRoute } from "../../web/src/router.js";
 import { RunModel } from "../../web/src/run-model.js";
 import type { RunEvent, Task } from "../../web/src/types.js";
 
@@ -77,5 +78,17 @@ describe("layoutDag", () => {
     expect(outsideDependencies({}, "2.2", inRun)).toEqual([]);
     const l = layoutDag([task("4", ["1"]), task("1")], new Map([["4", ["3"]]]));
     expect([...l.outside]).toEqual([[0, ["3"]]]);
+  });
+});
+
+describe("parseRoute", () => {
+  it("reads the deep links, escapes and malformed ones included", () => {
+    expect(parseRoute("/")).toEqual({ page: "runs" });
+    expect(parseRoute("/runs")).toEqual({ page: "runs" });
+    expect(parseRoute("/runs/abc")).toEqual({ page: "run", runId: "abc", taskId: null });
+    expect(parseRoute("/runs/abc/tasks/1.2")).toEqual({ page: "run", runId: "abc", taskId: "1.2" });
+    expect(parseRoute("/runs/abc/tasks/a%2Fb")).toEqual({ page: "run", runId: "abc", taskId: "a/b" });
+    expect(parseRoute("/runs/%ZZ")).toEqual({ page: "run", runId: "%ZZ", taskId: null });
+    expect(parseRoute("/runs/abc/other")).toEqual({ page: "runs" });
   });
 });

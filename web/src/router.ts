@@ -3,10 +3,18 @@
 
 export type Route = { page: "runs" } | { page: "run"; runId: string; taskId: string | null };
 
+const decode = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part; // a malformed escape: taken as written, and the server says there is no such run
+  }
+};
+
 export function parseRoute(path: string): Route {
   const m = /^\/runs\/([^/]+)(?:\/tasks\/([^/]+))?\/?$/.exec(path);
   if (!m) return { page: "runs" };
-  return { page: "run", runId: decodeURIComponent(m[1]!), taskId: m[2] ? decodeURIComponent(m[2]) : null };
+  return { page: "run", runId: decode(m[1]!), taskId: m[2] ? decode(m[2]) : null };
 }
 
 const listeners = new Set<() => void>();
