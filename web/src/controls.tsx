@@ -21,6 +21,8 @@ export function RunControls({ run, onRun }: { run: Run; onRun(r: Run): void }) {
   };
   const s = run.status;
   const active = s === "RUNNING" || s === "PENDING";
+  // a succeeded run has nothing left to control
+  if (s === "SUCCEEDED" && !outcome && !busy) return null;
   return (
     <section aria-labelledby="controls-title" class="controls">
       <h2 id="controls-title">Controls</h2>
