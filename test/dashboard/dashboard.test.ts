@@ -3,7 +3,7 @@
 // aborts every request that is not to loopback, so a page that needed a CDN
 // would fail here. Runs are started from the page and through the API; every
 // answer checked is the one the page shows.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -131,6 +131,36 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     await expectStatus("SUCCEEDED");
     await expect.poll(() => page.getByTestId("task-status").textContent(), { timeout: 10_000 }).toContain("succeeded");
     await log.locator('[data-stream="STDOUT"]', { hasText: "fine" }).waitFor();
+  });
+
+  it("marks a failed task skipped from its panel, and its dependent goes on", async () => {
+    const runId = await start(shellTasks([["broken", [], "exit 4"], ["next", ["broken"], "echo next"]]), { continueOnError: true });
+    await s.app.engine.waitForRun(runId);
+    await page.goto(`${proxy.url}/runs/${runId}/tasks/broken`);
+    await expect.poll(() => page.getByTestId("task-status").textContent()).toContain("failed");
+    await page.getByRole("button", { name: "Mark skipped" }).click();
+    await expect.poll(() => page.getByTestId("task-answer").textContent()).toBe("Marked skipped");
+    await expect.poll(() => page.getByTestId("task-status").textContent(), { timeout: 10_000 }).toContain("skipped");
+    await expectStatus("SUCCEEDED");
+    await expect.poll(() => page.locator('a[data-task="next"]').textContent()).toContain("succeeded");
+  });
+
+  it("shows dependencies outside the run's selection, in the graph and in the task panel, and the critical path", async () => {
+    // task 1 is done in the file, so a run of 2 and 3 may leave it out
+    const file = join(mkdtempSync(join(tmpdir(), "dash-")), "tasks.json");
+    const tm = (id: number, status: string, dependencies: number[]) => ({ id, title: `task ${id}`, description: `does ${id}`, status, dependencies, subtasks: [] });
+    writeFileSync(file, JSON.stringify({ master: { tasks: [tm(1, "done", []), tm(2, "pending", [1]), tm(3, "pending", [2])] } }));
+    const r = await s.gql(START, { input: { tasksFile: file, selection: "2-3", options: { executor: "fn", force: true } } });
+    expect(r.body.errors ?? r.body.data.startRun).toMatchObject({ __typename: "StartRunPayload" });
+    const runId = r.body.data.startRun.run.id as string;
+    await s.app.engine.waitForRun(runId);
+    await page.goto(`${proxy.url}/runs/${runId}/tasks/2`);
+    const canvas = page.getByTestId("dag-canvas");
+    await canvas.waitFor();
+    expect(Number(await canvas.getAttribute("data-outside"))).toBeGreaterThan(0);
+    expect(await canvas.getAttribute("data-critical")).toBe("2 3");
+    expect(await page.locator(".task-panel .outside").textContent()).toContain("outside the selection: 1");
+    expect(await page.locator(".task-panel .fields").textContent()).toContain("does 2");
   });
 
   it("takes a checkpoint, pauses, then resumes from the chosen checkpoint, each answer shown at once", async () => {

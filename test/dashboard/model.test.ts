@@ -56,6 +56,9 @@ describe("layoutDag", () => {
     expect(l.levels).toBe(3);
     expect(l.critical.map((i) => tasks[i]!.taskId)).toEqual(["a", "c", "d"]);
     expect(l.compact).toBe(false);
+    // tasks that took no time are still on the path
+    const instant = [task("x", [], 0), task("y", ["x"], 0)];
+    expect(layoutDag(instant).critical.map((i) => instant[i]!.taskId)).toEqual(["x", "y"]);
   });
 
   it("lays out 10,000 tasks grouped by level, compact, in well under a second", () => {

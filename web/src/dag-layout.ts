@@ -65,7 +65,7 @@ export function layoutDag(tasks: Task[], external: Map<string, string[]> = new M
     const i = index.get(id);
     if (i !== undefined && names.length) outside.set(i, names);
   }
-  return { level, x, y, size, width: Math.max(0, left - columnGap), height, levels, critical: criticalPath(tasks, deps, order), deps, outside, compact };
+  return { level, x, y, size, width: Math.max(0, left - columnGap), height, levels, critical: criticalPath(tasks, deps, order, level), deps, outside, compact };
 }
 
 /** Kahn's order; tasks in a cycle (which the server refuses anyway) come last, in plan order. */
@@ -95,7 +95,7 @@ export function taskWeight(t: Task, mean: number, now: number): number {
   return mean;
 }
 
-function criticalPath(tasks: Task[], deps: Int32Array[], order: number[]): number[] {
+function criticalPath(tasks: Task[], deps: Int32Array[], order: number[], level: Int32Array): number[] {
   const n = tasks.length;
   if (n === 0) return [];
   const known = tasks.filter((t) => t.durationMs !== null);
@@ -106,7 +106,8 @@ function criticalPath(tasks: Task[], deps: Int32Array[], order: number[]): numbe
   for (const i of order) {
     let start = 0;
     for (const j of deps[i]!) {
-      if (finish[j]! > start) {
+      // the path goes through a dependency even when every one took no time
+      if (via[i]! < 0 || finish[j]! > start) {
         start = finish[j]!;
         via[i] = j;
       }
@@ -114,7 +115,8 @@ function criticalPath(tasks: Task[], deps: Int32Array[], order: number[]): numbe
     finish[i] = start + taskWeight(tasks[i]!, mean, now);
   }
   let end = 0;
-  for (let i = 1; i < n; i++) if (finish[i]! > finish[end]!) end = i;
+  // on a tie, the deeper end: the longer chain of tasks
+  for (let i = 1; i < n; i++) if (finish[i]! > finish[end]! || (finish[i] === finish[end] && level[i]! > level[end]!)) end = i;
   const path: number[] = [];
   for (let i = end; i >= 0; i = via[i]!) path.push(i);
   return path.reverse();

@@ -56,7 +56,7 @@ export function DagView({ tasks, version, selected, external, onSelect }: Props)
       </p>
       <Legend />
       <div class="dag-scroll">
-        <canvas ref={canvas} data-testid="dag-canvas" role="img" aria-label={`Dependency graph of ${tasks.length} tasks`} onClick={onClick} />
+        <canvas ref={canvas} data-testid="dag-canvas" data-outside={layout.outside.size} data-critical={critical.join(" ")} role="img" aria-label={`Dependency graph of ${tasks.length} tasks`} onClick={onClick} />
       </div>
     </section>
   );
