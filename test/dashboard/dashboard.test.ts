@@ -133,6 +133,25 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     await log.locator('[data-stream="STDOUT"]', { hasText: "fine" }).waitFor();
   });
 
+  it("follows a running task's log, and stops following while the user has scrolled up", async () => {
+    const runId = await start(shellTasks([["talk", [], "i=0; while [ $i -lt 80 ]; do echo line $i; i=$((i+1)); sleep 0.05; done"]]));
+    await page.goto(`${proxy.url}/runs/${runId}/tasks/talk`);
+    const log = page.getByTestId("log");
+    await log.locator("[data-stream]", { hasText: "line 30" }).waitFor();
+    const atEnd = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 8);
+    expect(await atEnd()).toBe(true);
+    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    await page.getByText("paused (scrolled up)").waitFor();
+    await log.locator("[data-stream]", { hasText: "line 50" }).waitFor();
+    expect(await log.evaluate((el) => el.scrollTop)).toBe(0);
+    await page.getByRole("button", { name: "Follow" }).click();
+    await page.getByText("following", { exact: true }).waitFor();
+    await log.locator("[data-stream]", { hasText: "line 79" }).waitFor();
+    await expect.poll(atEnd).toBe(true);
+    // every line once, in order
+    expect(await log.locator("[data-stream]").count()).toBe(80);
+  });
+
   it("marks a failed task skipped from its panel, and its dependent goes on", async () => {
     const runId = await start(shellTasks([["broken", [], "exit 4"], ["next", ["broken"], "echo next"]]), { continueOnError: true });
     await s.app.engine.waitForRun(runId);

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { layoutDag, outsideDependencies } from "../../web/src/dag-layout.js";
 import { parseRoute } from "../../web/src/router.js";
 import { RunModel } from "../../web/src/run-model.js";
+import { look } from "../../web/src/status.js";
 import type { RunEvent, Task } from "../../web/src/types.js";
 
 const task = (taskId: string, dependencies: string[] = [], durationMs: number | null = null): Task => ({
@@ -93,5 +94,13 @@ describe("parseRoute", () => {
     expect(parseRoute("/runs/abc/tasks/a%2Fb")).toEqual({ page: "run", runId: "abc", taskId: "a/b" });
     expect(parseRoute("/runs/%ZZ")).toEqual({ page: "run", runId: "%ZZ", taskId: null });
     expect(parseRoute("/runs/abc/other")).toEqual({ page: "runs" });
+  });
+});
+
+describe("look", () => {
+  it("shows a status this build does not know by its own name, never as another", () => {
+    expect(look("SUCCEEDED").label).toBe("succeeded");
+    expect(look("CANCELLING").label).toBe("cancelling");
+    expect(look("SOMETHING_NEW")).toMatchObject({ label: "something new", icon: "?" });
   });
 });
