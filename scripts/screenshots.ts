@@ -8,7 +8,7 @@ import { launchChromium, offlineContext } from "../test/support/browser.js";
 
 const out = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 const demo = fileURLToPath(new URL("../examples/demo", import.meta.url));
-const START = `mutation ($input: StartRunInput!) { startRun(input: $input) { __typename ... on StartRunPayload { run { id } } ... on Error { message } } }`;
+const START = `mutation ($input: StartRunInput!) { startRun(input: $input) { __typename ... on StartRunPayload { run { id } } } }`;
 
 mkdirSync(out, { recursive: true });
 const s = await startTestServer("pglite");

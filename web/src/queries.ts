@@ -41,7 +41,8 @@ export const RUNS_CHANGED = `subscription ($since: DateTime) { runsChanged(since
 
 export const RUN_PROGRESS = `subscription ($runId: ID!) { runProgress(runId: $runId) { ${PROGRESS_FIELDS} } }`;
 
-export const RUN_EVENTS = `subscription ($runId: ID!, $after: Int) { runEventBatches(runId: $runId, after: $after) { seq type taskId at data } }`;
+/** Without `data`: the page needs only what happened to which task when, whatever shape the payloads take. */
+export const RUN_EVENTS = `subscription ($runId: ID!, $after: Int) { runEventBatches(runId: $runId, after: $after) { seq type taskId at } }`;
 
 export const TASK_LOGS = `subscription ($runId: ID!, $taskId: String!, $attempt: Int, $after: Int) {
   taskLogs(runId: $runId, taskId: $taskId, attempt: $attempt, after: $after) { seq stream text dropped } }`;

@@ -2,6 +2,8 @@
 // changes only when an event says so, so the page never shows a state the server
 // does not have. Events that reset tasks without naming each (a retry's reopened
 // dependents, a task marked by hand, a resume from a checkpoint) ask for a reload.
+// Only an event's type, task and time are read, never its payload: a failed task
+// that succeeds or is skipped was marked by hand (nothing else settles a failed task).
 import type { RunEvent, Task } from "./types.js";
 
 const TASK_STATUS_OF: Record<string, string> = {
@@ -29,6 +31,7 @@ export class RunModel {
   readonly byId = new Map<string, number>();
   readonly bars: Bar[] = [];
   private readonly openBar = new Map<string, Bar>();
+  private readonly startedCount = new Map<string, number>();
   lastSeq = 0;
   /** Events up to here are already in the task snapshot: they only feed the timeline. */
   snapshotSeq = 0;
@@ -51,16 +54,17 @@ export class RunModel {
       this.lastSeq = e.seq;
       this.timeline(e);
       if (e.seq <= this.snapshotSeq) continue;
-      if (e.type === "task.reopened" || e.data?.byHand === true || e.type === "run.resumed") reload = true;
+      if (e.type === "task.reopened" || e.type === "run.resumed") reload = true;
       const status = e.taskId ? TASK_STATUS_OF[e.type] : undefined;
       const i = e.taskId ? this.byId.get(e.taskId) : undefined;
       if (!status || i === undefined) continue;
       const t = this.tasks[i]!;
+      if (t.status === "FAILED" && (status === "SUCCEEDED" || status === "SKIPPED")) reload = true;
       const at = e.at;
       this.tasks[i] = {
         ...t,
         status,
-        ...(e.type === "task.started" ? { startedAt: at, finishedAt: null, attemptCount: Number(e.data?.attempt ?? t.attemptCount + 1) } : {}),
+        ...(e.type === "task.started" ? { startedAt: at, finishedAt: null, attemptCount: t.attemptCount + 1 } : {}),
         ...(["SUCCEEDED", "FAILED", "SKIPPED", "CANCELLED"].includes(status) ? { finishedAt: at } : {}),
         ...(e.type === "task.memoized" ? { memoized: true } : {}),
       };
@@ -72,7 +76,9 @@ export class RunModel {
     if (!e.taskId) return;
     const at = Date.parse(e.at);
     if (e.type === "task.started") {
-      const bar: Bar = { taskId: e.taskId, attempt: Number(e.data?.attempt ?? 1), start: at, end: null, outcome: "RUNNING" };
+      const attempt = (this.startedCount.get(e.taskId) ?? 0) + 1;
+      this.startedCount.set(e.taskId, attempt);
+      const bar: Bar = { taskId: e.taskId, attempt, start: at, end: null, outcome: "RUNNING" };
       this.openBar.set(e.taskId, bar);
       this.bars.push(bar);
       return;

@@ -85,7 +85,6 @@ export interface RunEvent {
   type: string;
   taskId: string | null;
   at: string;
-  data: Record<string, unknown>;
 }
 
 export interface LogLine {
