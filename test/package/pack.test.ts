@@ -67,7 +67,8 @@ describe(`the ${pkg.name} package`, () => {
   }, 120_000);
 
   it("serves the dashboard from the installed package: the page and its assets, nothing else needed", async () => {
-    const server = spawn(bin(), ["serve", "--port", "0"], { cwd: elsewhere, env: { ...userEnv(), CONVEYOR_DATA_DIR: join(work, "served") }, stdio: ["ignore", "pipe", "pipe"] });
+    // the store the demo's run left in ./.conveyor: opening it is quicker than making one
+    const server = spawn(bin(), ["serve", "--port", "0"], { cwd: elsewhere, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
