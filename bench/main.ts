@@ -9,7 +9,8 @@
 // api-ws, api-replicas, api-progress, api-callers (servers in child processes on PostgreSQL), which
 // print a second table and write it between their own markers; eta (the ETA's accuracy
 // over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
-// run, line latency) and startup (whole `conveyor run` processes under GNU time) print
+// run, line latency), dashboard (the web page in headless Chromium: paint, layout, main
+// thread under events) and startup (whole `conveyor run` processes under GNU time) print
 // tables of their own, between their own markers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
@@ -32,6 +33,7 @@ import { measureResume } from "./resume.js";
 import { measureActiveRuns } from "./active-runs.js";
 import { measureSmallRuns } from "./small-runs.js";
 import { measureLiveLogs, renderLogsTable, type LogBenchResult } from "./live-logs.js";
+import { measureDashboard, renderDashboardTable, type DashboardResult } from "./dashboard.js";
 import { measureStartup, renderStartupTable, type StartupResults } from "./startup.js";
 import {
   adminQuery,
@@ -49,11 +51,11 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "startup"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "startup"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
-const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "startup"];
+const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "startup"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -324,6 +326,16 @@ if (args.only.has("logs") && !interrupted) {
     );
   }
 }
+// D: the dashboard in headless Chromium, on PostgreSQL
+let dashboardResult: DashboardResult | undefined;
+const dashboardErrors: string[] = [];
+if (args.only.has("dashboard") && !interrupted) {
+  if (!usable.includes("postgres")) dashboardErrors.push(`needs PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
+  else {
+    log("dashboard: headless Chromium");
+    dashboardResult = await section("dashboard", dashboardErrors, () => measureDashboard({ tasks: 10_000, navigations: args.quick ? 3 : 5, windowMs: args.quick ? 5_000 : 15_000 }));
+  }
+}
 // whole CLI processes, one after another, on stores of their own
 let startupResults: StartupResults | undefined;
 if (args.only.has("startup") && !interrupted) {
@@ -342,6 +354,7 @@ if (SECTIONS.some((s) => !OWN_TABLE.includes(s) && args.only.has(s))) tables.pus
 if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResults) });
 if (eta) tables.push({ marker: "bench-eta", table: renderEtaTable(eta) });
 if (args.only.has("logs")) tables.push({ marker: "bench-logs", table: renderLogsTable(logsResult, logsErrors) });
+if (args.only.has("dashboard")) tables.push({ marker: "bench-dashboard", table: renderDashboardTable(dashboardResult, dashboardErrors) });
 if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);

@@ -180,6 +180,7 @@ export const typePolicies = {
   UnknownTag: { merge: true },
   UnknownTasks: { merge: true },
   UnsatisfiedDependency: { merge: true },
+  Viewer: { merge: true },
   WebhookAttempt: { merge: true },
   WebhookDeliveryNotFound: { merge: true },
   WebhookDeliveryPayload: { merge: true },

@@ -36,7 +36,7 @@ export function requestContext(services: ApiServices, principal: Principal, requ
     requestId,
     units: (runId) => {
       let p = units.get(runId);
-      if (!p) units.set(runId, (p = services.runs.store.loadUnits(runId)));
+      if (!p) units.set(runId, (p = services.runs.units(runId)));
       return p;
     },
   };

@@ -6,7 +6,7 @@ import type { TaskSource } from "../core/task.js";
 import { inlineSource } from "../core/taskmaster/index.js";
 import { readTasksFile } from "../taskmaster-sync/tasks-file.js";
 import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
-import type { RunRecord, RunStore } from "../engine/store.js";
+import type { RunRecord, RunStore, StoredUnit } from "../engine/store.js";
 import type { Command } from "../engine/steering.js";
 import { runTopic } from "../engine/ports.js";
 import { ProgressCache } from "./progress-cache.js";
@@ -38,10 +38,21 @@ export class RunService {
   ) {
     this.progressCache = new ProgressCache(engine);
     this.runReads = new FreshReads((id) => engine.store.getRun(id));
+    this.unitReads = new FreshReads((id) => engine.store.loadUnits(id));
   }
 
   private readonly progressCache: ProgressCache;
   private readonly runReads: FreshReads<RunRecord | null>;
+  private readonly unitReads: FreshReads<StoredUnit[]>;
+
+  /**
+   * A run's tasks, from a database read shared with concurrent askers: the
+   * dashboard reads a 10,000-task run as 20 pages at once, which would
+   * otherwise read every task 20 times.
+   */
+  units(runId: string): Promise<StoredUnit[]> {
+    return this.unitReads.get(runId);
+  }
 
   /** A run's committed record: from memory for a run this process drives, else from a database read shared with concurrent askers. */
   getRun(runId: string): Promise<RunRecord | null> {

@@ -19,6 +19,7 @@ import "./types/subscription.js";
 import "./types/task-logs.js";
 import "./types/webhook.js";
 import "./types/webhook-operations.js";
+import "./types/viewer.js";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

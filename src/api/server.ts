@@ -1,5 +1,6 @@
 // The API server: one node:http server with GraphQL (HTTP, SSE and graphql-ws
-// on /graphql), REST under /api, /healthz, /readyz and /metrics.
+// on /graphql), REST under /api, /healthz, /readyz, /metrics, and the dashboard's
+// static page at / (http/dashboard.ts).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,6 +17,7 @@ import { ProgressHub } from "./events/progress-hub.js";
 import { RunEventFeeds } from "./events/run-event-stream.js";
 import { CorsPolicy } from "./http/cors.js";
 import { csrfSuspect } from "./http/csrf.js";
+import { isDashboardPath, serveDashboard } from "./http/dashboard.js";
 import { handleGraphql } from "./http/graphql.js";
 import { HttpError, sendError, sendJson } from "./http/io.js";
 import { InFlight } from "./plugins/observe.js";
@@ -122,6 +124,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
       return void res.end(await metrics.registry.metrics());
     }
     if (path === "/api/openapi.json") return sendJson(res, 200, openApiDocument);
+    if (isDashboardPath(path)) return serveDashboard(req.method, path, res);
     if (!auth.enabled && csrfSuspect(req, (r) => cors.trusted(r))) {
       throw new HttpError(403, "cross-site request refused: send it from the same origin or with an x-conveyor-csrf header", "CSRF");
     }

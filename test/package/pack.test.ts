@@ -1,7 +1,7 @@
 // Conveyor as a user installs it: the tarball `npm pack` makes, installed into a
 // project of its own, run from another folder, and imported by an embedder.
 // Slow (an npm install from the local cache), so everything shares one install.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -43,7 +43,9 @@ describe(`the ${pkg.name} package`, () => {
     expect(files).toContain("dist/pglite-seed.tar.gz");
     expect(files).toContain("dist/pglite-seed.json");
     expect(files.some((f) => f.startsWith("prisma/migrations/") && f.endsWith("migration.sql"))).toBe(true);
-    expect(files.filter((f) => /^(test|bench|src|dist\/bench)\//.test(f))).toEqual([]);
+    // the dashboard, bundled: its source stays out
+    expect(files).toEqual(expect.arrayContaining(["dist/web/index.html", "dist/web/assets/app.js", "dist/web/assets/app.css"]));
+    expect(files.filter((f) => /^(test|bench|src|web|dist\/bench)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
   });
 
@@ -62,6 +64,33 @@ describe(`the ${pkg.name} package`, () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/succeeded in .*: 10 succeeded, 0 failed, 0 skipped/);
+  }, 120_000);
+
+  it("serves the dashboard from the installed package: the page and its assets, nothing else needed", async () => {
+    // the store the demo's run left in ./.conveyor: opening it is quicker than making one
+    const server = spawn(bin(), ["serve", "--port", "0"], { cwd: elsewhere, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          const m = /conveyor API on (http:\/\/[^\s]+)\/graphql/.exec(out);
+          if (m) resolve(m[1]!);
+        };
+        server.stdout!.on("data", onData);
+        server.stderr!.on("data", onData);
+        server.on("exit", () => reject(new Error(`serve exited:\n${out}`)));
+      });
+      const page = await fetch(`${url}/runs/some-run`);
+      expect([page.status, page.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
+      const html = await page.text();
+      for (const asset of [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)) {
+        expect([asset, (await fetch(`${url}${asset}`)).status]).toEqual([asset, 200]);
+      }
+      expect(html).toContain("/assets/app.js");
+    } finally {
+      server.kill("SIGKILL");
+    }
   }, 120_000);
 
   it("serves embedders through its package entry: the README's example compiles and runs", () => {

@@ -24,6 +24,12 @@ builder.node(TaskRunRef, {
     taskId: t.string({ resolve: (x) => x.unit.id }),
     runId: t.exposeID("runId"),
     title: t.string({ resolve: (x) => x.unit.title }),
+    definition: t.field({
+      type: "JSON",
+      description: "The task as its source gives it (Task Master: title, description, details, testStrategy, dependencies, ...)",
+      resolve: (x) => x.unit.definition,
+    }),
+    memoKey: t.string({ description: "The key its result is cached under (hex sha256)", resolve: (x) => x.unit.memoKey }),
     kind: t.string({ resolve: (x) => x.unit.kind, description: "task, or group (an expanded parent)" }),
     status: t.field({ type: TaskStatusEnum, resolve: (x) => x.unit.state.status }),
     memoized: t.boolean({ resolve: (x) => x.unit.state.memoized, description: "Settled from the memo cache" }),

@@ -47,6 +47,7 @@ export async function serveCommand(f: { host?: string; port?: string; tasks?: st
   const recovered = await app.start();
   endRecovery();
   out.write(`conveyor API on ${server.url}/graphql (store: ${app.db.location}${redis ? ", events: redis" : ""})\n`);
+  out.write(`dashboard on ${server.url}/\n`);
   if (recovered.length > 0) out.write(`recovered ${recovered.length} interrupted run(s)\n`);
 
   await new Promise<void>((resolve) => {
