@@ -1,7 +1,7 @@
 // Conveyor as a user installs it: the tarball `npm pack` makes, installed into a
 // project of its own, run from another folder, and imported by an embedder.
 // Slow (an npm install from the local cache), so everything shares one install.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,17 @@ let files: string[] = [];
 const userEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CONVEYOR_|DATABASE_URL$|REDIS_URL$)/.test(k)));
 
 const bin = () => join(consumer, "node_modules", ".bin", "conveyor");
+/** spawnSync's result, without blocking: the demo's run (mostly its tasks' sleeps) and the example's compile go on side by side. */
+const spawnAsync = (command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const proc = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    proc.on("error", reject);
+    proc.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 const npm = (args: string[], cwd: string) =>
   execFileSync("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd, encoding: "utf8" });
 
@@ -53,10 +64,9 @@ describe(`the ${pkg.name} package`, () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it("runs the demo project from another folder on the embedded store", () => {
-    const r = spawnSync(bin(), ["run", "--tasks", ".", "--parallel", "4", "--command", "./do-task.sh {id}", "--retry-delay", "50ms"], {
+  it.concurrent("runs the demo project from another folder on the embedded store", async ({ expect }) => {
+    const r = await spawnAsync(bin(), ["run", "--tasks", ".", "--parallel", "4", "--command", "./do-task.sh {id}", "--retry-delay", "50ms"], {
       cwd: elsewhere,
-      encoding: "utf8",
       env: userEnv(),
     });
     expect(r.stderr).toBe("");
@@ -64,7 +74,7 @@ describe(`the ${pkg.name} package`, () => {
     expect(r.stdout).toMatch(/succeeded in .*: 10 succeeded, 0 failed, 0 skipped/);
   }, 120_000);
 
-  it("serves embedders through its package entry: the README's example compiles and runs", () => {
+  it.concurrent("serves embedders through its package entry: the README's example compiles and runs", async ({ expect }) => {
     const readme = readFileSync("README.md", "utf8");
     const example = /## Library use[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
     writeFileSync(join(consumer, "example.ts"), example);
@@ -75,11 +85,10 @@ describe(`the ${pkg.name} package`, () => {
         files: ["example.ts"],
       }),
     );
-    const tsc = spawnSync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: consumer, encoding: "utf8" });
+    const tsc = await spawnAsync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: consumer });
     expect(tsc.stdout + tsc.stderr).toBe("");
-    const run = spawnSync(process.execPath, ["out/example.js"], {
+    const run = await spawnAsync(process.execPath, ["out/example.js"], {
       cwd: consumer,
-      encoding: "utf8",
       env: { ...userEnv(), CONVEYOR_DATA_DIR: join(work, "embedded") },
     });
     expect(run.stderr).toBe("");
