@@ -8,10 +8,10 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 const ESTIMATE_S: Record<string, number> = {
   "test/cli/cli.test.ts": 120,
-  "test/package/pack.test.ts": 145,
+  "test/package/pack.test.ts": 60,
   "test/taskmaster/generated.test.ts": 145,
   "test/taskmaster/lenient.test.ts": 97,
-  "test/cli/checkpoint-resume.test.ts": 70,
+  "test/cli/checkpoint-resume.test.ts": 55,
   "test/taskmaster/validate.test.ts": 87,
   "test/taskmaster/write-back.test.ts": 79,
   "test/api/memory-bound.test.ts": 75,
@@ -34,7 +34,7 @@ const ESTIMATE_S: Record<string, number> = {
   "test/engine/memo-and-checkpoints.test.ts": 24,
   "test/argo/argo-runs.test.ts": 23,
   "test/api/graphql.test.ts": 23,
-  "test/storage/pglite-thread.test.ts": 23,
+  "test/storage/pglite-thread.test.ts": 25,
   "test/engine/history-eta.test.ts": 23,
   "test/api/task-logs.test.ts": 21,
   "test/engine/lease-fencing.test.ts": 21,
