@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { LongestFirst } from "./test/support/longest-first.js";
 
 export default defineConfig({
   test: {
@@ -9,5 +10,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration suites spawn processes and open databases; two cores.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
   },
 });

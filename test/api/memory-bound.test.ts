@@ -5,8 +5,8 @@
 // token, ~0.9 MB a query here) it ran out of heap after ~300; with the caches
 // bounded in bytes (CONVEYOR_API_PARSE_CACHE_BYTES, 32 MiB) it answers every one
 // and its RSS ends under RSS_BOUND_MB: the 256 MB heap, plus what the embedded
-// PGlite (WASM memory) and tsx hold outside it (measured here: ~920 MB just
-// after start, ~575 MB at the end).
+// PGlite (WASM memory) and, run from source, tsx hold outside it (measured here
+// from source: ~920 MB just after start, ~575 MB at the end).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";

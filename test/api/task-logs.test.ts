@@ -4,13 +4,15 @@
 // attempt gives its stored tail; `after` resumes; bad input is refused by
 // name. The REST endpoint with and without follow; a slow consumer gets a
 // dropped marker, never a silent gap; the CLI's followTaskLogs.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskLogStream, type LogItem } from "../../src/api/events/task-log-stream.js";
 import { taskLogTarget } from "../../src/api/events/task-log-target.js";
 import { RunService } from "../../src/api/run-service.js";
 import { followTaskLogs } from "../../src/cli/follow-logs.js";
 import { runConveyor } from "../support/conveyor-process.js";
-import { postgresReachable } from "../support/databases.js";
+import { postgresReachable, tempDir } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
 import { collect, START, startTestServer, type TestServer } from "./support/server.js";
 
@@ -162,11 +164,15 @@ describe(`task logs (${kind})`, () => {
   });
 
   it("conveyor logs --follow prints a running task's lines as they come, stdout and stderr apart, and exits 0 when it ends", async () => {
-    const runId = await start(TALKER.replace("sleep 0.2", "sleep 0.5"));
+    // the task goes on past its first lines only once the test has seen them (at most 30 s), so
+    // however slowly the command starts on a busy machine, a line is out while the task still runs
+    const gate = join(tempDir(), "go");
+    const waitGate = `n=0; while [ ! -f ${gate} ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n+1)); done`;
+    const runId = await start(TALKER.replace("sleep 0.2; done", `sleep 0.2; [ $i = 1 ] && { ${waitGate}; }; done`));
     const cli = runConveyor(["logs", runId, "talk", "--follow", "--server", s.url]);
-    // a line is out while the task still runs: it prints for about 3 s
-    await eventually(() => cli.stdoutSoFar().includes("out 1\n"), 20_000);
+    await eventually(() => cli.stdoutSoFar().includes("out 1\n"), 30_000);
     expect(s.app.engine.isActive(runId)).toBe(true);
+    writeFileSync(gate, "");
     const done = await cli;
     expect(done.code).toBe(0);
     expect(done.stdout).toBe(["out 1", "out 2", "out 3", "out 4", "out 5"].map((l) => `${l}\n`).join(""));

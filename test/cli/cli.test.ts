@@ -3,7 +3,7 @@
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FROM_SOURCE, runConveyor } from "../support/conveyor-process.js";
+import { AS_INSTALLED, CURRENT_CODE, runConveyor } from "../support/conveyor-process.js";
 import { tempDir } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
 
@@ -11,10 +11,7 @@ const dataDir = tempDir();
 const project = tempDir();
 cpSync("examples/demo", project, { recursive: true });
 
-/** npm ci builds dist/ through the prepare script; bin/conveyor.js runs the compiled code. */
-const AS_INSTALLED = ["bin/conveyor.js"];
-
-const conveyor = (args: string[], env: Record<string, string> = {}, entry = FROM_SOURCE) =>
+const conveyor = (args: string[], env: Record<string, string> = {}, entry = CURRENT_CODE) =>
   runConveyor(args, { CONVEYOR_DATA_DIR: dataDir, ...env }, entry);
 
 const demo = ["run", "--tasks", project, "--parallel", "4", "--command", `${project}/do-task.sh {id}`, "--retry-delay", "100ms"];

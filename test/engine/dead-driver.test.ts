@@ -21,6 +21,7 @@ import { openDatabase, type Database } from "../../src/storage/database.js";
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { makeStore, storeKinds, tempDir, type TestStore } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
+import { compiledIsCurrent } from "../support/compiled.js";
 
 const kinds = await storeKinds();
 const live = new ProcLiveness();
@@ -81,6 +82,7 @@ function driver(store: TestStore, execLog: string) {
   const proc = spawn(process.execPath, ["--import", "tsx", "test/support/child-run.ts"], {
     env: {
       ...process.env,
+      CHILD_COMPILED: compiledIsCurrent() ? "1" : "0",
       DATABASE_URL: store.config.databaseUrl!,
       CHILD_MODE: "start",
       CHILD_TASKS: "1000",

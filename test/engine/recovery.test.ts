@@ -10,6 +10,7 @@ import { openDatabase } from "../../src/storage/database.js";
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { makeStore, storeKinds, tempDir, type TestStore } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
+import { compiledIsCurrent } from "../support/compiled.js";
 
 const kinds = await storeKinds();
 const children: ChildProcess[] = [];
@@ -30,6 +31,7 @@ function child(store: TestStore, env: Record<string, string>): Child {
   const proc = spawn(process.execPath, ["--import", "tsx", "test/support/child-run.ts"], {
     env: {
       ...process.env,
+      CHILD_COMPILED: compiledIsCurrent() ? "1" : "0",
       ...(store.config.databaseUrl ? { DATABASE_URL: store.config.databaseUrl } : { CONVEYOR_DATA_DIR: store.config.dataDir! }),
       ...env,
     },

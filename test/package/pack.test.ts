@@ -18,6 +18,17 @@ let files: string[] = [];
 const userEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CONVEYOR_|DATABASE_URL$|REDIS_URL$)/.test(k)));
 
 const bin = () => join(consumer, "node_modules", ".bin", "conveyor");
+/** spawnSync's result, without blocking: the demo's run (mostly its tasks' sleeps) and the example's compile go on side by side. */
+const spawnAsync = (command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const proc = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    proc.on("error", reject);
+    proc.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 const npm = (args: string[], cwd: string) =>
   execFileSync("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd, encoding: "utf8" });
 
@@ -55,10 +66,9 @@ describe(`the ${pkg.name} package`, () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it("runs the demo project from another folder on the embedded store", () => {
-    const r = spawnSync(bin(), ["run", "--tasks", ".", "--parallel", "4", "--command", "./do-task.sh {id}", "--retry-delay", "50ms"], {
+  it.concurrent("runs the demo project from another folder on the embedded store", async ({ expect }) => {
+    const r = await spawnAsync(bin(), ["run", "--tasks", ".", "--parallel", "4", "--command", "./do-task.sh {id}", "--retry-delay", "50ms"], {
       cwd: elsewhere,
-      encoding: "utf8",
       env: userEnv(),
     });
     expect(r.stderr).toBe("");
@@ -66,9 +76,30 @@ describe(`the ${pkg.name} package`, () => {
     expect(r.stdout).toMatch(/succeeded in .*: 10 succeeded, 0 failed, 0 skipped/);
   }, 120_000);
 
+  it.concurrent("serves embedders through its package entry: the README's example compiles and runs", async ({ expect }) => {
+    const readme = readFileSync("README.md", "utf8");
+    const example = /## Library use[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    writeFileSync(join(consumer, "example.ts"), example);
+    writeFileSync(
+      join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: false, outDir: "out", types: [], skipLibCheck: true },
+        files: ["example.ts"],
+      }),
+    );
+    const tsc = await spawnAsync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: consumer });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    const run = await spawnAsync(process.execPath, ["out/example.js"], {
+      cwd: consumer,
+      env: { ...userEnv(), CONVEYOR_DATA_DIR: join(work, "embedded") },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("succeeded");
+  }, 120_000);
+
   it("serves the dashboard from the installed package: the page and its assets, nothing else needed", async () => {
-    // the store the demo's run left in ./.conveyor: opening it is quicker than making one
-    const server = spawn(bin(), ["serve", "--port", "0"], { cwd: elsewhere, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    // a store of its own: the tests above run at the same time and hold ./.conveyor
+    const server = spawn(bin(), ["serve", "--port", "0"], { cwd: elsewhere, env: { ...userEnv(), CONVEYOR_DATA_DIR: join(elsewhere, ".conveyor-serve") }, stdio: ["ignore", "pipe", "pipe"] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -91,27 +122,5 @@ describe(`the ${pkg.name} package`, () => {
     } finally {
       server.kill("SIGKILL");
     }
-  }, 120_000);
-
-  it("serves embedders through its package entry: the README's example compiles and runs", () => {
-    const readme = readFileSync("README.md", "utf8");
-    const example = /## Library use[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
-    writeFileSync(join(consumer, "example.ts"), example);
-    writeFileSync(
-      join(consumer, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: false, outDir: "out", types: [], skipLibCheck: true },
-        files: ["example.ts"],
-      }),
-    );
-    const tsc = spawnSync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: consumer, encoding: "utf8" });
-    expect(tsc.stdout + tsc.stderr).toBe("");
-    const run = spawnSync(process.execPath, ["out/example.js"], {
-      cwd: consumer,
-      encoding: "utf8",
-      env: { ...userEnv(), CONVEYOR_DATA_DIR: join(work, "embedded") },
-    });
-    expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toBe("succeeded");
   }, 120_000);
 });

@@ -3,11 +3,14 @@
 // and a transaction keeps requests from outside it out until it ends; Prisma's
 // adapter works through it, interactive transactions included.
 import { messages } from "@electric-sql/pglite";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/storage/database.js";
 import { PgliteThread } from "../../src/storage/pglite-thread/pglite-thread.js";
 import { tempDir } from "../support/databases.js";
+
+/** The seed `npm run build` makes: the threads that only need to exist skip initdb (seconds each). */
+const SEED = existsSync("dist/pglite-seed.tar.gz") ? "dist/pglite-seed.tar.gz" : undefined;
 
 describe("PgliteThread", () => {
   const dir = tempDir("conveyor-pglite-thread-");
@@ -78,7 +81,7 @@ describe("PgliteThread", () => {
 
   it("fails what is in flight and everything after, naming why, when its thread dies", async () => {
     const otherDir = tempDir("conveyor-pglite-thread-dead-");
-    const other = await PgliteThread.open(otherDir);
+    const other = await PgliteThread.open(otherDir, SEED);
     // a crash of the thread (a WASM abort, say), forced from outside
     const inFlight = other.query("SELECT pg_sleep(1)");
     await (other as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
@@ -90,7 +93,7 @@ describe("PgliteThread", () => {
 
   it("refuses requests once closed, naming why", async () => {
     const otherDir = tempDir("conveyor-pglite-thread-closed-");
-    const other = await PgliteThread.open(otherDir);
+    const other = await PgliteThread.open(otherDir, SEED);
     await other.close();
     await expect(other.query("SELECT 1")).rejects.toThrow("the embedded database is closed");
     rmSync(otherDir, { recursive: true, force: true });

@@ -4,11 +4,14 @@
 // Store from CONVEYOR_DATA_DIR or DATABASE_URL. Each task appends its id to CHILD_EXEC_LOG
 // (executions are at least once) and the process prints "RUN <id>" and, once each success is
 // committed, "DONE <n> <task id>".
+// CHILD_COMPILED=1 loads Conveyor from dist/ (childRun() sets it when dist/ is current).
 import { appendFileSync } from "node:fs";
-import { createApp } from "../../src/app.js";
-import { inlineSource } from "../../src/core/taskmaster/index.js";
-import { runTopic } from "../../src/engine/ports.js";
-import { InProcessExecutor } from "../../src/executors/in-process.js";
+
+const code = process.env.CHILD_COMPILED === "1" ? "../../dist/src" : "../../src";
+const { createApp } = (await import(`${code}/app.js`)) as typeof import("../../src/app.js");
+const { inlineSource } = (await import(`${code}/core/taskmaster/index.js`)) as typeof import("../../src/core/taskmaster/index.js");
+const { runTopic } = (await import(`${code}/engine/ports.js`)) as typeof import("../../src/engine/ports.js");
+const { InProcessExecutor } = (await import(`${code}/executors/in-process.js`)) as typeof import("../../src/executors/in-process.js");
 
 const env = process.env;
 const log = env.CHILD_EXEC_LOG!;

@@ -1,8 +1,13 @@
 // The conveyor command as a child process, the way a user runs it.
 import { spawn, type ChildProcess } from "node:child_process";
+import { compiledIsCurrent } from "./compiled.js";
 
 /** From source through tsx; `["bin/conveyor.js"]` runs the compiled code npm ci builds. */
 export const FROM_SOURCE = ["--import", "tsx", "src/cli/bin.ts"];
+/** The compiled code npm ci builds (its prepare script), as installed. */
+export const AS_INSTALLED = ["bin/conveyor.js"];
+/** What is in src/: compiled when dist/ is current (test/support/compiled.ts), else from source. */
+export const CURRENT_CODE = compiledIsCurrent() ? AS_INSTALLED : FROM_SOURCE;
 
 export interface Finished {
   code: number | null;
@@ -14,7 +19,7 @@ export interface Finished {
 /** Resolves when the process exits; meanwhile its output so far can be read. */
 export type ConveyorProcess = Promise<Finished> & { proc: ChildProcess; stdoutSoFar(): string };
 
-export function runConveyor(args: string[], env: Record<string, string> = {}, entry = FROM_SOURCE): ConveyorProcess {
+export function runConveyor(args: string[], env: Record<string, string> = {}, entry = CURRENT_CODE): ConveyorProcess {
   const proc = spawn(process.execPath, [...entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

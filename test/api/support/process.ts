@@ -1,6 +1,8 @@
-// `conveyor serve` and `conveyor watch` as child processes (from source, through tsx).
+// `conveyor serve` and `conveyor watch` as child processes (what is in src/:
+// compiled when dist/ is current, else from source through tsx).
 import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
+import { CURRENT_CODE } from "../../support/conveyor-process.js";
 
 export interface Child {
   proc: ChildProcess;
@@ -11,7 +13,7 @@ export interface Child {
 }
 
 export function conveyor(args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
+  const proc = spawn(process.execPath, [...CURRENT_CODE, ...args], {
     env: { ...process.env, CONVEYOR_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
