@@ -41,6 +41,15 @@ const ESTIMATE_S: Record<string, number> = {
   "test/engine/resume-and-skip.test.ts": 21,
   "test/taskmaster/readiness.test.ts": 21,
   "test/storage/event-pages.test.ts": 20,
+  "test/dashboard/dashboard.test.ts": 50,
+  "test/notifications/webhook-replicas.test.ts": 26,
+  "test/notifications/webhooks.test.ts": 24,
+  "test/dashboard/tokens.test.ts": 20,
+  "test/browser/graphiql.test.ts": 22,
+  "test/api/cors.test.ts": 21,
+  "test/browser/cors.test.ts": 18,
+  "test/clients/clients.test.ts": 18,
+  "test/api/introspection.test.ts": 15,
 };
 
 export class LongestFirst extends BaseSequencer {
