@@ -10,6 +10,8 @@ import { LocalProcessExecutor } from "./executors/local-process.js";
 import type { ProcessLauncher } from "./executors/process-launcher.js";
 import { Spawner } from "./executors/spawner/spawner.js";
 import { createLogger } from "./observability/logger.js";
+import type { OtelTracing } from "./observability/otel-tracing.js";
+import { tracingSettings, type TracingSettings } from "./observability/tracing-settings.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
@@ -36,11 +38,18 @@ export interface AppConfig {
   recover?: boolean;
   /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
   warn?: (message: string) => void;
+  /**
+   * Tracing: settings (default: the OTEL_* variables, off unless an endpoint is set; see
+   * docs/tracing.md), false for none, or a tracer already open (tests), which stop() shuts down.
+   */
+  tracing?: TracingSettings | false | OtelTracing;
 }
 
 export interface App {
   engine: Engine;
   db: Database;
+  /** OpenTelemetry tracing, when on: the API adds GraphQL operation spans through it. */
+  tracing?: OtelTracing;
   /**
    * Takes over the runs left running by processes that died, then keeps doing so
    * for as long as it runs (unless `recover` is false); returns the runs taken over at start.
@@ -82,12 +91,20 @@ function outageBudgetFromEnv(text: string | undefined): number | undefined {
   return ms;
 }
 
+/** The OpenTelemetry SDK is loaded only here, and only when tracing is on. */
+async function openTracingIf(t: TracingSettings | false | undefined | OtelTracing): Promise<OtelTracing | undefined> {
+  if (!t) return undefined;
+  if ("url" in t) return (await import("./observability/otel-tracing.js")).openTracing(t);
+  return t;
+}
+
 export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
   const leaseMs = config.leaseMs ?? leaseFromEnv(process.env.CONVEYOR_LEASE_MS);
   const outageBudgetMs = config.outageBudgetMs ?? outageBudgetFromEnv(process.env.CONVEYOR_DB_OUTAGE_BUDGET);
   const connectTimeoutMs = config.connectTimeoutMs ?? connectTimeoutFromEnv(process.env.CONVEYOR_DB_CONNECT_TIMEOUT);
   const logger = config.logger ?? createLogger();
+  const tracing = await openTracingIf(config.tracing === undefined ? tracingSettings() : config.tracing);
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
@@ -97,6 +114,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     onIdleError: (err) => logger.warn({ err: err.message }, "an idle database connection failed; reconnecting"),
   }).catch((err: unknown) => {
     spawner.close();
+    void tracing?.shutdown();
     throw err;
   });
   const store = new PrismaRunStore(db);
@@ -110,12 +128,14 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(outageBudgetMs !== undefined ? { outageBudgetMs } : {}),
     liveness: new ProcLiveness(),
+    ...(tracing ? { tracer: tracing } : {}),
   });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   let stopped = false;
   return {
     engine,
     db,
+    ...(tracing ? { tracing } : {}),
     start: async () => {
       if (config.recover === false) return [];
       const taken = await engine.recoverOrphans();
@@ -138,6 +158,8 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       await argo?.close();
       await db.close();
       spawner.close();
+      // sends the spans still buffered
+      await tracing?.shutdown().catch((err: unknown) => logger.warn({ err: String(err) }, "tracing: the last spans could not be sent"));
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Clock, EventBus, Logger, ProcessLiveness } from "./ports.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { RunRecord, RunStore } from "./store.js";
 import type { TaskLogs } from "./task-logs.js";
+import type { Tracer } from "./tracing.js";
 
 /**
  * Told when this engine begins driving a run (before anything of it is
@@ -27,6 +28,8 @@ export interface DriveInput {
   fresh?: FreshRun;
   /** The lease's owner, already proved gone: its lease is taken at once, without asking first. */
   from?: string;
+  /** The starter's W3C traceparent: the run span becomes its child. */
+  traceparent?: string;
 }
 
 export interface DrivenRunsDeps {
@@ -41,6 +44,7 @@ export interface DrivenRunsDeps {
   liveness: ProcessLiveness;
   requireRun: (runId: string) => Promise<RunRecord>;
   logs?: TaskLogs;
+  tracer?: Tracer;
 }
 
 export class DrivenRuns {
@@ -120,11 +124,12 @@ export class DrivenRuns {
         leaseHeld: () => this.leases.holds(runId),
         outageBudgetMs: this.deps.outageBudgetMs,
         ...(this.deps.logs ? { logs: this.deps.logs } : {}),
+        ...(this.deps.tracer ? { tracer: this.deps.tracer } : {}),
       },
       run,
       units,
       executor,
-      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}) },
+      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}), ...(opts.traceparent !== undefined ? { traceparent: opts.traceparent } : {}) },
     );
     this.supervisors.set(runId, sup);
     this.keepAlive ??= setInterval(() => undefined, 1 << 30);

@@ -13,6 +13,8 @@ export interface RestDeps extends BodyLimits {
   runs: RunService;
   /** Ends streamed logs on shutdown. */
   subscriptions?: OpenSubscriptions;
+  /** Present when tracing is on. */
+  tracing?: unknown;
 }
 
 type Handler = (deps: RestDeps, req: IncomingMessage, res: ServerResponse, id: string) => Promise<void>;
@@ -110,7 +112,9 @@ const handlers: Record<string, Handler> = {
 export async function handleWorkflows(deps: RestDeps, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   if (path === "/api/workflows/multi-task") {
     if (req.method !== "POST") throw new HttpError(405, "use POST", "METHOD_NOT_ALLOWED");
-    const started = await deps.runs.startRun(startRequest(await readObject(req, deps)));
+    // tracing on: the run's span is the child of the caller's (its traceparent header)
+    const traceparent = deps.tracing && typeof req.headers.traceparent === "string" ? req.headers.traceparent : undefined;
+    const started = await deps.runs.startRun(startRequest(await readObject(req, deps)), traceparent);
     const { status } = await statusOf(deps.runs, started.runId);
     sendJson(res, 201, { workflow_id: started.runId, status, total: started.total, warnings: started.warnings }, {
       location: `/api/workflows/${started.runId}/state`,

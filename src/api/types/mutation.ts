@@ -25,7 +25,7 @@ builder.mutationFields((t) => ({
         ...(input.selection != null ? { selection: input.selection } : {}),
         ...(input.taskIds != null ? { taskIds: input.taskIds } : {}),
         options: withoutNulls(input.options ?? {}),
-      });
+      }, ctx.tracing?.operationTraceparent(ctx));
       return { ...(await runAfter(ctx, started.runId)), warnings: started.warnings };
     },
   }),
