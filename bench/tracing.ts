@@ -1,0 +1,92 @@
+// T: what tracing costs. The no-op throughput run (in-process tasks, one run of
+// N tasks) on two apps over one store, one with tracing off and one exporting
+// every span over OTLP/HTTP (JSON, batched) to a receiver on loopback in this
+// process, measured in turns (off, on, off, on) so both see the machine alike.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createApp, type App } from "../src/app.js";
+import { silentLogger } from "../src/engine/ports.js";
+import { InProcessExecutor } from "../src/executors/in-process.js";
+import { openTracing } from "../src/observability/otel-tracing.js";
+import { log, noopSource, timeRun, type BenchStore } from "./support.js";
+import { nextPrefix, warmUp } from "./throughput.js";
+
+export interface TracingRow {
+  maxParallel: number;
+  tasks: number;
+  /** Best of the turns, tasks/s. */
+  offTasksPerSec: number;
+  onTasksPerSec: number;
+  /** Spans the receiver got for the traced runs. */
+  spans: number;
+}
+
+const TURNS = 2;
+
+export async function measureTracing(store: BenchStore, tasks: number, parallels: number[]): Promise<TracingRow[]> {
+  let spans = 0;
+  const receiver: Server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      // counting "spanId" keys also counts parentSpanId's: count the span objects' names instead
+      spans += (body.match(/"name":"conveyor\./g) ?? []).length;
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/traces`;
+  const exec = new InProcessExecutor(() => 1);
+  const open = async (traced: boolean): Promise<App> =>
+    createApp({
+      ...store.config,
+      executors: { fn: () => exec },
+      logger: silentLogger,
+      recover: false,
+      tracing: traced ? await openTracing({ url, protocol: "http/json", serviceName: "conveyor-bench" }) : false,
+    });
+  const off = await open(false);
+  const on = await open(true);
+  try {
+    await warmUp(off, "fn");
+    await warmUp(on, "fn");
+    const out: TracingRow[] = [];
+    for (const maxParallel of parallels) {
+      const best = { off: 0, on: 0 };
+      const before = spans;
+      for (let turn = 0; turn < TURNS; turn++) {
+        for (const [which, app] of [["off", off], ["on", on]] as const) {
+          const t = await timeRun(app, { source: noopSource(tasks, nextPrefix(`tr-${which}-`)), options: { executor: "fn", maxParallel, force: true } });
+          if (t.status !== "succeeded") throw new Error(`tracing run ended ${t.status}`);
+          best[which] = Math.max(best[which], tasks / (t.totalMs / 1000));
+        }
+      }
+      await on.tracing?.flush();
+      const row = { maxParallel, tasks, offTasksPerSec: best.off, onTasksPerSec: best.on, spans: spans - before };
+      log(`  mp=${maxParallel}: off ${row.offTasksPerSec.toFixed(0)} tasks/s, on ${row.onTasksPerSec.toFixed(0)} tasks/s (${row.spans} spans received)`);
+      out.push(row);
+    }
+    return out;
+  } finally {
+    await off.stop();
+    await on.stop();
+    await new Promise<void>((r) => receiver.close(() => r()));
+  }
+}
+
+export function renderTracingTable(rows: TracingRow[] | undefined, errors: string[]): string {
+  const lines: string[][] = [];
+  for (const r of rows ?? []) {
+    const slower = 1 - r.onTasksPerSec / r.offTasksPerSec;
+    lines.push([
+      `no-op run of ${r.tasks.toLocaleString("en-US")} tasks, maxParallel ${r.maxParallel}: tracing off → on (OTLP/HTTP JSON to loopback, ${r.spans.toLocaleString("en-US")} spans)`,
+      `${r.offTasksPerSec.toFixed(0)} → ${r.onTasksPerSec.toFixed(0)} tasks/s`,
+      `${(100 * slower).toFixed(1)} % slower`,
+      "≤ 15 % slower",
+      slower <= 0.15 ? "met" : "missed",
+    ]);
+  }
+  for (const e of errors) lines.push([`FAILED: ${e}`, "", "", "", ""]);
+  return ["| tracing (PostgreSQL) | measured | cost | target | verdict |", "|---|---|---|---|---|", ...lines.map((c) => `| ${c.join(" | ")} |`)].join("\n");
+}
