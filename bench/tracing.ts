@@ -1,6 +1,6 @@
 // T: what tracing costs. The no-op throughput run (in-process tasks, one run of
 // N tasks) on two apps over one store, one with tracing off and one exporting
-// every span over OTLP/HTTP (JSON, batched) to a receiver on loopback in this
+// every span over OTLP/HTTP (protobuf, the default; batched) to a receiver on loopback in this
 // process, measured in turns (off, on, off, on) so both see the machine alike.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,21 +17,21 @@ export interface TracingRow {
   /** Best of the turns, tasks/s. */
   offTasksPerSec: number;
   onTasksPerSec: number;
-  /** Spans the receiver got for the traced runs. */
-  spans: number;
+  /** Bytes the receiver got for the traced runs. */
+  bytes: number;
+  /** This process's CPU per task (µs, least of the turns): steadier than tasks/s on a loaded machine. */
+  offCpuUsPerTask: number;
+  onCpuUsPerTask: number;
 }
 
-const TURNS = 2;
+// best of several short runs: a 1,000-task run lasts a few hundred ms, shorter than the machine's moods
+const TURNS = 5;
 
 export async function measureTracing(store: BenchStore, tasks: number, parallels: number[]): Promise<TracingRow[]> {
-  let spans = 0;
+  let bytes = 0;
   const receiver: Server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (body += c));
+    req.on("data", (c: Buffer) => (bytes += c.length));
     req.on("end", () => {
-      // counting "spanId" keys also counts parentSpanId's: count the span objects' names instead
-      spans += (body.match(/"name":"conveyor\./g) ?? []).length;
       res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
   });
@@ -44,7 +44,7 @@ export async function measureTracing(store: BenchStore, tasks: number, parallels
       executors: { fn: () => exec },
       logger: silentLogger,
       recover: false,
-      tracing: traced ? await openTracing({ url, protocol: "http/json", serviceName: "conveyor-bench" }) : false,
+      tracing: traced ? await openTracing({ url, protocol: "http/protobuf", serviceName: "conveyor-bench" }) : false,
     });
   const off = await open(false);
   const on = await open(true);
@@ -54,17 +54,26 @@ export async function measureTracing(store: BenchStore, tasks: number, parallels
     const out: TracingRow[] = [];
     for (const maxParallel of parallels) {
       const best = { off: 0, on: 0 };
-      const before = spans;
+      const cpu = { off: Infinity, on: Infinity };
+      const before = bytes;
       for (let turn = 0; turn < TURNS; turn++) {
         for (const [which, app] of [["off", off], ["on", on]] as const) {
-          const t = await timeRun(app, { source: noopSource(tasks, nextPrefix(`tr-${which}-`)), options: { executor: "fn", maxParallel, force: true } });
+          const source = noopSource(tasks, nextPrefix(`tr-${which}-`));
+          const c0 = process.cpuUsage();
+          const t = await timeRun(app, { source, options: { executor: "fn", maxParallel, force: true } });
+          // the traced app's spans are serialized and sent within its run's time, as they would be
+          if (which === "on") await on.tracing?.flush();
+          const c = process.cpuUsage(c0);
+          cpu[which] = Math.min(cpu[which], (c.user + c.system) / tasks);
           if (t.status !== "succeeded") throw new Error(`tracing run ended ${t.status}`);
           best[which] = Math.max(best[which], tasks / (t.totalMs / 1000));
         }
       }
-      await on.tracing?.flush();
-      const row = { maxParallel, tasks, offTasksPerSec: best.off, onTasksPerSec: best.on, spans: spans - before };
-      log(`  mp=${maxParallel}: off ${row.offTasksPerSec.toFixed(0)} tasks/s, on ${row.onTasksPerSec.toFixed(0)} tasks/s (${row.spans} spans received)`);
+      const row = { maxParallel, tasks, offTasksPerSec: best.off, onTasksPerSec: best.on, bytes: bytes - before, offCpuUsPerTask: cpu.off, onCpuUsPerTask: cpu.on };
+      log(
+        `  mp=${maxParallel}: off ${row.offTasksPerSec.toFixed(0)} tasks/s ${cpu.off.toFixed(0)} µs CPU/task, ` +
+          `on ${row.onTasksPerSec.toFixed(0)} tasks/s ${cpu.on.toFixed(0)} µs CPU/task (${(row.bytes / 1024).toFixed(0)} KiB of spans received)`,
+      );
       out.push(row);
     }
     return out;
@@ -80,9 +89,9 @@ export function renderTracingTable(rows: TracingRow[] | undefined, errors: strin
   for (const r of rows ?? []) {
     const slower = 1 - r.onTasksPerSec / r.offTasksPerSec;
     lines.push([
-      `no-op run of ${r.tasks.toLocaleString("en-US")} tasks, maxParallel ${r.maxParallel}: tracing off → on (OTLP/HTTP JSON to loopback, ${r.spans.toLocaleString("en-US")} spans)`,
+      `no-op run of ${r.tasks.toLocaleString("en-US")} tasks, maxParallel ${r.maxParallel}: tracing off → on (OTLP/HTTP protobuf to loopback, ${(r.bytes / 1024).toFixed(0)} KiB of spans)`,
       `${r.offTasksPerSec.toFixed(0)} → ${r.onTasksPerSec.toFixed(0)} tasks/s`,
-      `${(100 * slower).toFixed(1)} % slower`,
+      `${(100 * slower).toFixed(1)} % slower; CPU ${r.offCpuUsPerTask.toFixed(0)} → ${r.onCpuUsPerTask.toFixed(0)} µs/task`,
       "≤ 15 % slower",
       slower <= 0.15 ? "met" : "missed",
     ]);
