@@ -44,7 +44,7 @@ export async function measureTracing(store: BenchStore, tasks: number, parallels
       executors: { fn: () => exec },
       logger: silentLogger,
       recover: false,
-      tracing: traced ? await openTracing({ url, protocol: "http/protobuf", serviceName: "conveyor-bench" }) : false,
+      tracing: traced ? await openTracing({ url, protocol: "http/protobuf", serviceName: "conveyor-bench", timeoutMs: 10_000 }) : false,
     });
   const off = await open(false);
   const on = await open(true);

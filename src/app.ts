@@ -92,9 +92,9 @@ function outageBudgetFromEnv(text: string | undefined): number | undefined {
 }
 
 /** The OpenTelemetry SDK is loaded only here, and only when tracing is on. */
-async function openTracingIf(t: TracingSettings | false | undefined | OtelTracing): Promise<OtelTracing | undefined> {
+async function openTracingIf(t: TracingSettings | false | undefined | OtelTracing, logger: Logger): Promise<OtelTracing | undefined> {
   if (!t) return undefined;
-  if ("url" in t) return (await import("./observability/otel-tracing.js")).openTracing(t);
+  if ("url" in t) return (await import("./observability/otel-tracing.js")).openTracing(t, { logger });
   return t;
 }
 
@@ -104,7 +104,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const outageBudgetMs = config.outageBudgetMs ?? outageBudgetFromEnv(process.env.CONVEYOR_DB_OUTAGE_BUDGET);
   const connectTimeoutMs = config.connectTimeoutMs ?? connectTimeoutFromEnv(process.env.CONVEYOR_DB_CONNECT_TIMEOUT);
   const logger = config.logger ?? createLogger();
-  const tracing = await openTracingIf(config.tracing === undefined ? tracingSettings() : config.tracing);
+  const tracing = await openTracingIf(config.tracing === undefined ? tracingSettings() : config.tracing, logger);
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({

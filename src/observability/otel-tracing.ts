@@ -3,12 +3,13 @@
 // one tracer provider that exports OTLP over HTTP. Loaded with import() only
 // when tracing is configured (tracing-settings.ts), so that a process with
 // tracing off never loads the SDK.
-import { ROOT_CONTEXT, trace, SpanStatusCode, type Context, type Span } from "@opentelemetry/api";
+import { diag, DiagLogLevel, ROOT_CONTEXT, trace, SpanStatusCode, type Context, type Span } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { getCurrentOtelContext, setCurrentOtelContext, useOpenTelemetry } from "@envelop/opentelemetry";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Plugin } from "graphql-yoga";
+import type { Logger } from "../engine/ports.js";
 import type { TraceAttributes, TraceSpan, Tracer } from "../engine/tracing.js";
 import type { TracingSettings } from "./tracing-settings.js";
 
@@ -52,7 +53,12 @@ class OtelSpan implements TraceSpan {
   }
 }
 
+/** How long stopping waits for the last spans to go: an unreachable collector must not hold up a process's exit. */
+const SHUTDOWN_LIMIT_MS = 3_000;
+
 export interface OpenTracingOptions {
+  /** Where the SDK's warnings go (a collector that cannot be reached, spans dropped). */
+  logger?: Logger;
   /** Spans go here instead of OTLP (tests: InMemorySpanExporter). */
   exporter?: SpanExporter;
   /** Export each span as it ends instead of in batches (tests). */
@@ -64,7 +70,12 @@ export class OtelTracing implements Tracer {
   readonly provider: BasicTracerProvider;
   private readonly tracer;
 
-  constructor(exporter: SpanExporter, serviceName: string, simple = false) {
+  constructor(
+    exporter: SpanExporter,
+    serviceName: string,
+    simple = false,
+    private readonly logger?: Logger,
+  ) {
     // OTEL_RESOURCE_ATTRIBUTES (read by the SDK's env detector) add to the service name
     const resource = resourceFromAttributes({ "service.name": serviceName }).merge(detectResources({ detectors: [envDetector] }));
     this.provider = new BasicTracerProvider({
@@ -108,23 +119,38 @@ export class OtelTracing implements Tracer {
     return span ? traceparentOf(span) : undefined;
   }
 
+  /** Sends what is buffered; a failure is logged, never thrown (spans are not worth failing for). */
   async flush(): Promise<void> {
-    await this.provider.forceFlush();
+    await this.provider.forceFlush().catch((err: unknown) => this.exportFailed(err));
   }
 
   async shutdown(): Promise<void> {
-    await this.provider.shutdown();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_LIMIT_MS)));
+    const done = this.provider.shutdown().catch((err: unknown) => this.exportFailed(err));
+    await Promise.race([done, limit]).finally(() => clearTimeout(timer));
+  }
+
+  private exportFailed(err: unknown): void {
+    this.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, "tracing: spans could not be sent");
   }
 }
 
 /** Tracing as configured: spans exported over OTLP/HTTP (JSON or protobuf) to `settings.url`. */
 export async function openTracing(settings: TracingSettings, o: OpenTracingOptions = {}): Promise<OtelTracing> {
+  const logger = o.logger;
+  if (logger) {
+    // export failures are otherwise silent: the SDK reports them through its diag logger
+    const warn = (message: string, ...args: unknown[]) => logger.warn({ details: args.map(String) }, `tracing: ${message}`);
+    diag.setLogger({ error: warn, warn, info: () => undefined, debug: () => undefined, verbose: () => undefined }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  }
   const exporter = o.exporter ?? (await otlpExporter(settings));
-  return new OtelTracing(exporter, settings.serviceName, o.simple ?? false);
+  return new OtelTracing(exporter, settings.serviceName, o.simple ?? false, logger);
 }
 
 async function otlpExporter(s: TracingSettings): Promise<SpanExporter> {
-  // the OTLP exporters read OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT and _COMPRESSION themselves
-  if (s.protocol === "http/json") return new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter({ url: s.url });
-  return new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter({ url: s.url });
+  // the OTLP exporters read OTEL_EXPORTER_OTLP_HEADERS and _COMPRESSION themselves
+  const config = { url: s.url, timeoutMillis: s.timeoutMs };
+  if (s.protocol === "http/json") return new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter(config);
+  return new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter(config);
 }

@@ -15,6 +15,8 @@ export interface TracingSettings {
   protocol: OtlpProtocol;
   /** OTEL_SERVICE_NAME, default "conveyor" (OTEL_RESOURCE_ATTRIBUTES add to it). */
   serviceName: string;
+  /** How long one export may take, retries included (OTEL_EXPORTER_OTLP_TRACES_TIMEOUT or OTEL_EXPORTER_OTLP_TIMEOUT, ms; default 10 s). */
+  timeoutMs: number;
 }
 
 const DEFAULT_ENDPOINT = "http://localhost:4318";
@@ -40,7 +42,11 @@ export function tracingSettings(env: NodeJS.ProcessEnv = process.env): TracingSe
   if (protocol !== "http/protobuf" && protocol !== "http/json") {
     throw new InvalidOptionError(protocolVar, `Conveyor exports OTLP over HTTP: use http/protobuf or http/json, not "${protocol}"`);
   }
-  return { url, protocol, serviceName: get("OTEL_SERVICE_NAME") ?? "conveyor" };
+  const timeoutVar = get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") !== undefined ? "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT" : "OTEL_EXPORTER_OTLP_TIMEOUT";
+  const timeoutText = get(timeoutVar);
+  const timeoutMs = timeoutText === undefined ? 10_000 : Number(timeoutText);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new InvalidOptionError(timeoutVar, `a whole number of milliseconds, more than 0, not "${timeoutText}"`);
+  return { url, protocol, serviceName: get("OTEL_SERVICE_NAME") ?? "conveyor", timeoutMs };
 }
 
 function checkUrl(name: string, text: string): string {

@@ -27,11 +27,12 @@ describe("tracing settings (OTEL_*)", () => {
   });
 
   it("turns on with an endpoint, or OTEL_TRACES_EXPORTER=otlp for the default one", () => {
-    expect(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" })).toEqual({ url: "http://collector:4318/v1/traces", protocol: "http/protobuf", serviceName: "conveyor" });
-    expect(tracingSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://c/custom", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "conv-a" })).toEqual({
+    expect(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" })).toEqual({ url: "http://collector:4318/v1/traces", protocol: "http/protobuf", serviceName: "conveyor", timeoutMs: 10_000 });
+    expect(tracingSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://c/custom", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "conv-a", OTEL_EXPORTER_OTLP_TIMEOUT: "2500" })).toEqual({
       url: "https://c/custom",
       protocol: "http/json",
       serviceName: "conv-a",
+      timeoutMs: 2_500,
     });
     expect(tracingSettings({ OTEL_TRACES_EXPORTER: "otlp" })?.url).toBe("http://localhost:4318/v1/traces");
   });
@@ -49,6 +50,7 @@ describe("tracing settings (OTEL_*)", () => {
     expect(refused({ OTEL_TRACES_EXPORTER: "zipkin" })).toMatch(/^OTEL_TRACES_EXPORTER: .*otlp or none/);
     expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: /);
     expect(refused({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "not a url" })).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: not a URL/);
+    expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "5s" })).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: a whole number of milliseconds/);
     expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc" })).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: .*http\/protobuf or http\/json/);
   });
 });
@@ -101,6 +103,23 @@ describe("OTLP/HTTP export to a loopback receiver", () => {
     await tracing.shutdown();
     expect(received.map((r) => [r.path, r.type])).toEqual([["/traces-here", "application/x-protobuf"]]);
     expect(received[0]!.body.includes(Buffer.from("conveyor.run"))).toBe(true);
+  });
+});
+
+describe("an unreachable collector", () => {
+  it("is reported as a warning, and stopping does not wait on it for long", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_o: object, msg?: string) => void warnings.push(msg ?? "") };
+    const tracing = await openTracing(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_TIMEOUT: "300" })!, { logger });
+    tracing.startRoot("conveyor.run", {}).end();
+    const t0 = Date.now();
+    await tracing.shutdown();
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(warnings.some((w) => w.startsWith("tracing: "))).toBe(true);
   });
 });
 
