@@ -24,8 +24,8 @@ export interface TracingRow {
   onCpuUsPerTask: number;
 }
 
-// best of several short runs: a 1,000-task run lasts a few hundred ms, shorter than the machine's moods
-const TURNS = 5;
+// best of several runs: one lasts well under a second, shorter than a loaded machine's moods
+const TURNS = 4;
 
 export async function measureTracing(store: BenchStore, tasks: number, parallels: number[]): Promise<TracingRow[]> {
   let bytes = 0;
