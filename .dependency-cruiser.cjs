@@ -42,6 +42,23 @@ module.exports = {
       to: { path: ["^src/cli/", "^src/app\\.ts$", "^src/index\\.ts$"] },
     },
     {
+      name: "opentelemetry-only-in-otel-tracing",
+      severity: "error",
+      comment:
+        "tracing is off by default and must cost nothing then: the OpenTelemetry SDK and Envelop's plugin are imported by " +
+        "src/observability/otel-tracing.ts alone, which is loaded with import() when tracing is on (docs/tracing.md); " +
+        "the engine sees only its tracer port (src/engine/tracing.ts)",
+      from: { path: "^src/", pathNot: "^src/observability/otel-tracing\\.ts$" },
+      to: { path: "node_modules/(@opentelemetry/|@envelop/opentelemetry/)" },
+    },
+    {
+      name: "otel-tracing-loaded-lazily",
+      severity: "error",
+      comment: "a static import of src/observability/otel-tracing.ts would load the SDK with tracing off: import() it, or import its types only",
+      from: { path: "^src/" },
+      to: { path: "^src/observability/otel-tracing\\.ts$", dynamic: false, dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "no-circular",
       severity: "error",
       comment: "modules that import each other, directly or around a loop, cannot be read or changed one at a time",

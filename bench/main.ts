@@ -10,8 +10,9 @@
 // print a second table and write it between their own markers; eta (the ETA's accuracy
 // over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
 // run, line latency), dashboard (the web page in headless Chromium: paint, layout, main
-// thread under events) and startup (whole `conveyor run` processes under GNU time) print
-// tables of their own, between their own markers.
+// thread under events), tracing (the no-op run with OpenTelemetry tracing off and on,
+// PostgreSQL) and startup (whole `conveyor run` processes under GNU time) print tables of
+// their own, between their own markers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -50,12 +51,13 @@ import {
 } from "./support.js";
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
+import { measureTracing, renderTracingTable, type TracingRow } from "./tracing.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "startup"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
-const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "startup"];
+const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "tracing", "startup"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -336,6 +338,19 @@ if (args.only.has("dashboard") && !interrupted) {
     dashboardResult = await section("dashboard", dashboardErrors, () => measureDashboard({ tasks: 10_000, navigations: args.quick ? 3 : 5, windowMs: args.quick ? 5_000 : 15_000 }));
   }
 }
+// T: tracing off against on, in turns, on PostgreSQL
+let tracingRows: TracingRow[] | undefined;
+const tracingErrors: string[] = [];
+if (args.only.has("tracing") && !interrupted) {
+  if (!usable.includes("postgres")) tracingErrors.push(`needs PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
+  else {
+    log("tracing off / on");
+    const store = await freshStore("postgres");
+    stores.add(store);
+    // quick or not, runs long enough (≥ 3,000 tasks) that a ratio of two means something on a loaded machine
+    tracingRows = await section("tracing", tracingErrors, () => measureTracing(store, Math.max(3_000, sizes.tasks), sizes.parallels));
+  }
+}
 // whole CLI processes, one after another, on stores of their own
 let startupResults: StartupResults | undefined;
 if (args.only.has("startup") && !interrupted) {
@@ -355,6 +370,7 @@ if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResu
 if (eta) tables.push({ marker: "bench-eta", table: renderEtaTable(eta) });
 if (args.only.has("logs")) tables.push({ marker: "bench-logs", table: renderLogsTable(logsResult, logsErrors) });
 if (args.only.has("dashboard")) tables.push({ marker: "bench-dashboard", table: renderDashboardTable(dashboardResult, dashboardErrors) });
+if (args.only.has("tracing")) tables.push({ marker: "bench-tracing", table: renderTracingTable(tracingRows, tracingErrors) });
 if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);

@@ -10,6 +10,8 @@ import { LocalProcessExecutor } from "./executors/local-process.js";
 import type { ProcessLauncher } from "./executors/process-launcher.js";
 import { Spawner } from "./executors/spawner/spawner.js";
 import { createLogger } from "./observability/logger.js";
+import type { OtelTracing } from "./observability/otel-tracing.js";
+import { tracingSettings, type TracingSettings } from "./observability/tracing-settings.js";
 import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
@@ -49,6 +51,11 @@ export interface AppConfig {
   webhooks?: Partial<WebhookSettings>;
   /** Where the webhook metrics go (the server's registry); none when absent. */
   metricsRegistry?: Registry;
+  /**
+   * Tracing: settings (default: the OTEL_* variables, off unless an endpoint is set; see
+   * docs/tracing.md), false for none, or a tracer already open (tests), which stop() shuts down.
+   */
+  tracing?: TracingSettings | false | OtelTracing;
 }
 
 export interface App {
@@ -56,6 +63,8 @@ export interface App {
   db: Database;
   /** Webhook endpoints and deliveries (GraphQL). */
   webhooks: Webhooks;
+  /** OpenTelemetry tracing, when on: the API adds GraphQL operation spans through it. */
+  tracing?: OtelTracing;
   /**
    * Takes over the runs left running by processes that died, then keeps doing so
    * for as long as it runs (unless `recover` is false); returns the runs taken over at start.
@@ -81,6 +90,13 @@ const localExecutor = (launcher: ProcessLauncher): ExecutorFactory => (o: RunOpt
     killGraceMs: o.cancelGraceMs,
   });
 
+/** The OpenTelemetry SDK is loaded only here, and only when tracing is on. */
+async function openTracingIf(t: TracingSettings | false | undefined | OtelTracing, logger: Logger): Promise<OtelTracing | undefined> {
+  if (!t) return undefined;
+  if ("url" in t) return (await import("./observability/otel-tracing.js")).openTracing(t, { logger });
+  return t;
+}
+
 export async function createApp(config: AppConfig = {}): Promise<App> {
   // checked before anything opens: a bad value stops here, named
   const settings = config.settings ?? loadSettings();
@@ -90,6 +106,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const connectTimeoutMs = config.connectTimeoutMs ?? settings.CONVEYOR_DB_CONNECT_TIMEOUT;
   const logger = config.logger ?? createLogger(settings.CONVEYOR_LOG_LEVEL ?? "warn");
   const webhookSettings = { ...webhookSettingsFrom(settings), ...config.webhooks };
+  const tracing = await openTracingIf(config.tracing === undefined ? tracingSettings(settings) : config.tracing, logger);
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
@@ -99,6 +116,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     onIdleError: (err) => logger.warn({ err: err.message }, "an idle database connection failed; reconnecting"),
   }).catch((err: unknown) => {
     spawner.close();
+    void tracing?.shutdown();
     throw err;
   });
   const webhookStore = sqlWebhookStore(db.sql);
@@ -123,6 +141,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     leaseMs,
     outageBudgetMs,
     liveness: new ProcLiveness(),
+    ...(tracing ? { tracer: tracing } : {}),
   });
   const dispatcher = new Dispatcher({
     store: webhookStore,
@@ -145,6 +164,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     engine,
     db,
     webhooks,
+    ...(tracing ? { tracing } : {}),
     start: async () => {
       dispatcher.start();
       if (config.recover === false) return [];
@@ -171,6 +191,8 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       await argo?.close();
       await db.close();
       spawner.close();
+      // sends the spans still buffered
+      await tracing?.shutdown().catch((err: unknown) => logger.warn({ err: String(err) }, "tracing: the last spans could not be sent"));
     },
   };
 }

@@ -74,7 +74,8 @@ export class RunService {
     return this.engine.store;
   }
 
-  async startRun(req: StartRunRequest): Promise<StartedRun> {
+  /** `traceparent`: the caller's trace context (tracing on), which the run's trace continues. */
+  async startRun(req: StartRunRequest, traceparent?: string): Promise<StartedRun> {
     const source = this.source(req);
     if (req.selection !== undefined && req.taskIds !== undefined) {
       throw new InvalidOptionError("selection", "give either selection or taskIds, not both");
@@ -87,6 +88,7 @@ export class RunService {
       ...(selection ? { selection } : {}),
       ...(selectionText !== undefined ? { selectionText } : {}),
       options: req.options ?? {},
+      ...(traceparent ? { traceparent } : {}),
     };
     return this.start(input);
   }

@@ -11,7 +11,7 @@ import type { Webhooks } from "../notifications/webhooks.js";
 import { can, type Principal, type Scope } from "./auth/principal.js";
 import { TokenAuthenticator } from "./auth/tokens.js";
 import { isLoopback, type ServerConfig } from "./config.js";
-import type { ApiServices } from "./context.js";
+import type { ApiServices, ApiTracing } from "./context.js";
 import { OpenSubscriptions } from "./events/open-subscriptions.js";
 import { ProgressHub } from "./events/progress-hub.js";
 import { RunEventFeeds } from "./events/run-event-stream.js";
@@ -39,6 +39,8 @@ export interface ServedApp {
   startRun(input: StartRunInput): Promise<StartedRun>;
   db: { sql: { query(text: string): Promise<unknown> } };
   webhooks?: Webhooks;
+  /** When tracing is on: GraphQL operations become spans, and runs started here continue the caller's trace. */
+  tracing?: ApiTracing;
 }
 
 export interface ApiServerDeps {
@@ -71,6 +73,7 @@ export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, 
     subscriptions: new OpenSubscriptions(),
     logger,
     ...(app.webhooks ? { webhooks: app.webhooks } : {}),
+    ...(app.tracing ? { tracing: app.tracing } : {}),
   };
 }
 
@@ -88,7 +91,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
   const streaming = new Set<ServerResponse>();
   const mutations = new InFlight();
-  const yoga = createApiYoga({ limits: config.limits, documentLimits: config.documentLimits, parseCacheBytes: config.parseCacheBytes, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}) });
+  const yoga = createApiYoga({ limits: config.limits, documentLimits: config.documentLimits, parseCacheBytes: config.parseCacheBytes, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}), ...(app.tracing ? { plugins: app.tracing.graphqlPlugins() } : {}) });
   let draining = false;
   const probe = new ReadinessProbe(
     [async () => void (await app.db.sql.query("SELECT 1").catch((e) => Promise.reject(new Error(`database unreachable: ${String(e)}`)))), ...(deps.readiness ? [deps.readiness] : [])],
@@ -139,7 +142,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
       authorize(req, scope);
       if (scope === "write" && !mutations.enter()) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
       try {
-        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, subscriptions: services.subscriptions }, req, res, path)) return;
+        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, subscriptions: services.subscriptions, ...(services.tracing ? { tracing: services.tracing } : {}) }, req, res, path)) return;
       } finally {
         if (scope === "write") mutations.leave();
       }

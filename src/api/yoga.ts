@@ -27,6 +27,8 @@ export interface YogaOptions {
   logger: Logger;
   metrics?: ApiMetrics;
   mutations: InFlight;
+  /** Run before the others (tracing: a span per operation, seeded with the caller's trace context). */
+  plugins?: Plugin[];
 }
 
 function useValidationRules(o: YogaOptions): Plugin<ApiContext> {
@@ -65,6 +67,8 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
     maxRequestBodySize: false,
     parserAndValidationCache: parseCaches(o.parseCacheBytes ?? DEFAULT_PARSE_CACHE_BYTES),
     plugins: [
+      // they read nothing of ApiContext beyond what any context has
+      ...((o.plugins ?? []) as unknown as Plugin<ApiContext>[]),
       useDocumentGuard(o.documentLimits ?? DEFAULT_DOCUMENT_LIMITS),
       useScopes(),
       useObserve(o.metrics, o.mutations),

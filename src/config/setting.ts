@@ -10,7 +10,8 @@ export const GROUPS = {
   engine: "Engine",
   argo: "Argo Workflows executor",
   api: "API server (conveyor serve)",
-  webhooks: "Webhooks and browsers",
+  webhooks: "Webhooks",
+  tracing: "Tracing (OpenTelemetry, docs/tracing.md)",
   client: "Clients of a server (watch, logs --follow)",
   cli: "Command line",
 } as const;

@@ -190,6 +190,17 @@ export const SETTINGS = {
     secret: "value",
     flag: "--token",
   }),
+  // tracing: the standard OTEL_* variables, read as text and interpreted by
+  // src/observability/tracing-settings.ts (on only when an endpoint or exporter is named)
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting(text("an http(s) URL"), { group: "tracing", description: "OTLP/HTTP collector base URL; spans go to <url>/v1/traces. Setting it turns tracing on.", unsetMeans: "tracing off" }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: setting(text("an http(s) URL"), { group: "tracing", description: "The traces endpoint itself (wins over OTEL_EXPORTER_OTLP_ENDPOINT). Setting it turns tracing on.", unsetMeans: "from OTEL_EXPORTER_OTLP_ENDPOINT" }),
+  OTEL_TRACES_EXPORTER: setting(text("otlp or none"), { group: "tracing", description: "otlp: trace to the default endpoint (http://localhost:4318) unless one is set; none: off.", unsetMeans: "otlp when an endpoint is set, else off" }),
+  OTEL_SDK_DISABLED: setting(text("true or false"), { group: "tracing", description: "true turns tracing off whatever else is set.", unsetMeans: "false" }),
+  OTEL_EXPORTER_OTLP_PROTOCOL: setting(text("http/protobuf or http/json"), { group: "tracing", description: "How spans are encoded.", unsetMeans: "http/protobuf" }),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: setting(text("http/protobuf or http/json"), { group: "tracing", description: "The same, for traces only (wins).", unsetMeans: "OTEL_EXPORTER_OTLP_PROTOCOL" }),
+  OTEL_EXPORTER_OTLP_TIMEOUT: setting(text("a whole number of milliseconds"), { group: "tracing", description: "How long one export may take, retries included.", unsetMeans: "10000" }),
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: setting(text("a whole number of milliseconds"), { group: "tracing", description: "The same, for traces only (wins).", unsetMeans: "OTEL_EXPORTER_OTLP_TIMEOUT" }),
+  OTEL_SERVICE_NAME: setting(text("a name"), { group: "tracing", description: "The service name on every span.", unsetMeans: "conveyor" }),
   // command line
   CONVEYOR_OPEN_NOTICE_MS: setting(ms(0), {
     group: "cli",

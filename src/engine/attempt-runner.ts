@@ -4,6 +4,7 @@
 import type { ExecutionOutcome, Executor } from "./executor.js";
 import type { Clock } from "./ports.js";
 import type { RunJournal } from "./run-journal.js";
+import type { RunTrace } from "./run-trace.js";
 import type { TaskLogs } from "./task-logs.js";
 import type { AttemptStatus, RunRecord } from "./store.js";
 import type { UnitCatalog } from "./unit-catalog.js";
@@ -30,6 +31,7 @@ export class AttemptRunner {
     private readonly clock: Clock,
     private readonly ended: AttemptEnded,
     private readonly logs?: TaskLogs,
+    private readonly trace?: RunTrace,
   ) {}
 
   get running(): number {
@@ -43,6 +45,7 @@ export class AttemptRunner {
     this.inflight.set(i, ac);
     const opts = this.run.options;
     const log = this.logs?.attempt(this.run.id, u.id(i), attempt);
+    const traceparent = this.trace?.attemptStarted(i, u.id(i), attempt);
     this.executor
       .execute({
         runId: this.run.id,
@@ -55,6 +58,7 @@ export class AttemptRunner {
         signal: ac.signal,
         onProgress: (fraction, message) => this.onProgress(i, fraction, message),
         ...(log ? { onOutput: log.onOutput } : {}),
+        ...(traceparent !== undefined ? { traceparent, runTraceparent: this.trace!.traceparent } : {}),
       })
       .then(
         (outcome) => {
@@ -113,6 +117,7 @@ export class AttemptRunner {
 
   private record(i: number, attempt: number, startedAt: number, finishedAt: number, o: ExecutionOutcome): void {
     const status: AttemptStatus = o.ok ? "succeeded" : o.cancelled ? "cancelled" : o.timedOut ? "timed_out" : "failed";
+    this.trace?.attemptEnded(i, status, o.exitCode, o.error, finishedAt);
     this.journal.current.putAttempt({
       index: i,
       number: attempt,

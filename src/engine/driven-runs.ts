@@ -12,6 +12,7 @@ import type { Clock, EventBus, Logger, ProcessLiveness } from "./ports.js";
 import { RunSupervisor } from "./run-supervisor.js";
 import type { RunRecord, RunStore } from "./store.js";
 import type { TaskLogs } from "./task-logs.js";
+import type { Tracer } from "./tracing.js";
 
 /**
  * Told when this engine begins driving a run (before anything of it is
@@ -29,6 +30,8 @@ export interface DriveInput {
   fresh?: FreshRun;
   /** The lease's owner, already proved gone: its lease is taken at once, without asking first. */
   from?: string;
+  /** The starter's W3C traceparent: the run span becomes its child. */
+  traceparent?: string;
 }
 
 export interface DrivenRunsDeps {
@@ -43,6 +46,7 @@ export interface DrivenRunsDeps {
   liveness: ProcessLiveness;
   requireRun: (runId: string) => Promise<RunRecord>;
   logs?: TaskLogs;
+  tracer?: Tracer;
 }
 
 export class DrivenRuns {
@@ -123,11 +127,12 @@ export class DrivenRuns {
         leaseHeld: () => this.leases.holds(runId),
         outageBudgetMs: this.deps.outageBudgetMs,
         ...(this.deps.logs ? { logs: this.deps.logs } : {}),
+        ...(this.deps.tracer ? { tracer: this.deps.tracer } : {}),
       },
       run,
       units,
       executor,
-      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}), ...(checkpointId ? { checkpointId } : {}) },
+      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}), ...(checkpointId ? { checkpointId } : {}), ...(opts.traceparent !== undefined ? { traceparent: opts.traceparent } : {}) },
     );
     this.supervisors.set(runId, sup);
     this.keepAlive ??= setInterval(() => undefined, 1 << 30);

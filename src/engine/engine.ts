@@ -40,6 +40,7 @@ import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steerable, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
 import { TaskLogs } from "./task-logs.js";
+import type { Tracer } from "./tracing.js";
 export type { DriveListener } from "./driven-runs.js";
 export type { StartRunInput, StartedRun } from "./start-run.js";
 import type { StartRunInput, StartedRun } from "./start-run.js";
@@ -64,6 +65,8 @@ export interface EngineDeps {
   outageBudgetMs?: number;
   /** Proves lease owners gone (src/runtime/process-liveness.ts); default: never, leases expire. */
   liveness?: ProcessLiveness;
+  /** Traces runs (src/engine/tracing.ts); absent, nothing is traced. */
+  tracer?: Tracer;
 }
 
 /** A run left running whose lease has not expired and whose driver is not provably gone. */
@@ -105,6 +108,7 @@ export class Engine implements Steerable {
       outageBudgetMs: deps.outageBudgetMs ?? 60_000,
       liveness: this.liveness,
       requireRun: (runId) => this.requireRun(runId),
+      ...(deps.tracer ? { tracer: deps.tracer } : {}),
     });
     this.steering = new Steering(this, { bus: deps.bus, store: deps.store, logger: this.logger });
     // every half lease: a dead driver's runs are taken over within 1.5 leases of its last renewal
@@ -142,7 +146,7 @@ export class Engine implements Steerable {
       leaseMs: this.driven.leaseMs,
       stamp: () => this.driven.leaseStamp(),
     });
-    const sup = await this.driven.drive(runId, "start", executor, { fresh });
+    const sup = await this.driven.drive(runId, "start", executor, { fresh, ...(input.traceparent !== undefined ? { traceparent: input.traceparent } : {}) });
     sup.start();
     return { runId, total: fresh.units.length, warnings };
   }

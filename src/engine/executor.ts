@@ -25,6 +25,12 @@ export interface ExecutionRequest {
    * output live leave it uncalled.
    */
   onOutput?: (stream: "stdout" | "stderr", lines: readonly string[]) => void;
+  /**
+   * When tracing is on: this attempt's span as a W3C traceparent (a task process gets it as
+   * TRACEPARENT), and the run's span, for executors that start a whole run at once (Argo).
+   */
+  traceparent?: string;
+  runTraceparent?: string;
 }
 
 export interface ExecutionOutcome {

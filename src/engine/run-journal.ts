@@ -8,6 +8,8 @@ import { canRunMove, type RunStatus } from "../core/status.js";
 import { CommitQueue, type PendingWrites } from "./commit-queue.js";
 import { commitThroughOutage } from "./outage.js";
 import { isRunChange, RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import type { RunTrace } from "./run-trace.js";
+import type { TraceSpan } from "./tracing.js";
 import type { RunRecord, RunStore } from "./store.js";
 import type { UnitTable } from "./unit-table.js";
 
@@ -34,6 +36,8 @@ export class RunJournal {
   holding = false;
   /** Letting the run go: an outage is not waited out. */
   stopping = false;
+  /** The run's spans, when tracing is on: a span per commit, and per checkpoint within it. */
+  trace: RunTrace | undefined = undefined;
   /**
    * The run's record as of the last commit: what the database holds, since only the lease holder
    * writes it (all but the lease's expiry, which renewals move).
@@ -113,9 +117,12 @@ export class RunJournal {
   private async write(w: PendingWrites): Promise<void> {
     let back = false;
     let checkpoint;
+    const span = this.trace?.commitStarted({ tasks: w.dirty.size, attempts: w.attempts.size, events: w.events.length });
+    let checkpointSpan: TraceSpan | undefined;
     if (w.checkpointReason !== undefined) {
       // the checkpoint's own event belongs to the batch that commits it
       this.lastCheckpointId = randomUUID();
+      if (span) checkpointSpan = this.trace!.checkpointStarted(span, this.lastCheckpointId, w.checkpointReason);
       const event = this.event("run.checkpoint", undefined, { id: this.lastCheckpointId, reason: w.checkpointReason });
       // run.finished stays the run's last event: the final checkpoint's event goes before it
       const last = w.events[w.events.length - 1];
@@ -147,21 +154,30 @@ export class RunJournal {
       memo: w.memo,
       ...(checkpoint ? { checkpoint } : {}),
     };
-    await commitThroughOutage(this.deps.store, batch, this.deps.outageBudgetMs, {
-      onHold: (reason) => {
-        this.holding = true;
-        this.deps.logger.warn(
-          { runId: this.run.id, reason, budgetMs: this.deps.outageBudgetMs },
-          "database unreachable: holding dispatch, running tasks go on; retrying",
-        );
-      },
-      onBack: (heldMs) => {
-        this.holding = false;
-        back = true;
-        this.deps.logger.info({ runId: this.run.id, heldMs }, "database back: what was held is recorded, dispatching again");
-      },
-      stopping: () => this.stopping,
-    });
+    try {
+      await commitThroughOutage(this.deps.store, batch, this.deps.outageBudgetMs, {
+        onHold: (reason) => {
+          this.holding = true;
+          this.deps.logger.warn(
+            { runId: this.run.id, reason, budgetMs: this.deps.outageBudgetMs },
+            "database unreachable: holding dispatch, running tasks go on; retrying",
+          );
+        },
+        onBack: (heldMs) => {
+          this.holding = false;
+          back = true;
+          this.deps.logger.info({ runId: this.run.id, heldMs }, "database back: what was held is recorded, dispatching again");
+        },
+        stopping: () => this.stopping,
+      });
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      checkpointSpan?.end({ error });
+      span?.end({ error });
+      throw err;
+    }
+    checkpointSpan?.end();
+    span?.end();
     this.table.resultsCommitted(batch.tasks);
     this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;

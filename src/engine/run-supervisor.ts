@@ -14,6 +14,8 @@ import { committedSuccesses, mayStartEarly } from "./early-start.js";
 import { liveProgress } from "./live-progress.js";
 import { RetryBackoff } from "./retry-backoff.js";
 import { RunJournal } from "./run-journal.js";
+import { RunTrace } from "./run-trace.js";
+import type { Tracer } from "./tracing.js";
 import { UnitCatalog } from "./unit-catalog.js";
 import { UnitTable } from "./unit-table.js";
 import { UnitTransitions } from "./unit-transitions.js";
@@ -32,6 +34,8 @@ export interface SupervisorDeps {
   outageBudgetMs: number;
   /** Where attempts' live output goes (optional: without it, only the stored tail). */
   logs?: TaskLogs;
+  /** Spans of the run, its attempts, backoffs and commits (src/engine/tracing.ts); none when tracing is off. */
+  tracer?: Tracer;
 }
 
 export interface SupervisorInit {
@@ -42,6 +46,8 @@ export interface SupervisorInit {
   checkpointId?: string;
   memo: Map<string, MemoEntry>;
   expectedMs: Map<string, number>;
+  /** The W3C traceparent of whoever started the run: its span becomes the run span's parent. */
+  traceparent?: string;
 }
 
 export class RunSupervisor {
@@ -52,6 +58,7 @@ export class RunSupervisor {
   private readonly transitions: UnitTransitions;
   private readonly attempts: AttemptRunner;
   private readonly backoff: RetryBackoff;
+  private readonly trace: RunTrace | undefined;
   private ending: "cancelled" | "timed_out" | null = null;
   private runTimer: unknown = null;
   private started = false;
@@ -79,6 +86,9 @@ export class RunSupervisor {
     });
     this.table = new UnitTable(stored);
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
+    this.trace = deps.tracer
+      ? new RunTrace(deps.tracer, { "conveyor.run.id": run.id, "conveyor.run.mode": init.mode, "conveyor.run.tasks": stored.length }, init.traceparent)
+      : undefined;
     this.journal = new RunJournal(
       deps,
       run,
@@ -88,8 +98,9 @@ export class RunSupervisor {
       (err) => this.abandon(err),
       () => this.pump(),
     );
+    this.journal.trace = this.trace;
     this.transitions = new UnitTransitions(this.units, this.schedule, this.table, this.journal, deps.clock);
-    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f), deps.logs);
+    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f), deps.logs, this.trace);
     this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
     this.recordDrift(stored, states);
   }
@@ -231,6 +242,7 @@ export class RunSupervisor {
     this.clearTimers();
     this.attempts.stop();
     await this.journal.queue.idle();
+    this.trace?.runEnded(this.finished ? this.journal.status : "running", this.journal.reason);
     await this.deps.store.releaseLease(this.run.id, this.deps.owner).catch(() => undefined);
     this.resolveDone(this.finished ? this.journal.status : "running");
   }
@@ -283,7 +295,9 @@ export class RunSupervisor {
     const decision = this.backoff.decide(this.table.tries[i]!);
     if (decision.retry) {
       this.transitions.retryLater(i, error, { ...facts, error, delayMs: decision.delayMs });
+      this.trace?.backoffStarted(i, this.units.id(i), facts.attempt, decision.delayMs);
       this.backoff.wait(i, decision.delayMs, () => {
+        this.trace?.backoffEnded(i);
         this.transitions.requeue(i);
         this.pump();
       });

@@ -10,6 +10,8 @@ export interface StartRunInput {
   /** The selection as the user wrote it, kept with the run. */
   selectionText?: string;
   options?: RunOptionsInput;
+  /** The caller's W3C traceparent (an API request's header): the run's trace continues it. */
+  traceparent?: string;
 }
 
 export interface StartedRun {

@@ -202,5 +202,7 @@ function taskEnv(request: ExecutionRequest): Record<string, string> {
     CONVEYOR_TASK_TITLE: request.title,
     CONVEYOR_TASK_JSON: JSON.stringify(request.definition),
     CONVEYOR_ATTEMPT: String(request.attempt),
+    // the attempt's span (tracing on), so the task's own spans join the run's trace
+    ...(request.traceparent !== undefined ? { TRACEPARENT: request.traceparent } : {}),
   };
 }

@@ -2,6 +2,7 @@
 // real client-node, to the Kubernetes API double, with the controller double
 // advancing Workflows. Reopenable on the same store to play a Conveyor restart.
 import { Engine } from "../../src/engine/engine.js";
+import type { Tracer } from "../../src/engine/tracing.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { ArgoExecutor } from "../../src/executors/argo/argo-executor.js";
@@ -24,7 +25,7 @@ export interface ArgoWorld {
   close(): Promise<void>;
 }
 
-export async function openArgoWorld(opts: { limits?: SplitLimits } = {}): Promise<ArgoWorld> {
+export async function openArgoWorld(opts: { limits?: SplitLimits; tracer?: Tracer } = {}): Promise<ArgoWorld> {
   const k8s = new KubeApiDouble();
   await k8s.listen();
   const controller = new ArgoControllerDouble(k8s);
@@ -46,7 +47,7 @@ export async function openArgoWorld(opts: { limits?: SplitLimits } = {}): Promis
     });
     // `fn` runs the same graphs in-process, to compare event streams with
     const fn = new InProcessExecutor(() => "ok");
-    const engine = new Engine({ store: runStore, bus: new MemoryBus(), executors: { argo: () => executor, fn: () => fn }, leaseMs: 2_000 });
+    const engine = new Engine({ store: runStore, bus: new MemoryBus(), executors: { argo: () => executor, fn: () => fn }, leaseMs: 2_000, ...(opts.tracer ? { tracer: opts.tracer } : {}) });
     return { engine, executor };
   };
   const world = { k8s, controller, store, ...(await open()) } as ArgoWorld;

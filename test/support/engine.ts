@@ -3,6 +3,7 @@
 import { Engine } from "../../src/engine/engine.js";
 import type { ExecutionRequest } from "../../src/engine/executor.js";
 import type { Clock, Logger, RunEvent } from "../../src/engine/ports.js";
+import type { Tracer } from "../../src/engine/tracing.js";
 import { runTopic } from "../../src/engine/ports.js";
 import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
@@ -24,7 +25,7 @@ export interface TestEngine {
 
 export async function openTestEngine(
   kind: "pglite" | "postgres",
-  opts: { clock?: Clock; random?: () => number; leaseMs?: number; owner?: string; logger?: Logger } = {},
+  opts: { clock?: Clock; random?: () => number; leaseMs?: number; owner?: string; logger?: Logger; tracer?: Tracer } = {},
 ): Promise<TestEngine> {
   const store = await makeStore(kind);
   const db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });

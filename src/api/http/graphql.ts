@@ -16,6 +16,11 @@ import { brief } from "../../core/text-guard.js";
 import { HttpError, headerRecord, readBody, type BodyLimits } from "./io.js";
 import { refuseDeepJson } from "./json-nesting.js";
 
+const traceHeaders = (req: IncomingMessage) => ({
+  ...(typeof req.headers.traceparent === "string" ? { traceparent: req.headers.traceparent } : {}),
+  ...(typeof req.headers.tracestate === "string" ? { tracestate: req.headers.tracestate } : {}),
+});
+
 /** Answers that are one document, sent in one write; anything else (SSE, multipart) is streamed as it comes. */
 const WHOLE = /^(application\/(graphql-response\+)?json|text\/html)/;
 
@@ -32,7 +37,7 @@ export async function handleGraphql(
   // variables are coerced recursively: a body (or a GET's variables) nested thousands deep is refused first
   if (body) refuseDeepJson(body, o.maxJsonNesting);
   else checkGetParams(req.url ?? "/", o.maxJsonNesting);
-  const context = requestContext(services, o.principal, o.requestId);
+  const context = requestContext(services, o.principal, o.requestId, services.tracing && traceHeaders(req));
   // /graphql/stream speaks graphql-sse's protocol (plugin-graphql-sse): its POSTs are not plain queries
   const direct = body && !o.sseStream && directParams(method, req.headers, body);
   const answer = direct && (await executeDirect(yoga, direct, context));

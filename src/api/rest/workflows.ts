@@ -13,6 +13,8 @@ export interface RestDeps extends BodyLimits {
   runs: RunService;
   /** Ends streamed logs on shutdown. */
   subscriptions?: OpenSubscriptions;
+  /** Present when tracing is on. */
+  tracing?: unknown;
 }
 
 type Handler = (deps: RestDeps, req: IncomingMessage, res: ServerResponse, id: string) => Promise<void>;
@@ -27,7 +29,9 @@ export const methodNotAllowed = (allowed: string[]) =>
 
 async function startRun(deps: RestDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { request, spelling } = parseStartRequest(await readObject(req, deps), deps.runs.hasDefaultTasksFile);
-  const started = await deps.runs.startRun(request).catch((err: unknown) => {
+  // tracing on: the run's span is the child of the caller's (its traceparent header)
+  const traceparent = deps.tracing && typeof req.headers.traceparent === "string" ? req.headers.traceparent : undefined;
+  const started = await deps.runs.startRun(request, traceparent).catch((err: unknown) => {
     throw err instanceof InvalidOptionError ? respelled(err, spelling) : err;
   });
   sendJson(res, 201, { ...(await statusOf(deps.runs, started.runId)), total: started.total, warnings: started.warnings }, {

@@ -26,7 +26,7 @@ builder.mutationFields((t) => ({
         ...(input.selection != null ? { selection: input.selection } : {}),
         ...(input.taskIds != null ? { taskIds: input.taskIds } : {}),
         options: withoutNulls(input.options ?? {}),
-      });
+      }, ctx.tracing?.operationTraceparent(ctx));
       // answered once the start is recorded: the run is RUNNING (or already further) by then, not PENDING
       return { run: await ctx.runs.startedRun(started.runId), warnings: started.warnings };
     },

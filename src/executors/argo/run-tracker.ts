@@ -50,6 +50,7 @@ export class RunTracker {
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private unsuspended = false;
+  private traceparent = "";
 
   constructor(
     readonly runId: string,
@@ -90,6 +91,8 @@ export class RunTracker {
       await this.patchNow({ spec: { suspend: null } }, (wf) => wf.spec.suspend === true);
     }
     if (req.signal.aborted) return cancelled();
+    // the run span (tracing on): Workflows submitted from now on hand it to their pods
+    if (req.runTraceparent !== undefined) this.traceparent = req.runTraceparent;
     const index = this.unitIds.get(req.taskId);
     if (index === undefined) return { ok: false, exitCode: null, error: `argo: task ${req.taskId} is not a unit of run ${this.runId}` };
     return new Promise<ExecutionOutcome>((resolve) => {
@@ -209,7 +212,7 @@ export class RunTracker {
       }
       if (!runnable.some((u) => waiting.has(u.index))) return;
       const part = this.ledger.nextPartNumber();
-      const settings = { runId: this.runId, part, options: o, parallelism, image: this.cfg.image, ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}) };
+      const settings = { runId: this.runId, part, options: o, parallelism, image: this.cfg.image, traceparent: this.traceparent, ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}) };
       const chosen = nextPart(runnable, this.cfg.limits, (u) => buildWorkflow(u, settings));
       const created = await this.cfg.api.create(buildWorkflow(chosen, settings));
       this.cfg.logger.info({ runId: this.runId, workflow: created.metadata.name, part, tasks: chosen.length }, "argo workflow submitted");

@@ -36,6 +36,8 @@ export interface BuildSettings {
   parallelism?: number;
   /** The task runner's image. */
   image: string;
+  /** The run span's W3C traceparent, exported to task pods as TRACEPARENT ("" when tracing is off). */
+  traceparent?: string;
   templateName?: string;
 }
 
@@ -112,6 +114,7 @@ function workflowParameters(s: BuildSettings): ArgoParameter[] {
     "continue-on-error": String(o.continueOnError),
     "checkpoint-interval": String(o.checkpointInterval),
     "max-parallel-tasks": String(o.maxParallel),
+    traceparent: s.traceparent ?? "",
   };
   return Object.entries(p).map(([name, value]) => ({ name, value }));
 }

@@ -11,6 +11,7 @@ import { silentLogger, type EventBus, type Logger } from "../../../src/engine/po
 import { InProcessExecutor } from "../../../src/executors/in-process.js";
 import { createMetrics, MeteredBus, type ApiMetrics } from "../../../src/observability/metrics.js";
 import { MemoryBus } from "../../../src/pubsub/memory-bus.js";
+import type { OtelTracing } from "../../../src/observability/otel-tracing.js";
 import { makeStore, type TestStore } from "../../support/databases.js";
 
 export const READ_TOKEN = "read-token-0123456789";
@@ -37,7 +38,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: "pglite" | "postgres" = "pglite",
   overrides: Partial<ServerConfig> = {},
-  opts: { bus?: EventBus; store?: TestStore; logger?: Logger; readiness?: () => Promise<void>; degradedChecks?: Record<string, () => Promise<void>> } = {},
+  opts: { bus?: EventBus; store?: TestStore; logger?: Logger; readiness?: () => Promise<void>; degradedChecks?: Record<string, () => Promise<void>>; tracing?: OtelTracing } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? (await makeStore(kind));
   const tasks = new Map<string, (req: ExecutionRequest) => unknown>();
@@ -47,7 +48,7 @@ export async function startTestServer(
   // eslint-disable-next-line prefer-const
   let app: App | undefined;
   const bus = new MeteredBus(opts.bus ?? new MemoryBus(), metrics, (id) => app?.engine.isActive(id) ?? false);
-  app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000 });
+  app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000, tracing: opts.tracing ?? false });
   const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, ...overrides });
   const api = await startApiServer({ app, logger: opts.logger ?? silentLogger, metrics, ...(opts.readiness ? { readiness: opts.readiness } : {}), ...(opts.degradedChecks ? { degradedChecks: opts.degradedChecks } : {}) }, config);
   const clients: Client[] = [];
