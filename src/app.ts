@@ -15,6 +15,11 @@ import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
 import { connectTimeoutFromEnv } from "./storage/postgres-connect.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
+import { retentionFromEnv } from "./storage/retention-settings.js";
+import { SqlRetentionStore } from "./storage/sql-retention-store.js";
+import type { RetentionPolicy } from "./core/retention.js";
+import type { RetentionStore } from "./engine/retention-store.js";
+import { BackgroundPruner, type PruneObserver } from "./engine/background-pruner.js";
 import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
 
 export interface AppConfig {
@@ -34,6 +39,8 @@ export interface AppConfig {
   outageBudgetMs?: number;
   /** Take over runs left running by a process that died (default true). */
   recover?: boolean;
+  /** How long finished runs are kept (env CONVEYOR_RETENTION: "30d", "1000 runs", "30d,1000 runs"); unset keeps them all. */
+  retention?: RetentionPolicy;
   /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
   warn?: (message: string) => void;
 }
@@ -41,6 +48,15 @@ export interface AppConfig {
 export interface App {
   engine: Engine;
   db: Database;
+  /** Deleting finished runs and reading what retention decides over. */
+  retention: RetentionStore;
+  /** The retention policy in force (config or CONVEYOR_RETENTION), if any. */
+  retentionPolicy: RetentionPolicy | undefined;
+  /**
+   * Starts pruning finished runs in the background under the policy (servers only), one
+   * replica at a time; does nothing without a policy. Stopped by stop().
+   */
+  startPruning(opts?: { intervalMs?: number; runsPerPass?: number; observer?: PruneObserver }): BackgroundPruner | undefined;
   /**
    * Takes over the runs left running by processes that died, then keeps doing so
    * for as long as it runs (unless `recover` is false); returns the runs taken over at start.
@@ -86,6 +102,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const url = config.databaseUrl ?? process.env.DATABASE_URL;
   const leaseMs = config.leaseMs ?? leaseFromEnv(process.env.CONVEYOR_LEASE_MS);
   const outageBudgetMs = config.outageBudgetMs ?? outageBudgetFromEnv(process.env.CONVEYOR_DB_OUTAGE_BUDGET);
+  const retentionPolicy = config.retention ?? retentionFromEnv();
   const connectTimeoutMs = config.connectTimeoutMs ?? connectTimeoutFromEnv(process.env.CONVEYOR_DB_CONNECT_TIMEOUT);
   const logger = config.logger ?? createLogger();
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
@@ -112,10 +129,20 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     liveness: new ProcLiveness(),
   });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
+  const retention = new SqlRetentionStore(db);
+  let pruner: BackgroundPruner | undefined;
   let stopped = false;
   return {
     engine,
     db,
+    retention,
+    retentionPolicy,
+    startPruning: (opts = {}) => {
+      if (!retentionPolicy || pruner || stopped) return pruner;
+      pruner = new BackgroundPruner({ store: retention, policy: retentionPolicy, owner: engine.owner, logger, ...opts });
+      pruner.start();
+      return pruner;
+    },
     start: async () => {
       if (config.recover === false) return [];
       const taken = await engine.recoverOrphans();
@@ -133,6 +160,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await pruner?.stop();
       await engine.stop();
       await writeBack.close();
       await argo?.close();

@@ -17,6 +17,7 @@ import "./types/query.js";
 import "./types/mutation.js";
 import "./types/subscription.js";
 import "./types/task-logs.js";
+import "./types/retention.js";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

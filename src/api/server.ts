@@ -1,5 +1,6 @@
 // The API server: one node:http server with GraphQL (HTTP, SSE and graphql-ws
 // on /graphql), REST under /api, /healthz, /readyz and /metrics.
+import type { RetentionStore } from "../engine/retention-store.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,6 +36,8 @@ export interface ServedApp {
   engine: Engine;
   startRun(input: StartRunInput): Promise<StartedRun>;
   db: { sql: { query(text: string): Promise<unknown> } };
+  /** Deleting finished runs (deleteRun, REST DELETE). */
+  retention?: RetentionStore;
 }
 
 export interface ApiServerDeps {
@@ -60,7 +63,7 @@ export class RefusedToListenError extends Error {}
 export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, "readiness" | "degradedChecks">, config: ServerConfig): ApiServices {
   const engine = app.engine;
   return {
-    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input)),
+    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input), app.retention),
     progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
     ...(metrics ? { metrics } : {}),
     eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),

@@ -29,6 +29,8 @@ const API = [
   ["CONVEYOR_API_EVENT_BATCH_MS, CONVEYOR_API_DRAIN_MS", "event batching, shutdown drain"],
 ];
 
+const RETENTION = [["CONVEYOR_RETENTION", 'how long finished runs are kept: "30d", "1000 runs" or "30d,1000 runs" (default: all)']];
+
 const SERVER = [
   ["CONVEYOR_SERVER", "the server's URL (same as --server)"],
   ["CONVEYOR_TOKEN", "bearer token for it (same as --token)"],
@@ -41,7 +43,9 @@ export const ENV = {
   store: [...STORE, ...DEBUG],
   /** Commands that may drive runs: the store and the executors. */
   engine: [...STORE, ...ARGO, ...DEBUG],
-  serve: [...STORE, ...ARGO, ...API, ...DEBUG],
+  serve: [...STORE, ...ARGO, ...API, ...RETENTION, ...DEBUG],
+  /** prune: the store and the policy. */
+  prune: [...STORE, ...RETENTION, ...DEBUG],
   server: [...SERVER, ...DEBUG],
   none: DEBUG,
 };

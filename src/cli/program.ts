@@ -5,6 +5,7 @@ import { environmentHelp, ENV } from "./environment.js";
 import type { CliContext } from "./lazy-action.js";
 import { defineServerCommands } from "./specs/server.js";
 import { defineInspectCommands } from "./specs/inspect.js";
+import { defineRetentionCommands } from "./specs/retention.js";
 import { defineRunCommand } from "./specs/run.js";
 import { defineSteerCommands } from "./specs/steer.js";
 import { packageVersion } from "./version.js";
@@ -15,6 +16,7 @@ const COMMANDS: ((program: Command, ctx: CliContext) => void)[] = [
   defineSteerCommands,
   defineInspectCommands,
   defineServerCommands,
+  defineRetentionCommands,
 ];
 
 export function buildProgram(ctx: CliContext): Command {
