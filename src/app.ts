@@ -56,7 +56,7 @@ export interface App {
    * Starts pruning finished runs in the background under the policy (servers only), one
    * replica at a time; does nothing without a policy. Stopped by stop().
    */
-  startPruning(opts?: { intervalMs?: number; runsPerPass?: number; observer?: PruneObserver }): BackgroundPruner | undefined;
+  startPruning(opts?: { intervalMs?: number; runsPerPass?: number; pace?: number; observer?: PruneObserver }): BackgroundPruner | undefined;
   /**
    * Takes over the runs left running by processes that died, then keeps doing so
    * for as long as it runs (unless `recover` is false); returns the runs taken over at start.

@@ -1,6 +1,6 @@
 // Pruning by itself in a server: every interval, the replica holding the "prune"
 // chore lease deletes what the retention policy lets go, a bounded number of runs
-// per pass, one run at a time. The holder renews the lease each pass, so one
+// per pass, one run at a time. The holder renews the lease before each run, so one
 // replica keeps the chore while it lives; another takes it once its lease expires.
 import type { RetentionPolicy } from "../core/retention.js";
 import { systemClock, type Clock, type Logger } from "./ports.js";
@@ -20,10 +20,12 @@ export interface BackgroundPrunerOptions {
   /** This process, as the chore lease's and the deleted runs' lease owner. */
   owner: string;
   logger: Logger;
-  /** Between passes (default 60 s); the chore lease lasts three of them. */
+  /** Between passes (default 60 s); the chore lease lasts three of them, and at least a minute. */
   intervalMs?: number;
   /** Runs deleted per pass at most (default 100): the rest wait for the next one. */
   runsPerPass?: number;
+  /** Pause after each run, as a multiple of the time deleting it took (default 9: pruning takes at most a tenth of the database's time). */
+  pace?: number;
   observer?: PruneObserver;
   clock?: Clock;
 }
@@ -60,7 +62,9 @@ export class BackgroundPruner {
 
   private async runPass(): Promise<void> {
     try {
-      if (!(await this.o.store.takeChoreLease(PRUNE_CHORE, this.o.owner, this.intervalMs * 3))) return;
+      // at least a minute: it must outlast a paced pause between two runs, not only the interval
+      const lease = () => this.o.store.takeChoreLease(PRUNE_CHORE, this.o.owner, Math.max(this.intervalMs * 3, 60_000));
+      if (!(await lease())) return;
       const started = performance.now();
       const report = await pruneRuns(this.o.store, {
         policy: this.o.policy,
@@ -68,6 +72,9 @@ export class BackgroundPruner {
         honourRunRetention: true,
         owner: this.o.owner,
         limit: this.o.runsPerPass ?? 100,
+        pace: this.o.pace ?? 9,
+        // renewed before each run: a paced pass may outlast the lease, which must not pass to another replica meanwhile
+        stillMine: async () => !this.stopped && (await lease()),
       });
       this.o.observer?.passed(report, performance.now() - started);
       if (report.deleted.length > 0) this.o.logger.info({ deleted: report.deleted.length, rows: report.rows }, "pruned finished runs");

@@ -20,6 +20,13 @@ export interface PruneRequest {
   batch?: number;
   /** Stop after this many deletions (the rest wait for the next prune). */
   limit?: number;
+  /**
+   * After each run, wait this many times as long as deleting it took: 9 leaves the database at
+   * least 90 % of its time for the runs in progress (the embedded store has one thread for all). 0: at once.
+   */
+  pace?: number;
+  /** Asked before each deletion; false ends the prune there (a background pass whose lease was lost). */
+  stillMine?: () => Promise<boolean>;
   /** Told after each run deleted. */
   onDeleted?: (runId: string, rows: DeletedRows) => void;
 }
@@ -34,6 +41,7 @@ export interface PruneReport {
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function pruneRuns(store: RetentionStore, req: PruneRequest): Promise<PruneReport> {
   const rows = await store.finishedRuns(req.statuses);
@@ -47,14 +55,17 @@ export async function pruneRuns(store: RetentionStore, req: PruneRequest): Promi
   const chosen = runsToPrune(facts, req.policy, req.now).map((id) => byId.get(id)!);
   const report: PruneReport = { chosen, deleted: [], skipped: [], rows: { runs: 0, taskRuns: 0, attempts: 0, eventPages: 0, checkpoints: 0 } };
   if (req.dryRun) return report;
-  for (const { id } of chosen.slice(0, req.limit ?? chosen.length)) {
+  const batch = chosen.slice(0, req.limit ?? chosen.length);
+  for (const [i, { id }] of batch.entries()) {
+    if (req.stillMine && !(await req.stillMine())) break;
+    const started = performance.now();
     const outcome = await store.deleteRun(id, req.owner, req.batch);
     if (outcome.kind === "deleted") {
       report.deleted.push(id);
       for (const k of Object.keys(report.rows) as (keyof DeletedRows)[]) report.rows[k] += outcome.rows[k];
       req.onDeleted?.(id, outcome.rows);
     } else if (outcome.kind !== "missing") report.skipped.push(id);
-    await nextTurn();
+    if (i < batch.length - 1) await (req.pace ? wait((performance.now() - started) * req.pace) : nextTurn());
   }
   return report;
 }
