@@ -10,6 +10,8 @@ import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { openDatabase } from "../../src/storage/database.js";
 import { runConveyor } from "../support/conveyor-process.js";
 import { makeStore, postgresReachable, type TestStore } from "../support/databases.js";
+import { eventually } from "../support/engine.js";
+import { serve } from "../api/support/process.js";
 
 const AS_INSTALLED = ["bin/conveyor.js"];
 const kind = (await postgresReachable()) ? "postgres" : "pglite";
@@ -60,6 +62,22 @@ describe(`conveyor prune (${kind})`, () => {
     expect(await runIds()).toEqual([...fresh].sort());
     const again = await conveyor(["prune", "--dry-run"], { CONVEYOR_RETENTION: "30d" });
     expect([again.code, again.stdout]).toEqual([0, "nothing to prune\n"]);
+  });
+
+  it("conveyor serve with CONVEYOR_RETENTION prunes by itself and counts it in /metrics", async () => {
+    const db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
+    await db.sql.query(`UPDATE runs SET finished_at = now() - interval '40 days' WHERE id = $1`, [fresh[0]]);
+    await db.close();
+    const server = await serve({ ...env, CONVEYOR_RETENTION: "30d" });
+    try {
+      let metrics = "";
+      await eventually(async () => /^conveyor_runs_pruned_total 1$/m.test((metrics = await (await fetch(`${server.url}/metrics`)).text())));
+      expect(metrics).toMatch(/^conveyor_prune_passes_total [1-9]/m);
+    } finally {
+      server.proc.kill("SIGTERM");
+      await server.exited;
+    }
+    expect(await runIds()).toEqual([fresh[1]]);
   });
 
   it.each([
