@@ -11,6 +11,3 @@ CREATE TABLE "maintenance_leases" (
 
     CONSTRAINT "maintenance_leases_pkey" PRIMARY KEY ("name")
 );
-
--- CreateIndex: finished runs by finish time, what retention reads
-CREATE INDEX "runs_finished_at_idx" ON "runs"("finished_at");
