@@ -5,7 +5,7 @@
 // (creating it if needed) and keeps the text around them.
 //
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
-// Sections: ceiling, throughput, chain, small-runs, process, memory, resume, active-runs (PostgreSQL), bullmq, and the API's
+// Sections: ceiling, throughput, chain, small-runs, process, memory, resume, active-runs (PostgreSQL), bullmq, retention, and the API's
 // api-ws, api-replicas, api-progress, api-callers (servers in child processes on PostgreSQL), which
 // print a second table and write it between their own markers; eta (the ETA's accuracy
 // over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
@@ -36,6 +36,7 @@ import { measureSmallRuns } from "./small-runs.js";
 import { measureLiveLogs, renderLogsTable, type LogBenchResult } from "./live-logs.js";
 import { measureDashboard, renderDashboardTable, type DashboardResult } from "./dashboard.js";
 import { measureStartup, renderStartupTable, type StartupResults } from "./startup.js";
+import { measureRetention, renderRetentionTable, type RetentionRow, type RetentionSizes } from "./retention.js";
 import {
   adminQuery,
   freshStore,
@@ -53,11 +54,11 @@ import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 import { measureTracing, renderTracingTable, type TracingRow } from "./tracing.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup", "retention"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
-const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "tracing", "startup"];
+const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "tracing", "startup", "retention"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -359,6 +360,18 @@ if (args.only.has("startup") && !interrupted) {
   startupResults = await section("startup", errors, () => measureStartup(5));
   if (!startupResults) startupResults = { repeats: 5, rows: [], errors };
 }
+// R: retention, on fresh stores of its own
+const retentionSizes: RetentionSizes = args.quick
+  ? { runs: 100, tasksPerRun: 100, keepRuns: 10, pruneRuns: 40, pruneTasksPerRun: 50, noopTasks: 3_000 }
+  : { runs: 1_000, tasksPerRun: 1_000, keepRuns: 100, pruneRuns: 1_000, pruneTasksPerRun: 100, noopTasks: 10_000 };
+const retentionRows: RetentionRow[] = [];
+const retentionErrors: string[] = [];
+if (args.only.has("retention") && !interrupted) {
+  for (const kind of usable) {
+    const row = await section("retention", retentionErrors, () => measureRetention(kind, retentionSizes));
+    if (row) retentionRows.push(row);
+  }
+}
 clearInterval(loadTimer);
 loads.push(loadavg()[0]!);
 machine.load = `1-min load average while measuring: start ${loads[0]!.toFixed(1)}, max ${Math.max(...loads).toFixed(1)}, end ${loads[loads.length - 1]!.toFixed(1)} (on ${availableParallelism()} CPUs)`;
@@ -372,6 +385,7 @@ if (args.only.has("logs")) tables.push({ marker: "bench-logs", table: renderLogs
 if (args.only.has("dashboard")) tables.push({ marker: "bench-dashboard", table: renderDashboardTable(dashboardResult, dashboardErrors) });
 if (args.only.has("tracing")) tables.push({ marker: "bench-tracing", table: renderTracingTable(tracingRows, tracingErrors) });
 if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
+if (args.only.has("retention")) tables.push({ marker: "bench-retention", table: renderRetentionTable(retentionRows, retentionSizes, retentionErrors) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);

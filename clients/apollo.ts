@@ -40,6 +40,12 @@ export const possibleTypes: Record<string, string[]> = {
     "CreateWebhookPayload",
     "InvalidWebhook"
   ],
+  "DeleteRunResult": [
+    "DeleteRunPayload",
+    "InvalidTransition",
+    "RunBusy",
+    "RunNotFound"
+  ],
   "DeleteWebhookResult": [
     "WebhookManagedByConfig",
     "WebhookNotFound",
@@ -132,6 +138,7 @@ export const typePolicies = {
   CheckpointNotFound: { merge: true },
   CheckpointPayload: { merge: true },
   CreateWebhookPayload: { merge: true },
+  DeleteRunPayload: { merge: true },
   DependencyCycle: { merge: true },
   DependencyEdge: { merge: true },
   DuplicateTaskId: { merge: true },

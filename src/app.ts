@@ -16,6 +16,10 @@ import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
+import { SqlRetentionStore } from "./storage/sql-retention-store.js";
+import type { RetentionPolicy } from "./core/retention.js";
+import type { RetentionStore } from "./engine/retention-store.js";
+import { BackgroundPruner, type PruneObserver } from "./engine/background-pruner.js";
 import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
 import type { Registry } from "prom-client";
 import { RUNS_TOPIC } from "./engine/ports.js";
@@ -45,6 +49,8 @@ export interface AppConfig {
   outageBudgetMs?: number;
   /** Take over runs left running by a process that died (default true). */
   recover?: boolean;
+  /** How long finished runs are kept (env CONVEYOR_RETENTION: "30d", "1000 runs", "30d,1000 runs"); unset keeps them all. */
+  retention?: RetentionPolicy;
   /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
   warn?: (message: string) => void;
   /** Webhook settings over the environment's (notifications/settings.ts). */
@@ -65,6 +71,15 @@ export interface App {
   webhooks: Webhooks;
   /** OpenTelemetry tracing, when on: the API adds GraphQL operation spans through it. */
   tracing?: OtelTracing;
+  /** Deleting finished runs and reading what retention decides over. */
+  retention: RetentionStore;
+  /** The retention policy in force (config or CONVEYOR_RETENTION), if any. */
+  retentionPolicy: RetentionPolicy | undefined;
+  /**
+   * Starts pruning finished runs in the background under the policy (servers only), one
+   * replica at a time; does nothing without a policy. Stopped by stop().
+   */
+  startPruning(opts?: { intervalMs?: number; runsPerPass?: number; pace?: number; observer?: PruneObserver }): BackgroundPruner | undefined;
   /**
    * Takes over the runs left running by processes that died, then keeps doing so
    * for as long as it runs (unless `recover` is false); returns the runs taken over at start.
@@ -105,6 +120,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const outageBudgetMs = config.outageBudgetMs ?? settings.CONVEYOR_DB_OUTAGE_BUDGET;
   const connectTimeoutMs = config.connectTimeoutMs ?? settings.CONVEYOR_DB_CONNECT_TIMEOUT;
   const logger = config.logger ?? createLogger(settings.CONVEYOR_LOG_LEVEL ?? "warn");
+  const retentionPolicy = config.retention ?? settings.CONVEYOR_RETENTION;
   const webhookSettings = { ...webhookSettingsFrom(settings), ...config.webhooks };
   const tracing = await openTracingIf(config.tracing === undefined ? tracingSettings(settings) : config.tracing, logger);
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
@@ -159,12 +175,22 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     if (events.some((e) => e.type === "run.finished")) dispatcher.wake();
   });
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
+  const retention = new SqlRetentionStore(db);
+  let pruner: BackgroundPruner | undefined;
   let stopped = false;
   return {
     engine,
     db,
     webhooks,
     ...(tracing ? { tracing } : {}),
+    retention,
+    retentionPolicy,
+    startPruning: (opts = {}) => {
+      if (!retentionPolicy || pruner || stopped) return pruner;
+      pruner = new BackgroundPruner({ store: retention, policy: retentionPolicy, owner: engine.owner, logger, ...opts });
+      pruner.start();
+      return pruner;
+    },
     start: async () => {
       dispatcher.start();
       if (config.recover === false) return [];
@@ -186,6 +212,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       unsubscribe();
       wanted.stop();
       await dispatcher.stop();
+      await pruner?.stop();
       await engine.stop();
       await writeBack.close();
       await argo?.close();

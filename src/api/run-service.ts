@@ -9,6 +9,8 @@ import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import type { RunRecord, RunStore, StoredUnit } from "../engine/store.js";
 import type { Command } from "../engine/steering.js";
 import { runTopic } from "../engine/ports.js";
+import type { DeletedRows, RetentionStore } from "../engine/retention-store.js";
+import { deleteRun } from "./delete-run.js";
 import { ProgressCache } from "./progress-cache.js";
 import { FreshReads } from "./fresh-reads.js";
 import type { Progress } from "../core/progress.js";
@@ -35,6 +37,7 @@ export class RunService {
     readonly engine: Engine,
     private readonly defaultTasksFile?: string,
     private readonly start: StartRun = (input) => engine.startRun(input),
+    private readonly retention?: RetentionStore,
   ) {
     this.progressCache = new ProgressCache(engine);
     this.runReads = new FreshReads((id) => engine.store.getRun(id));
@@ -121,6 +124,12 @@ export class RunService {
     const run = await this.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
     return run;
+  }
+
+  /** Deletes a finished run and its rows; refuses one that is not finished. */
+  async deleteRun(runId: string): Promise<DeletedRows> {
+    if (!this.retention) throw new Error("this server was built without a retention store");
+    return deleteRun(this.retention, this.engine, runId);
   }
 
   /** Takes a checkpoint now; returns its id. */

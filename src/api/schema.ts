@@ -20,6 +20,7 @@ import "./types/task-logs.js";
 import "./types/webhook.js";
 import "./types/webhook-operations.js";
 import "./types/viewer.js";
+import "./types/retention.js";
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -1,6 +1,7 @@
 // The API server: one node:http server with GraphQL (HTTP, SSE and graphql-ws
 // on /graphql), REST under /api, /healthz, /readyz, /metrics, and the dashboard's
 // static page at / (http/dashboard.ts).
+import type { RetentionStore } from "../engine/retention-store.js";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -41,6 +42,8 @@ export interface ServedApp {
   webhooks?: Webhooks;
   /** When tracing is on: GraphQL operations become spans, and runs started here continue the caller's trace. */
   tracing?: ApiTracing;
+  /** Deleting finished runs (deleteRun, REST DELETE). */
+  retention?: RetentionStore;
 }
 
 export interface ApiServerDeps {
@@ -66,7 +69,7 @@ export class RefusedToListenError extends Error {}
 export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, "readiness" | "degradedChecks">, config: ServerConfig): ApiServices {
   const engine = app.engine;
   return {
-    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input)),
+    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input), app.retention),
     progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
     ...(metrics ? { metrics } : {}),
     eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),

@@ -8,7 +8,9 @@ export const ENV = {
   store: ["store", "engine", "cli"],
   /** Commands that may drive runs: the store and the executors. */
   engine: ["store", "engine", "argo", "cli"],
-  serve: ["store", "engine", "argo", "api", "webhooks", "cli"],
+  serve: ["store", "engine", "argo", "api", "webhooks", "tracing", "cli"],
+  /** prune: the store and its retention policy. */
+  prune: ["store", "cli"],
   server: ["client", "cli"],
   none: ["cli"],
 } satisfies Record<string, Group[]>;

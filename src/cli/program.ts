@@ -6,6 +6,7 @@ import type { CliContext } from "./lazy-action.js";
 import { defineConfigCommand } from "./specs/config.js";
 import { defineServerCommands } from "./specs/server.js";
 import { defineInspectCommands } from "./specs/inspect.js";
+import { defineRetentionCommands } from "./specs/retention.js";
 import { defineRunCommand } from "./specs/run.js";
 import { defineSteerCommands } from "./specs/steer.js";
 import { packageVersion } from "./version.js";
@@ -17,6 +18,7 @@ const COMMANDS: ((program: Command, ctx: CliContext) => void)[] = [
   defineInspectCommands,
   defineServerCommands,
   defineConfigCommand,
+  defineRetentionCommands,
 ];
 
 export function buildProgram(ctx: CliContext): Command {

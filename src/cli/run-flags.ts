@@ -43,6 +43,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flag: "force", path: "force", kind: "boolean", help: "run tasks even when the memo cache has their result" },
   { flag: "memo-max-age", path: "memoMaxAgeMs", kind: "duration", placeholder: "duration", help: "ignore cached results older than this", default: "no limit" },
   { flag: "sync-status", path: "syncStatus", kind: "boolean", help: "write statuses back into the tasks file as the run goes" },
+  { flag: "retention", path: "retention", kind: "string", placeholder: "age", help: "keep the run this long once finished (7d, 12h), in place of CONVEYOR_RETENTION", default: "CONVEYOR_RETENTION" },
 ];
 
 /** "retry-delay" as commander names its value: "retryDelay". */

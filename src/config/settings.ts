@@ -5,6 +5,8 @@
 // is generated from this file (npm run docs:config). Adding one: DEVELOPERS.md.
 import { z } from "zod";
 import { setting, type Setting } from "./setting.js";
+import { InvalidOptionError } from "../core/errors.js";
+import { parseRetention } from "../core/retention.js";
 import { parseCorsOrigins } from "./cors-origins.js";
 import { parseTokenEntries } from "./token-entries.js";
 import { boolean, durationAsMs, oneOf, parsed, secondsAsMs, text, url, wholeNumber } from "./values.js";
@@ -12,6 +14,15 @@ import { boolean, durationAsMs, oneOf, parsed, secondsAsMs, text, url, wholeNumb
 const ms = (min: number) => wholeNumber({ min, unit: "milliseconds" });
 const count = (min = 1) => wholeNumber({ min });
 const port = () => wholeNumber({ min: 0, max: 65_535 });
+
+/** The retention policy; the refusal names the variable itself, so the detail goes without it. */
+const retentionPolicy = (text: string) => {
+  try {
+    return parseRetention(text);
+  } catch (err) {
+    throw err instanceof InvalidOptionError ? new Error(err.message.slice(err.field.length + 2)) : err;
+  }
+};
 
 const tokens = () => parsed(parseTokenEntries, "comma-separated name:scopes:sha256hex entries, scopes read and/or write joined by +");
 
@@ -33,6 +44,11 @@ export const SETTINGS = {
     group: "store",
     description: "Seconds connecting to PostgreSQL may take before the command gives up, naming the server.",
     default: "10",
+  }),
+  CONVEYOR_RETENTION: setting(parsed(retentionPolicy, 'an age (30d), a count ("1000 runs") or both ("30d,1000 runs")'), {
+    group: "store",
+    description: "How long finished runs are kept: conveyor prune and serve's background pruning delete the others (docs/retention.md).",
+    unsetMeans: "every run is kept",
   }),
   // engine
   CONVEYOR_LEASE_MS: setting(ms(1_000), {

@@ -199,3 +199,11 @@ export class StoreUnavailableError extends ConveyorError {
     super(message);
   }
 }
+
+/** Deleting a run that is not finished: pending, running, paused, or left running by a driver that is gone. */
+export class RunNotFinishedError extends InvalidTransitionError {
+  constructor(readonly runId: string, state: string) {
+    super(`run ${runId}`, state, "delete");
+    this.message = `cannot delete run ${runId}: it is ${state}; only finished runs can be deleted (cancel it, or let it finish, first)`;
+  }
+}

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { InvalidOptionError } from "./errors.js";
 import { defaultRetryPolicy } from "./retry.js";
+import { AGE_HINT, parseAge } from "./retention.js";
 
 const ms = z.number().finite().nonnegative();
 
@@ -40,6 +41,8 @@ export const runOptionsSchema = z
     includeDone: z.boolean().default(false),
     /** Write task statuses back into the Task Master file the run read (src/taskmaster-sync). */
     syncStatus: z.boolean().default(false),
+    /** How long this run is kept once finished ("7d"), in place of CONVEYOR_RETENTION's policy. */
+    retention: z.string().refine((t) => parseAge(t) !== null, { message: `expected ${AGE_HINT}` }).optional(),
   })
   .strict();
 

@@ -184,6 +184,7 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect(routes.sort()).toEqual(
       [
         "POST /api/workflows/multi-task",
+        "DELETE /api/workflows/{id}",
         "GET /api/workflows/{id}/progress",
         "GET /api/workflows/{id}/state",
         "PUT /api/workflows/{id}/checkpoint",

@@ -53,6 +53,10 @@ export const schemas = {
     total: count,
     warnings: { type: "array", items: { type: "string" }, description: "What was read from the tasks but will not run as written" },
   }),
+  Deleted: object({
+    workflow_id: { type: "string" },
+    deleted: object({ tasks: count, attempts: count, event_pages: count, checkpoints: count }, "Rows removed, by kind"),
+  }),
   Checkpoint: object({ workflow_id: { type: "string" }, status: ref("RunStatus"), checkpoint_id: { type: "string" } }),
   RunningTask: object({ task_id: { type: "string" }, elapsed_ms: { type: "number", minimum: 0 } }),
   Progress: object({

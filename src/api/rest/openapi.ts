@@ -107,6 +107,24 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/workflows/{id}": {
+      delete: {
+        operationId: "deleteWorkflow",
+        summary: "Delete a finished run",
+        description:
+          "Removes the run with its tasks, attempts, event log and checkpoints (cached results stay). A run that is not " +
+          "finished (pending, running, paused, interrupted) is refused with 409.",
+        tags,
+        parameters: [id],
+        responses: {
+          "200": answer("Deleted, with the rows removed", ref("Deleted")),
+          "400": failure("A malformed path", PATH_CODES),
+          ...unknownRun(),
+          ...wrongState,
+          ...writes,
+        },
+      },
+    },
     "/api/workflows/{id}/progress": {
       get: {
         operationId: "getWorkflowProgress",
@@ -227,7 +245,7 @@ export const openApiDocument = {
   },
   components: {
     securitySchemes: {
-      bearer: { type: "http", scheme: "bearer", description: "read scope for GET, write scope for POST and PUT; none when the server has no tokens" },
+      bearer: { type: "http", scheme: "bearer", description: "read scope for GET, write scope for POST, PUT and DELETE; none when the server has no tokens" },
     },
     schemas,
     responses: {

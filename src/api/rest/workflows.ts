@@ -39,6 +39,14 @@ async function startRun(deps: RestDeps, req: IncomingMessage, res: ServerRespons
   });
 }
 
+async function deleteWorkflow({ runs }: RestDeps, res: ServerResponse, id: string): Promise<void> {
+  const rows = await runs.deleteRun(id);
+  sendJson(res, 200, {
+    workflow_id: id,
+    deleted: { tasks: rows.taskRuns, attempts: rows.attempts, event_pages: rows.eventPages, checkpoints: rows.checkpoints },
+  });
+}
+
 const handlers: Record<string, Handler> = {
   "GET progress": async ({ runs }, _req, res, id) => {
     // one read of the run serves both: its status, and its progress when nobody here drives it
@@ -84,6 +92,12 @@ export async function handleWorkflows(deps: RestDeps, req: IncomingMessage, res:
   if (logs) {
     if (req.method !== "GET") throw methodNotAllowed(["GET"]);
     await sendTaskLogs(deps, req, res, decodePart(logs[1]!), decodePart(logs[2]!));
+    return true;
+  }
+  const run = /^\/api\/workflows\/([^/]+)$/.exec(path);
+  if (run) {
+    if (req.method !== "DELETE") throw methodNotAllowed(["DELETE"]);
+    await deleteWorkflow(deps, res, decodePart(run[1]!));
     return true;
   }
   const m = /^\/api\/workflows\/([^/]+)\/([a-z]+)$/.exec(path);

@@ -31,6 +31,7 @@ export const RunOptionsInput = builder.inputType("RunOptionsInput", {
     force: t.boolean({ description: "Bypass the memo cache" }),
     memoMaxAgeMs: t.int(),
     syncStatus: t.boolean({ description: "Write task statuses back into the tasks file as the run goes" }),
+    retention: t.string({ description: 'How long the run is kept once finished ("7d", "12h"), in place of the server\'s CONVEYOR_RETENTION' }),
   }),
 });
 

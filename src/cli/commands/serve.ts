@@ -6,6 +6,7 @@ import { RefusedToListenError, startApiServer } from "../../api/server.js";
 import type { EventBus } from "../../engine/ports.js";
 import { createLogger } from "../../observability/logger.js";
 import { MeteredBus, createMetrics } from "../../observability/metrics.js";
+import { pruneMetrics } from "../../observability/retention-metrics.js";
 import { MemoryBus } from "../../pubsub/memory-bus.js";
 import { RedisBus } from "../../pubsub/redis-bus.js";
 import type { Output } from "../follow.js";
@@ -46,6 +47,8 @@ export async function serveCommand(f: { host?: string; port?: string; tasks?: st
   const endRecovery = metrics.recoveryDuration.startTimer();
   const recovered = await app.start();
   endRecovery();
+  // CONVEYOR_RETENTION set: finished runs past it are deleted in the background, by one replica at a time
+  app.startPruning({ observer: pruneMetrics(metrics.registry) });
   out.write(`conveyor API on ${server.url}/graphql (store: ${app.db.location}${redis ? ", events: redis" : ""})\n`);
   out.write(`dashboard on ${server.url}/\n`);
   if (recovered.length > 0) out.write(`recovered ${recovered.length} interrupted run(s)\n`);

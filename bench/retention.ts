@@ -1,0 +1,134 @@
+// R: retention. How many bytes a task costs in the hot tables; the database after
+// N runs without a policy and with one pruning as the runs come (the runs' tables,
+// after a plain VACUUM such as autovacuum does); and the no-op throughput row while a
+// prune of many runs goes on, against the same run alone (alternated, median of 3).
+import { performance } from "node:perf_hooks";
+import type { App } from "../src/app.js";
+import { pruneRuns } from "../src/engine/prune-runs.js";
+import { InProcessExecutor } from "../src/executors/in-process.js";
+import { nextPrefix, warmUp } from "./throughput.js";
+import { freshStore, log, median, noopSource, openApp, STORE_LABEL, timeRun, type StoreKind } from "./support.js";
+
+const ROUNDS = 5;
+const TABLES = ["runs", "task_runs", "attempts", "run_event_pages", "checkpoints", "memo_cache"];
+
+export interface RetentionSizes {
+  runs: number;
+  tasksPerRun: number;
+  keepRuns: number;
+  pruneRuns: number;
+  pruneTasksPerRun: number;
+  noopTasks: number;
+}
+
+export interface RetentionRow {
+  store: StoreKind;
+  hotBytesPerTask: number;
+  bytesWithout: number;
+  bytesWith: number;
+  /** The no-op run alone and while the prune goes on, tasks/s (medians). */
+  alone: number;
+  duringPrune: number;
+  pruneMs: number;
+  pruned: number;
+}
+
+async function tableBytes(app: App): Promise<number> {
+  await app.db.sql.exec("VACUUM");
+  const [r] = await app.db.sql.query<{ bytes: string }>(
+    `SELECT sum(pg_total_relation_size(t::regclass))::text AS bytes FROM unnest($1::text[]) AS t`,
+    [TABLES],
+  );
+  return Number(r!.bytes);
+}
+
+async function makeRuns(app: App, runs: number, tasks: number, afterEach?: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < runs; i++) {
+    await timeRun(app, { source: noopSource(tasks, nextPrefix("ret")), options: { executor: "fn", maxParallel: 64, force: true } });
+    await afterEach?.();
+  }
+}
+
+async function withApp<T>(kind: StoreKind, fn: (app: App) => Promise<T>): Promise<T> {
+  const store = await freshStore(kind);
+  const exec = new InProcessExecutor(() => 1);
+  const app = await openApp(store, { fn: () => exec });
+  try {
+    await warmUp(app, "fn");
+    return await fn(app);
+  } finally {
+    await app.stop();
+    await store.dispose();
+  }
+}
+
+export async function measureRetention(kind: StoreKind, s: RetentionSizes): Promise<RetentionRow> {
+  log(`retention, ${STORE_LABEL[kind]}: ${s.runs} runs of ${s.tasksPerRun} tasks, without a policy`);
+  const without = await withApp(kind, async (app) => {
+    await makeRuns(app, s.runs, s.tasksPerRun);
+    return tableBytes(app);
+  });
+  log(`retention, ${STORE_LABEL[kind]}: the same, keeping ${s.keepRuns} runs`);
+  const withPolicy = await withApp(kind, async (app) => {
+    // the policy applied as the runs come, as a server's pruner does
+    await makeRuns(app, s.runs, s.tasksPerRun, async () => {
+      await pruneRuns(app.retention, { policy: { keepRuns: s.keepRuns }, now: Date.now(), owner: app.engine.owner });
+      // as autovacuum would, so the space freed is used again
+      await app.db.sql.exec("VACUUM runs, task_runs, attempts, run_event_pages, checkpoints");
+    });
+    return tableBytes(app);
+  });
+  log(`retention, ${STORE_LABEL[kind]}: no-op throughput while ${s.pruneRuns} runs of ${s.pruneTasksPerRun} tasks are pruned`);
+  const during = await withApp(kind, async (app) => {
+    const alone: number[] = [];
+    const busy: number[] = [];
+    let pruneMs = 0;
+    let pruned = 0;
+    const noop = async () => {
+      const t = await timeRun(app, { source: noopSource(s.noopTasks, nextPrefix("noop")), options: { executor: "fn", maxParallel: 64, force: true } });
+      return s.noopTasks / (t.totalMs / 1000);
+    };
+    // each round: the runs to prune, the no-op run during their prune, then alone on the same tables
+    for (let round = 0; round < ROUNDS; round++) {
+      await makeRuns(app, s.pruneRuns, s.pruneTasksPerRun);
+      const t0 = performance.now();
+      // paced as the background pruner is (it waits 9 times as long as each run took to delete)
+      const prune = pruneRuns(app.retention, { policy: { keepRuns: 0 }, now: Date.now() + 1_000, owner: app.engine.owner, pace: 9 }).then((r) => {
+        pruneMs += performance.now() - t0;
+        pruned += r.deleted.length;
+      });
+      busy.push(await noop());
+      await prune;
+      alone.push(await noop());
+    }
+    return { alone: median(alone), duringPrune: median(busy), pruneMs: pruneMs / ROUNDS, pruned: pruned / ROUNDS };
+  });
+  return {
+    store: kind,
+    hotBytesPerTask: without / (s.runs * s.tasksPerRun),
+    bytesWithout: without,
+    bytesWith: withPolicy,
+    ...during,
+  };
+}
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+export function renderRetentionTable(rows: RetentionRow[], s: RetentionSizes, errors: string[]): string {
+  const lines = [
+    `Retention: ${s.runs} runs of ${s.tasksPerRun} no-op tasks; the runs' tables (${TABLES.join(", ")}) after a plain VACUUM. ` +
+      `"with policy" keeps ${s.keepRuns} runs, pruned (and vacuumed, as autovacuum would) after each run. Throughput: a run of ${s.noopTasks} no-op tasks at maxParallel 64, ` +
+      `alone and while ${s.pruneRuns} runs of ${s.pruneTasksPerRun} tasks are pruned at the background pruner's pace (9), then alone, median of ${ROUNDS} rounds.`,
+    "",
+    "| store | bytes per task (hot) | size without policy | size with policy | no-op alone | no-op during prune | ratio | prune of the runs took |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${STORE_LABEL[r.store]} | ${r.hotBytesPerTask.toFixed(0)} B | ${mib(r.bytesWithout)} | ${mib(r.bytesWith)} | ${r.alone.toFixed(0)} tasks/s | ` +
+        `${r.duringPrune.toFixed(0)} tasks/s | ${((r.duringPrune / r.alone) * 100).toFixed(0)} % | ${(r.pruneMs / 1000).toFixed(2)} s for ${Math.round(r.pruned)} runs |`,
+    );
+  }
+  for (const e of errors) lines.push("", `- ${e}`);
+  return lines.join("\n");
+}
