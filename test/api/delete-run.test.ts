@@ -11,7 +11,7 @@ const kind = (await postgresReachable()) ? "postgres" : "pglite";
 const DELETE = `mutation($id: ID!) { deleteRun(runId: $id) {
   __typename
   ... on DeleteRunPayload { runId tasks attempts eventPages checkpoints }
-  ... on Error { message code }
+  ... on ApiError { message code }
   ... on InvalidTransition { from action }
 } }`;
 

@@ -85,7 +85,7 @@ describe(`conveyor prune (${kind})`, () => {
     [["prune", "--keep", "many"], {}, 'error: --keep: "many" is not a whole number\n'],
     [["prune"], {}, "error: give --older-than or --keep (or set CONVEYOR_RETENTION): prune deletes nothing without a policy\n"],
     [["prune", "--keep", "1", "--status", "running"], {}, "error: --status: not a finished status: running (one of succeeded, completed_with_failures, failed, cancelled, timed_out; runs not finished are never pruned)\n"],
-    [["prune", "--dry-run"], { CONVEYOR_RETENTION: "forever" }, 'error: CONVEYOR_RETENTION: "forever" is neither a duration such as 30d, 12h, 90m, 2w or 45s nor a count such as "1000 runs"\n'],
+    [["prune", "--dry-run"], { CONVEYOR_RETENTION: "forever" }, 'error: CONVEYOR_RETENTION: an age (30d), a count ("1000 runs") or both ("30d,1000 runs"), not "forever" ("forever" is neither a duration such as 30d, 12h, 90m, 2w or 45s nor a count such as "1000 runs")\n'],
   ])("%j exits 2 with a clear message", async (args, more, message) => {
     const r = await conveyor(args, more);
     expect([r.code, r.stderr, r.stdout]).toEqual([2, message, ""]);
