@@ -10,7 +10,8 @@
 // print a second table and write it between their own markers; eta (the ETA's accuracy
 // over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
 // run, line latency), dashboard (the web page in headless Chromium: paint, layout, main
-// thread under events) and startup (whole `conveyor run` processes under GNU time) print
+// thread under events), deep-history (replay and reads among millions of events, PostgreSQL)
+// and startup (whole `conveyor run` processes under GNU time) print
 // tables of their own, between their own markers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
@@ -34,6 +35,7 @@ import { measureActiveRuns } from "./active-runs.js";
 import { measureSmallRuns } from "./small-runs.js";
 import { measureLiveLogs, renderLogsTable, type LogBenchResult } from "./live-logs.js";
 import { measureDashboard, renderDashboardTable, type DashboardResult } from "./dashboard.js";
+import { measureDeepHistory, renderDeepHistoryTable, type DeepHistoryResult } from "./deep-history.js";
 import { measureStartup, renderStartupTable, type StartupResults } from "./startup.js";
 import {
   adminQuery,
@@ -51,11 +53,11 @@ import {
 import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "startup"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "startup", "deep-history"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
-const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "startup"];
+const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "startup", "deep-history"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -336,6 +338,13 @@ if (args.only.has("dashboard") && !interrupted) {
     dashboardResult = await section("dashboard", dashboardErrors, () => measureDashboard({ tasks: 10_000, navigations: args.quick ? 3 : 5, windowMs: args.quick ? 5_000 : 15_000 }));
   }
 }
+// H: replay and reads over millions of events of finished runs, on PostgreSQL
+let deepHistory: DeepHistoryResult | undefined;
+const deepErrors: string[] = [];
+if (args.only.has("deep-history") && !interrupted) {
+  if (!usable.includes("postgres")) deepErrors.push(`needs PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
+  else deepHistory = await section("deep-history", deepErrors, () => (log("deep history"), measureDeepHistory({ events: args.quick ? 2_000_000 : 20_000_000 })));
+}
 // whole CLI processes, one after another, on stores of their own
 let startupResults: StartupResults | undefined;
 if (args.only.has("startup") && !interrupted) {
@@ -355,12 +364,13 @@ if (apiResults) tables.push({ marker: "bench-api", table: renderApiTable(apiResu
 if (eta) tables.push({ marker: "bench-eta", table: renderEtaTable(eta) });
 if (args.only.has("logs")) tables.push({ marker: "bench-logs", table: renderLogsTable(logsResult, logsErrors) });
 if (args.only.has("dashboard")) tables.push({ marker: "bench-dashboard", table: renderDashboardTable(dashboardResult, dashboardErrors) });
+if (args.only.has("deep-history")) tables.push({ marker: "bench-deep-history", table: renderDeepHistoryTable(deepHistory, deepErrors) });
 if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);
 
-if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, startup: startupResults, elapsedSeconds: elapsed }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, startup: startupResults, deepHistory, elapsedSeconds: elapsed }, null, 2));
 if (args.write) {
   const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
   const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;
