@@ -11,8 +11,9 @@
 // over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
 // run, line latency), dashboard (the web page in headless Chromium: paint, layout, main
 // thread under events), tracing (the no-op run with OpenTelemetry tracing off and on,
-// PostgreSQL) and startup (whole `conveyor run` processes under GNU time) print tables of
-// their own, between their own markers.
+// PostgreSQL), deep-history (replay and reads among millions of events, PostgreSQL),
+// retention (database size and a prune beside a run) and startup (whole `conveyor run`
+// processes under GNU time) print tables of their own, between their own markers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -35,6 +36,7 @@ import { measureActiveRuns } from "./active-runs.js";
 import { measureSmallRuns } from "./small-runs.js";
 import { measureLiveLogs, renderLogsTable, type LogBenchResult } from "./live-logs.js";
 import { measureDashboard, renderDashboardTable, type DashboardResult } from "./dashboard.js";
+import { measureDeepHistory, renderDeepHistoryTable, type DeepHistoryResult } from "./deep-history.js";
 import { measureStartup, renderStartupTable, type StartupResults } from "./startup.js";
 import { measureRetention, renderRetentionTable, type RetentionRow, type RetentionSizes } from "./retention.js";
 import {
@@ -54,11 +56,11 @@ import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 import { measureTracing, renderTracingTable, type TracingRow } from "./tracing.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup", "retention"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup", "retention", "deep-history"] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
-const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "tracing", "startup", "retention"];
+const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "tracing", "startup", "retention", "deep-history"];
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
@@ -352,6 +354,13 @@ if (args.only.has("tracing") && !interrupted) {
     tracingRows = await section("tracing", tracingErrors, () => measureTracing(store, Math.max(3_000, sizes.tasks), sizes.parallels));
   }
 }
+// H: replay and reads over millions of events of finished runs, on PostgreSQL
+let deepHistory: DeepHistoryResult | undefined;
+const deepErrors: string[] = [];
+if (args.only.has("deep-history") && !interrupted) {
+  if (!usable.includes("postgres")) deepErrors.push(`needs PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
+  else deepHistory = await section("deep-history", deepErrors, () => (log("deep history"), measureDeepHistory({ events: args.quick ? 2_000_000 : 20_000_000 })));
+}
 // whole CLI processes, one after another, on stores of their own
 let startupResults: StartupResults | undefined;
 if (args.only.has("startup") && !interrupted) {
@@ -384,13 +393,14 @@ if (eta) tables.push({ marker: "bench-eta", table: renderEtaTable(eta) });
 if (args.only.has("logs")) tables.push({ marker: "bench-logs", table: renderLogsTable(logsResult, logsErrors) });
 if (args.only.has("dashboard")) tables.push({ marker: "bench-dashboard", table: renderDashboardTable(dashboardResult, dashboardErrors) });
 if (args.only.has("tracing")) tables.push({ marker: "bench-tracing", table: renderTracingTable(tracingRows, tracingErrors) });
+if (args.only.has("deep-history")) tables.push({ marker: "bench-deep-history", table: renderDeepHistoryTable(deepHistory, deepErrors) });
 if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
 if (args.only.has("retention")) tables.push({ marker: "bench-retention", table: renderRetentionTable(retentionRows, retentionSizes, retentionErrors) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);
 
-if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, startup: startupResults, elapsedSeconds: elapsed }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, startup: startupResults, deepHistory, elapsedSeconds: elapsed }, null, 2));
 if (args.write) {
   const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
   const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;
