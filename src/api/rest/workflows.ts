@@ -34,7 +34,9 @@ async function startRun(deps: RestDeps, req: IncomingMessage, res: ServerRespons
   const started = await deps.runs.startRun(request, traceparent).catch((err: unknown) => {
     throw err instanceof InvalidOptionError ? respelled(err, spelling) : err;
   });
-  sendJson(res, 201, { ...(await statusOf(deps.runs, started.runId)), total: started.total, warnings: started.warnings }, {
+  // answered once the start is recorded, as GraphQL's startRun is: running (or further), never pending
+  const run = await deps.runs.startedRun(started.runId);
+  sendJson(res, 201, { ...statusBody(started.runId, deps.runs.engine.runState(run)), total: started.total, warnings: started.warnings }, {
     location: `/api/workflows/${started.runId}/state`,
   });
 }
