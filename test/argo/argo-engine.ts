@@ -35,9 +35,11 @@ export async function openArgoWorld(opts: { limits?: SplitLimits } = {}): Promis
     db = await openDatabase({ dataDir: store.config.dataDir! });
     const runStore = new PrismaRunStore(db);
     const kc = k8s.kubeConfig();
+    const logs = new KubePodLogs(kc, "argo");
     const executor = new ArgoExecutor({
       api: new KubeWorkflowApi(kc, "argo"),
-      logs: new KubePodLogs(kc, "argo"),
+      logs,
+      liveLogs: logs,
       store: runStore,
       image: "runner:test",
       retryDelayMs: 20,
