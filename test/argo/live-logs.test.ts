@@ -81,7 +81,7 @@ describe("argo live task logs", () => {
     expect(w.k8s.podLogFollowers).toBe(0);
   });
 
-  it("a pod not up yet is asked again until its container runs; stop() ends the stream", async () => {
+  it("a pod not up yet is asked again until its container runs; its last line counts without a newline", async () => {
     const pod = "p-later";
     w.k8s.createPod(pod, ["wait", "main"]);
     const got: string[] = [];
@@ -93,10 +93,12 @@ describe("argo live task logs", () => {
     w.k8s.writePodLog(pod, "main", "up\n");
     await until(() => got.length >= 1);
     expect(got).toEqual(["up"]);
-    await f.stop(0);
-    await until(() => w.k8s.podLogFollowers === 0); // the server sees the connection close
-    w.k8s.writePodLog(pod, "main", "after stop\n");
+    // the container exits after a last line without a newline: the stream ends, and that line still counts
+    w.k8s.writePodLog(pod, "main", "last words");
+    w.k8s.endContainer(pod, "main");
     await new Promise((r) => setTimeout(r, 50));
-    expect(got).toEqual(["up"]);
+    await f.stop(1_000);
+    expect(got).toEqual(["up", "last words"]);
+    expect(w.k8s.podLogFollowers).toBe(0);
   });
 });

@@ -84,6 +84,8 @@ export class PodLogFollower {
     const since = this.lastStamp ? `${this.lastStamp.slice(0, 19)}Z` : undefined;
     let got = false;
     this.conn = { stamp: "", count: 0, delivering: false };
+    // a line the last stream ended in comes again, whole, from sinceTime
+    this.splitter.reset();
     this.stream = this.source.follow(
       this.podName,
       since,
@@ -94,8 +96,7 @@ export class PodLogFollower {
       },
       (err) => {
         this.stream = undefined;
-        // a line cut by a dropped connection comes again, whole, from sinceTime
-        this.splitter.reset();
+        // an unfinished last line stays in the splitter: it counts if this was the end (stop() ends the splitter)
         if (this.drained) return this.drained();
         if (this.stopped) return;
         if (err !== undefined) {
