@@ -29,7 +29,7 @@ export interface TaskLogOptions {
   /** An ended attempt still answers snapshots this long, until its stored tail is surely committed. Default 5 s. */
   keepEndedMs?: number;
   /**
-   * Lines a watched attempt publishes per second at most (default 2,000): more
+   * Lines a watched attempt publishes per second at most (default 500): more
    * than anyone reads, and each costs every subscriber a message. Beyond it,
    * lines stay in the ring only, and subscribers see them as dropped.
    */
@@ -172,7 +172,7 @@ export class AttemptLog {
     const watched = now < this.watchedUntil;
     if (watched) {
       // a token bucket holding at most one second's worth
-      const rate = this.opts.maxLinesPerSec ?? 2_000;
+      const rate = this.opts.maxLinesPerSec ?? 500;
       this.allowance = Math.min(rate, this.allowance + ((now - this.allowedAt) * rate) / 1000);
       this.allowedAt = now;
     }

@@ -7,7 +7,7 @@ import { StringDecoder } from "node:string_decoder";
 export const MAX_LIVE_LINE = 8 * 1024;
 
 export class LineSplitter {
-  private readonly decoder = new StringDecoder("utf8");
+  private decoder = new StringDecoder("utf8");
   private pending = "";
 
   constructor(
@@ -23,6 +23,12 @@ export class LineSplitter {
   end(): void {
     this.feed(this.decoder.end());
     if (this.pending) this.onLines([this.pending]);
+    this.pending = "";
+  }
+
+  /** Forgets an unfinished line (its stream broke off; it will come again whole). */
+  reset(): void {
+    this.decoder = new StringDecoder("utf8");
     this.pending = "";
   }
 

@@ -8,8 +8,9 @@
 // - times are metav1.Time: RFC 3339 to the second, from the cluster's clock (`clockOffsetMs` away
 //   from this machine's);
 // - pods are named as with the pod-name-format v2 annotation the controller puts on the Workflow:
-//   <workflow>-<template>-<fnv32a of node name>, with containers `wait` and `main`; the main
-//   container's log is the attempt's stdout then stderr; `podGC` deletes a pod once it completes
+//   <workflow>-<template>-<fnv32a of node name>, with containers `wait` and `main` that start when
+//   the pod runs and exit when it ends; the main container's log is what a test writes to it
+//   meanwhile, then the attempt's stdout then stderr; `podGC` deletes a pod once it completes
 //   (podGC strategy OnPodCompletion);
 // - a task with retryStrategy is a `Retry` node whose children are `Pod` nodes named
 //   `<task>(0)`, `<task>(1)`...; a failed Pod says "failed with exit code N" and carries
@@ -128,6 +129,7 @@ export class ArgoControllerDouble {
       const pod = nodes[retry.children!.at(-1)!]!;
       if (pod.phase === "Running" && spec.shutdown === "Terminate") {
         Object.assign(pod, { phase: "Failed", message: "Stopped with strategy 'Terminate'", finishedAt: now });
+        for (const c of ["wait", "main"]) this.api.endContainer(podNameOf(name, pod), c);
         Object.assign(retry, { phase: "Failed", message: "Stopped with strategy 'Terminate'", finishedAt: now });
         continue;
       }
@@ -168,6 +170,7 @@ export class ArgoControllerDouble {
     for (const p of pods()) {
       if (p.phase !== "Pending" || spec.suspend || spec.shutdown || running >= (spec.parallelism ?? Infinity)) continue;
       Object.assign(p, { phase: "Running", startedAt: now });
+      for (const c of ["wait", "main"]) this.api.startContainer(podNameOf(name, p), c);
       running++;
       this.pods.push(`${name}/${taskId(dag.tasks.find((t) => p.displayName!.startsWith(`${t.name}(`))!)}${p.displayName!.slice(p.displayName!.indexOf("("))}`);
     }
@@ -203,6 +206,7 @@ export class ArgoControllerDouble {
   private runPod(pod: string, r: PodResult): void {
     this.api.writePodLog(pod, "wait", "level=info msg=\"Starting Workflow Executor\"\n");
     this.api.writePodLog(pod, "main", `${r.stdout ?? ""}${r.stderr ?? ""}`);
+    for (const c of ["wait", "main"]) this.api.endContainer(pod, c);
     if (this.podGC) this.api.deletePod(pod);
   }
 }

@@ -36,9 +36,11 @@ export async function openArgoWorld(opts: { limits?: SplitLimits; tracer?: Trace
     db = await openDatabase({ dataDir: store.config.dataDir! });
     const runStore = new PrismaRunStore(db);
     const kc = k8s.kubeConfig();
+    const logs = new KubePodLogs(kc, "argo");
     const executor = new ArgoExecutor({
       api: new KubeWorkflowApi(kc, "argo"),
-      logs: new KubePodLogs(kc, "argo"),
+      logs,
+      liveLogs: logs,
       store: runStore,
       image: "runner:test",
       retryDelayMs: 20,

@@ -86,7 +86,8 @@ describe("argo executor end to end", () => {
       expect(attempts[0]).toMatchObject({ status: "failed", exitCode: 7, error: "argo failed: failed with exit code 7", stdoutTail: "step 1 of 2\n", stderrTail: "step 1 of 2\nboom: disk full\n" });
       // read as Argo names the pod, from the main container, bounded
       const pod = `${wf.metadata.name}-run-task-${pods[0]!.id.slice(wf.metadata.name!.length + 1)}`;
-      const asked = w.k8s.requests.find((r) => r.startsWith(`GET pods/${pod}/log?`))!;
+      // (the tail read, not the live log's follow=true stream)
+      const asked = w.k8s.requests.find((r) => r.startsWith(`GET pods/${pod}/log?`) && !r.includes("follow=true"))!;
       expect(Object.fromEntries(new URLSearchParams(asked.slice(asked.indexOf("?") + 1)))).toEqual({ container: "main", tailLines: "200", limitBytes: String(256 * 1024) });
       // a success is not read back from the log
       expect(attempts[1]).toMatchObject({ status: "succeeded", stdoutTail: "ok\n", stderrTail: null });

@@ -15,9 +15,16 @@
 //   pod y"; omitted with several containers, 400 too), an absent pod is 404 NotFound; tailLines keeps the last N lines, then limitBytes cuts
 //   the output after that many bytes (so from the start of those lines, possibly mid-line);
 //   forbidPodLogs answers 403 Forbidden as the RBAC authorizer does without `get` on pods/log.
+//   Each line is kept with the time it was written (the kubelet's CRI log), so timestamps=true
+//   prefixes lines with it in RFC3339Nano, fixed 9 digits, and a space; sinceTime keeps lines
+//   written at or after it, to the second (the apiserver hands it on to the kubelet in RFC3339).
+//   follow=true on a container that has not started is 400 ("is waiting to start"); on a running
+//   one it answers 200 text/plain, chunked, with the lines so far and then each line as it is
+//   written, and ends the response when the container exits (on an exited one, at once).
 // Test hooks: dropWatches() cuts every open watch, refuseWatches answers 503, compact() forgets
 // history, update() is how the simulated controller writes status, writePodLog() how its pods log
-// (the kubelet's part), deletePod() what Argo's podGC does.
+// (the kubelet's part), startContainer()/endContainer() a container's life, deletePod() what
+// Argo's podGC does, dropPodLogs() cuts every open log stream.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -30,6 +37,13 @@ interface Watcher {
   res: ServerResponse;
   selector: Record<string, string>;
 }
+/** A container's log as the kubelet keeps it: lines with the time each was written. */
+interface ContainerLog {
+  lines: { time: string; text: string }[];
+  state: "waiting" | "running" | "terminated";
+  /** Open follow=true responses, with whether they want timestamps. */
+  followers: Set<{ res: ServerResponse; timestamps: boolean }>;
+}
 
 const PATH = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/workflows(?:\/([^/?]+))?$/;
 const POD_LOG = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/;
@@ -39,8 +53,10 @@ export class KubeApiDouble {
   private readonly objects = new Map<string, ArgoWorkflow>();
   private readonly history: { rv: number; type: EventType; object: ArgoWorkflow }[] = [];
   private readonly watchers = new Set<Watcher>();
-  /** Pod name -> container name -> log text. */
-  private readonly pods = new Map<string, Map<string, string>>();
+  /** Pod name -> container name -> its log. */
+  private readonly pods = new Map<string, Map<string, ContainerLog>>();
+  /** Sub-millisecond digits of log timestamps, so lines written in one millisecond stay in order. */
+  private logTick = 0;
   private rv = 100;
   private compactedAt = 0;
   readonly requests: string[] = [];
@@ -98,15 +114,55 @@ export class KubeApiDouble {
     return this.write(copy, "MODIFIED");
   }
 
-  /** Appends to a container's log, creating the pod on first write. */
+  /** Appends to a container's log, creating the pod (its container exited, unless started) on first write. */
   writePodLog(pod: string, container: string, text: string): void {
-    const containers = this.pods.get(pod) ?? new Map<string, string>();
-    containers.set(container, (containers.get(container) ?? "") + text);
-    this.pods.set(pod, containers);
+    const log = this.container(pod, container, "terminated");
+    for (const piece of text.split(/(?<=\n)/)) {
+      if (!piece) continue;
+      const line = { time: this.logTime(), text: piece };
+      log.lines.push(line);
+      for (const f of log.followers) f.res.write(render(line, f.timestamps));
+    }
+  }
+
+  /** The pod is scheduled: its containers wait to start (log reads with follow get 400). */
+  createPod(pod: string, containers: string[]): void {
+    for (const c of containers) this.container(pod, c, "waiting");
+  }
+
+  startContainer(pod: string, container: string): void {
+    this.container(pod, container, "running").state = "running";
+  }
+
+  /** The container exited: its log stays, its followers' responses end. */
+  endContainer(pod: string, container: string): void {
+    const log = this.pods.get(pod)?.get(container);
+    if (!log) return;
+    log.state = "terminated";
+    for (const f of log.followers) f.res.end();
+    log.followers.clear();
   }
 
   deletePod(pod: string): void {
+    for (const log of this.pods.get(pod)?.values() ?? []) for (const f of log.followers) f.res.end();
     this.pods.delete(pod);
+  }
+
+  /** Cuts every open pod log stream mid-way, as a broken connection or an apiserver restart would. */
+  dropPodLogs(): void {
+    for (const containers of this.pods.values()) {
+      for (const log of containers.values()) {
+        for (const f of log.followers) f.res.destroy();
+        log.followers.clear();
+      }
+    }
+  }
+
+  /** Open follow=true log streams. */
+  get podLogFollowers(): number {
+    let n = 0;
+    for (const containers of this.pods.values()) for (const log of containers.values()) n += log.followers.size;
+    return n;
   }
 
   podNames(): string[] {
@@ -175,18 +231,43 @@ export class KubeApiDouble {
     const names = [...containers.keys()];
     if (q.get("container") === null && names.length > 1) return status(res, 400, "BadRequest", `a container name must be specified for pod ${pod}, choose one of: [${names.join(" ")}]`);
     const container = q.get("container") ?? names[0]!;
-    const text = containers.get(container);
-    if (text === undefined) return status(res, 400, "BadRequest", `container ${container} is not valid for pod ${pod}`);
-    let out = Buffer.from(text);
+    const log = containers.get(container);
+    if (log === undefined) return status(res, 400, "BadRequest", `container ${container} is not valid for pod ${pod}`);
+    const follow = q.get("follow") === "true";
+    if (follow && log.state === "waiting") return status(res, 400, "BadRequest", `container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`);
+    const since = q.get("sinceTime");
+    if (since !== null && Number.isNaN(Date.parse(since))) return status(res, 400, "BadRequest", `sinceTime: invalid value "${since}"`);
+    const timestamps = q.get("timestamps") === "true";
+    let lines = since === null ? log.lines : log.lines.filter((l) => l.time.slice(0, 19) >= new Date(since).toISOString().slice(0, 19));
     const tailLines = q.get("tailLines");
-    if (tailLines !== null) {
-      const lines = text.split(/(?<=\n)/);
-      out = Buffer.from(lines.slice(Math.max(0, lines.length - Number(tailLines))).join(""));
-    }
+    if (tailLines !== null) lines = lines.slice(Math.max(0, lines.length - Number(tailLines)));
+    let out = Buffer.from(lines.map((l) => render(l, timestamps)).join(""));
     const limitBytes = q.get("limitBytes");
     if (limitBytes !== null) out = out.subarray(0, Number(limitBytes));
-    res.writeHead(200, { "Content-Type": "text/plain" });
-    res.end(out);
+    if (!follow || log.state === "terminated") {
+      res.writeHead(200, { "Content-Type": "text/plain" });
+      return void res.end(out);
+    }
+    res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
+    res.flushHeaders();
+    if (out.length > 0) res.write(out);
+    const f = { res, timestamps };
+    log.followers.add(f);
+    res.on("close", () => log.followers.delete(f));
+  }
+
+  private container(pod: string, name: string, state: ContainerLog["state"]): ContainerLog {
+    const containers = this.pods.get(pod) ?? new Map<string, ContainerLog>();
+    this.pods.set(pod, containers);
+    let log = containers.get(name);
+    if (!log) containers.set(name, (log = { lines: [], state, followers: new Set() }));
+    return log;
+  }
+
+  /** RFC3339Nano with 9 fixed digits (the kubelet's format); this clock has milliseconds, a counter fills the rest. */
+  private logTime(): string {
+    const iso = new Date().toISOString();
+    return `${iso.slice(0, 23)}${String(++this.logTick % 1_000_000).padStart(6, "0")}Z`;
   }
 
   private watch(res: ServerResponse, selector: Record<string, string>, from: number): void {
@@ -215,6 +296,10 @@ export function suiteKubeApiDouble(): KubeApiDouble {
 
 function send(res: ServerResponse, type: EventType, object: ArgoWorkflow): void {
   res.write(JSON.stringify({ type, object }) + "\n");
+}
+
+function render(line: { time: string; text: string }, timestamps: boolean): string {
+  return timestamps ? `${line.time} ${line.text}` : line.text;
 }
 
 function json(res: ServerResponse, code: number, body: unknown): void {

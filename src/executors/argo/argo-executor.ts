@@ -7,6 +7,7 @@
 import type { ExecutionOutcome, ExecutionRequest, Executor } from "../../engine/executor.js";
 import { silentLogger, type Logger } from "../../engine/ports.js";
 import type { WorkflowApi } from "./k8s-client.js";
+import type { PodLogStream } from "./pod-log-follower.js";
 import type { PodLogReader } from "./pod-logs.js";
 import { RunTracker, type ArgoStore } from "./run-tracker.js";
 import { DEFAULT_LIMITS, type SplitLimits } from "./workflow-builder.js";
@@ -24,6 +25,8 @@ export interface ArgoExecutorConfig {
   /** Pod logs, for the stderr tail of failed attempts (default none: the node's message only). */
   logs?: PodLogReader;
   logTimeoutMs?: number;
+  /** Pod logs followed while the pods run, for the live log (default none). */
+  liveLogs?: PodLogStream;
   logger?: Logger;
 }
 
@@ -83,6 +86,7 @@ export class ArgoExecutor implements Executor {
           lingerMs: this.cfg.lingerMs ?? 30_000,
           ...(this.cfg.logs ? { logs: this.cfg.logs } : {}),
           logTimeoutMs: this.cfg.logTimeoutMs ?? 5_000,
+          ...(this.cfg.liveLogs ? { liveLogs: this.cfg.liveLogs } : {}),
           logger: this.logger,
         },
         () => {

@@ -10,7 +10,8 @@ import { partOf, type Part } from "./workflow-part.js";
 /** What a unit's newest part has for it now. */
 export type Lookup =
   | { kind: "settled"; attempt: AttemptView }
-  | { kind: "running"; progress: number | undefined }
+  /** podName: the attempt's pod, once it runs. */
+  | { kind: "running"; progress: number | undefined; podName: string | undefined }
   /** The Workflow ended without ever running the task (bad template, deadline, ...). */
   | { kind: "never-ran"; error: string }
   | { kind: "uncovered" };
@@ -71,7 +72,10 @@ export class AttemptLedger {
       return { kind: "settled", attempt: a };
     }
     const finished = isFinished(p.wf);
-    if (!finished && !view?.final) return { kind: "running", progress: ahead.find((x) => !isSettled(x))?.progress };
+    if (!finished && !view?.final) {
+      const running = ahead.find((x) => !isSettled(x));
+      return { kind: "running", progress: running?.progress, podName: running?.phase === "Running" ? running.podName : undefined };
+    }
     if (finished && !view) {
       const s = p.wf.status;
       return { kind: "never-ran", error: `argo workflow ${p.wf.metadata.name} ${s?.phase ?? "ended"}: ${s?.message ?? "task never ran"}` };

@@ -2,9 +2,21 @@
 // attempt's outcome (a failed one after its pod's log tail, when that can be
 // read), or as cancelled when its signal aborts before its attempt is chosen:
 // a cancel or this process stopping, which leave the Workflow alone either way.
+// While its attempt's pod runs, it follows the pod's log for the live log.
 import type { ExecutionOutcome, ExecutionRequest } from "../../engine/executor.js";
 import { outcomeOf, type AttemptView } from "./node-mapper.js";
+import { PodLogFollower, type PodLogStream } from "./pod-log-follower.js";
 import { withLogTail, type PodLogReader } from "./pod-logs.js";
+
+/** Where running attempts' logs are followed from. */
+export interface LiveLogSource {
+  stream: PodLogStream;
+  retryDelayMs: number;
+  onError(podName: string, err: unknown): void;
+}
+
+/** A settled attempt's log stream has usually ended with its container; it gets this long to. */
+const DRAIN_MS = 2_000;
 
 /** Where a failed attempt's log tail comes from. */
 export interface LogTailSource {
@@ -18,6 +30,8 @@ export class AttemptWaiter {
   /** Its attempt is chosen and only waits for the pod's log: nothing else may be handed to it. */
   claimed = false;
   private lastProgress: number | undefined;
+  private follower: PodLogFollower | undefined;
+  private followedPod: string | undefined;
   private readonly onAbort = () => {
     if (!this.claimed) this.resolve(cancelled());
   };
@@ -31,6 +45,8 @@ export class AttemptWaiter {
   }
 
   resolve(o: ExecutionOutcome): void {
+    void this.follower?.stop(0);
+    this.follower = undefined;
     this.req.signal.removeEventListener("abort", this.onAbort);
     this.settle(o);
   }
@@ -42,8 +58,30 @@ export class AttemptWaiter {
     this.req.onProgress?.(fraction);
   }
 
-  /** Resolves with the attempt's outcome; a failed one first gets its pod's log tail, if it can be read. */
+  /** Follows the running attempt's pod log, from the first time its pod is seen running, when someone takes the output. */
+  follow(podName: string | undefined, live: LiveLogSource | undefined): void {
+    const onOutput = this.req.onOutput;
+    if (podName === undefined || !live || !onOutput || this.followedPod === podName) return;
+    void this.follower?.stop(0);
+    this.followedPod = podName;
+    let warned = false;
+    this.follower = new PodLogFollower(live.stream, podName, (lines) => onOutput("stdout", lines), {
+      retryDelayMs: live.retryDelayMs,
+      // once per pod: a pod that is not up yet is asked again, quietly
+      onError: (err) => warned || ((warned = true), live.onError(podName, err)),
+    });
+  }
+
+  /** Resolves with the attempt's outcome (after its followed log drained); a failed one first gets its pod's log tail, if it can be read. */
   hand(a: AttemptView, tail: LogTailSource | undefined): void {
+    const follower = this.follower;
+    if (!follower) return this.handNow(a, tail);
+    this.follower = undefined;
+    this.claimed = true;
+    void follower.stop(a.podName === this.followedPod ? DRAIN_MS : 0).then(() => this.handNow(a, tail));
+  }
+
+  private handNow(a: AttemptView, tail: LogTailSource | undefined): void {
     const outcome = outcomeOf(a);
     const pod = a.podName;
     if (outcome.ok || !tail || pod === undefined) return this.resolve(outcome);

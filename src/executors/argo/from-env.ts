@@ -14,9 +14,11 @@ export async function argoExecutorFromEnv(store: ArgoStore, logger: Logger, sett
   if (!namespace) return undefined;
   const [{ ArgoExecutor }, { defaultKubeConfig, KubePodLogs, KubeWorkflowApi }] = await Promise.all([import("./argo-executor.js"), import("./k8s-client.js")]);
   const kc = defaultKubeConfig();
+  const logs = new KubePodLogs(kc, namespace);
   return new ArgoExecutor({
     api: new KubeWorkflowApi(kc, namespace),
-    logs: new KubePodLogs(kc, namespace),
+    logs,
+    liveLogs: logs,
     store,
     image: settings.CONVEYOR_ARGO_IMAGE,
     templateName: settings.CONVEYOR_ARGO_TEMPLATE,

@@ -1,8 +1,12 @@
 // A thin port over the Kubernetes API for workflows.argoproj.io, and its
 // implementation with @kubernetes/client-node 1.4 (CustomObjectsApi + Watch),
 // from a kubeconfig ($KUBECONFIG, ~/.kube/config) or the in-cluster service account.
-// Pod logs (CoreV1Api) too, for the details of failed attempts.
+// Pod logs (CoreV1Api) too, for the details of failed attempts, and followed
+// live (pods/log with follow=true, streamed).
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from "@kubernetes/client-node";
+import type { PodLogStream } from "./pod-log-follower.js";
 import type { PodLogReader } from "./pod-logs.js";
 import type { ArgoWorkflow } from "./types.js";
 
@@ -68,16 +72,77 @@ export class KubeWorkflowApi implements WorkflowApi {
 }
 
 /** Reads the `main` container's log (Argo runs the task's script there). */
-export class KubePodLogs implements PodLogReader {
+export class KubePodLogs implements PodLogReader, PodLogStream {
   private readonly api: CoreV1Api;
 
-  constructor(kc: KubeConfig, readonly namespace: string) {
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly namespace: string,
+  ) {
     this.api = kc.makeApiClient(CoreV1Api);
+  }
+
+  /**
+   * A streamed GET of pods/log with the kubeconfig's credentials and agent.
+   * Not client-node's Log class: it pipes node-fetch's body, whose errors (a
+   * dropped connection, an abort) are then emitted with no listener and would
+   * crash the process, and a drop would go unnoticed.
+   */
+  follow(podName: string, sinceTime: string | undefined, onData: (chunk: Buffer) => void, onClosed: (err?: unknown) => void): { abort(): void } {
+    let aborted = false;
+    let done = false;
+    let req: ReturnType<typeof httpRequest> | undefined;
+    const close = (err?: unknown) => {
+      if (done || aborted) return;
+      done = true;
+      onClosed(err);
+    };
+    void (async () => {
+      const cluster = this.kc.getCurrentCluster();
+      if (!cluster) throw new Error("the kubeconfig has no current cluster");
+      const url = new URL(`${cluster.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(this.namespace)}/pods/${encodeURIComponent(podName)}/log`);
+      url.searchParams.set("container", "main");
+      url.searchParams.set("follow", "true");
+      url.searchParams.set("timestamps", "true");
+      if (sinceTime) url.searchParams.set("sinceTime", sinceTime);
+      const opts: RequestOptions = { method: "GET", headers: {} };
+      await this.kc.applyToHTTPSOptions(opts);
+      if (aborted) return;
+      req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, opts, (res) => {
+        if (res.statusCode !== 200) return void failure(res).then(close, close);
+        res.on("data", onData);
+        res.on("end", () => close());
+        res.on("error", close);
+        // a connection cut mid-body: no "end", only "close"
+        res.on("close", () => close(res.complete ? undefined : new Error("pod log stream cut")));
+      });
+      req.on("error", close);
+      req.end();
+    })().catch(close);
+    return {
+      abort: () => {
+        aborted = true;
+        req?.destroy();
+      },
+    };
   }
 
   read(name: string, tailLines: number, limitBytes: number): Promise<string> {
     return this.api.readNamespacedPodLog({ name, namespace: this.namespace, container: "main", tailLines, limitBytes });
   }
+}
+
+/** An API answer other than 200, as an error carrying the Status message and code. */
+async function failure(res: IncomingMessage): Promise<Error> {
+  let body = "";
+  for await (const chunk of res) if (body.length < 64 * 1024) body += String(chunk);
+  let message = body.slice(0, 500);
+  try {
+    message = (JSON.parse(body) as { message?: string }).message ?? message;
+  } catch {
+    // not a Status object: the text as it came
+  }
+  return Object.assign(new Error(`HTTP ${res.statusCode}: ${message}`), { statusCode: res.statusCode });
 }
 
 /** $KUBECONFIG or ~/.kube/config, else the in-cluster service account (client-node's default order). */

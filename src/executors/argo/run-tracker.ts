@@ -8,9 +8,10 @@ import type { ExecutionOutcome, ExecutionRequest } from "../../engine/executor.j
 import type { Logger } from "../../engine/ports.js";
 import type { RunStore } from "../../engine/store.js";
 import { AttemptLedger } from "./attempt-ledger.js";
-import { AttemptWaiter, cancelled, type LogTailSource } from "./attempt-waiter.js";
+import { AttemptWaiter, cancelled, type LiveLogSource, type LogTailSource } from "./attempt-waiter.js";
 import type { WorkflowApi } from "./k8s-client.js";
 import { ParallelismPatcher } from "./parallelism-patcher.js";
+import type { PodLogStream } from "./pod-log-follower.js";
 import type { PodLogReader } from "./pod-logs.js";
 import { runnableUnits } from "./runnable-units.js";
 import type { ArgoWorkflow } from "./types.js";
@@ -33,6 +34,8 @@ export interface TrackerConfig {
   logs?: PodLogReader;
   /** How long a failed attempt waits for its log before it is handed out without. */
   logTimeoutMs: number;
+  /** Where running attempts' pod logs are followed for the live log; without it there is none. */
+  liveLogs?: PodLogStream;
   logger: Logger;
 }
 
@@ -44,6 +47,7 @@ export class RunTracker {
   private readonly parallelism: ParallelismPatcher;
   private readonly ready: Promise<void>;
   private readonly tail: LogTailSource | undefined;
+  private readonly live: LiveLogSource | undefined;
   private submitting = false;
   private fatal: string | undefined;
   private paused = false;
@@ -67,6 +71,12 @@ export class RunTracker {
       logs,
       timeoutMs: cfg.logTimeoutMs,
       onError: (pod, err) => cfg.logger.warn({ runId, pod, err: String(err) }, "argo pod log unavailable; keeping the node's message"),
+    };
+    const stream = cfg.liveLogs;
+    this.live = stream && {
+      stream,
+      retryDelayMs: cfg.retryDelayMs,
+      onError: (pod, err) => cfg.logger.warn({ runId, pod, err: String(err) }, "argo pod log not followed yet; asking again"),
     };
     this.ready = this.init();
     this.ready.catch(() => undefined);
@@ -179,6 +189,7 @@ export class RunTracker {
         return "delivered";
       case "running":
         w.progress(found.progress);
+        w.follow(found.podName, this.live);
         return "waiting";
       case "never-ran":
         w.resolve({ ok: false, exitCode: null, error: found.error });

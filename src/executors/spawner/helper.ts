@@ -12,6 +12,7 @@
 
 import type { ChildProcess } from "node:child_process";
 import { Socket } from "node:net";
+import type { Readable } from "node:stream";
 import { processEnvironment } from "../../config/environment.js";
 import { startDirect, type LaunchSpec } from "../process-launcher.js";
 import { FrameReader, FrameWriter, Reply, Request } from "./frames.js";
@@ -19,19 +20,31 @@ import { FrameReader, FrameWriter, Reply, Request } from "./frames.js";
 const socket = new Socket({ fd: 3, readable: true, writable: true });
 const out = new FrameWriter(socket);
 const tasks = new Map<number, ChildProcess>();
-let paused = false;
+/** The output streams held back while Conveyor's socket is full, or undefined while it is not. */
+let held: Set<Readable> | undefined;
 // A plain copy taken once: spreading the environment (a live view of environ) for every task costs more.
 const baseEnv = processEnvironment();
 
-/** Task output, relayed as it comes; while Conveyor lags behind, tasks block on their full pipes as they would writing to it. */
+/**
+ * Task output, relayed as it comes; while Conveyor lags behind, the tasks that
+ * print block on their full pipes as they would writing to it. Only those: a
+ * stream is held back when it brings a chunk to a full socket, so the quiet
+ * tasks beside a noisy one still end (their pipes close) and are reported.
+ */
 function relay(type: number, id: number, chunk: Buffer): void {
-  if (out.send(type, id, chunk, true) || paused) return;
-  paused = true;
-  const each = (f: (child: ChildProcess) => void) => tasks.forEach(f);
-  each((c) => (c.stdout!.pause(), c.stderr!.pause()));
+  const child = tasks.get(id);
+  const from = type === Reply.stdout ? child?.stdout : child?.stderr;
+  if (held) {
+    out.send(type, id, chunk, true);
+    if (from) held.add(from.pause());
+    return;
+  }
+  if (out.send(type, id, chunk, true)) return;
+  held = new Set(from ? [from.pause()] : []);
   socket.once("drain", () => {
-    paused = false;
-    each((c) => (c.stdout!.resume(), c.stderr!.resume()));
+    const streams = held!;
+    held = undefined;
+    for (const s of streams) s.resume();
   });
 }
 
