@@ -1,9 +1,8 @@
 // The composition root: the one place that chooses the store, the event bus,
 // the executors and the logger, and wires them into the engine.
 import { loadSettings, type Settings } from "./config.js";
-import type { RunPreview } from "./core/preview.js";
 import type { RunOptions } from "./core/run-options.js";
-import { Engine, type ExecutorFactory, type StartedRun, type StartRunInput } from "./engine/engine.js";
+import { Engine, type ExecutorFactory } from "./engine/engine.js";
 import type { EventBus, Logger } from "./engine/ports.js";
 import { argoExecutorFromEnv } from "./executors/argo/from-env.js";
 import { LocalProcessExecutor } from "./executors/local-process.js";
@@ -14,7 +13,7 @@ import { MemoryBus } from "./pubsub/memory-bus.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { ProcLiveness } from "./runtime/process-liveness.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
-import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
+import { StatusWriteBack } from "./taskmaster-sync/index.js";
 import type { Registry } from "prom-client";
 import { RUNS_TOPIC } from "./engine/ports.js";
 import { Dispatcher } from "./notifications/dispatcher.js";
@@ -62,13 +61,6 @@ export interface App {
    * Sends webhook deliveries from then on.
    */
   start(): Promise<string[]>;
-  /**
-   * engine.startRun, refusing syncStatus without a tasks file. Status write-back
-   * follows every run with syncStatus this app drives, however it came to drive it.
-   */
-  startRun(input: StartRunInput): Promise<StartedRun>;
-  /** engine.previewRun, with startRun's refusals: what the run would do, recording nothing. */
-  previewRun(input: StartRunInput): Promise<RunPreview>;
   stop(): Promise<void>;
 }
 
@@ -139,6 +131,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const unsubscribe = engine.bus.subscribe(RUNS_TOPIC, (events) => {
     if (events.some((e) => e.type === "run.finished")) dispatcher.wake();
   });
+  // status write-back follows every run with syncStatus this app drives, however it came to drive it
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   let stopped = false;
   return {
@@ -151,14 +144,6 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       const taken = await engine.recoverOrphans();
       engine.followOrphans();
       return taken;
-    },
-    startRun: (input) => {
-      if (input.options?.syncStatus) assertSyncable(input.source);
-      return engine.startRun(input);
-    },
-    previewRun: async (input) => {
-      if (input.options?.syncStatus) assertSyncable(input.source);
-      return engine.previewRun(input);
     },
     stop: async () => {
       if (stopped) return;

@@ -26,15 +26,11 @@ export interface StartRunRequest {
   options?: Record<string, unknown>;
 }
 
-/** How runs start: App.startRun, which also checks that syncStatus has a tasks file to write to. */
-export type StartRun = (input: StartRunInput) => Promise<StartedRun>;
-
 export class RunService {
   /** `defaultTasksFile`: the server's own Task Master project, used when a request names no source. */
   constructor(
     readonly engine: Engine,
     private readonly defaultTasksFile?: string,
-    private readonly start: StartRun = (input) => engine.startRun(input),
   ) {
     this.progressCache = new ProgressCache(engine);
     this.runReads = new FreshReads((id) => engine.store.getRun(id));
@@ -88,7 +84,7 @@ export class RunService {
       ...(selectionText !== undefined ? { selectionText } : {}),
       options: req.options ?? {},
     };
-    return this.start(input);
+    return this.engine.startRun(input);
   }
 
   /**

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { buildPlan, prepareGraph, type Plan } from "../core/plan.js";
 import type { RunOptions } from "../core/run-options.js";
 import { refuseNul } from "../core/text-guard.js";
+import { refuseUnsyncable } from "../core/sync-guard.js";
 import type { PlanUnit } from "../core/task.js";
 import type { StartRunInput } from "./start-run.js";
 import { newTaskState } from "./new-task-state.js";
@@ -43,6 +44,7 @@ export async function planNewRun(store: RunStore, input: StartRunInput, options:
   refuseNul(input.source.tasks, "tasks");
   refuseNul({ selection: input.selection, tag: input.source.tag }, "");
   refuseNul(options, "options");
+  refuseUnsyncable(input.source, options);
   const prepared = prepareGraph(input.source, {
     expandSubtasks: options.expandSubtasks,
     ...(options.command !== undefined ? { command: options.command } : {}),
