@@ -1,5 +1,6 @@
-// The composition root: the one place that chooses the store, the event bus,
-// the executors and the logger, and wires them into the engine.
+// The engine half of the composition root (src/root.ts, which also builds the API
+// server, bus, logger and metrics): chooses the store, the executors, webhook
+// delivery and status write-back, and wires them into the engine.
 import { loadSettings, type Settings } from "./config.js";
 import type { RunOptions } from "./core/run-options.js";
 import { Engine, type ExecutorFactory } from "./engine/engine.js";
