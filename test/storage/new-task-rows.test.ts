@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRunOptions } from "../../src/core/run-options.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
 import { createNewRun } from "../../src/engine/new-run.js";
+import { systemClock } from "../../src/engine/ports.js";
 import { openTestEngine, type TestEngine } from "../support/engine.js";
 
 describe("a new run's task rows", () => {
@@ -17,7 +18,7 @@ describe("a new run's task rows", () => {
   it("read back as the states the engine made them with", async () => {
     const source = inlineSource([{ id: "a", dependencies: [] }, { id: "b", dependencies: ["a"], status: "done" }, { id: "c", dependencies: ["b"] }]);
     const store = t.engine.store;
-    const { runId, fresh } = await createNewRun({ store, clock: { now: () => Date.now() } }, { source }, parseRunOptions({ executor: "fn" }), {
+    const { runId, fresh } = await createNewRun({ store, clock: systemClock }, { source }, parseRunOptions({ executor: "fn" }), {
       owner: "new-task-rows",
       leaseMs: 15_000,
       stamp: () => Date.now(),
