@@ -37,9 +37,16 @@ module.exports = {
     {
       name: "nothing-imports-the-cli-or-the-root",
       severity: "error",
-      comment: "src/cli and the composition root sit on top: only the CLI imports the root, and src/index.ts re-exports it",
-      from: { path: "^src/", pathNot: ["^src/cli/", "^src/index\\.ts$"] },
-      to: { path: ["^src/cli/", "^src/app\\.ts$", "^src/index\\.ts$"] },
+      comment: "src/cli and the composition root (root.ts over app.ts) sit on top: only the CLI imports the root, and src/index.ts re-exports it",
+      from: { path: "^src/", pathNot: ["^src/cli/", "^src/index\\.ts$", "^src/root\\.ts$"] },
+      to: { path: ["^src/cli/", "^src/app\\.ts$", "^src/root\\.ts$", "^src/index\\.ts$"] },
+    },
+    {
+      name: "the-root-imports-no-cli",
+      severity: "error",
+      comment: "the composition root serves the CLI, embedders and the benchmark alike: it knows nothing of commands",
+      from: { path: ["^src/app\\.ts$", "^src/root\\.ts$", "^src/index\\.ts$"] },
+      to: { path: "^src/cli/" },
     },
     {
       name: "opentelemetry-only-in-otel-tracing",

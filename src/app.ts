@@ -1,9 +1,9 @@
-// The composition root: the one place that chooses the store, the event bus,
-// the executors and the logger, and wires them into the engine.
+// The engine half of the composition root (src/root.ts, which also builds the API
+// server, bus, logger and metrics): chooses the store, the executors, webhook
+// delivery and status write-back, and wires them into the engine.
 import { loadSettings, type Settings } from "./config.js";
-import type { RunPreview } from "./core/preview.js";
 import type { RunOptions } from "./core/run-options.js";
-import { Engine, type ExecutorFactory, type StartedRun, type StartRunInput } from "./engine/engine.js";
+import { Engine, type ExecutorFactory } from "./engine/engine.js";
 import type { EventBus, Logger } from "./engine/ports.js";
 import { argoExecutorFromEnv } from "./executors/argo/from-env.js";
 import { LocalProcessExecutor } from "./executors/local-process.js";
@@ -20,7 +20,7 @@ import { SqlRetentionStore } from "./storage/sql-retention-store.js";
 import type { RetentionPolicy } from "./core/retention.js";
 import type { RetentionStore } from "./engine/retention-store.js";
 import { BackgroundPruner, type PruneObserver } from "./engine/background-pruner.js";
-import { assertSyncable, StatusWriteBack } from "./taskmaster-sync/index.js";
+import { StatusWriteBack } from "./taskmaster-sync/index.js";
 import type { Registry } from "prom-client";
 import { RUNS_TOPIC } from "./engine/ports.js";
 import { Dispatcher } from "./notifications/dispatcher.js";
@@ -86,13 +86,6 @@ export interface App {
    * Sends webhook deliveries from then on.
    */
   start(): Promise<string[]>;
-  /**
-   * engine.startRun, refusing syncStatus without a tasks file. Status write-back
-   * follows every run with syncStatus this app drives, however it came to drive it.
-   */
-  startRun(input: StartRunInput): Promise<StartedRun>;
-  /** engine.previewRun, with startRun's refusals: what the run would do, recording nothing. */
-  previewRun(input: StartRunInput): Promise<RunPreview>;
   stop(): Promise<void>;
 }
 
@@ -174,6 +167,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const unsubscribe = engine.bus.subscribe(RUNS_TOPIC, (events) => {
     if (events.some((e) => e.type === "run.finished")) dispatcher.wake();
   });
+  // status write-back follows every run with syncStatus this app drives, however it came to drive it
   const writeBack = new StatusWriteBack(engine, config.warn ?? ((message) => logger.warn({ message }, "status write-back")));
   const retention = new SqlRetentionStore(db);
   let pruner: BackgroundPruner | undefined;
@@ -197,14 +191,6 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       const taken = await engine.recoverOrphans();
       engine.followOrphans();
       return taken;
-    },
-    startRun: (input) => {
-      if (input.options?.syncStatus) assertSyncable(input.source);
-      return engine.startRun(input);
-    },
-    previewRun: async (input) => {
-      if (input.options?.syncStatus) assertSyncable(input.source);
-      return engine.previewRun(input);
     },
     stop: async () => {
       if (stopped) return;

@@ -1,7 +1,10 @@
-// The library entry of Conveyor (`import { createApp } from "conveyor-runs"`):
+// The library entry of Conveyor (`import { createConveyor } from "conveyor-runs"`):
 // what an embedder needs to start runs in its own process, and nothing the CLI
 // or the server keeps to itself.
+export { createConveyor, type Conveyor, type ConveyorConfig } from "./root.js";
 export { createApp, type App, type AppConfig } from "./app.js";
+export type { ServerConfig } from "./api/config.js";
+export type { ApiServer } from "./api/server.js";
 export { loadSettings, SettingsError, type Environment, type Settings } from "./config.js";
 export type { Engine, ExecutorFactory, StartRunInput, StartedRun } from "./engine/engine.js";
 export type { Executor, ExecutionOutcome, ExecutionRequest } from "./engine/executor.js";

@@ -1,11 +1,7 @@
-// The operations GraphQL and REST share: turning a request into a started run
-// (source, selection, options) and steering runs, all through the engine.
-import { InvalidOptionError, TasksPathError, RunNotFoundError, StoreLockedError } from "../core/errors.js";
-import { parseSelection } from "../core/selection.js";
-import type { TaskSource } from "../core/task.js";
-import { inlineSource } from "../core/taskmaster/index.js";
-import { readTasksFile } from "../taskmaster-sync/tasks-file.js";
-import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
+// The operations GraphQL and REST share: starting a run from a request
+// (start-request.ts) and steering runs, all through the engine.
+import { RunNotFoundError, StoreLockedError } from "../core/errors.js";
+import type { Engine, StartedRun } from "../engine/engine.js";
 import type { RunRecord, RunStore, StoredUnit } from "../engine/store.js";
 import type { Command } from "../engine/steering.js";
 import { runTopic } from "../engine/ports.js";
@@ -14,29 +10,13 @@ import { deleteRun } from "./delete-run.js";
 import { ProgressCache } from "./progress-cache.js";
 import { FreshReads } from "./fresh-reads.js";
 import type { Progress } from "../core/progress.js";
-
-export interface StartRunRequest {
-  /** A tasks.json (or project folder) on the server. */
-  tasksFile?: string;
-  tag?: string;
-  /** Inline task definitions or bare ids. */
-  inline?: unknown;
-  /** A range spec ("1-5,8") or a JSON array text. */
-  selection?: string;
-  /** Explicit ids. */
-  taskIds?: (string | number)[];
-  options?: Record<string, unknown>;
-}
-
-/** How runs start: App.startRun, which also checks that syncStatus has a tasks file to write to. */
-export type StartRun = (input: StartRunInput) => Promise<StartedRun>;
+import { startRunInput, type StartRunRequest } from "./start-request.js";
 
 export class RunService {
   /** `defaultTasksFile`: the server's own Task Master project, used when a request names no source. */
   constructor(
     readonly engine: Engine,
     private readonly defaultTasksFile?: string,
-    private readonly start: StartRun = (input) => engine.startRun(input),
     private readonly retention?: RetentionStore,
   ) {
     this.progressCache = new ProgressCache(engine);
@@ -77,23 +57,9 @@ export class RunService {
     return this.engine.store;
   }
 
-  /** `traceparent`: the caller's trace context (tracing on), which the run's trace continues. */
+  /** A bad request rejects, as the engine's refusals do: callers handle both in one place. `traceparent`: the caller's trace context (tracing on), which the run's trace continues. */
   async startRun(req: StartRunRequest, traceparent?: string): Promise<StartedRun> {
-    const source = this.source(req);
-    if (req.selection !== undefined && req.taskIds !== undefined) {
-      throw new InvalidOptionError("selection", "give either selection or taskIds, not both");
-    }
-    const selection =
-      req.selection !== undefined ? parseSelection(req.selection) : req.taskIds !== undefined ? parseSelection(req.taskIds) : undefined;
-    const selectionText = req.selection ?? (req.taskIds ? JSON.stringify(req.taskIds) : undefined);
-    const input: StartRunInput = {
-      source,
-      ...(selection ? { selection } : {}),
-      ...(selectionText !== undefined ? { selectionText } : {}),
-      options: req.options ?? {},
-      ...(traceparent ? { traceparent } : {}),
-    };
-    return this.start(input);
+    return this.engine.startRun({ ...startRunInput(req, this.defaultTasksFile), ...(traceparent ? { traceparent } : {}) });
   }
 
   /**
@@ -145,39 +111,4 @@ export class RunService {
     await this.engine.steer(runId, c);
     return this.requireRun(runId);
   }
-
-  private source(req: StartRunRequest): TaskSource {
-    if (req.tasksFile !== undefined && req.inline !== undefined) {
-      throw new InvalidOptionError("source", "give either tasksFile or inline, not both");
-    }
-    const file = req.tasksFile ?? this.defaultTasksFile;
-    if (req.inline === undefined && file === undefined) {
-      throw new InvalidOptionError("source", "give tasksFile or inline (this server has no default tasks file)");
-    }
-    if (req.inline !== undefined) {
-      if (!Array.isArray(req.inline)) throw new InvalidOptionError("inline", "must be an array of task definitions or ids");
-      return inlineSource(req.inline);
-    }
-    try {
-      return readTasksFile(file!, req.tag);
-    } catch (err) {
-      // a path that is not there is an input error on the field
-      if (err instanceof TasksPathError) throw new InvalidOptionError("tasksFile", err.message);
-      if (err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("E")) {
-        throw new InvalidOptionError("tasksFile", `cannot read ${file}: ${err.code}`); // EACCES, EISDIR, ...
-      }
-      throw err;
-    }
-  }
-}
-
-/** GraphQL sends null for absent optional fields; the options schema wants them absent. */
-export function withoutNulls<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutNulls) as T;
-  if (value && typeof value === "object" && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, withoutNulls(v)]),
-    ) as T;
-  }
-  return value;
 }

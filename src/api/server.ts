@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../engine/ports.js";
-import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 import type { Webhooks } from "../notifications/webhooks.js";
 import { can, type Principal, type Scope } from "./auth/principal.js";
@@ -31,13 +31,12 @@ import { attachWebSockets } from "./ws.js";
 import { createApiYoga, SSE_STREAM_PATH } from "./yoga.js";
 
 /**
- * What the server needs of the process it serves: its engine, how runs start there
- * (with the process's own guards, e.g. syncStatus), and a way to ask the database
- * whether it answers. The composition root's App is one.
+ * What the server needs of the process it serves: its engine (every start passes its
+ * guards, syncStatus included) and a way to ask the database whether it answers.
+ * The composition root's App is one.
  */
 export interface ServedApp {
   engine: Engine;
-  startRun(input: StartRunInput): Promise<StartedRun>;
   db: { sql: { query(text: string): Promise<unknown> } };
   webhooks?: Webhooks;
   /** When tracing is on: GraphQL operations become spans, and runs started here continue the caller's trace. */
@@ -69,7 +68,7 @@ export class RefusedToListenError extends Error {}
 export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, "readiness" | "degradedChecks">, config: ServerConfig): ApiServices {
   const engine = app.engine;
   return {
-    runs: new RunService(engine, config.tasksFile, (input) => app.startRun(input), app.retention),
+    runs: new RunService(engine, config.tasksFile, app.retention),
     progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
     ...(metrics ? { metrics } : {}),
     eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs }),

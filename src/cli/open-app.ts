@@ -1,5 +1,6 @@
 // Every command opens the app the same way and always closes it.
-import type { App, AppConfig } from "../app.js";
+import type { App } from "../app.js";
+import type { ConveyorConfig } from "../root.js";
 import { Interrupted, Interruption } from "./interruption.js";
 import { openingNoticeFor } from "./opening-notice.js";
 
@@ -12,11 +13,16 @@ const INTERRUPTED = 130;
  * progress stay resumable and their write-backs finish; the command then exits 130
  * whatever it was about to report. A second Ctrl-C kills the process at once.
  */
-export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: AppConfig = {}): Promise<number> {
+export async function withApp(fn: (app: App, interruption: Interruption) => Promise<number>, config: ConveyorConfig = {}): Promise<number> {
   // a store slow to open (a new one, a loaded machine) gets a line saying so on a terminal
   const notice = openingNoticeFor(config);
-  // loaded here, not at the top: `--help` and argument errors never pay for the store's modules
-  const app = await import("../app.js").then(({ createApp }) => createApp({ warn: warnOnStderr, recover: false, ...config })).finally(() => notice.done());
+  // loaded here, not at the top: `--help` and argument errors never pay for the store's modules.
+  // No API, and never started: a command drives the runs it starts or steers, takes over no
+  // one else's and sends no webhooks (a server does both).
+  const conveyor = await import("../root.js")
+    .then(({ createConveyor }) => createConveyor({ warn: warnOnStderr, recover: false, ...config, api: false }))
+    .finally(() => notice.done());
+  const app = conveyor.app;
   const interruption = new Interruption();
   let stopping: Promise<void> | undefined;
   let stopped!: () => void;
@@ -26,7 +32,7 @@ export async function withApp(fn: (app: App, interruption: Interruption) => Prom
     // the hooks first: a live bar is cleared before the line that says what was left behind
     const message = interruption.fire();
     process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : "\n"}${message}`);
-    stopping = app.stop();
+    stopping = conveyor.stop();
     stopping.then(stopped, stopped);
   };
   process.once("SIGINT", stopOnSignal);
@@ -41,6 +47,6 @@ export async function withApp(fn: (app: App, interruption: Interruption) => Prom
   } finally {
     process.off("SIGINT", stopOnSignal);
     process.off("SIGTERM", stopOnSignal);
-    await (stopping ?? app.stop());
+    await (stopping ?? conveyor.stop());
   }
 }

@@ -5,10 +5,12 @@ import { randomUUID } from "node:crypto";
 import { buildPlan, prepareGraph, type Plan } from "../core/plan.js";
 import type { RunOptions } from "../core/run-options.js";
 import { refuseNul } from "../core/text-guard.js";
+import { refuseUnsyncable } from "../core/sync-guard.js";
 import type { PlanUnit } from "../core/task.js";
 import type { StartRunInput } from "./start-run.js";
+import { newTaskState } from "./new-task-state.js";
 import type { Clock } from "./ports.js";
-import type { MemoEntry, RunRecord, RunStore, StoredUnit, TaskState } from "./store.js";
+import type { MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
 
 /** What a run just written has in memory, for its supervisor. */
 export interface FreshRun {
@@ -42,6 +44,7 @@ export async function planNewRun(store: RunStore, input: StartRunInput, options:
   refuseNul(input.source.tasks, "tasks");
   refuseNul({ selection: input.selection, tag: input.source.tag }, "");
   refuseNul(options, "options");
+  refuseUnsyncable(input.source, options);
   const prepared = prepareGraph(input.source, {
     expandSubtasks: options.expandSubtasks,
     ...(options.command !== undefined ? { command: options.command } : {}),
@@ -92,22 +95,6 @@ export async function createNewRun(
     lease.owner,
     lease.leaseMs,
   );
-  const units = plan.units.map((u) => ({ ...u, state: newUnitState(u) }));
+  const units = plan.units.map((u) => ({ ...u, state: newTaskState(u) }));
   return { runId, warnings, fresh: { run, leaseSentAt, units, memo: completed, expectedMs } };
-}
-
-/** The row insertUnits writes for a planned unit, as the supervisor reads it. */
-function newUnitState(u: PlanUnit): TaskState {
-  return {
-    index: u.index,
-    status: u.initial?.status ?? "pending",
-    attempts: 0,
-    memoized: false,
-    blockedBy: null,
-    error: u.initial?.reason ?? null,
-    result: undefined,
-    progress: null,
-    startedAt: null,
-    finishedAt: null,
-  };
 }

@@ -4,23 +4,26 @@
 // for a 100,000-unit run holds tens of megabytes long after the insert.
 import type { TaskStatus } from "../core/status.js";
 import type { PlanUnit, UnitKind } from "../core/task.js";
+import { newTaskState } from "../engine/new-task-state.js";
 import type { StoredUnit } from "../engine/store.js";
 import type { SqlRunner } from "./migrations.js";
 
 const CHUNK = 5_000;
 
 const INSERT = `
-INSERT INTO task_runs (run_id, idx, task_id, title, kind, command, definition, deps, status, blocked_by, error, memo_key)
+INSERT INTO task_runs (run_id, idx, task_id, title, kind, command, definition, deps, status, attempts, memoized, blocked_by, error, memo_key)
 SELECT $1, u.idx, u.task_id, u.title, u.kind, u.command, u.definition::jsonb,
        CASE WHEN u.deps = '' THEN '{}'::int[] ELSE string_to_array(u.deps, ',')::int[] END,
-       u.status, NULL, u.error, u.memo_key
-FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-     AS u(idx, task_id, title, kind, command, definition, deps, status, error, memo_key)`;
+       u.status, u.attempts, u.memoized, u.blocked_by, u.error, u.memo_key
+FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bool[], $12::int[], $13::text[], $14::text[])
+     AS u(idx, task_id, title, kind, command, definition, deps, status, attempts, memoized, blocked_by, error, memo_key)`;
 
 /** Inserts units; call inside the transaction that creates the run. */
 export async function insertUnits(sql: SqlRunner, runId: string, units: PlanUnit[]): Promise<void> {
   for (let i = 0; i < units.length; i += CHUNK) {
     const chunk = units.slice(i, i + CHUNK);
+    // the row's state columns are the engine's one definition of a new task, not the table's defaults
+    const states = chunk.map(newTaskState);
     await sql.query(INSERT, [
       runId,
       chunk.map((u) => u.index),
@@ -31,8 +34,11 @@ export async function insertUnits(sql: SqlRunner, runId: string, units: PlanUnit
       chunk.map((u) => JSON.stringify(u.definition)),
       // int[][] of ragged lengths cannot be a Postgres array; a joined string can
       chunk.map((u) => u.deps.join(",")),
-      chunk.map((u) => u.initial?.status ?? "pending"),
-      chunk.map((u) => u.initial?.reason ?? null),
+      states.map((s) => s.status),
+      states.map((s) => s.attempts),
+      states.map((s) => s.memoized),
+      states.map((s) => s.blockedBy),
+      states.map((s) => s.error),
       chunk.map((u) => u.memoKey),
     ]);
   }

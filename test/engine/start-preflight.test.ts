@@ -1,7 +1,7 @@
 // A local run that cannot work is refused by engine.startRun itself, before it is
 // recorded, with the error bad options get (InvalidOptionError: the CLI's exit 2,
 // GraphQL's InvalidInput, REST's 400): a task with no command, a cwd that is not a
-// folder. Tasks with commands of their own, or already done, need no template.
+// folder, syncStatus with no tasks file to write into. Tasks with commands of their own, or already done, need no template.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,6 +41,18 @@ describe("engine.startRun checks a local run before recording it", () => {
       const err = await t.engine.startRun({ source, options: { executor: "local", cwd } }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvalidOptionError);
       expect((err as InvalidOptionError).field).toBe("cwd");
+    }
+    expect(await runCount()).toBe(0);
+  });
+
+  it("refuses syncStatus on inline tasks, in startRun and previewRun alike: no caller gets around it", async () => {
+    const source = inlineSource([{ id: "a", dependencies: [], command: "true" }]);
+    const input = { source, options: { executor: "local", syncStatus: true } };
+    for (const attempt of [t.engine.startRun(input), t.engine.previewRun(input)]) {
+      const err = await attempt.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidOptionError);
+      expect((err as InvalidOptionError).field).toBe("syncStatus");
+      expect((err as Error).message).toBe("syncStatus: status write-back needs a tasks file, not inline tasks");
     }
     expect(await runCount()).toBe(0);
   });

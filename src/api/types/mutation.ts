@@ -4,7 +4,7 @@ import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
 import type { Command } from "../../engine/steering.js";
 import { checkpointIdArg, taskIdArg } from "../global-id.js";
-import { withoutNulls } from "../run-service.js";
+import { graphqlStartRequest } from "../start-request.js";
 import { CONTROL_ERRORS, RESUME_ERRORS, START_ERRORS, TASK_ERRORS } from "./errors.js";
 import { MarkAsEnum, StartRunInput } from "./inputs.js";
 import { CheckpointPayload, RunPayload, StartRunPayload } from "./payloads.js";
@@ -19,14 +19,7 @@ builder.mutationFields((t) => ({
     errors: { types: START_ERRORS },
     args: { input: t.arg({ type: StartRunInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
-      const started = await ctx.runs.startRun({
-        ...(input.tasksFile != null ? { tasksFile: input.tasksFile } : {}),
-        ...(input.tag != null ? { tag: input.tag } : {}),
-        ...(input.inline != null ? { inline: input.inline } : {}),
-        ...(input.selection != null ? { selection: input.selection } : {}),
-        ...(input.taskIds != null ? { taskIds: input.taskIds } : {}),
-        options: withoutNulls(input.options ?? {}),
-      }, ctx.tracing?.operationTraceparent(ctx));
+      const started = await ctx.runs.startRun(graphqlStartRequest(input), ctx.tracing?.operationTraceparent(ctx));
       // answered once the start is recorded: the run is RUNNING (or already further) by then, not PENDING
       return { run: await ctx.runs.startedRun(started.runId), warnings: started.warnings };
     },

@@ -25,7 +25,7 @@ export async function showPlan(f: RunFlags & { json?: boolean | undefined }, out
 async function previewOf(f: RunFlags & { json?: boolean | undefined }, loaded: TaskSource, out: Output, settings: Settings | undefined): Promise<number> {
   const input = runInputFromFlags(f, loaded);
   return withApp(async (app) => {
-    const preview = await app.previewRun(input);
+    const preview = await app.engine.previewRun(input);
     for (const w of preview.warnings) out.error(`warning: ${w}\n`);
     const source = input.source;
     const header: PlanHeader = {

@@ -17,7 +17,7 @@ export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolea
     const input = runInputFromFlags(f, source);
     return withApp(async (app, interruption) => {
       const warn = (m: string) => out.error(`warning: ${m}\n`);
-      const started = await app.startRun(input);
+      const started = await app.engine.startRun(input);
       interruption.runIds.add(started.runId);
       for (const w of started.warnings) warn(w);
       out.write(`run ${started.runId}: ${started.total} tasks\n`);
