@@ -9,8 +9,8 @@ import type { Engine, StartedRun, StartRunInput } from "../engine/engine.js";
 import type { RunRecord, RunStore, StoredUnit } from "../engine/store.js";
 import type { Command } from "../engine/steering.js";
 import { runTopic } from "../engine/ports.js";
-import { ProgressCache } from "./progress-cache.js";
-import { FreshReads } from "./fresh-reads.js";
+import { ProgressCache } from "./live/progress-cache.js";
+import { FreshReads } from "./live/fresh-reads.js";
 import type { Progress } from "../core/progress.js";
 
 export interface StartRunRequest {
