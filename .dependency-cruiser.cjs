@@ -66,6 +66,17 @@ module.exports = {
       to: { path: "^src/observability/otel-tracing\\.ts$", dynamic: false, dependencyTypesNot: ["type-only"] },
     },
     {
+      name: "api-live-knows-no-graphql",
+      severity: "error",
+      comment:
+        "src/api/live (event feeds, fresh reads, the progress cache) is transport-free: no GraphQL, Yoga, graphql-ws, ws or fetch-layer package, " +
+        "and nothing of src/api outside it (DEVELOPERS.md, \"The API\")",
+      from: { path: "^src/api/live/" },
+      to: {
+        path: ["^node_modules/(graphql|graphql-yoga|graphql-ws|graphql-sse|ws|@graphql-yoga|@envelop|@whatwg-node|@pothos)(/|$)", "^src/api/(?!live/)"],
+      },
+    },
+    {
       name: "no-circular",
       severity: "error",
       comment: "modules that import each other, directly or around a loop, cannot be read or changed one at a time",

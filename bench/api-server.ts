@@ -6,6 +6,8 @@
 // CPU of this 2-CPU machine on fork and exec instead of on the API.
 // Logs go to /dev/null at serve's level: the server pays for them, no pipe does.
 // Prints "LISTENING <url>" once it accepts; SIGTERM shuts it down as serve does.
+// Its settings come from the environment as serve's do: CONVEYOR_API_FAST_PATHS=false
+// measures the API without its fast paths (src/api/fast/), as docs/benchmarks.md does.
 import { pino } from "pino";
 import type { Logger } from "../src/engine/ports.js";
 import { InProcessExecutor } from "../src/executors/in-process.js";

@@ -30,6 +30,8 @@ export interface ServerConfig {
   eventBatchMs: number;
   /** Graceful shutdown waits this long for in-flight mutations. */
   drainMs: number;
+  /** The fast paths tied to Yoga and graphql-ws internals (fast/); off, every request goes through them unaltered. */
+  fastPaths: boolean;
   /** The server's Task Master project, for requests that name no source. */
   tasksFile?: string;
 }
@@ -54,6 +56,7 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}, settings: Se
     eventPollMs: s.CONVEYOR_API_EVENT_POLL_MS,
     eventBatchMs: s.CONVEYOR_API_EVENT_BATCH_MS,
     drainMs: s.CONVEYOR_API_DRAIN_MS,
+    fastPaths: s.CONVEYOR_API_FAST_PATHS,
     ...(s.CONVEYOR_TASKS ? { tasksFile: s.CONVEYOR_TASKS } : {}),
     ...overrides,
   };

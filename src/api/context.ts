@@ -5,9 +5,9 @@ import type { StoredUnit } from "../engine/store.js";
 import type { ApiMetrics } from "../observability/metrics.js";
 import type { Webhooks } from "../notifications/webhooks.js";
 import type { Principal } from "./auth/principal.js";
-import type { OpenSubscriptions } from "./events/open-subscriptions.js";
-import type { RunEventFeeds } from "./events/run-event-stream.js";
-import type { ProgressHub } from "./events/progress-hub.js";
+import type { OpenSubscriptions } from "./live/open-subscriptions.js";
+import type { RunEventFeeds } from "./live/run-event-stream.js";
+import type { ProgressHub } from "./live/progress-hub.js";
 import type { RunService } from "./run-service.js";
 
 /** GraphQL operation spans, and the trace a run started by a request continues (src/observability/otel-tracing.ts). */

@@ -7,8 +7,8 @@ import type { Command } from "../engine/steering.js";
 import { runTopic } from "../engine/ports.js";
 import type { DeletedRows, RetentionStore } from "../engine/retention-store.js";
 import { deleteRun } from "./delete-run.js";
-import { ProgressCache } from "./progress-cache.js";
-import { FreshReads } from "./fresh-reads.js";
+import { ProgressCache } from "./live/progress-cache.js";
+import { FreshReads } from "./live/fresh-reads.js";
 import type { Progress } from "../core/progress.js";
 import { startRunInput, type StartRunRequest } from "./start-request.js";
 

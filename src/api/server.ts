@@ -13,9 +13,9 @@ import { can, type Principal, type Scope } from "./auth/principal.js";
 import { TokenAuthenticator } from "./auth/tokens.js";
 import { isLoopback, type ServerConfig } from "./config.js";
 import type { ApiServices, ApiTracing } from "./context.js";
-import { OpenSubscriptions } from "./events/open-subscriptions.js";
-import { ProgressHub } from "./events/progress-hub.js";
-import { RunEventFeeds } from "./events/run-event-stream.js";
+import { OpenSubscriptions } from "./live/open-subscriptions.js";
+import { ProgressHub } from "./live/progress-hub.js";
+import { RunEventFeeds } from "./live/run-event-stream.js";
 import { CorsPolicy } from "./http/cors.js";
 import { csrfSuspect } from "./http/csrf.js";
 import { isDashboardPath, serveDashboard } from "./http/dashboard.js";
@@ -93,7 +93,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
   const streaming = new Set<ServerResponse>();
   const mutations = new InFlight();
-  const yoga = createApiYoga({ limits: config.limits, documentLimits: config.documentLimits, parseCacheBytes: config.parseCacheBytes, graphiql: config.graphiql, introspection: config.introspection, logger, mutations, ...(metrics ? { metrics } : {}), ...(app.tracing ? { plugins: app.tracing.graphqlPlugins() } : {}) });
+  const yoga = createApiYoga({ limits: config.limits, documentLimits: config.documentLimits, parseCacheBytes: config.parseCacheBytes, graphiql: config.graphiql, introspection: config.introspection, fastPaths: config.fastPaths, logger, mutations, ...(metrics ? { metrics } : {}), ...(app.tracing ? { plugins: app.tracing.graphqlPlugins() } : {}) });
   let draining = false;
   const probe = new ReadinessProbe(
     [async () => void (await app.db.sql.query("SELECT 1").catch((e) => Promise.reject(new Error(`database unreachable: ${String(e)}`)))), ...(deps.readiness ? [deps.readiness] : [])],
@@ -137,7 +137,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
       const principal = auth.authenticate(req.headers.authorization);
       if (!principal) throw new HttpError(401, "invalid bearer token", "UNAUTHENTICATED");
       const sseStream = path === SSE_STREAM_PATH;
-      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, streaming, sseStream });
+      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, streaming, sseStream, fastPaths: config.fastPaths });
     }
     if (path.startsWith("/api/")) {
       const scope = restScope(req.method);
@@ -185,7 +185,7 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
 
   const server = createServer((req, res) => void handle(req, res));
   server.requestTimeout = 0; // SSE subscriptions are long-lived
-  const ws = attachWebSockets(server, { yoga, services, auth, trustedOrigin: (r) => cors.trusted(r), maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit, maxJsonNesting: config.maxJsonNesting });
+  const ws = attachWebSockets(server, { yoga, services, auth, trustedOrigin: (r) => cors.trusted(r), maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, fastPaths: config.fastPaths });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

@@ -2,7 +2,8 @@
 // checked once, on connection_init (connectionParams.authorization, or the
 // upgrade request's Authorization header); each subscribe is then executed by
 // Yoga's envelop, so scopes, limits and masking apply exactly as over HTTP.
-// A result shared by many subscribers is encoded once (shared-frames.ts).
+// With the fast paths on, a result shared by many subscribers is encoded once
+// (fast/ws-frames.ts); off, graphql-ws sends every message as it makes it.
 import type { IncomingMessage, Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "./graphql.js";
@@ -14,8 +15,7 @@ import { requestContext, type ApiServices } from "./context.js";
 import type { ApiYoga } from "./yoga.js";
 import { briefError } from "./plugins/errors.js";
 import { valueNestsDeeperThan } from "./http/json-nesting.js";
-import { sharedJson } from "./plugins/shared-execution.js";
-import { SharedFrames } from "./shared-frames.js";
+import { spliceSharedFrames } from "./fast/ws-frames.js";
 
 export interface WsOptions {
   yoga: ApiYoga;
@@ -26,6 +26,8 @@ export interface WsOptions {
   maxSubscriptionsPerConnection: number;
   maxPayload: number;
   maxJsonNesting: number;
+  /** The fast paths (fast/): shared frames spliced into each socket's send. */
+  fastPaths: boolean;
 }
 
 type ConnectionState = { principal?: Principal; active?: Set<string> } & Record<PropertyKey, unknown>;
@@ -39,14 +41,7 @@ export function attachWebSockets(server: Server, o: WsOptions) {
     verifyClient: ({ req }: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) =>
       o.trustedOrigin(req) ? done(true) : done(false, 403, "cross-origin WebSocket refused: list the origin in CONVEYOR_CORS_ORIGINS"),
   });
-  const shared = new SharedFrames();
-  wss.on("connection", (socket) => {
-    const send = socket.send.bind(socket) as (data: string | Buffer, ...rest: unknown[]) => void;
-    socket.send = ((data: unknown, ...rest: unknown[]) => {
-      const frame = typeof data === "string" ? shared.splice(data) : undefined;
-      return frame ? send(frame, { binary: false }, ...rest) : send(data as string, ...rest);
-    }) as typeof socket.send;
-  });
+  const jsonMessageReplacer = o.fastPaths ? spliceSharedFrames(wss) : undefined;
   const handle = useServer<Record<string, unknown>, ConnectionState>(
     {
       onConnect: (ctx) => {
@@ -89,10 +84,7 @@ export function attachWebSockets(server: Server, o: WsOptions) {
       onComplete: (ctx, id) => {
         ctx.extra.active?.delete(id);
       },
-      jsonMessageReplacer: (key, value: unknown) => {
-        const json = key === "data" ? sharedJson(value) : undefined;
-        return json === undefined ? value : shared.placeholder(json);
-      },
+      ...(jsonMessageReplacer ? { jsonMessageReplacer } : {}),
       execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
     },

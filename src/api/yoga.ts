@@ -12,7 +12,7 @@ import { DEFAULT_PARSE_CACHE_BYTES, parseCaches } from "./plugins/parse-cache.js
 import { queryLimitsRule, type QueryLimits } from "./plugins/limits.js";
 import { InFlight, useObserve } from "./plugins/observe.js";
 import { useScopes } from "./plugins/scopes.js";
-import { useSharedExecution } from "./plugins/shared-execution.js";
+import { useSharedExecution } from "./fast/shared-execution.js";
 import { schema } from "./schema.js";
 import { GRAPHIQL_OPTIONS, renderConveyorGraphiQL, useGraphiqlPolicy } from "./graphiql.js";
 import type { ApiMetrics } from "../observability/metrics.js";
@@ -29,6 +29,8 @@ export interface YogaOptions {
   mutations: InFlight;
   /** Run before the others (tracing: a span per operation, seeded with the caller's trace context). */
   plugins?: Plugin[];
+  /** The fast paths (fast/): subscription results executed once for all who ask alike. */
+  fastPaths: boolean;
 }
 
 function useValidationRules(o: YogaOptions): Plugin<ApiContext> {
@@ -76,7 +78,7 @@ export function createApiYoga(o: YogaOptions): ApiYoga {
       useValidationRules(o),
       useNoNul(),
       useBriefErrors(),
-      useSharedExecution(),
+      ...(o.fastPaths ? [useSharedExecution()] : []),
       useGraphiqlPolicy(),
       useGraphQLSSE({ endpoint: SSE_STREAM_PATH }),
     ],

@@ -147,6 +147,11 @@ export const SETTINGS = {
   CONVEYOR_API_PROGRESS_INTERVAL_MS: setting(ms(1), { group: "api", description: "A run's progress snapshots go out at most this often, in ms.", default: "250" }),
   CONVEYOR_API_EVENT_POLL_MS: setting(ms(1), { group: "api", description: "An idle run's event feed re-reads the database this often, in ms.", default: "3000" }),
   CONVEYOR_API_EVENT_BATCH_MS: setting(ms(0), { group: "api", description: "runEventBatches gathers live events this long, in ms.", default: "20" }),
+  CONVEYOR_API_FAST_PATHS: setting(boolean(), {
+    group: "api",
+    description: "Serve through the fast paths tied to Yoga and graphql-ws internals (src/api/fast/): plain JSON queries past Yoga's fetch layer, subscription results executed and encoded once for all. Off: plain Yoga and graphql-ws, same answers.",
+    default: "true",
+  }),
   CONVEYOR_API_DRAIN_MS: setting(ms(0), { group: "api", description: "Graceful shutdown waits this long for mutations in flight, in ms.", default: "10000" }),
   // webhooks and browsers
   CONVEYOR_CORS_ORIGINS: setting(parsed((t) => parseCorsOrigins(t, ""), "comma-separated origins such as https://app.example.com"), {

@@ -1,4 +1,4 @@
-// The direct path for plain JSON queries (src/api/http/direct-query.ts): which
+// The direct path for plain JSON queries (src/api/fast/direct-query.ts): which
 // requests take it, that it answers exactly what Yoga answers for the same
 // request and context (data, typed nulls, variable errors, scope refusals), that
 // it leaves to Yoga everything it should (nothing executed, introspection when it
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ANONYMOUS, OPEN, type Principal } from "../../src/api/auth/principal.js";
 import { serverConfig } from "../../src/api/config.js";
 import { requestContext, type ApiServices } from "../../src/api/context.js";
-import { directParams, executeDirect } from "../../src/api/http/direct-query.js";
+import { directParams, executeDirect } from "../../src/api/fast/direct-query.js";
 import { DEFAULT_QUERY_LIMITS } from "../../src/api/plugins/limits.js";
 import { InFlight } from "../../src/api/plugins/observe.js";
 import { createApiServices } from "../../src/api/server.js";
@@ -17,8 +17,8 @@ import { silentLogger } from "../../src/engine/ports.js";
 import { inlineTasks, READ_TOKEN, START, startTestServer, TOKENS, type TestServer } from "./support/server.js";
 
 // the real function, watched: the HTTP tests check that the server took the direct path
-vi.mock("../../src/api/http/direct-query.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/api/http/direct-query.js")>();
+vi.mock("../../src/api/fast/direct-query.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/api/fast/direct-query.js")>();
   return { ...real, executeDirect: vi.fn(real.executeDirect) };
 });
 
@@ -58,7 +58,7 @@ describe("directParams: which requests take the direct path", () => {
 describe("executeDirect answers as Yoga does", () => {
   let s: TestServer;
   let services: ApiServices;
-  const yoga = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: true, logger: silentLogger, mutations: new InFlight() });
+  const yoga = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: true, logger: silentLogger, mutations: new InFlight(), fastPaths: true });
   let runId = "";
   beforeAll(async () => {
     s = await startTestServer("pglite");
@@ -117,7 +117,7 @@ describe("executeDirect answers as Yoga does", () => {
   });
 
   it("leaves introspection to Yoga when it is off", async () => {
-    const closed = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: false, logger: silentLogger, mutations: new InFlight() });
+    const closed = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: false, logger: silentLogger, mutations: new InFlight(), fastPaths: true });
     const params = directParams("POST", POST, json({ query: `{ __schema { queryType { name } } }` }));
     expect(await executeDirect(closed, params!, requestContext(services, OPEN, "req-4"))).toBeNull();
     expect(await executeDirect(yoga, params!, requestContext(services, OPEN, "req-4"))).not.toBeNull(); // on: answered
@@ -142,7 +142,8 @@ describe.each([
   let s: TestServer;
   const direct = vi.mocked(executeDirect);
   beforeAll(async () => {
-    s = await startTestServer("pglite", { tokens });
+    // this checks the fast path itself: on whatever the suite's switch (npm run test:plain)
+    s = await startTestServer("pglite", { tokens, fastPaths: true });
   });
   afterAll(() => s.close());
 
@@ -175,6 +176,24 @@ describe.each([
     direct.mockClear();
     const res = await post({ query: `{ activeRuns { id } }` }, { authorization: "Bearer wrong-token-000000" });
     expect(res.status).toBe(401);
+    expect(direct).not.toHaveBeenCalled();
+  });
+});
+
+describe("over HTTP with the fast paths off (CONVEYOR_API_FAST_PATHS=false)", () => {
+  let s: TestServer;
+  const direct = vi.mocked(executeDirect);
+  beforeAll(async () => {
+    s = await startTestServer("pglite", { fastPaths: false });
+  });
+  afterAll(() => s.close());
+
+  it("a plain query goes through Yoga and gets the same answer", async () => {
+    direct.mockClear();
+    const body = JSON.stringify({ query: `{ activeRuns { id status } }` });
+    const res = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { activeRuns: [] } });
     expect(direct).not.toHaveBeenCalled();
   });
 });

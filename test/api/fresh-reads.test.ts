@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FreshReads } from "../../src/api/fresh-reads.js";
+import { FreshReads } from "../../src/api/live/fresh-reads.js";
 
 /** A store whose reads finish when the test says; each answers with the number it was sent as. */
 function manualStore() {

@@ -5,7 +5,7 @@
 // its error instead of going live with a gap; a `since` over an hour old is
 // refused, naming it. (The GraphQL subscription end to end: subscriptions.test.ts.)
 import { describe, expect, it } from "vitest";
-import { REPLAY_LIMIT, runsChangedStream } from "../../src/api/events/runs-changed.js";
+import { REPLAY_LIMIT, runsChangedStream } from "../../src/api/live/runs-changed.js";
 import { InvalidOptionError } from "../../src/core/errors.js";
 import { BUS_RESYNC_TOPIC, busNotice, RUNS_TOPIC, silentLogger, type RunEvent } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";

@@ -8,7 +8,7 @@ import type * as G from "graphql";
 import { createYoga } from "graphql-yoga";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useMaskedErrors } from "../../src/api/plugins/errors.js";
-import { sharedJson, useSharedExecution } from "../../src/api/plugins/shared-execution.js";
+import { sharedJson, useSharedExecution } from "../../src/api/fast/shared-execution.js";
 import type { Logger } from "../../src/engine/ports.js";
 
 // the CommonJS build, as src/api/graphql.ts explains

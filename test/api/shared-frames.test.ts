@@ -2,7 +2,7 @@
 // bytes back, whatever was stringified between its stringify and its send.
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { SharedFrames } from "../../src/api/shared-frames.js";
+import { SharedFrames } from "../../src/api/fast/shared-frames.js";
 
 const message = (frames: SharedFrames, id: string, json: string) =>
   JSON.stringify({ id, type: "next", payload: { data: { shared: true } } }, (key, value: unknown) => (key === "data" ? frames.placeholder(json) : value));

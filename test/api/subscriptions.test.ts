@@ -7,7 +7,7 @@
 // database what the bus lost once the bus says it is back,
 // runsChanged reports runs starting and ending.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunEventFeeds } from "../../src/api/events/run-event-stream.js";
+import { RunEventFeeds } from "../../src/api/live/run-event-stream.js";
 import { BUS_RESYNC_TOPIC, isRunChange, RUNS_TOPIC, type EventBus, type RunEvent } from "../../src/engine/ports.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { postgresReachable } from "../support/databases.js";

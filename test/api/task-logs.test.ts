@@ -7,8 +7,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TaskLogStream, type LogItem } from "../../src/api/events/task-log-stream.js";
-import { taskLogTarget } from "../../src/api/events/task-log-target.js";
+import { TaskLogStream, type LogItem } from "../../src/api/live/task-log-stream.js";
+import { taskLogTarget } from "../../src/api/live/task-log-target.js";
 import { RunService } from "../../src/api/run-service.js";
 import { followTaskLogs } from "../../src/cli/follow-logs.js";
 import { runConveyor } from "../support/conveyor-process.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Turnstile } from "../../src/api/events/turnstile.js";
+import { Turnstile } from "../../src/api/live/turnstile.js";
 
 /**
  * Lets `n` waiters through `gate` and returns, in the order they passed, their

@@ -1,5 +1,5 @@
-// /graphql over HTTP: the body is read here (bounded); a plain JSON query is
-// answered directly (direct-query.ts), anything else is handed to Yoga as a
+// /graphql over HTTP: the body is read here (bounded); with the fast paths on, a
+// plain JSON query is answered directly (fast/direct-query.ts), anything else is handed to Yoga as a
 // fetch Request, with the principal and correlation id in its context, and the
 // Response (JSON, GraphiQL, or an SSE stream) is sent back.
 //
@@ -11,7 +11,7 @@ import { once } from "node:events";
 import type { Principal } from "../auth/principal.js";
 import { requestContext, type ApiServices } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
-import { directParams, executeDirect } from "./direct-query.js";
+import { directParams, executeDirect } from "../fast/direct-query.js";
 import { brief } from "../../core/text-guard.js";
 import { HttpError, headerRecord, readBody, type BodyLimits } from "./io.js";
 import { refuseDeepJson } from "./json-nesting.js";
@@ -29,7 +29,7 @@ export async function handleGraphql(
   services: ApiServices,
   req: IncomingMessage,
   res: ServerResponse,
-  o: { principal: Principal; requestId: string; streaming: Set<ServerResponse>; sseStream?: boolean } & BodyLimits,
+  o: { principal: Principal; requestId: string; streaming: Set<ServerResponse>; sseStream?: boolean; fastPaths: boolean } & BodyLimits,
 ): Promise<void> {
   const { Request, Headers } = yoga.fetchAPI;
   const method = req.method ?? "GET";
@@ -39,7 +39,7 @@ export async function handleGraphql(
   else checkGetParams(req.url ?? "/", o.maxJsonNesting);
   const context = requestContext(services, o.principal, o.requestId, services.tracing && traceHeaders(req));
   // /graphql/stream speaks graphql-sse's protocol (plugin-graphql-sse): its POSTs are not plain queries
-  const direct = body && !o.sseStream && directParams(method, req.headers, body);
+  const direct = o.fastPaths && body && !o.sseStream && directParams(method, req.headers, body);
   const answer = direct && (await executeDirect(yoga, direct, context));
   if (answer) return void res.writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) }).end(answer.body);
   const headers = new Headers();

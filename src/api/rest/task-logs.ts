@@ -1,13 +1,13 @@
 // GET /api/workflows/{id}/tasks/{taskId}/logs[?attempt=N][&follow=1]: an
-// attempt's output as plain text, one line each (see events/task-log-stream.ts).
+// attempt's output as plain text, one line each (see live/task-log-stream.ts).
 // Without follow: the stored tail of an ended attempt, or the lines so far of
 // a running one. With follow: then its live lines, until the attempt ends.
 // Lines dropped for a client that reads too slowly show as one line saying so.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { InvalidOptionError } from "../../core/errors.js";
-import type { OpenSubscriptions } from "../events/open-subscriptions.js";
-import { TaskLogStream, type LogItem } from "../events/task-log-stream.js";
-import { taskLogTarget } from "../events/task-log-target.js";
+import type { OpenSubscriptions } from "../live/open-subscriptions.js";
+import { TaskLogStream, type LogItem } from "../live/task-log-stream.js";
+import { taskLogTarget } from "../live/task-log-target.js";
 import type { RunService } from "../run-service.js";
 
 export const TASK_LOGS_PATH = /^\/api\/workflows\/([^/]+)\/tasks\/([^/]+)\/logs$/;

@@ -4,7 +4,7 @@ import { InvalidOptionError } from "../../core/errors.js";
 import type { RunService } from "../run-service.js";
 import { HttpError, readObject, sendJson, type BodyLimits } from "../http/io.js";
 import { NUL_MESSAGE } from "../../core/text-guard.js";
-import type { OpenSubscriptions } from "../events/open-subscriptions.js";
+import type { OpenSubscriptions } from "../live/open-subscriptions.js";
 import { progressBody, stateBody, statusBody } from "./bodies.js";
 import { parseStartRequest, respelled } from "./start-request.js";
 import { sendTaskLogs, TASK_LOGS_PATH } from "./task-logs.js";

@@ -2,8 +2,8 @@
 import type { RunEvent } from "../../engine/ports.js";
 import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
-import { runsChangedStream } from "../events/runs-changed.js";
-import { untilFinished } from "../events/until-finished.js";
+import { runsChangedStream } from "../live/runs-changed.js";
+import { untilFinished } from "../live/until-finished.js";
 import { ProgressRef } from "./progress.js";
 import { RunEventRef } from "./run-event.js";
 import { RunRef } from "./run.js";
@@ -54,7 +54,7 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
   }),
 });
 
-/** The result depends on the payload only: executed once per payload for all who ask alike (plugins/shared-execution.ts). */
+/** The result depends on the payload only: executed once per payload for all who ask alike (fast/shared-execution.ts, with the fast paths on). */
 const sharedPayload = { sharedPayload: true };
 
 /** A run's events after `after`, from its shared feed, once the run is known to exist. */

@@ -1,7 +1,7 @@
-// taskLogs: one attempt's output, line by line (events/task-log-stream.ts).
-import type { LogItem } from "../events/task-log-stream.js";
-import { checkAfter, taskLogTarget } from "../events/task-log-target.js";
-import { TaskLogStream } from "../events/task-log-stream.js";
+// taskLogs: one attempt's output, line by line (live/task-log-stream.ts).
+import type { LogItem } from "../live/task-log-stream.js";
+import { checkAfter, taskLogTarget } from "../live/task-log-target.js";
+import { TaskLogStream } from "../live/task-log-stream.js";
 import { builder } from "../builder.js";
 import { taskIdArg } from "../global-id.js";
 import { tracked } from "./subscription.js";

@@ -4,6 +4,7 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { createApp, type App } from "../../../src/app.js";
 import { serverConfig, type ServerConfig } from "../../../src/api/config.js";
+import { loadSettings } from "../../../src/config.js";
 import { hashToken } from "../../../src/api/auth/tokens.js";
 import { startApiServer, type ApiServer } from "../../../src/api/server.js";
 import type { ExecutionRequest } from "../../../src/engine/executor.js";
@@ -20,6 +21,13 @@ export const TOKENS = [
   { name: "reader", scopes: ["read" as const], sha256: hashToken(READ_TOKEN) },
   { name: "writer", scopes: ["write" as const], sha256: hashToken(WRITE_TOKEN) },
 ];
+
+/**
+ * The API's fast paths (src/api/fast/) as this run of the suite has them: on by
+ * default, off under `npm run test:plain` (CONVEYOR_API_FAST_PATHS=false), which
+ * servers spawned by tests read from the same environment.
+ */
+export const FAST_PATHS = loadSettings({ CONVEYOR_API_FAST_PATHS: process.env.CONVEYOR_API_FAST_PATHS }).CONVEYOR_API_FAST_PATHS;
 
 export interface TestServer {
   app: App;
@@ -49,7 +57,7 @@ export async function startTestServer(
   let app: App | undefined;
   const bus = new MeteredBus(opts.bus ?? new MemoryBus(), metrics, (id) => app?.engine.isActive(id) ?? false);
   app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000, tracing: opts.tracing ?? false });
-  const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, ...overrides });
+  const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, fastPaths: FAST_PATHS, ...overrides });
   const api = await startApiServer({ app, logger: opts.logger ?? silentLogger, metrics, ...(opts.readiness ? { readiness: opts.readiness } : {}), ...(opts.degradedChecks ? { degradedChecks: opts.degradedChecks } : {}) }, config);
   const clients: Client[] = [];
   const a = app;

@@ -4,10 +4,17 @@
 // task, and `after` must be a sequence number. Shared by GraphQL and REST.
 import { InvalidOptionError, TaskNotFoundError } from "../../core/errors.js";
 import { isTaskSettled } from "../../core/status.js";
-import type { RunService } from "../run-service.js";
+import type { RunStore } from "../../engine/store.js";
 import type { TaskLogTarget } from "./task-log-stream.js";
 
-export async function taskLogTarget(runs: RunService, runId: string, taskId: string, attempt?: number | null): Promise<TaskLogTarget> {
+/** What finding a task takes (the API's RunService is one). */
+export interface TaskLookup {
+  /** Throws RunNotFoundError when the run does not exist. */
+  requireRun(runId: string): Promise<unknown>;
+  store: Pick<RunStore, "loadUnits">;
+}
+
+export async function taskLogTarget(runs: TaskLookup, runId: string, taskId: string, attempt?: number | null): Promise<TaskLogTarget> {
   if (attempt != null && (!Number.isInteger(attempt) || attempt < 1)) {
     throw new InvalidOptionError("attempt", `must be a whole number of at least 1, not ${attempt}`);
   }

@@ -4,10 +4,10 @@
 // gets the same answer: computed once per run and version, shared by concurrent
 // askers, reused for `ttlMs` while the run moves (ETA and elapsed times age),
 // and until the run changes when nobody drives it.
-import { RunNotFoundError } from "../core/errors.js";
-import type { Progress } from "../core/progress.js";
-import type { Engine } from "../engine/engine.js";
-import type { RunRecord } from "../engine/store.js";
+import { RunNotFoundError } from "../../core/errors.js";
+import type { Progress } from "../../core/progress.js";
+import type { Engine } from "../../engine/engine.js";
+import type { RunRecord } from "../../engine/store.js";
 
 interface Entry {
   version: string;

@@ -3,7 +3,7 @@
 // an immediate first snapshot and, always, the final one when the run finishes.
 // Ticks come from the run's events on the bus; a bus that loses some (Redis
 // down) is covered by a look at the run every `pollMs` while it is watched.
-import { Repeater, SlidingBuffer } from "graphql-yoga";
+import { Repeater, SlidingBuffer } from "@repeaterjs/repeater";
 import type { Progress } from "../../core/progress.js";
 import { isRunSettled } from "../../core/status.js";
 import { runTopic, type EventBus, type Logger } from "../../engine/ports.js";

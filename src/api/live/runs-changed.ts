@@ -5,7 +5,7 @@
 // database first, then the live ones follow. When the bus says it may have lost
 // messages (Redis reconnected), what was recorded meanwhile is read and
 // delivered too. Each change is delivered once, however many ways it arrives.
-import { Repeater, SlidingBuffer } from "graphql-yoga";
+import { Repeater, SlidingBuffer } from "@repeaterjs/repeater";
 import { InvalidOptionError } from "../../core/errors.js";
 import { BUS_RESYNC_TOPIC, RUNS_TOPIC, type EventBus, type Logger, type RunEvent } from "../../engine/ports.js";
 import type { RunStore } from "../../engine/store.js";

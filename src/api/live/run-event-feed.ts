@@ -2,7 +2,7 @@
 // runEvents / runEventBatches subscriber of that run: one bus subscription, one
 // database read per gap or idle poll, and the same chunk objects for everyone,
 // so a selection set asked by many is executed once per chunk (see
-// plugins/shared-execution.ts). The bus is subscribed before the window is
+// fast/shared-execution.ts). The bus is subscribed before the window is
 // anchored in the database, so nothing committed in between is missed; a gap in
 // what the bus delivers (a lost message, a Redis outage) is filled from the
 // database; an idle feed re-reads the database now and then, so a silent bus

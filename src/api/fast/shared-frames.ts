@@ -1,4 +1,4 @@
-// A subscription result shared by many subscribers (plugins/shared-execution.ts)
+// A subscription result shared by many subscribers (shared-execution.ts)
 // goes out as one encoding: graphql-ws stringifies each message per subscriber,
 // so its replacer puts a placeholder where the shared data goes, and each
 // socket's send splices the bytes in. Each shared payload has a placeholder of its
@@ -17,7 +17,7 @@ export class SharedFrames {
   private clearing = false;
   /**
    * The last payload's encoding outlives the turn: its subscribers are let on a few per turn
-   * (events/turnstile.ts), and a batch's JSON is encoded once for all of them.
+   * (live/turnstile.ts), and a batch's JSON is encoded once for all of them.
    */
   private lastJson = "";
   private lastBytes = Buffer.alloc(0);

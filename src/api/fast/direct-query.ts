@@ -13,7 +13,7 @@ import { processRegularResult } from "graphql-yoga";
 import { getOperationAST } from "../graphql.js";
 import type { ApiContext } from "../context.js";
 import type { ApiYoga } from "../yoga.js";
-import { headerRecord } from "./io.js";
+import { headerRecord } from "../http/io.js";
 
 export interface DirectParams {
   query: string;
