@@ -13,11 +13,12 @@ const role = env.BENCH_ROLE;
 const runs = Number(env.BENCH_RUNS);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-const [{ createApp }, { InProcessExecutor }, { silentLogger }, { inlineSource }] = await Promise.all([
+const [{ createApp }, { InProcessExecutor }, { silentLogger }, { inlineSource }, { timeStoreCalls }] = await Promise.all([
   import("../src/app.js"),
   import("../src/executors/in-process.js"),
   import("../src/engine/ports.js"),
   import("../src/core/taskmaster/index.js"),
+  import("./store-calls.js"),
 ]);
 
 let running = 0;
@@ -55,23 +56,8 @@ if (role === "start") {
   const sec = (performance.now() - t0) / 1000;
   process.stdout.write(`UPKEEP ${JSON.stringify({ cpuShare: (cpu.user + cpu.system) / 1e6 / sec, windowSec: sec })}\n`);
 } else {
-  // the store calls recovery makes, timed (a thin wrapper, same calls), for the row's breakdown
-  const calls: Record<string, { n: number; ms: number }> = {};
-  const store = app.engine.store as unknown as Record<string, unknown>;
-  for (const name of ["findOrphans", "leasedRuns", "getRun", "acquireLease", "loadUnits", "memoLookup", "historicalDurations", "commit"]) {
-    const inner = store[name];
-    if (typeof inner !== "function") continue;
-    store[name] = async (...a: unknown[]) => {
-      const t0 = performance.now();
-      try {
-        return await (inner as (...x: unknown[]) => Promise<unknown>).apply(app.engine.store, a);
-      } finally {
-        const c = (calls[name] ??= { n: 0, ms: 0 });
-        c.n++;
-        c.ms += performance.now() - t0;
-      }
-    };
-  }
+  // the store calls recovery makes, timed, for the row's breakdown
+  const calls = timeStoreCalls(app.engine.store, ["findOrphans", "leasedRuns", "getRun", "acquireLease", "loadUnits", "memoLookup", "historicalDurations", "commit"]);
   await app.start();
   await everyTaskRuns;
   const now = performance.now();

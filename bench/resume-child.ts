@@ -11,11 +11,12 @@ const env = process.env;
 const role = env.BENCH_ROLE;
 const storeConfig = env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.CONVEYOR_DATA_DIR! };
 
-const [{ createApp }, { InProcessExecutor }, { silentLogger, runTopic }, { inlineSource }] = await Promise.all([
+const [{ createApp }, { InProcessExecutor }, { silentLogger, runTopic }, { inlineSource }, { timeStoreCalls }] = await Promise.all([
   import("../src/app.js"),
   import("../src/executors/in-process.js"),
   import("../src/engine/ports.js"),
   import("../src/core/taskmaster/index.js"),
+  import("./store-calls.js"),
 ]);
 t.imported = performance.now();
 const taskMs = Number(env.BENCH_TASK_MS ?? "2");
@@ -55,21 +56,8 @@ if (role === "start") {
   process.stdout.write("FINISHED\n");
   await app.stop();
 } else {
-  // time every store call made until the first dispatch (a thin wrapper, same calls)
-  const calls: Record<string, number> = {};
-  const store = app.engine.store as unknown as Record<string, unknown>;
-  for (const name of ["findOrphans", "getRun", "acquireLease", "loadUnits", "memoLookup", "historicalDurations", "commit"]) {
-    const inner = store[name];
-    if (typeof inner !== "function") continue;
-    store[name] = async (...a: unknown[]) => {
-      const t0 = performance.now();
-      try {
-        return await (inner as (...x: unknown[]) => Promise<unknown>).apply(app.engine.store, a);
-      } finally {
-        if (first) calls[name] = (calls[name] ?? 0) + performance.now() - t0;
-      }
-    };
-  }
+  // time every store call made until the first dispatch
+  const calls = timeStoreCalls(app.engine.store, ["findOrphans", "getRun", "acquireLease", "loadUnits", "memoLookup", "historicalDurations", "commit"], () => first !== null);
   const firstAt = new Promise<number>((r) => (first = r));
   const ids = await app.engine.recoverOrphans();
   t.recovered = performance.now();
@@ -77,7 +65,7 @@ if (role === "start") {
   t.firstDispatch = await firstAt;
   const run = await app.engine.store.getRun(ids[0]!);
   process.stdout.write(
-    `RESULT ${JSON.stringify({ phases: t, calls, runId: ids[0], total: run?.total, succeededBefore: run?.succeeded })}\n`,
+    `RESULT ${JSON.stringify({ phases: t, calls: Object.fromEntries(Object.entries(calls).map(([k, c]) => [k, c.ms])), runId: ids[0], total: run?.total, succeededBefore: run?.succeeded })}\n`,
   );
   await app.stop();
 }

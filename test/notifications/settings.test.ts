@@ -10,6 +10,20 @@ import { webhookSettingsFrom } from "../../src/notifications/settings.js";
 import { tempDir } from "../support/databases.js";
 
 const fromEnv = (env: Record<string, string>) => webhookSettingsFrom(loadSettings(env));
+
+/** Each environment is refused with an error of that class whose message matches. */
+function expectRefusals(cases: [Record<string, string>, RegExp][], type: abstract new (...a: never[]) => Error): void {
+  for (const [env, message] of cases) {
+    let err: unknown;
+    try {
+      fromEnv(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err, JSON.stringify(env)).toBeInstanceOf(type);
+    expect((err as Error).message).toMatch(message);
+  }
+}
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const hook = { id: "ops", url: "https://hooks.example.com/c", events: ["run.failed"], secret: SECRET };
 
@@ -35,16 +49,7 @@ describe("webhook settings", () => {
       [{ CONVEYOR_WEBHOOKS: JSON.stringify([hook, hook]) }, /id: "ops" appears twice/],
       [{ CONVEYOR_WEBHOOKS: JSON.stringify([{ ...hook, colour: "red" }]) }, /at 0: Unrecognized key/],
     ];
-    for (const [env, message] of cases) {
-      let err: unknown;
-      try {
-        fromEnv(env);
-      } catch (e) {
-        err = e;
-      }
-      expect(err, JSON.stringify(env)).toBeInstanceOf(InvalidOptionError);
-      expect((err as Error).message).toMatch(message);
-    }
+    expectRefusals(cases, InvalidOptionError);
   });
 
   it("refuses bad timings and switches through the settings schema, naming the variable", () => {
@@ -54,16 +59,7 @@ describe("webhook settings", () => {
       [{ CONVEYOR_WEBHOOK_TIMEOUT: "5ms" }, /CONVEYOR_WEBHOOK_TIMEOUT: a duration such as 10s or 500ms \(at least 100ms\)/],
       [{ CONVEYOR_WEBHOOK_MAX_ATTEMPTS: "0" }, /CONVEYOR_WEBHOOK_MAX_ATTEMPTS: a whole number/],
     ];
-    for (const [env, message] of cases) {
-      let err: unknown;
-      try {
-        fromEnv(env);
-      } catch (e) {
-        err = e;
-      }
-      expect(err, JSON.stringify(env)).toBeInstanceOf(SettingsError);
-      expect((err as Error).message).toMatch(message);
-    }
+    expectRefusals(cases, SettingsError);
   });
 
   it("backs off exponentially with jitter, capped, then gives up", () => {
