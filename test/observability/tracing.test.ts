@@ -86,7 +86,9 @@ describe.each(kinds)("run traces on %s", (kind) => {
     for (const b of backoffs) {
       expect(parentOf(b)).toBe(rootId);
       const delay = Number(b.attributes["conveyor.backoff.delay_ms"]);
-      expect(delay).toBeGreaterThan(0); // jittered, at most the 30 ms cap
+      // full jitter: drawn from [0, 30 ms], so 0 is a fair draw (1 in 30)
+      expect(Number.isInteger(delay)).toBe(true);
+      expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThanOrEqual(30);
       expect(b.attributes["conveyor.attempt"]).toBe(1);
       // the wait itself: from the failed attempt to the next one
