@@ -104,13 +104,15 @@ export class DrivenRuns {
    * A run just created passes what it already has in memory, its lease included,
    * instead of taking the lease again and reading the run back.
    */
-  async drive(runId: string, mode: DriveMode, executor: Executor, opts: DriveInput = {}): Promise<RunSupervisor> {
+  /** `executor`: the run's, or how to choose it from the run as read once its lease is held. */
+  async drive(runId: string, mode: DriveMode, executor: Executor | ((run: RunRecord) => Executor), opts: DriveInput = {}): Promise<RunSupervisor> {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
     const fresh = opts.fresh;
     if (fresh) this.leases.written(runId, fresh.leaseSentAt);
     else if (!(await this.leases.acquire(runId, opts.from))) await this.takeFromGoneDriver(runId);
     // read only once the lease is held: nothing else writes the run from then on
     const [run, units] = await Promise.all([fresh?.run ?? this.deps.requireRun(runId), fresh?.units ?? this.deps.store.loadUnits(runId)]);
+    const chosen = typeof executor === "function" ? await this.executorOf(run, executor) : executor;
     const keys = units.map((u) => u.memoKey);
     const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
     const expectedMs = fresh ? await fresh.expectedMs : this.expectedDurations(runId, keys);
@@ -131,7 +133,7 @@ export class DrivenRuns {
       },
       run,
       units,
-      executor,
+      chosen,
       { mode, memo, expectedMs, ...(statuses ? { statuses } : {}), ...(checkpointId ? { checkpointId } : {}), ...(opts.traceparent !== undefined ? { traceparent: opts.traceparent } : {}) },
     );
     this.supervisors.set(runId, sup);
@@ -145,6 +147,16 @@ export class DrivenRuns {
       if (this.supervisors.size === 0) this.letGo();
     });
     return sup;
+  }
+
+  /** The executor a run read under its lease names; one it cannot have lets the lease go at once. */
+  private async executorOf(run: RunRecord, choose: (run: RunRecord) => Executor): Promise<Executor> {
+    try {
+      return choose(run);
+    } catch (err) {
+      await this.deps.store.releaseLease(run.id, this.deps.owner).catch(() => undefined);
+      throw err;
+    }
   }
 
   /**

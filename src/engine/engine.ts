@@ -308,16 +308,16 @@ export class Engine implements Steerable {
     const queue = [...from.keys()];
     const recoverOne = async (id: string) => {
       if (this.driven.has(id)) return;
-      const run = await this.deps.store.getRun(id);
-      if (!run) return;
       const owner = from.get(id);
       try {
-        const sup = await this.driven.drive(id, "recover", this.executorFor(run.options), owner !== undefined ? { from: owner } : {});
+        // the run is read once, after its lease is taken: its executor is chosen from that read
+        const sup = await this.driven.drive(id, "recover", (run) => this.executorFor(run.options), owner !== undefined ? { from: owner } : {});
         sup.start();
         taken.push(id);
         this.logger.info({ runId: id }, "run recovered");
       } catch (err) {
-        if (!(err instanceof StoreLockedError)) throw err;
+        // another process took it first, or it was deleted since it was listed
+        if (!(err instanceof StoreLockedError) && !(err instanceof RunNotFoundError)) throw err;
       }
     };
     // a few at a time: each takes several round trips to the store, and thousands of
