@@ -139,7 +139,8 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     const log = page.getByTestId("log");
     await log.locator("[data-stream]", { hasText: "line 30" }).waitFor();
     const atEnd = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 8);
-    expect(await atEnd()).toBe(true);
+    // the view follows after the lines are painted (an effect): on a busy machine, a moment later
+    await expect.poll(atEnd, { timeout: 5_000 }).toBe(true);
     await log.evaluate((el) => el.scrollTo({ top: 0 }));
     await page.getByText("paused (scrolled up)").waitFor();
     await log.locator("[data-stream]", { hasText: "line 50" }).waitFor();
