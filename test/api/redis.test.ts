@@ -14,27 +14,11 @@ import WebSocket from "ws";
 import { BUS_RESYNC_TOPIC, busNotice, type RunEvent } from "../../src/engine/ports.js";
 import { RedisBus } from "../../src/pubsub/redis-bus.js";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
+import { REDIS_URL, redisReachable } from "../support/redis.js";
 import { collect } from "./support/server.js";
 import { gql, serve, watchTakeover } from "./support/process.js";
 
-const REDIS_URL = process.env.CONVEYOR_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function redisReachable(): Promise<boolean> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error(`Redis at ${REDIS_URL} is required under CI`);
-    console.warn(`\n!!! Redis at ${REDIS_URL} is unreachable: the replica suite is SKIPPED\n`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const ready = (await postgresReachable()) && (await redisReachable());
+const ready = (await postgresReachable()) && (await redisReachable("replica"));
 const START = `mutation ($input: StartRunInput!) { startRun(input: $input) { __typename ... on StartRunPayload { run { id } } } }`;
 const EVENTS = `subscription ($runId: ID!, $after: Int) { runEvents(runId: $runId, after: $after) { seq type } }`;
 type Ev = { runEvents: { seq: number; type: string } };

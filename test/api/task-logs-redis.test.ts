@@ -5,30 +5,13 @@
 // the database until the attempt ends (its stored tail only).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
-import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
+import { REDIS_URL, redisReachable } from "../support/redis.js";
 import { collect } from "./support/server.js";
 import { gql, serve } from "./support/process.js";
 
-const REDIS_URL = process.env.CONVEYOR_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function redisReachable(): Promise<boolean> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch {
-    if (process.env.CI === "true") throw new Error(`Redis at ${REDIS_URL} is required under CI`);
-    console.warn(`\n!!! Redis at ${REDIS_URL} is unreachable: the replica log suite is SKIPPED\n`);
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const ready = (await postgresReachable()) && (await redisReachable());
+const ready = (await postgresReachable()) && (await redisReachable("replica log"));
 const START = `mutation ($input: StartRunInput!) { startRun(input: $input) { __typename ... on StartRunPayload { run { id } } } }`;
 const LOGS = `subscription ($runId: ID!, $taskId: String!) { taskLogs(runId: $runId, taskId: $taskId) { seq stream text dropped } }`;
 const TALKER = `for i in 1 2 3 4 5; do echo "out $i"; sleep 0.05; echo "err $i" >&2; sleep 0.4; done`;
