@@ -10,6 +10,7 @@ import {
 } from "../../src/core/errors.js";
 import { buildPlan, type PlanOptions } from "../../src/core/plan.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
+import { diamond } from "../support/diamond.js";
 import { thrown } from "../support/thrown.js";
 
 
@@ -19,14 +20,6 @@ const shape = (source: ReturnType<typeof inlineSource>, opts: PlanOptions = {}) 
   return units.map((u) => (u.deps.length ? `${u.id}<-${u.deps.map((d) => units[d]!.id).join(",")}` : u.id));
 };
 
-// 1 <- 2 <- 3, 4 alone, 5 <- 2 and 4
-const diamond = inlineSource([
-  { id: 1 },
-  { id: 2, dependencies: [1] },
-  { id: 3, dependencies: [2] },
-  { id: 4 },
-  { id: 5, dependencies: [4, 2] },
-]);
 
 describe("buildPlan: selection and order", () => {
   it("no selection: every top-level task in file order", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan, type Plan, type PlanOptions } from "../../src/core/plan.js";
 import { previewRun, type PreviewInput, type RunPreview } from "../../src/core/preview.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
+import { diamond } from "../support/diamond.js";
 
 const S = 1000;
 type Source = ReturnType<typeof inlineSource>;
@@ -26,14 +27,6 @@ function preview(
 const keyOf = (plan: Plan) => (id: string) => plan.units.find((u) => u.id === id)!.memoKey;
 const levels = (p: RunPreview) => p.levels.map((l) => l.tasks.map((t) => t.id));
 
-// 1 <- 2 <- 3, 4 alone, 5 <- 2 and 4
-const diamond = inlineSource([
-  { id: 1 },
-  { id: 2, dependencies: [1] },
-  { id: 3, dependencies: [2] },
-  { id: 4 },
-  { id: 5, dependencies: [4, 2] },
-]);
 
 describe("previewRun: levels", () => {
   it("groups the tasks that run by dependency depth, in the run's order within a level", () => {
