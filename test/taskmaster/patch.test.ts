@@ -9,7 +9,7 @@ import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { StatusSync } from "../../src/taskmaster-sync/status-sync.js";
 import { tempDir } from "../support/databases.js";
 import { cliTagged, OWNED_FIXTURES, readFixture } from "../support/taskmaster-fixtures.js";
-import { describePatchEveryFile, neutral, NOW, patch } from "./suites/patch-suite.js";
+import { describePatchEveryFile, expectMissingStatusAdded, expectNumberSubtaskIdKept, NOW, patch } from "./suites/patch-suite.js";
 
 describePatchEveryFile(OWNED_FIXTURES);
 
@@ -42,24 +42,11 @@ describe("patchStatuses rules", () => {
   });
 
   it("a missing status is added in the object's own layout (dotted string subtask ids)", () => {
-    const text = readFixture("tagged-missing-status.json");
-    const raw = JSON.parse(text).master.tasks as { id: number; subtasks: Record<string, unknown>[] }[];
-    const parent = raw.find((t) => t.subtasks.some((s) => !("status" in s)))!;
-    const sub = parent.subtasks.find((s) => !("status" in s))!;
-    expect(sub.id).toMatch(/^\d+\.\d+$/);
-    const r = patch(text, "master", { [sub.id as string]: "done" });
-    const after = JSON.parse(r.text).master.tasks.find((t: { id: number }) => t.id === parent.id);
-    const patched = after.subtasks.find((s: { id: string }) => s.id === sub.id);
-    expect(patched).toEqual({ ...sub, status: "done", updatedAt: NOW });
-    expect(Object.keys(patched).slice(-2)).toEqual(["status", "updatedAt"]);
-    expect(neutral(r.text.replace(/,\s*"status": "done"/, ""))).toBe(neutral(text));
+    expectMissingStatusAdded(readFixture("tagged-missing-status.json"));
   });
 
   it("number subtask ids written as 3.1", () => {
-    const text = readFixture("legacy-float-ids.json");
-    const r = patch(text, undefined, { "3.1": "review" });
-    expect(r.written.get("3.1")).toBe("review");
-    expect(r.text).toMatch(/"id": 3\.1,/);
+    expectNumberSubtaskIdKept(readFixture("legacy-float-ids.json"));
   });
 
   it("keeps a byte-order mark, tabs and CRLF line ends", () => {

@@ -34,3 +34,24 @@ export function describePatchEveryFile(dir: string): void {
     });
   });
 }
+
+/** The first subtask without a status (a dotted string id) gets one, in the object's own layout, and nothing else changes. */
+export function expectMissingStatusAdded(text: string): void {
+  const raw = JSON.parse(text).master.tasks as { id: number; subtasks: Record<string, unknown>[] }[];
+  const parent = raw.find((t) => t.subtasks.some((s) => !("status" in s)))!;
+  const sub = parent.subtasks.find((s) => !("status" in s))!;
+  expect(sub.id).toMatch(/^\d+\.\d+$/);
+  const r = patch(text, "master", { [sub.id as string]: "done" });
+  const after = JSON.parse(r.text).master.tasks.find((t: { id: number }) => t.id === parent.id);
+  const patched = after.subtasks.find((s: { id: string }) => s.id === sub.id);
+  expect(patched).toEqual({ ...sub, status: "done", updatedAt: NOW });
+  expect(Object.keys(patched).slice(-2)).toEqual(["status", "updatedAt"]);
+  expect(neutral(r.text.replace(/,\s*"status": "done"/, ""))).toBe(neutral(text));
+}
+
+/** Subtask 3.1, written as a JSON number, is patched and keeps its number form. */
+export function expectNumberSubtaskIdKept(text: string): void {
+  const r = patch(text, undefined, { "3.1": "review" });
+  expect(r.written.get("3.1")).toBe("review");
+  expect(r.text).toMatch(/"id": 3\.1,/);
+}
