@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { serverConfig } from "../../src/api/config.js";
-import { parseCorsOrigins } from "../../src/api/http/cors.js";
+import { parseCorsOrigins } from "../../src/config/cors-origins.js";
 import { loadSettings } from "../../src/config.js";
 import { runConveyor } from "../support/conveyor-process.js";
 import { tempDir } from "../support/databases.js";

@@ -10,7 +10,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CSRF_HEADER, sameOrigin } from "./csrf.js";
 import { HttpError } from "./io.js";
-export { parseCorsOrigins } from "../../config/cors-origins.js";
 
 /** Request headers a page may send: the token, JSON bodies, the CSRF header, a correlation id, SSE's resume and graphql-sse's stream token. */
 export const CORS_ALLOWED_HEADERS = ["authorization", "content-type", "accept", CSRF_HEADER, "x-request-id", "last-event-id", "x-graphql-event-stream-token"];
