@@ -67,6 +67,14 @@ describe("an embedded store folder that cannot be used", { timeout: 180_000 }, (
       console.warn("\n!!! not root or no runuser: the permission case is SKIPPED\n");
       return ctx.skip();
     }
+    // the unprivileged user must reach the checkout's code (a clone in a private folder it cannot)
+    const bin = join(process.cwd(), AS_INSTALLED[0]!);
+    if (spawnSync("runuser", ["-u", "nobody", "--", "test", "-r", bin]).status !== 0) {
+      const why = `the user nobody cannot read ${bin} (a checkout inside a private folder)`;
+      if (process.env.CI === "true") throw new Error(`${why}: the permission case is required under CI`);
+      console.warn(`\n!!! ${why}: the permission case is SKIPPED\n`);
+      return ctx.skip();
+    }
     const dir = join(root, "root-only");
     mkdirSync(dir);
     chmodSync(dir, 0o755);
