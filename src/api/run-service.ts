@@ -1,5 +1,5 @@
 // The operations GraphQL and REST share: starting a run from a request
-// (start-request.ts) and steering runs, all through the engine.
+// (taskmaster-sync/start-request.ts) and steering runs, all through the engine.
 import { RunNotFoundError, StoreLockedError } from "../core/errors.js";
 import type { Engine, StartedRun } from "../engine/engine.js";
 import type { RunRecord, RunStore, StoredUnit } from "../engine/store.js";
@@ -10,7 +10,7 @@ import { deleteRun } from "./delete-run.js";
 import { ProgressCache } from "./live/progress-cache.js";
 import { FreshReads } from "./live/fresh-reads.js";
 import type { Progress } from "../core/progress.js";
-import { startRunInput, type StartRunRequest } from "./start-request.js";
+import { startRunInput, type StartRunRequest } from "../taskmaster-sync/start-request.js";
 
 export class RunService {
   /** `defaultTasksFile`: the server's own Task Master project, used when a request names no source. */

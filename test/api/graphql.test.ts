@@ -74,6 +74,22 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     });
   });
 
+  it("starts what Task Master calls ready, as `conveyor run --select ready` does", async () => {
+    const inline = [
+      { id: "a", status: "done" },
+      { id: "b", dependencies: ["a"] },
+      { id: "c", dependencies: ["b"] },
+    ];
+    const started = await start({ inline, selection: "ready" });
+    expect(started.__typename).toBe("StartRunPayload");
+    await s.app.engine.waitForRun(started.run.id);
+    const run = (await s.gql(RUN, { id: started.run.id })).body.data.run;
+    expect(run.source.selection).toBe("ready");
+    expect(run.options).toMatchObject({ withDependencies: true });
+    expect(run.total).toBe(1); // b alone: a is done in the file, c waits for b
+    expect(run.succeeded).toBe(1);
+  });
+
   it("filters tasks by status and lists runs newest first with paging", async () => {
     s.tasks.set("bad", () => {
       throw new Error("boom");
@@ -127,6 +143,9 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(await start({ tasksFile: "/does/not/exist.json" })).toMatchObject({ __typename: "InvalidInput", field: "tasksFile" });
     expect(await start({})).toMatchObject({ __typename: "InvalidInput", field: "source" });
     expect(await start({ inline: inlineTasks(1), options: { executor: "nope" } })).toMatchObject({ __typename: "InvalidInput", field: "executor" });
+    // Task Master's words, as the CLI takes them: nothing ready is an empty selection
+    const allDone = [{ id: "d1", status: "done" }, { id: "d2", status: "done" }];
+    expect(await start({ inline: allDone, selection: "ready" })).toMatchObject({ __typename: "EmptySelection", code: "EMPTY_SELECTION" });
 
     const ctl = (m: string, args: string) =>
       s.gql(`mutation { ${m}(${args}) { __typename ... on ApiError { code message } ... on InvalidTransition { from action } } }`);

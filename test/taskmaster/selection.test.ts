@@ -7,7 +7,8 @@ import { InvalidSelectionError, NothingToRunError, UnsatisfiedDependencyError } 
 import { buildPlan } from "../../src/core/plan.js";
 import { isReadySelection, parseStatusFilter, resolveSelection } from "../../src/core/task-filter.js";
 import { parseTaskFile } from "../../src/core/taskmaster/index.js";
-import { loadTasksFile, resolveTasksPath } from "../../src/cli/task-input.js";
+import { resolveTasksPath } from "../../src/cli/task-input.js";
+import { readTasksFile as loadTasksFile } from "../../src/taskmaster-sync/tasks-file.js";
 import { tempDir } from "../support/databases.js";
 import { cliTagged } from "../support/taskmaster-fixtures.js";
 

@@ -1,4 +1,4 @@
-// POST /api/workflows/multi-task's body as the API's one StartRunRequest (../start-request.ts). Options come in
+// POST /api/workflows/multi-task's body as the API's one StartRunRequest (taskmaster-sync/start-request.ts). Options come in
 // snake_case (or camelCase) beside the selection or under `options`; every key
 // is checked here against the options schema, so an unknown one is named as the
 // client spelled it (`max_paralel`, with `max_parallel` suggested), and the
@@ -6,7 +6,7 @@
 import { InvalidOptionError } from "../../core/errors.js";
 import { retryPolicySchema, runOptionsSchema } from "../../core/run-options.js";
 import { HttpError } from "../http/io.js";
-import type { StartRunRequest } from "../start-request.js";
+import type { StartRunRequest } from "../../taskmaster-sync/start-request.js";
 import { closeName } from "./close-name.js";
 import { toCamel, toSnake } from "./snake.js";
 

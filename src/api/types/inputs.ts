@@ -40,7 +40,7 @@ export const StartRunInput = builder.inputType("StartRunInput", {
     tasksFile: t.string({ description: "A tasks.json or Task Master project folder on the server" }),
     tag: t.string(),
     inline: t.field({ type: "JSON", description: "Inline task definitions or bare ids (a JSON array)" }),
-    selection: t.string({ description: 'A range spec ("1-5,8,10.2") or a JSON array text' }),
+    selection: t.string({ description: 'A range spec ("1-5,8,10.2"), a JSON array text, or Task Master\'s `ready` or `all`, as in the CLI' }),
     taskIds: t.stringList({ description: "Explicit task ids" }),
     options: t.field({ type: RunOptionsInput }),
   }),

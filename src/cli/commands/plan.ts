@@ -7,7 +7,8 @@ import type { Output } from "../follow.js";
 import { withApp } from "../open-app.js";
 import { planText, type PlanHeader } from "../plan-view.js";
 import { orNothingToRun } from "../nothing-to-run.js";
-import { loadRunSource, runInputFromFlags, type RunFlags } from "../run-input.js";
+import { loadRunSource, runInputFor, startRequestFromFlags, type RunFlags } from "../run-input.js";
+import type { StartRunRequest } from "../../taskmaster-sync/start-request.js";
 
 /** The --json document's shape version: bumped only when a field changes meaning or goes away. */
 export const PLAN_JSON_VERSION = 1;
@@ -18,12 +19,13 @@ export async function planCommand(f: RunFlags & { json?: boolean }, out: Output,
 
 /** Prints the plan for run flags (plus --json); exits 0, or refuses as `run` would. */
 export async function showPlan(f: RunFlags & { json?: boolean | undefined }, out: Output, settings?: Settings): Promise<number> {
-  const source = loadRunSource(f);
-  return orNothingToRun(source, out, () => previewOf(f, source, out, settings));
+  const request = startRequestFromFlags(f);
+  const source = loadRunSource(request);
+  return orNothingToRun(source, out, () => previewOf(request, f.json === true, source, out, settings));
 }
 
-async function previewOf(f: RunFlags & { json?: boolean | undefined }, loaded: TaskSource, out: Output, settings: Settings | undefined): Promise<number> {
-  const input = runInputFromFlags(f, loaded);
+async function previewOf(request: StartRunRequest, json: boolean, loaded: TaskSource, out: Output, settings: Settings | undefined): Promise<number> {
+  const input = runInputFor(request, loaded);
   return withApp(async (app) => {
     const preview = await app.engine.previewRun(input);
     for (const w of preview.warnings) out.error(`warning: ${w}\n`);
@@ -36,7 +38,7 @@ async function previewOf(f: RunFlags & { json?: boolean | undefined }, loaded: T
     if (input.options?.command === undefined && source.format !== "inline") {
       out.error("warning: no --command: `run` needs one to run these tasks, and memo hits count only for runs with the same command\n");
     }
-    out.write(f.json ? `${JSON.stringify(planJson(preview, header, source.format), null, 2)}\n` : planText(preview, header));
+    out.write(json ? `${JSON.stringify(planJson(preview, header, source.format), null, 2)}\n` : planText(preview, header));
     return 0;
   }, { settings });
 }

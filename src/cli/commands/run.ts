@@ -4,7 +4,7 @@ import type { Settings } from "../../config.js";
 import { exitCodeFor, follow, summary, type Output } from "../follow.js";
 import { withApp } from "../open-app.js";
 import { orNothingToRun } from "../nothing-to-run.js";
-import { loadRunSource, runInputFromFlags, type RunFlags } from "../run-input.js";
+import { loadRunSource, runInputFor, startRequestFromFlags, type RunFlags } from "../run-input.js";
 import { UsageError } from "../usage-error.js";
 import { showPlan } from "./plan.js";
 
@@ -12,9 +12,10 @@ export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolea
   // --dry-run is `conveyor plan`: what the run would do, recording nothing
   if (f.dryRun) return showPlan(f, out, settings);
   if (f.json) throw new UsageError("--json prints the plan: it goes with --dry-run (or use conveyor plan --json)");
-  const source = loadRunSource(f);
+  const request = startRequestFromFlags(f);
+  const source = loadRunSource(request);
   return orNothingToRun(source, out, async () => {
-    const input = runInputFromFlags(f, source);
+    const input = runInputFor(request, source);
     return withApp(async (app, interruption) => {
       const warn = (m: string) => out.error(`warning: ${m}\n`);
       const started = await app.engine.startRun(input);
