@@ -4,14 +4,30 @@
 import type { MemoEntry } from "../engine/store.js";
 import type { SqlRunner } from "./migrations.js";
 
-export async function memoLookup(sql: SqlRunner, keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>> {
-  if (keys.length === 0) return new Map();
-  const rows = await sql.query<{ memo_key: string; task_id: string; result: unknown }>(
-    `SELECT memo_key, task_id, result FROM memo_cache
-     WHERE memo_key = ANY($1::text[]) AND ($2::float8 IS NULL OR created_at >= now() - make_interval(secs => $2::float8 / 1000))`,
-    [keys, maxAgeMs ?? null],
+export interface MemoQuery {
+  keys: string[];
+  maxAgeMs?: number | undefined;
+}
+
+/** Cached successes for each query's keys (within its maxAgeMs), one statement for them all. */
+export async function memoLookups(sql: SqlRunner, queries: readonly MemoQuery[]): Promise<Map<string, MemoEntry>[]> {
+  const keys = [...new Set(queries.flatMap((q) => q.keys))];
+  if (keys.length === 0) return queries.map(() => new Map());
+  const rows = await sql.query<{ memo_key: string; task_id: string; result: unknown; age_ms: number }>(
+    `SELECT memo_key, task_id, result, extract(epoch FROM now() - created_at)::float8 * 1000 AS age_ms
+     FROM memo_cache WHERE memo_key = ANY($1::text[])`,
+    [keys],
   );
-  return new Map(rows.map((r) => [r.memo_key, { memoKey: r.memo_key, taskId: r.task_id, result: r.result ?? undefined }]));
+  const found = new Map(rows.map((r) => [r.memo_key, r]));
+  return queries.map((q) => {
+    const hits = new Map<string, MemoEntry>();
+    for (const key of q.keys) {
+      const r = found.get(key);
+      if (r === undefined || (q.maxAgeMs !== undefined && Number(r.age_ms) > q.maxAgeMs)) continue;
+      hits.set(key, { memoKey: r.memo_key, taskId: r.task_id, result: r.result ?? undefined });
+    }
+    return hits;
+  });
 }
 
 /** Mean duration of successful attempts of tasks with these memo keys, in earlier runs. */

@@ -5,9 +5,10 @@ import { listAttempts } from "./attempts.js";
 import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
 import type { Database } from "./database-handle.js";
 import type { Db } from "./db.js";
-import { historicalDurations, memoLookup } from "./memo-cache.js";
+import { Gathered } from "./gathered.js";
+import { historicalDurations, memoLookups, type MemoQuery } from "./memo-cache.js";
 import { readEvents, runChangesSince } from "./run-events.js";
-import { acquireLease, findOrphans, leasedRuns, releaseLease, renewLeases } from "./leases.js";
+import { acquireLease, findOrphans, leasedRuns, releaseLeases, renewLeases } from "./leases.js";
 import { countRuns, createRun, getRun, listRuns, runIdsStartingWith } from "./runs.js";
 import { commitBatch } from "./sql/commit-batch.js";
 import { loadUnits } from "./task-runs.js";
@@ -19,6 +20,10 @@ export class PrismaRunStore implements RunStore {
     /** Whether some webhook endpoint wants a notice type (notifications/wanted-types.ts); default: assume so. */
     private readonly wantsNotice?: (type: string) => boolean,
   ) {}
+
+  // every run's start looks up the memo and its end gives up the lease: many runs at once share these statements
+  private readonly memoLookups = new Gathered((qs: MemoQuery[]) => memoLookups(this.database.sql, qs));
+  private readonly leaseReleases = new Gathered((ls: { runId: string; owner: string }[]) => releaseLeases(this.database.sql, ls));
 
   /** Prisma, for the reads that use it; loaded by the first of them. */
   private readonly db = (): Promise<Db> => this.database.prisma();
@@ -34,10 +39,10 @@ export class PrismaRunStore implements RunStore {
   commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch, this.wantsNotice).catch(asUnreachable);
   acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) => acquireLease(this.database.sql, runId, owner, leaseMs, from);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
-  releaseLease = (runId: string, owner: string) => releaseLease(this.database.sql, runId, owner);
+  releaseLease = (runId: string, owner: string) => this.leaseReleases.call({ runId, owner });
   findOrphans = () => findOrphans(this.database.sql);
   leasedRuns = () => leasedRuns(this.database.sql);
-  memoLookup = (keys: string[], maxAgeMs?: number) => memoLookup(this.database.sql, keys, maxAgeMs);
+  memoLookup = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs });
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
   listCheckpoints = (runId: string) => this.db().then((db) => listCheckpoints(db, runId));
   getCheckpoint = (id: string) => this.db().then((db) => getCheckpoint(db, id));

@@ -8,9 +8,11 @@ import { newTaskState } from "../engine/new-task-state.js";
 import type { StoredUnit } from "../engine/store.js";
 import type { SqlRunner } from "./migrations.js";
 
-const CHUNK = 5_000;
+/** Most units one statement carries; a larger run is inserted in chunks inside one transaction. */
+export const UNITS_PER_STATEMENT = 5_000;
 
-const INSERT = `
+/** The unit insert, a statement or a part of one: $1 the run id, $2…$14 the columns (unitColumns). */
+export const INSERT_UNITS = `
 INSERT INTO task_runs (run_id, idx, task_id, title, kind, command, definition, deps, status, attempts, memoized, blocked_by, error, memo_key)
 SELECT $1, u.idx, u.task_id, u.title, u.kind, u.command, u.definition::jsonb,
        CASE WHEN u.deps = '' THEN '{}'::int[] ELSE string_to_array(u.deps, ',')::int[] END,
@@ -18,29 +20,32 @@ SELECT $1, u.idx, u.task_id, u.title, u.kind, u.command, u.definition::jsonb,
 FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bool[], $12::int[], $13::text[], $14::text[])
      AS u(idx, task_id, title, kind, command, definition, deps, status, attempts, memoized, blocked_by, error, memo_key)`;
 
+/** INSERT_UNITS' $2…$14 for these units. */
+export function unitColumns(chunk: readonly PlanUnit[]): unknown[] {
+  // the row's state columns are the engine's one definition of a new task, not the table's defaults
+  const states = chunk.map(newTaskState);
+  return [
+    chunk.map((u) => u.index),
+    chunk.map((u) => u.id),
+    chunk.map((u) => u.title),
+    chunk.map((u) => u.kind),
+    chunk.map((u) => u.command ?? null),
+    chunk.map((u) => JSON.stringify(u.definition)),
+    // int[][] of ragged lengths cannot be a Postgres array; a joined string can
+    chunk.map((u) => u.deps.join(",")),
+    states.map((s) => s.status),
+    states.map((s) => s.attempts),
+    states.map((s) => s.memoized),
+    states.map((s) => s.blockedBy),
+    states.map((s) => s.error),
+    chunk.map((u) => u.memoKey),
+  ];
+}
+
 /** Inserts units; call inside the transaction that creates the run. */
 export async function insertUnits(sql: SqlRunner, runId: string, units: PlanUnit[]): Promise<void> {
-  for (let i = 0; i < units.length; i += CHUNK) {
-    const chunk = units.slice(i, i + CHUNK);
-    // the row's state columns are the engine's one definition of a new task, not the table's defaults
-    const states = chunk.map(newTaskState);
-    await sql.query(INSERT, [
-      runId,
-      chunk.map((u) => u.index),
-      chunk.map((u) => u.id),
-      chunk.map((u) => u.title),
-      chunk.map((u) => u.kind),
-      chunk.map((u) => u.command ?? null),
-      chunk.map((u) => JSON.stringify(u.definition)),
-      // int[][] of ragged lengths cannot be a Postgres array; a joined string can
-      chunk.map((u) => u.deps.join(",")),
-      states.map((s) => s.status),
-      states.map((s) => s.attempts),
-      states.map((s) => s.memoized),
-      states.map((s) => s.blockedBy),
-      states.map((s) => s.error),
-      chunk.map((u) => u.memoKey),
-    ]);
+  for (let i = 0; i < units.length; i += UNITS_PER_STATEMENT) {
+    await sql.query(INSERT_UNITS, [runId, ...unitColumns(units.slice(i, i + UNITS_PER_STATEMENT))]);
   }
 }
 
