@@ -8,8 +8,15 @@ export class Gathered<Req, Res> {
   private waiting: { req: Req; resolve: (r: Res) => void; reject: (e: unknown) => void }[] = [];
   private inFlight = false;
 
-  /** `send` answers every request of a batch, in order. */
-  constructor(private readonly send: (reqs: Req[]) => Promise<Res[]>) {}
+  /**
+   * `send` answers every request of a batch, in order. `maxBatch` bounds a batch;
+   * with `retryAlone`, a batch that fails is sent again one call at a time, so a
+   * call the database refuses fails alone rather than with every call beside it.
+   */
+  constructor(
+    private readonly send: (reqs: Req[]) => Promise<Res[]>,
+    private readonly opts: { maxBatch?: number; retryAlone?: boolean } = {},
+  ) {}
 
   call(req: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
@@ -19,8 +26,7 @@ export class Gathered<Req, Res> {
   }
 
   private flush(): void {
-    const batch = this.waiting;
-    this.waiting = [];
+    const batch = this.waiting.splice(0, this.opts.maxBatch ?? this.waiting.length);
     this.inFlight = true;
     const settle = () => {
       this.inFlight = false;
@@ -32,6 +38,11 @@ export class Gathered<Req, Res> {
         settle();
       },
       (err: unknown) => {
+        if (this.opts.retryAlone && batch.length > 1) {
+          const alone = batch.map((b) => this.send([b.req]).then(([answer]) => b.resolve(answer!), b.reject));
+          void Promise.all(alone).then(settle);
+          return;
+        }
         // one failed statement fails each call it carried, as it would have failed alone
         for (const b of batch) b.reject(err);
         settle();

@@ -1,6 +1,6 @@
 // The RunStore port over Prisma: PostgreSQL or PGlite, same code. Each
 // aggregate lives in its own module; this class only wires them together.
-import type { NewRun, RunStore } from "../engine/store.js";
+import type { NewRun, RunRecord, RunStore } from "../engine/store.js";
 import { listAttempts } from "./attempts.js";
 import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
 import type { Database } from "./database-handle.js";
@@ -9,7 +9,7 @@ import { Gathered } from "./gathered.js";
 import { historicalDurations, memoLookups, type MemoQuery } from "./memo-cache.js";
 import { readEvents, runChangesSince } from "./run-events.js";
 import { acquireLease, findOrphans, leasedRuns, releaseLeases, renewLeases } from "./leases.js";
-import { countRuns, createRun, getRun, listRuns, runIdsStartingWith } from "./runs.js";
+import { countRuns, createRuns, getRun, listRuns, runIdsStartingWith, type RunToCreate } from "./runs.js";
 import { commitBatch } from "./sql/commit-batch.js";
 import { loadUnits } from "./task-runs.js";
 import { asUnreachable } from "./unreachable.js";
@@ -21,14 +21,18 @@ export class PrismaRunStore implements RunStore {
     private readonly wantsNotice?: (type: string) => boolean,
   ) {}
 
-  // every run's start looks up the memo and its end gives up the lease: many runs at once share these statements
+  // every run's start looks up the memo and writes the run, and its end gives up the lease: many runs at once
+  // share these statements. Only small runs are written together (at most 100 × 50 units a statement), and a
+  // batch the database refuses is retried run by run, so one bad run never fails the starts beside it.
+  private readonly runCreations = new Gathered((cs: RunToCreate[]) => createRuns(this.database.sql, cs), { maxBatch: 100, retryAlone: true });
   private readonly memoLookups = new Gathered((qs: MemoQuery[]) => memoLookups(this.database.sql, qs));
   private readonly leaseReleases = new Gathered((ls: { runId: string; owner: string }[]) => releaseLeases(this.database.sql, ls));
 
   /** Prisma, for the reads that use it; loaded by the first of them. */
   private readonly db = (): Promise<Db> => this.database.prisma();
 
-  createRun = (run: NewRun, owner: string, leaseMs: number) => createRun(this.database.sql, run, owner, leaseMs);
+  createRun = (run: NewRun, owner: string, leaseMs: number): Promise<RunRecord> =>
+    run.units.length <= 50 ? this.runCreations.call({ run, owner, leaseMs }) : createRuns(this.database.sql, [{ run, owner, leaseMs }]).then(([r]) => r!);
 
   getRun = (id: string) => getRun(this.database.sql, id);
   runIdsStartingWith = (prefix: string, limit: number) => runIdsStartingWith(this.database.sql, prefix, limit);

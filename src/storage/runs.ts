@@ -7,40 +7,66 @@ import type { Run } from "./generated/client.js";
 import type { SqlRunner } from "./migrations.js";
 import { INSERT_UNITS, insertUnits, unitColumns, UNITS_PER_STATEMENT } from "./task-runs.js";
 
-/** The run's insert, its columns from parameter $at on (runColumns' order); $1 is the run's id. */
-function insertRun(at: number): string {
+/** A run to create, leased to `owner`. */
+export interface RunToCreate {
+  run: NewRun;
+  owner: string;
+  leaseMs: number;
+}
+
+/** The runs' insert, its columns from parameter $at on (runColumns' order). */
+function insertRuns(at: number): string {
   const p = (k: number) => `$${at + k}`;
   return `INSERT INTO runs (id, status, options, source, total, pending, skipped, created_at, lease_owner, lease_expires_at)
-    VALUES ($1, 'pending', ${p(0)}::jsonb, ${p(1)}::jsonb, ${p(2)}, ${p(3)}, ${p(4)}, to_timestamp(${p(5)}::float8 / 1000), ${p(6)},
-            now() + make_interval(secs => ${p(7)}::float8 / 1000))
+    SELECT r.id, 'pending', r.options::jsonb, r.source::jsonb, r.total, r.pending, r.skipped, to_timestamp(r.created_at / 1000),
+           r.owner, now() + make_interval(secs => r.lease_ms / 1000)
+    FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::int[], ${p(4)}::int[], ${p(5)}::int[],
+                ${p(6)}::float8[], ${p(7)}::text[], ${p(8)}::float8[])
+         AS r(id, options, source, total, pending, skipped, created_at, owner, lease_ms)
     RETURNING ${RUN_AS_MODEL}`;
 }
 
+function runColumns(list: readonly RunToCreate[]): unknown[] {
+  const skipped = list.map(({ run }) => run.units.filter((u) => u.initial?.status === "skipped").length);
+  return [
+    list.map(({ run }) => run.id),
+    list.map(({ run }) => JSON.stringify(run.options)),
+    list.map(({ run }) => JSON.stringify(run.source)),
+    list.map(({ run }) => run.units.length),
+    list.map(({ run }, i) => run.units.length - skipped[i]!),
+    skipped,
+    list.map(({ run }) => run.createdAt),
+    list.map((c) => c.owner),
+    list.map((c) => c.leaseMs),
+  ];
+}
+
 /**
- * Inserts the run, leased to `owner`, and its units; returns the run's row. A run
- * whose units fit one statement is written by one statement (the run's insert and
- * its units' as parts of it, atomic as any statement): a small run's start is one
- * round trip instead of four, which is most of its fixed cost when many start at
- * once. A larger run's units go in chunks inside one transaction.
+ * Inserts runs, each leased to its owner, with their units; returns their rows in
+ * order. Runs whose units fit one statement together are written by one statement
+ * (the runs' insert and their units' as parts of it, atomic as any statement): a
+ * small run's start costs a share of one round trip instead of four (BEGIN, two
+ * inserts, COMMIT), which was most of its fixed cost when many start at once. A
+ * larger run's units go in chunks inside one transaction.
  */
-export async function createRun(sql: SqlRunner, run: NewRun, owner: string, leaseMs: number): Promise<RunRecord> {
-  const skipped = run.units.filter((u) => u.initial?.status === "skipped").length;
-  const runColumns = [JSON.stringify(run.options), JSON.stringify(run.source), run.units.length, run.units.length - skipped, skipped, run.createdAt, owner, leaseMs];
-  if (run.units.length <= UNITS_PER_STATEMENT) {
-    // the units' columns are $2…$14 (unitColumns), the run's follow
-    const [row] = await sql.query<Run>(`WITH run AS (${insertRun(15)}), units AS (${INSERT_UNITS}) SELECT * FROM run`, [
-      run.id,
-      ...unitColumns(run.units),
-      ...runColumns,
+export async function createRuns(sql: SqlRunner, list: readonly RunToCreate[]): Promise<RunRecord[]> {
+  const units = list.flatMap(({ run }) => run.units.map(() => run.id));
+  let rows: Run[] = [];
+  if (units.length <= UNITS_PER_STATEMENT) {
+    // the units' columns are $1…$14 (their run ids, then unitColumns), the runs' follow
+    rows = await sql.query<Run>(`WITH runs AS (${insertRuns(15)}), units AS (${INSERT_UNITS}) SELECT * FROM runs`, [
+      units,
+      ...unitColumns(list.flatMap(({ run }) => run.units)),
+      ...runColumns(list),
     ]);
-    return toRunRecord(row!);
+  } else {
+    await sql.transaction(async (tx) => {
+      rows = await tx.query<Run>(insertRuns(1), runColumns(list));
+      for (const { run } of list) await insertUnits(tx, run.id, run.units);
+    });
   }
-  let row: Run | undefined;
-  await sql.transaction(async (tx) => {
-    [row] = await tx.query<Run>(insertRun(2), [run.id, ...runColumns]);
-    await insertUnits(tx, run.id, run.units);
-  });
-  return toRunRecord(row!);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return list.map(({ run }) => toRunRecord(byId.get(run.id)!));
 }
 
 export function toRunRecord(r: Run): RunRecord {

@@ -11,14 +11,14 @@ import type { SqlRunner } from "./migrations.js";
 /** Most units one statement carries; a larger run is inserted in chunks inside one transaction. */
 export const UNITS_PER_STATEMENT = 5_000;
 
-/** The unit insert, a statement or a part of one: $1 the run id, $2…$14 the columns (unitColumns). */
+/** The unit insert, a statement or a part of one: $1 each unit's run id, $2…$14 the columns (unitColumns). */
 export const INSERT_UNITS = `
 INSERT INTO task_runs (run_id, idx, task_id, title, kind, command, definition, deps, status, attempts, memoized, blocked_by, error, memo_key)
-SELECT $1, u.idx, u.task_id, u.title, u.kind, u.command, u.definition::jsonb,
+SELECT u.run_id, u.idx, u.task_id, u.title, u.kind, u.command, u.definition::jsonb,
        CASE WHEN u.deps = '' THEN '{}'::int[] ELSE string_to_array(u.deps, ',')::int[] END,
        u.status, u.attempts, u.memoized, u.blocked_by, u.error, u.memo_key
-FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bool[], $12::int[], $13::text[], $14::text[])
-     AS u(idx, task_id, title, kind, command, definition, deps, status, attempts, memoized, blocked_by, error, memo_key)`;
+FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bool[], $12::int[], $13::text[], $14::text[])
+     AS u(run_id, idx, task_id, title, kind, command, definition, deps, status, attempts, memoized, blocked_by, error, memo_key)`;
 
 /** INSERT_UNITS' $2…$14 for these units. */
 export function unitColumns(chunk: readonly PlanUnit[]): unknown[] {
@@ -45,7 +45,8 @@ export function unitColumns(chunk: readonly PlanUnit[]): unknown[] {
 /** Inserts units; call inside the transaction that creates the run. */
 export async function insertUnits(sql: SqlRunner, runId: string, units: PlanUnit[]): Promise<void> {
   for (let i = 0; i < units.length; i += UNITS_PER_STATEMENT) {
-    await sql.query(INSERT_UNITS, [runId, ...unitColumns(units.slice(i, i + UNITS_PER_STATEMENT))]);
+    const chunk = units.slice(i, i + UNITS_PER_STATEMENT);
+    await sql.query(INSERT_UNITS, [chunk.map(() => runId), ...unitColumns(chunk)]);
   }
 }
 

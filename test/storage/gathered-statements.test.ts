@@ -1,11 +1,15 @@
 // The store's gathered statements on both databases: memo lookups made together
 // answer each caller for its own keys and age limit, and lease releases made
-// together give up exactly the leases their owners hold.
+// together give up exactly the leases their owners hold; runs created together
+// are each written whole.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { storeKinds } from "../support/databases.js";
 import { openTestEngine, type TestEngine } from "../support/engine.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
+import { parseRunOptions } from "../../src/core/run-options.js";
+import { createNewRun } from "../../src/engine/new-run.js";
+import { systemClock } from "../../src/engine/ports.js";
 
 describe.each(await storeKinds())("gathered store statements (%s)", (kind) => {
   let t: TestEngine;
@@ -33,6 +37,24 @@ describe.each(await storeKinds())("gathered store statements (%s)", (kind) => {
     expect([...recent!.keys()]).toEqual(["fresh"]);
     expect(none!.size).toBe(0);
     expect(mixed!.get("old")).toEqual({ memoKey: "old", taskId: "b", result: 2 });
+  });
+
+  it("runs created at once are each written whole, with their own units and lease", async () => {
+    const store = new PrismaRunStore(t.db);
+    const made = await Promise.all(
+      [1, 3, 2].map((n, k) =>
+        createNewRun({ store, clock: systemClock }, { source: inlineSource(Array.from({ length: n }, (_, i) => ({ id: `c${k}-${i}` }))) }, parseRunOptions({ executor: "fn" }), {
+          owner: `creator-${k}`,
+          leaseMs: 60_000,
+          stamp: () => Date.now(),
+        }),
+      ),
+    );
+    for (const [k, m] of made.entries()) {
+      const n = [1, 3, 2][k]!;
+      expect(m.fresh.run).toMatchObject({ id: m.runId, total: n, leaseOwner: `creator-${k}` });
+      expect((await store.loadUnits(m.runId)).map((u) => u.id)).toEqual(Array.from({ length: n }, (_, i) => `c${k}-${i}`));
+    }
   });
 
   it("lease releases made at once give up each run's lease only where its owner holds it", async () => {

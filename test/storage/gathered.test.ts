@@ -44,3 +44,33 @@ describe("gathered calls", () => {
     expect(await Promise.all(next)).toEqual(["B", "C"]);
   });
 });
+
+describe("gathered calls, bounded and retried alone", () => {
+  it("sends at most maxBatch calls at once", async () => {
+    const batches: number[][] = [];
+    const g = new Gathered(async (reqs: number[]) => (batches.push(reqs), reqs), { maxBatch: 2 });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => g.call(n)));
+    expect(batches).toEqual([[1], [2, 3], [4, 5]]);
+  });
+
+  it("with retryAlone, a refused batch is sent again call by call, so only the bad call fails", async () => {
+    const gate = deferred();
+    const sent: string[][] = [];
+    const g = new Gathered(
+      async (reqs: string[]) => {
+        sent.push(reqs);
+        if (sent.length === 1) await gate.promise;
+        if (reqs.includes("bad")) throw new Error("refused");
+        return reqs;
+      },
+      { retryAlone: true },
+    );
+    const first = g.call("first");
+    const rest = ["a", "bad", "b"].map((r) => g.call(r));
+    gate.resolve();
+    expect(await first).toBe("first");
+    const settled = await Promise.allSettled(rest);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(sent).toEqual([["first"], ["a", "bad", "b"], ["a"], ["bad"], ["b"]]);
+  });
+});
