@@ -115,13 +115,17 @@ export function DagView({ tasks, version, selected, external, outsideUpTo, onSel
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
   const zoomBy = (factor: number, at?: { x: number; y: number }) => moveTo(zoomAt(cam.current, factor, at?.x ?? size.current.w / 2, at?.y ?? size.current.h / 2), true);
-  const fitAll = () => moveTo(fit(layout.width + left - PAD, layout.height, size.current.w, size.current.h, PAD), true);
+  const fitAll = () => {
+    // the stubs' room left of the first level is part of what is fitted
+    const f = fit(layout.width + left - PAD, layout.height, size.current.w, size.current.h, PAD);
+    moveTo({ ...f, x: f.x + (left - PAD) * f.k }, true);
+  };
   const reset = () => moveTo(home(), true);
   const focusTask = (i: number) => {
     if (i < 0) return;
     setFocused(i);
-    const c = cam.current;
-    cam.current = reveal(c, layout.x[i]!, layout.y[i]!, layout.size, size.current.w, size.current.h, 24);
+    cam.current = reveal(cam.current, layout.x[i]!, layout.y[i]!, layout.size, size.current.w, size.current.h, 24);
+    later();
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
