@@ -12,6 +12,7 @@ import { chromiumAvailable, launchChromium, offlineContext } from "../support/br
 import { startTestServer, type TestServer } from "../api/support/server.js";
 import { axeViolations, buildDashboard, cuttableProxy, shellTasks, START, type CuttableProxy } from "./support.js";
 
+
 describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", () => {
   let s: TestServer;
   let proxy: CuttableProxy;
@@ -141,8 +142,12 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     const atEnd = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 8);
     // the view follows after the lines are painted (an effect): on a busy machine, a moment later
     await expect.poll(atEnd, { timeout: 5_000 }).toBe(true);
-    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    // the user's wheel, not a script's scroll: only the user's input stops following
+    await log.hover();
+    await page.mouse.wheel(0, -100_000);
     await page.getByText("paused (scrolled up)").waitFor();
+    // the wheel's scroll may be smooth: it comes to rest at the top, and stays there as lines arrive
+    await expect.poll(() => log.evaluate((el) => el.scrollTop)).toBe(0);
     await log.locator("[data-stream]", { hasText: "line 50" }).waitFor();
     expect(await log.evaluate((el) => el.scrollTop)).toBe(0);
     await page.getByRole("button", { name: "Follow" }).click();
@@ -151,6 +156,59 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     await expect.poll(atEnd).toBe(true);
     // every line once, in order
     expect(await log.locator("[data-stream]").count()).toBe(80);
+  });
+
+  it("keeps the log where the user's wheel put it while lines stream fast; scrolling back to the end or End follows again", async () => {
+    // 200 lines a second until the test is done with it (a file appears), then a last line with the count
+    const stop = join(mkdtempSync(join(tmpdir(), "dash-")), "stop");
+    const script = `let i=0;const t=setInterval(()=>{for(let k=0;k<2;k++)console.log("fast "+i++);if(require("fs").existsSync(${JSON.stringify(stop)})){clearInterval(t);console.log("fast "+i+" end")}},10)`;
+    const runId = await start(shellTasks([["fast", [], `"${process.execPath}" -e '${script}'`]]));
+    await page.goto(`${proxy.url}/runs/${runId}/tasks/fast`);
+    const log = page.getByTestId("log");
+    const lines = () => log.locator("[data-stream]").count();
+    const atEnd = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 8);
+    const top = () => log.evaluate((el) => el.scrollTop);
+    const state = () => page.getByTestId("log-follow").textContent();
+    await expect.poll(lines, { timeout: 10_000 }).toBeGreaterThan(200);
+    await expect.poll(atEnd, { timeout: 5_000 }).toBe(true);
+    // a script's scroll is not the user's: the view goes on following
+    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect.poll(atEnd).toBe(true);
+    expect(await state()).toBe("following");
+    await log.hover();
+    await page.mouse.wheel(0, -400);
+    await expect.poll(state).toContain("paused");
+    // once the wheel's (smooth) scroll has come to rest, the view stays there for seconds of arriving lines
+    let rest = -1;
+    await expect.poll(async () => rest === (rest = await top()), { interval: 200 }).toBe(true);
+    expect(rest).toBeGreaterThan(0);
+    const before = await lines();
+    const seen = new Set<number>();
+    for (let t = Date.now(); Date.now() - t < 3_000; ) {
+      seen.add(await top());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const arrived = (await lines()) - before;
+    expect({ tops: [...seen], state: await state() }).toEqual({ tops: [rest], state: expect.stringContaining("paused") });
+    expect(arrived).toBeGreaterThan(100);
+    // the wheel back down to the end follows again
+    await page.mouse.wheel(0, 1_000_000);
+    await expect.poll(state).toBe("following");
+    // up again, then End
+    await page.mouse.wheel(0, -400);
+    await expect.poll(state).toContain("paused");
+    await log.focus();
+    await page.keyboard.press("End");
+    await expect.poll(state).toBe("following");
+    writeFileSync(stop, "");
+    const last = log.locator("[data-stream]", { hasText: "end" });
+    await last.waitFor({ timeout: 30_000 });
+    const total = Number(/fast (\d+) end/.exec((await last.textContent())!)![1]) + 1;
+    await expect.poll(atEnd).toBe(true);
+    // every line once, in order, or a visible drop where the page fell behind
+    const texts = await log.locator("[data-stream]").evaluateAll((els) => els.map((e) => Number(/fast (\d+)/.exec(e.textContent ?? "")?.[1])));
+    expect(texts.every((n, k) => k === 0 || n > texts[k - 1]!)).toBe(true);
+    expect(texts.length + (await log.locator(".dropped").evaluateAll((els) => els.reduce((n, e) => n + Number(/(\d+)/.exec(e.textContent ?? "")?.[1]), 0)))).toBe(total);
   });
 
   it("marks a failed task skipped from its panel, and its dependent goes on", async () => {

@@ -17,6 +17,8 @@ export interface Layout {
   levels: number;
   /** Indices of the tasks on the critical path, first to last. */
   critical: number[];
+  /** Each level's tasks, in drawing order (top to bottom, then the next column). */
+  members: number[][];
   /** Each task's dependencies as indices; -1 never appears (unknown ids are left out). */
   deps: Int32Array[];
   /** Dependencies named by a task's definition that are not in the run (outside the selection). */
@@ -65,7 +67,7 @@ export function layoutDag(tasks: Task[], external: Map<string, string[]> = new M
     const i = index.get(id);
     if (i !== undefined && names.length) outside.set(i, names);
   }
-  return { level, x, y, size, width: Math.max(0, left - columnGap), height, levels, critical: criticalPath(tasks, deps, order, level), deps, outside, compact };
+  return { level, x, y, size, width: Math.max(0, left - columnGap), height, levels, critical: criticalPath(tasks, deps, order, level), members: byLevel, deps, outside, compact };
 }
 
 /** Kahn's order; tasks in a cycle (which the server refuses anyway) come last, in plan order. */

@@ -1,70 +1,64 @@
 // A task's live log (taskLogs): stdout and stderr told apart (stderr marked and
-// coloured), following the end by default and pausing while the user has
-// scrolled up. On a reconnect it goes on after the last line it holds.
+// coloured), following the end by default and pausing when the user scrolls up
+// (follow.ts). On a reconnect it goes on after the last line it holds.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "./api.js";
+import { useFollow } from "./follow.js";
+import { LogLines } from "./log-lines.js";
 import { TASK_LOGS } from "./queries.js";
 import type { LogLine } from "./types.js";
 
 export function LogView({ runId, taskId, attempt }: { runId: string; taskId: string; attempt: number | null }) {
-  const [lines, setLines] = useState<LogLine[]>([]);
+  // the lines held, appended in place; `count` renders them, at most once a frame
+  const held = useRef<LogLine[]>([]);
+  const [count, setCount] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const [follow, setFollow] = useState(true);
   const box = useRef<HTMLPreElement>(null);
+  const follow = useFollow(box, count);
   useEffect(() => {
     let last = 0;
-    let held: LogLine[] = [];
-    setLines([]);
+    let frame = 0;
+    const lines: LogLine[] = (held.current = []);
+    setCount(0);
     setError(null);
+    follow.resume();
     const stop = api.live<{ taskLogs: LogLine }>(
       TASK_LOGS,
       () => ({ runId, taskId, after: last, ...(attempt ? { attempt } : {}) }),
       ({ taskLogs: line }) => {
         if (line.seq <= last) return;
         last = line.seq;
-        held = [...held, line];
-        setLines(held);
+        lines.push(line);
+        frame ||= requestAnimationFrame(() => {
+          frame = 0;
+          setCount(lines.length);
+        });
       },
       setError,
     );
-    return stop;
+    return () => {
+      cancelAnimationFrame(frame);
+      stop();
+    };
   }, [runId, taskId, attempt]);
-  useEffect(() => {
-    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
-  }, [lines, follow]);
-  const onScroll = () => {
-    const b = box.current!;
-    setFollow(b.scrollHeight - b.scrollTop - b.clientHeight < 8);
-  };
   return (
     <div class="log">
       <div class="log-bar">
         <span>
-          Log{attempt ? ` of attempt ${attempt}` : ""}: {lines.length} lines
+          Log{attempt ? ` of attempt ${attempt}` : ""}: {count} lines
         </span>
-        <span aria-live="polite">{follow ? "following" : "paused (scrolled up)"}</span>
-        {!follow && (
-          <button type="button" onClick={() => setFollow(true)}>
+        <span aria-live="polite" data-testid="log-follow">
+          {follow.following ? "following" : "paused (scrolled up): End or scrolling to the end follows again"}
+        </span>
+        {!follow.following && (
+          <button type="button" onClick={follow.resume}>
             Follow
           </button>
         )}
       </div>
       {error && <p role="alert">{error}</p>}
-      <pre ref={box} class="log-lines" tabIndex={0} aria-label={`Output of task ${taskId}`} onScroll={onScroll} data-testid="log">
-        {lines.map((l) =>
-          l.dropped !== null ? (
-            <div key={l.seq} class="dropped">
-              … {l.dropped} lines dropped …
-            </div>
-          ) : (
-            <div key={l.seq} class={l.stream === "STDERR" ? "stderr" : "stdout"} data-stream={l.stream ?? ""}>
-              <span class="stream" aria-label={l.stream === "STDERR" ? "stderr" : "stdout"}>
-                {l.stream === "STDERR" ? "err" : "out"}
-              </span>
-              {l.text}
-            </div>
-          ),
-        )}
+      <pre ref={box} class="log-lines" tabIndex={0} aria-label={`Output of task ${taskId}`} data-testid="log" {...follow.on}>
+        <LogLines lines={held.current} count={count} />
       </pre>
     </div>
   );

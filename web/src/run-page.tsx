@@ -156,7 +156,7 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
           {!loaded ? (
             <p aria-busy="true">Loading {run.total} tasks…</p>
           ) : tab === "graph" ? (
-            <DagView tasks={model.tasks} version={version} selected={taskId} external={external} onSelect={openTask} />
+            <DagView tasks={model.tasks} version={version} selected={taskId} external={external} outsideUpTo={DEFINITIONS_UP_TO} onSelect={openTask} />
           ) : tab === "timeline" ? (
             <Timeline bars={model.bars} version={version} running={!finished(run.status)} />
           ) : null}
