@@ -2,7 +2,9 @@
 // holding a unit: its status in the schedule, its facts in the unit table, its
 // attempt row, event, memo entry and dirty row in the journal's pending batch,
 // and the journal's count toward the next checkpoint; so every batch commits a
-// transition whole. Nothing else changes the schedule's units or the table.
+// transition whole. Nothing else changes the unit table or adds a unit's writes;
+// the supervisor only takes the next ready unit from the schedule (which `start`,
+// `memoize` or `succeedGroup` then records) and pauses it.
 import type { Schedule } from "../core/scheduler.js";
 import type { Clock } from "./ports.js";
 import type { RunJournal } from "./run-journal.js";
