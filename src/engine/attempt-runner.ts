@@ -1,21 +1,20 @@
 // The attempts a supervisor has in flight: each runs on the executor under an
-// abort signal, reports progress (as an event at most once a second), and ends
-// in an attempt row; the supervisor is then told the outcome to settle the unit.
+// abort signal, reports progress (a progress transition; an event at most once a
+// second), and ends as one `EndedAttempt` (its attempt row and result), which goes
+// to the supervisor's `attemptEnded` to settle or retry the unit.
 import type { ExecutionOutcome, Executor } from "./executor.js";
 import type { Clock } from "./ports.js";
-import type { RunJournal } from "./run-journal.js";
 import type { RunTrace } from "./run-trace.js";
 import type { TaskLogs } from "./task-logs.js";
 import type { AttemptStatus, RunRecord } from "./store.js";
 import type { UnitCatalog } from "./unit-catalog.js";
-import type { UnitTable } from "./unit-table.js";
+import type { UnitTableView } from "./unit-table.js";
+import type { EndedAttempt, UnitTransitions } from "./unit-transitions.js";
 
 const PROGRESS_EVENT_INTERVAL_MS = 1_000;
 
-/** What an ended attempt adds to its unit's event. */
-export type AttemptFacts = { attempt: number; durationMs: number; exitCode: number | null };
-
-export type AttemptEnded = (i: number, outcome: ExecutionOutcome, facts: AttemptFacts) => void;
+/** Where an ended attempt goes: the supervisor's `attemptEnded` (run-supervisor.ts), which picks its unit's transition. */
+export type AttemptEnded = (ended: EndedAttempt) => void;
 
 export class AttemptRunner {
   private readonly inflight = new Map<number, AbortController>();
@@ -26,9 +25,10 @@ export class AttemptRunner {
     private readonly run: RunRecord,
     private readonly executor: Executor,
     private readonly units: UnitCatalog,
-    private readonly table: UnitTable,
-    private readonly journal: RunJournal,
+    private readonly table: UnitTableView,
+    private readonly transitions: Pick<UnitTransitions, "progressed">,
     private readonly clock: Clock,
+    /** The supervisor's `attemptEnded`. */
     private readonly ended: AttemptEnded,
     private readonly logs?: TaskLogs,
     private readonly trace?: RunTrace,
@@ -83,42 +83,25 @@ export class AttemptRunner {
     this.abortAll();
   }
 
-  /** Records as failed the attempt that the run's previous driver left running when it stopped. */
-  interrupted(i: number, startedAt: number | null): void {
-    const n = this.table.attempts[i]!;
-    if (n === 0) return;
-    const now = this.clock.now();
-    this.record(i, n, startedAt ?? now, now, { ok: false, exitCode: null, error: "interrupted: the process driving the run stopped" });
-  }
-
+  /** Progress goes in as a transition; it shows as an event at most once a second per attempt, and at the end. */
   private onProgress(i: number, fraction: number, message?: string): void {
     if (this.stopped || !this.inflight.has(i)) return;
-    this.table.progress.set(i, fraction);
-    this.journal.current.dirty.add(i);
     const now = this.clock.now();
-    if (now - (this.lastProgressEvent.get(i) ?? 0) >= PROGRESS_EVENT_INTERVAL_MS || fraction >= 1) {
-      this.lastProgressEvent.set(i, now);
-      this.journal.emit("task.progress", this.units.id(i), { progress: fraction, ...(message ? { message } : {}) });
-    }
-    this.journal.queue.request();
+    const shown = now - (this.lastProgressEvent.get(i) ?? 0) >= PROGRESS_EVENT_INTERVAL_MS || fraction >= 1;
+    if (shown) this.lastProgressEvent.set(i, now);
+    this.transitions.progressed(i, fraction, shown ? (message ? { message } : {}) : undefined);
   }
 
+  /** The executor's outcome becomes the attempt's row (the one shape of it from here on) and goes to the supervisor. */
   private onOutcome(i: number, attempt: number, o: ExecutionOutcome): void {
     if (this.stopped) return;
     this.inflight.delete(i);
     this.lastProgressEvent.delete(i);
-    const startedAt = o.startedAt ?? this.table.startedAt[i]!;
+    const startedAt = o.startedAt ?? this.table.startedAt(i) ?? Number.NaN;
     const finishedAt = o.finishedAt ?? this.clock.now();
-    this.record(i, attempt, startedAt, finishedAt, o);
-    this.table.startedAt[i] = startedAt;
-    this.table.finishedAt[i] = finishedAt;
-    this.ended(i, o, { attempt, durationMs: finishedAt - startedAt, exitCode: o.exitCode });
-  }
-
-  private record(i: number, attempt: number, startedAt: number, finishedAt: number, o: ExecutionOutcome): void {
     const status: AttemptStatus = o.ok ? "succeeded" : o.cancelled ? "cancelled" : o.timedOut ? "timed_out" : "failed";
     this.trace?.attemptEnded(i, status, o.exitCode, o.error, finishedAt);
-    this.journal.current.putAttempt({
+    const row = {
       index: i,
       number: attempt,
       status,
@@ -128,6 +111,7 @@ export class AttemptRunner {
       error: o.error ?? null,
       stdoutTail: o.stdoutTail ?? null,
       stderrTail: o.stderrTail ?? null,
-    });
+    };
+    this.ended({ row, result: o.ok ? o.result : undefined });
   }
 }

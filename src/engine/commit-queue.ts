@@ -9,8 +9,7 @@
 // commit costs CPU in this process and in the database, and on a small machine
 // that CPU is taken from the task processes. A batch something waits for
 // commits at once.
-import type { RunEvent } from "./ports.js";
-import type { AttemptRecord, MemoEntry } from "./store.js";
+import { PendingWrites } from "./pending-writes.js";
 
 /**
  * The longest a batch nobody waits for holds before committing. At maxParallel 1
@@ -19,43 +18,6 @@ import type { AttemptRecord, MemoEntry } from "./store.js";
  * reach subscribers at most this much later.
  */
 const COMMIT_WINDOW_MS = 10;
-
-export class PendingWrites {
-  readonly dirty = new Set<number>();
-  /** Keyed "index:number" so a start and a finish of one attempt collapse into one row. */
-  readonly attempts = new Map<string, AttemptRecord>();
-  readonly events: RunEvent[] = [];
-  readonly memo: MemoEntry[] = [];
-  readonly after: (() => void)[] = [];
-  checkpointReason: string | undefined;
-  /** Forces a commit even with no row changes (e.g. a run status change). */
-  runChanged = false;
-  /** Something outside the batch's callbacks waits for it (a command, a run-level event). */
-  prompt = false;
-
-  putAttempt(a: AttemptRecord): void {
-    this.attempts.set(`${a.index}:${a.number}`, a);
-  }
-
-  /**
-   * Whether anything waits for this batch to be durable, so it must not gather longer.
-   * An interval checkpoint does not: it rides with whichever batch comes next.
-   */
-  get due(): boolean {
-    return this.prompt || this.runChanged || this.after.length > 0;
-  }
-
-  get isEmpty(): boolean {
-    return (
-      !this.runChanged &&
-      this.dirty.size === 0 &&
-      this.attempts.size === 0 &&
-      this.events.length === 0 &&
-      this.checkpointReason === undefined &&
-      this.after.length === 0
-    );
-  }
-}
 
 export class CommitQueue {
   private pending = new PendingWrites();
@@ -72,6 +34,7 @@ export class CommitQueue {
     private readonly windowMs = COMMIT_WINDOW_MS,
   ) {}
 
+  /** The batch being gathered (the journal adds to it; nothing else does). */
   get current(): PendingWrites {
     return this.pending;
   }
@@ -118,7 +81,7 @@ export class CommitQueue {
       return;
     }
     this.inFlight = null;
-    for (const fn of batch.after) fn();
+    batch.committed();
     if (this.pending.isEmpty) this.notifyIdle();
     else if (this.urgent) void this.flush();
     else this.request();

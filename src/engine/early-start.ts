@@ -3,7 +3,6 @@
 // maxParallel 1, and waiting for what a task depends on to be durable keeps a
 // crash from undoing what it relied on.
 import type { UnitState } from "../core/scheduler.js";
-import type { PendingWrites } from "./commit-queue.js";
 import type { RunJournal } from "./run-journal.js";
 import type { StoredUnit } from "./store.js";
 
@@ -27,11 +26,10 @@ const EARLY_START_LIMIT = 512;
  */
 export function mayStartEarly(
   deps: Int32Array,
-  w: PendingWrites,
-  journal: Pick<RunJournal, "succeededDurably">,
+  journal: Pick<RunJournal, "succeededDurably" | "pendingEvents">,
   leaseHeld: () => boolean,
 ): boolean {
-  if (w.events.length >= EARLY_START_LIMIT || !leaseHeld()) return false;
+  if (journal.pendingEvents >= EARLY_START_LIMIT || !leaseHeld()) return false;
   for (const d of deps) if (!journal.succeededDurably(d)) return false;
   return true;
 }

@@ -4,15 +4,14 @@ import type { Progress } from "../core/progress.js";
 import type { Schedule } from "../core/scheduler.js";
 import { runProgress, type RunFacts } from "./run-progress.js";
 import type { UnitCatalog } from "./unit-catalog.js";
-import type { UnitTable } from "./unit-table.js";
+import type { UnitTableView } from "./unit-table.js";
 
 export function liveProgress(
   units: UnitCatalog,
   schedule: Schedule,
-  table: UnitTable,
+  table: UnitTableView,
   run: Omit<RunFacts, "size" | "unit">,
 ): Progress {
-  const num = (x: number) => (Number.isNaN(x) ? null : x);
   return runProgress({
     ...run,
     size: units.size,
@@ -20,8 +19,8 @@ export function liveProgress(
       id: units.id(i),
       status: schedule.statusOf(i),
       deps: units.deps(i),
-      startedAt: num(table.startedAt[i]!),
-      finishedAt: num(table.finishedAt[i]!),
+      startedAt: table.startedAt(i),
+      finishedAt: table.finishedAt(i),
       memoized: table.isMemoized(i),
       memoKey: units.memoKey(i),
       group: units.isGroup(i),

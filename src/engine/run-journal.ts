@@ -2,16 +2,22 @@
 // and the batches that carry them to the store through group commit. Events are
 // published, and logged, only once their batch is committed; the journal also
 // remembers which units' success is committed, which is what lets a dependent start.
+// The pending batch is the journal's own: transitions add to it through the
+// named methods below, and `write` turns it into the store's batch.
 import { randomUUID } from "node:crypto";
 import type { Schedule } from "../core/scheduler.js";
 import { canRunMove, type RunStatus } from "../core/status.js";
-import { CommitQueue, type PendingWrites } from "./commit-queue.js";
+import { CommitQueue } from "./commit-queue.js";
 import { commitThroughOutage } from "./outage.js";
 import { isRunChange, RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import type { PendingWrites } from "./pending-writes.js";
 import type { RunTrace } from "./run-trace.js";
 import type { TraceSpan } from "./tracing.js";
-import type { RunRecord, RunStore } from "./store.js";
+import type { AttemptRecord, MemoEntry, RunRecord, RunStore } from "./store.js";
 import type { UnitTable } from "./unit-table.js";
+
+/** What the journal reads of the unit table to write a batch, and the one change a commit makes to it. */
+type TableForWriter = Pick<UnitTable, "row" | "snapshot" | "counters" | "resultsCommitted">;
 
 export interface JournalDeps {
   store: RunStore;
@@ -24,11 +30,11 @@ export interface JournalDeps {
 }
 
 export class RunJournal {
-  readonly queue: CommitQueue;
-  status: RunStatus;
-  reason: string | null;
-  startedAt: number | null;
-  finishedAt: number | null = null;
+  private readonly queue: CommitQueue;
+  private runStatus: RunStatus;
+  private runReason: string | null;
+  private runStartedAt: number | null;
+  private runFinishedAt: number | null = null;
   private seq: number;
   private finishedSinceCheckpoint: number;
   private lastCheckpointId = "";
@@ -47,7 +53,7 @@ export class RunJournal {
   constructor(
     private readonly deps: JournalDeps,
     private readonly run: RunRecord,
-    private readonly table: UnitTable,
+    private readonly table: TableForWriter,
     private readonly schedule: Schedule,
     /** 1 where a unit's success is committed (already so when the run was loaded). */
     private readonly committedSuccess: Uint8Array,
@@ -57,15 +63,85 @@ export class RunJournal {
   ) {
     this.queue = new CommitQueue((w) => this.write(w), onFatal);
     this.committedRun = run;
-    this.status = run.status;
-    this.reason = run.reason;
+    this.runStatus = run.status;
+    this.runReason = run.reason;
     this.seq = run.lastSeq;
-    this.startedAt = run.startedAt;
+    this.runStartedAt = run.startedAt;
     this.finishedSinceCheckpoint = run.finishedSinceCheckpoint;
   }
 
-  get current(): PendingWrites {
-    return this.queue.current;
+  get status(): RunStatus {
+    return this.runStatus;
+  }
+
+  /** Why the run is ending or ended (a cancel, a timeout, the first failure that stops it); null while none. */
+  get reason(): string | null {
+    return this.runReason;
+  }
+
+  get startedAt(): number | null {
+    return this.runStartedAt;
+  }
+
+  /** The run begins (again) being driven now. */
+  markStarted(at: number): void {
+    this.runStartedAt = at;
+  }
+
+  /** The run is ending for this reason; the first reason given stays when `firstOnly`. */
+  setReason(reason: string, firstOnly = false): void {
+    if (firstOnly && this.runReason !== null) return;
+    this.runReason = reason;
+  }
+
+  /** The run settles: its status and end time go with the next batch, which takes the final checkpoint. */
+  finish(status: RunStatus, at: number): void {
+    this.runFinishedAt = at;
+    this.setStatus(status, this.runReason);
+    this.queue.current.takeCheckpoint("final");
+  }
+
+  // ---- the pending batch, by name ---------------------------------------------------------
+
+  /** A unit's row changed: it is written, as it then is, by the next commit. */
+  touch(i: number): void {
+    this.queue.current.touch(i);
+  }
+
+  /** An attempt's row goes with the next commit. */
+  recordAttempt(a: AttemptRecord): void {
+    this.queue.current.putAttempt(a);
+  }
+
+  /** A success to reuse in later runs goes with the next commit. */
+  recordMemo(m: MemoEntry): void {
+    this.queue.current.addMemo(m);
+  }
+
+  /** Runs `fn` once everything recorded so far is durable (the batch then commits without waiting). */
+  afterCommit(fn: () => void): void {
+    this.queue.current.afterCommit(fn);
+    this.queue.request();
+  }
+
+  /** Someone waits for the next batch (a command's caller waits for its event): it commits without waiting. */
+  commitPromptly(): void {
+    this.queue.current.markAwaited();
+  }
+
+  /** Events gathered in the pending batch (early starts stop at a bound). */
+  get pendingEvents(): number {
+    return this.queue.current.events.length;
+  }
+
+  /** Asks for the pending batch to be committed (at once if something waits for it, else within the window). */
+  commitSoon(): void {
+    this.queue.request();
+  }
+
+  /** Resolves once everything recorded so far is committed (or commits failed for good). */
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   succeededDurably(i: number): boolean {
@@ -78,33 +154,31 @@ export class RunJournal {
    */
   emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
     const w = this.queue.current;
-    w.events.push(this.event(type, taskId, data));
-    if (type.startsWith("run.")) w.prompt = true;
+    w.addEvent(this.event(type, taskId, data));
+    if (type.startsWith("run.")) w.markAwaited();
     this.queue.request();
   }
 
   setStatus(status: RunStatus, reason: string | null): void {
-    if (status !== this.status && !canRunMove(this.status, status)) throw new Error(`bug: run ${this.run.id} cannot move from ${this.status} to ${status}`);
-    this.status = status;
-    this.reason = reason;
-    this.queue.current.runChanged = true;
+    if (status !== this.runStatus && !canRunMove(this.runStatus, status)) throw new Error(`bug: run ${this.run.id} cannot move from ${this.runStatus} to ${status}`);
+    this.runStatus = status;
+    this.runReason = reason;
+    this.queue.current.markRunChanged();
   }
 
   /** Counts a settled unit toward the next interval checkpoint. */
   countSettled(): void {
     if (++this.finishedSinceCheckpoint >= this.run.options.checkpointInterval) {
       this.finishedSinceCheckpoint = 0;
-      this.queue.current.checkpointReason = "interval";
+      this.queue.current.takeCheckpoint("interval");
     }
   }
 
   /** Takes a checkpoint with the next batch; resolves with its id once committed. */
   checkpoint(reason: string): Promise<string> {
     return new Promise((resolve) => {
-      const w = this.queue.current;
-      w.checkpointReason = reason;
-      w.after.push(() => resolve(this.lastCheckpointId));
-      this.queue.request();
+      this.queue.current.takeCheckpoint(reason);
+      this.afterCommit(() => resolve(this.lastCheckpointId));
     });
   }
 
@@ -117,22 +191,19 @@ export class RunJournal {
   private async write(w: PendingWrites): Promise<void> {
     let back = false;
     let checkpoint;
-    const span = this.trace?.commitStarted({ tasks: w.dirty.size, attempts: w.attempts.size, events: w.events.length });
+    const span = this.trace?.commitStarted({ tasks: w.units.size, attempts: w.attemptCount, events: w.events.length });
     let checkpointSpan: TraceSpan | undefined;
     if (w.checkpointReason !== undefined) {
       // the checkpoint's own event belongs to the batch that commits it
       this.lastCheckpointId = randomUUID();
       if (span) checkpointSpan = this.trace!.checkpointStarted(span, this.lastCheckpointId, w.checkpointReason);
       const event = this.event("run.checkpoint", undefined, { id: this.lastCheckpointId, reason: w.checkpointReason });
-      // run.finished stays the run's last event: the final checkpoint's event goes before it
-      const last = w.events[w.events.length - 1];
-      if (last?.type === "run.finished") [event.seq, last.seq] = [last.seq, event.seq];
-      w.events.splice(last?.type === "run.finished" ? w.events.length - 1 : w.events.length, 0, event);
+      w.addCheckpointEvent(event);
       checkpoint = {
         id: this.lastCheckpointId,
         seq: event.seq,
         reason: w.checkpointReason,
-        snapshot: this.table.snapshot(this.schedule, { status: this.status, lastSeq: this.seq }),
+        snapshot: this.table.snapshot(this.schedule, { status: this.runStatus, lastSeq: this.seq }),
         keep: this.run.options.keepCheckpoints,
       };
     }
@@ -141,17 +212,18 @@ export class RunJournal {
       owner: this.deps.owner,
       run: {
         ...this.table.counters(this.schedule),
-        status: this.status,
+        status: this.runStatus,
         lastSeq: this.seq,
         finishedSinceCheckpoint: this.finishedSinceCheckpoint,
-        reason: this.reason,
-        startedAt: this.startedAt,
-        finishedAt: this.finishedAt,
+        reason: this.runReason,
+        startedAt: this.runStartedAt,
+        finishedAt: this.runFinishedAt,
       },
-      tasks: [...w.dirty].map((i) => this.table.row(i, this.schedule)),
-      attempts: [...w.attempts.values()],
-      events: w.events,
-      memo: w.memo,
+      tasks: [...w.units].map((i) => this.table.row(i, this.schedule)),
+      attempts: [...w.attempts],
+      // copies: the store takes mutable arrays, and the batch stays closed to writes
+      events: w.events.slice(),
+      memo: w.memo.slice(),
       ...(checkpoint ? { checkpoint } : {}),
     };
     try {

@@ -1,14 +1,28 @@
 // Drives one run: asks the schedule what to start, has it run (AttemptRunner),
-// settles or retries each outcome, and applies steering commands. Transitions go
-// to the run's journal, which commits them in batches and publishes events only
-// once they are durable. One supervisor per run per process, fenced by a lease.
+// settles or retries each outcome, and applies steering commands. One supervisor
+// per run per process, fenced by a lease.
+//
+// The path of a completion, each step one named call:
+//  1. executor outcome: `Executor.execute` resolves (attempt-runner.ts, `launch`);
+//  2. attempt runner: `AttemptRunner.onOutcome` makes it one `EndedAttempt` (the
+//     attempt's row and result) and hands it to `RunSupervisor.attemptEnded` below;
+//  3. transition: `attemptEnded` picks one call of UnitTransitions (`succeed`,
+//     `cancel`, `retryLater`, `fail`), which changes the schedule and the unit table
+//     and adds the attempt row, the unit's row, its event and memo entry to
+//  4. the pending batch, the journal's own (`RunJournal.touch`, `recordAttempt`,
+//     `emit`…; `PendingWrites` in pending-writes.ts, private behind named methods);
+//  5. group commit: CommitQueue (commit-queue.ts) hands the batch to `RunJournal.write`,
+//     which reads the units' rows as they then are and commits them in one transaction;
+//  6. after-commit callbacks: events are published, and what waited for the batch
+//     to be durable runs (`RunJournal.afterCommit`: a dependent's launch from `pump`,
+//     a checkpoint's caller, the final stop). Nothing is published or acted on sooner.
 import type { Progress } from "../core/progress.js";
 import { Schedule, type UnitState } from "../core/scheduler.js";
 import type { RunStatus, TaskStatus } from "../core/status.js";
-import type { ExecutionOutcome, Executor } from "./executor.js";
+import type { Executor } from "./executor.js";
 import type { Clock, EventBus, Logger } from "./ports.js";
 import type { MemoEntry, RunRecord, RunStore, StoredUnit } from "./store.js";
-import { AttemptRunner, type AttemptFacts } from "./attempt-runner.js";
+import { AttemptRunner } from "./attempt-runner.js";
 import { initialState, type DriveMode } from "./drive-mode.js";
 import { committedSuccesses, mayStartEarly } from "./early-start.js";
 import { liveProgress } from "./live-progress.js";
@@ -17,8 +31,8 @@ import { RunJournal } from "./run-journal.js";
 import { RunTrace } from "./run-trace.js";
 import type { Tracer } from "./tracing.js";
 import { UnitCatalog } from "./unit-catalog.js";
-import { UnitTable } from "./unit-table.js";
-import { UnitTransitions } from "./unit-transitions.js";
+import { UnitTable, type UnitTableView } from "./unit-table.js";
+import { UnitTransitions, type EndedAttempt } from "./unit-transitions.js";
 import type { TaskLogs } from "./task-logs.js";
 
 export interface SupervisorDeps {
@@ -52,7 +66,8 @@ export interface SupervisorInit {
 
 export class RunSupervisor {
   private readonly schedule: Schedule;
-  private readonly table: UnitTable;
+  /** Read only here: the transitions change it. */
+  private readonly table: UnitTableView;
   private readonly units: UnitCatalog;
   private readonly journal: RunJournal;
   private readonly transitions: UnitTransitions;
@@ -84,7 +99,8 @@ export class RunSupervisor {
       maxParallel: opts.maxParallel,
       continueOnError: opts.continueOnError,
     });
-    this.table = new UnitTable(stored);
+    const table = new UnitTable(stored);
+    this.table = table;
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
     this.trace = deps.tracer
       ? new RunTrace(deps.tracer, { "conveyor.run.id": run.id, "conveyor.run.mode": init.mode, "conveyor.run.tasks": stored.length }, init.traceparent)
@@ -92,15 +108,15 @@ export class RunSupervisor {
     this.journal = new RunJournal(
       deps,
       run,
-      this.table,
+      table,
       this.schedule,
       committedSuccesses(stored, states),
       (err) => this.abandon(err),
       () => this.pump(),
     );
     this.journal.trace = this.trace;
-    this.transitions = new UnitTransitions(this.units, this.schedule, this.table, this.journal, deps.clock);
-    this.attempts = new AttemptRunner(run, executor, this.units, this.table, this.journal, deps.clock, (i, o, f) => this.attemptEnded(i, o, f), deps.logs, this.trace);
+    this.transitions = new UnitTransitions(this.units, this.schedule, table, this.journal, deps.clock);
+    this.attempts = new AttemptRunner(run, executor, this.units, table, this.transitions, deps.clock, (a) => this.attemptEnded(a), deps.logs, this.trace);
     this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
     this.recordDrift(stored, states);
   }
@@ -114,8 +130,8 @@ export class RunSupervisor {
     for (let i = 0; i < states.length; i++) {
       const was = stored[i]!.state;
       if (states[i]!.status === was.status) continue;
-      if (was.status === "running") this.attempts.interrupted(i, was.startedAt);
-      this.transitions.reset(i);
+      if (was.status === "running") this.transitions.interrupted(i, was.startedAt);
+      else this.transitions.reset(i);
     }
   }
 
@@ -162,7 +178,7 @@ export class RunSupervisor {
   open(): void {
     this.started = true;
     const now = this.deps.clock.now();
-    if (this.init.mode === "start" || this.init.mode === "resume" || this.journal.startedAt === null) this.journal.startedAt = now;
+    if (this.init.mode === "start" || this.init.mode === "resume" || this.journal.startedAt === null) this.journal.markStarted(now);
     // a cancel its last driver did not see through: finish it, dispatching nothing
     if (this.journal.status === "cancelling") return this.halt("cancelled", this.journal.reason ?? "cancelled by request");
     if (!this.schedule.paused) this.journal.setStatus("running", null);
@@ -201,7 +217,7 @@ export class RunSupervisor {
   private halt(ending: "cancelled" | "timed_out", reason: string): void {
     if (this.finished || this.ending) return;
     this.ending = ending;
-    this.journal.reason = reason;
+    this.journal.setReason(reason);
     this.clearTimers();
     this.transitions.cancelPending(reason);
     this.attempts.abortAll();
@@ -214,14 +230,14 @@ export class RunSupervisor {
 
   /** A failed or cancelled task goes back to pending (with the dependents its failure skipped). */
   retryTask(i: number): void {
-    this.journal.current.prompt = true; // the command's caller waits for its event
+    this.journal.commitPromptly(); // the command's caller waits for its event
     this.transitions.reopen(i);
     this.pump();
   }
 
   /** A failed task declared done or skipped by hand; its dependents go on. */
   settleTask(i: number, status: "succeeded" | "skipped"): void {
-    this.journal.current.prompt = true; // the command's caller waits for its event
+    this.journal.commitPromptly(); // the command's caller waits for its event
     this.transitions.settleByHand(i, status);
     this.pump();
   }
@@ -241,7 +257,7 @@ export class RunSupervisor {
     this.journal.stopping = true;
     this.clearTimers();
     this.attempts.stop();
-    await this.journal.queue.idle();
+    await this.journal.idle();
     this.trace?.runEnded(this.finished ? this.journal.status : "running", this.journal.reason);
     await this.deps.store.releaseLease(this.run.id, this.deps.owner).catch(() => undefined);
     this.resolveDone(this.finished ? this.journal.status : "running");
@@ -262,7 +278,6 @@ export class RunSupervisor {
   private pump(): void {
     // while the database is unreachable nothing new starts; the journal pumps again once it is back
     if (!this.started || this.stopped || this.finished || this.journal.holding) return;
-    const w = this.journal.current;
     const force = this.run.options.force;
     for (let i = this.schedule.next(); i !== undefined; i = this.schedule.next()) {
       if (this.units.isGroup(i)) {
@@ -275,27 +290,28 @@ export class RunSupervisor {
         continue;
       }
       const attempt = this.transitions.start(i);
-      if (mayStartEarly(this.units.deps(i), w, this.journal, this.deps.leaseHeld)) this.attempts.launch(i, attempt);
-      else w.after.push(() => this.attempts.launch(i, attempt));
+      // step 6 for a dependent of uncommitted work: it launches once that is durable
+      if (mayStartEarly(this.units.deps(i), this.journal, this.deps.leaseHeld)) this.attempts.launch(i, attempt);
+      else this.journal.afterCommit(() => this.attempts.launch(i, attempt));
     }
     this.settleIfDone();
-    this.journal.queue.request();
+    this.journal.commitSoon();
   }
 
-  /** Settles a unit by its attempt's outcome: cancelled while the run ends, else failed or retried. */
-  private attemptEnded(i: number, o: ExecutionOutcome, facts: AttemptFacts): void {
-    const reason = this.journal.reason;
-    if (o.ok) this.transitions.succeed(i, o.result, facts);
-    else if (this.ending) this.transitions.cancel(i, o.error ?? reason ?? "cancelled", { ...facts, reason });
-    else this.failed(i, facts, o.error ?? `exit code ${o.exitCode}`);
+  /** Step 3: settles a unit by its attempt's end (succeeded; cancelled while the run ends; else retried or failed). */
+  private attemptEnded(a: EndedAttempt): void {
+    const i = a.row.index;
+    if (a.row.status === "succeeded") this.transitions.succeed(i, a);
+    else if (this.ending) this.transitions.cancel(i, a, this.journal.reason);
+    else this.failed(i, a);
     this.pump();
   }
 
-  private failed(i: number, facts: AttemptFacts, error: string): void {
-    const decision = this.backoff.decide(this.table.tries[i]!);
+  private failed(i: number, a: EndedAttempt): void {
+    const decision = this.backoff.decide(this.table.tries(i));
     if (decision.retry) {
-      this.transitions.retryLater(i, error, { ...facts, error, delayMs: decision.delayMs });
-      this.trace?.backoffStarted(i, this.units.id(i), facts.attempt, decision.delayMs);
+      this.transitions.retryLater(i, a, decision.delayMs);
+      this.trace?.backoffStarted(i, this.units.id(i), a.row.number, decision.delayMs);
       this.backoff.wait(i, decision.delayMs, () => {
         this.trace?.backoffEnded(i);
         this.transitions.requeue(i);
@@ -303,8 +319,8 @@ export class RunSupervisor {
       });
       return;
     }
-    this.transitions.fail(i, error, { ...facts, error, final: decision.reason });
-    if (!this.run.options.continueOnError && this.journal.reason === null) this.journal.reason = `task ${this.units.id(i)} failed: ${error}`;
+    const error = this.transitions.fail(i, a, decision.reason);
+    if (!this.run.options.continueOnError) this.journal.setReason(`task ${this.units.id(i)} failed: ${error}`, true);
   }
 
   private settleIfDone(): void {
@@ -314,23 +330,19 @@ export class RunSupervisor {
     if (o.status === "paused") {
       // nothing left running: stop driving once that is committed (resume starts a new
       // supervisor), unless a resume came meanwhile and this one drives the run again
-      this.journal.current.after.push(() => {
+      this.journal.afterCommit(() => {
         const now = this.schedule.outcome();
         if (now.finished && now.status === "paused") void this.stop();
       });
-      this.journal.queue.request();
       return;
     }
     this.finished = true;
     this.clearTimers();
     const j = this.journal;
     const status: RunStatus = this.ending ?? o.status;
-    j.finishedAt = this.deps.clock.now();
-    j.setStatus(status, j.reason);
+    j.finish(status, this.deps.clock.now()); // with the final checkpoint
     j.emit("run.finished", undefined, { status, reason: j.reason, ...this.table.counters(this.schedule) });
-    j.current.checkpointReason = "final";
-    j.current.after.push(() => void this.stop());
-    j.queue.request();
+    j.afterCommit(() => void this.stop());
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------

@@ -1,20 +1,27 @@
 // Per-unit runtime facts of a driven run, kept compact (typed arrays, sparse
 // maps) because a run may hold 100,000 units. The schedule owns statuses; this
-// table owns everything else a task row records.
+// table owns everything else a task row records. Its arrays are private: the
+// unit transitions (unit-transitions.ts) change them through the methods below,
+// and everyone else holds a `UnitTableView`, which only reads.
 import { createHash } from "node:crypto";
 import { runLengths } from "../core/run-lengths.js";
 import type { Schedule } from "../core/scheduler.js";
 import type { CheckpointSnapshot, RunCounters, StoredUnit, TaskState } from "./store.js";
 
+/** What a unit table tells those that only read it (the supervisor, live progress, the attempt runner). */
+export type UnitTableView = Pick<UnitTable, "attempts" | "tries" | "startedAt" | "finishedAt" | "isMemoized" | "counters">;
+
+const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+
 export class UnitTable {
-  readonly attempts: Uint32Array;
+  private readonly attemptNo: Uint32Array;
   /** Attempts made in this session: retry decisions count these, so a resume gets fresh retries. */
-  readonly tries: Uint32Array;
+  private readonly tryNo: Uint32Array;
   private readonly memoized: Uint8Array;
   private memoizedCount = 0;
-  readonly startedAt: Float64Array;
-  readonly finishedAt: Float64Array;
-  readonly errors = new Map<number, string>();
+  private readonly started: Float64Array;
+  private readonly finished: Float64Array;
+  private readonly errors = new Map<number, string>();
   /**
    * Results not yet committed. Once its row commits a result leaves memory (a run of
    * 100,000 tasks with 1 KB results would otherwise hold 100 MB until it ends): the
@@ -26,24 +33,24 @@ export class UnitTable {
   /** Each unit's result hash (32 bytes at 32·i), to fold out of the digest without the result; made at the first result. */
   private hashes: Buffer | undefined;
   private readonly hashed: Uint8Array;
-  readonly progress = new Map<number, number>();
+  private readonly progress = new Map<number, number>();
   private readonly resultsDigest = Buffer.alloc(32);
 
   constructor(units: readonly StoredUnit[]) {
     const n = units.length;
     this.stored = new Uint8Array(n);
     this.hashed = new Uint8Array(n);
-    this.attempts = new Uint32Array(n);
-    this.tries = new Uint32Array(n);
+    this.attemptNo = new Uint32Array(n);
+    this.tryNo = new Uint32Array(n);
     this.memoized = new Uint8Array(n);
-    this.startedAt = new Float64Array(n).fill(Number.NaN);
-    this.finishedAt = new Float64Array(n).fill(Number.NaN);
+    this.started = new Float64Array(n).fill(Number.NaN);
+    this.finished = new Float64Array(n).fill(Number.NaN);
     units.forEach((u, i) => {
       const s = u.state;
-      this.attempts[i] = s.attempts;
+      this.attemptNo[i] = s.attempts;
       if (s.memoized) this.markMemoized(i);
-      if (s.startedAt !== null) this.startedAt[i] = s.startedAt;
-      if (s.finishedAt !== null) this.finishedAt[i] = s.finishedAt;
+      if (s.startedAt !== null) this.started[i] = s.startedAt;
+      if (s.finishedAt !== null) this.finished[i] = s.finishedAt;
       if (s.error !== null) this.errors.set(i, s.error);
       if (s.result !== undefined) {
         // read back from the row: it is there already
@@ -54,8 +61,66 @@ export class UnitTable {
     });
   }
 
+  // ---- reading ---------------------------------------------------------------------------
+
+  /** The number of the unit's latest attempt, across every driver of the run. */
+  attempts(i: number): number {
+    return this.attemptNo[i]!;
+  }
+
+  /** Attempts made in this session. */
+  tries(i: number): number {
+    return this.tryNo[i]!;
+  }
+
+  startedAt(i: number): number | null {
+    return orNull(this.started[i]!);
+  }
+
+  finishedAt(i: number): number | null {
+    return orNull(this.finished[i]!);
+  }
+
   isMemoized(i: number): boolean {
     return this.memoized[i] === 1;
+  }
+
+  // ---- changing (unit-transitions.ts only) -------------------------------------------------
+
+  /** Begins the unit's next attempt now; returns its number. */
+  beginAttempt(i: number, now: number): number {
+    this.tryNo[i]!++;
+    this.started[i] = now;
+    this.finished[i] = Number.NaN;
+    return ++this.attemptNo[i]!;
+  }
+
+  /** The times the executor reports for the attempt that just ended. */
+  attemptTimes(i: number, startedAt: number, finishedAt: number): void {
+    this.started[i] = startedAt;
+    this.finished[i] = finishedAt;
+  }
+
+  /** The unit settled now, unless an attempt's end already gave its time. */
+  settledAt(i: number, now: number): void {
+    if (Number.isNaN(this.finished[i]!)) this.finished[i] = now;
+  }
+
+  /** The unit goes back to pending with its retries in this session unspent. */
+  freshTries(i: number): void {
+    this.tryNo[i] = 0;
+  }
+
+  setError(i: number, error: string): void {
+    this.errors.set(i, error);
+  }
+
+  clearError(i: number): void {
+    this.errors.delete(i);
+  }
+
+  setProgress(i: number, fraction: number): void {
+    this.progress.set(i, fraction);
   }
 
   markMemoized(i: number): void {
@@ -70,7 +135,7 @@ export class UnitTable {
     this.foldIn(i, result);
   }
 
-  /** The rows of a batch are committed: the results they carried leave memory. */
+  /** The rows of a batch are committed (the journal, after its commit): the results they carried leave memory. */
   resultsCommitted(rows: readonly TaskState[]): void {
     for (const row of rows) {
       // a newer result set while the batch was in flight stays until its own commit
@@ -105,27 +170,28 @@ export class UnitTable {
   clear(i: number): void {
     this.memoizedCount -= this.memoized[i]!;
     this.memoized[i] = 0;
-    this.startedAt[i] = Number.NaN;
-    this.finishedAt[i] = Number.NaN;
+    this.started[i] = Number.NaN;
+    this.finished[i] = Number.NaN;
     this.errors.delete(i);
     this.dropResult(i);
     this.progress.delete(i);
   }
 
+  // ---- for the writer --------------------------------------------------------------------
+
   row(i: number, schedule: Schedule): TaskState {
-    const num = (x: number) => (Number.isNaN(x) ? null : x);
     return {
       index: i,
       status: schedule.statusOf(i),
-      attempts: this.attempts[i]!,
+      attempts: this.attemptNo[i]!,
       memoized: this.memoized[i] === 1,
       blockedBy: schedule.blockerOf(i),
       error: this.errors.get(i) ?? null,
       result: this.uncommitted.get(i),
       resultKept: this.stored[i] === 1,
       progress: this.progress.get(i) ?? null,
-      startedAt: num(this.startedAt[i]!),
-      finishedAt: num(this.finishedAt[i]!),
+      startedAt: orNull(this.started[i]!),
+      finishedAt: orNull(this.finished[i]!),
     };
   }
 
@@ -147,7 +213,7 @@ export class UnitTable {
       ...base,
       counters: this.counters(schedule),
       statuses: schedule.statusRuns(),
-      attempts: runLengths(this.attempts),
+      attempts: runLengths(this.attemptNo),
       resultsDigest: this.resultsDigest.toString("hex"),
     };
   }

@@ -3,7 +3,8 @@
 // Real timers; the window is made long so that "not yet" cannot be a race.
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { CommitQueue, type PendingWrites } from "../../src/engine/commit-queue.js";
+import { CommitQueue } from "../../src/engine/commit-queue.js";
+import type { PendingWrites } from "../../src/engine/pending-writes.js";
 import type { RunEvent } from "../../src/engine/ports.js";
 
 const event = (seq: number): RunEvent => ({ runId: "r", seq, type: "task.started", taskId: `t${seq}`, data: {}, at: 0 });
@@ -18,7 +19,7 @@ function queue(windowMs: number) {
     windowMs,
   );
   const emit = (seq: number) => {
-    q.current.events.push(event(seq));
+    q.current.addEvent(event(seq));
     q.request();
   };
   return { q, written, emit };
@@ -42,9 +43,9 @@ describe("CommitQueue", () => {
 
   it("writes at once when something waits: a dependent to start, a run-level change, a command", async () => {
     for (const mark of [
-      (w: PendingWrites) => w.after.push(() => undefined),
-      (w: PendingWrites) => (w.runChanged = true),
-      (w: PendingWrites) => (w.prompt = true),
+      (w: PendingWrites) => w.afterCommit(() => undefined),
+      (w: PendingWrites) => w.markRunChanged(),
+      (w: PendingWrites) => w.markAwaited(),
     ]) {
       const { q, written, emit } = queue(60_000);
       emit(1);
@@ -61,7 +62,7 @@ describe("CommitQueue", () => {
   it("does not hurry for an interval checkpoint", async () => {
     const { q, written, emit } = queue(60_000);
     emit(1);
-    q.current.checkpointReason = "interval";
+    q.current.takeCheckpoint("interval");
     q.request();
     await turns(5);
     expect(written).toHaveLength(0);
@@ -85,17 +86,17 @@ describe("CommitQueue", () => {
       () => undefined,
       60_000,
     );
-    q.current.events.push(event(1));
-    q.current.prompt = true;
+    q.current.addEvent(event(1));
+    q.current.markAwaited();
     q.request();
     await turns(3);
     expect(written).toEqual([[1]]); // in flight
-    q.current.events.push(event(2));
+    q.current.addEvent(event(2));
     q.request();
     release();
     await turns(5);
     expect(written).toEqual([[1]]);
-    q.current.after.push(() => undefined);
+    q.current.afterCommit(() => undefined);
     q.request();
     await turns(3);
     expect(written).toEqual([[1], [2]]);
