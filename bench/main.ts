@@ -307,7 +307,11 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
     });
     if (args.only.has("api-callers") && !interrupted) log("API: service callers starting runs");
     await section("api-callers", ar.errors, async () => {
-      ar.callers.push(await measureCallers({ clients: api.callers, pollMs: 0, warmupMs: api.queryWarmupMs, durationMs: api.queryMs, tasks: 10, maxParallel: 4 }));
+      // closed loop: the server's capacity (latency is callers / runs per second there, by Little's law);
+      // paced: each caller starts a run a second, a service's steady load, where latency is the server's own
+      for (const pollMs of [0, 1_000]) {
+        ar.callers.push(await measureCallers({ clients: api.callers, pollMs, warmupMs: api.queryWarmupMs, durationMs: api.queryMs, tasks: 10, maxParallel: 4 }));
+      }
     });
   }
 }
