@@ -38,6 +38,8 @@ export interface RunRecord extends RunCounters {
   updatedAt: number;
   leaseOwner: string | null;
   leaseExpiresAt: number | null;
+  /** When its hot rows were folded into an archive (docs/retention.md); null while they are hot. */
+  archivedAt: number | null;
 }
 
 export interface TaskState {
@@ -135,6 +137,8 @@ export interface NewRun {
 
 export interface RunFilter {
   statuses?: RunStatus[];
+  /** true: archived runs only; false: runs not archived only; unset: both. */
+  archived?: boolean;
   limit?: number;
   before?: number;
 }
