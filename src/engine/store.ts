@@ -154,8 +154,8 @@ export interface RunStore {
   createRun(run: NewRun, owner: string, leaseMs: number): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | null>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
-  /** How many runs have one of these stored statuses (all runs without them). */
-  countRuns(statuses?: RunStatus[]): Promise<number>;
+  /** How many runs have one of these stored statuses (all runs without them), archived or not when `archived` says. */
+  countRuns(statuses?: RunStatus[], archived?: boolean): Promise<number>;
   /** Ids of runs that start with `prefix`, in id order, at most `limit` (a shortened id's candidates). */
   runIdsStartingWith(prefix: string, limit: number): Promise<string[]>;
   loadUnits(runId: string): Promise<StoredUnit[]>;

@@ -31,7 +31,7 @@ export class PrismaRunStore implements RunStore {
   getRun = (id: string) => getRun(this.database.sql, id);
   runIdsStartingWith = (prefix: string, limit: number) => runIdsStartingWith(this.database.sql, prefix, limit);
   listRuns: RunStore["listRuns"] = (filter) => this.db().then((db) => listRuns(db, filter));
-  countRuns: RunStore["countRuns"] = (statuses) => this.db().then((db) => countRuns(db, statuses));
+  countRuns: RunStore["countRuns"] = (statuses, archived) => this.db().then((db) => countRuns(db, statuses, archived));
   // An archived run has no hot rows: a read that finds none looks in its archive
   // (storage/archive/), so an archived run reads as it did (one more query only when nothing was found).
   loadUnits = async (runId: string) => {

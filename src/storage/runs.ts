@@ -76,9 +76,11 @@ export async function runIdsStartingWith(sql: SqlRunner, prefix: string, limit: 
   return rows.map((r) => r.id);
 }
 
-/** How many runs have one of `statuses` (all runs without it). */
-export async function countRuns(db: Db, statuses?: RunStatus[]): Promise<number> {
-  return db.run.count({ where: statuses ? { status: { in: statuses } } : {} });
+/** How many runs have one of `statuses` (all runs without it); archived or not when `archived` says. */
+export async function countRuns(db: Db, statuses?: RunStatus[], archived?: boolean): Promise<number> {
+  return db.run.count({
+    where: { ...(statuses ? { status: { in: statuses } } : {}), ...(archived !== undefined ? { archivedAt: archived ? { not: null } : null } : {}) },
+  });
 }
 
 export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecord[]> {
