@@ -3,6 +3,7 @@
 // by pages) while its hot rows are gone; a run not finished, already archived or leased is
 // refused, and an archived run is never driven again; an archive cut short before its commit
 // leaves the hot run whole and no archive; a prune's dry run lists what it would archive.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidTransitionError } from "../../src/core/errors.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
@@ -172,6 +173,44 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
     expect([run.archivedAt, run.leaseOwner]).toEqual([null, null]);
     expect(await readBack(runId)).toEqual(before);
     // and the next archive does it whole
+    expect((await retention.archiveRun(runId, "me")).kind).toBe("archived");
+    expect(await readBack(runId)).toEqual(before);
+  });
+
+  it.runIf(kind === "postgres")("an archive whose connection dies mid-transaction leaves the hot run whole and no archive", async () => {
+    const runId = await finishedRun();
+    const before = await readBack(runId);
+    const hot = await hotRows(runId);
+    const other = new pg.Client({ connectionString: t.store.config.databaseUrl });
+    await other.connect();
+    try {
+      // the archive's insert waits on this lock (the first statement to touch the table), its run already
+      // leased and read; its session is then killed, as a crash of the process or the server would
+      await other.query("BEGIN; LOCK TABLE archived_runs IN ACCESS EXCLUSIVE MODE");
+      const archiving = retention.archiveRun(runId, "me").then(
+        () => "committed",
+        (err: unknown) => String(err),
+      );
+      let pid: number | undefined;
+      // the one session of this database waiting on a lock (its reported text may still be the statement before)
+      await eventually(async () => {
+        const { rows } = await other.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()`,
+        );
+        pid = rows[0]?.pid;
+        return pid !== undefined;
+      });
+      await other.query("SELECT pg_terminate_backend($1)", [pid]);
+      await other.query("ROLLBACK");
+      expect(await archiving).not.toBe("committed");
+    } finally {
+      await other.end();
+    }
+    expect(await hotRows(runId)).toEqual(hot);
+    expect(await archives(runId)).toBe(0);
+    expect((await t.engine.store.getRun(runId))!.archivedAt).toBeNull();
+    expect(await readBack(runId)).toEqual(before);
+    // its lease went with the transaction: the next archive does it whole
     expect((await retention.archiveRun(runId, "me")).kind).toBe("archived");
     expect(await readBack(runId)).toEqual(before);
   });
