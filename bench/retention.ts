@@ -1,7 +1,8 @@
-// R: retention. How many bytes a task costs in the hot tables; the database after
-// N runs without a policy and with one pruning as the runs come (the runs' tables,
-// after a plain VACUUM such as autovacuum does); and the no-op throughput row while a
-// prune of many runs goes on, against the same run alone (alternated, median of 3).
+// R: retention. How many bytes a task costs in the hot tables, and once its run is archived
+// (every run folded into its archived_runs row); the database after N runs without a policy
+// and with one pruning as the runs come (the runs' tables, after a plain VACUUM such as
+// autovacuum does); and the no-op throughput row while a prune of many runs goes on,
+// against the same run alone (alternated, median of 3).
 import { performance } from "node:perf_hooks";
 import type { App } from "../src/app.js";
 import { pruneRuns } from "../src/engine/prune-runs.js";
@@ -10,7 +11,7 @@ import { nextPrefix, warmUp } from "./throughput.js";
 import { freshStore, log, median, noopSource, openApp, STORE_LABEL, timeRun, type StoreKind } from "./support.js";
 
 const ROUNDS = 5;
-const TABLES = ["runs", "task_runs", "attempts", "run_event_pages", "checkpoints", "memo_cache"];
+const TABLES = ["runs", "task_runs", "attempts", "run_event_pages", "checkpoints", "memo_cache", "archived_runs"];
 
 export interface RetentionSizes {
   runs: number;
@@ -24,6 +25,10 @@ export interface RetentionSizes {
 export interface RetentionRow {
   store: StoreKind;
   hotBytesPerTask: number;
+  /** The same tables once every run is archived, per task. */
+  archivedBytesPerTask: number;
+  /** The archive rows' compressed parts alone, per task. */
+  archiveOnlyBytesPerTask: number;
   bytesWithout: number;
   bytesWith: number;
   /** The no-op run alone and while the prune goes on, tasks/s (medians). */
@@ -64,9 +69,14 @@ async function withApp<T>(kind: StoreKind, fn: (app: App) => Promise<T>): Promis
 
 export async function measureRetention(kind: StoreKind, s: RetentionSizes): Promise<RetentionRow> {
   log(`retention, ${STORE_LABEL[kind]}: ${s.runs} runs of ${s.tasksPerRun} tasks, without a policy`);
-  const without = await withApp(kind, async (app) => {
+  const { without, archived, archiveOnly } = await withApp(kind, async (app) => {
     await makeRuns(app, s.runs, s.tasksPerRun);
-    return tableBytes(app);
+    const hot = await tableBytes(app);
+    log(`retention, ${STORE_LABEL[kind]}: the same runs archived`);
+    const report = await pruneRuns(app.retention, { policy: { keepRuns: 0 }, action: "archive", now: Date.now() + 1_000, owner: app.engine.owner });
+    // the warm-up run is archived too
+    if (report.archived.length < s.runs) throw new Error(`archived ${report.archived.length} of ${s.runs} runs`);
+    return { without: hot, archived: await tableBytes(app), archiveOnly: report.archivedRows.bytes };
   });
   log(`retention, ${STORE_LABEL[kind]}: the same, keeping ${s.keepRuns} runs`);
   const withPolicy = await withApp(kind, async (app) => {
@@ -106,6 +116,8 @@ export async function measureRetention(kind: StoreKind, s: RetentionSizes): Prom
   return {
     store: kind,
     hotBytesPerTask: without / (s.runs * s.tasksPerRun),
+    archivedBytesPerTask: archived / (s.runs * s.tasksPerRun),
+    archiveOnlyBytesPerTask: archiveOnly / (s.runs * s.tasksPerRun),
     bytesWithout: without,
     bytesWith: withPolicy,
     ...during,
@@ -117,15 +129,15 @@ const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 export function renderRetentionTable(rows: RetentionRow[], s: RetentionSizes, errors: string[]): string {
   const lines = [
     `Retention: ${s.runs} runs of ${s.tasksPerRun} no-op tasks; the runs' tables (${TABLES.join(", ")}) after a plain VACUUM. ` +
-      `"with policy" keeps ${s.keepRuns} runs, pruned (and vacuumed, as autovacuum would) after each run. Throughput: a run of ${s.noopTasks} no-op tasks at maxParallel 64, ` +
+      `"archived": the same runs, every one archived (the tables, then the archive rows alone). "with policy" keeps ${s.keepRuns} runs, pruned (and vacuumed, as autovacuum would) after each run. Throughput: a run of ${s.noopTasks} no-op tasks at maxParallel 64, ` +
       `alone and while ${s.pruneRuns} runs of ${s.pruneTasksPerRun} tasks are pruned at the background pruner's pace (9), then alone, median of ${ROUNDS} rounds.`,
     "",
-    "| store | bytes per task (hot) | size without policy | size with policy | no-op alone | no-op during prune | ratio | prune of the runs took |",
-    "|---|---|---|---|---|---|---|---|",
+    "| store | bytes per task (hot) | bytes per task (archived) | of which the archive | size without policy | size with policy | no-op alone | no-op during prune | ratio | prune of the runs took |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
     lines.push(
-      `| ${STORE_LABEL[r.store]} | ${r.hotBytesPerTask.toFixed(0)} B | ${mib(r.bytesWithout)} | ${mib(r.bytesWith)} | ${r.alone.toFixed(0)} tasks/s | ` +
+      `| ${STORE_LABEL[r.store]} | ${r.hotBytesPerTask.toFixed(0)} B | ${r.archivedBytesPerTask.toFixed(0)} B | ${r.archiveOnlyBytesPerTask.toFixed(0)} B | ${mib(r.bytesWithout)} | ${mib(r.bytesWith)} | ${r.alone.toFixed(0)} tasks/s | ` +
         `${r.duringPrune.toFixed(0)} tasks/s | ${((r.duringPrune / r.alone) * 100).toFixed(0)} % | ${(r.pruneMs / 1000).toFixed(2)} s for ${Math.round(r.pruned)} runs |`,
     );
   }

@@ -475,6 +475,11 @@ export interface components {
              * @description Its last recorded change
              */
             updated_at: string | null;
+            /**
+             * Format: date-time
+             * @description When it was archived (its tasks read from the archive; it cannot be resumed), or null
+             */
+            archived_at: string | null;
             tasks: components["schemas"]["TaskState"][];
         };
         /** @description What to run (tasks_file or tasks, task_list or task_range) and the run options */

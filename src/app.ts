@@ -18,8 +18,8 @@ import { ProcLiveness } from "./runtime/process-liveness.js";
 import { PrismaRunStore } from "./storage/prisma-run-store.js";
 import { SqlRetentionStore } from "./storage/sql-retention-store.js";
 import type { RetentionPolicy } from "./core/retention.js";
-import type { RetentionStore } from "./engine/retention-store.js";
-import { BackgroundPruner, type PruneObserver } from "./engine/background-pruner.js";
+import type { RetentionAction, RetentionStore } from "./engine/retention-store.js";
+import { BackgroundPruner, type MemoPolicy, type PruneObserver } from "./engine/background-pruner.js";
 import { StatusWriteBack } from "./taskmaster-sync/index.js";
 import type { Registry } from "prom-client";
 import { RUNS_TOPIC } from "./engine/ports.js";
@@ -51,6 +51,10 @@ export interface AppConfig {
   recover?: boolean;
   /** How long finished runs are kept (env CONVEYOR_RETENTION: "30d", "1000 runs", "30d,1000 runs"); unset keeps them all. */
   retention?: RetentionPolicy;
+  /** What happens to runs past it (env CONVEYOR_RETENTION_ACTION, default "delete"): deleted, or archived. */
+  retentionAction?: RetentionAction;
+  /** The memo cache's own expiry (env CONVEYOR_MEMO_TTL, CONVEYOR_MEMO_MAX_ENTRIES); unset keeps every entry. */
+  memo?: MemoPolicy;
   /** Where status write-back warnings go (a user's concurrent edit, an unwritable file); default: the logger. */
   warn?: (message: string) => void;
   /** Webhook settings over the environment's (notifications/settings.ts). */
@@ -75,9 +79,13 @@ export interface App {
   retention: RetentionStore;
   /** The retention policy in force (config or CONVEYOR_RETENTION), if any. */
   retentionPolicy: RetentionPolicy | undefined;
+  /** What happens to runs past it: deleted or archived. */
+  retentionAction: RetentionAction;
+  /** The memo cache's expiry in force, if any. */
+  memoPolicy: MemoPolicy | undefined;
   /**
-   * Starts pruning finished runs in the background under the policy (servers only), one
-   * replica at a time; does nothing without a policy. Stopped by stop().
+   * Starts pruning finished runs in the background under the policy, and expiring the memo
+   * cache under its own (servers only), one replica at a time; does nothing without either. Stopped by stop().
    */
   startPruning(opts?: { intervalMs?: number; runsPerPass?: number; pace?: number; observer?: PruneObserver }): BackgroundPruner | undefined;
   /**
@@ -114,6 +122,8 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const connectTimeoutMs = config.connectTimeoutMs ?? settings.CONVEYOR_DB_CONNECT_TIMEOUT;
   const logger = config.logger ?? createLogger(settings.CONVEYOR_LOG_LEVEL ?? "warn");
   const retentionPolicy = config.retention ?? settings.CONVEYOR_RETENTION;
+  const retentionAction = config.retentionAction ?? settings.CONVEYOR_RETENTION_ACTION;
+  const memoPolicy = config.memo ?? memoPolicyOf(settings);
   const webhookSettings = { ...webhookSettingsFrom(settings), ...config.webhooks };
   const tracing = await openTracingIf(config.tracing === undefined ? tracingSettings(settings) : config.tracing, logger);
   // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
@@ -139,7 +149,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     throw err;
   }
   wanted.start(webhookSettings.pollMs);
-  const store = new PrismaRunStore(db, wanted.wants);
+  const store = new PrismaRunStore(db, wanted.wants, memoPolicy?.ttlMs);
   // runs with executor "argo" go to Argo Workflows when CONVEYOR_ARGO_NAMESPACE is set
   const argo = await argoExecutorFromEnv(store, logger, settings);
   const engine = new Engine({
@@ -179,9 +189,19 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     ...(tracing ? { tracing } : {}),
     retention,
     retentionPolicy,
+    retentionAction,
+    memoPolicy,
     startPruning: (opts = {}) => {
-      if (!retentionPolicy || pruner || stopped) return pruner;
-      pruner = new BackgroundPruner({ store: retention, policy: retentionPolicy, owner: engine.owner, logger, ...opts });
+      if ((!retentionPolicy && !memoPolicy) || pruner || stopped) return pruner;
+      pruner = new BackgroundPruner({
+        store: retention,
+        ...(retentionPolicy ? { policy: retentionPolicy } : {}),
+        action: retentionAction,
+        ...(memoPolicy ? { memo: memoPolicy } : {}),
+        owner: engine.owner,
+        logger,
+        ...opts,
+      });
       pruner.start();
       return pruner;
     },
@@ -208,4 +228,11 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
       await tracing?.shutdown().catch((err: unknown) => logger.warn({ err: String(err) }, "tracing: the last spans could not be sent"));
     },
   };
+}
+
+function memoPolicyOf(settings: Settings): MemoPolicy | undefined {
+  const ttlMs = settings.CONVEYOR_MEMO_TTL;
+  const maxEntries = settings.CONVEYOR_MEMO_MAX_ENTRIES;
+  if (ttlMs === undefined && maxEntries === undefined) return undefined;
+  return { ...(ttlMs !== undefined ? { ttlMs } : {}), ...(maxEntries !== undefined ? { maxEntries } : {}) };
 }

@@ -95,7 +95,8 @@ export async function createConveyor(config: ConveyorConfig = {}): Promise<Conve
       const endRecovery = metrics?.recoveryDuration.startTimer();
       const recovered = await app.start();
       endRecovery?.();
-      // a server: with CONVEYOR_RETENTION set, finished runs past it are deleted in the background, one replica at a time
+      // a server: with CONVEYOR_RETENTION set, finished runs past it are deleted or archived in the background, and with
+      // CONVEYOR_MEMO_TTL or CONVEYOR_MEMO_MAX_ENTRIES the memo cache expires there, one replica at a time
       if (server && metrics) app.startPruning({ observer: (await import("./observability/retention-metrics.js")).pruneMetrics(metrics.registry) });
       return { recovered };
     },

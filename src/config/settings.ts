@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { setting, type Setting } from "./setting.js";
 import { InvalidOptionError } from "../core/errors.js";
-import { parseRetention } from "../core/retention.js";
+import { AGE_HINT, parseAge, parseRetention } from "../core/retention.js";
 import { parseCorsOrigins } from "./cors-origins.js";
 import { parseTokenEntries } from "./token-entries.js";
 import { boolean, durationAsMs, oneOf, parsed, secondsAsMs, text, url, wholeNumber } from "./values.js";
@@ -23,6 +23,14 @@ const retentionPolicy = (text: string) => {
     throw err instanceof InvalidOptionError ? new Error(err.message.slice(err.field.length + 2)) : err;
   }
 };
+
+/** An age in the retention's words (30d, 12h, 2w). */
+const age = () =>
+  parsed((text) => {
+    const ms = parseAge(text);
+    if (ms === null) throw new Error(`not ${AGE_HINT}`);
+    return ms;
+  }, AGE_HINT);
 
 const tokens = () => parsed(parseTokenEntries, "comma-separated name:scopes:sha256hex entries, scopes read and/or write joined by +");
 
@@ -49,6 +57,21 @@ export const SETTINGS = {
     group: "store",
     description: "How long finished runs are kept: conveyor prune and serve's background pruning delete the others (docs/retention.md).",
     unsetMeans: "every run is kept",
+  }),
+  CONVEYOR_RETENTION_ACTION: setting(oneOf(["delete", "archive"]), {
+    group: "store",
+    description: "What happens to finished runs past CONVEYOR_RETENTION: deleted, or archived (one compressed row each, still readable; docs/retention.md).",
+    default: "delete",
+  }),
+  CONVEYOR_MEMO_TTL: setting(age(), {
+    group: "store",
+    description: "How long a cached task result (the memo cache) is reused: an older one is no hit, and serve's background pruning removes it.",
+    unsetMeans: "cached results never expire",
+  }),
+  CONVEYOR_MEMO_MAX_ENTRIES: setting(count(), {
+    group: "store",
+    description: "Most memo cache entries kept: serve's background pruning removes the oldest beyond it.",
+    unsetMeans: "no limit",
   }),
   // engine
   CONVEYOR_LEASE_MS: setting(ms(1_000), {

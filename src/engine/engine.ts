@@ -169,6 +169,7 @@ export class Engine implements Steerable {
       await live.stop();
     }
     const run = await this.requireRun(runId);
+    refuseArchived(run, "resume");
     if (run.status !== "running" && !canRunMove(run.status, "running")) {
       throw new InvalidTransitionError(`run ${runId}`, run.status, "resume");
     }
@@ -376,6 +377,7 @@ export class Engine implements Steerable {
   /** A supervisor for a run nobody drives, to act on it without dispatching. */
   private async idleSupervisor(runId: string, action: string): Promise<RunSupervisor> {
     const run = await this.requireRun(runId);
+    refuseArchived(run, action);
     if (action === "cancel" && isRunSettled(run.status)) throw new InvalidTransitionError(`run ${runId}`, run.status, action);
     return this.driven.drive(runId, "amend", this.executorFor(run.options));
   }
@@ -398,4 +400,9 @@ export class Engine implements Steerable {
   private async releaseIfIdle(sup: RunSupervisor): Promise<void> {
     if (!sup.isStarted) await sup.stop();
   }
+}
+
+/** An archived run's rows are folded into its archive (docs/retention.md): it is read, never driven again. */
+function refuseArchived(run: RunRecord, action: string): void {
+  if (run.archivedAt !== null) throw new InvalidTransitionError(`run ${run.id}`, "archived", action);
 }

@@ -38,6 +38,8 @@ export interface RunRecord extends RunCounters {
   updatedAt: number;
   leaseOwner: string | null;
   leaseExpiresAt: number | null;
+  /** When its hot rows were folded into an archive (docs/retention.md); null while they are hot. */
+  archivedAt: number | null;
 }
 
 export interface TaskState {
@@ -135,6 +137,8 @@ export interface NewRun {
 
 export interface RunFilter {
   statuses?: RunStatus[];
+  /** true: archived runs only; false: runs not archived only; unset: both. */
+  archived?: boolean;
   limit?: number;
   before?: number;
 }
@@ -150,8 +154,8 @@ export interface RunStore {
   createRun(run: NewRun, owner: string, leaseMs: number): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | null>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
-  /** How many runs have one of these stored statuses (all runs without them). */
-  countRuns(statuses?: RunStatus[]): Promise<number>;
+  /** How many runs have one of these stored statuses (all runs without them), archived or not when `archived` says. */
+  countRuns(statuses?: RunStatus[], archived?: boolean): Promise<number>;
   /** Ids of runs that start with `prefix`, in id order, at most `limit` (a shortened id's candidates). */
   runIdsStartingWith(prefix: string, limit: number): Promise<string[]>;
   loadUnits(runId: string): Promise<StoredUnit[]>;

@@ -10,10 +10,11 @@ export const SETTLED_STATUSES: RunStatus[] = RUN_STATUSES.filter(isRunSettled);
 export async function finishedRuns(sql: SqlRunner, statuses: RunStatus[] = SETTLED_STATUSES): Promise<FinishedRunRow[]> {
   const wanted = statuses.filter(isRunSettled);
   if (wanted.length === 0) return [];
-  const rows = await sql.query<{ id: string; status: RunStatus; at: number; retention: string | null }>(
-    `SELECT id, status, (extract(epoch FROM coalesce(finished_at, updated_at)) * 1000)::float8 AS at, options->>'retention' AS retention
+  const rows = await sql.query<{ id: string; status: RunStatus; at: number; retention: string | null; archived: boolean }>(
+    `SELECT id, status, (extract(epoch FROM coalesce(finished_at, updated_at)) * 1000)::float8 AS at, options->>'retention' AS retention,
+            archived_at IS NOT NULL AS archived
        FROM runs WHERE status = ANY($1::text[]) ORDER BY coalesce(finished_at, updated_at), id`,
     [wanted],
   );
-  return rows.map((r) => ({ id: r.id, status: r.status, finishedAt: Math.round(Number(r.at)), retention: r.retention }));
+  return rows.map((r) => ({ id: r.id, status: r.status, finishedAt: Math.round(Number(r.at)), retention: r.retention, archived: r.archived }));
 }

@@ -4,11 +4,11 @@
 import type { LeasedRun } from "../engine/store.js";
 import type { SqlRunner } from "./migrations.js";
 
-/** `from`: an owner proved gone, whose lease is taken before it expires. */
+/** `from`: an owner proved gone, whose lease is taken before it expires. An archived run is never driven again: its rows are gone. */
 export async function acquireLease(sql: SqlRunner, runId: string, owner: string, leaseMs: number, from?: string): Promise<boolean> {
   const rows = await sql.query(
     `UPDATE runs SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
-     WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now() OR lease_owner = $4) RETURNING id`,
+     WHERE id = $1 AND archived_at IS NULL AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now() OR lease_owner = $4) RETURNING id`,
     [runId, owner, leaseMs, from ?? null],
   );
   return rows.length === 1;

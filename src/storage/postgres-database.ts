@@ -28,6 +28,12 @@ export async function openPostgres(
   pool.on("error", (err) => onIdleError(err));
   const sql: SqlRunner = pgRunner(pool, async (fn) => {
     const client = await pool.connect();
+    // a connection that dies while checked out (a terminated backend) emits 'error' on the client,
+    // which the pool hears only for idle ones: heard here, the transaction fails instead of the
+    // process, and the broken client is destroyed rather than pooled again
+    let broken: Error | undefined;
+    const onError = (err: Error) => void (broken = err);
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       await fn(pgRunner(client, () => Promise.reject(new Error("nested transaction"))));
@@ -36,7 +42,8 @@ export async function openPostgres(
       await client.query("ROLLBACK").catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.off("error", onError);
+      client.release(broken);
     }
   });
   try {

@@ -1,6 +1,7 @@
 // The RunStore port over Prisma: PostgreSQL or PGlite, same code. Each
 // aggregate lives in its own module; this class only wires them together.
 import type { NewRun, RunRecord, RunStore } from "../engine/store.js";
+import { archivedAttempts, archivedEvents, archivedUnits } from "./archive/archived-reads.js";
 import { listAttempts } from "./attempts.js";
 import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
 import type { Database } from "./database-handle.js";
@@ -19,6 +20,8 @@ export class PrismaRunStore implements RunStore {
     private readonly database: Database,
     /** Whether some webhook endpoint wants a notice type (notifications/wanted-types.ts); default: assume so. */
     private readonly wantsNotice?: (type: string) => boolean,
+    /** The memo cache's time to live (CONVEYOR_MEMO_TTL): an older entry is no hit, whatever a run asks. */
+    private readonly memoTtlMs?: number,
   ) {}
 
   // every run's start looks up the memo and writes the run, and its end gives up the lease: many runs at once
@@ -37,19 +40,32 @@ export class PrismaRunStore implements RunStore {
   getRun = (id: string) => getRun(this.database.sql, id);
   runIdsStartingWith = (prefix: string, limit: number) => runIdsStartingWith(this.database.sql, prefix, limit);
   listRuns: RunStore["listRuns"] = (filter) => this.db().then((db) => listRuns(db, filter));
-  countRuns: RunStore["countRuns"] = (statuses) => this.db().then((db) => countRuns(db, statuses));
-  loadUnits = (runId: string) => loadUnits(this.database.sql, runId);
-  listAttempts = (runId: string, index?: number) => this.db().then((db) => listAttempts(db, runId, index));
+  countRuns: RunStore["countRuns"] = (statuses, archived) => this.db().then((db) => countRuns(db, statuses, archived));
+  // An archived run has no hot rows: a read that finds none looks in its archive
+  // (storage/archive/), so an archived run reads as it did (one more query only when nothing was found).
+  loadUnits = async (runId: string) => {
+    const hot = await loadUnits(this.database.sql, runId);
+    return hot.length > 0 ? hot : ((await archivedUnits(this.database.sql, runId)) ?? hot);
+  };
+  listAttempts = async (runId: string, index?: number) => {
+    const hot = await this.db().then((db) => listAttempts(db, runId, index));
+    return hot.length > 0 ? hot : ((await archivedAttempts(this.database.sql, runId, index)) ?? hot);
+  };
   commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch, this.wantsNotice).catch(asUnreachable);
   acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) => acquireLease(this.database.sql, runId, owner, leaseMs, from);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
   releaseLease = (runId: string, owner: string) => this.leaseReleases.call({ runId, owner });
   findOrphans = () => findOrphans(this.database.sql);
   leasedRuns = () => leasedRuns(this.database.sql);
-  memoLookup = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs });
+  memoLookup = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs: shorter(maxAgeMs, this.memoTtlMs) });
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
   listCheckpoints = (runId: string) => this.db().then((db) => listCheckpoints(db, runId));
   getCheckpoint = (id: string) => this.db().then((db) => getCheckpoint(db, id));
-  readEvents = (runId: string, afterSeq: number, limit: number) => readEvents(this.database.sql, runId, afterSeq, limit);
+  readEvents = async (runId: string, afterSeq: number, limit: number) => {
+    const hot = await readEvents(this.database.sql, runId, afterSeq, limit);
+    return hot.length > 0 || limit <= 0 ? hot : ((await archivedEvents(this.database.sql, runId, afterSeq, limit)) ?? hot);
+  };
   runChangesSince = (since: number, limit: number) => runChangesSince(this.database.sql, since, limit);
 }
+
+const shorter = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));

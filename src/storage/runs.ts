@@ -92,6 +92,7 @@ export function toRunRecord(r: Run): RunRecord {
     updatedAt: r.updatedAt.getTime(),
     leaseOwner: r.leaseOwner,
     leaseExpiresAt: ms(r.leaseExpiresAt),
+    archivedAt: ms(r.archivedAt),
   };
 }
 
@@ -99,7 +100,7 @@ export function toRunRecord(r: Run): RunRecord {
 const RUN_AS_MODEL = `id, status, options, source, total, pending, running, succeeded, failed, skipped, cancelled,
   memoized, last_seq AS "lastSeq", finished_since_checkpoint AS "finishedSinceCheckpoint", reason,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt", updated_at AS "updatedAt",
-  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt"`;
+  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", archived_at AS "archivedAt"`;
 
 /**
  * Through the driver: reading a run is on the path from a crash to the first
@@ -120,9 +121,11 @@ export async function runIdsStartingWith(sql: SqlRunner, prefix: string, limit: 
   return rows.map((r) => r.id);
 }
 
-/** How many runs have one of `statuses` (all runs without it). */
-export async function countRuns(db: Db, statuses?: RunStatus[]): Promise<number> {
-  return db.run.count({ where: statuses ? { status: { in: statuses } } : {} });
+/** How many runs have one of `statuses` (all runs without it); archived or not when `archived` says. */
+export async function countRuns(db: Db, statuses?: RunStatus[], archived?: boolean): Promise<number> {
+  return db.run.count({
+    where: { ...(statuses ? { status: { in: statuses } } : {}), ...(archived !== undefined ? { archivedAt: archived ? { not: null } : null } : {}) },
+  });
 }
 
 export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecord[]> {
@@ -130,6 +133,7 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecor
     where: {
       ...(filter.statuses ? { status: { in: filter.statuses } } : {}),
       ...(filter.before !== undefined ? { createdAt: { lt: new Date(filter.before) } } : {}),
+      ...(filter.archived !== undefined ? { archivedAt: filter.archived ? { not: null } : null } : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: filter.limit ?? 50,

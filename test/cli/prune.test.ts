@@ -80,7 +80,32 @@ describe(`conveyor prune (${kind})`, () => {
     expect(await runIds()).toEqual([fresh[1]]);
   });
 
+  it("--archive: a dry run lists, then the run is archived and conveyor status still reads it", async () => {
+    const id = fresh[1]!;
+    const db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
+    await db.sql.query(`UPDATE runs SET finished_at = now() - interval '40 days' WHERE id = $1`, [id]);
+    await db.close();
+    const dry = await conveyor(["prune", "--archive", "--older-than", "30d", "--dry-run"]);
+    expect([dry.code, dry.stderr]).toEqual([0, ""]);
+    expect(dry.stdout).toMatch(new RegExp(`^would archive 1 run\\(s\\):\nRUN +STATUS +FINISHED\n${id} +succeeded `));
+    // the standing action applies when the standing policy does
+    const standing = await conveyor(["prune", "--dry-run"], { CONVEYOR_RETENTION: "30d", CONVEYOR_RETENTION_ACTION: "archive" });
+    expect(standing.stdout).toMatch(/^would archive 1 run\(s\):/);
+    const r = await conveyor(["prune", "--archive", "--older-than", "30d"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toMatch(/^archived 1 run\(s\) into \d+(\.\d)? (B|KiB): 2 task rows, 2 attempts, 1 event pages, 1 checkpoints folded\n$/);
+    expect(await runIds()).toEqual([id]);
+    const status = await conveyor(["status", id, "--all"]);
+    expect([status.code, status.stderr]).toEqual([0, ""]);
+    expect(status.stdout).toMatch(/archived \d{4}-\d\d-\d\dT[\d:]+: read from its archive, it cannot be resumed/);
+    expect(status.stdout).toMatch(/^x +succeeded +1 /m);
+    expect(status.stdout).toMatch(/^y +succeeded +1 /m);
+    // nothing more to archive
+    expect((await conveyor(["prune", "--archive", "--older-than", "30d", "--dry-run"])).stdout).toBe("nothing to prune\n");
+  });
+
   it.each([
+    [["prune", "--archive", "--delete", "--keep", "1"], {}, "error: --archive and --delete: give one of them\n"],
     [["prune", "--older-than", "10x"], {}, 'error: --older-than: "10x" is not a duration such as 30d, 12h, 90m, 2w or 45s\n'],
     [["prune", "--keep", "many"], {}, 'error: --keep: "many" is not a whole number\n'],
     [["prune"], {}, "error: give --older-than or --keep (or set CONVEYOR_RETENTION): prune deletes nothing without a policy\n"],

@@ -43,6 +43,7 @@ export function stateBody(run: RunRecord, status: RunState, units: StoredUnit[])
     started_at: iso(run.startedAt),
     finished_at: iso(run.finishedAt),
     updated_at: iso(run.updatedAt),
+    archived_at: iso(run.archivedAt ?? null),
     tasks: units.map((u) => ({
       id: u.id,
       title: u.title,

@@ -106,6 +106,7 @@ export const schemas = {
     started_at: timestamp("When it (last) started"),
     finished_at: timestamp("When it ended"),
     updated_at: timestamp("Its last recorded change"),
+    archived_at: timestamp("When it was archived (its tasks read from the archive; it cannot be resumed), or null"),
     tasks: { type: "array", items: ref("TaskState") },
   }),
   StartRequest: {

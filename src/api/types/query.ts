@@ -27,12 +27,13 @@ const QueryRunsConnection = builder.connectionObject({
 }, { name: "QueryRunsConnectionEdge" });
 
 /** Runs in these states; running and pending ones are read to tell the interrupted apart (there are few). */
-async function countRuns(ctx: ApiContext, wanted: RunState[] | null | undefined): Promise<number> {
-  if (!wanted) return ctx.runs.store.countRuns();
+async function countRuns(ctx: ApiContext, wanted: RunState[] | null | undefined, archived: boolean | undefined): Promise<number> {
+  if (!wanted) return ctx.runs.store.countRuns(undefined, archived);
   const derived: RunState[] = ["running", "pending", "interrupted"];
   const plain = storedStatusesFor(wanted.filter((s) => !derived.includes(s)));
-  const counted = plain.length > 0 ? await ctx.runs.store.countRuns(plain) : 0;
-  if (!wanted.some((s) => derived.includes(s))) return counted;
+  const counted = plain.length > 0 ? await ctx.runs.store.countRuns(plain, archived) : 0;
+  // only finished runs are ever archived
+  if (!wanted.some((s) => derived.includes(s)) || archived === true) return counted;
   const live = await ctx.runs.store.listRuns({ statuses: ["running", "pending"], limit: 100_000 });
   return counted + live.filter((r) => wanted.includes(ctx.runs.engine.runState(r))).length;
 }
@@ -47,13 +48,19 @@ builder.queryFields((t) => ({
   runs: t.field({
     type: QueryRunsConnection,
     description: "Newest first. Pages forward (first/after)",
-    args: { first: t.arg.int(), after: t.arg.string(), status: t.arg({ type: [RunStatusEnum], required: false }) },
+    args: {
+      first: t.arg.int(),
+      after: t.arg.string(),
+      status: t.arg({ type: [RunStatusEnum], required: false }),
+      archived: t.arg.boolean({ required: false, description: "true: archived runs only; false: runs not archived only; unset: both" }),
+    },
     resolve: async (_r, args, ctx) => {
       const n = pageSize(args);
       const wanted = args.status as RunState[] | null | undefined;
-      const totalCount = () => countRuns(ctx, wanted);
+      const archived = args.archived ?? undefined;
+      const totalCount = () => countRuns(ctx, wanted, archived);
       // INTERRUPTED is derived (stored as running or pending): read those, keep the states asked for
-      const statuses = wanted ? { statuses: storedStatusesFor(wanted) } : {};
+      const statuses = { ...(wanted ? { statuses: storedStatusesFor(wanted) } : {}), ...(archived !== undefined ? { archived } : {}) };
       const keep = (rows: RunRecord[]) => (wanted ? rows.filter((r) => wanted.includes(ctx.runs.engine.runState(r))) : rows);
       if (args.after == null) return { ...forwardPage(keep(await ctx.runs.store.listRuns({ ...statuses, limit: n + 1 })), n, cursorOf, null), totalCount };
       // the store pages by creation time; runs created in the same millisecond are told apart by id

@@ -59,6 +59,12 @@ builder.node(RunRef, {
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.startedAt }),
     finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.finishedAt }),
     updatedAt: t.field({ type: "DateTime", resolve: (r) => r.updatedAt }),
+    archivedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the run was archived (docs/retention.md): its tasks, attempts and events are read from the archive, and it cannot be resumed",
+      resolve: (r) => r.archivedAt ?? null,
+    }),
     progress: t.field({ type: ProgressRef, resolve: async (r, _a, ctx) => ({ runId: r.id, progress: await ctx.runs.progress(r.id, r) }) }),
     task: t.field({
       type: TaskRunRef,

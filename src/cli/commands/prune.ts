@@ -1,8 +1,9 @@
-// conveyor prune: what the policy lets go, listed (--dry-run) or deleted.
+// conveyor prune: what the policy lets go, listed (--dry-run), deleted or archived (--archive).
 import { listSome } from "../../core/list-text.js";
 import { AGE_HINT, parseAge, policyIsEmpty, type RetentionPolicy } from "../../core/retention.js";
 import { isRunSettled, RUN_STATUSES, type RunStatus } from "../../core/status.js";
 import { pruneRuns } from "../../engine/prune-runs.js";
+import type { RetentionAction } from "../../engine/retention-store.js";
 import type { Settings } from "../../config.js";
 import type { Output } from "../follow.js";
 import { withApp } from "../open-app.js";
@@ -14,6 +15,8 @@ interface PruneFlags {
   keep?: string;
   status?: string;
   dryRun?: boolean;
+  archive?: boolean;
+  delete?: boolean;
   json?: boolean;
 }
 
@@ -47,12 +50,22 @@ function statusesOf(text: string | undefined): RunStatus[] | undefined {
   return statuses as RunStatus[];
 }
 
+/** --archive or --delete; without either, the standing action when the standing policy applies, else delete. */
+function actionOf(f: PruneFlags, fromFlags: boolean, standing: RetentionAction): RetentionAction {
+  if (f.archive && f.delete) throw new UsageError("--archive and --delete: give one of them");
+  if (f.archive) return "archive";
+  if (f.delete) return "delete";
+  return fromFlags ? "delete" : standing;
+}
+
 export async function pruneCommand(f: PruneFlags, out: Output, settings: Settings): Promise<number> {
   const { policy, fromFlags } = prunePolicy(f, settings.CONVEYOR_RETENTION);
+  const action = actionOf(f, fromFlags, settings.CONVEYOR_RETENTION_ACTION);
   const statuses = statusesOf(f.status);
   return withApp(async (app) => {
     const report = await pruneRuns(app.retention, {
       policy,
+      action,
       now: Date.now(),
       dryRun: f.dryRun === true,
       ...(statuses ? { statuses } : {}),
@@ -60,15 +73,23 @@ export async function pruneCommand(f: PruneFlags, out: Output, settings: Setting
       owner: app.engine.owner,
     });
     if (f.json) {
-      out.write(`${JSON.stringify({ dryRun: f.dryRun === true, ...report }, null, 2)}\n`);
+      out.write(`${JSON.stringify({ dryRun: f.dryRun === true, action, ...report }, null, 2)}\n`);
       return 0;
     }
     if (f.dryRun) {
-      out.write(report.chosen.length === 0 ? "nothing to prune\n" : `would delete ${report.chosen.length} run(s):\n`);
+      out.write(report.chosen.length === 0 ? "nothing to prune\n" : `would ${action} ${report.chosen.length} run(s):\n`);
       if (report.chosen.length > 0) {
         const rows = [["RUN", "STATUS", "FINISHED"], ...report.chosen.map((r) => [r.id, r.status, new Date(r.finishedAt).toISOString().slice(0, 19)])];
         out.write(`${table(rows).join("\n")}\n`);
       }
+      return 0;
+    }
+    if (action === "archive") {
+      const a = report.archivedRows;
+      out.write(
+        `archived ${report.archived.length} run(s) into ${kib(a.bytes)}: ${a.taskRuns} task rows, ${a.attempts} attempts, ${a.eventPages} event pages, ${a.checkpoints} checkpoints folded\n`,
+      );
+      if (report.skipped.length > 0) out.write(`skipped ${report.skipped.length} run(s) another process was resuming or archiving: ${listSome(report.skipped)}\n`);
       return 0;
     }
     const r = report.rows;
@@ -77,3 +98,5 @@ export async function pruneCommand(f: PruneFlags, out: Output, settings: Setting
     return 0;
   }, { settings });
 }
+
+const kib = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`);

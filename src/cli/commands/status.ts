@@ -45,6 +45,7 @@ export async function statusCommand(runText: string, opts: { json?: boolean; all
     }
     out.write(summary({ ...run, status: state }));
     if (state === "interrupted") out.write(`  its driver is gone; continue it with: conveyor resume ${run.id}\n`);
+    if (run.archivedAt !== null) out.write(`  archived ${new Date(run.archivedAt).toISOString().slice(0, 19)}: read from its archive, it cannot be resumed\n`);
     out.write(`${progressLine(progress)}\n\n`);
     // by default the tasks worth a look; --all lists every one
     const shown = opts.all ? units : units.filter((u) => u.state.status !== "succeeded" || u.state.attempts > 1);
