@@ -36,7 +36,8 @@ export interface TaskLogOptions {
   /**
    * Lines a watched attempt publishes per second at most (default 500): more
    * than anyone reads, and each costs every subscriber a message. Beyond it,
-   * lines stay in the ring only, and subscribers see them as dropped.
+   * lines stay in the ring only, and subscribers see them as dropped. The lines
+   * so far a new subscriber gets count too: it gets the last of them only.
    */
   maxLinesPerSec?: number;
   /** An attempt stays watched this long after its last watcher left or lapsed. Default 5 s. */
@@ -199,6 +200,15 @@ export class AttemptLog {
   /** Lines that may still be published now (see maxLinesPerSec), as of allowedAt. */
   private allowance = 0;
   private allowedAt = 0;
+  /** The last line published (or sent in a snapshot): a line right after it goes on the same run. */
+  private lastSent = 0;
+  private readonly rate: number;
+  /**
+   * After lines were held back, publishing starts again only with this many to
+   * go: a subscriber then gets stretches of lines, each after one dropped
+   * marker, not a few lines and a marker per chunk read (each an item to send).
+   */
+  private readonly minRun: number;
   private ended = false;
 
   constructor(
@@ -209,7 +219,10 @@ export class AttemptLog {
     private readonly opts: TaskLogOptions,
     private readonly watchers: AttemptWatchers,
     private readonly onEnded: () => void,
-  ) {}
+  ) {
+    this.rate = opts.maxLinesPerSec ?? 500;
+    this.minRun = Math.max(1, Math.floor(this.rate / 10));
+  }
 
   get isEnded(): boolean {
     return this.ended;
@@ -221,20 +234,16 @@ export class AttemptLog {
     const limit = this.opts.ringBytes ?? 256 * 1024;
     const now = this.clock.now();
     const watched = this.watchers.watched;
-    if (watched) {
-      // a token bucket holding at most one second's worth
-      const rate = this.opts.maxLinesPerSec ?? 500;
-      this.allowance = Math.min(rate, this.allowance + ((now - this.allowedAt) * rate) / 1000);
-      this.allowedAt = now;
-    }
+    if (watched) this.refill(now);
     const s = stream === "stdout" ? 0 : 1;
     for (const text of lines) {
       const line: WireLine = [++this.seq, s, text];
       const bytes = text.length + LINE_OVERHEAD;
       this.ring.push(line);
       this.ringBytes += bytes;
-      if (watched && this.allowance >= 1) {
+      if (watched && this.allowance >= (line[0] === this.lastSent + 1 ? 1 : this.minRun)) {
         this.allowance--;
+        this.lastSent = line[0];
         this.pending.push(line);
         this.pendingBytes += bytes;
       }
@@ -249,9 +258,13 @@ export class AttemptLog {
     else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 20);
   }
 
-  /** Everything in the ring, to the subscriber that asked (`to`). */
+  /** The last lines of the ring, as many as may be published now, to the subscriber that asked (`to`). */
   snapshot(to: string): void {
-    const lines = this.head === 0 ? this.ring.slice() : this.ring.slice(this.head);
+    this.refill(this.clock.now());
+    const n = Math.min(this.ring.length - this.head, Math.max(this.minRun, Math.floor(this.allowance)));
+    this.allowance = Math.max(0, this.allowance - n);
+    this.lastSent = this.seq;
+    const lines = this.ring.slice(this.ring.length - n);
     this.bus.publish(this.topic, [busNotice("log.snapshot", { to, lines, last: this.seq, ended: this.ended }, this.runId)]);
   }
 
@@ -261,6 +274,12 @@ export class AttemptLog {
     this.ended = true;
     this.bus.publish(this.topic, [busNotice("log.end", { last: this.seq }, this.runId)]);
     this.onEnded();
+  }
+
+  /** A token bucket holding at most one second's worth. */
+  private refill(now: number): void {
+    this.allowance = Math.min(this.rate, this.allowance + ((now - this.allowedAt) * this.rate) / 1000);
+    this.allowedAt = now;
   }
 
   private flush(): void {
