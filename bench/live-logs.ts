@@ -2,7 +2,9 @@
 //  - cost: a run of N no-op local tasks (`true`) with maxParallel P, alone and
 //    with one more task printing 10 MiB/s of 64-byte lines for the whole run,
 //    unwatched and watched (a taskLogs subscriber on the same server); tasks/s
-//    of the others, each shape measured ROUNDS times in rotation, medians;
+//    of the others, each shape measured ROUNDS times in rotation, medians.
+//    For reference, the same noisy task writing to /dev/null: what its own CPU
+//    costs the others on this machine, with no byte through Conveyor;
 //  - latency: a task printing its clock every 10 ms; each line's arrival at a
 //    taskLogs subscriber (graphql-ws) on the same server, and on a second
 //    replica (its own app, store connection and RedisBus) when the run is
@@ -23,13 +25,15 @@ import { REDIS_URL } from "./bullmq.js";
 import { freshStore, log, median, quantile, sleep } from "./support.js";
 
 export interface LogCostRow {
-  shape: "alone" | "noisy, unwatched" | "noisy, watched";
+  shape: "alone" | "noisy, to /dev/null" | "noisy, unwatched" | "noisy, watched";
   tasksPerSec: number;
   /** What the noisy task wrote, MB/s (its own count; the pipe holds it back if the reader falls behind). */
   noisyMBps?: number;
   /** Lines the watcher got and lines it was told were dropped. */
   watchedLines?: number;
   watchedDropped?: number;
+  /** Dropped markers among the items it got (each one GraphQL item, as each line is). */
+  watchedMarkers?: number;
 }
 
 export interface LogLatencyRow {
@@ -85,7 +89,7 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   const countFile = join(dir, "count.json");
   const tasks: { id: string; dependencies: string[]; command: string }[] = [];
   // the others wait behind a gate until the noisy task prints (its count file appears), so it prints all the while they run
-  if (shape !== "alone") tasks.push({ id: `${prefix}noisy`, dependencies: [], command: noisyCommand(countFile) });
+  if (shape !== "alone") tasks.push({ id: `${prefix}noisy`, dependencies: [], command: noisyCommand(countFile) + (shape === "noisy, to /dev/null" ? " >/dev/null" : "") });
   else writeFileSync(countFile, "{}");
   tasks.push({ id: `${prefix}gate`, dependencies: [], command: `while [ ! -s ${countFile} ]; do sleep 0.02; done` });
   for (let i = 0; i < n; i++) tasks.push({ id: `${prefix}${i}`, dependencies: [`${prefix}gate`], command: "true" });
@@ -104,8 +108,9 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   let watched: Promise<void> | undefined;
   let watchedLines = 0;
   let watchedDropped = 0;
+  let watchedMarkers = 0;
   const client = shape === "noisy, watched" ? ws(api) : undefined;
-  if (client) watched = follow(client, runId, `${prefix}noisy`, (i) => (i.dropped !== null ? (watchedDropped += i.dropped) : watchedLines++)).catch(() => undefined);
+  if (client) watched = follow(client, runId, `${prefix}noisy`, (i) => (i.dropped !== null ? ((watchedDropped += i.dropped), watchedMarkers++) : watchedLines++)).catch(() => undefined);
   const tEnd = await new Promise<number>((resolve) => {
     const off = app.engine.bus.subscribe(runTopic(runId), (events) => {
       for (const e of events) {
@@ -135,7 +140,7 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
     shape,
     tasksPerSec: n / ((tEnd - t0) / 1000),
     ...(noisyMBps !== undefined ? { noisyMBps } : {}),
-    ...(client ? { watchedLines, watchedDropped } : {}),
+    ...(client ? { watchedLines, watchedDropped, watchedMarkers } : {}),
   };
 }
 
@@ -174,14 +179,14 @@ export async function measureLiveLogs(opts: { tasks: number; maxParallel: number
     await a.engine.store.listAttempts("warm-up", 0); // Prisma's first plan of the query
     await b.engine.store.listAttempts("warm-up", 0);
 
-    const shapes: LogCostRow["shape"][] = ["alone", "noisy, unwatched", "noisy, watched"];
+    const shapes: LogCostRow["shape"][] = ["alone", "noisy, to /dev/null", "noisy, unwatched", "noisy, watched"];
     const rounds = new Map<LogCostRow["shape"], LogCostRow[]>(shapes.map((s) => [s, []]));
     await costRound(a, apiA, "alone", Math.min(50, opts.tasks), opts.maxParallel); // warm-up
     for (let r = 0; r < ROUNDS; r++) {
       for (let k = 0; k < shapes.length; k++) {
         const shape = shapes[(k + r) % shapes.length]!;
         const row = await costRound(a, apiA, shape, opts.tasks, opts.maxParallel);
-        log(`  logs ${shape}: ${row.tasksPerSec.toFixed(0)} tasks/s${row.noisyMBps !== undefined ? `, noisy ${row.noisyMBps.toFixed(1)} MB/s` : ""}${row.watchedLines !== undefined ? `, watcher ${row.watchedLines} lines + ${row.watchedDropped} dropped` : ""}`);
+        log(`  logs ${shape}: ${row.tasksPerSec.toFixed(0)} tasks/s${row.noisyMBps !== undefined ? `, noisy ${row.noisyMBps.toFixed(1)} MB/s` : ""}${row.watchedLines !== undefined ? `, watcher ${row.watchedLines} lines + ${row.watchedDropped} dropped in ${row.watchedMarkers} markers` : ""}`);
         rounds.get(shape)!.push(row);
         await sleep(200);
       }
@@ -215,9 +220,12 @@ export function renderLogsTable(r: LogBenchResult | undefined, errors: string[])
       const what =
         c.shape === "alone"
           ? `no-op local tasks/s of a ${r.tasks}-task run, maxParallel ${r.maxParallel}, alone`
-          : `the same with one more task printing ${c.noisyMBps?.toFixed(1)} MiB/s of 64-byte lines, ${c.shape.replace("noisy, ", "")}` +
-            (c.watchedLines !== undefined ? ` (its subscriber: ${c.watchedLines.toLocaleString("en-US")} lines, ${c.watchedDropped!.toLocaleString("en-US")} dropped visibly)` : "");
-      rows.push([what, `${c.tasksPerSec.toFixed(0)} tasks/s`, c.shape === "alone" ? "" : `${(100 * slow).toFixed(1)} % slower`, c.shape === "alone" ? "" : "≤ 10 % slower", c.shape === "alone" ? "" : word(slow <= 0.1)]);
+          : c.shape === "noisy, to /dev/null"
+            ? `the same with one more task printing ${c.noisyMBps?.toFixed(1)} MiB/s of 64-byte lines to /dev/null (nothing through Conveyor: its own CPU's cost)`
+            : `the same with one more task printing ${c.noisyMBps?.toFixed(1)} MiB/s of 64-byte lines, ${c.shape.replace("noisy, ", "")}` +
+              (c.watchedLines !== undefined ? ` (its subscriber: ${c.watchedLines.toLocaleString("en-US")} lines, ${c.watchedDropped!.toLocaleString("en-US")} dropped visibly)` : "");
+      const judged = c.shape === "noisy, unwatched" || c.shape === "noisy, watched";
+      rows.push([what, `${c.tasksPerSec.toFixed(0)} tasks/s`, c.shape === "alone" ? "" : `${(100 * slow).toFixed(1)} % slower`, judged ? "≤ 10 % slower" : "", judged ? word(slow <= 0.1) : ""]);
     }
     for (const l of r.latency) {
       const target = l.where === "same server" ? 200 : 300;

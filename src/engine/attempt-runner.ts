@@ -57,7 +57,7 @@ export class AttemptRunner {
         ...(opts.taskTimeoutMs !== undefined ? { timeoutMs: opts.taskTimeoutMs } : {}),
         signal: ac.signal,
         onProgress: (fraction, message) => this.onProgress(i, fraction, message),
-        ...(log ? { onOutput: log.onOutput } : {}),
+        ...(log ? { onOutput: log.onOutput, watchOutput: log.watch } : {}),
         ...(traceparent !== undefined ? { traceparent, runTraceparent: this.trace!.traceparent } : {}),
       })
       .then(

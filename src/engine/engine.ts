@@ -39,7 +39,7 @@ import { previewNewRun } from "./run-preview.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steerable, type Steered } from "./steering.js";
 import type { RunRecord, RunStore } from "./store.js";
-import { TaskLogs } from "./task-logs.js";
+import { TaskLogs, type TaskLogOptions } from "./task-logs.js";
 import type { Tracer } from "./tracing.js";
 export type { DriveListener } from "./driven-runs.js";
 export type { StartRunInput, StartedRun } from "./start-run.js";
@@ -67,6 +67,8 @@ export interface EngineDeps {
   liveness?: ProcessLiveness;
   /** Traces runs (src/engine/tracing.ts); absent, nothing is traced. */
   tracer?: Tracer;
+  /** Live task logs' limits and timings (task-logs.ts); defaults otherwise. */
+  taskLogs?: TaskLogOptions;
 }
 
 /** A run left running whose lease has not expired and whose driver is not provably gone. */
@@ -95,7 +97,7 @@ export class Engine implements Steerable {
     const self = this.liveness.self;
     // with the host's boot and the process's start time where known, so that others can prove it gone
     this.owner = deps.owner ?? (self ? formatOwner(self, suffix) : `${hostname()}:${process.pid}:${suffix}`);
-    this.taskLogs = new TaskLogs(deps.bus, this.clock);
+    this.taskLogs = new TaskLogs(deps.bus, this.clock, deps.taskLogs);
     this.driven = new DrivenRuns({
       logs: this.taskLogs,
       store: deps.store,

@@ -26,6 +26,13 @@ export interface ExecutionRequest {
    */
   onOutput?: (stream: "stdout" | "stderr", lines: readonly string[]) => void;
   /**
+   * Whether anyone watches this attempt's live log, on any replica: `listener`
+   * hears it now if so, and at every change, until the returned function is
+   * called. For executors whose live output costs something only while
+   * watched (Argo follows the pod's log then).
+   */
+  watchOutput?: (listener: (watched: boolean) => void) => () => void;
+  /**
    * When tracing is on: this attempt's span as a W3C traceparent (a task process gets it as
    * TRACEPARENT), and the run's span, for executors that start a whole run at once (Argo).
    */

@@ -3,6 +3,8 @@
 // advancing Workflows. Reopenable on the same store to play a Conveyor restart.
 import { Engine } from "../../src/engine/engine.js";
 import type { Tracer } from "../../src/engine/tracing.js";
+import type { EventBus } from "../../src/engine/ports.js";
+import type { TaskLogOptions } from "../../src/engine/task-logs.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { ArgoExecutor } from "../../src/executors/argo/argo-executor.js";
@@ -25,7 +27,7 @@ export interface ArgoWorld {
   close(): Promise<void>;
 }
 
-export async function openArgoWorld(opts: { limits?: SplitLimits; tracer?: Tracer } = {}): Promise<ArgoWorld> {
+export async function openArgoWorld(opts: { limits?: SplitLimits; tracer?: Tracer; bus?: () => EventBus; taskLogs?: TaskLogOptions } = {}): Promise<ArgoWorld> {
   const k8s = new KubeApiDouble();
   await k8s.listen();
   const controller = new ArgoControllerDouble(k8s);
@@ -49,7 +51,14 @@ export async function openArgoWorld(opts: { limits?: SplitLimits; tracer?: Trace
     });
     // `fn` runs the same graphs in-process, to compare event streams with
     const fn = new InProcessExecutor(() => "ok");
-    const engine = new Engine({ store: runStore, bus: new MemoryBus(), executors: { argo: () => executor, fn: () => fn }, leaseMs: 2_000, ...(opts.tracer ? { tracer: opts.tracer } : {}) });
+    const engine = new Engine({
+      store: runStore,
+      bus: opts.bus?.() ?? new MemoryBus(),
+      executors: { argo: () => executor, fn: () => fn },
+      leaseMs: 2_000,
+      ...(opts.tracer ? { tracer: opts.tracer } : {}),
+      ...(opts.taskLogs ? { taskLogs: opts.taskLogs } : {}),
+    });
     return { engine, executor };
   };
   const world = { k8s, controller, store, ...(await open()) } as ArgoWorld;

@@ -3,12 +3,17 @@
 // follow=true, chunked, ended when the container exits) and its lines reach a
 // watcher of the engine's task logs in order, before the task ends; a stream
 // cut mid-way resumes from where it was, with no line lost or repeated.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TaskLogStream, type LogItem } from "../../src/api/live/task-log-stream.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
-import { busNotice, type RunEvent } from "../../src/engine/ports.js";
+import { busNotice, type EventBus, type RunEvent } from "../../src/engine/ports.js";
+import type { RunStore } from "../../src/engine/store.js";
 import { LOG_WATCH_TOPIC, taskLogTopic, type WireLine } from "../../src/engine/task-logs.js";
 import { PodLogFollower } from "../../src/executors/argo/pod-log-follower.js";
 import { KubePodLogs } from "../../src/executors/argo/k8s-client.js";
+import { RedisBus } from "../../src/pubsub/redis-bus.js";
+import { REDIS_URL, redisReachable } from "../support/redis.js";
 import { openArgoWorld, type ArgoWorld } from "./argo-engine.js";
 
 /** The first defined value of `f`, polled. */
@@ -100,5 +105,133 @@ describe("argo live task logs", () => {
     await f.stop(1_000);
     expect(got).toEqual(["up", "last words"]);
     expect(w.k8s.podLogFollowers).toBe(0);
+  });
+});
+
+/** A taskLogs subscriber (the API's own stream) on `bus`, its items collected as they come. */
+function subscriber(bus: EventBus, store: RunStore, runId: string, taskId: string) {
+  const stream = new TaskLogStream({ bus, store }, { runId, taskId, index: 0, attempt: 1 });
+  const items: LogItem[] = [];
+  const done = (async () => {
+    for await (const item of stream) items.push(item);
+  })();
+  return { items, done, leave: () => stream.return(), texts: () => items.map((i) => i.text ?? `dropped ${i.dropped}`) };
+}
+
+/** The Kubernetes API's pods/log requests for `pod`, as query parameters. */
+const logRequests = (w: ArgoWorld, pod: string) => w.k8s.requests.filter((r) => r.startsWith(`GET pods/${pod}/log?`)).map((r) => new URLSearchParams(r.split("?")[1]));
+
+/** Starts a one-task run held running, and returns its pod once its container runs. */
+async function heldRun(w: ArgoWorld, task: string) {
+  const before = new Set(w.k8s.podNames());
+  w.controller.held.add(task);
+  w.controller.behaviour = () => ({ exitCode: 0, stdout: "" });
+  const { runId } = await w.engine.startRun({ source: inlineSource([task]), options: { executor: "argo", command: "./print" } });
+  const pod = await until(() => w.k8s.podNames().find((p) => !before.has(p)));
+  return { runId, pod };
+}
+
+describe("argo live task logs follow a pod only while someone watches", () => {
+  const GRACE = 400;
+  let w: ArgoWorld;
+  beforeAll(async () => {
+    w = await openArgoWorld({ taskLogs: { watchGraceMs: GRACE, flushMs: 5 } });
+  });
+  afterAll(async () => w?.close());
+
+  it("no stream without a watcher; one from the first watcher; closed a grace after the last leaves; resumed without repeats", async () => {
+    const task = "quiet";
+    const { runId, pod } = await heldRun(w, task);
+    w.k8s.writePodLog(pod, "main", "early 1\nearly 2\n");
+    await new Promise((r) => setTimeout(r, 300)); // the executor has seen the pod running many times over
+    expect(w.k8s.podLogFollowers).toBe(0);
+    expect(logRequests(w, pod)).toEqual([]);
+
+    const first = subscriber(w.engine.bus, w.engine.store, runId, task);
+    await until(() => w.k8s.podLogFollowers === 1);
+    // the backlog (tailLines) of what it printed before, then live lines
+    expect(logRequests(w, pod)[0]!.get("tailLines")).not.toBeNull();
+    w.k8s.writePodLog(pod, "main", "live 3\n");
+    await until(() => first.items.length >= 3);
+    expect(first.texts()).toEqual(["early 1", "early 2", "live 3"]);
+
+    const second = subscriber(w.engine.bus, w.engine.store, runId, task);
+    await until(() => second.items.length >= 3);
+    await first.leave();
+    await new Promise((r) => setTimeout(r, GRACE / 2));
+    expect(w.k8s.podLogFollowers).toBe(1); // one watcher is still there
+    const left = Date.now();
+    await second.leave();
+    await new Promise((r) => setTimeout(r, GRACE / 2));
+    expect(w.k8s.podLogFollowers).toBe(1); // the grace period
+    await until(() => w.k8s.podLogFollowers === 0);
+    expect(Date.now() - left).toBeGreaterThanOrEqual(GRACE - 50);
+    const asked = logRequests(w, pod).length;
+
+    // printed while nobody watched: a new watcher gets the lines so far and those, each once, in order
+    w.k8s.writePodLog(pod, "main", "gap 4\ngap 5\n");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(logRequests(w, pod).length).toBe(asked);
+    const third = subscriber(w.engine.bus, w.engine.store, runId, task);
+    await until(() => w.k8s.podLogFollowers === 1);
+    const resumed = logRequests(w, pod).at(-1)!;
+    expect(resumed.get("sinceTime")).not.toBeNull();
+    expect(resumed.get("tailLines")).not.toBeNull();
+    w.k8s.writePodLog(pod, "main", "after 6\n");
+    await until(() => third.items.length >= 6);
+    w.controller.held.delete(task);
+    expect((await w.engine.waitForRun(runId)).status).toBe("succeeded");
+    await third.done;
+    expect(third.texts()).toEqual(["early 1", "early 2", "live 3", "gap 4", "gap 5", "after 6"]);
+    expect(third.items.map((i) => i.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(w.k8s.podLogFollowers).toBe(0);
+  });
+
+  it("a task nobody watched ends with its stored tail as before, no pod log followed", async () => {
+    const task = "unseen";
+    const { runId, pod } = await heldRun(w, task);
+    w.controller.behaviour = () => ({ exitCode: 3, stdout: "why it failed\n" });
+    w.controller.held.delete(task);
+    const run = await w.engine.waitForRun(runId);
+    expect(run.status).toBe("failed");
+    expect(logRequests(w, pod).every((q) => q.get("follow") !== "true")).toBe(true);
+    const [attempt] = await w.engine.store.listAttempts(runId, 0);
+    expect(attempt!.stdoutTail ?? attempt!.stderrTail).toContain("why it failed");
+  });
+});
+
+describe.skipIf(!(await redisReachable("argo replica log")))("argo live task logs: a watcher on another replica", () => {
+  const prefix = `conveyor-test-${randomUUID().slice(0, 8)}:`;
+  const buses: RedisBus[] = [];
+  const bus = () => {
+    const b = new RedisBus(REDIS_URL, { prefix });
+    buses.push(b);
+    return b;
+  };
+  let w: ArgoWorld;
+  beforeAll(async () => {
+    w = await openArgoWorld({ bus, taskLogs: { watchGraceMs: 300, flushMs: 5 } });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await Promise.all(buses.map((b) => b.close()));
+  });
+
+  it("its interest reaches the replica driving the run over Redis: the pod's log is followed while it watches", async () => {
+    const task = "far";
+    const { runId, pod } = await heldRun(w, task);
+    w.k8s.writePodLog(pod, "main", "one\n");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.k8s.podLogFollowers).toBe(0);
+    // replica B: its own bus (Redis connection), the same database
+    const far = subscriber(bus(), w.engine.store, runId, task);
+    await until(() => w.k8s.podLogFollowers === 1);
+    w.k8s.writePodLog(pod, "main", "two\n");
+    await until(() => far.items.length >= 2);
+    expect(far.texts()).toEqual(["one", "two"]);
+    await far.leave();
+    await until(() => w.k8s.podLogFollowers === 0);
+    w.controller.held.delete(task);
+    expect((await w.engine.waitForRun(runId)).status).toBe("succeeded");
   });
 });

@@ -6,7 +6,7 @@
 // while watched.
 import { describe, expect, it } from "vitest";
 import { LOG_WATCH_TOPIC, TaskLogs, taskLogTopic } from "../../src/engine/task-logs.js";
-import { busNotice, type RunEvent } from "../../src/engine/ports.js";
+import { busNotice, systemClock, type RunEvent } from "../../src/engine/ports.js";
 import { LineSplitter } from "../../src/executors/line-splitter.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
@@ -80,6 +80,55 @@ describe("the engine's attempt logs", () => {
     a.onOutput("stdout", Array.from({ length: 1_000 }, (_, i) => `line ${i}`)); // one chunk: no time to refill
     a.end();
     expect(published).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    logs.close();
+  });
+
+  it("publish a noisy attempt's lines in stretches, one gap between two, and give a new subscriber the last lines only", () => {
+    const bus = new MemoryBus();
+    let now = 10_000;
+    const logs = new TaskLogs(bus, { ...systemClock, now: () => now }, { maxLinesPerSec: 100, flushMs: 1 });
+    const topic = taskLogTopic("r", "t", 1);
+    const published: number[] = [];
+    const snapshots: RunEvent[] = [];
+    bus.subscribe(topic, (es) => {
+      for (const e of es) {
+        if (e.type === "log.lines") published.push(...(e.data.lines as [number][]).map((l) => l[0]));
+        if (e.type === "log.snapshot") snapshots.push(e);
+      }
+    });
+    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1 })]);
+    const a = logs.attempt("r", "t", 1);
+    // 1,000 lines a second, in chunks of 10, for 3 s: ten times what may be published
+    for (let i = 0; i < 300; i++) {
+      a.onOutput("stdout", Array.from({ length: 10 }, (_, k) => `line ${i * 10 + k + 1}`));
+      now += 10;
+    }
+    a.end();
+    const runs: number[][] = [];
+    for (const seq of published) {
+      const run = runs.at(-1);
+      if (run && run.at(-1) === seq - 1) run.push(seq);
+      else runs.push([seq]);
+    }
+    expect(published.length).toBeLessThanOrEqual(100 + 3 * 100);
+    expect(published.length).toBeGreaterThanOrEqual(3 * 100);
+    expect(Math.min(...runs.map((r) => r.length))).toBeGreaterThanOrEqual(10); // not a line or two per chunk read
+    expect(runs.length).toBeLessThanOrEqual(3 * 10 + 1);
+
+    // a subscriber coming now gets as many of the lines so far as may be published: the last ones
+    const b = logs.attempt("r", "t", 2);
+    b.onOutput("stdout", Array.from({ length: 1_000 }, (_, k) => `old ${k + 1}`));
+    now += 2_000;
+    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 2, id: "late" })]);
+    const got: RunEvent[] = [];
+    bus.subscribe(taskLogTopic("r", "t", 2), (es) => got.push(...es));
+    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 2, id: "later" })]);
+    const snap = got.find((e) => e.type === "log.snapshot")!;
+    const lines = snap.data.lines as [number, number, string][];
+    expect(snap.data.last).toBe(1_000);
+    expect(lines.at(-1)![0]).toBe(1_000);
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    expect(lines.length).toBeLessThanOrEqual(100);
     logs.close();
   });
 });

@@ -156,7 +156,7 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
   private watch(withRequest: boolean): void {
     this.lastWatch = Date.now();
     const { runId, taskId, attempt } = this.target;
-    this.deps.bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId, taskId, attempt, ...(withRequest ? { id: this.id } : {}) }, runId)]);
+    this.deps.bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId, taskId, attempt, watcher: this.id, ...(withRequest ? { id: this.id } : {}) }, runId)]);
   }
 
   private async tick(): Promise<void> {
@@ -240,6 +240,11 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
     this.done = true;
     this.off();
     clearInterval(this.timer);
+    if (this.lastWatch > 0) {
+      // the runner stops what feeds a log nobody watches (an Argo pod's log stream), after a grace period
+      const { runId, taskId, attempt } = this.target;
+      this.deps.bus.publish(LOG_WATCH_TOPIC, [busNotice("log.unwatch", { runId, taskId, attempt, watcher: this.id }, runId)]);
+    }
     this.wake?.();
   }
 }

@@ -2,7 +2,9 @@
 // attempt's outcome (a failed one after its pod's log tail, when that can be
 // read), or as cancelled when its signal aborts before its attempt is chosen:
 // a cancel or this process stopping, which leave the Workflow alone either way.
-// While its attempt's pod runs, it follows the pod's log for the live log.
+// While its attempt's pod runs and someone watches its live log (on any
+// replica: task-logs.ts), it follows the pod's log; nobody watching, no log
+// stream is open.
 import type { ExecutionOutcome, ExecutionRequest } from "../../engine/executor.js";
 import { outcomeOf, type AttemptView } from "./node-mapper.js";
 import { PodLogFollower, type PodLogStream } from "./pod-log-follower.js";
@@ -17,6 +19,8 @@ export interface LiveLogSource {
 
 /** A settled attempt's log stream has usually ended with its container; it gets this long to. */
 const DRAIN_MS = 2_000;
+/** What a watcher coming to a running pod gets of what it printed before: at most the engine's ring holds. */
+const BACKLOG_LINES = 1_000;
 
 /** Where a failed attempt's log tail comes from. */
 export interface LogTailSource {
@@ -32,6 +36,8 @@ export class AttemptWaiter {
   private lastProgress: number | undefined;
   private follower: PodLogFollower | undefined;
   private followedPod: string | undefined;
+  /** Stops hearing whether the log is watched. */
+  private unwatch: (() => void) | undefined;
   private readonly onAbort = () => {
     if (!this.claimed) this.resolve(cancelled());
   };
@@ -45,6 +51,8 @@ export class AttemptWaiter {
   }
 
   resolve(o: ExecutionOutcome): void {
+    this.unwatch?.();
+    this.unwatch = undefined;
     void this.follower?.stop(0);
     this.follower = undefined;
     this.req.signal.removeEventListener("abort", this.onAbort);
@@ -58,22 +66,41 @@ export class AttemptWaiter {
     this.req.onProgress?.(fraction);
   }
 
-  /** Follows the running attempt's pod log, from the first time its pod is seen running, when someone takes the output. */
+  /**
+   * Follows the running attempt's pod log, from the first time its pod is seen
+   * running, when someone takes the output: while it is watched, when the
+   * request tells (else all the while).
+   */
   follow(podName: string | undefined, live: LiveLogSource | undefined): void {
     const onOutput = this.req.onOutput;
     if (podName === undefined || !live || !onOutput || this.followedPod === podName) return;
+    this.unwatch?.();
+    this.unwatch = undefined;
     void this.follower?.stop(0);
+    this.follower = undefined;
     this.followedPod = podName;
     let warned = false;
-    this.follower = new PodLogFollower(live.stream, podName, (lines) => onOutput("stdout", lines), {
-      retryDelayMs: live.retryDelayMs,
-      // once per pod: a pod that is not up yet is asked again, quietly
-      onError: (err) => warned || ((warned = true), live.onError(podName, err)),
+    const start = () =>
+      new PodLogFollower(live.stream, podName, (lines) => onOutput("stdout", lines), {
+        retryDelayMs: live.retryDelayMs,
+        backlogLines: BACKLOG_LINES,
+        // once per pod: a pod that is not up yet is asked again, quietly
+        onError: (err) => warned || ((warned = true), live.onError(podName, err)),
+      });
+    const watchOutput = this.req.watchOutput;
+    if (!watchOutput) return void (this.follower = start());
+    this.unwatch = watchOutput((watched) => {
+      if (!watched) this.follower?.pause();
+      else if (this.follower) this.follower.resume();
+      else this.follower = start();
     });
   }
 
   /** Resolves with the attempt's outcome (after its followed log drained); a failed one first gets its pod's log tail, if it can be read. */
   hand(a: AttemptView, tail: LogTailSource | undefined): void {
+    // a watcher coming now is too late for a stream: the attempt's log is its stored tail
+    this.unwatch?.();
+    this.unwatch = undefined;
     const follower = this.follower;
     if (!follower) return this.handNow(a, tail);
     this.follower = undefined;

@@ -6,7 +6,7 @@
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from "@kubernetes/client-node";
-import type { PodLogStream } from "./pod-log-follower.js";
+import type { LogFrom, PodLogStream } from "./pod-log-follower.js";
 import type { PodLogReader } from "./pod-logs.js";
 import type { ArgoWorkflow } from "./types.js";
 
@@ -88,7 +88,7 @@ export class KubePodLogs implements PodLogReader, PodLogStream {
    * dropped connection, an abort) are then emitted with no listener and would
    * crash the process, and a drop would go unnoticed.
    */
-  follow(podName: string, sinceTime: string | undefined, onData: (chunk: Buffer) => void, onClosed: (err?: unknown) => void): { abort(): void } {
+  follow(podName: string, from: LogFrom, onData: (chunk: Buffer) => void, onClosed: (err?: unknown) => void): { abort(): void } {
     let aborted = false;
     let done = false;
     let req: ReturnType<typeof httpRequest> | undefined;
@@ -104,7 +104,8 @@ export class KubePodLogs implements PodLogReader, PodLogStream {
       url.searchParams.set("container", "main");
       url.searchParams.set("follow", "true");
       url.searchParams.set("timestamps", "true");
-      if (sinceTime) url.searchParams.set("sinceTime", sinceTime);
+      if (from.sinceTime) url.searchParams.set("sinceTime", from.sinceTime);
+      if (from.tailLines !== undefined) url.searchParams.set("tailLines", String(from.tailLines));
       const opts: RequestOptions = { method: "GET", headers: {} };
       await this.kc.applyToHTTPSOptions(opts);
       if (aborted) return;

@@ -13,21 +13,34 @@
 // repeats the last second, and the lines up to the last timestamp seen are
 // skipped. It stops when told (the node settled), after draining what the
 // exited container still has, within a grace time.
+//
+// It is paused while nobody watches the attempt's log (no stream open), and
+// resumed from where it was: what was printed meanwhile is not read, except
+// the last `backlogLines` (tailLines), as when it first starts; lines seen
+// before are skipped the same way, so none comes twice.
 import { LineSplitter } from "../line-splitter.js";
+
+/** Where a follow read starts: at or after `sinceTime` (RFC 3339), and only the last `tailLines` of those lines. */
+export interface LogFrom {
+  sinceTime?: string;
+  tailLines?: number;
+}
 
 export interface PodLogStream {
   /**
    * Opens a follow=true, timestamps=true read of the pod's `main` container log
-   * (from `sinceTime`, RFC 3339, when given). `onData` gets the body's chunks;
+   * (from where `from` says). `onData` gets the body's chunks;
    * `onClosed` is called once when the stream ends, with the error if it did not
    * open or broke; `abort()` closes it (onClosed is then not called).
    */
-  follow(podName: string, sinceTime: string | undefined, onData: (chunk: Buffer) => void, onClosed: (err?: unknown) => void): { abort(): void };
+  follow(podName: string, from: LogFrom, onData: (chunk: Buffer) => void, onClosed: (err?: unknown) => void): { abort(): void };
 }
 
 export interface FollowOptions {
   /** Wait before asking again after the stream ended or failed; doubles up to 16x on failures in a row. */
   retryDelayMs: number;
+  /** Lines printed before following started (or resumed) that are read; default all. */
+  backlogLines?: number;
   onError(err: unknown): void;
 }
 
@@ -45,6 +58,9 @@ export class PodLogFollower {
   private conn = { stamp: "", count: 0, delivering: false };
   private failures = 0;
   private stopped = false;
+  private paused = false;
+  /** The next stream starts after a time nobody followed: only the backlog of it is read. */
+  private fresh = true;
   private drained: (() => void) | undefined;
 
   constructor(
@@ -54,8 +70,8 @@ export class PodLogFollower {
     private readonly opts: FollowOptions,
   ) {
     this.splitter = new LineSplitter((lines) => {
-      const fresh = this.unseen(lines);
-      if (fresh.length > 0) onLines(fresh);
+      const news = this.unseen(lines);
+      if (news.length > 0) onLines(news);
     });
     this.open();
   }
@@ -79,18 +95,39 @@ export class PodLogFollower {
     });
   }
 
+  /** Closes the stream until resume(); an unfinished last line comes again then. */
+  pause(): void {
+    if (this.stopped || this.paused) return;
+    this.paused = true;
+    clearTimeout(this.retry);
+    this.stream?.abort();
+    this.stream = undefined;
+    this.splitter.reset();
+  }
+
+  resume(): void {
+    if (this.stopped || !this.paused) return;
+    this.paused = false;
+    this.fresh = true;
+    this.failures = 0;
+    this.open();
+  }
+
   private open(): void {
     // seconds only: what the apiserver hands on to the kubelet
-    const since = this.lastStamp ? `${this.lastStamp.slice(0, 19)}Z` : undefined;
+    const from: LogFrom = this.lastStamp ? { sinceTime: `${this.lastStamp.slice(0, 19)}Z` } : {};
+    // a stream that broke while followed goes on from where it was, whatever it missed; one after a pause takes the backlog only
+    if (this.fresh && this.opts.backlogLines !== undefined) from.tailLines = this.opts.backlogLines;
     let got = false;
     this.conn = { stamp: "", count: 0, delivering: false };
     // a line the last stream ended in comes again, whole, from sinceTime
     this.splitter.reset();
     this.stream = this.source.follow(
       this.podName,
-      since,
+      from,
       (chunk) => {
         got = true;
+        this.fresh = false;
         this.failures = 0;
         this.splitter.push(chunk);
       },
@@ -98,7 +135,7 @@ export class PodLogFollower {
         this.stream = undefined;
         // an unfinished last line stays in the splitter: it counts if this was the end (stop() ends the splitter)
         if (this.drained) return this.drained();
-        if (this.stopped) return;
+        if (this.stopped || this.paused) return;
         if (err !== undefined) {
           this.opts.onError(err);
           if (!got) this.failures++;
