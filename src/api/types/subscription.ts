@@ -3,6 +3,7 @@ import type { RunEvent } from "../../engine/ports.js";
 import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
 import { runsChangedStream } from "../live/runs-changed.js";
+import { endOnDrop, unlessDropped, type Dropped } from "../live/subscriber-dropped.js";
 import { untilFinished } from "../live/until-finished.js";
 import { ProgressRef } from "./progress.js";
 import { RunEventRef } from "./run-event.js";
@@ -58,7 +59,11 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
 const sharedPayload = { sharedPayload: true };
 
 /** A run's events after `after`, from its shared feed, once the run is known to exist. */
-function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>) {
+function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>): (
+  _r: unknown,
+  args: { runId: string | number; after?: number | null; untilFinished?: boolean | null },
+  ctx: ApiContext,
+) => Promise<AsyncIterableIterator<T | Dropped>> {
   return async (
     _r: unknown,
     args: { runId: string | number; after?: number | null; untilFinished?: boolean | null },
@@ -67,7 +72,8 @@ function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiCon
     const runId = String(args.runId);
     await ctx.runs.requireRun(runId);
     const feed = follow(ctx, runId, Math.max(0, args.after ?? 0));
-    return tracked(ctx, args.untilFinished ? untilFinished(feed, () => ctx.runs.getRun(runId)) : feed);
+    // a subscriber that fell too far behind gets SUBSCRIBER_DROPPED as its last result's error
+    return tracked(ctx, endOnDrop(args.untilFinished ? untilFinished(feed, () => ctx.runs.getRun(runId)) : feed));
   };
 }
 
@@ -81,7 +87,7 @@ builder.subscriptionFields((t) => ({
     description: "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate",
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
-    resolve: (e) => e,
+    resolve: (e) => unlessDropped(e),
     extensions: sharedPayload,
   }),
   runEventBatches: t.field({
@@ -91,7 +97,7 @@ builder.subscriptionFields((t) => ({
       "(and all a slow client has not taken yet in one list); no gap, no duplicate. Fewer messages at high event rates",
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<readonly RunEvent[]>((ctx, runId, after) => ctx.eventFeeds.batches(runId, after)),
-    resolve: (events) => events,
+    resolve: (events) => unlessDropped(events),
     extensions: sharedPayload,
   }),
   runProgress: t.field({
