@@ -96,6 +96,30 @@ describe(`subscribers that fall behind (${kind})`, () => {
     for (let i = 1; i <= 60; i++) s.tasks.delete(`t${i}`);
   });
 
+  it("subscribers that start together from a point within the window share one read of it, not one each", async () => {
+    for (let i = 1; i <= 100; i++) s.tasks.set(`t${i}`, () => "ok");
+    const runId = await start(100, 8);
+    const { lastSeq } = await s.app.engine.waitForRun(runId);
+    let reads = 0;
+    const store = s.app.engine.store;
+    const counted = {
+      getRun: (id: string) => store.getRun(id),
+      readEvents: (id: string, after: number, limit: number) => (reads++, store.readEvents(id, after, limit)),
+    };
+    const feeds = new RunEventFeeds({ store: counted, bus: s.app.engine.bus }, { pageSize: 10, retain: 1_000 });
+    const cursors = Array.from({ length: 5 }, () => feeds.batches(runId, 0));
+    const lists = await Promise.all(cursors.map(async (c) => {
+      const seqs: number[] = [];
+      while (seqs.at(-1) !== lastSeq) seqs.push(...((await c.next()).value as readonly RunEvent[]).map((e) => e.seq));
+      return seqs;
+    }));
+    for (const seqs of lists) expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+    // the feed read the run's pages once (one more finds the end); five cursors reading on their own would read five times
+    expect(reads).toBeLessThanOrEqual(Math.ceil(lastSeq / 10) + 1);
+    await Promise.all(cursors.map((c) => c.return()));
+    for (let i = 1; i <= 100; i++) s.tasks.delete(`t${i}`);
+  });
+
   it("over graphql-ws: a dropped runEvents subscriber gets SUBSCRIBER_DROPPED, resubscribes with after and misses nothing", async () => {
     // waves of 40 tasks ending together: commits of many events each
     for (let i = 1; i <= 600; i++) s.tasks.set(`t${i}`, () => sleep(100));

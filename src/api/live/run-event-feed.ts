@@ -273,10 +273,11 @@ export class RunEventFeed {
       const run = await this.deps.store.getRun(this.runId);
       const end = run?.lastSeq ?? 0;
       // one page before the run's end is kept too: most subscribers start there; and the first
-      // one's start, within `retain`: subscribers that came together (a run's watchers from its
-      // start, on a busy server that took seconds to subscribe them) then share this one read
-      // instead of each reading the database
-      this.last = Math.max(0, end - this.retain, Math.min(this.from, end - this.pageSize));
+      // one's start when it is within `retain` of the end: subscribers that came together (a
+      // run's watchers from its start, on a busy server that took seconds to subscribe them)
+      // then share this read instead of each reading the database. One further back replays
+      // from the database by itself, as before.
+      this.last = Math.max(0, end - this.from <= this.retain ? Math.min(this.from, end - this.pageSize) : end - this.pageSize);
       this.first = this.last + 1;
       this.live.to = this.batched.to = this.last;
       await this.fill();
