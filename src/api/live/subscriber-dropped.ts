@@ -22,34 +22,14 @@ export class SubscriberDroppedError extends ConveyorError {
 }
 
 /**
- * A dropped subscription's last item: the field's resolver throws its error
- * (`unlessDropped`), so that the client gets it as the error of one last
- * result, then "complete", over any transport. Thrown from the stream itself,
+ * A dropped subscription's last item (the API's subscription wrapper turns the
+ * error into it): the field's resolver throws its error (`unlessDropped`), so
+ * that the client gets it as the error of one last result, then "complete",
+ * over any transport. Thrown from the stream itself,
  * graphql-ws would close the whole connection, with every other subscription on it.
  */
 export class Dropped {
   constructor(readonly error: SubscriberDroppedError) {}
-}
-
-/** `source`, ending with a Dropped item instead of throwing when its subscriber is dropped. */
-export function endOnDrop<T>(source: AsyncIterator<T>): AsyncIterator<T | Dropped> {
-  let dropped = false;
-  return {
-    next: async () => {
-      if (dropped) return { value: undefined, done: true };
-      try {
-        return await source.next();
-      } catch (err) {
-        if (!(err instanceof SubscriberDroppedError)) throw err;
-        dropped = true;
-        return { value: new Dropped(err), done: false };
-      }
-    },
-    return: async () => {
-      await source.return?.();
-      return { value: undefined, done: true };
-    },
-  };
 }
 
 /** The item, or the error of a Dropped one thrown. */
