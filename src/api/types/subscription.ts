@@ -90,7 +90,9 @@ const UNTIL_FINISHED =
 builder.subscriptionFields((t) => ({
   runEvents: t.field({
     type: RunEventRef,
-    description: "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate",
+    description:
+      "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate. A live subscriber that falls " +
+      "further behind than the server keeps (CONVEYOR_API_EVENT_RETAIN) gets a last result with the error SUBSCRIBER_DROPPED: subscribe again with `after`",
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
     resolve: (e: RunEvent | Dropped) => unlessDropped(e),
@@ -100,7 +102,8 @@ builder.subscriptionFields((t) => ({
     type: [RunEventRef],
     description:
       "runEvents in lists: every event after sequence `after`, then live, consecutive events coalesced over a few ms " +
-      "(and all a slow client has not taken yet in one list); no gap, no duplicate. Fewer messages at high event rates",
+      "(and all a slow client has not taken yet in lists of at most CONVEYOR_API_EVENT_MAX_BATCH); no gap, no duplicate. Fewer messages " +
+      "at high event rates. Dropped as runEvents is (SUBSCRIBER_DROPPED), which coalescing makes rare",
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<readonly RunEvent[]>((ctx, runId, after) => ctx.eventFeeds.batches(runId, after)),
     resolve: (events: readonly RunEvent[] | Dropped) => unlessDropped(events),
