@@ -94,6 +94,14 @@ export interface EventsResult extends EventsScenario, SwarmFigures {
   expected: number;
   /** CPU in the window of each server. */
   serverCpu: CpuShare[];
+  /** The longest list one message carried. */
+  maxBatch: number;
+  /** Subscriptions dropped by the server for falling behind (each resubscribed with `after`). */
+  dropped: number;
+  /** The longest delivery after subscribing. */
+  allMax: number;
+  /** Events the furthest-behind subscriber had not received when the window ended. */
+  behindAtEnd: number;
   /** Server RSS: idle with the subscribers connected, peak in the window (sampled), VmHWM at the end. */
   rssIdle: number;
   rssPeak: number;
@@ -135,6 +143,7 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
     const windowSec = (performance.now() - t1) / 1000;
     // what the run recorded by the window's end is what every subscriber should have had
     const state = await runRecord(databaseUrl, runId);
+    const slowest = swarm.slowest;
     // the rest stays undelivered: closing now spares the server the backlog
     swarm.close();
     if (state.status === "running") await cancelRun(agent, starter.url, runId);
@@ -148,6 +157,10 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
       runEvents: state.lastSeq,
       runEventsPerSec: state.eventsPerSec,
       expected: state.lastSeq * s.subscribers,
+      maxBatch: swarm.maxBatch,
+      dropped: swarm.dropped,
+      allMax: swarm.latencyAll.max,
+      behindAtEnd: Math.max(0, state.lastSeq - slowest),
       serverCpu: cpu.servers,
       rssIdle,
       rssPeak: target.windowPeakRss(),

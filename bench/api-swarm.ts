@@ -18,7 +18,7 @@ type Event = { seq: number; type: string; at: string };
 interface Next {
   type: string;
   id?: string;
-  payload?: { data?: { runEvents?: Event; runEventBatches?: Event[] }; errors?: unknown };
+  payload?: { data?: { runEvents?: Event; runEventBatches?: Event[] }; errors?: { extensions?: { code?: string } }[] };
 }
 
 export class SubscriberSwarm {
@@ -30,6 +30,12 @@ export class SubscriberSwarm {
   delivered = 0;
   /** `next` messages received. */
   messages = 0;
+  /** Subscriptions the server dropped (SUBSCRIBER_DROPPED) for falling behind; each resubscribed with `after`. */
+  dropped = 0;
+  private runId = "";
+  private readonly ids: number[] = [];
+  /** The longest list one message carried (runEventBatches: a subscriber that fell behind gets a long one). */
+  maxBatch = 0;
   /** Deliveries out of order or after a gap (should stay 0: runEvents promises neither). */
   disorders = 0;
   errors: string[] = [];
@@ -89,6 +95,12 @@ export class SubscriberSwarm {
   private receive(index: number, msg: Next): void {
     const data = msg.payload?.data;
     const events = data?.runEventBatches ?? (data?.runEvents ? [data.runEvents] : null);
+    if (msg.payload?.errors?.[0]?.extensions?.code === "SUBSCRIBER_DROPPED" && msg.id === String(this.ids[index])) {
+      // what a client does: go on from the last event it received
+      this.dropped++;
+      this.send(index, this.last[index]!);
+      return;
+    }
     if (!events?.length) {
       this.errors.push(`subscriber ${index}: ${JSON.stringify(msg.payload).slice(0, 300)}`);
       return;
@@ -99,6 +111,7 @@ export class SubscriberSwarm {
       this.measureFrom = now + 1000;
     }
     this.messages++;
+    if (events.length > this.maxBatch) this.maxBatch = events.length;
     this.lastDelivery = performance.now();
     for (const e of events) {
       const at = (this.atBySeq[e.seq] ??= Date.parse(e.at));
@@ -113,11 +126,16 @@ export class SubscriberSwarm {
 
   /** Every connection subscribes to the run's events from the start (after = 0). */
   subscribe(runId: string): void {
-    const query = `subscription($runId: ID!) { ${this.subscription}(runId: $runId) { seq type at } }`;
-    const text = JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables: { runId } } });
+    this.runId = runId;
     this.subscribedAt = performance.now();
     this.subscribedAtMs = Date.now();
-    for (const ws of this.sockets) ws.send(text);
+    for (let i = 0; i < this.sockets.length; i++) this.send(i, 0);
+  }
+
+  private send(index: number, after: number): void {
+    const id = (this.ids[index] = (this.ids[index] ?? 0) + 1);
+    const query = `subscription($runId: ID!, $after: Int) { ${this.subscription}(runId: $runId, after: $after) { seq type at } }`;
+    this.sockets[index]!.send(JSON.stringify({ id: String(id), type: "subscribe", payload: { query, variables: { runId: this.runId, after } } }));
   }
 
   /** Resolves once every subscriber got run.finished, or after `ms`; true if all did. */
@@ -130,6 +148,11 @@ export class SubscriberSwarm {
         resolve(true);
       };
     });
+  }
+
+  /** The last seq the furthest-behind subscriber received. */
+  get slowest(): number {
+    return this.last.reduce((a, b) => Math.min(a, b), Infinity);
   }
 
   get finished(): number {

@@ -6,7 +6,7 @@
 //
 // Flags: --quick · --write <file> · --only <sections> · --stores pglite,postgres · --json <file>
 // Sections: ceiling, throughput, chain, small-runs, process, memory, resume, active-runs (PostgreSQL), bullmq, retention, and the API's
-// api-ws, api-replicas, api-progress, api-callers (servers in child processes on PostgreSQL), which
+// api-ws, api-replicas, api-lag (A2's batched row beside a CPU hog), api-progress, api-callers (servers in child processes on PostgreSQL), which
 // print a second table and write it between their own markers; eta (the ETA's accuracy
 // over replayed runs, simulated time), logs (live task logs: a noisy task's cost to its
 // run, line latency), dashboard (the web page in headless Chromium: paint, layout, main
@@ -22,6 +22,7 @@ import type { App } from "../src/app.js";
 import { InProcessExecutor, type TaskFunction } from "../src/executors/in-process.js";
 import { measureBareHttp, measureBareWs } from "./api-bare.js";
 import { measureEvents } from "./api-events.js";
+import { measureLagUnderHog } from "./api-lag.js";
 import { measureEtaAccuracy, renderEtaTable, type EtaAccuracy } from "./eta-accuracy.js";
 import { measureProgress } from "./api-progress.js";
 import { measureCallers } from "./api-callers.js";
@@ -56,9 +57,9 @@ import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 import { measureTracing, renderTracingTable, type TracingRow } from "./tracing.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup", "retention", "deep-history"] as const;
+const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-lag", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup", "retention", "deep-history"] as const;
 type Section = (typeof SECTIONS)[number];
-const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-progress", "api-callers"];
+const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-lag", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
 const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "tracing", "startup", "retention", "deep-history"];
 
@@ -279,7 +280,7 @@ for (const kind of usable) {
 // A1-A3: API servers in child processes, each scenario on its own fresh PostgreSQL database
 let apiResults: ApiResults | undefined;
 if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
-  const ar: ApiResults = (apiResults = { events: [], bareWs: [], progress: [], bareHttp: [], callers: [], errors: [] });
+  const ar: ApiResults = (apiResults = { events: [], bareWs: [], progress: [], bareHttp: [], callers: [], lag: [], errors: [] });
   machine.api = `graphql-yoga ${pkgVersion("graphql-yoga")}, graphql-ws ${pkgVersion("graphql-ws")}, ws ${pkgVersion("ws")}, ioredis ${pkgVersion("ioredis")} to ${REDIS_URL}`;
   if (!usable.includes("postgres")) ar.errors.push(`the API sections need PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
   else {
@@ -295,6 +296,10 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
         if (replicas === 1) ar.bareWs.push(await measureBareWs({ subscribers: api.subscribers, eventsPerSec: api.eventRates[0]!, durationMs: api.bareMs, graceMs: 5_000 }));
       });
     }
+    if (args.only.has("api-lag") && !interrupted) log("API: runEventBatches subscribers on replica B beside a CPU hog");
+    await section("api-lag", ar.errors, async () => {
+      ar.lag.push(await measureLagUnderHog({ subscribers: api.subscribers, tasks: api.tasks, windowMs: api.windowMs }));
+    });
     if (args.only.has("api-progress") && !interrupted) log("API: progress queries");
     await section("api-progress", ar.errors, async () => {
       const load = { clients: api.clients, warmupMs: api.queryWarmupMs, durationMs: api.queryMs };

@@ -28,6 +28,10 @@ export interface ServerConfig {
   eventPollMs: number;
   /** runEventBatches coalesces live events this long. */
   eventBatchMs: number;
+  /** Events of a followed run kept in memory; a live subscriber further behind is dropped. */
+  eventRetain: number;
+  /** Most events in one runEventBatches list. */
+  eventMaxBatch: number;
   /** Graceful shutdown waits this long for in-flight mutations. */
   drainMs: number;
   /** The fast paths tied to Yoga and graphql-ws internals (fast/); off, every request goes through them unaltered. */
@@ -55,6 +59,8 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}, settings: Se
     progressIntervalMs: s.CONVEYOR_API_PROGRESS_INTERVAL_MS,
     eventPollMs: s.CONVEYOR_API_EVENT_POLL_MS,
     eventBatchMs: s.CONVEYOR_API_EVENT_BATCH_MS,
+    eventRetain: s.CONVEYOR_API_EVENT_RETAIN,
+    eventMaxBatch: s.CONVEYOR_API_EVENT_MAX_BATCH,
     drainMs: s.CONVEYOR_API_DRAIN_MS,
     fastPaths: s.CONVEYOR_API_FAST_PATHS,
     ...(s.CONVEYOR_TASKS ? { tasksFile: s.CONVEYOR_TASKS } : {}),

@@ -170,6 +170,12 @@ export const SETTINGS = {
   CONVEYOR_API_PROGRESS_INTERVAL_MS: setting(ms(1), { group: "api", description: "A run's progress snapshots go out at most this often, in ms.", default: "250" }),
   CONVEYOR_API_EVENT_POLL_MS: setting(ms(1), { group: "api", description: "An idle run's event feed re-reads the database this often, in ms.", default: "3000" }),
   CONVEYOR_API_EVENT_BATCH_MS: setting(ms(0), { group: "api", description: "runEventBatches gathers live events this long, in ms.", default: "20" }),
+  CONVEYOR_API_EVENT_RETAIN: setting(count(1), {
+    group: "api",
+    description: "Events of each followed run a server keeps in memory: a live runEvents or runEventBatches subscriber that falls further behind is dropped (SUBSCRIBER_DROPPED) and resubscribes with after.",
+    default: "10000",
+  }),
+  CONVEYOR_API_EVENT_MAX_BATCH: setting(count(1), { group: "api", description: "Most events in one runEventBatches list (a subscriber behind gets its backlog in lists this long).", default: "2000" }),
   CONVEYOR_API_FAST_PATHS: setting(boolean(), {
     group: "api",
     description: "Serve through the fast paths tied to Yoga and graphql-ws internals (src/api/fast/): plain JSON queries past Yoga's fetch layer, subscription results executed and encoded once for all. Off: plain Yoga and graphql-ws, same answers.",

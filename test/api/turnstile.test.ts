@@ -56,4 +56,30 @@ describe("Turnstile", () => {
     await Promise.all(first);
     expect(order).toEqual(["a", "b", "c", "d"]);
   });
+
+  it("says when its queue drained: whenIdle runs then (at once when idle), and a cancelled one never", async () => {
+    const gate = new Turnstile(2);
+    let ran = 0;
+    gate.whenIdle(() => ran++);
+    expect(ran).toBe(1); // nobody waits: at once
+    const passing = Array.from({ length: 5 }, () => gate.pass());
+    expect(gate.busy).toBe(true);
+    const drained = gate.drained;
+    let idleAfter = -1;
+    let passedWhenIdle = 0;
+    let passed = 0;
+    for (const p of passing) void p.then(() => passed++);
+    gate.whenIdle(() => {
+      idleAfter = gate.drained;
+      passedWhenIdle = passed;
+    });
+    const cancel = gate.whenIdle(() => ran++);
+    cancel();
+    await Promise.all(passing);
+    await new Promise((r) => setImmediate(r));
+    expect(gate.busy).toBe(false);
+    expect(idleAfter).toBe(drained + 1);
+    expect(passedWhenIdle).toBeGreaterThanOrEqual(4); // the last group was released just before
+    expect(ran).toBe(1);
+  });
 });

@@ -4,8 +4,12 @@
 // reconnect, a slow client). Hand-written rather than a Repeater: at a thousand
 // subscribers the Repeater's promise hand-offs per message were a tenth of the
 // server's CPU. return() ends it at once, even while it waits for events.
+// A cursor is live once it reached the feed's window; a live one that falls
+// more than the window behind is dropped (subscriber-dropped.ts): the replica
+// holds no more for it, and a client that cannot keep up is told so.
 import type { RunEvent } from "../../engine/ports.js";
 import type { RunEventFeed } from "./run-event-feed.js";
+import { SubscriberDroppedError } from "./subscriber-dropped.js";
 import type { Turnstile } from "./turnstile.js";
 
 export interface CursorDeps {
@@ -24,6 +28,8 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
   private feed: RunEventFeed | null = null;
   private stopped = false;
   private left = false;
+  /** Reached the feed's window: from then on it must keep within it. */
+  private live = false;
   private stop!: () => void;
   private readonly stopping = new Promise<void>((r) => (this.stop = r));
 
@@ -38,7 +44,13 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
   }
 
   async next(): Promise<IteratorResult<T>> {
-    if (this.at < this.queued.length) return { value: this.queued[this.at++] as T, done: false };
+    if (this.at < this.queued.length) {
+      // runEvents takes a slice one event at a time: where it really is, is the event before this one
+      const e = this.queued[this.at]!;
+      if (this.live && this.feed!.behind(e.seq - 1) > this.feed!.retain) return this.drop(e.seq - 1);
+      this.at++;
+      return { value: e as T, done: false };
+    }
     if (this.stopped) return { value: undefined, done: true };
     let feed = this.feed;
     try {
@@ -48,7 +60,10 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
       }
       let passed = false;
       while (!this.stopped && !feed.closed) {
-        const chunk = feed.since(this.last, this.batched) ?? (await this.deps.readEvents(feed.runId, this.last, feed.pageSize));
+        const held = feed.since(this.last, this.batched);
+        if (held && !this.live) this.live = true;
+        else if (this.live && (!held || feed.behind(this.last) > feed.retain)) return this.drop(this.last);
+        const chunk = held ?? (await this.deps.readEvents(feed.runId, this.last, feed.pageSize));
         if (this.stopped) break;
         if (chunk.length === 0) {
           await Promise.race([feed.changed(this.batched), this.stopping]);
@@ -76,6 +91,15 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
     }
     this.end();
     return { value: undefined, done: true };
+  }
+
+  private drop(after: number): never {
+    const feed = this.feed!;
+    const behind = feed.behind(after);
+    this.queued = [];
+    this.stopped = true;
+    this.end();
+    throw new SubscriberDroppedError(feed.runId, after, behind, feed.retain);
   }
 
   async return(): Promise<IteratorResult<T>> {

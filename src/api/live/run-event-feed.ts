@@ -9,6 +9,7 @@
 // cannot stall it.
 import { runTopic, type EventBus, type RunEvent } from "../../engine/ports.js";
 import type { RunStore } from "../../engine/store.js";
+import type { Turnstile } from "./turnstile.js";
 
 export interface FeedDeps {
   store: Pick<RunStore, "readEvents" | "getRun">;
@@ -20,11 +21,21 @@ export interface FeedOptions {
   pageSize?: number;
   /** An idle feed re-reads the database this often. */
   pollMs?: number;
-  /** Events kept in memory per run; a subscriber further behind reads the database. */
+  /**
+   * Events kept in memory per run; a subscriber further behind reads the database
+   * until it reaches them, and one that was live and falls further behind is dropped.
+   */
   retain?: number;
   /** Live events are coalesced this long into one batch (runEventBatches). */
   batchMs?: number;
+  /** The most events in one list of runEventBatches: what one subscriber's next message can hold. */
+  maxBatch?: number;
+  /** How long a batch is held at most while the fan-out of the earlier ones goes on. */
+  maxHoldMs?: number;
 }
+
+/** Batches published while one fan-out goes on, before the next is held until it drains. */
+const BATCHES_PER_FANOUT = 4;
 
 /**
  * What subscribers get up to `to`: the newest slice, or for one behind, the
@@ -37,7 +48,16 @@ class Level {
   to = 0;
   /** Slices handed out since `to` last moved, by the seq before them. */
   private slices = new Map<number, readonly RunEvent[]>();
+  /**
+   * Slices cut short by `cap`, by the seq before them. They end on a multiple of
+   * cap / 4 whatever `to` is, so subscribers far behind walk the same steps and
+   * share them across publishes: their executions stay shared while they catch up.
+   */
+  private steps = new Map<number, readonly RunEvent[]>();
   private waiting: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  /** `cap`: the most events one slice holds. */
+  constructor(private readonly cap = Infinity) {}
 
   publish(after: number, events: readonly RunEvent[]): void {
     this.slices = new Map([[after, events]]);
@@ -45,10 +65,21 @@ class Level {
     this.wake();
   }
 
-  /** Events after `last` up to `to`, taken from `window` (which starts at `first`) once per point. */
+  /** Events after `last` up to `to` (at most `cap` of them), taken from `window` (which starts at `first`) once per point. */
   slice(last: number, window: readonly RunEvent[], first: number): readonly RunEvent[] {
+    if (this.to - last > this.cap) return this.step(last, window, first);
     let s = this.slices.get(last);
     if (!s) this.slices.set(last, (s = window.slice(last + 1 - first, this.to + 1 - first)));
+    return s;
+  }
+
+  private step(last: number, window: readonly RunEvent[], first: number): readonly RunEvent[] {
+    let s = this.steps.get(last);
+    if (s) return s;
+    const grain = Math.max(1, Math.floor(this.cap / 4));
+    const end = Math.floor((last + this.cap) / grain) * grain;
+    if (this.steps.size >= 64) this.steps.clear(); // old steps: their subscribers moved on or left
+    this.steps.set(last, (s = window.slice(last + 1 - first, end + 1 - first)));
     return s;
   }
 
@@ -74,16 +105,24 @@ export class RunEventFeed {
   error: unknown = null;
   refs = 0;
   readonly pageSize: number;
+  /** Events a live subscriber may be behind the newest this replica has; further, it is dropped. */
+  readonly retain: number;
   private readonly pollMs: number;
-  private readonly retain: number;
   private readonly batchMs: number;
+  private readonly maxHoldMs: number;
   /** Contiguous events first..last (first = last + 1 when empty). */
   private window: RunEvent[] = [];
   private first = 1;
   private last = 0;
   private readonly live = new Level();
-  private readonly batched = new Level();
+  private readonly batched: Level;
   private batchTimer: NodeJS.Timeout | null = null;
+  /** A batch is held until the fan-out drains (see closeBatch). */
+  private holding = false;
+  private lastBatchAt = 0;
+  /** Batches published since the gate last drained, and the drain count they are counted from. */
+  private fanoutBatches = 0;
+  private drainSeen = -1;
   private inbox: RunEvent[] = [];
   private overflow = false;
   closed = false;
@@ -94,11 +133,17 @@ export class RunEventFeed {
     private readonly deps: FeedDeps,
     readonly runId: string,
     o: FeedOptions = {},
+    /** The subscribers' turnstile: while it is busy, the fan-out of earlier batches is not over. */
+    private readonly gate?: Pick<Turnstile, "busy" | "drained" | "whenIdle">,
+    /** Where the first subscriber starts: the window reaches back to it, up to `retain` events. */
+    private readonly from = Infinity,
   ) {
     this.pageSize = o.pageSize ?? 500;
     this.pollMs = o.pollMs ?? 3_000;
     this.retain = o.retain ?? 10_000;
     this.batchMs = o.batchMs ?? 20;
+    this.maxHoldMs = o.maxHoldMs ?? 250;
+    this.batched = new Level(o.maxBatch ?? 2_000);
     this.unsubscribe = deps.bus.subscribe(runTopic(runId), (events) => {
       if (this.inbox.length + events.length > this.retain) {
         this.inbox = [];
@@ -123,6 +168,11 @@ export class RunEventFeed {
     if (last >= level.to) return [];
     if (last + 1 < this.first) return null;
     return level.slice(last, this.window, this.first);
+  }
+
+  /** How many events the newest this replica has are after `seq`. */
+  behind(seq: number): number {
+    return this.last - seq;
   }
 
   /** Resolves when since() may have more (or the feed failed or closed). */
@@ -156,15 +206,47 @@ export class RunEventFeed {
     }
     this.live.publish(after, events);
     if (this.batchMs <= 0) this.batched.publish(after, events);
-    else if (!this.batchTimer) {
-      this.batchTimer = setTimeout(() => {
-        this.batchTimer = null;
-        // events trimmed meanwhile are not in the batch: its `after` says so
-        const after = Math.max(this.batched.to, this.first - 1);
-        this.batched.publish(after, this.window.slice(after + 1 - this.first));
-      }, this.batchMs);
-    }
+    else if (!this.batchTimer && !this.holding) this.batchTimer = setTimeout(this.closeBatch, this.batchMs);
   }
+
+  /**
+   * Publishes the batch, unless the replica is behind: when the subscribers woken
+   * by the last few batches still wait at the gate, each further batch would
+   * split them into more groups at different points, each with its own list to
+   * execute and encode, so that falling behind would cost more and more. Then
+   * the batch is held until the gate drains (at most maxHoldMs since the last
+   * one), and goes out as one larger list, shared by all who were in step.
+   */
+  private readonly closeBatch = () => {
+    this.batchTimer = null;
+    if (this.closed) return;
+    const gate = this.gate;
+    if (gate && gate.drained !== this.drainSeen) {
+      this.drainSeen = gate.drained;
+      this.fanoutBatches = 0;
+    }
+    const wait = this.lastBatchAt + this.maxHoldMs - Date.now();
+    if (gate?.busy && this.fanoutBatches >= BATCHES_PER_FANOUT && wait > 0) {
+      this.holding = true;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        clearTimeout(timer);
+        cancel();
+        this.holding = false;
+        this.closeBatch();
+      };
+      const timer = setTimeout(release, wait);
+      const cancel = gate.whenIdle(release);
+      return;
+    }
+    this.fanoutBatches++;
+    this.lastBatchAt = Date.now();
+    // events trimmed meanwhile are not in the batch: its `after` says so
+    const after = Math.max(this.batched.to, this.first - 1);
+    if (this.last > after) this.batched.publish(after, this.window.slice(after + 1 - this.first));
+  };
 
   /** Reads the database after `last` until it has nothing more. */
   private async fill(): Promise<void> {
@@ -189,8 +271,13 @@ export class RunEventFeed {
   private pump(): { anchored: Promise<void>; done: Promise<void> } {
     const anchored = (async () => {
       const run = await this.deps.store.getRun(this.runId);
-      // one page before the run's end is kept too: most subscribers start there
-      this.last = Math.max(0, (run?.lastSeq ?? 0) - this.pageSize);
+      const end = run?.lastSeq ?? 0;
+      // one page before the run's end is kept too: most subscribers start there; and the first
+      // one's start when it is within `retain` of the end: subscribers that came together (a
+      // run's watchers from its start, on a busy server that took seconds to subscribe them)
+      // then share this read instead of each reading the database. One further back replays
+      // from the database by itself, as before.
+      this.last = Math.max(0, end - this.from <= this.retain ? Math.min(this.from, end - this.pageSize) : end - this.pageSize);
       this.first = this.last + 1;
       this.live.to = this.batched.to = this.last;
       await this.fill();

@@ -1,7 +1,10 @@
 // runEvents and runEventBatches: every event after `after`, replayed from the
 // database, then live from the run's shared feed (run-event-feed.ts), with no
 // gap and no duplicate across the switch: the seq of the last delivered event
-// decides what comes next (feed-cursor.ts).
+// decides what comes next (feed-cursor.ts). Under overload the lag stays bounded:
+// a fan-out that has not drained holds the next batch (one larger list instead
+// of many), a list holds at most maxBatch events, and a live subscriber that
+// falls more than the feed's window behind is dropped with SUBSCRIBER_DROPPED.
 import type { RunEvent } from "../../engine/ports.js";
 import { FeedCursor } from "./feed-cursor.js";
 import { RunEventFeed, type FeedDeps, type FeedOptions } from "./run-event-feed.js";
@@ -53,16 +56,16 @@ export class RunEventFeeds {
 
   private follow<T extends RunEvent | readonly RunEvent[]>(runId: string, after: number, batched: boolean): FeedCursor<T> {
     return new FeedCursor<T>(after, batched, {
-      join: () => this.join(runId),
+      join: () => this.join(runId, after),
       readEvents: (id, afterSeq, limit) => this.deps.store.readEvents(id, afterSeq, limit),
       turnstile: this.turnstile,
       leave: (feed) => this.leave(feed),
     });
   }
 
-  private join(runId: string): RunEventFeed {
+  private join(runId: string, after: number): RunEventFeed {
     let f = this.feeds.get(runId);
-    if (!f || f.closed) this.feeds.set(runId, (f = new RunEventFeed(this.deps, runId, this.options)));
+    if (!f || f.closed) this.feeds.set(runId, (f = new RunEventFeed(this.deps, runId, this.options, this.turnstile, after)));
     f.refs++;
     return f;
   }

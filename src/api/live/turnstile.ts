@@ -8,9 +8,27 @@
 export class Turnstile {
   private waiting: (() => void)[] = [];
   private scheduled = false;
+  private idlers: (() => void)[] = [];
+  /** How many times the queue ran empty: a fan-out that started after the last count has not drained yet. */
+  drained = 0;
 
   /** `perTurn`: the group size, or a function asked at each turn. */
   constructor(private readonly perTurn: number | (() => number) = 8) {}
+
+  /** Whether anyone waits to pass now. */
+  get busy(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  /** Runs `fn` once nobody waits (at once if nobody does); the function returned cancels it. */
+  whenIdle(fn: () => void): () => void {
+    if (!this.busy) {
+      fn();
+      return () => undefined;
+    }
+    this.idlers.push(fn);
+    return () => void (this.idlers = this.idlers.filter((f) => f !== fn));
+  }
 
   /** Resolves on a later turn of the event loop, after at most the waiters queued before. */
   pass(): Promise<void> {
@@ -29,7 +47,11 @@ export class Turnstile {
     this.waiting = group === this.waiting ? [] : this.waiting.slice(n);
     for (const resolve of group) resolve();
     // an immediate queued from an immediate runs on the next turn: timers and I/O go first
-    if (this.waiting.length > 0) setImmediate(this.release);
-    else this.scheduled = false;
+    if (this.waiting.length > 0) return void setImmediate(this.release);
+    this.scheduled = false;
+    this.drained++;
+    const idlers = this.idlers;
+    this.idlers = [];
+    for (const fn of idlers) fn();
   };
 }

@@ -3,6 +3,7 @@ import type { RunEvent } from "../../engine/ports.js";
 import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
 import { runsChangedStream } from "../live/runs-changed.js";
+import { Dropped, SubscriberDroppedError, unlessDropped } from "../live/subscriber-dropped.js";
 import { untilFinished } from "../live/until-finished.js";
 import { ProgressRef } from "./progress.js";
 import { RunEventRef } from "./run-event.js";
@@ -24,16 +25,23 @@ export function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIter
     open = false;
     unregister();
   };
+  let dropped = false;
   const it: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => it,
     next: async () => {
+      if (dropped) return { value: undefined, done: true };
       try {
         const n = await source.next();
         if (n.done) end();
         return n;
       } catch (err) {
         end();
-        throw err;
+        // a subscriber that fell too far behind gets SUBSCRIBER_DROPPED as its last result's error
+        // (subscriber-dropped.ts), here rather than in one more wrapper: a promise less per message
+        if (!(err instanceof SubscriberDroppedError)) throw err;
+        dropped = true;
+        // only run event feeds throw it, and their resolvers take it apart (unlessDropped)
+        return { value: new Dropped(err) as T, done: false };
       }
     },
     return: async () => {
@@ -58,7 +66,11 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
 const sharedPayload = { sharedPayload: true };
 
 /** A run's events after `after`, from its shared feed, once the run is known to exist. */
-function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>) {
+function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>): (
+  _r: unknown,
+  args: { runId: string | number; after?: number | null; untilFinished?: boolean | null },
+  ctx: ApiContext,
+) => Promise<AsyncIterableIterator<T | Dropped>> {
   return async (
     _r: unknown,
     args: { runId: string | number; after?: number | null; untilFinished?: boolean | null },
@@ -78,20 +90,23 @@ const UNTIL_FINISHED =
 builder.subscriptionFields((t) => ({
   runEvents: t.field({
     type: RunEventRef,
-    description: "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate",
+    description:
+      "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate. A live subscriber that falls " +
+      "further behind than the server keeps (CONVEYOR_API_EVENT_RETAIN) gets a last result with the error SUBSCRIBER_DROPPED: subscribe again with `after`",
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
-    resolve: (e) => e,
+    resolve: (e: RunEvent | Dropped) => unlessDropped(e),
     extensions: sharedPayload,
   }),
   runEventBatches: t.field({
     type: [RunEventRef],
     description:
       "runEvents in lists: every event after sequence `after`, then live, consecutive events coalesced over a few ms " +
-      "(and all a slow client has not taken yet in one list); no gap, no duplicate. Fewer messages at high event rates",
+      "(and all a slow client has not taken yet in lists of at most CONVEYOR_API_EVENT_MAX_BATCH); no gap, no duplicate. Fewer messages " +
+      "at high event rates. Dropped as runEvents is (SUBSCRIBER_DROPPED), which coalescing makes rare",
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<readonly RunEvent[]>((ctx, runId, after) => ctx.eventFeeds.batches(runId, after)),
-    resolve: (events) => events,
+    resolve: (events: readonly RunEvent[] | Dropped) => unlessDropped(events),
     extensions: sharedPayload,
   }),
   runProgress: t.field({
