@@ -12,6 +12,7 @@
 // batch made it in. Any other failure wrote nothing (one statement is atomic), so each
 // batch is then sent alone.
 import { noticesOf } from "../core/notices.js";
+import type { Logger } from "./ports.js";
 import { LeaseLostError, StoreUnreachableError, type CommitBatch, type RunStore } from "./store.js";
 
 /** Whether a batch may share a statement with other runs': no memo entries, checkpoint or webhook notice. */
@@ -29,7 +30,10 @@ export class CommitGate {
   /** The store as the gathered supervisors see it: the same one, but for `commit`. */
   readonly store: RunStore;
 
-  constructor(private readonly inner: RunStore) {
+  constructor(
+    private readonly inner: RunStore,
+    private readonly logger: Logger,
+  ) {
     this.store = Object.create(inner, { commit: { value: (b: CommitBatch) => this.commit(b) } }) as RunStore;
   }
 
@@ -50,7 +54,10 @@ export class CommitGate {
       written = new Set(await this.inner.commitMany(held.map((h) => h.batch)));
     } catch (err) {
       if (err instanceof StoreUnreachableError) for (const h of held) h.reject(err);
-      else for (const h of held) this.alone(h);
+      else {
+        this.logger.warn({ runs: held.length, err: String(err) }, "the gathered first commits of runs taken over failed; committing each run alone");
+        for (const h of held) this.alone(h);
+      }
       return;
     }
     for (const h of held) {

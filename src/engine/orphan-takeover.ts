@@ -47,47 +47,67 @@ export async function takeOverOrphans(deps: TakeoverDeps, claims: readonly Orpha
   const taken: string[] = [];
   const failures: unknown[] = [];
   const todo = [...new Map(claims.map((c) => [c.runId, c])).values()].filter((c) => !deps.driving(c.runId));
-  for (let i = 0; i < todo.length; i += RUNS_PER_TAKE) {
-    const sentAt = deps.stamp();
-    const runs = await deps.store.takeOrphans(todo.slice(i, i + RUNS_PER_TAKE), deps.owner, deps.leaseMs);
-    let units: Map<string, StoredUnit[]>;
-    let memo: Map<number | undefined, Map<string, MemoEntry>>;
-    try {
-      units = await readUnits(deps.store, runs);
-      memo = await memoOf(deps.store, runs, units);
-    } catch (err) {
-      // nothing of these runs is driven yet: their leases go back at once, for whoever looks next
-      await Promise.all(runs.map((r) => deps.store.releaseLease(r.id, deps.owner).catch(() => undefined)));
-      throw err;
-    }
-    const expectedMs = expectedDurations(deps, runs, units);
-    // a run taken alone commits as any run does
-    const store = runs.length > 1 ? new CommitGate(deps.store).store : undefined;
-    await Promise.all(
-      runs.map(async (run) => {
-        const fresh: FreshRun = {
-          run,
-          leaseSentAt: sentAt,
-          units: units.get(run.id)!,
-          memo: memo.get(run.options.memoMaxAgeMs) ?? new Map(),
-          expectedMs: Promise.resolve(expectedMs),
-        };
-        // driven here meanwhile (a resume on this process): the lease was ours already, and stays so
-        if (deps.driving(run.id)) return;
-        try {
-          const sup = await deps.drive(run.id, deps.executorFor, { fresh, ...(store ? { store } : {}) });
-          sup.start();
-          taken.push(run.id);
-          deps.logger.info({ runId: run.id }, "run recovered");
-        } catch (err) {
-          if (!deps.driving(run.id)) await deps.store.releaseLease(run.id, deps.owner).catch(() => undefined);
-          if (!(err instanceof StoreLockedError) && !(err instanceof RunNotFoundError)) failures.push(err);
-        }
-      }),
-    );
+  const chunks: OrphanClaim[][] = [];
+  for (let i = 0; i < todo.length; i += RUNS_PER_TAKE) chunks.push(todo.slice(i, i + RUNS_PER_TAKE));
+  // the next chunk is leased and read while this one's supervisors start and commit
+  let next = chunks.length > 0 ? takeAndRead(deps, chunks[0]!) : undefined;
+  for (let k = 0; next; k++) {
+    const chunk = await next;
+    next = k + 1 < chunks.length ? takeAndRead(deps, chunks[k + 1]!) : undefined;
+    await driveChunk(deps, chunk, taken, failures);
   }
   if (failures.length > 0) throw failures[0];
   return taken;
+}
+
+interface TakenChunk {
+  sentAt: number;
+  runs: RunRecord[];
+  units: Map<string, StoredUnit[]>;
+  memo: Map<number | undefined, Map<string, MemoEntry>>;
+}
+
+/** Leases a chunk's runs and reads what driving them needs; on a failure, lets their leases go again. */
+async function takeAndRead(deps: TakeoverDeps, claims: readonly OrphanClaim[]): Promise<TakenChunk> {
+  const sentAt = deps.stamp();
+  const runs = await deps.store.takeOrphans(claims, deps.owner, deps.leaseMs);
+  try {
+    const units = await readUnits(deps.store, runs);
+    return { sentAt, runs, units, memo: await memoOf(deps.store, runs, units) };
+  } catch (err) {
+    // nothing of these runs is driven yet: their leases go back at once, for whoever looks next
+    await Promise.all(runs.map((r) => deps.store.releaseLease(r.id, deps.owner).catch(() => undefined)));
+    throw err;
+  }
+}
+
+/** Starts a supervisor for each run of the chunk, their first commits gathered into one. */
+async function driveChunk(deps: TakeoverDeps, { sentAt, runs, units, memo }: TakenChunk, taken: string[], failures: unknown[]): Promise<void> {
+  const expectedMs = expectedDurations(deps, runs, units);
+  // a run taken alone commits as any run does
+  const store = runs.length > 1 ? new CommitGate(deps.store, deps.logger).store : undefined;
+  await Promise.all(
+    runs.map(async (run) => {
+      const fresh: FreshRun = {
+        run,
+        leaseSentAt: sentAt,
+        units: units.get(run.id)!,
+        memo: memo.get(run.options.memoMaxAgeMs) ?? new Map(),
+        expectedMs: Promise.resolve(expectedMs),
+      };
+      // driven here meanwhile (a resume on this process): the lease was ours already, and stays so
+      if (deps.driving(run.id)) return;
+      try {
+        const sup = await deps.drive(run.id, deps.executorFor, { fresh, ...(store ? { store } : {}) });
+        sup.start();
+        taken.push(run.id);
+        deps.logger.info({ runId: run.id }, "run recovered");
+      } catch (err) {
+        if (!deps.driving(run.id)) await deps.store.releaseLease(run.id, deps.owner).catch(() => undefined);
+        if (!(err instanceof StoreLockedError) && !(err instanceof RunNotFoundError)) failures.push(err);
+      }
+    }),
+  );
 }
 
 /** Each run's units, in groups of runs whose units add up to about UNITS_PER_READ. */

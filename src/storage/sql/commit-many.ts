@@ -16,18 +16,26 @@ import { json, Params, statementName } from "./params.js";
 
 function runsPart(p: Params, bs: readonly CommitBatch[]): string {
   const col = <T>(f: (b: CommitBatch) => T, type: string) => p.add(bs.map(f), type);
-  return `r AS (
+  const ids = col((b) => b.runId, "text[]");
+  const owners = col((b) => b.owner, "text[]");
+  // the rows are locked first, in id order, as renewLeases locks them: two statements that
+  // each lock many runs never wait on each other in a cycle (a deadlock PostgreSQL breaks
+  // only after a second, by failing one)
+  return `l AS (
+  SELECT runs.id FROM runs JOIN unnest(${ids}, ${owners}) AS k(id, owner) ON runs.id = k.id AND runs.lease_owner = k.owner
+  ORDER BY runs.id FOR UPDATE OF runs
+), r AS (
   UPDATE runs SET status = u.status, pending = u.pending, running = u.running, succeeded = u.succeeded, failed = u.failed,
     skipped = u.skipped, cancelled = u.cancelled, memoized = u.memoized, last_seq = u.last_seq,
     finished_since_checkpoint = u.fsc, reason = u.reason, started_at = to_timestamp(u.st / 1000),
     finished_at = to_timestamp(u.fi / 1000), updated_at = now()
-  FROM unnest(${col((b) => b.runId, "text[]")}, ${col((b) => b.owner, "text[]")}, ${col((b) => b.run.status, "text[]")},
+  FROM unnest(${ids}, ${owners}, ${col((b) => b.run.status, "text[]")},
     ${col((b) => b.run.pending, "int[]")}, ${col((b) => b.run.running, "int[]")}, ${col((b) => b.run.succeeded, "int[]")},
     ${col((b) => b.run.failed, "int[]")}, ${col((b) => b.run.skipped, "int[]")}, ${col((b) => b.run.cancelled, "int[]")},
     ${col((b) => b.run.memoized, "int[]")}, ${col((b) => b.run.lastSeq, "int[]")}, ${col((b) => b.run.finishedSinceCheckpoint, "int[]")},
     ${col((b) => b.run.reason, "text[]")}, ${col((b) => b.run.startedAt, "float8[]")}, ${col((b) => b.run.finishedAt, "float8[]")})
     AS u(id, owner, status, pending, running, succeeded, failed, skipped, cancelled, memoized, last_seq, fsc, reason, st, fi)
-  WHERE runs.id = u.id AND runs.lease_owner = u.owner
+  WHERE runs.id = u.id AND runs.lease_owner = u.owner AND runs.id IN (SELECT id FROM l)
   RETURNING runs.id)`;
 }
 
