@@ -8,9 +8,9 @@ import { toStoredUnit, UNIT_COLUMNS, type UnitRow } from "../task-runs.js";
 export async function loadUnitsOf(sql: SqlRunner, runIds: readonly string[]): Promise<Map<string, StoredUnit[]>> {
   const out = new Map<string, StoredUnit[]>(runIds.map((id) => [id, []]));
   if (runIds.length === 0) return out;
-  // both key columns from the list: each run's rows come through the primary key
+  // the primary key's leading column against the list: an index scan, whatever the statistics say
   const rows = await sql.query<UnitRow & { run_id: string }>(
-    `SELECT t.run_id, ${UNIT_COLUMNS} FROM unnest($1::text[]) AS u(id) JOIN task_runs t ON t.run_id = u.id ORDER BY t.run_id, t.idx`,
+    `SELECT run_id, ${UNIT_COLUMNS} FROM task_runs WHERE run_id = ANY($1::text[]) ORDER BY run_id, idx`,
     [runIds],
     "conveyor_load_units_of",
   );
