@@ -135,13 +135,13 @@ describe.each(kinds)("batched takeover of orphaned runs on %s", (kind) => {
 
   it("two processes taking over the same orphans at once share them: each run driven by exactly one", async () => {
     const { store, engine, orphans } = await setup();
-    const ids = await orphans(120);
+    const ids = await orphans(60);
     const [tb, tc] = [new HeldTasks(), new HeldTasks()];
     const [b, c] = [engine(tb), engine(tc)];
     const [byB, byC] = await Promise.all([b.recoverOrphans(), c.recoverOrphans()]);
     expect(byB.filter((id) => byC.includes(id))).toEqual([]);
     expect(new Set([...byB, ...byC])).toEqual(new Set(ids));
-    await eventually(() => tb.started.size + tc.started.size === 120, 30_000);
+    await eventually(() => tb.started.size + tc.started.size === 60, 30_000);
     for (const id of byB) expect((await store.getRun(id))!.leaseOwner).toBe(b.owner);
     for (const id of byC) expect((await store.getRun(id))!.leaseOwner).toBe(c.owner);
     tb.releaseAll();
