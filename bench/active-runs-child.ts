@@ -57,7 +57,7 @@ if (role === "start") {
   process.stdout.write(`UPKEEP ${JSON.stringify({ cpuShare: (cpu.user + cpu.system) / 1e6 / sec, windowSec: sec })}\n`);
 } else {
   // the store calls recovery makes, timed, for the row's breakdown
-  const calls = timeStoreCalls(app.engine.store, ["findOrphans", "leasedRuns", "getRun", "acquireLease", "loadUnits", "memoLookup", "historicalDurations", "commit"]);
+  const calls = timeStoreCalls(app.engine.store, ["findOrphans", "leasedRuns", "getRun", "acquireLease", "takeOrphans", "loadUnits", "loadUnitsOf", "memoLookup", "historicalDurations", "commit", "commitMany"]);
   await app.start();
   await everyTaskRuns;
   const now = performance.now();

@@ -32,6 +32,8 @@ export interface DriveInput {
   from?: string;
   /** The starter's W3C traceparent: the run span becomes its child. */
   traceparent?: string;
+  /** The store the run's supervisor writes through, when not the engine's (a takeover's CommitGate). */
+  store?: RunStore;
 }
 
 export interface DrivenRunsDeps {
@@ -120,7 +122,7 @@ export class DrivenRuns {
     const checkpointId = opts.checkpointId;
     const sup = new RunSupervisor(
       {
-        store: this.deps.store,
+        store: opts.store ?? this.deps.store,
         bus: this.deps.bus,
         clock: this.deps.clock,
         logger: this.deps.logger,

@@ -8,7 +8,6 @@ import {
   InvalidOptionError,
   InvalidTransitionError,
   RunNotFoundError,
-  StoreLockedError,
   StoreOutageError,
   TaskNotFoundError,
 } from "../core/errors.js";
@@ -21,6 +20,7 @@ import { DrivenRuns, type DriveListener } from "./driven-runs.js";
 import type { Executor } from "./executor.js";
 import { createNewRun } from "./new-run.js";
 import { OrphanWatch } from "./orphan-watch.js";
+import { takeOverOrphans } from "./orphan-takeover.js";
 import { formatOwner } from "../core/lease-owner.js";
 import { runState, type RunState } from "../core/run-state.js";
 import {
@@ -38,15 +38,12 @@ import { runProgress } from "./run-progress.js";
 import { previewNewRun } from "./run-preview.js";
 import type { RunSupervisor } from "./run-supervisor.js";
 import { Steering, type Command, type Steerable, type Steered } from "./steering.js";
-import type { RunRecord, RunStore } from "./store.js";
+import type { OrphanClaim, RunRecord, RunStore } from "./store.js";
 import { TaskLogs, type TaskLogOptions } from "./task-logs.js";
 import type { Tracer } from "./tracing.js";
 export type { DriveListener } from "./driven-runs.js";
 export type { StartRunInput, StartedRun } from "./start-run.js";
 import type { StartRunInput, StartedRun } from "./start-run.js";
-
-/** Orphaned runs taken over at once by recoverOrphans. */
-const RECOVERY_LANES = 16;
 
 /** Builds the executor for a run from its options (command template, cwd, ...). */
 export type ExecutorFactory = (options: RunOptions) => Executor;
@@ -303,33 +300,25 @@ export class Engine implements Steerable {
    * process provably gone: taken at once); returns their ids.
    */
   async recoverOrphans(): Promise<string[]> {
-    const taken: string[] = [];
     const [expired, leased] = await Promise.all([this.deps.store.findOrphans(), this.deps.store.leasedRuns()]);
     // the owner of each run whose driver is provably gone: its lease is taken from it directly
-    const from = new Map<string, string | undefined>(expired.map((id) => [id, undefined]));
-    for (const r of leased) if (r.owner !== this.owner && this.liveness.isGone(r.owner)) from.set(r.id, r.owner);
-    const queue = [...from.keys()];
-    const recoverOne = async (id: string) => {
-      if (this.driven.has(id)) return;
-      const owner = from.get(id);
-      try {
-        // the run is read once, after its lease is taken: its executor is chosen from that read
-        const sup = await this.driven.drive(id, "recover", (run) => this.executorFor(run.options), owner !== undefined ? { from: owner } : {});
-        sup.start();
-        taken.push(id);
-        this.logger.info({ runId: id }, "run recovered");
-      } catch (err) {
-        // another process took it first, or it was deleted since it was listed
-        if (!(err instanceof StoreLockedError) && !(err instanceof RunNotFoundError)) throw err;
-      }
-    };
-    // a few at a time: each takes several round trips to the store, and thousands of
-    // orphaned runs one after the other would wait minutes for the last one
-    const lanes = Array.from({ length: Math.min(RECOVERY_LANES, queue.length) }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await recoverOne(id);
-    });
-    await Promise.all(lanes);
-    return taken;
+    const claims: OrphanClaim[] = expired.map((runId) => ({ runId }));
+    for (const r of leased) if (r.owner !== this.owner && this.liveness.isGone(r.owner)) claims.push({ runId: r.id, from: r.owner });
+    // leased, read and started a few hundred at a time (orphan-takeover.ts); each run is
+    // read once its lease is held, and its executor chosen from that read
+    return takeOverOrphans(
+      {
+        store: this.deps.store,
+        owner: this.owner,
+        leaseMs: this.driven.leaseMs,
+        logger: this.logger,
+        stamp: () => this.driven.leaseStamp(),
+        driving: (runId) => this.driven.has(runId),
+        drive: (runId, executor, opts) => this.driven.drive(runId, "recover", executor, opts),
+        executorFor: (run) => this.executorFor(run.options),
+      },
+      claims,
+    );
   }
 
   /** Stops driving every run (they stay resumable), releases their leases and says so to the other processes. */

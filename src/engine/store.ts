@@ -143,6 +143,12 @@ export interface RunFilter {
   before?: number;
 }
 
+/** A run to take over: `from`, the owner of its lease when that owner is proved gone. */
+export interface OrphanClaim {
+  runId: string;
+  from?: string;
+}
+
 export interface LeasedRun {
   id: string;
   owner: string;
@@ -171,6 +177,19 @@ export interface RunStore {
   /** Renews the leases `owner` holds on these runs; returns the ids it no longer holds. */
   renewLeases(runIds: string[], owner: string, leaseMs: number): Promise<string[]>;
   releaseLease(runId: string, owner: string): Promise<void>;
+  /**
+   * Takes the leases of these runs at once where each is still left running, pending or cancelling
+   * and its lease is free, expired, `owner`'s or its claim's `from`; returns the runs taken, as written.
+   * Runs another process is writing right now are skipped, not waited for.
+   */
+  takeOrphans(claims: readonly OrphanClaim[], owner: string, leaseMs: number): Promise<RunRecord[]>;
+  /** The units of each of these runs (in index order), read together. */
+  loadUnitsOf(runIds: readonly string[]): Promise<Map<string, StoredUnit[]>>;
+  /**
+   * Writes batches of different runs atomically in one go, each fenced by its own lease; returns the
+   * ids of the runs written (the others' leases are lost). Only plain batches (commit-gate.ts isPlainBatch).
+   */
+  commitMany(batches: readonly CommitBatch[]): Promise<string[]>;
   /** Runs left running or pending whose lease is free or expired. */
   findOrphans(): Promise<string[]>;
   /** Runs left running or pending under a lease not yet expired, with its owner and time left by the database's clock. */

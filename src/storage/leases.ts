@@ -17,9 +17,12 @@ export async function acquireLease(sql: SqlRunner, runId: string, owner: string,
 /** Renews what `owner` still holds; returns the runs it no longer holds. */
 export async function renewLeases(sql: SqlRunner, runIds: string[], owner: string, leaseMs: number): Promise<string[]> {
   if (runIds.length === 0) return [];
+  // locked in id order first, as a takeover's gathered commit locks them (sql/commit-many.ts):
+  // both lock many runs, and in any other order they could deadlock
   const kept = await sql.query<{ id: string }>(
     `UPDATE runs SET lease_expires_at = now() + make_interval(secs => $3::float8 / 1000)
-     WHERE id = ANY($1::text[]) AND lease_owner = $2 RETURNING id`,
+     WHERE id IN (SELECT id FROM runs WHERE id = ANY($1::text[]) AND lease_owner = $2 ORDER BY id FOR UPDATE)
+     RETURNING id`,
     [runIds, owner, leaseMs],
   );
   const held = new Set(kept.map((r) => r.id));

@@ -1,6 +1,6 @@
 // The RunStore port over Prisma: PostgreSQL or PGlite, same code. Each
 // aggregate lives in its own module; this class only wires them together.
-import type { NewRun, RunRecord, RunStore } from "../engine/store.js";
+import type { NewRun, OrphanClaim, RunRecord, RunStore } from "../engine/store.js";
 import { archivedAttempts, archivedEvents, archivedUnits } from "./archive/archived-reads.js";
 import { listAttempts } from "./attempts.js";
 import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
@@ -12,6 +12,9 @@ import { readEvents, runChangesSince } from "./run-events.js";
 import { acquireLease, findOrphans, leasedRuns, releaseLeases, renewLeases } from "./leases.js";
 import { countRuns, createRuns, getRun, listRuns, runIdsStartingWith, type RunToCreate } from "./runs.js";
 import { commitBatch } from "./sql/commit-batch.js";
+import { commitMany } from "./sql/commit-many.js";
+import { loadUnitsOf } from "./sql/load-units-of.js";
+import { takeOrphans } from "./sql/take-orphans.js";
 import { loadUnits } from "./task-runs.js";
 import { asUnreachable } from "./unreachable.js";
 
@@ -55,6 +58,9 @@ export class PrismaRunStore implements RunStore {
   acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) => acquireLease(this.database.sql, runId, owner, leaseMs, from);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
   releaseLease = (runId: string, owner: string) => this.leaseReleases.call({ runId, owner });
+  takeOrphans = (claims: readonly OrphanClaim[], owner: string, leaseMs: number) => takeOrphans(this.database.sql, claims, owner, leaseMs);
+  loadUnitsOf = (runIds: readonly string[]) => loadUnitsOf(this.database.sql, runIds);
+  commitMany: RunStore["commitMany"] = (batches) => commitMany(this.database.sql, batches).catch(asUnreachable);
   findOrphans = () => findOrphans(this.database.sql);
   leasedRuns = () => leasedRuns(this.database.sql);
   memoLookup = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs: shorter(maxAgeMs, this.memoTtlMs) });

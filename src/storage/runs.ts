@@ -97,7 +97,7 @@ export function toRunRecord(r: Run): RunRecord {
 }
 
 // The columns under the model's field names, so one mapper serves raw and Prisma reads
-const RUN_AS_MODEL = `id, status, options, source, total, pending, running, succeeded, failed, skipped, cancelled,
+export const RUN_AS_MODEL = `id, status, options, source, total, pending, running, succeeded, failed, skipped, cancelled,
   memoized, last_seq AS "lastSeq", finished_since_checkpoint AS "finishedSinceCheckpoint", reason,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt", updated_at AS "updatedAt",
   lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", archived_at AS "archivedAt"`;

@@ -50,7 +50,8 @@ export async function insertUnits(sql: SqlRunner, runId: string, units: PlanUnit
   }
 }
 
-interface Row {
+export interface UnitRow {
+  run_id?: string;
   idx: number;
   task_id: string;
   title: string;
@@ -70,15 +71,18 @@ interface Row {
   finished_at: number | null;
 }
 
-export async function loadUnits(sql: SqlRunner, runId: string): Promise<StoredUnit[]> {
-  const rows = await sql.query<Row>(
-    `SELECT idx, task_id, title, kind, command, definition, deps, memo_key, status, attempts, memoized, blocked_by,
+/** The columns a unit is read from (one run's, or many runs' at once: sql/load-units-of.ts). */
+export const UNIT_COLUMNS = `idx, task_id, title, kind, command, definition, deps, memo_key, status, attempts, memoized, blocked_by,
             error, result, progress, (extract(epoch FROM started_at) * 1000)::float8 AS started_at,
-            (extract(epoch FROM finished_at) * 1000)::float8 AS finished_at
-     FROM task_runs WHERE run_id = $1 ORDER BY idx`,
-    [runId],
-  );
-  return rows.map((r) => ({
+            (extract(epoch FROM finished_at) * 1000)::float8 AS finished_at`;
+
+export async function loadUnits(sql: SqlRunner, runId: string): Promise<StoredUnit[]> {
+  const rows = await sql.query<UnitRow>(`SELECT ${UNIT_COLUMNS} FROM task_runs WHERE run_id = $1 ORDER BY idx`, [runId]);
+  return rows.map(toStoredUnit);
+}
+
+export function toStoredUnit(r: UnitRow): StoredUnit {
+  return {
     index: r.idx,
     id: r.task_id,
     title: r.title,
@@ -99,5 +103,5 @@ export async function loadUnits(sql: SqlRunner, runId: string): Promise<StoredUn
       startedAt: r.started_at === null ? null : Math.round(r.started_at),
       finishedAt: r.finished_at === null ? null : Math.round(r.finished_at),
     },
-  }));
+  };
 }

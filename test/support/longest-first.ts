@@ -20,6 +20,7 @@ const ESTIMATE_S: Record<string, number> = {
   "test/api/readiness.test.ts": 60,
   "test/taskmaster/concurrent-edit.test.ts": 57,
   "test/engine/recovery.test.ts": 54,
+  "test/engine/batch-takeover.test.ts": 90,
   "test/engine/database-outage.test.ts": 52,
   "test/engine/interrupted-state.test.ts": 46,
   "test/api/fuzz.test.ts": 45,

@@ -13,17 +13,8 @@ import type { SqlRunner } from "../migrations.js";
 import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
 import { noticesOf } from "../../core/notices.js";
 import { outboxPart } from "./outbox-part.js";
+import { json, Params, statementName } from "./params.js";
 
-class Params {
-  readonly values: unknown[] = [];
-  /** Adds a value; returns its placeholder with the cast Postgres needs to type it. */
-  add(value: unknown, type: string): string {
-    this.values.push(value);
-    return `$${this.values.length}::${type}`;
-  }
-}
-
-const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 function runPart(p: Params, b: CommitBatch): string {
   const r = b.run;
@@ -112,17 +103,6 @@ function checkpointParts(p: Params, c: NonNullable<CommitBatch["checkpoint"]>): 
     ORDER BY old.seq DESC, old.created_at DESC OFFSET ${p.add(Math.max(c.keep - 1, 0), "int")}))`;
 }
 
-/**
- * A name per variant of the statement (which parts it has): each is parsed and planned once per
- * connection, 0.2–0.5 ms less per commit on PostgreSQL. Its plan needs no parameter value: both key
- * columns come from the lists (see tasksPart).
- */
-const names = new Map<string, string>();
-const nameOf = (text: string): string => {
-  let n = names.get(text);
-  if (n === undefined) names.set(text, (n = `conveyor_commit_${names.size + 1}`));
-  return n;
-};
 
 /**
  * The statement and its parameters for one batch. `wants`: whether some webhook endpoint wants
@@ -143,6 +123,6 @@ export function commitStatement(b: CommitBatch, wants: (type: string) => boolean
 
 export async function commitBatch(sql: SqlRunner, b: CommitBatch, wants?: (type: string) => boolean): Promise<void> {
   const { text, values } = commitStatement(b, wants);
-  const rows = await sql.query<{ n: number }>(text, values, nameOf(text));
+  const rows = await sql.query<{ n: number }>(text, values, statementName(text));
   if (rows[0]?.n !== 1) throw new LeaseLostError(b.runId);
 }

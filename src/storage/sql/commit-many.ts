@@ -1,0 +1,119 @@
+// Many runs' batches as ONE statement: the first commits of the runs a takeover
+// took together (engine/commit-gate.ts). Set-based as commit-batch.ts is for one
+// run, with the run's id on every row: each run's update is fenced by its own lease
+// owner, and every other part joins the runs that update reached, so a run whose
+// lease was lost writes nothing while the others are written. The answer names the
+// runs written; the statement is atomic, so on an error none is.
+//
+// Only plain batches: no memo entries (two runs may write one key, which a single
+// INSERT … ON CONFLICT cannot take twice), no checkpoint (its pruning is per run)
+// and no webhook notice. commitMany refuses others; the caller commits them alone.
+import { isPlainBatch } from "../../engine/commit-gate.js";
+import type { CommitBatch } from "../../engine/store.js";
+import type { SqlRunner } from "../migrations.js";
+import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
+import { json, Params, statementName } from "./params.js";
+
+function runsPart(p: Params, bs: readonly CommitBatch[]): string {
+  const col = <T>(f: (b: CommitBatch) => T, type: string) => p.add(bs.map(f), type);
+  const ids = col((b) => b.runId, "text[]");
+  const owners = col((b) => b.owner, "text[]");
+  // the rows are locked first, in id order, as renewLeases locks them: two statements that
+  // each lock many runs never wait on each other in a cycle (a deadlock PostgreSQL breaks
+  // only after a second, by failing one)
+  return `l AS (
+  SELECT runs.id FROM runs JOIN unnest(${ids}, ${owners}) AS k(id, owner) ON runs.id = k.id AND runs.lease_owner = k.owner
+  ORDER BY runs.id FOR UPDATE OF runs
+), r AS (
+  UPDATE runs SET status = u.status, pending = u.pending, running = u.running, succeeded = u.succeeded, failed = u.failed,
+    skipped = u.skipped, cancelled = u.cancelled, memoized = u.memoized, last_seq = u.last_seq,
+    finished_since_checkpoint = u.fsc, reason = u.reason, started_at = to_timestamp(u.st / 1000),
+    finished_at = to_timestamp(u.fi / 1000), updated_at = now()
+  FROM unnest(${ids}, ${owners}, ${col((b) => b.run.status, "text[]")},
+    ${col((b) => b.run.pending, "int[]")}, ${col((b) => b.run.running, "int[]")}, ${col((b) => b.run.succeeded, "int[]")},
+    ${col((b) => b.run.failed, "int[]")}, ${col((b) => b.run.skipped, "int[]")}, ${col((b) => b.run.cancelled, "int[]")},
+    ${col((b) => b.run.memoized, "int[]")}, ${col((b) => b.run.lastSeq, "int[]")}, ${col((b) => b.run.finishedSinceCheckpoint, "int[]")},
+    ${col((b) => b.run.reason, "text[]")}, ${col((b) => b.run.startedAt, "float8[]")}, ${col((b) => b.run.finishedAt, "float8[]")})
+    AS u(id, owner, status, pending, running, succeeded, failed, skipped, cancelled, memoized, last_seq, fsc, reason, st, fi)
+  WHERE runs.id = u.id AND runs.lease_owner = u.owner AND runs.id IN (SELECT id FROM l)
+  RETURNING runs.id)`;
+}
+
+function tasksPart(p: Params, bs: readonly CommitBatch[]): string {
+  const t = bs.flatMap((b) => b.tasks.map((x) => ({ runId: b.runId, ...x })));
+  return `t AS (
+  UPDATE task_runs tr SET status = u.status, attempts = u.attempts, memoized = u.memoized, blocked_by = u.blocked_by,
+    error = u.error, result = CASE WHEN u.result_kept THEN tr.result ELSE u.result::jsonb END, progress = u.progress,
+    started_at = to_timestamp(u.st / 1000), finished_at = to_timestamp(u.fi / 1000)
+  FROM unnest(${p.add(t.map((x) => x.runId), "text[]")}, ${p.add(t.map((x) => x.index), "int[]")}, ${p.add(t.map((x) => x.status), "text[]")},
+    ${p.add(t.map((x) => x.attempts), "int[]")}, ${p.add(t.map((x) => x.memoized), "bool[]")},
+    ${p.add(t.map((x) => x.blockedBy), "int[]")}, ${p.add(t.map((x) => x.error), "text[]")},
+    ${p.add(t.map((x) => json(x.result)), "text[]")}, ${p.add(t.map((x) => x.resultKept === true), "bool[]")},
+    ${p.add(t.map((x) => x.progress), "float8[]")},
+    ${p.add(t.map((x) => x.startedAt), "float8[]")}, ${p.add(t.map((x) => x.finishedAt), "float8[]")})
+    AS u(run_id, idx, status, attempts, memoized, blocked_by, error, result, result_kept, progress, st, fi)
+  WHERE tr.run_id = u.run_id AND tr.idx = u.idx AND u.run_id IN (SELECT id FROM r))`;
+}
+
+function attemptsPart(p: Params, bs: readonly CommitBatch[]): string {
+  const a = bs.flatMap((b) => b.attempts.map((x) => ({ runId: b.runId, ...x })));
+  return `a AS (
+  INSERT INTO attempts (run_id, idx, number, status, started_at, finished_at, exit_code, error, stdout_tail, stderr_tail)
+  SELECT u.run_id, u.idx, u.number, u.status, to_timestamp(u.st / 1000), to_timestamp(u.fi / 1000),
+         u.exit_code, u.error, u.stdout_tail, u.stderr_tail
+  FROM unnest(${p.add(a.map((x) => x.runId), "text[]")}, ${p.add(a.map((x) => x.index), "int[]")}, ${p.add(a.map((x) => x.number), "int[]")},
+    ${p.add(a.map((x) => x.status), "text[]")}, ${p.add(a.map((x) => x.startedAt), "float8[]")},
+    ${p.add(a.map((x) => x.finishedAt), "float8[]")}, ${p.add(a.map((x) => x.exitCode), "int[]")},
+    ${p.add(a.map((x) => x.error), "text[]")}, ${p.add(a.map((x) => x.stdoutTail), "text[]")},
+    ${p.add(a.map((x) => x.stderrTail), "text[]")})
+    AS u(run_id, idx, number, status, st, fi, exit_code, error, stdout_tail, stderr_tail)
+  WHERE u.run_id IN (SELECT id FROM r)
+  ON CONFLICT (run_id, idx, number) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
+    exit_code = EXCLUDED.exit_code, error = EXCLUDED.error, stdout_tail = EXCLUDED.stdout_tail,
+    stderr_tail = EXCLUDED.stderr_tail)`;
+}
+
+/** Events as pages (run-events.ts), each run's own. */
+function eventsPart(p: Params, bs: readonly CommitBatch[]): string {
+  const run: string[] = [];
+  const first: number[] = [];
+  const last: number[] = [];
+  const pages: string[] = [];
+  for (const b of bs) {
+    for (let i = 0; i < b.events.length; i += EVENTS_PER_PAGE) {
+      const page = b.events.slice(i, i + EVENTS_PER_PAGE);
+      run.push(b.runId);
+      first.push(page[0]!.seq);
+      last.push(page[page.length - 1]!.seq);
+      pages.push(JSON.stringify(page.map(storedEvent)));
+    }
+  }
+  return `e AS (
+  INSERT INTO run_event_pages (run_id, first_seq, last_seq, events)
+  SELECT u.run_id, u.first_seq, u.last_seq, u.events::json
+  FROM unnest(${p.add(run, "text[]")}, ${p.add(first, "int[]")}, ${p.add(last, "int[]")}, ${p.add(pages, "text[]")}) AS u(run_id, first_seq, last_seq, events)
+  WHERE u.run_id IN (SELECT id FROM r))`;
+}
+
+export function commitManyStatement(bs: readonly CommitBatch[]): { text: string; values: unknown[] } {
+  const p = new Params();
+  const parts = [runsPart(p, bs)];
+  if (bs.some((b) => b.tasks.length)) parts.push(tasksPart(p, bs));
+  if (bs.some((b) => b.attempts.length)) parts.push(attemptsPart(p, bs));
+  if (bs.some((b) => b.events.length)) parts.push(eventsPart(p, bs));
+  return { text: `WITH ${parts.join(", ")} SELECT id FROM r`, values: p.values };
+}
+
+/** Writes plain batches of different runs at once; returns the ids of the runs written (the others' leases are lost). */
+export async function commitMany(sql: SqlRunner, bs: readonly CommitBatch[]): Promise<string[]> {
+  if (bs.length === 0) return [];
+  const ids = new Set<string>();
+  for (const b of bs) {
+    if (!isPlainBatch(b)) throw new Error(`bug: run ${b.runId}'s batch carries memo entries, a checkpoint or a notice and must be committed alone`);
+    if (ids.has(b.runId)) throw new Error(`bug: two batches of run ${b.runId} in one statement`);
+    ids.add(b.runId);
+  }
+  const { text, values } = commitManyStatement(bs);
+  const rows = await sql.query<{ id: string }>(text, values, statementName(text));
+  return rows.map((r) => r.id);
+}
