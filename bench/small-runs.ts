@@ -21,6 +21,21 @@ export interface SmallRunsResult {
   reference: { tasks: number; maxParallel: number; tasksPerSec: number };
   firstDispatch: { p50: number; p99: number };
   finish: { p50: number; p99: number };
+  /** SQL statements sent while the small runs ran, per run (a transaction's BEGIN and COMMIT included). */
+  statementsPerRun: number;
+}
+
+/** Counts the SQL statements the app sends (the same calls, wrapped in place until restore()). */
+function countStatements(app: App): { count(): number; restore(): void } {
+  let n = 0;
+  const sql = app.db.sql;
+  const { query, transaction } = sql;
+  sql.query = ((...a: Parameters<typeof query>) => (n++, query.apply(sql, a))) as typeof sql.query;
+  sql.transaction = (fn) => {
+    n += 2; // BEGIN, COMMIT
+    return transaction.call(sql, (tx) => fn({ ...tx, query: ((...a: Parameters<typeof tx.query>) => (n++, tx.query(...a))) as typeof tx.query }));
+  };
+  return { count: () => n, restore: () => Object.assign(sql, { query, transaction }) };
 }
 
 export async function measureSmallRuns(
@@ -55,6 +70,7 @@ export async function measureSmallRuns(
       if (finishedAt.size === runs) resolveAll();
     }
   });
+  const statements = countStatements(app);
   const t0 = performance.now();
   try {
     const prefix = nextPrefix("small-");
@@ -68,6 +84,8 @@ export async function measureSmallRuns(
     );
     await allFinished;
     const totalMs = performance.now() - t0;
+    const statementsPerRun = statements.count() / runs;
+    statements.restore();
     await Promise.all(started.map((id) => app.engine.waitForRun(id)));
     const firstDispatch = started.map((id) => firstInvoked.get(id)! - calledAt.get(id)!);
     const finish = started.map((id) => finishedAt.get(id)! - lastReturned.get(id)!);
@@ -81,14 +99,16 @@ export async function measureSmallRuns(
       reference,
       firstDispatch: { p50: quantile(firstDispatch, 0.5), p99: quantile(firstDispatch, 0.99) },
       finish: { p50: quantile(finish, 0.5), p99: quantile(finish, 0.99) },
+      statementsPerRun,
     };
     log(
       `  ${runs} runs × ${tasksPer} tasks: ${r.tasksPerSec.toFixed(0)} tasks/s (${(r.tasksPerSec / reference.tasksPerSec).toFixed(2)}× the one run), ` +
         `${r.runsPerSec.toFixed(0)} runs/s; startRun → first dispatch p50 ${r.firstDispatch.p50.toFixed(1)} ms p99 ${r.firstDispatch.p99.toFixed(1)} ms; ` +
-        `last task → run.finished p50 ${r.finish.p50.toFixed(1)} ms p99 ${r.finish.p99.toFixed(1)} ms`,
+        `last task → run.finished p50 ${r.finish.p50.toFixed(1)} ms p99 ${r.finish.p99.toFixed(1)} ms; ${r.statementsPerRun.toFixed(2)} SQL statements per run`,
     );
     return r;
   } finally {
+    statements.restore();
     off();
     setFn(() => 1);
   }
