@@ -1,6 +1,7 @@
 // The attempts a supervisor has in flight: each runs on the executor under an
 // abort signal, reports progress (as an event at most once a second), and ends
 // in an attempt row; the supervisor is then told the outcome to settle the unit.
+import type { AttemptFacts } from "../core/events.js";
 import type { ExecutionOutcome, Executor } from "./executor.js";
 import type { Clock } from "./ports.js";
 import type { RunJournal } from "./run-journal.js";
@@ -13,7 +14,7 @@ import type { UnitTable } from "./unit-table.js";
 const PROGRESS_EVENT_INTERVAL_MS = 1_000;
 
 /** What an ended attempt adds to its unit's event. */
-export type AttemptFacts = { attempt: number; durationMs: number; exitCode: number | null };
+export type { AttemptFacts };
 
 export type AttemptEnded = (i: number, outcome: ExecutionOutcome, facts: AttemptFacts) => void;
 

@@ -7,7 +7,9 @@ import type { Schedule } from "../core/scheduler.js";
 import { canRunMove, type RunStatus } from "../core/status.js";
 import { CommitQueue, type PendingWrites } from "./commit-queue.js";
 import { commitThroughOutage } from "./outage.js";
-import { isRunChange, RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import { asRunEvent, isRunChange, type RunEvent, type RunEventDataMap, type RunEventType } from "../core/events.js";
+import type { Clock, EventBus, Logger } from "./ports.js";
+import { topics } from "./topics.js";
 import type { RunTrace } from "./run-trace.js";
 import type { TraceSpan } from "./tracing.js";
 import type { RunRecord, RunStore } from "./store.js";
@@ -76,7 +78,7 @@ export class RunJournal {
    * Every event is committed, whether or not anything else is pending: a run's own
    * events at once (someone steers or watches the run), a task's within the commit window.
    */
-  emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
+  emit<K extends RunEventType>(type: K, taskId: string | undefined, data: RunEventDataMap[K]): void {
     const w = this.queue.current;
     w.events.push(this.event(type, taskId, data));
     if (type.startsWith("run.")) w.prompt = true;
@@ -108,8 +110,8 @@ export class RunJournal {
     });
   }
 
-  private event(type: string, taskId: string | undefined, data: Record<string, unknown>): RunEvent {
-    const e: RunEvent = { runId: this.run.id, seq: ++this.seq, type, data, at: this.deps.clock.now() };
+  private event<K extends RunEventType>(type: K, taskId: string | undefined, data: RunEventDataMap[K]): RunEvent {
+    const e = asRunEvent<K>({ runId: this.run.id, seq: ++this.seq, type, data, at: this.deps.clock.now() });
     if (taskId !== undefined) e.taskId = taskId;
     return e;
   }
@@ -181,8 +183,8 @@ export class RunJournal {
     this.table.resultsCommitted(batch.tasks);
     this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
-    this.deps.bus.publish(runTopic(this.run.id), w.events);
-    if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => isRunChange(e.type)));
+    this.deps.bus.publish(topics.runEvents(this.run.id), w.events);
+    if (w.runChanged) this.deps.bus.publish(topics.runChanges, w.events.filter(isRunChange));
     for (const e of w.events) {
       const level = e.type === "task.progress" ? "debug" : "info";
       this.deps.logger[level]({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);

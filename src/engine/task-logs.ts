@@ -5,19 +5,17 @@
 // follows costs its ring and nothing more. Lines never go to the database; the
 // stored tail of an ended attempt stays the record.
 //
-// The bus carries, in the shape of events (busNotice, seq 0):
-//   on taskLogTopic(...):  log.lines {lines}, log.end {last}, log.snapshot {to, lines, last, ended}
-//   on LOG_WATCH_TOPIC:    log.watch {runId, taskId, attempt, id?}: "I watch this attempt" (renewed),
-//                          with `id` also "send me what you have" (answered by log.snapshot {to: id}).
+// The bus carries, in the shape of events (bus-notices.ts, seq 0):
+//   on topics.taskLog(...): log.lines {lines}, log.end {last}, log.snapshot {to, lines, last, ended}
+//   on topics.logWatch:     log.watch {runId, taskId, attempt, id?}: "I watch this attempt" (renewed),
+//                           with `id` also "send me what you have" (answered by log.snapshot {to: id}).
 // A subscriber on another replica thus gets lines over Redis like events.
-import { busNotice, systemClock, type Clock, type EventBus, type RunEvent } from "./ports.js";
+import { busNotice, type LogWatchNotice, type TaskLogNotice, type WireLine } from "./bus-notices.js";
+import { systemClock, type Clock, type EventBus } from "./ports.js";
+import { topics, type Topic } from "./topics.js";
 
 export type LogStreamName = "stdout" | "stderr";
-/** One line on the wire: [seq, 0 stdout | 1 stderr, text]. */
-export type WireLine = [number, 0 | 1, string];
-
-export const taskLogTopic = (runId: string, taskId: string, attempt: number) => `logs:${runId}:${attempt}:${taskId}`;
-export const LOG_WATCH_TOPIC = "logs.watch";
+export type { WireLine };
 /** A watch lapses unless renewed within this time; subscribers renew every third of it. */
 export const LOG_WATCH_MS = 15_000;
 
@@ -44,11 +42,11 @@ const FLUSH_BYTES = 64 * 1024;
 const MAX_EARLY_WATCHES = 10_000;
 
 export class TaskLogs {
-  private readonly logs = new Map<string, AttemptLog>();
+  private readonly logs = new Map<Topic<TaskLogNotice>, AttemptLog>();
   /** Watches that came before the attempt printed anything here: until when, by topic. */
-  private readonly earlyWatches = new Map<string, number>();
+  private readonly earlyWatches = new Map<Topic<TaskLogNotice>, number>();
   /** Ended logs, kept a while to answer late snapshot requests, swept by one timer. */
-  private readonly ended = new Map<string, { log: AttemptLog; at: number }>();
+  private readonly ended = new Map<Topic<TaskLogNotice>, { log: AttemptLog; at: number }>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly off: () => void;
 
@@ -57,7 +55,7 @@ export class TaskLogs {
     private readonly clock: Clock = systemClock,
     private readonly opts: TaskLogOptions = {},
   ) {
-    this.off = bus.subscribe(LOG_WATCH_TOPIC, (events) => {
+    this.off = bus.subscribe(topics.logWatch, (events) => {
       for (const e of events) this.onWatch(e);
     });
   }
@@ -70,12 +68,12 @@ export class TaskLogs {
     // nothing computed up front: thousands of attempts a second print nothing (in-process functions)
     let log: AttemptLog | undefined;
     return {
-      onOutput: (stream, lines) => (log ??= this.open(taskLogTopic(runId, taskId, attempt), runId)).push(stream, lines),
+      onOutput: (stream, lines) => (log ??= this.open(topics.taskLog(runId, taskId, attempt), runId)).push(stream, lines),
       end: () => {
         if (log) return log.end();
         if (this.earlyWatches.size === 0) return;
         // nothing printed: a watcher still learns that the attempt ended
-        const topic = taskLogTopic(runId, taskId, attempt);
+        const topic = topics.taskLog(runId, taskId, attempt);
         if (this.earlyWatches.delete(topic)) this.bus.publish(topic, [busNotice("log.end", { last: 0 }, runId)]);
       },
     };
@@ -94,7 +92,7 @@ export class TaskLogs {
     this.ended.clear();
   }
 
-  private open(topic: string, runId: string): AttemptLog {
+  private open(topic: Topic<TaskLogNotice>, runId: string): AttemptLog {
     this.logs.get(topic)?.end();
     const log = new AttemptLog(this.bus, this.clock, topic, runId, this.opts, () => this.endedLog(topic, log));
     this.logs.set(topic, log);
@@ -106,7 +104,7 @@ export class TaskLogs {
     return log;
   }
 
-  private endedLog(topic: string, log: AttemptLog): void {
+  private endedLog(topic: Topic<TaskLogNotice>, log: AttemptLog): void {
     this.ended.set(topic, { log, at: this.clock.now() });
     const keep = this.opts.keepEndedMs ?? 5_000;
     this.sweeper ??= setInterval(() => {
@@ -124,10 +122,11 @@ export class TaskLogs {
     }, keep).unref();
   }
 
-  private onWatch(e: RunEvent): void {
+  private onWatch(e: LogWatchNotice): void {
+    // from any replica, of any version: checked, not trusted
     const { runId, taskId, attempt, id } = e.data as { runId?: unknown; taskId?: unknown; attempt?: unknown; id?: unknown };
     if (typeof runId !== "string" || typeof taskId !== "string" || typeof attempt !== "number") return;
-    const topic = taskLogTopic(runId, taskId, attempt);
+    const topic = topics.taskLog(runId, taskId, attempt);
     const log = this.logs.get(topic);
     const until = this.clock.now() + LOG_WATCH_MS;
     if (!log) {
@@ -158,7 +157,7 @@ export class AttemptLog {
   constructor(
     private readonly bus: EventBus,
     private readonly clock: Clock,
-    private readonly topic: string,
+    private readonly topic: Topic<TaskLogNotice>,
     private readonly runId: string,
     private readonly opts: TaskLogOptions,
     private readonly onEnded: () => void,

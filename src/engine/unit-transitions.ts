@@ -1,13 +1,15 @@
 // A driven run's unit transitions, each made at once in the three places that
 // hold a unit: its status in the schedule, its row in the unit table, and its
 // event and dirty row in the journal, so that every batch commits them together.
+import type { RunEventDataMap } from "../core/events.js";
 import type { Schedule } from "../core/scheduler.js";
 import type { Clock } from "./ports.js";
 import type { RunJournal } from "./run-journal.js";
 import type { UnitCatalog } from "./unit-catalog.js";
 import type { UnitTable } from "./unit-table.js";
 
-type EventData = Record<string, unknown>;
+/** The events a unit settles with. */
+type Settled = "task.succeeded" | "task.memoized" | "task.failed" | "task.skipped" | "task.cancelled";
 
 export class UnitTransitions {
   constructor(
@@ -45,7 +47,7 @@ export class UnitTransitions {
     this.settled(i, "task.memoized", {});
   }
 
-  succeed(i: number, result: unknown, data: EventData): void {
+  succeed(i: number, result: unknown, data: RunEventDataMap["task.succeeded"]): void {
     this.schedule.succeed(i);
     this.table.setResult(i, result);
     this.table.errors.delete(i);
@@ -53,7 +55,7 @@ export class UnitTransitions {
     this.settled(i, "task.succeeded", data);
   }
 
-  cancel(i: number, error: string, data: EventData): void {
+  cancel(i: number, error: string, data: RunEventDataMap["task.cancelled"]): void {
     this.schedule.cancel(i);
     this.table.errors.set(i, error);
     this.settled(i, "task.cancelled", data);
@@ -65,7 +67,7 @@ export class UnitTransitions {
   }
 
   /** A failed attempt whose task runs again after a backoff. */
-  retryLater(i: number, error: string, data: EventData): void {
+  retryLater(i: number, error: string, data: RunEventDataMap["task.retrying"]): void {
     this.table.errors.set(i, error);
     this.schedule.retryLater(i);
     this.journal.current.dirty.add(i);
@@ -79,7 +81,7 @@ export class UnitTransitions {
   }
 
   /** A final failure; skips the dependents it leaves unable to run. */
-  fail(i: number, error: string, data: EventData): void {
+  fail(i: number, error: string, data: RunEventDataMap["task.failed"]): void {
     this.table.errors.set(i, error);
     const skips = this.schedule.fail(i);
     this.settled(i, "task.failed", data);
@@ -115,7 +117,7 @@ export class UnitTransitions {
   }
 
   /** Records a unit's terminal transition and counts it toward the next checkpoint. */
-  private settled(i: number, type: string, data: EventData): void {
+  private settled<K extends Settled>(i: number, type: K, data: RunEventDataMap[K]): void {
     if (Number.isNaN(this.table.finishedAt[i]!)) this.table.finishedAt[i] = this.clock.now();
     this.journal.current.dirty.add(i);
     this.journal.emit(type, this.units.id(i), data);

@@ -5,8 +5,8 @@
 // cut mid-way resumes from where it was, with no line lost or repeated.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
-import { busNotice, type RunEvent } from "../../src/engine/ports.js";
-import { LOG_WATCH_TOPIC, taskLogTopic, type WireLine } from "../../src/engine/task-logs.js";
+import { busNotice, type TaskLogNotice, type WireLine } from "../../src/engine/bus-notices.js";
+import { topics } from "../../src/engine/topics.js";
 import { PodLogFollower } from "../../src/executors/argo/pod-log-follower.js";
 import { KubePodLogs } from "../../src/executors/argo/k8s-client.js";
 import { openArgoWorld, type ArgoWorld } from "./argo-engine.js";
@@ -32,14 +32,14 @@ describe("argo live task logs", () => {
   /** Watches an attempt's log on the engine's bus, as the taskLogs subscription does. */
   function watch(runId: string, taskId: string) {
     const lines: WireLine[] = [];
-    const events: RunEvent[] = [];
-    const off = w.engine.bus.subscribe(taskLogTopic(runId, taskId, 1), (es) => {
+    const events: TaskLogNotice[] = [];
+    const off = w.engine.bus.subscribe(topics.taskLog(runId, taskId, 1), (es) => {
       for (const e of es) {
         events.push(e);
-        if (e.type === "log.lines") lines.push(...(e.data.lines as WireLine[]));
+        if (e.type === "log.lines") lines.push(...e.data.lines);
       }
     });
-    w.engine.bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId, taskId, attempt: 1 })]);
+    w.engine.bus.publish(topics.logWatch, [busNotice("log.watch", { runId, taskId, attempt: 1 })]);
     return { lines, events, off, texts: () => lines.map((l) => l[2]) };
   }
 

@@ -7,7 +7,8 @@
 // what the bus delivers (a lost message, a Redis outage) is filled from the
 // database; an idle feed re-reads the database now and then, so a silent bus
 // cannot stall it.
-import { runTopic, type EventBus, type RunEvent } from "../../engine/ports.js";
+import type { EventBus, RunEvent } from "../../engine/ports.js";
+import { topics } from "../../engine/topics.js";
 import type { RunStore } from "../../engine/store.js";
 
 export interface FeedDeps {
@@ -99,7 +100,7 @@ export class RunEventFeed {
     this.pollMs = o.pollMs ?? 3_000;
     this.retain = o.retain ?? 10_000;
     this.batchMs = o.batchMs ?? 20;
-    this.unsubscribe = deps.bus.subscribe(runTopic(runId), (events) => {
+    this.unsubscribe = deps.bus.subscribe(topics.runEvents(runId), (events) => {
       if (this.inbox.length + events.length > this.retain) {
         this.inbox = [];
         this.overflow = true; // the database has them all: re-read instead of holding them
