@@ -2,9 +2,8 @@
 // discriminated union keyed by `type`. The engine's journal emits only these
 // (src/engine/run-journal.ts), the store keeps them as JSON, and the API, the CLI,
 // metrics, status write-back and webhooks narrow on `type` to read `data`.
-// Adding a type here and emitting it is all it takes; the API's schema names each
-// type (src/api/types/run-event-data.ts) and test/engine/event-union.test.ts fails
-// until it does.
+// A new type also needs its payload type in the API (src/api/types/run-event-data.ts
+// does not compile until it has one) and its fields in test/engine/event-union.test.ts.
 import type { RunStatus } from "./status.js";
 
 /** How a run came to be driven (the engine's drive modes but `resume`, which is run.resumed). */

@@ -4,8 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Progress } from "../../src/core/progress.js";
 import { TASK_STATUSES, type TaskStatus } from "../../src/core/status.js";
-import type { RunEvent } from "../../src/engine/ports.js";
-import type { RunEventType } from "../../src/core/events.js";
+import type { RunEvent, RunEventType } from "../../src/core/events.js";
 import { eventOf } from "../support/events.js";
 import { eventLine, progressLine, ProgressView } from "../../src/cli/progress-view.js";
 
@@ -160,6 +159,6 @@ describe("ProgressView", () => {
     vi.advanceTimersByTime(1_000);
     view.onEvents([event(1, "run.started"), event(2, "run.checkpoint"), event(3, "task.succeeded", "t1")]);
     view.stop();
-    expect(written).toEqual(["00:00:00.000 #1 run.started\n", "00:00:00.000 #3 task.succeeded t1\n"]);
+    expect(written).toEqual(["00:00:00.000 #1 run.started mode=start total=2\n", "00:00:00.000 #3 task.succeeded t1 attempt=1 durationMs=5 exitCode=0\n"]);
   });
 });
