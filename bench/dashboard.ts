@@ -17,7 +17,8 @@ import { loadSettings } from "../src/config.js";
 import { startApiServer, type ApiServer } from "../src/api/server.js";
 import { createApp, type App } from "../src/app.js";
 import { inlineSource } from "../src/core/taskmaster/index.js";
-import { runTopic, silentLogger } from "../src/engine/ports.js";
+import { silentLogger } from "../src/engine/ports.js";
+import { topics } from "../src/engine/topics.js";
 import { InProcessExecutor } from "../src/executors/in-process.js";
 import { freshStore, log, median, quantile, sleep } from "./support.js";
 
@@ -95,7 +96,7 @@ export async function measureDashboard(opts: { tasks: number; navigations: numbe
     const busy = await app.engine.startRun({ source: inlineSource(layered(opts.tasks, "e")), options: { executor: "fn", maxParallel: 30, force: true } });
     const settledAt: number[] = [0]; // settledAt[k]: when the server had k settled tasks
     let events = 0;
-    const off = app.engine.bus.subscribe(runTopic(busy.runId), (batch) => {
+    const off = app.engine.bus.subscribe(topics.runEvents(busy.runId), (batch) => {
       const now = performance.now() + performance.timeOrigin;
       for (const e of batch) {
         events++;

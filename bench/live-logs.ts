@@ -19,7 +19,8 @@ import { serverConfig } from "../src/api/config.js";
 import { startApiServer, type ApiServer } from "../src/api/server.js";
 import { createApp, type App } from "../src/app.js";
 import { inlineSource } from "../src/core/taskmaster/index.js";
-import { runTopic, silentLogger } from "../src/engine/ports.js";
+import { silentLogger } from "../src/engine/ports.js";
+import { topics } from "../src/engine/topics.js";
 import { RedisBus } from "../src/pubsub/redis-bus.js";
 import { REDIS_URL } from "./bullmq.js";
 import { freshStore, log, median, quantile, sleep } from "./support.js";
@@ -112,7 +113,7 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   const client = shape === "noisy, watched" ? ws(api) : undefined;
   if (client) watched = follow(client, runId, `${prefix}noisy`, (i) => (i.dropped !== null ? ((watchedDropped += i.dropped), watchedMarkers++) : watchedLines++)).catch(() => undefined);
   const tEnd = await new Promise<number>((resolve) => {
-    const off = app.engine.bus.subscribe(runTopic(runId), (events) => {
+    const off = app.engine.bus.subscribe(topics.runEvents(runId), (events) => {
       for (const e of events) {
         if (e.type === "task.succeeded" && e.taskId === `${prefix}gate`) {
           t0 = performance.now();

@@ -10,7 +10,7 @@
 // Prints "RESULT {json}".
 import { performance } from "node:perf_hooks";
 import { InProcessExecutor, type TaskFunction } from "../src/executors/in-process.js";
-import { runTopic } from "../src/engine/ports.js";
+import { topics } from "../src/engine/topics.js";
 import { freshStore, noopSource, openApp, timeRun, type StoreKind } from "./support.js";
 import type { MemPoint } from "./memory.js";
 
@@ -64,7 +64,7 @@ try {
   const { runId } = await (() => app.engine.startRun({ source: noopSource(n, "m-"), options: { executor: "fn", maxParallel: parallel, force: true, ...(rich ? { retry: { baseDelayMs: 10, maxDelayMs: 50 } } : {}) } }))();
   const startRunMs = performance.now() - t0;
   const finished = new Promise<void>((resolve) => {
-    app.engine.bus.subscribe(runTopic(runId), (events) => {
+    app.engine.bus.subscribe(topics.runEvents(runId), (events) => {
       for (const e of events) {
         if (e.type === "run.finished") {
           if (!capped) points.push(sample("end", n, t0));

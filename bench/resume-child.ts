@@ -11,10 +11,11 @@ const env = process.env;
 const role = env.BENCH_ROLE;
 const storeConfig = env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.CONVEYOR_DATA_DIR! };
 
-const [{ createApp }, { InProcessExecutor }, { silentLogger, runTopic }, { inlineSource }, { timeStoreCalls }] = await Promise.all([
+const [{ createApp }, { InProcessExecutor }, { silentLogger }, { topics }, { inlineSource }, { timeStoreCalls }] = await Promise.all([
   import("../src/app.js"),
   import("../src/executors/in-process.js"),
   import("../src/engine/ports.js"),
+  import("../src/engine/topics.js"),
   import("../src/core/taskmaster/index.js"),
   import("./store-calls.js"),
 ]);
@@ -47,7 +48,7 @@ if (role === "start") {
     options: { executor: "fn", maxParallel: 8, force: true },
   });
   let done = 0;
-  app.engine.bus.subscribe(runTopic(runId), (events) => {
+  app.engine.bus.subscribe(topics.runEvents(runId), (events) => {
     for (const e of events) if (e.type === "task.succeeded") done++;
     process.stdout.write(`DONE ${done}\n`);
   });

@@ -5,7 +5,7 @@
 // and its last task returned → run.finished published (after its commit).
 import { performance } from "node:perf_hooks";
 import type { App } from "../src/app.js";
-import { RUNS_TOPIC } from "../src/engine/ports.js";
+import { topics } from "../src/engine/topics.js";
 import type { TaskFunction } from "../src/executors/in-process.js";
 import { log, noopSource, quantile, timeRun } from "./support.js";
 import { nextPrefix } from "./throughput.js";
@@ -62,7 +62,7 @@ export async function measureSmallRuns(
   });
   let resolveAll!: () => void;
   const allFinished = new Promise<void>((r) => (resolveAll = r));
-  const off = app.engine.bus.subscribe(RUNS_TOPIC, (events) => {
+  const off = app.engine.bus.subscribe(topics.runChanges, (events) => {
     const now = performance.now();
     for (const e of events) {
       if (e.type !== "run.finished") continue;

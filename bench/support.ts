@@ -12,7 +12,8 @@ import { createApp, type App } from "../src/app.js";
 import { inlineSource } from "../src/core/taskmaster/index.js";
 import type { TaskSource } from "../src/core/task.js";
 import type { ExecutorFactory, StartRunInput } from "../src/engine/engine.js";
-import { runTopic, silentLogger, type RunEvent } from "../src/engine/ports.js";
+import { silentLogger, type RunEvent } from "../src/engine/ports.js";
+import { topics } from "../src/engine/topics.js";
 
 export type StoreKind = "pglite" | "postgres";
 export const STORE_KINDS: StoreKind[] = ["pglite", "postgres"];
@@ -143,7 +144,7 @@ export async function timeRun(
   // the first commit of a run is scheduled with setImmediate: subscribing now misses nothing
   let status = "?";
   const finished = new Promise<number>((resolve) => {
-    const off = app.engine.bus.subscribe(runTopic(runId), (events) => {
+    const off = app.engine.bus.subscribe(topics.runEvents(runId), (events) => {
       opts.onEvents?.(events);
       for (const e of events) {
         if (e.type === "run.finished") {

@@ -22,7 +22,7 @@ import type { RetentionAction, RetentionStore } from "./engine/retention-store.j
 import { BackgroundPruner, type MemoPolicy, type PruneObserver } from "./engine/background-pruner.js";
 import { StatusWriteBack } from "./taskmaster-sync/index.js";
 import type { Registry } from "prom-client";
-import { RUNS_TOPIC } from "./engine/ports.js";
+import { topics } from "./engine/topics.js";
 import { Dispatcher } from "./notifications/dispatcher.js";
 import { webhookMetrics } from "./notifications/metrics.js";
 import { webhookSettingsFrom, type WebhookSettings } from "./notifications/settings.js";
@@ -174,7 +174,7 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     changed: () => wanted.refresh(),
   });
   // a run's end is sent at once rather than at the next poll (other notices wait for it)
-  const unsubscribe = engine.bus.subscribe(RUNS_TOPIC, (events) => {
+  const unsubscribe = engine.bus.subscribe(topics.runChanges, (events) => {
     if (events.some((e) => e.type === "run.finished")) dispatcher.wake();
   });
   // status write-back follows every run with syncStatus this app drives, however it came to drive it

@@ -4,7 +4,7 @@ import { RunNotFoundError, StoreLockedError } from "../core/errors.js";
 import type { Engine, StartedRun } from "../engine/engine.js";
 import type { RunRecord, RunStore, StoredUnit } from "../engine/store.js";
 import type { Command } from "../engine/steering.js";
-import { runTopic } from "../engine/ports.js";
+import { topics } from "../engine/topics.js";
 import type { DeletedRows, RetentionStore } from "../engine/retention-store.js";
 import { deleteRun } from "./delete-run.js";
 import { ProgressCache } from "./live/progress-cache.js";
@@ -71,7 +71,7 @@ export class RunService {
     if (pending()) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => done(), waitMs);
-        const off = this.engine.bus.subscribe(runTopic(runId), () => {
+        const off = this.engine.bus.subscribe(topics.runEvents(runId), () => {
           if (!pending()) done();
         });
         function done() {
@@ -102,8 +102,9 @@ export class RunService {
   async checkpoint(runId: string): Promise<string> {
     const { result, event } = await this.engine.steer(runId, { action: "checkpoint" });
     if (typeof result === "string") return result;
-    if (!event) throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
-    return String(event.data.id);
+    // the event that shows a checkpoint is its run.checkpoint
+    if (event?.type !== "run.checkpoint") throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
+    return event.data.id;
   }
 
   /** Steers a run and returns its record once the event showing the command is committed. */

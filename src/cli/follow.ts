@@ -3,7 +3,7 @@
 import type { App } from "../app.js";
 import type { RunState } from "../core/run-state.js";
 import type { RunStatus } from "../core/status.js";
-import { runTopic } from "../engine/ports.js";
+import { topics } from "../engine/topics.js";
 import type { RunRecord } from "../engine/store.js";
 import { formatDuration } from "./durations.js";
 import { Interrupted, type Interruption } from "./interruption.js";
@@ -34,7 +34,7 @@ export async function follow(app: App, runId: string, out: Output, interruption:
   // the bar redraws from the live supervisor; once it stops, from the last stored state
   let settled = await app.engine.progress(runId);
   const view = new ProgressView(out, () => app.engine.liveProgress(runId) ?? settled);
-  const unsubscribe = app.engine.bus.subscribe(runTopic(runId), (events) => view.onEvents(events));
+  const unsubscribe = app.engine.bus.subscribe(topics.runEvents(runId), (events) => view.onEvents(events));
   interruption.runIds.add(runId);
   const offInterrupt = interruption.onInterrupt(() => view.cancel());
   try {

@@ -1,6 +1,7 @@
 // Which of a run's transitions other systems are told about, and what they are told.
 // Pure: the commit statement writes these to the webhook outbox in the same statement
 // as the transitions themselves (src/storage/sql/outbox-part.ts).
+import type { RunEvent, RunEventCounters } from "./events.js";
 
 export const WEBHOOK_EVENT_TYPES = ["run.finished", "run.failed", "run.cancelled", "run.interrupted", "run.stalled", "task.failed"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -9,15 +10,6 @@ export const isWebhookEventType = (t: string): t is WebhookEventType => (WEBHOOK
 
 /** Run statuses reported as run.failed beside run.finished. */
 const FAILED = new Set(["failed", "timed_out", "completed_with_failures"]);
-
-/** The shape of a journal event this needs (the engine's RunEvent is one). */
-export interface JournalEvent {
-  seq: number;
-  type: string;
-  taskId?: string;
-  data: Record<string, unknown>;
-  at: number;
-}
 
 /** One notification, before it is fanned out to the endpoints that want it. */
 export interface Notice {
@@ -30,28 +22,28 @@ export interface Notice {
 }
 
 /** The notices a batch of events carries; empty for nearly every batch. */
-export function noticesOf(events: readonly JournalEvent[]): Notice[] {
+export function noticesOf(events: readonly RunEvent[]): Notice[] {
   let out: Notice[] | undefined;
   for (const e of events) {
     if (e.type === "run.finished") {
-      const status = String(e.data.status);
-      const data = { status, reason: e.data.reason ?? null, counters: countersOf(e.data) };
+      const { status } = e.data;
+      const data = { status, reason: e.data.reason, counters: countersOf(e.data) };
       (out ??= []).push({ seq: e.seq, type: "run.finished", at: e.at, data });
       if (FAILED.has(status)) out.push({ seq: e.seq, type: "run.failed", at: e.at, data });
       if (status === "cancelled") out.push({ seq: e.seq, type: "run.cancelled", at: e.at, data });
     } else if (e.type === "task.failed") {
       // the engine emits task.failed only for a final failure (a retry is task.retrying)
-      const data = { taskId: e.taskId ?? null, error: e.data.error ?? null, attempt: e.data.attempt ?? null };
+      const data = { taskId: e.taskId ?? null, error: e.data.error, attempt: e.data.attempt };
       (out ??= []).push({ seq: e.seq, type: "task.failed", at: e.at, data });
     }
   }
   return out ?? [];
 }
 
-const COUNTERS = ["total", "pending", "running", "succeeded", "failed", "skipped", "cancelled", "memoized"];
+const COUNTERS = ["total", "pending", "running", "succeeded", "failed", "skipped", "cancelled", "memoized"] as const;
 
-function countersOf(data: Record<string, unknown>): Record<string, unknown> {
-  const c: Record<string, unknown> = {};
-  for (const k of COUNTERS) if (k in data) c[k] = data[k];
+function countersOf(data: RunEventCounters): RunEventCounters {
+  const c = {} as RunEventCounters;
+  for (const k of COUNTERS) c[k] = data[k];
   return c;
 }

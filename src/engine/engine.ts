@@ -23,9 +23,9 @@ import { OrphanWatch } from "./orphan-watch.js";
 import { takeOverOrphans } from "./orphan-takeover.js";
 import { formatOwner } from "../core/lease-owner.js";
 import { runState, type RunState } from "../core/run-state.js";
+import { busNotice } from "./bus-notices.js";
+import { topics } from "./topics.js";
 import {
-  busNotice,
-  LEASES_TOPIC,
   noLiveness,
   silentLogger,
   systemClock,
@@ -328,7 +328,7 @@ export class Engine implements Steerable {
     const released = this.driven.ids();
     await this.driven.stop();
     this.taskLogs.close();
-    this.deps.bus.publish(LEASES_TOPIC, released.map((runId) => busNotice("lease.released", { owner: this.owner }, runId)));
+    this.deps.bus.publish(topics.leases, released.map((runId) => busNotice("lease.released", { owner: this.owner }, runId)));
   }
 
   // ---- internals -------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 // Keeps taking over runs whose driver went away, after the takeover at start:
 // at once when another process says it released its leases (a graceful
-// shutdown, LEASES_TOPIC), and on a timer for drivers that died without a
+// shutdown, topics.leases), and on a timer for drivers that died without a
 // word (their leases expire). Scans never overlap; a notice that arrives
 // during one asks for one more.
-import { LEASES_TOPIC, type EventBus, type Logger } from "./ports.js";
+import type { EventBus, Logger } from "./ports.js";
+import { topics } from "./topics.js";
 
 export class OrphanWatch {
   private timer: NodeJS.Timeout | undefined;
@@ -19,7 +20,7 @@ export class OrphanWatch {
 
   start(): void {
     if (this.stopped || this.timer) return;
-    this.unsubscribe = this.deps.bus.subscribe(LEASES_TOPIC, () => this.scan());
+    this.unsubscribe = this.deps.bus.subscribe(topics.leases, () => this.scan());
     this.timer = setInterval(() => this.scan(), this.intervalMs);
     this.timer.unref();
   }

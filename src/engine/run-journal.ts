@@ -9,8 +9,10 @@ import type { Schedule } from "../core/scheduler.js";
 import { canRunMove, type RunStatus } from "../core/status.js";
 import { CommitQueue } from "./commit-queue.js";
 import { commitThroughOutage } from "./outage.js";
-import { isRunChange, RUNS_TOPIC, runTopic, type Clock, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import { asRunEvent, isRunChange, type RunEvent, type RunEventDataMap, type RunEventType } from "../core/events.js";
+import type { Clock, EventBus, Logger } from "./ports.js";
 import type { PendingWrites } from "./pending-writes.js";
+import { topics } from "./topics.js";
 import type { RunTrace } from "./run-trace.js";
 import type { TraceSpan } from "./tracing.js";
 import type { AttemptRecord, MemoEntry, RunRecord, RunStore } from "./store.js";
@@ -152,7 +154,7 @@ export class RunJournal {
    * Every event is committed, whether or not anything else is pending: a run's own
    * events at once (someone steers or watches the run), a task's within the commit window.
    */
-  emit(type: string, taskId: string | undefined, data: Record<string, unknown>): void {
+  emit<K extends RunEventType>(type: K, taskId: string | undefined, data: RunEventDataMap[K]): void {
     const w = this.queue.current;
     w.addEvent(this.event(type, taskId, data));
     if (type.startsWith("run.")) w.markAwaited();
@@ -182,8 +184,8 @@ export class RunJournal {
     });
   }
 
-  private event(type: string, taskId: string | undefined, data: Record<string, unknown>): RunEvent {
-    const e: RunEvent = { runId: this.run.id, seq: ++this.seq, type, data, at: this.deps.clock.now() };
+  private event<K extends RunEventType>(type: K, taskId: string | undefined, data: RunEventDataMap[K]): RunEvent {
+    const e = asRunEvent<K>({ runId: this.run.id, seq: ++this.seq, type, data, at: this.deps.clock.now() });
     if (taskId !== undefined) e.taskId = taskId;
     return e;
   }
@@ -253,8 +255,8 @@ export class RunJournal {
     this.table.resultsCommitted(batch.tasks);
     this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;
-    this.deps.bus.publish(runTopic(this.run.id), w.events);
-    if (w.runChanged) this.deps.bus.publish(RUNS_TOPIC, w.events.filter((e) => isRunChange(e.type)));
+    this.deps.bus.publish(topics.runEvents(this.run.id), w.events);
+    if (w.runChanged) this.deps.bus.publish(topics.runChanges, w.events.filter(isRunChange));
     for (const e of w.events) {
       const level = e.type === "task.progress" ? "debug" : "info";
       this.deps.logger[level]({ runId: e.runId, seq: e.seq, taskId: e.taskId, ...e.data }, e.type);

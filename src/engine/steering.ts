@@ -3,18 +3,13 @@
 // the event bus (Redis between API replicas) to the one that does; the caller then
 // waits for the event that shows the command took effect, as for a local command,
 // since the engine applies commands in memory and commits them with its next batch.
-import { runTopic, type EventBus, type Logger, type RunEvent } from "./ports.js";
+import type { RunEvent } from "../core/events.js";
+import type { Command, ControlNotice } from "./bus-notices.js";
+import type { EventBus, Logger } from "./ports.js";
 import type { RunStore } from "./store.js";
+import { topics } from "./topics.js";
 
-export const CONTROL_TOPIC = "control";
-
-export type Command =
-  | { action: "pause" }
-  | { action: "resume"; checkpointId?: string }
-  | { action: "cancel"; reason?: string }
-  | { action: "retry"; taskId: string }
-  | { action: "mark"; taskId: string; as: "succeeded" | "skipped" }
-  | { action: "checkpoint" };
+export type { Command };
 
 export interface Steered {
   /** What the local engine returned (a checkpoint's id); undefined when relayed. */
@@ -44,10 +39,10 @@ export class Steering {
     private readonly deps: { bus: EventBus; store: RunStore; logger: Logger },
   ) {
     // applies the commands other processes relay for the runs this one drives
-    this.off = deps.bus.subscribe(CONTROL_TOPIC, (events) => {
+    this.off = deps.bus.subscribe(topics.control, (events) => {
       for (const e of events) {
         if (!engine.isActive(e.runId)) continue;
-        this.apply(e.runId, e.data as unknown as Command).catch((err: unknown) =>
+        this.apply(e.runId, e.data).catch((err: unknown) =>
           deps.logger.warn({ runId: e.runId, command: e.type, err: String(err) }, "relayed command refused"),
         );
       }
@@ -64,7 +59,7 @@ export class Steering {
     const shown = shows(c);
     let found: RunEvent | null = null;
     let wake = () => {};
-    const off = this.deps.bus.subscribe(runTopic(runId), (events) => {
+    const off = this.deps.bus.subscribe(topics.runEvents(runId), (events) => {
       found ??= events.find(shown) ?? null;
       if (found) wake();
     });
@@ -128,7 +123,8 @@ export class Steering {
   }
 
   private relay(runId: string, c: Command): void {
-    this.deps.bus.publish(CONTROL_TOPIC, [{ runId, seq: 0, type: `control.${c.action}`, data: c, at: Date.now() }]);
+    const notice: ControlNotice = { runId, seq: 0, type: `control.${c.action}`, data: c, at: Date.now() };
+    this.deps.bus.publish(topics.control, [notice]);
   }
 }
 

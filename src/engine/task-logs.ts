@@ -5,24 +5,22 @@
 // follows costs its ring and nothing more. Lines never go to the database; the
 // stored tail of an ended attempt stays the record.
 //
-// The bus carries, in the shape of events (busNotice, seq 0):
-//   on taskLogTopic(...):  log.lines {lines}, log.end {last}, log.snapshot {to, lines, last, ended}
-//   on LOG_WATCH_TOPIC:    log.watch {runId, taskId, attempt, watcher?, id?}: "I watch this attempt" (renewed),
-//                          with `id` also "send me what you have" (answered by log.snapshot {to: id});
-//                          log.unwatch {runId, taskId, attempt, watcher}: "I stopped watching".
+// The bus carries, in the shape of events (bus-notices.ts, seq 0):
+//   on topics.taskLog(...): log.lines {lines}, log.end {last}, log.snapshot {to, lines, last, ended}
+//   on topics.logWatch:     log.watch {runId, taskId, attempt, watcher?, id?}: "I watch this attempt" (renewed),
+//                           with `id` also "send me what you have" (answered by log.snapshot {to: id});
+//                           log.unwatch {runId, taskId, attempt, watcher}: "I stopped watching".
 // A subscriber on another replica thus gets lines over Redis like events, and
 // its interest reaches the replica that runs the attempt: an executor for which
 // live output costs something only while watched (Argo follows the pod's log)
 // listens to it (`watch` below; log-watchers.ts keeps the count).
 import { AttemptWatchers, type WatchListener } from "./log-watchers.js";
-import { busNotice, systemClock, type Clock, type EventBus, type RunEvent } from "./ports.js";
+import { busNotice, type LogWatchNotice, type TaskLogNotice, type WireLine } from "./bus-notices.js";
+import { systemClock, type Clock, type EventBus } from "./ports.js";
+import { topics, type Topic } from "./topics.js";
 
 export type LogStreamName = "stdout" | "stderr";
-/** One line on the wire: [seq, 0 stdout | 1 stderr, text]. */
-export type WireLine = [number, 0 | 1, string];
-
-export const taskLogTopic = (runId: string, taskId: string, attempt: number) => `logs:${runId}:${attempt}:${taskId}`;
-export const LOG_WATCH_TOPIC = "logs.watch";
+export type { WireLine };
 /** A watch lapses unless renewed within this time; subscribers renew every third of it. */
 export const LOG_WATCH_MS = 15_000;
 
@@ -60,11 +58,11 @@ const FLUSH_BYTES = 64 * 1024;
 const MAX_WATCHED = 10_000;
 
 export class TaskLogs {
-  private readonly logs = new Map<string, AttemptLog>();
+  private readonly logs = new Map<Topic<TaskLogNotice>, AttemptLog>();
   /** Who watches which attempt (by topic): attempts running here, and others heard of (maybe not started yet, or elsewhere). */
-  private readonly watches = new Map<string, AttemptWatchers>();
+  private readonly watches = new Map<Topic<TaskLogNotice>, AttemptWatchers>();
   /** Ended logs, kept a while to answer late snapshot requests, swept by one timer. */
-  private readonly ended = new Map<string, { log: AttemptLog; at: number }>();
+  private readonly ended = new Map<Topic<TaskLogNotice>, { log: AttemptLog; at: number }>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly off: () => void;
 
@@ -73,7 +71,7 @@ export class TaskLogs {
     private readonly clock: Clock = systemClock,
     private readonly opts: TaskLogOptions = {},
   ) {
-    this.off = bus.subscribe(LOG_WATCH_TOPIC, (events) => {
+    this.off = bus.subscribe(topics.logWatch, (events) => {
       for (const e of events) this.onWatch(e);
     });
   }
@@ -87,15 +85,15 @@ export class TaskLogs {
     let log: AttemptLog | undefined;
     let listened = false;
     return {
-      onOutput: (stream, lines) => (log ??= this.open(taskLogTopic(runId, taskId, attempt), runId)).push(stream, lines),
+      onOutput: (stream, lines) => (log ??= this.open(topics.taskLog(runId, taskId, attempt), runId)).push(stream, lines),
       watch: (listener) => {
         listened = true;
-        return this.watchersOf(taskLogTopic(runId, taskId, attempt), true)!.listen(listener);
+        return this.watchersOf(topics.taskLog(runId, taskId, attempt), true)!.listen(listener);
       },
       end: () => {
         if (log) return log.end();
         if (this.watches.size === 0) return;
-        const topic = taskLogTopic(runId, taskId, attempt);
+        const topic = topics.taskLog(runId, taskId, attempt);
         const w = this.watches.get(topic);
         if (!w) return;
         // nothing printed: a watcher still learns that the attempt ended
@@ -120,7 +118,7 @@ export class TaskLogs {
     this.watches.clear();
   }
 
-  private open(topic: string, runId: string): AttemptLog {
+  private open(topic: Topic<TaskLogNotice>, runId: string): AttemptLog {
     this.logs.get(topic)?.end();
     const log = new AttemptLog(this.bus, this.clock, topic, runId, this.opts, this.watchersOf(topic, true)!, () => this.endedLog(topic, log));
     this.logs.set(topic, log);
@@ -128,7 +126,7 @@ export class TaskLogs {
   }
 
   /** The attempt's watchers, made when `make` (always for attempts running here; for others, while there is room). */
-  private watchersOf(topic: string, make: boolean): AttemptWatchers | undefined {
+  private watchersOf(topic: Topic<TaskLogNotice>, make: boolean): AttemptWatchers | undefined {
     let w = this.watches.get(topic);
     if (w || !make) return w;
     const grace = this.opts.watchGraceMs ?? 5_000;
@@ -141,12 +139,12 @@ export class TaskLogs {
     return w;
   }
 
-  private forget(topic: string, w: AttemptWatchers): void {
+  private forget(topic: Topic<TaskLogNotice>, w: AttemptWatchers): void {
     w.close();
     if (this.watches.get(topic) === w) this.watches.delete(topic);
   }
 
-  private endedLog(topic: string, log: AttemptLog): void {
+  private endedLog(topic: Topic<TaskLogNotice>, log: AttemptLog): void {
     const w = this.watches.get(topic);
     if (w && !w.listened) this.forget(topic, w);
     this.ended.set(topic, { log, at: this.clock.now() });
@@ -165,10 +163,11 @@ export class TaskLogs {
     }, keep).unref();
   }
 
-  private onWatch(e: RunEvent): void {
+  private onWatch(e: LogWatchNotice): void {
+    // from any replica, of any version: checked, not trusted
     const { runId, taskId, attempt, id, watcher } = e.data as { runId?: unknown; taskId?: unknown; attempt?: unknown; id?: unknown; watcher?: unknown };
     if (typeof runId !== "string" || typeof taskId !== "string" || typeof attempt !== "number") return;
-    const topic = taskLogTopic(runId, taskId, attempt);
+    const topic = topics.taskLog(runId, taskId, attempt);
     const who = typeof watcher === "string" ? watcher : "";
     if (e.type === "log.unwatch") return this.watches.get(topic)?.leave(who);
     if (e.type !== "log.watch") return;
@@ -214,7 +213,7 @@ export class AttemptLog {
   constructor(
     private readonly bus: EventBus,
     private readonly clock: Clock,
-    private readonly topic: string,
+    private readonly topic: Topic<TaskLogNotice>,
     private readonly runId: string,
     private readonly opts: TaskLogOptions,
     private readonly watchers: AttemptWatchers,

@@ -5,6 +5,7 @@
 // transition whole. Nothing else changes the unit table or adds a unit's writes;
 // the supervisor only takes the next ready unit from the schedule (which `start`,
 // `memoize` or `succeedGroup` then records) and pauses it.
+import type { AttemptFacts, RunEventDataMap } from "../core/events.js";
 import type { Schedule } from "../core/scheduler.js";
 import type { Clock } from "./ports.js";
 import type { RunJournal } from "./run-journal.js";
@@ -12,7 +13,8 @@ import type { AttemptRecord } from "./store.js";
 import type { UnitCatalog } from "./unit-catalog.js";
 import type { UnitTable } from "./unit-table.js";
 
-type EventData = Record<string, unknown>;
+/** The events a unit settles with. */
+type Settled = "task.succeeded" | "task.memoized" | "task.failed" | "task.skipped" | "task.cancelled";
 
 /** An ended attempt's row: as it is stored, with its end known. */
 type EndedRow = AttemptRecord & { finishedAt: number };
@@ -24,7 +26,7 @@ export interface EndedAttempt {
 }
 
 /** What an ended attempt adds to its unit's event: read from its row, the one shape of the outcome. */
-function attemptData(a: EndedRow): EventData {
+function attemptData(a: EndedRow): AttemptFacts {
   return { attempt: a.number, durationMs: a.finishedAt - a.startedAt, exitCode: a.exitCode };
 }
 
@@ -168,7 +170,7 @@ export class UnitTransitions {
   }
 
   /** Records a unit's terminal transition and counts it toward the next checkpoint. */
-  private settled(i: number, type: string, data: EventData): void {
+  private settled<K extends Settled>(i: number, type: K, data: RunEventDataMap[K]): void {
     this.table.settledAt(i, this.clock.now());
     this.journal.touch(i);
     this.journal.emit(type, this.units.id(i), data);

@@ -3,6 +3,7 @@
 // reports what it did and sums across replicas are right.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { EventBus, RunEvent } from "../engine/ports.js";
+import { isRunEventsTopic, type Topic } from "../engine/topics.js";
 
 export interface ApiMetrics {
   registry: Registry;
@@ -105,16 +106,17 @@ export class MeteredBus implements EventBus {
     };
   }
 
-  publish(topic: string, events: readonly RunEvent[]): void {
-    if (topic.startsWith("run:")) for (const e of events) this.observe(e);
-    this.inner.publish(topic, events);
+  publish<T>(topic: Topic<T>, messages: readonly NoInfer<T>[]): void {
+    // a run's topic carries its events (topics.ts)
+    if (isRunEventsTopic(topic)) for (const e of messages as readonly RunEvent[]) this.observe(e);
+    this.inner.publish(topic, messages);
   }
 
-  subscribe(topic: string, listener: (events: readonly RunEvent[]) => void): () => void {
+  subscribe<T>(topic: Topic<T>, listener: (messages: readonly T[]) => void): () => void {
     return this.inner.subscribe(topic, listener);
   }
 
-  subscribed(topic: string): Promise<void> {
+  subscribed(topic: Topic<unknown>): Promise<void> {
     return this.inner.subscribed?.(topic) ?? Promise.resolve();
   }
 
@@ -126,7 +128,6 @@ export class MeteredBus implements EventBus {
     const m = this.m;
     m.eventsPublished.inc({ type: e.type });
     const key = `${e.runId}/${e.taskId}`;
-    const d = e.data;
     switch (e.type) {
       case "run.started":
       case "run.resumed": // a resume, after a pause or after the run settled
@@ -134,13 +135,13 @@ export class MeteredBus implements EventBus {
         this.active.add(e.runId);
         return;
       case "run.finished":
-        m.runsFinished.inc({ status: String(d.status) });
+        m.runsFinished.inc({ status: e.data.status });
         this.active.delete(e.runId);
         return;
       case "run.checkpoint":
-        m.checkpoints.inc({ reason: String(d.reason) });
+        m.checkpoints.inc({ reason: e.data.reason });
         // the event is made with the snapshot, just before the commit that writes both, and published once it is durable
-        m.checkpointDuration.observe({ reason: String(d.reason) }, Math.max(0, Date.now() - e.at) / 1000);
+        m.checkpointDuration.observe({ reason: e.data.reason }, Math.max(0, Date.now() - e.at) / 1000);
         return;
       case "task.started":
         m.attempts.inc();
@@ -149,13 +150,22 @@ export class MeteredBus implements EventBus {
       case "task.retrying":
         m.retries.inc();
         this.running.delete(key);
-        if (typeof d.durationMs === "number") m.taskDuration.observe({ status: "retrying" }, d.durationMs / 1000);
+        m.taskDuration.observe({ status: "retrying" }, e.data.durationMs / 1000);
         return;
+      case "task.succeeded":
+      case "task.failed":
+      case "task.cancelled":
+        return this.taskEnded(key, e.type, e.data.durationMs);
+      case "task.memoized":
+      case "task.skipped":
+        return this.taskEnded(key, e.type, undefined);
     }
-    if (!e.type.startsWith("task.") || ["task.progress", "task.reopened"].includes(e.type)) return;
-    const status = e.type.slice("task.".length);
-    m.tasksFinished.inc({ status });
+  }
+
+  private taskEnded(key: string, type: `task.${string}`, durationMs: number | undefined): void {
+    const status = type.slice("task.".length);
+    this.m.tasksFinished.inc({ status });
     this.running.delete(key);
-    if (typeof d.durationMs === "number") m.taskDuration.observe({ status }, d.durationMs / 1000);
+    if (durationMs !== undefined) this.m.taskDuration.observe({ status }, durationMs / 1000);
   }
 }

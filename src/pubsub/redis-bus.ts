@@ -6,13 +6,16 @@
 // ioredis reconnects and re-subscribes by itself.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { BUS_RESYNC_TOPIC, busNotice, silentLogger, type EventBus, type Logger, type RunEvent } from "../engine/ports.js";
+import { busNotice } from "../engine/bus-notices.js";
+import { silentLogger, type EventBus, type Logger } from "../engine/ports.js";
+import { topicFromWire, topics, type Topic } from "../engine/topics.js";
 import { MemoryBus } from "./memory-bus.js";
 
 interface Message {
   /** The publishing process, so it skips its own echo. */
   o: string;
-  e: readonly RunEvent[];
+  /** The messages, as the publisher's Topic typed them. */
+  e: readonly unknown[];
 }
 
 export class RedisBus implements EventBus {
@@ -43,7 +46,7 @@ export class RedisBus implements EventBus {
       const since = this.downSince;
       if (since === undefined) return;
       this.downSince = undefined;
-      this.local.publish(BUS_RESYNC_TOPIC, [busNotice("bus.resync", { since })]);
+      this.local.publish(topics.busResync, [busNotice("bus.resync", { since })]);
     });
     this.sub.on("message", (channel: string, text: string) => {
       let msg: Message;
@@ -52,7 +55,7 @@ export class RedisBus implements EventBus {
       } catch {
         return;
       }
-      if (msg.o !== this.origin) this.local.publish(channel.slice(this.prefix.length), msg.e);
+      if (msg.o !== this.origin) this.local.publish(topicFromWire(channel.slice(this.prefix.length)), msg.e);
     });
   }
 
@@ -60,16 +63,16 @@ export class RedisBus implements EventBus {
     return this.opts.prefix ?? "conveyor:";
   }
 
-  publish(topic: string, events: readonly RunEvent[]): void {
-    if (events.length === 0) return;
-    this.local.publish(topic, events);
-    const message: Message = { o: this.origin, e: events };
+  publish<T>(topic: Topic<T>, messages: readonly NoInfer<T>[]): void {
+    if (messages.length === 0) return;
+    this.local.publish(topic, messages);
+    const message: Message = { o: this.origin, e: messages };
     this.pub.publish(this.prefix + topic, JSON.stringify(message)).catch((err: Error) => {
       (this.opts.logger ?? silentLogger).warn({ topic, err: err.message }, "redis publish failed; subscribers will catch up from the database");
     });
   }
 
-  subscribe(topic: string, listener: (events: readonly RunEvent[]) => void): () => void {
+  subscribe<T>(topic: Topic<T>, listener: (messages: readonly T[]) => void): () => void {
     const off = this.local.subscribe(topic, listener);
     const n = this.refs.get(topic) ?? 0;
     this.refs.set(topic, n + 1);
@@ -87,7 +90,7 @@ export class RedisBus implements EventBus {
     };
   }
 
-  subscribed(topic: string): Promise<void> {
+  subscribed(topic: Topic<unknown>): Promise<void> {
     return this.subscribing.get(topic) ?? Promise.resolve();
   }
 

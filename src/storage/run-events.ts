@@ -7,10 +7,14 @@ import type { SqlRunner } from "./migrations.js";
 
 export const EVENTS_PER_PAGE = 256;
 
-/** An event as a page stores it: the run is the row's. */
-export type StoredEvent = Omit<RunEvent, "runId">;
+/**
+ * An event as a page stores it (JSON): the run is the row's. Read back, it is trusted to be
+ * one of the union (core/events.ts), not validated: only the journal's typed emit writes
+ * pages, in the commit that fences the run, and the feeds read them on their hot path.
+ */
+export type StoredEvent = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "runId"> : never) : never;
 
-export const storedEvent = (e: RunEvent): StoredEvent => ({ seq: e.seq, type: e.type, taskId: e.taskId, data: e.data, at: e.at });
+export const storedEvent = (e: RunEvent): StoredEvent => ({ seq: e.seq, type: e.type, taskId: e.taskId, data: e.data, at: e.at }) as StoredEvent;
 
 const READ = `
 SELECT events FROM run_event_pages

@@ -3,12 +3,12 @@
 // blocked (it needs a person, and Task Master then offers neither it nor its
 // dependents as ready); cancelled -> back to the status it had before the run.
 // Skips and retries leave the file alone: a skipped task never started.
-import type { RunEvent } from "../engine/ports.js";
+import type { RunEvent, RunEventType } from "../core/events.js";
 
 export const RESTORE = Symbol("restore");
 export type Target = string | typeof RESTORE;
 
-const TARGETS: Record<string, Target> = {
+const TARGETS: Partial<Record<RunEventType, Target>> = {
   "task.started": "in-progress",
   "task.succeeded": "done",
   "task.memoized": "done",

@@ -4,7 +4,8 @@
 // Every write re-reads the file under Task Master's lock, patches it
 // (patch.ts) and replaces it atomically, so edits made during the run are kept.
 import { readFileSync } from "node:fs";
-import { runTopic, type EventBus, type RunEvent } from "../engine/ports.js";
+import type { EventBus, RunEvent } from "../engine/ports.js";
+import { topics } from "../engine/topics.js";
 import { removeStaleTemps, writeFileAtomic } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { patchStatuses } from "./patch.js";
@@ -44,7 +45,7 @@ export class StatusSync {
     const spans = locateTaskSpans(readFileSync(o.file, "utf8"), o.tag);
     for (const [id, span] of spans.tasks) this.baseline.set(id, statusOf(span));
     for (const [id, s] of this.baseline) this.expected.set(id, s);
-    this.unsubscribe = o.bus.subscribe(runTopic(o.runId), (events) => this.onEvents(events));
+    this.unsubscribe = o.bus.subscribe(topics.runEvents(o.runId), (events) => this.onEvents(events));
   }
 
   /** Resolves once the writes asked for so far were attempted. */

@@ -4,12 +4,14 @@
 // its subscribers into ever more groups, each with a list of its own to encode.
 import { describe, expect, it } from "vitest";
 import { RunEventFeed } from "../../src/api/live/run-event-feed.js";
-import { runTopic, type RunEvent } from "../../src/engine/ports.js";
+import type { RunEvent } from "../../src/engine/ports.js";
 import type { RunStore } from "../../src/engine/store.js";
+import { topics } from "../../src/engine/topics.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
+import { eventOf } from "../support/events.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const event = (seq: number): RunEvent => ({ runId: "r", seq, type: "task.started", data: {}, at: Date.now() });
+const event = (seq: number): RunEvent => eventOf("task.started", { seq });
 
 /** A gate whose busyness the test sets, as the turnstile's would be. */
 class Gate {
@@ -49,7 +51,7 @@ describe("RunEventFeed batches under a busy fan-out", () => {
       }
     };
     for (let seq = 1; seq <= 12; seq++) {
-      bus.publish(runTopic("r"), [event(seq)]);
+      bus.publish(topics.runEvents("r"), [event(seq)]);
       await sleep(8); // longer than batchMs: each would be a batch of its own
       watch();
     }
@@ -65,7 +67,7 @@ describe("RunEventFeed batches under a busy fan-out", () => {
     expect(published.at(-1)).toBe(held);
     expect(last).toBe(12);
     // drained: batches flow at batchMs again
-    bus.publish(runTopic("r"), [event(13)]);
+    bus.publish(topics.runEvents("r"), [event(13)]);
     await sleep(10);
     watch();
     expect(published.at(-1)).toBe(1);
@@ -81,7 +83,7 @@ describe("RunEventFeed batches under a busy fan-out", () => {
     const feed = new RunEventFeed({ store, bus }, "r", { batchMs: 1, maxHoldMs: 100, pollMs: 60_000 }, gate, 0);
     await feed.ready;
     for (let seq = 1; seq <= 30; seq++) {
-      bus.publish(runTopic("r"), [event(seq)]);
+      bus.publish(topics.runEvents("r"), [event(seq)]);
       await sleep(5);
     }
     await sleep(150);

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
-import { BUS_RESYNC_TOPIC, busNotice, type RunEvent } from "../../src/engine/ports.js";
+import type { ResyncNotice } from "../../src/engine/bus-notices.js";
+import type { RunEvent } from "../../src/engine/ports.js";
+import { topics } from "../../src/engine/topics.js";
 import { RedisBus } from "../../src/pubsub/redis-bus.js";
 import { postgresReachable, postgresStore, type TestStore } from "../support/databases.js";
 import { REDIS_URL, redisReachable } from "../support/redis.js";
@@ -159,13 +161,14 @@ describe.skipIf(!ready)("a Redis bus's subscriptions", () => {
     const [a, b] = [new RedisBus(REDIS_URL), new RedisBus(REDIS_URL)];
     try {
       for (let round = 0; round < 5; round++) {
-        const topic = `subscribed-${round}-${Date.now()}`;
+        const runId = `subscribed-${round}-${Date.now()}`;
+        const topic = topics.runEvents(runId);
         const got: RunEvent[] = [];
         b.subscribe(topic, (events) => got.push(...events));
         await b.subscribed(topic);
-        a.publish(topic, [busNotice("probe", { round })]);
+        a.publish(topic, [{ runId, seq: 1, type: "run.paused", data: { running: round }, at: Date.now() }]);
         for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-        expect(got.map((e) => e.data.round)).toEqual([round]);
+        expect(got.map((e) => e.data)).toEqual([{ running: round }]);
       }
     } finally {
       await Promise.all([a.close(), b.close()]);
@@ -178,9 +181,9 @@ describe.skipIf(!ready)("a Redis bus that loses its connection", () => {
     const bus = new RedisBus(REDIS_URL);
     const admin = new Redis(REDIS_URL);
     try {
-      const notices: RunEvent[] = [];
-      bus.subscribe(BUS_RESYNC_TOPIC, (events) => notices.push(...events));
-      bus.subscribe("probe", () => undefined); // the subscriber connection is up and in use
+      const notices: ResyncNotice[] = [];
+      bus.subscribe(topics.busResync, (events) => notices.push(...events));
+      bus.subscribe(topics.runEvents("probe"), () => undefined); // the subscriber connection is up and in use
       for (let i = 0; i < 100 && !(await bus.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 200));
       expect(notices).toEqual([]); // connecting the first time is no loss

@@ -7,11 +7,15 @@
 import { describe, expect, it } from "vitest";
 import { REPLAY_LIMIT, runsChangedStream } from "../../src/api/live/runs-changed.js";
 import { InvalidOptionError } from "../../src/core/errors.js";
-import { BUS_RESYNC_TOPIC, busNotice, RUNS_TOPIC, silentLogger, type RunEvent } from "../../src/engine/ports.js";
+import { busNotice } from "../../src/engine/bus-notices.js";
+import { silentLogger, type RunEvent } from "../../src/engine/ports.js";
+import { topics } from "../../src/engine/topics.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
+import type { RunChangeEvent } from "../../src/core/events.js";
+import { eventOf } from "../support/events.js";
 
 const T = Date.now();
-const change = (runId: string, seq: number, type: string, at: number): RunEvent => ({ runId, seq, type, at, data: {} });
+const change = (runId: string, seq: number, type: RunChangeEvent["type"], at: number) => eventOf(type, { runId, seq, at }) as RunChangeEvent;
 
 /** A store whose answers the test gives, one per question, in order. */
 function heldStore() {
@@ -62,15 +66,15 @@ describe("runsChangedStream with since", () => {
     await turn();
     expect(held.asked).toEqual([[T - 2_000, REPLAY_LIMIT + 1]]);
     // live while the replay is read: one change the replay also holds, one it does not; and a bus catch-up
-    bus.publish(RUNS_TOPIC, [change("b", 2, "run.finished", T + 300)]);
-    bus.publish(RUNS_TOPIC, [change("c", 1, "run.started", T + 400)]);
-    bus.publish(BUS_RESYNC_TOPIC, [busNotice("bus.resync", { since: T + 350 })]);
+    bus.publish(topics.runChanges, [change("b", 2, "run.finished", T + 300)]);
+    bus.publish(topics.runChanges, [change("c", 1, "run.started", T + 400)]);
+    bus.publish(topics.busResync, [busNotice("bus.resync", { since: T + 350 })]);
     await turn();
     held.answer(1).resolve([change("d", 1, "run.started", T + 360)]); // the catch-up answers first
     held.answer(0).resolve([change("a", 1, "run.started", T - 500), change("b", 1, "run.started", T + 100), change("b", 2, "run.finished", T + 300)]);
     expect(await first).toEqual(["a:1:run.started", "b:1:run.started", "b:2:run.finished", "c:1:run.started", "d:1:run.started"]);
     // then live as it comes
-    bus.publish(RUNS_TOPIC, [change("c", 2, "run.finished", T + 500)]);
+    bus.publish(topics.runChanges, [change("c", 2, "run.finished", T + 500)]);
     expect(await take(it, 1)).toEqual(["c:2:run.finished"]);
     await it.return?.();
   });
@@ -106,7 +110,7 @@ describe("runsChangedStream with since", () => {
     const it = runsChangedStream({ bus, store: held.store, logger: silentLogger })[Symbol.asyncIterator]();
     const next = take(it, 1);
     await turn();
-    bus.publish(RUNS_TOPIC, [change("c", 1, "run.started", T)]);
+    bus.publish(topics.runChanges, [change("c", 1, "run.started", T)]);
     expect(await next).toEqual(["c:1:run.started"]);
     expect(held.asked).toEqual([]);
     await it.return?.();

@@ -8,7 +8,10 @@
 // runsChanged reports runs starting and ending.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventFeeds } from "../../src/api/live/run-event-stream.js";
-import { BUS_RESYNC_TOPIC, isRunChange, RUNS_TOPIC, type EventBus, type RunEvent } from "../../src/engine/ports.js";
+import { isRunChange } from "../../src/core/events.js";
+import type { EventBus, RunEvent } from "../../src/engine/ports.js";
+import type { ResyncNotice } from "../../src/engine/bus-notices.js";
+import { isRunEventsTopic, topics, type Topic } from "../../src/engine/topics.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { postgresReachable } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
@@ -25,13 +28,13 @@ const finished = (items: Batch[]) => items.at(-1)?.runEventBatches.some((e) => e
 class LossyBus implements EventBus {
   private n = 0;
   readonly inner = new MemoryBus();
-  publish(topic: string, events: readonly RunEvent[]): void {
+  publish<T>(topic: Topic<T>, events: readonly NoInfer<T>[]): void {
     this.n++;
     if (this.n % 5 === 0) return;
     this.inner.publish(topic, events);
     if (this.n % 7 === 0) this.inner.publish(topic, events);
   }
-  subscribe(topic: string, l: (e: readonly RunEvent[]) => void) {
+  subscribe<T>(topic: Topic<T>, l: (e: readonly T[]) => void) {
     return this.inner.subscribe(topic, l);
   }
 }
@@ -93,9 +96,9 @@ describe(`subscriptions (${kind})`, () => {
   it("runEvents fills the gaps of a bus that loses and repeats messages", async () => {
     const lossy = new LossyBus();
     // the store is the server's; the bus is a lossy copy of what the engine publishes
-    const off = s.app.engine.bus.subscribe("runs", () => undefined);
+    const off = s.app.engine.bus.subscribe(topics.runChanges, () => undefined);
     const runId = await start(150, { maxParallel: 3 });
-    const relay = s.app.engine.bus.subscribe(`run:${runId}`, (events) => lossy.publish(`run:${runId}`, events));
+    const relay = s.app.engine.bus.subscribe(topics.runEvents(runId), (events) => lossy.publish(topics.runEvents(runId), events));
     const feeds = new RunEventFeeds({ store: s.app.engine.store, bus: lossy }, { pollMs: 100, pageSize: 7 });
     const seqs: number[] = [];
     for await (const e of feeds.events(runId, 0)) {
@@ -170,7 +173,7 @@ describe(`subscriptions (${kind})`, () => {
     const missed = await start(3);
     await s.app.engine.waitForRun(missed);
     const runLevel = async (runId: string) =>
-      (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => isRunChange(e.type)).map((e) => ({ runId, type: e.type, at: e.at }));
+      (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter(isRunChange).map((e) => ({ runId, type: e.type, at: e.at }));
     const missedEvents = await runLevel(missed);
     const since = new Date(missedEvents[0]!.at).toISOString(); // the client saw nothing of `missed` yet
     type Change = { runsChanged: { runId: string; type: string; event: { seq: number; at: string } } };
@@ -339,10 +342,10 @@ describe(`subscriptions (${kind})`, () => {
 /** Delivers nothing about runs: a bus that lost every run event (Redis down for the whole run). */
 class DeafBus implements EventBus {
   readonly inner = new MemoryBus();
-  publish(topic: string, events: readonly RunEvent[]): void {
-    if (!topic.startsWith("run:")) this.inner.publish(topic, events);
+  publish<T>(topic: Topic<T>, events: readonly NoInfer<T>[]): void {
+    if (!isRunEventsTopic(topic)) this.inner.publish(topic, events);
   }
-  subscribe(topic: string, l: (e: readonly RunEvent[]) => void) {
+  subscribe<T>(topic: Topic<T>, l: (e: readonly T[]) => void) {
     return this.inner.subscribe(topic, l);
   }
 }
@@ -369,10 +372,10 @@ describe(`runProgress with a bus that loses every run event (${kind})`, () => {
 class GappyBus implements EventBus {
   dropping = false;
   readonly inner = new MemoryBus();
-  publish(topic: string, events: readonly RunEvent[]): void {
-    if (!(this.dropping && topic === RUNS_TOPIC)) this.inner.publish(topic, events);
+  publish<T>(topic: Topic<T>, events: readonly NoInfer<T>[]): void {
+    if (!(this.dropping && topic === topics.runChanges)) this.inner.publish(topic, events);
   }
-  subscribe(topic: string, l: (e: readonly RunEvent[]) => void) {
+  subscribe<T>(topic: Topic<T>, l: (e: readonly T[]) => void) {
     return this.inner.subscribe(topic, l);
   }
 }
@@ -397,15 +400,15 @@ describe(`runsChanged when the bus lost messages (${kind})`, () => {
     bus.dropping = false;
     await sleep(100);
     // what a Redis bus publishes in its own process once it has reconnected; twice, as two reconnects would
-    const notice = (since: number): RunEvent => ({ runId: "", seq: 0, type: "bus.resync", data: { since }, at: Date.now() });
-    bus.publish(BUS_RESYNC_TOPIC, [notice(lostFrom)]);
-    bus.publish(BUS_RESYNC_TOPIC, [notice(lostFrom - 1_000)]);
+    const notice = (since: number): ResyncNotice => ({ runId: "", seq: 0, type: "bus.resync", data: { since }, at: Date.now() });
+    bus.publish(topics.busResync, [notice(lostFrom)]);
+    bus.publish(topics.busResync, [notice(lostFrom - 1_000)]);
     await eventually(() => sub.items.some((i) => i.runsChanged.runId === runId && i.runsChanged.type === "run.finished"));
     await sleep(300); // the second catch-up has answered too
     sub.stop();
     expect(sub.errors).toEqual([]);
     const mine = sub.items.filter((i) => i.runsChanged.runId === runId).map((i) => [i.runsChanged.type, i.runsChanged.event.seq]);
-    const stored = (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter((e) => isRunChange(e.type)).map((e) => [e.type, e.seq]);
+    const stored = (await s.app.engine.store.readEvents(runId, 0, 1_000)).filter(isRunChange).map((e) => [e.type, e.seq]);
     expect(mine).toEqual(stored);
     expect(mine.map((m) => m[0])).toEqual(expect.arrayContaining(["run.started", "run.finished"]));
   });

@@ -7,9 +7,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskLogStream, type LogItem } from "../../src/api/live/task-log-stream.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
-import { busNotice, type EventBus, type RunEvent } from "../../src/engine/ports.js";
+import { busNotice, type TaskLogNotice, type WireLine } from "../../src/engine/bus-notices.js";
+import type { EventBus } from "../../src/engine/ports.js";
 import type { RunStore } from "../../src/engine/store.js";
-import { LOG_WATCH_TOPIC, taskLogTopic, type WireLine } from "../../src/engine/task-logs.js";
+import { topics } from "../../src/engine/topics.js";
 import { PodLogFollower } from "../../src/executors/argo/pod-log-follower.js";
 import { KubePodLogs } from "../../src/executors/argo/k8s-client.js";
 import { RedisBus } from "../../src/pubsub/redis-bus.js";
@@ -37,14 +38,14 @@ describe("argo live task logs", () => {
   /** Watches an attempt's log on the engine's bus, as the taskLogs subscription does. */
   function watch(runId: string, taskId: string) {
     const lines: WireLine[] = [];
-    const events: RunEvent[] = [];
-    const off = w.engine.bus.subscribe(taskLogTopic(runId, taskId, 1), (es) => {
+    const events: TaskLogNotice[] = [];
+    const off = w.engine.bus.subscribe(topics.taskLog(runId, taskId, 1), (es) => {
       for (const e of es) {
         events.push(e);
-        if (e.type === "log.lines") lines.push(...(e.data.lines as WireLine[]));
+        if (e.type === "log.lines") lines.push(...e.data.lines);
       }
     });
-    w.engine.bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId, taskId, attempt: 1 })]);
+    w.engine.bus.publish(topics.logWatch, [busNotice("log.watch", { runId, taskId, attempt: 1 })]);
     return { lines, events, off, texts: () => lines.map((l) => l[2]) };
   }
 

@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Progress } from "../../src/core/progress.js";
 import { TASK_STATUSES, type TaskStatus } from "../../src/core/status.js";
-import type { RunEvent } from "../../src/engine/ports.js";
+import type { RunEvent, RunEventType } from "../../src/core/events.js";
+import { eventOf } from "../support/events.js";
 import { eventLine, progressLine, ProgressView } from "../../src/cli/progress-view.js";
 
 function progress(total: number, counts: Partial<Record<TaskStatus, number>>, over: Partial<Progress> = {}): Progress {
@@ -77,23 +78,24 @@ describe("progressLine", () => {
 
 describe("eventLine", () => {
   it("prints time, sequence, type, task and the scalar facts, quoting strings with spaces", () => {
-    const e: RunEvent = {
+    // facts beyond its type's, of every kind: what a newer server may send to `conveyor watch`
+    const e = {
       runId: "r",
       seq: 7,
       type: "task.retrying",
       taskId: "t1",
       data: { attempt: 1, error: "exited with code 1", delayMs: 500, kind: "shell", nested: { a: 1 }, none: null, gone: undefined },
       at: Date.UTC(2026, 0, 2, 3, 4, 5, 67),
-    };
+    } as unknown as RunEvent;
     expect(eventLine(e)).toBe('03:04:05.067 #7 task.retrying t1 attempt=1 error="exited with code 1" delayMs=500 kind=shell');
-    expect(eventLine({ runId: "r", seq: 1, type: "run.started", data: {}, at: 0 })).toBe("00:00:00.000 #1 run.started");
+    expect(eventLine({ runId: "r", seq: 1, type: "task.memoized", data: {}, at: 0 })).toBe("00:00:00.000 #1 task.memoized");
   });
 });
 
 describe("ProgressView", () => {
   let written: string[];
   const target = (isTTY: boolean, columns?: number) => ({ isTTY, columns, write: (t: string) => void written.push(t) });
-  const event = (seq: number, type: string, taskId?: string): RunEvent => ({ runId: "r", seq, type, ...(taskId ? { taskId } : {}), data: {}, at: 0 });
+  const event = (seq: number, type: RunEventType, taskId?: string) => eventOf(type, { seq, ...(taskId ? { taskId } : {}), at: 0 });
   beforeEach(() => {
     written = [];
     vi.useFakeTimers();
@@ -157,6 +159,6 @@ describe("ProgressView", () => {
     vi.advanceTimersByTime(1_000);
     view.onEvents([event(1, "run.started"), event(2, "run.checkpoint"), event(3, "task.succeeded", "t1")]);
     view.stop();
-    expect(written).toEqual(["00:00:00.000 #1 run.started\n", "00:00:00.000 #3 task.succeeded t1\n"]);
+    expect(written).toEqual(["00:00:00.000 #1 run.started mode=start total=2\n", "00:00:00.000 #3 task.succeeded t1 attempt=1 durationMs=5 exitCode=0\n"]);
   });
 });

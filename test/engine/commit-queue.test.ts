@@ -7,7 +7,7 @@ import { CommitQueue } from "../../src/engine/commit-queue.js";
 import type { PendingWrites } from "../../src/engine/pending-writes.js";
 import type { RunEvent } from "../../src/engine/ports.js";
 
-const event = (seq: number): RunEvent => ({ runId: "r", seq, type: "task.started", taskId: `t${seq}`, data: {}, at: 0 });
+const event = (seq: number): RunEvent => ({ runId: "r", seq, type: "task.started", taskId: `t${seq}`, data: { attempt: 1 }, at: 0 });
 
 function queue(windowMs: number) {
   const written: PendingWrites[] = [];

@@ -3,8 +3,10 @@
 // watcher left or lapsed (one that vanished without a word), and an executor
 // listening hears each change once.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { busNotice, systemClock } from "../../src/engine/ports.js";
-import { LOG_WATCH_MS, LOG_WATCH_TOPIC, TaskLogs } from "../../src/engine/task-logs.js";
+import { busNotice } from "../../src/engine/bus-notices.js";
+import { systemClock } from "../../src/engine/ports.js";
+import { LOG_WATCH_MS, TaskLogs } from "../../src/engine/task-logs.js";
+import { topics } from "../../src/engine/topics.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 
 const GRACE = 1_000;
@@ -20,7 +22,7 @@ describe("watchers of an attempt's log", () => {
     const out = logs.attempt("r", "t", 1);
     const stop = out.watch((on) => heard.push(on));
     const say = (type: "log.watch" | "log.unwatch", watcher?: string) =>
-      bus.publish(LOG_WATCH_TOPIC, [busNotice(type, { runId: "r", taskId: "t", attempt: 1, ...(watcher ? { watcher } : {}) })]);
+      bus.publish(topics.logWatch, [busNotice(type, { runId: "r", taskId: "t", attempt: 1, ...(watcher ? { watcher } : {}) })]);
     return { logs, heard, out, stop, say };
   }
 

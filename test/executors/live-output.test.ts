@@ -5,8 +5,10 @@
 // its byte bound however much a task prints, and lines go on the bus only
 // while watched.
 import { describe, expect, it } from "vitest";
-import { LOG_WATCH_TOPIC, TaskLogs, taskLogTopic } from "../../src/engine/task-logs.js";
-import { busNotice, systemClock, type RunEvent } from "../../src/engine/ports.js";
+import { TaskLogs } from "../../src/engine/task-logs.js";
+import { busNotice, type TaskLogNotice } from "../../src/engine/bus-notices.js";
+import { systemClock } from "../../src/engine/ports.js";
+import { topics } from "../../src/engine/topics.js";
 import { LineSplitter } from "../../src/executors/line-splitter.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
@@ -48,14 +50,14 @@ describe("the engine's attempt logs", () => {
   it("keep a ring bounded in bytes, publish only while watched, and answer a snapshot with the recent lines", async () => {
     const bus = new MemoryBus();
     const logs = new TaskLogs(bus, undefined, { ringBytes: 64 * 1024, flushMs: 1 });
-    const topic = taskLogTopic("r", "t", 1);
-    const seen: RunEvent[] = [];
+    const topic = topics.taskLog("r", "t", 1);
+    const seen: TaskLogNotice[] = [];
     bus.subscribe(topic, (e) => seen.push(...e));
     const a = logs.attempt("r", "t", 1);
     const line = "x".repeat(100);
     for (let i = 0; i < 10_000; i++) a.onOutput("stdout", [line]); // ~1 MB
     expect(seen).toEqual([]); // nobody watches: nothing published
-    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1, id: "me" })]);
+    bus.publish(topics.logWatch, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1, id: "me" })]);
     const snap = seen.find((e) => e.type === "log.snapshot")!;
     const lines = snap.data.lines as [number, number, string][];
     expect(snap.data).toMatchObject({ to: "me", last: 10_000, ended: false });
@@ -74,8 +76,8 @@ describe("the engine's attempt logs", () => {
     const bus = new MemoryBus();
     const logs = new TaskLogs(bus, undefined, { maxLinesPerSec: 100, flushMs: 1 });
     const published: number[] = [];
-    bus.subscribe(taskLogTopic("r", "t", 1), (e) => e.forEach((x) => x.type === "log.lines" && published.push(...(x.data.lines as [number][]).map((l) => l[0]))));
-    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1 })]);
+    bus.subscribe(topics.taskLog("r", "t", 1), (e) => e.forEach((x) => x.type === "log.lines" && published.push(...x.data.lines.map((l) => l[0]))));
+    bus.publish(topics.logWatch, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1 })]);
     const a = logs.attempt("r", "t", 1);
     a.onOutput("stdout", Array.from({ length: 1_000 }, (_, i) => `line ${i}`)); // one chunk: no time to refill
     a.end();
@@ -87,16 +89,16 @@ describe("the engine's attempt logs", () => {
     const bus = new MemoryBus();
     let now = 10_000;
     const logs = new TaskLogs(bus, { ...systemClock, now: () => now }, { maxLinesPerSec: 100, flushMs: 1 });
-    const topic = taskLogTopic("r", "t", 1);
+    const topic = topics.taskLog("r", "t", 1);
     const published: number[] = [];
-    const snapshots: RunEvent[] = [];
+    const snapshots: TaskLogNotice[] = [];
     bus.subscribe(topic, (es) => {
       for (const e of es) {
-        if (e.type === "log.lines") published.push(...(e.data.lines as [number][]).map((l) => l[0]));
+        if (e.type === "log.lines") published.push(...e.data.lines.map((l) => l[0]));
         if (e.type === "log.snapshot") snapshots.push(e);
       }
     });
-    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1 })]);
+    bus.publish(topics.logWatch, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1 })]);
     const a = logs.attempt("r", "t", 1);
     // 1,000 lines a second, in chunks of 10, for 3 s: ten times what may be published
     for (let i = 0; i < 300; i++) {
@@ -119,12 +121,13 @@ describe("the engine's attempt logs", () => {
     const b = logs.attempt("r", "t", 2);
     b.onOutput("stdout", Array.from({ length: 1_000 }, (_, k) => `old ${k + 1}`));
     now += 2_000;
-    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 2, id: "late" })]);
-    const got: RunEvent[] = [];
-    bus.subscribe(taskLogTopic("r", "t", 2), (es) => got.push(...es));
-    bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 2, id: "later" })]);
+    bus.publish(topics.logWatch, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 2, id: "late" })]);
+    const got: TaskLogNotice[] = [];
+    bus.subscribe(topics.taskLog("r", "t", 2), (es) => got.push(...es));
+    bus.publish(topics.logWatch, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 2, id: "later" })]);
     const snap = got.find((e) => e.type === "log.snapshot")!;
-    const lines = snap.data.lines as [number, number, string][];
+    if (snap.type !== "log.snapshot") throw new Error("no snapshot");
+    const lines = snap.data.lines;
     expect(snap.data.last).toBe(1_000);
     expect(lines.at(-1)![0]).toBe(1_000);
     expect(lines.length).toBeGreaterThanOrEqual(10);

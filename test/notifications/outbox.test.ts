@@ -10,6 +10,7 @@ import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { commitStatement } from "../../src/storage/sql/commit-batch.js";
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { makeStore, postgresReachable, type TestStore } from "../support/databases.js";
+import { eventOf, SAMPLE_DATA } from "../support/events.js";
 
 describe("the webhook outbox in the commit statement", () => {
   let store: TestStore;
@@ -39,7 +40,7 @@ describe("the webhook outbox in the commit statement", () => {
       run: { ...run, status: "cancelled", lastSeq: seq },
       tasks: [],
       attempts: [],
-      events: [{ runId, seq, type: "run.finished", data: { status: "cancelled", reason: "test" }, at: Date.now() }],
+      events: [eventOf("run.finished", { runId, seq, data: { ...SAMPLE_DATA["run.finished"], status: "cancelled", reason: "test" } })],
       memo: [],
     });
     await expect(raw.commit(batch("someone-else", run.lastSeq + 1))).rejects.toBeInstanceOf(LeaseLostError);
@@ -58,11 +59,11 @@ describe("the webhook outbox in the commit statement", () => {
       run: { status: "succeeded", lastSeq: 2 },
       tasks: [],
       attempts: [],
-      events: [{ runId: "r", seq: 2, type: "run.finished", data: { status: "succeeded" }, at: 0 }],
+      events: [eventOf("run.finished", { seq: 2, at: 0 })],
       memo: [],
     } as unknown as CommitBatch;
     expect(commitStatement(b, () => false).text).not.toContain("webhook_deliveries");
     expect(commitStatement(b, (t) => t === "run.finished").text).toContain("webhook_deliveries");
-    expect(commitStatement({ ...b, events: [{ ...b.events[0]!, type: "task.succeeded" }] }, () => true).text).not.toContain("webhook_deliveries");
+    expect(commitStatement({ ...b, events: [eventOf("task.succeeded", { seq: 2, at: 0 })] }, () => true).text).not.toContain("webhook_deliveries");
   });
 });

@@ -11,17 +11,21 @@ import { applyMigrations, readMigrations, type SqlRunner } from "../../src/stora
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { EVENTS_PER_PAGE, readEvents, runChangesSince } from "../../src/storage/run-events.js";
 import { makeStore, postgresReachable, postgresStore, storeKinds, type TestStore } from "../support/databases.js";
+import type { RunEventType } from "../../src/core/events.js";
+import { eventOf } from "../support/events.js";
 
 const kinds = await storeKinds();
 
-const event = (runId: string, seq: number): RunEvent => ({
-  runId,
-  seq,
-  type: seq % 7 === 0 ? "run.checkpoint" : "task.succeeded",
-  ...(seq % 7 === 0 ? {} : { taskId: `t${seq}` }),
-  data: { n: seq, reason: null, nested: { list: [1, "two", null] } },
-  at: 1_780_000_000_000 + seq,
-});
+// the store keeps an event's data as JSON, whatever it holds: nested, null, lists
+const event = (runId: string, seq: number): RunEvent =>
+  ({
+    runId,
+    seq,
+    type: seq % 7 === 0 ? "run.checkpoint" : "task.succeeded",
+    ...(seq % 7 === 0 ? {} : { taskId: `t${seq}` }),
+    data: { n: seq, reason: null, nested: { list: [1, "two", null] } },
+    at: 1_780_000_000_000 + seq,
+  }) as unknown as RunEvent;
 
 const counters = { status: "running" as const, total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, memoized: 0, finishedSinceCheckpoint: 0, reason: null, startedAt: 0, finishedAt: null };
 
@@ -77,7 +81,7 @@ describe.each(kinds)("run changes since an instant on %s", (kind) => {
   let store: TestStore;
   let db: Database;
   const T = Date.now();
-  const types = ["run.started", "task.started", "task.succeeded", "run.checkpoint", "run.paused", "run.resumed", "task.failed", "run.cancelling", "run.finished"];
+  const types: RunEventType[] = ["run.started", "task.started", "task.succeeded", "run.checkpoint", "run.paused", "run.resumed", "task.failed", "run.cancelling", "run.finished"];
   const written: RunEvent[] = [];
 
   beforeAll(async () => {
@@ -87,7 +91,7 @@ describe.each(kinds)("run changes since an instant on %s", (kind) => {
     // two runs, their changes interleaved in time, each committed in two batches
     for (const [r, runId] of ["changes-a", "changes-b"].entries()) {
       await runs.createRun({ id: runId, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] } as never, units: [], createdAt: 0 }, "me", 60_000);
-      const events = types.map((type, i): RunEvent => ({ runId, seq: i + 1, type, data: { i }, at: T - 1_000 + 100 * i + r * 50, ...(type.startsWith("task.") ? { taskId: "t1" } : {}) }));
+      const events = types.map((type, i) => eventOf(type, { runId, seq: i + 1, at: T - 1_000 + 100 * i + r * 50, ...(type.startsWith("task.") ? { taskId: "t1" } : {}) }));
       for (const part of [events.slice(0, 4), events.slice(4)]) {
         await runs.commit({ runId, owner: "me", run: { ...counters, lastSeq: part.at(-1)!.seq }, tasks: [], attempts: [], events: part, memo: [] });
       }

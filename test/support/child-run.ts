@@ -10,7 +10,7 @@ import { appendFileSync } from "node:fs";
 const code = process.env.CHILD_COMPILED === "1" ? "../../dist/src" : "../../src";
 const { createApp } = (await import(`${code}/app.js`)) as typeof import("../../src/app.js");
 const { inlineSource } = (await import(`${code}/core/taskmaster/index.js`)) as typeof import("../../src/core/taskmaster/index.js");
-const { runTopic } = (await import(`${code}/engine/ports.js`)) as typeof import("../../src/engine/ports.js");
+const { topics } = (await import(`${code}/engine/topics.js`)) as typeof import("../../src/engine/topics.js");
 const { InProcessExecutor } = (await import(`${code}/executors/in-process.js`)) as typeof import("../../src/executors/in-process.js");
 
 const env = process.env;
@@ -30,7 +30,7 @@ const app = await createApp({
 
 let done = 0;
 const follow = (runId: string) =>
-  app.engine.bus.subscribe(runTopic(runId), (events) => {
+  app.engine.bus.subscribe(topics.runEvents(runId), (events) => {
     for (const e of events) if (e.type === "task.succeeded") process.stdout.write(`DONE ${++done} ${e.taskId}\n`);
   });
 

@@ -4,7 +4,7 @@ import { Engine } from "../../src/engine/engine.js";
 import type { ExecutionRequest } from "../../src/engine/executor.js";
 import type { Clock, Logger, RunEvent } from "../../src/engine/ports.js";
 import type { Tracer } from "../../src/engine/tracing.js";
-import { runTopic } from "../../src/engine/ports.js";
+import { topics } from "../../src/engine/topics.js";
 import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { LocalProcessExecutor } from "../../src/executors/local-process.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
@@ -56,7 +56,7 @@ export async function openTestEngine(
 /** Collects every event published for a run. */
 export function recordEvents(engine: Engine, runId: string): RunEvent[] {
   const seen: RunEvent[] = [];
-  engine.bus.subscribe(runTopic(runId), (events) => seen.push(...events));
+  engine.bus.subscribe(topics.runEvents(runId), (events) => seen.push(...events));
   return seen;
 }
 

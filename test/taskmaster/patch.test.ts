@@ -3,11 +3,12 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../../src/engine/ports.js";
-import { runTopic } from "../../src/engine/ports.js";
+import { topics } from "../../src/engine/topics.js";
 import { MemoryBus } from "../../src/pubsub/memory-bus.js";
 import { StatusSync } from "../../src/taskmaster-sync/status-sync.js";
 import { tempDir } from "../support/databases.js";
+import type { RunEventType } from "../../src/core/events.js";
+import { eventOf } from "../support/events.js";
 import { cliTagged, OWNED_FIXTURES, readFixture } from "../support/taskmaster-fixtures.js";
 import { describePatchEveryFile, expectMissingStatusAdded, expectNumberSubtaskIdKept, NOW, patch } from "./suites/patch-suite.js";
 
@@ -65,9 +66,8 @@ describe("StatusSync during a run", () => {
     const warnings: string[] = [];
     const sync = new StatusSync({ bus, runId: "r", file, tag: "master", warn: (m) => warnings.push(m), now: () => NOW });
     let seq = 0;
-    const emit = (type: string, taskId: string) => {
-      const e: RunEvent = { runId: "r", seq: ++seq, type, taskId, data: {}, at: 0 };
-      bus.publish(runTopic("r"), [e]);
+    const emit = (type: RunEventType, taskId: string) => {
+      bus.publish(topics.runEvents("r"), [eventOf(type, { seq: ++seq, taskId, at: 0 })]);
     };
     const tasks = () => JSON.parse(readFileSync(file, "utf8")).master.tasks as { id: string; status: string; title: string }[];
     return { dir, file, sync, emit, warnings, tasks };

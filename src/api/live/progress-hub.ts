@@ -6,7 +6,8 @@
 import { Repeater, SlidingBuffer } from "@repeaterjs/repeater";
 import type { Progress } from "../../core/progress.js";
 import { isRunSettled } from "../../core/status.js";
-import { runTopic, type EventBus, type Logger } from "../../engine/ports.js";
+import type { EventBus, Logger } from "../../engine/ports.js";
+import { topics } from "../../engine/topics.js";
 import type { RunStore } from "../../engine/store.js";
 
 type Listener = (p: Progress, final: boolean) => void;
@@ -78,7 +79,7 @@ export class ProgressHub {
     if (!w) {
       const created: Watched = { listeners: new Set(), unsubscribe: () => {}, timer: null, poller: setInterval(() => void this.poll(runId, created), this.pollMs), lastAt: 0, computing: null };
       created.poller.unref();
-      created.unsubscribe = this.source.bus.subscribe(runTopic(runId), (events) => {
+      created.unsubscribe = this.source.bus.subscribe(topics.runEvents(runId), (events) => {
         const final = events.some((e) => e.type === "run.finished");
         this.schedule(runId, created, final);
       });

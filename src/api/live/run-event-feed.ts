@@ -7,7 +7,8 @@
 // what the bus delivers (a lost message, a Redis outage) is filled from the
 // database; an idle feed re-reads the database now and then, so a silent bus
 // cannot stall it.
-import { runTopic, type EventBus, type RunEvent } from "../../engine/ports.js";
+import type { EventBus, RunEvent } from "../../engine/ports.js";
+import { topics } from "../../engine/topics.js";
 import type { RunStore } from "../../engine/store.js";
 import type { Turnstile } from "./turnstile.js";
 
@@ -144,7 +145,7 @@ export class RunEventFeed {
     this.batchMs = o.batchMs ?? 20;
     this.maxHoldMs = o.maxHoldMs ?? 250;
     this.batched = new Level(o.maxBatch ?? 2_000);
-    this.unsubscribe = deps.bus.subscribe(runTopic(runId), (events) => {
+    this.unsubscribe = deps.bus.subscribe(topics.runEvents(runId), (events) => {
       if (this.inbox.length + events.length > this.retain) {
         this.inbox = [];
         this.overflow = true; // the database has them all: re-read instead of holding them

@@ -1,5 +1,5 @@
 // runsChanged: the run changes of every run (started, paused, finished, ...;
-// ports.ts isRunChange), for dashboards, live from the bus. A slow client loses
+// core/events.ts isRunChange), for dashboards, live from the bus. A slow client loses
 // the oldest, never blocks others. A client coming back passes `since` (the `at`
 // of the last change it saw): what was recorded from then on is read from the
 // database first, then the live ones follow. When the bus says it may have lost
@@ -7,7 +7,8 @@
 // delivered too. Each change is delivered once, however many ways it arrives.
 import { Repeater, SlidingBuffer } from "@repeaterjs/repeater";
 import { InvalidOptionError } from "../../core/errors.js";
-import { BUS_RESYNC_TOPIC, RUNS_TOPIC, type EventBus, type Logger, type RunEvent } from "../../engine/ports.js";
+import type { EventBus, Logger, RunEvent } from "../../engine/ports.js";
+import { topics } from "../../engine/topics.js";
 import type { RunStore } from "../../engine/store.js";
 
 /**
@@ -46,9 +47,9 @@ export function runsChangedStream({ bus, store, logger }: RunsChangedDeps, since
     // while the replay is read, everything else waits behind it, so that the client sees changes in order
     let held: RunEvent[] | null = since === undefined ? null : [];
     const arrive = (events: readonly RunEvent[]) => (held ? held.push(...events) : events.forEach(deliver));
-    const offLive = bus.subscribe(RUNS_TOPIC, arrive);
-    const offResync = bus.subscribe(BUS_RESYNC_TOPIC, (notices) => {
-      const from = Math.min(...notices.map((n) => Number(n.data.since))) - AT_MARGIN_MS;
+    const offLive = bus.subscribe(topics.runChanges, arrive);
+    const offResync = bus.subscribe(topics.busResync, (notices) => {
+      const from = Math.min(...notices.map((n) => n.data.since)) - AT_MARGIN_MS;
       store.runChangesSince(from, REMEMBERED).then(arrive, (err: unknown) =>
         logger.warn({ err: String(err) }, "runsChanged: catching up after the bus reconnected failed"),
       );
@@ -56,7 +57,7 @@ export function runsChangedStream({ bus, store, logger }: RunsChangedDeps, since
     if (since !== undefined) {
       try {
         // a change committed after the read below must come live: wait until the bus carries it here
-        await bus.subscribed?.(RUNS_TOPIC);
+        await bus.subscribed?.(topics.runChanges);
         const replay = await store.runChangesSince(since - AT_MARGIN_MS, REPLAY_LIMIT + 1);
         if (replay.length > REPLAY_LIMIT) {
           throw new InvalidOptionError("since", `more than ${REPLAY_LIMIT} run changes since ${new Date(since).toISOString()}: read runs or activeRuns, then subscribe without since`);

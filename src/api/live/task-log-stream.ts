@@ -9,10 +9,11 @@
 // out of the runner's ring, or lost by the bus) is one `dropped` item in
 // their place. Sequence numbers tell where each line stands; `after` resumes.
 import { randomUUID } from "node:crypto";
-import type { EventBus, RunEvent } from "../../engine/ports.js";
-import { busNotice } from "../../engine/ports.js";
+import type { EventBus } from "../../engine/ports.js";
 import type { RunStore } from "../../engine/store.js";
-import { LOG_WATCH_MS, LOG_WATCH_TOPIC, taskLogTopic, type WireLine } from "../../engine/task-logs.js";
+import { busNotice, type TaskLogNotice, type WireLine } from "../../engine/bus-notices.js";
+import { LOG_WATCH_MS } from "../../engine/task-logs.js";
+import { topics, type Topic } from "../../engine/topics.js";
 
 export type LogStreamKind = "STDOUT" | "STDERR";
 
@@ -59,7 +60,7 @@ export function storedLines(stdoutTail: string | null, stderrTail: string | null
 
 export class TaskLogStream implements AsyncIterableIterator<LogItem> {
   private readonly id = randomUUID();
-  private readonly topic: string;
+  private readonly topic: Topic<TaskLogNotice>;
   private readonly follow: boolean;
   private readonly maxQueued: number;
   private queue: LogItem[] = [];
@@ -78,7 +79,7 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
   private lastWatch = 0;
   /** The database was asked once whether the attempt ended; until then a snapshot is held. */
   private checked = false;
-  private held: RunEvent | undefined;
+  private held: TaskLogNotice | undefined;
   /** Ticks since the database showed the attempt ended without its log.end here. */
   private endedTicks = 0;
 
@@ -87,7 +88,7 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
     private readonly target: TaskLogTarget,
     opts: TaskLogStreamOptions = {},
   ) {
-    this.topic = taskLogTopic(target.runId, target.taskId, target.attempt);
+    this.topic = topics.taskLog(target.runId, target.taskId, target.attempt);
     this.follow = opts.follow ?? true;
     this.maxQueued = opts.maxQueued ?? 1_000;
     this.emitted = opts.after ?? 0;
@@ -156,7 +157,7 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
   private watch(withRequest: boolean): void {
     this.lastWatch = Date.now();
     const { runId, taskId, attempt } = this.target;
-    this.deps.bus.publish(LOG_WATCH_TOPIC, [busNotice("log.watch", { runId, taskId, attempt, watcher: this.id, ...(withRequest ? { id: this.id } : {}) }, runId)]);
+    this.deps.bus.publish(topics.logWatch, [busNotice("log.watch", { runId, taskId, attempt, watcher: this.id, ...(withRequest ? { id: this.id } : {}) }, runId)]);
   }
 
   private async tick(): Promise<void> {
@@ -171,11 +172,11 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
     else if (Date.now() - this.lastWatch >= LOG_WATCH_MS / 3) this.watch(false);
   }
 
-  private onEvents(events: readonly RunEvent[]): void {
+  private onEvents(events: readonly TaskLogNotice[]): void {
     for (const e of events) {
       if (this.done) return;
       if (e.type === "log.lines") {
-        const lines = e.data.lines as WireLine[];
+        const lines = e.data.lines;
         // lines from the first one not yet delivered on (an attempt watched before it printed) need no ring
         if (!this.synced && this.early.length === 0 && lines.length > 0 && lines[0]![0] <= this.emitted + 1) this.synced = true;
         if (this.synced) for (const l of lines) this.line(l);
@@ -189,14 +190,14 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
       } else if (e.type === "log.snapshot" && !this.synced) {
         // any subscriber's snapshot will do: it holds every line up to its `last`
         this.synced = true;
-        for (const l of e.data.lines as WireLine[]) this.line(l);
-        this.gapTo(e.data.last as number);
+        for (const l of e.data.lines) this.line(l);
+        this.gapTo(e.data.last);
         for (const l of this.early) this.line(l);
         this.early = [];
         if (e.data.ended === true || !this.follow) this.finish();
       } else if (e.type === "log.end") {
         if (this.synced || e.data.last === 0) {
-          this.gapTo(e.data.last as number);
+          this.gapTo(e.data.last);
           this.finish();
         }
         // else the ended attempt's ring (asked for) or its stored tail (next tick) still comes
@@ -243,7 +244,7 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
     if (this.lastWatch > 0) {
       // the runner stops what feeds a log nobody watches (an Argo pod's log stream), after a grace period
       const { runId, taskId, attempt } = this.target;
-      this.deps.bus.publish(LOG_WATCH_TOPIC, [busNotice("log.unwatch", { runId, taskId, attempt, watcher: this.id }, runId)]);
+      this.deps.bus.publish(topics.logWatch, [busNotice("log.unwatch", { runId, taskId, attempt, watcher: this.id }, runId)]);
     }
     this.wake?.();
   }

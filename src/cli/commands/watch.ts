@@ -4,7 +4,7 @@ import { withFlag, type Settings } from "../../config.js";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import type { Progress } from "../../core/progress.js";
-import type { RunEvent } from "../../engine/ports.js";
+import type { RunEvent } from "../../core/events.js";
 import type { Output } from "../follow.js";
 import { ProgressView } from "../progress-view.js";
 import { UsageError } from "../usage-error.js";
@@ -60,6 +60,7 @@ export async function watchCommand(runId: string, f: { server?: string; token?: 
     // the two streams are independent: the events go on until run.finished, even after the last progress
     let eventsEnded!: () => void;
     const lastEvent = new Promise<void>((resolve) => (eventsEnded = resolve));
+    // the server's events, trusted to be the union as its store's are (core/events.ts)
     const events = client.subscribe<{ runEvents: RunEvent }>({ query: EVENTS, variables: { runId } }, {
       next: (r) => {
         if (!r.data) return;
