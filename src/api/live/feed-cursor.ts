@@ -7,6 +7,7 @@
 import type { RunEvent } from "../../engine/ports.js";
 import type { RunEventFeed } from "./run-event-feed.js";
 import type { Turnstile } from "./turnstile.js";
+import type { ReadyItems } from "./ready-items.js";
 
 export interface CursorDeps {
   /** The run's feed, joined when the cursor is first read (a cursor returned unread never joins). */
@@ -18,13 +19,15 @@ export interface CursorDeps {
 }
 
 /** `batched`: each next() gives a list of events; otherwise one event at a time. */
-export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements AsyncIterableIterator<T> {
+export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements AsyncIterableIterator<T>, ReadyItems<T> {
   private queued: readonly RunEvent[] = [];
   private at = 0;
   private feed: RunEventFeed | null = null;
   private stopped = false;
   private left = false;
   private stop!: () => void;
+  /** The database page after a full one, read while that one is delivered. */
+  private ahead: { after: number; page: Promise<RunEvent[]> } | null = null;
   private readonly stopping = new Promise<void>((r) => (this.stop = r));
 
   constructor(
@@ -48,7 +51,7 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
       }
       let passed = false;
       while (!this.stopped && !feed.closed) {
-        const chunk = feed.since(this.last, this.batched) ?? (await this.deps.readEvents(feed.runId, this.last, feed.pageSize));
+        const chunk = feed.since(this.last, this.batched) ?? (await this.read(feed));
         if (this.stopped) break;
         if (chunk.length === 0) {
           await Promise.race([feed.changed(this.batched), this.stopping]);
@@ -78,11 +81,51 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
     return { value: undefined, done: true };
   }
 
+  /**
+   * The events of the chunk next() last read (a page from the database, a slice
+   * of the feed) it has not given yet; `last` already counts them, so taking them
+   * here or through next() delivers the same sequence. None for a batched cursor,
+   * whose next() gives the whole chunk.
+   */
+  takeReady(max: number, stop?: (item: T) => boolean): readonly T[] {
+    if (this.batched || this.stopped) return [];
+    const from = this.at;
+    let to = Math.min(this.queued.length, from + Math.max(0, max));
+    if (stop) {
+      for (let i = from; i < to; i++) {
+        if (stop(this.queued[i] as T)) {
+          to = i;
+          break;
+        }
+      }
+    }
+    this.at = to;
+    return this.queued.slice(from, to) as T[];
+  }
+
   async return(): Promise<IteratorResult<T>> {
     this.stopped = true;
     this.stop();
     this.end();
     return { value: undefined, done: true };
+  }
+
+  /**
+   * The events after `last` from the database. After a full page the next is read
+   * at once, so that a replay of a long history waits for the database only once,
+   * not once per page: the database reads while the server sends.
+   */
+  private async read(feed: RunEventFeed): Promise<RunEvent[]> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    const page = await (ahead?.after === this.last ? ahead.page : this.deps.readEvents(feed.runId, this.last, feed.pageSize));
+    if (page.length === feed.pageSize && !this.stopped) {
+      const after = page[page.length - 1]!.seq;
+      const next = this.deps.readEvents(feed.runId, after, feed.pageSize);
+      next.catch(() => {}); // a failure is thrown when the page is taken
+      this.ahead = { after, page: next };
+    }
+    return page;
   }
 
   private end(): void {
