@@ -16,7 +16,7 @@ import type { ApiYoga } from "./yoga.js";
 import { briefError } from "./plugins/errors.js";
 import { valueNestsDeeperThan } from "./http/json-nesting.js";
 import { spliceSharedFrames } from "./fast/ws-frames.js";
-import { sendsPages } from "./fast/shared-execution.js";
+import { sendsPages } from "./fast/pages.js";
 
 export interface WsOptions {
   yoga: ApiYoga;

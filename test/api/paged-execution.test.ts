@@ -1,21 +1,26 @@
-// Pages of subscription payloads (fast/shared-execution.ts): payloads a source
-// already holds (live/ready-items.ts) are taken at once and executed in one go
-// through the root field's `pagedBy` list field. Each result must be exactly what
-// one execution of its payload gives (aliases, fragments, variables), errors
-// included (a page with one is executed payload by payload); a transport that
-// sends pages gets one result carrying each result's JSON in order.
+// Pages of subscription payloads (fast/pages.ts, fast/shared-execution.ts):
+// payloads a source already holds (live/ready-items.ts) are taken at once and
+// executed in one go through the root field's `pagedBy` list field, whether they
+// are shared with other subscribers (then kept for them) or read for one alone.
+// Each result must be exactly what one execution of its payload gives (aliases,
+// fragments, variables), errors included (a page with one is executed payload by
+// payload); a transport that sends pages gets one result carrying each result's
+// JSON in order.
 import { createRequire } from "node:module";
 import type * as G from "graphql";
 import { createYoga } from "graphql-yoga";
 import { beforeEach, describe, expect, it } from "vitest";
-import { MAX_PAGE, pageJson, sendsPages, useSharedExecution } from "../../src/api/fast/shared-execution.js";
-import type { ReadyItems } from "../../src/api/live/ready-items.js";
+import { useSharedExecution } from "../../src/api/fast/shared-execution.js";
+import { MAX_PAGE, pageJson, sendsPages } from "../../src/api/fast/pages.js";
+import type { Ready, ReadyItems } from "../../src/api/live/ready-items.js";
 
 const g = createRequire(import.meta.url)("graphql") as typeof G;
 
 type P = { n: number };
 let payloads: P[] = [];
 let pageExecutions = 0;
+/** Whether the source says its payloads are shared with other subscribers. */
+let shared = false;
 
 /** Gives its payloads one by one, and lets a reader take those after the last one given. */
 class ReadySource implements AsyncIterableIterator<P>, ReadyItems<P> {
@@ -27,10 +32,10 @@ class ReadySource implements AsyncIterableIterator<P>, ReadyItems<P> {
   async next(): Promise<IteratorResult<P>> {
     return this.at < this.items.length ? { value: this.items[this.at++]!, done: false } : { value: undefined, done: true };
   }
-  takeReady(max: number, stop?: (p: P) => boolean): readonly P[] {
+  takeReady(max: number, stop?: (p: P) => boolean): Ready<P> {
     const out: P[] = [];
     while (this.at < this.items.length && out.length < max && !stop?.(this.items[this.at]!)) out.push(this.items[this.at++]!);
-    return out;
+    return { items: out, shared };
   }
 }
 
@@ -83,10 +88,11 @@ const json = (rs: G.ExecutionResult[]) => rs.map((r) => JSON.stringify(r));
 const query = (field: string, selection = "n ...more") =>
   `subscription ($p: String) { x: ${field}(from: 1) { ${selection} } } fragment more on Item { label(prefix: $p) __typename }`;
 
-describe("pages of subscription payloads", () => {
+describe.each([true, false])("pages of subscription payloads (shared with other subscribers: %s)", (sharedPayloads) => {
   beforeEach(() => {
     payloads = Array.from({ length: 20 }, (_, i) => ({ n: i + 1 }));
     pageExecutions = 0;
+    shared = sharedPayloads;
   });
 
   it("executes the payloads at hand in one go, each result exactly one execution's", async () => {
@@ -94,6 +100,9 @@ describe("pages of subscription payloads", () => {
     expect(pageExecutions).toBe(1);
     expect(json(paged)).toEqual(json(await subscribe(query("plain"), { p: "#" })));
     expect(paged).toHaveLength(20);
+    // shared: kept for the next subscriber asking alike, who executes nothing
+    await subscribe(query("items"), { p: "#" });
+    expect(pageExecutions).toBe(sharedPayloads ? 1 : 2);
   });
 
   it("takes at most MAX_PAGE payloads at once", async () => {

@@ -7,43 +7,20 @@
 // (document, operation, variables of the selection) and handed to every such
 // subscriber. Payloads are shared objects (run-event-feed.ts, progress-hub.ts,
 // the bus), so this holds exactly while they live. Their data is serialized once
-// too, for transports that can splice it in (ws.ts).
-//
-// Pages: when the source has more payloads at hand (live/ready-items.ts: the rest
-// of a page of history read from the database), they are taken at once and those
-// not executed yet are executed in one go, through the field named by the root
-// field's `pagedBy` (same arguments, a list of its type, resolving a list of
-// payloads to itself): one execution per page instead of one per event. A
-// transport that sends a page as many messages (ws-frames.ts, marked with
-// sendsPages) gets the page as one result; any other gets its results one by one.
+// too, for transports that can splice it in (ws.ts). Payloads a source has at
+// hand are executed a page at a time (pages.ts); those read for one subscriber
+// alone (history from the database) are executed and kept for no one else.
 import type { DocumentNode, ExecutionArgs, ExecutionResult, FieldNode, OperationDefinitionNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { createSourceEventStream, execute, getOperationAST, Kind, locatedError, print, visit } from "../graphql.js";
 import type { ApiContext } from "../context.js";
-import { readyItemsOf } from "../live/ready-items.js";
+import { NONE_READY, readyItemsOf } from "../live/ready-items.js";
+import { executeAll, MAX_PAGE, pagedDocument, pageResult, takesPages } from "./pages.js";
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
 /** The data of error-free shared results, and their JSON once someone asked for it. */
 const sharedData = new WeakMap<object, string | null>();
-/** The data of page results: the shared data of each of its results, in order. */
-const pageData = new WeakMap<object, readonly object[]>();
-/** Contexts whose transport sends a page result as one message per result. */
-const pageSenders = new WeakSet<object>();
-/** Payloads taken at once from a source, at most: a page of history. */
-export const MAX_PAGE = 512;
-
-/** Marks a subscription's context: its transport splits page results (ws-frames.ts). */
-export function sendsPages(contextValue: object): void {
-  pageSenders.add(contextValue);
-}
-
-/** The JSON of each result of a page result's data, in order; undefined for any other value. */
-export function pageJson(value: unknown): string[] | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  return pageData.get(value)?.map((d) => sharedJson(d)!);
-}
-
 /** The JSON of `value` when it is the data of a shared result (serialized once for all); otherwise undefined. */
 export function sharedJson(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
@@ -78,13 +55,6 @@ function sharedRootField(args: ExecutionArgs): SharedRoot | null {
   return { op, field, paged: typeof pagedBy === "string" && fields?.[pagedBy] ? pagedDocument(args.document, op, field, pagedBy) : null };
 }
 
-/** `document` with its root field replaced by `pagedBy`, under the same response name and arguments. */
-function pagedDocument(document: DocumentNode, op: OperationDefinitionNode, field: FieldNode, pagedBy: string): DocumentNode {
-  const paged: FieldNode = { ...field, alias: field.alias ?? field.name, name: { kind: Kind.NAME, value: pagedBy } };
-  const pagedOp: OperationDefinitionNode = { ...op, selectionSet: { ...op.selectionSet, selections: [paged] } };
-  return { ...document, definitions: document.definitions.map((d) => (d === op ? pagedOp : d)) };
-}
-
 /** What the per-event result depends on: the document and the variables used below the root field (not its arguments). */
 function resultKey(document: DocumentNode, op: OperationDefinitionNode, field: FieldNode, variables: Record<string, unknown>): string {
   const used = new Set<string>();
@@ -95,6 +65,11 @@ function resultKey(document: DocumentNode, op: OperationDefinitionNode, field: F
   const picked = [...used].sort().map((name) => [name, variables[name]]);
   return `${print(document)}\u0000${op.name?.value ?? ""}\u0000${JSON.stringify(picked)}`;
 }
+
+const responseName = (field: FieldNode) => field.alias?.value ?? field.name.value;
+
+/** Awaits only when one is a promise: an await each would cost a microtask per event. */
+const settled = (rs: Result[]): ExecutionResult[] | Promise<ExecutionResult[]> => (rs.some((r) => r instanceof Promise) ? Promise.all(rs) : (rs as ExecutionResult[]));
 
 export function useSharedExecution(): Plugin<ApiContext> {
   const results = new WeakMap<object, Map<string, Result>>();
@@ -111,22 +86,27 @@ export function useSharedExecution(): Plugin<ApiContext> {
     const done = execute({ ...args, rootValue: payload });
     return keep(payload, key, done instanceof Promise ? done.then(markShared) : markShared(done));
   };
-  /**
-   * The result of each payload: those not executed yet executed in one go through
-   * the paged document when there is one, each apart when that has errors (an error's
-   * path and null propagation are then exactly what one execution each gives).
-   */
-  const executePage = async (args: ExecutionArgs, key: string, root: SharedRoot, payloads: readonly unknown[]): Promise<ExecutionResult[]> => {
+
+  /** A page of payloads others get too: those not executed yet executed in one go, every result kept for them. */
+  const sharedPage = async (args: ExecutionArgs, key: string, root: SharedRoot, payloads: readonly unknown[], asPage: boolean): Promise<ExecutionResult | ExecutionResult[]> => {
     const fresh = payloads.filter((p): p is object => typeof p === "object" && p !== null && !results.get(p)?.has(key));
     if (root.paged && fresh.length > 1) {
-      const name = root.field.alias?.value ?? root.field.name.value;
-      const page = await execute({ ...args, document: root.paged, rootValue: fresh });
-      const list = page.errors ? undefined : (page.data?.[name] as unknown[] | null | undefined);
-      if (Array.isArray(list) && list.length === fresh.length) fresh.forEach((p, i) => keep(p, key, markShared({ data: { [name]: list[i] } })));
+      const name = responseName(root.field);
+      const list = await executeAll(args, root.paged, name, fresh);
+      if (list) fresh.forEach((p, i) => keep(p, key, markShared({ data: { [name]: list[i] } })));
     }
-    // awaited only when one is a promise: an await each would cost a microtask per event
-    const out = payloads.map((p) => executeShared(args, key, p));
-    return out.some((r) => r instanceof Promise) ? Promise.all(out) : (out as ExecutionResult[]);
+    const page = await settled(payloads.map((p) => executeShared(args, key, p)));
+    return asPage && page.every((r) => !r.errors && r.data && sharedData.has(r.data)) ? pageResult(page.map((r) => sharedJson(r.data)!)) : page;
+  };
+
+  /** A page of payloads read for this subscriber alone: executed in one go, kept for no one. */
+  const ownPage = async (args: ExecutionArgs, root: SharedRoot, payloads: readonly unknown[], asPage: boolean): Promise<ExecutionResult | ExecutionResult[]> => {
+    const name = responseName(root.field);
+    const list = root.paged ? await executeAll(args, root.paged, name, payloads) : null;
+    if (!list) return settled(payloads.map((p) => execute({ ...args, rootValue: p })));
+    if (!asPage) return list.map((d) => ({ data: { [name]: d } }));
+    const head = `{${JSON.stringify(name)}:`;
+    return pageResult(list.map((d) => `${head}${JSON.stringify(d)}}`));
   };
 
   return {
@@ -140,7 +120,7 @@ export function useSharedExecution(): Plugin<ApiContext> {
         const key = resultKey(a.document, root.op, root.field, a.variableValues ?? {});
         const it = source[Symbol.asyncIterator]();
         const takeReady = readyItemsOf<unknown>(it);
-        const asPages = pageSenders.has(a.contextValue as object);
+        const asPage = takesPages(a.contextValue);
         /** Results of payloads taken ahead, given one by one. */
         let ahead: ExecutionResult[] = [];
         let at = 0;
@@ -153,22 +133,18 @@ export function useSharedExecution(): Plugin<ApiContext> {
             try {
               const n = await it.next();
               if (n.done) return n;
-              const more = takeReady?.(MAX_PAGE - 1) ?? [];
-              if (more.length === 0) return { value: await executeShared(a, key, n.value), done: false };
-              const page = await executePage(a, key, root, [n.value, ...more]);
-              if (asPages && page.every((r) => !r.errors && r.data && sharedData.has(r.data))) {
-                const data = {};
-                pageData.set(data, page.map((r) => r.data!));
-                return { value: { data }, done: false };
-              }
+              const ready = takeReady?.(MAX_PAGE - 1) ?? NONE_READY;
+              if (ready.items.length === 0) return { value: await executeShared(a, key, n.value), done: false };
+              const payloads = [n.value, ...ready.items];
+              const page = ready.shared ? await sharedPage(a, key, root, payloads, asPage) : await ownPage(a, root, payloads, asPage);
+              if (!Array.isArray(page)) return { value: page, done: false };
               ahead = page;
               at = 1;
               return { value: page[0]!, done: false };
             } catch (err) {
               // one last result carrying the error, so that masking sees it; then the end
               failed = true;
-              const name = root.field.alias?.value ?? root.field.name.value;
-              return { value: { errors: [locatedError(err, [root.field], [name])] }, done: false };
+              return { value: { errors: [locatedError(err, [root.field], [responseName(root.field)])] }, done: false };
             }
           },
           return: async () => {

@@ -7,12 +7,14 @@
 import type { RunEvent } from "../../engine/ports.js";
 import type { RunEventFeed } from "./run-event-feed.js";
 import type { Turnstile } from "./turnstile.js";
-import type { ReadyItems } from "./ready-items.js";
+import { NONE_READY, type Ready, type ReadyItems } from "./ready-items.js";
 
 export interface CursorDeps {
   /** The run's feed, joined when the cursor is first read (a cursor returned unread never joins). */
   join(): RunEventFeed;
   readEvents(runId: string, afterSeq: number, limit: number): Promise<RunEvent[]>;
+  /** Events per database read of history (a replay reads one page ahead). */
+  replayPageSize: number;
   turnstile: Turnstile;
   /** Called once when a cursor that joined ends, whatever ended it. */
   leave(feed: RunEventFeed): void;
@@ -21,6 +23,8 @@ export interface CursorDeps {
 /** `batched`: each next() gives a list of events; otherwise one event at a time. */
 export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements AsyncIterableIterator<T>, ReadyItems<T> {
   private queued: readonly RunEvent[] = [];
+  /** Whether `queued` is a slice of the feed (other subscribers' too) rather than a page read for this one. */
+  private queuedShared = true;
   private at = 0;
   private feed: RunEventFeed | null = null;
   private stopped = false;
@@ -51,7 +55,8 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
       }
       let passed = false;
       while (!this.stopped && !feed.closed) {
-        const chunk = feed.since(this.last, this.batched) ?? (await this.read(feed));
+        const slice = feed.since(this.last, this.batched);
+        const chunk = slice ?? (await this.read(feed));
         if (this.stopped) break;
         if (chunk.length === 0) {
           await Promise.race([feed.changed(this.batched), this.stopping]);
@@ -69,6 +74,7 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
         this.last = chunk[chunk.length - 1]!.seq;
         if (this.batched) return { value: chunk as T, done: false };
         this.queued = chunk;
+        this.queuedShared = slice !== null;
         this.at = 1;
         return { value: chunk[0] as T, done: false };
       }
@@ -87,8 +93,8 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
    * here or through next() delivers the same sequence. None for a batched cursor,
    * whose next() gives the whole chunk.
    */
-  takeReady(max: number, stop?: (item: T) => boolean): readonly T[] {
-    if (this.batched || this.stopped) return [];
+  takeReady(max: number, stop?: (item: T) => boolean): Ready<T> {
+    if (this.batched || this.stopped || this.at >= this.queued.length) return NONE_READY;
     const from = this.at;
     let to = Math.min(this.queued.length, from + Math.max(0, max));
     if (stop) {
@@ -100,7 +106,7 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
       }
     }
     this.at = to;
-    return this.queued.slice(from, to) as T[];
+    return { items: this.queued.slice(from, to) as T[], shared: this.queuedShared };
   }
 
   async return(): Promise<IteratorResult<T>> {
@@ -118,10 +124,11 @@ export class FeedCursor<T extends RunEvent | readonly RunEvent[]> implements Asy
   private async read(feed: RunEventFeed): Promise<RunEvent[]> {
     const ahead = this.ahead;
     this.ahead = null;
-    const page = await (ahead?.after === this.last ? ahead.page : this.deps.readEvents(feed.runId, this.last, feed.pageSize));
-    if (page.length === feed.pageSize && !this.stopped) {
+    const size = this.deps.replayPageSize;
+    const page = await (ahead?.after === this.last ? ahead.page : this.deps.readEvents(feed.runId, this.last, size));
+    if (page.length === size && !this.stopped) {
       const after = page[page.length - 1]!.seq;
-      const next = this.deps.readEvents(feed.runId, after, feed.pageSize);
+      const next = this.deps.readEvents(feed.runId, after, size);
       next.catch(() => {}); // a failure is thrown when the page is taken
       this.ahead = { after, page: next };
     }

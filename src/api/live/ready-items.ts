@@ -4,13 +4,25 @@
 // socket write for a page of events) takes them without a round of next() each.
 // Sources and the wrappers around them (until-finished.ts, tracked) pass it on.
 
+export interface Ready<T> {
+  items: readonly T[];
+  /**
+   * Whether these items are objects other readers get too (a slice of a run's
+   * feed), so that work done for them is worth keeping for those; false when they
+   * were read for this reader alone (a page of history from the database).
+   */
+  shared: boolean;
+}
+
+export const NONE_READY: Ready<never> = { items: [], shared: false };
+
 export interface ReadyItems<T> {
   /**
    * Takes, without waiting, at most `max` of the items at hand that next() would
    * give next, in order, stopping before the first for which `stop` holds.
-   * Empty when none is at hand.
+   * None when none is at hand.
    */
-  takeReady(max: number, stop?: (item: T) => boolean): readonly T[];
+  takeReady(max: number, stop?: (item: T) => boolean): Ready<T>;
 }
 
 /** `source`'s takeReady, bound, when it has one. */

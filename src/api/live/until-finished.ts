@@ -4,7 +4,7 @@
 import type { RunEvent } from "../../engine/ports.js";
 import { isRunSettled } from "../../core/status.js";
 import type { RunRecord } from "../../engine/store.js";
-import { readyItemsOf, type ReadyItems } from "./ready-items.js";
+import { NONE_READY, readyItemsOf, type ReadyItems } from "./ready-items.js";
 
 type Items = RunEvent | readonly RunEvent[];
 
@@ -20,7 +20,7 @@ export function untilFinished<T extends Items>(source: AsyncIterator<T>, getRun:
   let ended = false;
   const take = readyItemsOf<T>(source);
   return {
-    takeReady: (max, stop) => (ended || !take ? [] : take(max, (item) => holdsFinish(item) || (stop?.(item) ?? false))),
+    takeReady: (max, stop) => (ended || !take ? NONE_READY : take(max, (item) => holdsFinish(item) || (stop?.(item) ?? false))),
     next: async () => {
       if (ended) {
         await source.return?.();

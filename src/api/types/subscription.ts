@@ -4,7 +4,7 @@ import type { ApiContext } from "../context.js";
 import { builder } from "../builder.js";
 import { runsChangedStream } from "../live/runs-changed.js";
 import { untilFinished } from "../live/until-finished.js";
-import { readyItemsOf, type ReadyItems } from "../live/ready-items.js";
+import { NONE_READY, readyItemsOf, type ReadyItems } from "../live/ready-items.js";
 import { ProgressRef } from "./progress.js";
 import { RunEventRef } from "./run-event.js";
 import { RunRef } from "./run.js";
@@ -28,7 +28,7 @@ export function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIter
   const take = readyItemsOf<T>(source);
   const it: AsyncIterableIterator<T> & Partial<ReadyItems<T>> = {
     [Symbol.asyncIterator]: () => it,
-    ...(take ? { takeReady: (max: number, stop?: (item: T) => boolean) => (open ? take(max, stop) : []) } : {}),
+    ...(take ? { takeReady: (max: number, stop?: (item: T) => boolean) => (open ? take(max, stop) : NONE_READY) } : {}),
     next: async () => {
       try {
         const n = await source.next();
