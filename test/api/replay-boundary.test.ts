@@ -18,6 +18,9 @@ const EVENTS = `subscription ($runId: ID!, $after: Int) {
 fragment rest on RunEvent { runId type taskId at data }`;
 type Ev = { ev: { seq: number; runId: string; type: string; taskId: string | null; at: string; data: unknown } };
 
+/** An error as it reads in a failure: a closed socket by its code and reason. */
+const described = (errors: unknown[]) => errors.map((e) => (e && typeof e === "object" && "code" in e && "reason" in e ? `closed ${String(e.code)}: ${String(e.reason)}` : e));
+
 /** The events as the API shows them, from the database. */
 const shown = (events: RunEvent[]) =>
   events.map((e) => ({ seq: e.seq, runId: e.runId, type: e.type, taskId: e.taskId ?? null, at: new Date(e.at).toISOString(), data: e.data }));
@@ -49,7 +52,7 @@ describe.each([true, false])(`runEvents replay to a graphql-ws client (${kind}, 
     const subs = points.map((after) => ({ after, sub: collect<Ev>(s.ws(), EVENTS, { runId, after }) }));
     for (const { after, sub } of subs) {
       const items = await sub.done; // completes after run.finished (untilFinished)
-      expect(sub.errors, `after ${after}`).toEqual([]);
+      expect(described(sub.errors), `after ${after}`).toEqual([]);
       expect(items.map((i) => i.ev), `after ${after}`).toEqual(shown(all.slice(after)));
     }
   });
@@ -68,7 +71,7 @@ describe.each([true, false])(`runEvents replay to a graphql-ws client (${kind}, 
       const all = await stored(runId);
       for (const { after, sub } of subs) {
         const items = await sub.done;
-        expect(sub.errors, `after ${after}`).toEqual([]);
+        expect(described(sub.errors), `after ${after}`).toEqual([]);
         expect(items.map((i) => i.ev), `after ${after}`).toEqual(shown(all.slice(after)));
       }
     } finally {
