@@ -16,6 +16,7 @@ import type { ApiYoga } from "./yoga.js";
 import { briefError } from "./plugins/errors.js";
 import { valueNestsDeeperThan } from "./http/json-nesting.js";
 import { spliceSharedFrames } from "./fast/ws-frames.js";
+import { sendsPages } from "./fast/pages.js";
 
 export interface WsOptions {
   yoga: ApiYoga;
@@ -72,12 +73,15 @@ export function attachWebSockets(server: Server, o: WsOptions) {
         const errors = validate(schema, document);
         if (errors.length > 0) return errors.map(briefError);
         active.add(id);
+        const contextValue = await contextFactory();
+        // a page of shared results goes out as one message per result (fast/ws-frames.ts)
+        if (o.fastPaths) sendsPages(contextValue);
         return {
           schema,
           document,
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? null,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
       },

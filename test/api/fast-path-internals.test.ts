@@ -113,7 +113,7 @@ describe("Yoga internals (src/api/fast/direct-query.ts, src/api/fast/shared-exec
   });
 });
 
-describe("graphql-ws and ws internals (src/api/fast/ws-frames.ts)", () => {
+describe("graphql-ws and ws internals (src/api/fast/ws-frames.ts, src/api/fast/send-batching.ts)", () => {
   const shared = createYoga({ schema, logging: false, maskedErrors: false, plugins: [useSharedExecution()] });
   const replaced: { key: string; shared: boolean }[] = [];
   const sent: { type: string; rest: string[] }[] = [];
@@ -195,6 +195,28 @@ describe("graphql-ws and ws internals (src/api/fast/ws-frames.ts)", () => {
       { id: "1", type: "next", payload: { data: { items: { n: 2 } } } },
       { id: "1", type: "complete" },
     ]);
+  });
+
+  internal("ws's send(text) writes the frame to the upgrade request's socket before it returns, when no extension is negotiated (extensions is \"\")", "src/api/fast/send-batching.ts", async () => {
+    const own = createServer();
+    const ownWss = new WebSocketServer({ server: own });
+    const accepted = new Promise<{ socket: WebSocket; tcp: import("node:net").Socket }>((resolve) => ownWss.on("connection", (socket, req) => resolve({ socket, tcp: req.socket })));
+    await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
+    const client = new WebSocket(`ws://127.0.0.1:${(own.address() as AddressInfo).port}`);
+    await new Promise((r) => client.once("open", r));
+    try {
+      const { socket, tcp } = await accepted;
+      expect(socket.extensions).toBe("");
+      tcp.cork();
+      const before = tcp.writableLength;
+      socket.send("abc");
+      expect(tcp.writableLength - before, "bytes of a 3-byte text frame queued on the socket by send()").toBe(5);
+      tcp.uncork();
+    } finally {
+      client.close();
+      await new Promise<void>((r) => ownWss.close(() => r()));
+      await new Promise<void>((r) => own.close(() => r()));
+    }
   });
 
   internal("a graphql-ws client gets a shared result whole (the placeholder never leaks)", "src/api/fast/ws-frames.ts", async () => {

@@ -29,6 +29,7 @@ const ESTIMATE_S: Record<string, number> = {
   "test/taskmaster/fuzz.test.ts": 33,
   "test/cli/setup-errors.test.ts": 32,
   "test/api/task-logs-redis.test.ts": 27,
+  "test/api/replay-boundary.test.ts": 30,
   "test/taskmaster/sigkill.test.ts": 27,
   "test/taskmaster/interrupt.test.ts": 27,
   "test/engine/early-start.test.ts": 25,

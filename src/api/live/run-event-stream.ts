@@ -15,6 +15,18 @@ export interface FeedsDeps extends FeedDeps {
   isDriving?(): boolean;
 }
 
+export interface FeedsOptions extends FeedOptions {
+  /** Events per database read of a subscriber's replay. */
+  replayPageSize?: number;
+}
+
+/**
+ * Larger than a feed's page: a replay of a long history reads fewer pages, and
+ * the store's rows (up to 256 events, not aligned to any read) are read twice at
+ * a page's edges only. A replay holds two (one read ahead).
+ */
+const REPLAY_PAGE_SIZE = 1_024;
+
 export class RunEventFeeds {
   private readonly feeds = new Map<string, RunEventFeed>();
   /**
@@ -28,7 +40,7 @@ export class RunEventFeeds {
 
   constructor(
     private readonly deps: FeedsDeps,
-    private readonly options: FeedOptions = {},
+    private readonly options: FeedsOptions = {},
   ) {}
 
   /** One event at a time, each as soon as the feed has it. */
@@ -58,6 +70,7 @@ export class RunEventFeeds {
     return new FeedCursor<T>(after, batched, {
       join: () => this.join(runId, after),
       readEvents: (id, afterSeq, limit) => this.deps.store.readEvents(id, afterSeq, limit),
+      replayPageSize: this.options.replayPageSize ?? REPLAY_PAGE_SIZE,
       turnstile: this.turnstile,
       leave: (feed) => this.leave(feed),
     });

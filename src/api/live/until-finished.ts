@@ -4,15 +4,23 @@
 import type { RunEvent } from "../../engine/ports.js";
 import { isRunSettled } from "../../core/status.js";
 import type { RunRecord } from "../../engine/store.js";
+import { NONE_READY, readyItemsOf, type ReadyItems } from "./ready-items.js";
 
 type Items = RunEvent | readonly RunEvent[];
 
 const lastOf = (item: Items): RunEvent | undefined => (Array.isArray(item) ? item[item.length - 1] : (item as RunEvent));
 
-/** Ends `source` after the item holding a finished run's final event. */
-export function untilFinished<T extends Items>(source: AsyncIterator<T>, getRun: () => Promise<RunRecord | null>): AsyncIterator<T> {
+const holdsFinish = (item: Items) => (Array.isArray(item) ? item.some((e: RunEvent) => e.type === "run.finished") : (item as RunEvent).type === "run.finished");
+
+/**
+ * Ends `source` after the item holding a finished run's final event. Items at
+ * hand are passed on up to such an item, which next() then gives and checks.
+ */
+export function untilFinished<T extends Items>(source: AsyncIterator<T>, getRun: () => Promise<RunRecord | null>): AsyncIterator<T> & ReadyItems<T> {
   let ended = false;
+  const take = readyItemsOf<T>(source);
   return {
+    takeReady: (max, stop) => (ended || !take ? NONE_READY : take(max, (item) => holdsFinish(item) || (stop?.(item) ?? false))),
     next: async () => {
       if (ended) {
         await source.return?.();

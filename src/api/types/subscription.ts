@@ -5,6 +5,7 @@ import { builder } from "../builder.js";
 import { runsChangedStream } from "../live/runs-changed.js";
 import { Dropped, SubscriberDroppedError, unlessDropped } from "../live/subscriber-dropped.js";
 import { untilFinished } from "../live/until-finished.js";
+import { NONE_READY, readyItemsOf, type ReadyItems } from "../live/ready-items.js";
 import { ProgressRef } from "./progress.js";
 import { RunEventRef } from "./run-event.js";
 import { RunRef } from "./run.js";
@@ -15,7 +16,7 @@ import { RunRef } from "./run.js";
  * early, so a client's "complete" would wait for the next event) nor another
  * Repeater (one more promise hand-off per message, for every subscriber).
  */
-export function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIterableIterator<T> {
+export function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIterableIterator<T> & Partial<ReadyItems<T>> {
   ctx.metrics?.activeSubscriptions.inc();
   let open = true;
   // a shutdown returns the source: its pending next() ends, and the client gets "complete"
@@ -26,8 +27,10 @@ export function tracked<T>(ctx: ApiContext, source: AsyncIterator<T>): AsyncIter
     unregister();
   };
   let dropped = false;
-  const it: AsyncIterableIterator<T> = {
+  const take = readyItemsOf<T>(source);
+  const it: AsyncIterableIterator<T> & Partial<ReadyItems<T>> = {
     [Symbol.asyncIterator]: () => it,
+    ...(take ? { takeReady: (max: number, stop?: (item: T) => boolean) => (open ? take(max, stop) : NONE_READY) } : {}),
     next: async () => {
       if (dropped) return { value: undefined, done: true };
       try {
@@ -64,6 +67,8 @@ const RunChange = builder.objectRef<RunEvent>("RunChange").implement({
 
 /** The result depends on the payload only: executed once per payload for all who ask alike (fast/shared-execution.ts, with the fast paths on). */
 const sharedPayload = { sharedPayload: true };
+/** With the fast paths on, a page of runEvents payloads is executed at once as a runEventBatches list (fast/shared-execution.ts). */
+const pagedByBatches = { ...sharedPayload, pagedBy: "runEventBatches" };
 
 /** A run's events after `after`, from its shared feed, once the run is known to exist. */
 function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>): (
@@ -96,7 +101,7 @@ builder.subscriptionFields((t) => ({
     args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
     subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
     resolve: (e: RunEvent | Dropped) => unlessDropped(e),
-    extensions: sharedPayload,
+    extensions: pagedByBatches,
   }),
   runEventBatches: t.field({
     type: [RunEventRef],
