@@ -3,8 +3,8 @@
 // sampled parent, set their attributes once and end once, so they need no
 // context lookup, sampler, span limits or per-span bookkeeping. This object is
 // the finished span itself (a ReadableSpan), handed to the span processor when
-// it ends. Profiled, the SDK's startSpan and end were about a third of what a
-// traced task cost the engine beyond an untraced one.
+// it ends. Making and ending an attempt span: 3.0 µs of CPU through the SDK,
+// 0.85 µs here (docs/tracing.md, "What it costs").
 import { randomFillSync } from "node:crypto";
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext, type SpanStatus } from "@opentelemetry/api";
 import { hrTime, hrTimeDuration, millisToHrTime, type InstrumentationScope } from "@opentelemetry/core";
