@@ -53,10 +53,17 @@ module.exports = {
       severity: "error",
       comment:
         "tracing is off by default and must cost nothing then: the OpenTelemetry SDK and Envelop's plugin are imported by " +
-        "src/observability/otel-tracing.ts alone, which is loaded with import() when tracing is on (docs/tracing.md); " +
+        "src/observability/otel-tracing.ts alone (and lite-span.ts, its part: the next rule), which is loaded with import() when tracing is on (docs/tracing.md); " +
         "the engine sees only its tracer port (src/engine/tracing.ts)",
-      from: { path: "^src/", pathNot: "^src/observability/otel-tracing\\.ts$" },
+      from: { path: "^src/", pathNot: "^src/observability/(otel-tracing|lite-span)\\.ts$" },
       to: { path: "node_modules/(@opentelemetry/|@envelop/opentelemetry/)" },
+    },
+    {
+      name: "lite-span-only-in-otel-tracing",
+      severity: "error",
+      comment: "src/observability/lite-span.ts is part of otel-tracing.ts (it imports the SDK): only that file may load it",
+      from: { path: "^src/", pathNot: "^src/observability/otel-tracing\\.ts$" },
+      to: { path: "^src/observability/lite-span\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "otel-tracing-loaded-lazily",

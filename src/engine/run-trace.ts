@@ -43,7 +43,9 @@ export class RunTrace {
     const span = this.attempts.get(i);
     if (!span) return;
     this.attempts.delete(i);
-    span.setAttributes({ "conveyor.attempt.status": status, ...(exitCode !== null ? { "process.exit.code": exitCode } : {}) });
+    const attributes: TraceAttributes = { "conveyor.attempt.status": status };
+    if (exitCode !== null) attributes["process.exit.code"] = exitCode;
+    span.setAttributes(attributes);
     span.end(status === "succeeded" ? {} : { error: error ?? status }, finishedAt);
   }
 

@@ -3,14 +3,15 @@
 // one tracer provider that exports OTLP over HTTP. Loaded with import() only
 // when tracing is configured (tracing-settings.ts), so that a process with
 // tracing off never loads the SDK.
-import { diag, DiagLogLevel, ROOT_CONTEXT, trace, SpanStatusCode, type Context, type Span } from "@opentelemetry/api";
+import { diag, DiagLogLevel, ROOT_CONTEXT, trace, SpanStatusCode, TraceFlags, type Context, type Span } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { getCurrentOtelContext, setCurrentOtelContext, useOpenTelemetry } from "@envelop/opentelemetry";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../engine/ports.js";
 import type { TraceAttributes, TraceSpan, Tracer } from "../engine/tracing.js";
+import { LiteSpan, type LiteParent } from "./lite-span.js";
 import type { TracingSettings } from "./tracing-settings.js";
 
 const w3c = new W3CTraceContextPropagator();
@@ -33,7 +34,20 @@ export function contextFrom(traceparent: string | undefined, tracestate?: string
 
 class OtelSpan implements TraceSpan {
   private parent: string | undefined;
-  constructor(readonly span: Span) {}
+  /** What lite children need of this span; undefined when it is not recorded or not sampled. */
+  readonly lite: LiteParent | undefined;
+
+  constructor(
+    readonly span: Span,
+    processor: SpanProcessor,
+  ) {
+    const context = span.spanContext();
+    const sdk = span as Partial<ReadableSpan>;
+    this.lite =
+      span.isRecording() && context.traceFlags & TraceFlags.SAMPLED && sdk.resource && sdk.instrumentationScope
+        ? { context, resource: sdk.resource, scope: sdk.instrumentationScope, processor }
+        : undefined;
+  }
 
   get traceparent(): string {
     return (this.parent ??= traceparentOf(this.span));
@@ -69,6 +83,7 @@ export interface OpenTracingOptions {
 export class OtelTracing implements Tracer {
   readonly provider: BasicTracerProvider;
   private readonly tracer;
+  private readonly processor: SpanProcessor;
 
   constructor(
     exporter: SpanExporter,
@@ -78,20 +93,21 @@ export class OtelTracing implements Tracer {
   ) {
     // OTEL_RESOURCE_ATTRIBUTES (read by the SDK's env detector) add to the service name
     const resource = resourceFromAttributes({ "service.name": serviceName }).merge(detectResources({ detectors: [envDetector] }));
-    this.provider = new BasicTracerProvider({
-      resource,
-      spanProcessors: [simple ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
-    });
+    this.processor = simple ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
+    this.provider = new BasicTracerProvider({ resource, spanProcessors: [this.processor] });
     this.tracer = this.provider.getTracer("conveyor");
   }
 
   startRoot(name: string, attributes: TraceAttributes, traceparent?: string, at?: number): TraceSpan {
-    return new OtelSpan(this.tracer.startSpan(name, { attributes, ...(at !== undefined ? { startTime: at } : {}) }, contextFrom(traceparent)));
+    return new OtelSpan(this.tracer.startSpan(name, { attributes, ...(at !== undefined ? { startTime: at } : {}) }, contextFrom(traceparent)), this.processor);
   }
 
   startChild(parent: TraceSpan, name: string, attributes: TraceAttributes, at?: number): TraceSpan {
+    // the children of a recorded, sampled span are made lite (lite-span.ts); of any other, by the SDK (not recorded)
+    const lite = parent instanceof LiteSpan ? parent : (parent as OtelSpan).lite;
+    if (lite) return new LiteSpan(lite, name, attributes, at);
     const ctx = trace.setSpan(ROOT_CONTEXT, (parent as OtelSpan).span);
-    return new OtelSpan(this.tracer.startSpan(name, { attributes, ...(at !== undefined ? { startTime: at } : {}) }, ctx));
+    return new OtelSpan(this.tracer.startSpan(name, { attributes, ...(at !== undefined ? { startTime: at } : {}) }, ctx), this.processor);
   }
 
   /**

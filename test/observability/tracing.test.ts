@@ -125,6 +125,21 @@ describe.each(kinds)("run traces on %s", (kind) => {
     expect(parentOf(other)).toBeUndefined();
   });
 
+  it("a caller that did not sample its trace gets no spans of the run, and its tasks an unsampled traceparent", async () => {
+    const seen: (string | undefined)[] = [];
+    t.tasks.set("quiet", (req) => {
+      seen.push(req.traceparent);
+      return "ok";
+    });
+    const unsampled = `00-${CALLER_TRACE}-${CALLER_SPAN}-00`;
+    const { runId } = await t.engine.startRun({ source: inlineSource([{ id: "quiet", title: "quiet" }]), options: { executor: "fn" }, traceparent: unsampled });
+    expect((await t.engine.waitForRun(runId)).status).toBe("succeeded");
+    await tracing.flush();
+    expect(exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === CALLER_TRACE)).toEqual([]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(new RegExp(`^00-${CALLER_TRACE}-[0-9a-f]{16}-00$`));
+  });
+
   it("a task process gets its attempt's span as TRACEPARENT", async () => {
     const dir = tempDir();
     const script = join(dir, "task.sh");
