@@ -1,6 +1,6 @@
 // The tracing port: spans of a run as the engine sees them (the run, each task
 // attempt, a retry's backoff, each group commit and checkpoint). Implemented with
-// OpenTelemetry in src/observability/otel-tracer.ts and loaded only when tracing
+// OpenTelemetry in src/observability/otel-tracing.ts and loaded only when tracing
 // is configured; when it is off the engine holds no tracer at all, so the cost
 // is one check of an undefined field per traced step.
 
