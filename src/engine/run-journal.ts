@@ -38,14 +38,20 @@ export class RunJournal {
   private runStartedAt: number | null;
   private runFinishedAt: number | null = null;
   private seq: number;
+  /** The database is unreachable: a commit waits for it, and nothing new is dispatched. */
+  get holding(): boolean {
+    return this.outage;
+  }
+
+  /** Letting the run go (shutdown): an outage is not waited out. */
+  letGo(): void {
+    this.stopping = true;
+  }
+
   private finishedSinceCheckpoint: number;
   private lastCheckpointId = "";
-  /** The database is unreachable: a commit waits for it, and nothing new is dispatched. */
-  holding = false;
-  /** Letting the run go: an outage is not waited out. */
-  stopping = false;
-  /** The run's spans, when tracing is on: a span per commit, and per checkpoint within it. */
-  trace: RunTrace | undefined = undefined;
+  private outage = false;
+  private stopping = false;
   /**
    * The run's record as of the last commit: what the database holds, since only the lease holder
    * writes it (all but the lease's expiry, which renewals move).
@@ -62,6 +68,8 @@ export class RunJournal {
     onFatal: (err: unknown) => void,
     /** The database is back after an outage: dispatch what was held. */
     private readonly onBack: () => void = () => undefined,
+    /** The run's spans, when tracing is on: a span per commit, and per checkpoint within it. */
+    private readonly trace?: RunTrace,
   ) {
     this.queue = new CommitQueue((w) => this.write(w), onFatal);
     this.committedRun = run;
@@ -231,14 +239,14 @@ export class RunJournal {
     try {
       await commitThroughOutage(this.deps.store, batch, this.deps.outageBudgetMs, {
         onHold: (reason) => {
-          this.holding = true;
+          this.outage = true;
           this.deps.logger.warn(
             { runId: this.run.id, reason, budgetMs: this.deps.outageBudgetMs },
             "database unreachable: holding dispatch, running tasks go on; retrying",
           );
         },
         onBack: (heldMs) => {
-          this.holding = false;
+          this.outage = false;
           back = true;
           this.deps.logger.info({ runId: this.run.id, heldMs }, "database back: what was held is recorded, dispatching again");
         },

@@ -113,8 +113,8 @@ export class RunSupervisor {
       committedSuccesses(stored, states),
       (err) => this.abandon(err),
       () => this.pump(),
+      this.trace,
     );
-    this.journal.trace = this.trace;
     this.transitions = new UnitTransitions(this.units, this.schedule, table, this.journal, deps.clock);
     this.attempts = new AttemptRunner(run, executor, this.units, table, this.transitions, deps.clock, (a) => this.attemptEnded(a), deps.logs, this.trace);
     this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
@@ -254,7 +254,7 @@ export class RunSupervisor {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.journal.stopping = true;
+    this.journal.letGo();
     this.clearTimers();
     this.attempts.stop();
     await this.journal.idle();
@@ -279,6 +279,8 @@ export class RunSupervisor {
     // while the database is unreachable nothing new starts; the journal pumps again once it is back
     if (!this.started || this.stopped || this.finished || this.journal.holding) return;
     const force = this.run.options.force;
+    // the schedule decides which unit goes next; the transition below records that decision in
+    // every holder in the same synchronous step, so no one ever sees one without the other
     for (let i = this.schedule.next(); i !== undefined; i = this.schedule.next()) {
       if (this.units.isGroup(i)) {
         this.transitions.succeedGroup(i);
