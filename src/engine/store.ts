@@ -2,19 +2,12 @@
 // through `commit`, one atomic batch, fenced by the run's lease.
 import type { AttemptStatus, RunStatus, TaskStatus } from "../core/status.js";
 import type { PlanUnit } from "../core/task.js";
+import type { RunEventCounters } from "../core/events.js";
 import type { RunOptions } from "../core/run-options.js";
 import type { RunEvent } from "./ports.js";
 
-export interface RunCounters {
-  total: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  skipped: number;
-  cancelled: number;
-  memoized: number;
-}
+/** A run's task counts: the ones run.finished carries. */
+export type RunCounters = RunEventCounters;
 
 export interface RunSourceInfo {
   origin: string;
