@@ -15,7 +15,7 @@ import { noticesOf } from "../core/notices.js";
 import type { Logger } from "./ports.js";
 import { LeaseLostError, StoreUnreachableError, type CommitBatch, type RunStore } from "./store.js";
 
-/** Whether a batch may share a statement with other runs': no memo entries, checkpoint or webhook notice. */
+/** Whether the gate holds a batch: a takeover's first commits carry no memo entry, checkpoint or webhook notice. */
 export const isPlainBatch = (b: CommitBatch): boolean => b.memo.length === 0 && b.checkpoint === undefined && noticesOf(b.events).length === 0;
 
 interface Held {

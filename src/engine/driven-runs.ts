@@ -10,6 +10,7 @@ import type { FreshRun } from "./new-run.js";
 import { ownerLabel } from "../core/lease-owner.js";
 import type { Clock, EventBus, Logger, ProcessLiveness } from "./ports.js";
 import { RunSupervisor } from "./run-supervisor.js";
+import { SharedCommits } from "./shared-commits.js";
 import type { RunRecord, RunStore } from "./store.js";
 import type { TaskLogs } from "./task-logs.js";
 import type { Tracer } from "./tracing.js";
@@ -55,6 +56,8 @@ export class DrivenRuns {
   private readonly supervisors = new Map<string, RunSupervisor>();
   private readonly listeners = new Set<DriveListener>();
   private readonly leases: LeaseKeeper;
+  /** The store door every supervisor commits through: commits of different runs share statements. */
+  private readonly commits: SharedCommits;
   private closed = false;
   /**
    * Keeps the process alive while it drives a run. The engine's own timers do not (a retry's
@@ -64,6 +67,7 @@ export class DrivenRuns {
   private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DrivenRunsDeps) {
+    this.commits = new SharedCommits(deps.store, deps.logger);
     this.leases = new LeaseKeeper(deps.store, deps.owner, deps.leaseMs, deps.logger, {
       ids: () => this.ids(),
       lost: async (runId) => this.supervisors.get(runId)?.stop(),
@@ -122,7 +126,7 @@ export class DrivenRuns {
     const checkpointId = opts.checkpointId;
     const sup = new RunSupervisor(
       {
-        store: opts.store ?? this.deps.store,
+        store: opts.store ?? this.commits.store,
         bus: this.deps.bus,
         clock: this.deps.clock,
         logger: this.deps.logger,

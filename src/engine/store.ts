@@ -180,7 +180,7 @@ export interface RunStore {
   loadUnitsOf(runIds: readonly string[]): Promise<Map<string, StoredUnit[]>>;
   /**
    * Writes batches of different runs atomically in one go, each fenced by its own lease; returns the
-   * ids of the runs written (the others' leases are lost). Only plain batches (commit-gate.ts isPlainBatch).
+   * ids of the runs written (the others' leases are lost); each batch carries what commit's does.
    */
   commitMany(batches: readonly CommitBatch[]): Promise<string[]>;
   /** Runs left running or pending whose lease is free or expired. */

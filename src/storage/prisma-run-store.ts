@@ -60,7 +60,7 @@ export class PrismaRunStore implements RunStore {
   releaseLease = (runId: string, owner: string) => this.leaseReleases.call({ runId, owner });
   takeOrphans = (claims: readonly OrphanClaim[], owner: string, leaseMs: number) => takeOrphans(this.database.sql, claims, owner, leaseMs);
   loadUnitsOf = (runIds: readonly string[]) => loadUnitsOf(this.database.sql, runIds);
-  commitMany: RunStore["commitMany"] = (batches) => commitMany(this.database.sql, batches).catch(asUnreachable);
+  commitMany: RunStore["commitMany"] = (batches) => commitMany(this.database.sql, batches, this.wantsNotice).catch(asUnreachable);
   findOrphans = () => findOrphans(this.database.sql);
   leasedRuns = () => leasedRuns(this.database.sql);
   memoLookup = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs: shorter(maxAgeMs, this.memoTtlMs) });

@@ -52,6 +52,33 @@ describe("the webhook outbox in the commit statement", () => {
     await app.webhooks.delete(endpoint.id);
   });
 
+  it("rides in a statement of many runs' commits, each run's written with it or not at all", async ({ skip: s }) => {
+    if (skip) return s();
+    const ids: string[] = [];
+    for (const t of ["m1", "m2"]) {
+      const { runId } = await app.engine.startRun({ source: inlineSource([t]), options: { executor: "fn" } });
+      await app.engine.waitForRun(runId);
+      ids.push(runId);
+    }
+    const { endpoint } = await app.webhooks.create({ url: "http://127.0.0.1:9/x", events: ["run.finished"] });
+    const raw = new PrismaRunStore(app.db);
+    const batch = async (runId: string, owner: string): Promise<CommitBatch> => {
+      const run = (await raw.getRun(runId))!;
+      const seq = run.lastSeq + 1;
+      const data = { ...SAMPLE_DATA["run.finished"], status: "cancelled" as const, reason: `test ${runId}` };
+      return { runId, owner, run: { ...run, status: "cancelled", lastSeq: seq }, tasks: [], attempts: [], events: [eventOf("run.finished", { runId, seq, data })], memo: [] };
+    };
+    const [mine, theirs] = ids as [string, string];
+    expect(await raw.acquireLease(mine, "me", 60_000)).toBe(true);
+    expect(await raw.acquireLease(theirs, "them", 60_000)).toBe(true);
+    expect(await raw.commitMany([await batch(theirs, "me"), await batch(mine, "me")])).toEqual([mine]);
+    expect(await app.webhooks.deliveries({ runId: theirs, limit: 10 })).toEqual([]);
+    const written = await app.webhooks.deliveries({ runId: mine, limit: 10 });
+    expect(written.map((d) => [d.type, d.endpointId])).toEqual([["run.finished", endpoint.id]]);
+    expect(JSON.parse(written[0]!.payload)).toMatchObject({ type: "run.finished", data: { runId: mine, status: "cancelled", reason: `test ${mine}` } });
+    await app.webhooks.delete(endpoint.id);
+  });
+
   it("is left out of the statement when no endpoint wants the notice", () => {
     const b = {
       runId: "r",

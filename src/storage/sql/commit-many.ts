@@ -1,15 +1,16 @@
-// Many runs' batches as ONE statement: the first commits of the runs a takeover
+// Many runs' batches as ONE statement: commits of different runs made while another
+// was in flight (engine/shared-commits.ts), and the first commits of the runs a takeover
 // took together (engine/commit-gate.ts). Set-based as commit-batch.ts is for one
 // run, with the run's id on every row: each run's update is fenced by its own lease
 // owner, and every other part joins the runs that update reached, so a run whose
 // lease was lost writes nothing while the others are written. The answer names the
 // runs written; the statement is atomic, so on an error none is.
 //
-// Only plain batches: no memo entries (two runs may write one key, which a single
-// INSERT … ON CONFLICT cannot take twice), no checkpoint (its pruning is per run)
-// and no webhook notice. commitMany refuses others; the caller commits them alone.
-import { isPlainBatch } from "../../engine/commit-gate.js";
+// Everything commit-batch.ts writes rides along: memo entries, checkpoints (each run's
+// pruned on its own) and webhook notices.
+import { noticesOf } from "../../core/notices.js";
 import type { CommitBatch } from "../../engine/store.js";
+import { endpointWants, NEW_MESSAGE_ID, payloadOf } from "../webhooks/endpoint-match.js";
 import type { SqlRunner } from "../migrations.js";
 import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
 import { json, Params, statementName } from "./params.js";
@@ -95,25 +96,83 @@ function eventsPart(p: Params, bs: readonly CommitBatch[]): string {
   WHERE u.run_id IN (SELECT id FROM r))`;
 }
 
-export function commitManyStatement(bs: readonly CommitBatch[]): { text: string; values: unknown[] } {
+/**
+ * Two runs of one statement may write the same memo key, which one INSERT … ON CONFLICT
+ * cannot take twice: of the entries of the runs written, the last batch's wins, as if
+ * each had been committed in turn. The keys go in order, as any two statements take them.
+ */
+function memoPart(p: Params, bs: readonly CommitBatch[]): string {
+  const m = bs.flatMap((b, i) => b.memo.map((x) => ({ runId: b.runId, order: i, ...x })));
+  return `m AS (
+  INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at)
+  SELECT DISTINCT ON (u.memo_key) u.memo_key, u.task_id, u.result::jsonb, u.run_id, now()
+  FROM unnest(${p.add(m.map((x) => x.runId), "text[]")}, ${p.add(m.map((x) => x.order), "int[]")},
+    ${p.add(m.map((x) => x.memoKey), "text[]")}, ${p.add(m.map((x) => x.taskId), "text[]")},
+    ${p.add(m.map((x) => json(x.result)), "text[]")}) WITH ORDINALITY AS u(run_id, ord, memo_key, task_id, result, n)
+  WHERE u.run_id IN (SELECT id FROM r)
+  ORDER BY u.memo_key, u.ord DESC, u.n DESC
+  ON CONFLICT (memo_key) DO UPDATE SET task_id = EXCLUDED.task_id, result = EXCLUDED.result,
+    run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at)`;
+}
+
+/** Each run's new checkpoint, and the pruning of its older ones beyond its `keep` (as commit-batch.ts does per run). */
+function checkpointParts(p: Params, bs: readonly CommitBatch[]): string {
+  const c = bs.flatMap((b) => (b.checkpoint ? [{ runId: b.runId, ...b.checkpoint }] : []));
+  const runs = p.add(c.map((x) => x.runId), "text[]");
+  // statements in one WITH see the table as it was: keep K-1 old ones beside the new one
+  return `c AS (
+  INSERT INTO checkpoints (id, run_id, seq, reason, snapshot)
+  SELECT u.id, u.run_id, u.seq, u.reason, u.snapshot::jsonb
+  FROM unnest(${p.add(c.map((x) => x.id), "text[]")}, ${runs}, ${p.add(c.map((x) => x.seq), "int[]")},
+    ${p.add(c.map((x) => x.reason), "text[]")}, ${p.add(c.map((x) => JSON.stringify(x.snapshot)), "text[]")}) AS u(id, run_id, seq, reason, snapshot)
+  WHERE u.run_id IN (SELECT id FROM r)
+), d AS (
+  DELETE FROM checkpoints WHERE id IN (
+    SELECT o.id FROM (
+      SELECT old.id, k.keep, row_number() OVER (PARTITION BY old.run_id ORDER BY old.seq DESC, old.created_at DESC) AS n
+      FROM checkpoints old JOIN unnest(${runs}, ${p.add(c.map((x) => x.keep), "int[]")}) AS k(run_id, keep) ON old.run_id = k.run_id
+      WHERE k.run_id IN (SELECT id FROM r)) o
+    WHERE o.n > greatest(o.keep - 1, 0)))`;
+}
+
+/** The webhook outbox (outbox-part.ts), each notice with its run's id. */
+function outboxPart(p: Params, bs: readonly CommitBatch[], wants: (type: string) => boolean): string | undefined {
+  const n = bs.flatMap((b) => noticesOf(b.events).filter((x) => wants(x.type)).map((x) => ({ runId: b.runId, ...x })));
+  if (n.length === 0) return undefined;
+  const u = `unnest(${p.add(n.map((x) => x.runId), "text[]")}, ${p.add(n.map((x) => x.seq), "int[]")}, ${p.add(n.map((x) => x.type), "text[]")},
+    ${p.add(n.map((x) => new Date(x.at).toISOString()), "text[]")}, ${p.add(n.map((x) => JSON.stringify(x.data)), "text[]")})
+    AS u(run_id, seq, type, at, data)`;
+  return `o AS (
+  INSERT INTO webhook_deliveries (id, endpoint_id, run_id, seq, type, payload)
+  SELECT ${NEW_MESSAGE_ID}, ep.id, rr.id, u.seq, u.type, ${payloadOf("u.type", "u.at", "rr.id", "rr.source", "u.data::jsonb")}
+  FROM ${u} JOIN runs rr ON rr.id = u.run_id AND rr.id IN (SELECT id FROM r)
+  JOIN webhook_endpoints ep ON ${endpointWants("ep", "u.type", "rr.source->>'origin'", "rr.source->>'tag'")}
+  ON CONFLICT DO NOTHING)`;
+}
+
+/** `wants`: whether some webhook endpoint wants a notice type; by default, assume so. */
+export function commitManyStatement(bs: readonly CommitBatch[], wants: (type: string) => boolean = () => true): { text: string; values: unknown[] } {
   const p = new Params();
   const parts = [runsPart(p, bs)];
   if (bs.some((b) => b.tasks.length)) parts.push(tasksPart(p, bs));
   if (bs.some((b) => b.attempts.length)) parts.push(attemptsPart(p, bs));
   if (bs.some((b) => b.events.length)) parts.push(eventsPart(p, bs));
+  if (bs.some((b) => b.memo.length)) parts.push(memoPart(p, bs));
+  if (bs.some((b) => b.checkpoint)) parts.push(checkpointParts(p, bs));
+  const outbox = outboxPart(p, bs, wants);
+  if (outbox) parts.push(outbox);
   return { text: `WITH ${parts.join(", ")} SELECT id FROM r`, values: p.values };
 }
 
-/** Writes plain batches of different runs at once; returns the ids of the runs written (the others' leases are lost). */
-export async function commitMany(sql: SqlRunner, bs: readonly CommitBatch[]): Promise<string[]> {
+/** Writes batches of different runs at once; returns the ids of the runs written (the others' leases are lost). */
+export async function commitMany(sql: SqlRunner, bs: readonly CommitBatch[], wants?: (type: string) => boolean): Promise<string[]> {
   if (bs.length === 0) return [];
   const ids = new Set<string>();
   for (const b of bs) {
-    if (!isPlainBatch(b)) throw new Error(`bug: run ${b.runId}'s batch carries memo entries, a checkpoint or a notice and must be committed alone`);
     if (ids.has(b.runId)) throw new Error(`bug: two batches of run ${b.runId} in one statement`);
     ids.add(b.runId);
   }
-  const { text, values } = commitManyStatement(bs);
+  const { text, values } = commitManyStatement(bs, wants);
   const rows = await sql.query<{ id: string }>(text, values, statementName(text));
   return rows.map((r) => r.id);
 }
