@@ -37,7 +37,8 @@ module.exports = {
     {
       name: "nothing-imports-the-cli-or-the-root",
       severity: "error",
-      comment: "src/cli and the composition root (root.ts over app.ts) sit on top: only the CLI imports the root, and src/index.ts re-exports it",
+      comment:
+        "src/cli and the composition root (root.ts over app.ts) sit on top: only the CLI imports the root, and src/index.ts re-exports it",
       from: { path: "^src/", pathNot: ["^src/cli/", "^src/index\\.ts$", "^src/root\\.ts$"] },
       to: { path: ["^src/cli/", "^src/app\\.ts$", "^src/root\\.ts$", "^src/index\\.ts$"] },
     },
@@ -68,7 +69,8 @@ module.exports = {
     {
       name: "otel-tracing-loaded-lazily",
       severity: "error",
-      comment: "a static import of src/observability/otel-tracing.ts would load the SDK with tracing off: import() it, or import its types only",
+      comment:
+        "a static import of src/observability/otel-tracing.ts would load the SDK with tracing off: import() it, or import its types only",
       from: { path: "^src/" },
       to: { path: "^src/observability/otel-tracing\\.ts$", dynamic: false, dependencyTypesNot: ["type-only"] },
     },
@@ -77,10 +79,13 @@ module.exports = {
       severity: "error",
       comment:
         "src/api/live (event feeds, fresh reads, the progress cache) is transport-free: no GraphQL, Yoga, graphql-ws, ws or fetch-layer package, " +
-        "and nothing of src/api outside it (DEVELOPERS.md, \"The API\")",
+        'and nothing of src/api outside it (DEVELOPERS.md, "The API")',
       from: { path: "^src/api/live/" },
       to: {
-        path: ["^node_modules/(graphql|graphql-yoga|graphql-ws|graphql-sse|ws|@graphql-yoga|@envelop|@whatwg-node|@pothos)(/|$)", "^src/api/(?!live/)"],
+        path: [
+          "^node_modules/(graphql|graphql-yoga|graphql-ws|graphql-sse|ws|@graphql-yoga|@envelop|@whatwg-node|@pothos)(/|$)",
+          "^src/api/(?!live/)",
+        ],
       },
     },
     {

@@ -14,7 +14,10 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { process: "readonly", console: "readonly" } },
     rules: {
       // `_`-prefixed names are deliberately unused (a callback's position, a discarded tuple part)
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -24,7 +27,10 @@ export default tseslint.config(
     ignores: ["src/config.ts", "src/config/**"],
     rules: {
       "no-restricted-properties": ["error", { object: "process", property: "env", message: ENV_MESSAGE }],
-      "no-restricted-imports": ["error", { paths: ["process", "node:process"].map((name) => ({ name, importNames: ["env"], message: ENV_MESSAGE })) }],
+      "no-restricted-imports": [
+        "error",
+        { paths: ["process", "node:process"].map((name) => ({ name, importNames: ["env"], message: ENV_MESSAGE })) },
+      ],
     },
   },
   {

@@ -30,7 +30,12 @@ const executor = new InProcessExecutor(() => {
   return new Promise<number>(() => undefined);
 });
 
-const app = await createApp({ databaseUrl: env.DATABASE_URL!, executors: { hold: () => executor }, logger: silentLogger, recover: role === "recover" });
+const app = await createApp({
+  databaseUrl: env.DATABASE_URL!,
+  executors: { hold: () => executor },
+  logger: silentLogger,
+  recover: role === "recover",
+});
 const opened = performance.now();
 
 if (role === "start") {
@@ -41,14 +46,18 @@ if (role === "start") {
   // started in waves, as callers would: the figure is what keeping them costs
   for (let k = 0; k < runs; k += 200) {
     await Promise.all(
-      Array.from({ length: Math.min(200, runs - k) }, () => app.engine.startRun({ source: inlineSource(tasks), options: { executor: "hold", force: true } })),
+      Array.from({ length: Math.min(200, runs - k) }, () =>
+        app.engine.startRun({ source: inlineSource(tasks), options: { executor: "hold", force: true } }),
+      ),
     );
   }
   await everyTaskRuns;
   await new Promise((r) => setTimeout(r, 500));
   gc();
   const mem = process.memoryUsage();
-  process.stdout.write(`HEAP ${JSON.stringify({ heapPerRun: (mem.heapUsed - heapBefore) / runs, rssPerRun: (mem.rss - rssBefore) / runs, heapUsed: mem.heapUsed })}\n`);
+  process.stdout.write(
+    `HEAP ${JSON.stringify({ heapPerRun: (mem.heapUsed - heapBefore) / runs, rssPerRun: (mem.rss - rssBefore) / runs, heapUsed: mem.heapUsed })}\n`,
+  );
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, Number(env.BENCH_WINDOW_MS ?? "30000")));
@@ -57,7 +66,19 @@ if (role === "start") {
   process.stdout.write(`UPKEEP ${JSON.stringify({ cpuShare: (cpu.user + cpu.system) / 1e6 / sec, windowSec: sec })}\n`);
 } else {
   // the store calls recovery makes, timed, for the row's breakdown
-  const calls = timeStoreCalls(app.engine.store, ["findOrphans", "leasedRuns", "getRun", "acquireLease", "takeOrphans", "loadUnits", "loadUnitsOf", "memoLookup", "historicalDurations", "commit", "commitMany"]);
+  const calls = timeStoreCalls(app.engine.store, [
+    "findOrphans",
+    "leasedRuns",
+    "getRun",
+    "acquireLease",
+    "takeOrphans",
+    "loadUnits",
+    "loadUnitsOf",
+    "memoLookup",
+    "historicalDurations",
+    "commit",
+    "commitMany",
+  ]);
   await app.start();
   await everyTaskRuns;
   const now = performance.now();

@@ -31,7 +31,9 @@ async function stats(databaseUrl: string): Promise<{ upd: number; commits: numbe
     // a fresh snapshot of the statistics, not the transaction's cached one
     await c.query("SELECT pg_stat_clear_snapshot()");
     const [t] = (await c.query<{ upd: string }>("SELECT n_tup_upd AS upd FROM pg_stat_user_tables WHERE relname = 'runs'")).rows;
-    const [d] = (await c.query<{ commits: string }>("SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()")).rows;
+    const [d] = (
+      await c.query<{ commits: string }>("SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()")
+    ).rows;
     return { upd: Number(t?.upd ?? 0), commits: Number(d?.commits ?? 0) };
   } finally {
     await c.end();
@@ -70,7 +72,11 @@ export async function measureActiveRuns({ runs = 10_000, windowMs = 30_000 } = {
     await startDone;
     const recoverer = spawnBenchChild("active-runs-child", { ...env, BENCH_ROLE: "recover" });
     const recoverDone = collectChild(recoverer);
-    const driven = await waitForLine<{ fromProcessStart: number; fromStoreOpen: number; calls: ActiveRunsResult["calls"] }>(recoverer, "DRIVEN", recoverDone);
+    const driven = await waitForLine<{ fromProcessStart: number; fromStoreOpen: number; calls: ActiveRunsResult["calls"] }>(
+      recoverer,
+      "DRIVEN",
+      recoverDone,
+    );
     await recoverDone;
     const r: ActiveRunsResult = {
       runs,
@@ -87,7 +93,11 @@ export async function measureActiveRuns({ runs = 10_000, windowMs = 30_000 } = {
     log(
       `  ${runs} active runs: heap ${(r.heapPerRun / 1024).toFixed(1)} KB/run (RSS ${(r.rssPerRun / 1024).toFixed(1)} KB/run); ` +
         `upkeep over ${r.windowSec.toFixed(0)} s: ${(100 * r.cpuShare).toFixed(1)}% of a core, ${r.rowWritesPerSec.toFixed(0)} rows written/s, ${r.commitsPerSec.toFixed(1)} commits/s; ` +
-        `after kill -9, every run driven again ${r.recoveryMs.toFixed(0)} ms after the new process started (${r.recoveryFromOpenMs.toFixed(0)} ms after the store opened); store calls ${Object.entries(r.calls).map(([k, c]) => `${k} ${c.n}× ${c.ms.toFixed(0)} ms`).join(", ")}`,
+        `after kill -9, every run driven again ${r.recoveryMs.toFixed(0)} ms after the new process started (${r.recoveryFromOpenMs.toFixed(0)} ms after the store opened); store calls ${Object.entries(
+          r.calls,
+        )
+          .map(([k, c]) => `${k} ${c.n}× ${c.ms.toFixed(0)} ms`)
+          .join(", ")}`,
     );
     return r;
   } finally {

@@ -93,7 +93,11 @@ const server = createServer((req, res) => {
   });
 });
 
-const wss = new WebSocketServer({ server, path: "/graphql", handleProtocols: (p) => (p.has("graphql-transport-ws") ? "graphql-transport-ws" : false) });
+const wss = new WebSocketServer({
+  server,
+  path: "/graphql",
+  handleProtocols: (p) => (p.has("graphql-transport-ws") ? "graphql-transport-ws" : false),
+});
 wss.on("connection", (ws) => {
   ws.on("message", (raw: Buffer) => {
     const m = JSON.parse(raw.toString()) as { type: string; id?: string };

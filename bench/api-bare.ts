@@ -66,7 +66,9 @@ export async function measureBareWs(s: BareWsScenario): Promise<BareWsResult> {
     swarm.subscribe(randomUUID());
     const afterStart = performance.now();
     // the server starts once every subscription is in, and answers after its last event
-    const streamed = fetch(`${server.url}/stream?rate=${s.eventsPerSec}&ms=${s.durationMs}&subscribers=${s.subscribers}`).then((res) => res.json() as Promise<StreamReport>);
+    const streamed = fetch(`${server.url}/stream?rate=${s.eventsPerSec}&ms=${s.durationMs}&subscribers=${s.subscribers}`).then(
+      (res) => res.json() as Promise<StreamReport>,
+    );
     streamed.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
     const allFinished = await swarm.allFinished(s.durationMs + s.graceMs);
     const cpu = { clients: clientCpu(), server: serverCpu() };

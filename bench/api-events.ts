@@ -56,7 +56,10 @@ export interface SwarmFigures {
   cpuPerDeliveryUs: number;
 }
 
-export function swarmFigures(swarm: SubscriberSwarm, o: { afterStart: number; allFinished: boolean; clientCpu: CpuShare; serverCpu: CpuShare; windowSec: number }): SwarmFigures {
+export function swarmFigures(
+  swarm: SubscriberSwarm,
+  o: { afterStart: number; allFinished: boolean; clientCpu: CpuShare; serverCpu: CpuShare; windowSec: number },
+): SwarmFigures {
   return {
     messages: swarm.messages,
     delivered: swarm.delivered,
@@ -149,7 +152,13 @@ export async function measureEvents(s: EventsScenario): Promise<EventsResult> {
     if (state.status === "running") await cancelRun(agent, starter.url, runId);
     const r: EventsResult = {
       ...s,
-      ...swarmFigures(swarm, { afterStart, allFinished, clientCpu: cpu.clients, serverCpu: cpu.servers[cpu.servers.length - 1]!, windowSec }),
+      ...swarmFigures(swarm, {
+        afterStart,
+        allFinished,
+        clientCpu: cpu.clients,
+        serverCpu: cpu.servers[cpu.servers.length - 1]!,
+        windowSec,
+      }),
       maxParallel,
       taskMs,
       subscription,

@@ -41,12 +41,17 @@ export class ServerProcess {
       });
       void done.then((r) => reject(new Error(`API server exited ${r.code ?? r.signal} before listening\n${r.stderr.slice(-3000)}`)));
     });
-    return new ServerProcess(url, child.pid!, async () => {
-      child.kill("SIGTERM");
-      const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await done;
-      clearTimeout(t);
-    }, done);
+    return new ServerProcess(
+      url,
+      child.pid!,
+      async () => {
+        child.kill("SIGTERM");
+        const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await done;
+        clearTimeout(t);
+      },
+      done,
+    );
   }
 
   /** A /proc/<pid>/status field in bytes (VmRSS, VmHWM). */
@@ -76,7 +81,10 @@ export class ServerProcess {
 }
 
 /** Fresh PostgreSQL database, `replicas` servers on it (with Redis when more than one); all removed by dispose. */
-export async function openServers(replicas: number, taskMs: number): Promise<{ servers: ServerProcess[]; databaseUrl: string; dispose(): Promise<void> }> {
+export async function openServers(
+  replicas: number,
+  taskMs: number,
+): Promise<{ servers: ServerProcess[]; databaseUrl: string; dispose(): Promise<void> }> {
   const store: BenchStore = await freshStore("postgres");
   const servers: ServerProcess[] = [];
   const dispose = async () => {
@@ -84,7 +92,11 @@ export async function openServers(replicas: number, taskMs: number): Promise<{ s
     await store.dispose();
   };
   try {
-    const env: Record<string, string> = { DATABASE_URL: store.config.databaseUrl!, BENCH_TASK_MS: String(taskMs), ...(replicas > 1 ? { REDIS_URL } : {}) };
+    const env: Record<string, string> = {
+      DATABASE_URL: store.config.databaseUrl!,
+      BENCH_TASK_MS: String(taskMs),
+      ...(replicas > 1 ? { REDIS_URL } : {}),
+    };
     // one after the other: the first one creates the schema
     for (let i = 0; i < replicas; i++) servers.push(await ServerProcess.start(env));
     // /readyz pings Redis too: replicas without it would only see each other's events by polling the database
@@ -107,16 +119,20 @@ export const keepAlive = (sockets: number) => new Agent({ keepAlive: true, maxSo
 export function graphql<T>(agent: Agent, url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/graphql`, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (text += c));
-      res.on("end", () => {
-        const json = JSON.parse(text) as { data?: T; errors?: { message: string }[] };
-        if (res.statusCode !== 200 || json.errors || !json.data) reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 500)}`));
-        else resolve(json.data);
-      });
-    });
+    const req = request(
+      `${url}/graphql`,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => {
+          const json = JSON.parse(text) as { data?: T; errors?: { message: string }[] };
+          if (res.statusCode !== 200 || json.errors || !json.data) reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 500)}`));
+          else resolve(json.data);
+        });
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -129,7 +145,9 @@ const START = `mutation($input: StartRunInput!) { startRun(input: $input) {
 export async function startNoopRun(agent: Agent, url: string, tasks: number, maxParallel: number): Promise<string> {
   const inline = Array.from({ length: tasks }, (_, i) => i + 1);
   const options = { executor: "noop", maxParallel, force: true };
-  const d = await graphql<{ startRun: { __typename: string; run?: { id: string }; code?: string; message?: string } }>(agent, url, START, { input: { inline, options } });
+  const d = await graphql<{ startRun: { __typename: string; run?: { id: string }; code?: string; message?: string } }>(agent, url, START, {
+    input: { inline, options },
+  });
   if (!d.startRun.run) throw new Error(`startRun: ${d.startRun.__typename} ${d.startRun.code ?? ""} ${d.startRun.message ?? ""}`);
   return d.startRun.run.id;
 }

@@ -23,9 +23,18 @@ export async function measureLagUnderHog(s: { subscribers: number; tasks: number
       void done.then((r) => reject(new Error(`CPU hog exited ${r.code ?? r.signal}: ${r.stderr.slice(-500)}`)));
     });
     const hogCpu = cpuWindow(hog.pid!);
-    const r = await measureEvents({ replicas: 2, subscribers: s.subscribers, tasks: s.tasks, eventsPerSec: 1_000, windowMs: s.windowMs, batches: true });
+    const r = await measureEvents({
+      replicas: 2,
+      subscribers: s.subscribers,
+      tasks: s.tasks,
+      eventsPerSec: 1_000,
+      windowMs: s.windowMs,
+      batches: true,
+    });
     const result = { ...r, hogCpu: hogCpu() };
-    log(`  CPU hog beside it: ${(100 * result.hogCpu.cpu).toFixed(0)}% of a core; longest list ${r.maxBatch} events, ${r.dropped} dropped and resubscribed, slowest subscriber ${r.behindAtEnd} events behind at the end`);
+    log(
+      `  CPU hog beside it: ${(100 * result.hogCpu.cpu).toFixed(0)}% of a core; longest list ${r.maxBatch} events, ${r.dropped} dropped and resubscribed, slowest subscriber ${r.behindAtEnd} events behind at the end`,
+    );
     return result;
   } finally {
     hog.kill("SIGKILL");

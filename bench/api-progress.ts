@@ -53,7 +53,12 @@ type Answer = { run: { progress: { settled: number; total: number } } | null };
 const REFERENCE = "{ __typename }";
 
 /** `clients` sending `load()`; warm-up, then `windowStart()`, then the measured window. */
-export async function queryLoad(s: LoadShape, serverPid: number, load: () => Promise<unknown>, windowStart: () => Promise<void> = async () => {}): Promise<LoadFigures> {
+export async function queryLoad(
+  s: LoadShape,
+  serverPid: number,
+  load: () => Promise<unknown>,
+  windowStart: () => Promise<void> = async () => {},
+): Promise<LoadFigures> {
   const latencies: number[] = [];
   let failures = 0;
   const failureSample: string[] = [];

@@ -16,7 +16,10 @@ import { createConveyor } from "../src/root.js";
 import { sleep } from "./support.js";
 
 const taskMs = Number(process.env.BENCH_TASK_MS ?? 20);
-const logger: Logger = pino({ level: process.env.CONVEYOR_LOG_LEVEL ?? "info", base: { pid: process.pid } }, pino.destination(process.env.BENCH_SERVER_LOG ? `${process.env.BENCH_SERVER_LOG}.${process.pid}` : "/dev/null"));
+const logger: Logger = pino(
+  { level: process.env.CONVEYOR_LOG_LEVEL ?? "info", base: { pid: process.pid } },
+  pino.destination(process.env.BENCH_SERVER_LOG ? `${process.env.BENCH_SERVER_LOG}.${process.pid}` : "/dev/null"),
+);
 const noop = new InProcessExecutor(() => sleep(taskMs).then(() => 1));
 const conveyor = await createConveyor({
   logger,

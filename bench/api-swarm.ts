@@ -135,7 +135,9 @@ export class SubscriberSwarm {
   private send(index: number, after: number): void {
     const id = (this.ids[index] = (this.ids[index] ?? 0) + 1);
     const query = `subscription($runId: ID!, $after: Int) { ${this.subscription}(runId: $runId, after: $after) { seq type at } }`;
-    this.sockets[index]!.send(JSON.stringify({ id: String(id), type: "subscribe", payload: { query, variables: { runId: this.runId, after } } }));
+    this.sockets[index]!.send(
+      JSON.stringify({ id: String(id), type: "subscribe", payload: { query, variables: { runId: this.runId, after } } }),
+    );
   }
 
   /** Resolves once every subscriber got run.finished, or after `ms`; true if all did. */

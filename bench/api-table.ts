@@ -64,7 +64,9 @@ function eventRows(e: EventsResult): string[][] {
       "… latency, client receipt − event `at` (taken before the commit: an upper bound on commit → client): " +
         "steady state p50 / p99 · every delivery after subscribing p50 / p99 · subscribe → all had a first event",
       `${ms(e.p50)} / ${p99} (${n(e.samples)} samples) · ${ms(e.allP50)} / ${ms(e.allP99)} · ${Number.isFinite(e.setupMs) ? ms(e.setupMs) : `not within the window: ${n(e.withEvents)} of ${n(e.subscribers)} had an event`}` +
-        (missing > 0.01 ? `; ${pct(missing)} never delivered in the window, so the p99 over all expected deliveries is > ${n(e.windowMs / 1000)} s` : ""),
+        (missing > 0.01
+          ? `; ${pct(missing)} never delivered in the window, so the p99 over all expected deliveries is > ${n(e.windowMs / 1000)} s`
+          : ""),
       "",
       atTarget ? `p99 ≤ 100 ms at ${n(TARGET_RATE)} events/s` : `(target is at ${n(TARGET_RATE)} events/s)`,
       atTarget ? word(steadyOk) : "",
@@ -145,7 +147,9 @@ const CALLERS_P99_MS = 50;
 
 function callersRow(c: CallersResult): string[] {
   const paced = c.pollMs > 0;
-  const loop = paced ? `each starting a run every ${n(c.pollMs)} ms (${n((c.clients * 1000) / c.pollMs)} runs/s offered)` : "in closed loop";
+  const loop = paced
+    ? `each starting a run every ${n(c.pollMs)} ms (${n((c.clients * 1000) / c.pollMs)} runs/s offered)`
+    : "in closed loop";
   return [
     paced ? "A4" : "A4c",
     `startRun mutation over HTTP POST from ${n(c.clients)} concurrent keep-alive callers ${loop}, each run ${n(c.tasks)} no-op tasks (maxParallel ${c.maxParallel}) executed meanwhile, ${n(c.durationMs / 1000)} s, one server on PostgreSQL: p50 / p99 · runs started/s · server RSS peak`,

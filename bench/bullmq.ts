@@ -175,7 +175,9 @@ export class BullBench {
       jobsPerSec: n / (totalMs / 1000),
       returnToStart: { p50: quantile(gaps, 0.5), p99: quantile(gaps, 0.99), max: Math.max(...gaps), n: gaps.length },
     };
-    log(`  bullmq flow chain ${n}: ${r.jobsPerSec.toFixed(0)} jobs/s; hand-off p50 ${r.returnToStart.p50.toFixed(3)} ms p99 ${r.returnToStart.p99.toFixed(3)} ms`);
+    log(
+      `  bullmq flow chain ${n}: ${r.jobsPerSec.toFixed(0)} jobs/s; hand-off p50 ${r.returnToStart.p50.toFixed(3)} ms p99 ${r.returnToStart.p99.toFixed(3)} ms`,
+    );
     return r;
   }
 

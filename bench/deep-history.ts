@@ -64,7 +64,17 @@ const PAGE_READ = `SELECT events FROM run_event_pages WHERE run_id = $1 AND firs
 const LIST_RUNS = (statuses: string[] | null) =>
   `SELECT id, status, created_at FROM runs ${statuses ? `WHERE status IN (${statuses.map((s) => `'${s}'`).join(", ")})` : ""} ORDER BY created_at DESC, id DESC LIMIT 51 OFFSET 0`;
 
-export async function measureDeepHistory({ events: target, reads = 2_000, requests = 300, bigTasks = 100_000 }: { events: number; reads?: number; requests?: number; bigTasks?: number }): Promise<DeepHistoryResult> {
+export async function measureDeepHistory({
+  events: target,
+  reads = 2_000,
+  requests = 300,
+  bigTasks = 100_000,
+}: {
+  events: number;
+  reads?: number;
+  requests?: number;
+  bigTasks?: number;
+}): Promise<DeepHistoryResult> {
   const store = await freshStore("postgres");
   const exec = new InProcessExecutor(() => 1);
   const app = await openApp(store, { fn: () => exec });
@@ -74,7 +84,9 @@ export async function measureDeepHistory({ events: target, reads = 2_000, reques
   try {
     const tpl = await timeRun(app, { source: noopSource(1_000, "tpl-"), options: { executor: "fn", maxParallel: 64, force: true } });
     // a history run holds the template's first k pages, k spread evenly over 1..maxPages
-    const ends = (await db.query<{ last_seq: number }>("SELECT last_seq FROM run_event_pages WHERE run_id = $1 ORDER BY first_seq", [tpl.runId])).rows.map((r) => r.last_seq);
+    const ends = (
+      await db.query<{ last_seq: number }>("SELECT last_seq FROM run_event_pages WHERE run_id = $1 ORDER BY first_seq", [tpl.runId])
+    ).rows.map((r) => r.last_seq);
     const maxPages = Math.min(8, ends.length);
     const perRun = ends.slice(0, maxPages).reduce((a, b) => a + b, 0) / maxPages;
     const historyRuns = Math.max(1, Math.round(target / perRun));
@@ -86,7 +98,8 @@ export async function measureDeepHistory({ events: target, reads = 2_000, reques
     let fillMs = performance.now() - t;
     log(`  history: ${Math.floor(historyRuns / 2)} runs in ${(fillMs / 1000).toFixed(1)} s; now the ${bigTasks}-task run`);
     const big = await timeRun(app, { source: noopSource(bigTasks, "big-"), options: { executor: "fn", maxParallel: 64, force: true } });
-    const [{ last_seq: bigEvents }] = (await db.query<{ last_seq: number }>("SELECT last_seq FROM runs WHERE id = $1", [big.runId])).rows as [{ last_seq: number }];
+    const [{ last_seq: bigEvents }] = (await db.query<{ last_seq: number }>("SELECT last_seq FROM runs WHERE id = $1", [big.runId]))
+      .rows as [{ last_seq: number }];
     log(`  ${bigTasks}-task run: ${bigEvents} events in ${(big.totalMs / 1000).toFixed(1)} s`);
     t = performance.now();
     await fill(Math.floor(historyRuns / 2) + 1, historyRuns);
@@ -97,9 +110,13 @@ export async function measureDeepHistory({ events: target, reads = 2_000, reques
     await db.query("VACUUM ANALYZE runs");
     const vacuumSeconds = (performance.now() - t) / 1000;
     type Count = { events: number; pages: number };
-    const [counts] = (await db.query<Count>("SELECT sum(last_seq - first_seq + 1)::bigint::float8 AS events, count(*)::int AS pages FROM run_event_pages")).rows as [Count];
+    const [counts] = (
+      await db.query<Count>("SELECT sum(last_seq - first_seq + 1)::bigint::float8 AS events, count(*)::int AS pages FROM run_event_pages")
+    ).rows as [Count];
     const runs = Number((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM runs")).rows[0]!.n);
-    log(`  filled: ${counts.events} events in ${counts.pages} pages, ${runs} runs; fill ${(fillMs / 1000).toFixed(1)} s, vacuum analyze ${vacuumSeconds.toFixed(1)} s`);
+    log(
+      `  filled: ${counts.events} events in ${counts.pages} pages, ${runs} runs; fill ${(fillMs / 1000).toFixed(1)} s, vacuum analyze ${vacuumSeconds.toFixed(1)} s`,
+    );
 
     // (b) a page of 256 through the store's read, at random positions of the big run
     const pageMs: number[] = [];
@@ -112,8 +129,12 @@ export async function measureDeepHistory({ events: target, reads = 2_000, reques
     }
     // the storage's share of a replay: every event of the big run, page after page, in this process
     const t1 = performance.now();
-    for (let after = 0; after < bigEvents; ) after = (await readEvents(app.db.sql, big.runId, after, 256)).at(-1)!.seq;
-    const storageReplay = { events: bigEvents, seconds: (performance.now() - t1) / 1000, eventsPerSec: bigEvents / ((performance.now() - t1) / 1000) };
+    for (let after = 0; after < bigEvents;) after = (await readEvents(app.db.sql, big.runId, after, 256)).at(-1)!.seq;
+    const storageReplay = {
+      events: bigEvents,
+      seconds: (performance.now() - t1) / 1000,
+      eventsPerSec: bigEvents / ((performance.now() - t1) / 1000),
+    };
     log(`  storage alone: ${bigEvents} events read in pages of 256 in ${storageReplay.seconds.toFixed(2)} s`);
     const pageRead = { reads, p50: quantile(pageMs, 0.5), p99: quantile(pageMs, 0.99) };
     log(`  page of 256: p50 ${pageRead.p50.toFixed(2)} ms, p99 ${pageRead.p99.toFixed(2)} ms`);
@@ -124,7 +145,9 @@ export async function measureDeepHistory({ events: target, reads = 2_000, reques
     const replay = await replayAll(server.url, big.runId, bigEvents);
     log(`  replay: ${replay.events} events in ${replay.seconds.toFixed(2)} s = ${replay.eventsPerSec.toFixed(0)}/s`);
     const replayBatches = await replayAll(server.url, big.runId, bigEvents, true);
-    log(`  replay in batches: ${replayBatches.events} events in ${replayBatches.seconds.toFixed(2)} s = ${replayBatches.eventsPerSec.toFixed(0)}/s`);
+    log(
+      `  replay in batches: ${replayBatches.events} events in ${replayBatches.seconds.toFixed(2)} s = ${replayBatches.eventsPerSec.toFixed(0)}/s`,
+    );
 
     // (c) the runs list over HTTP, one request at a time
     const runsQuery = await runsList(server.url, requests);
@@ -132,23 +155,39 @@ export async function measureDeepHistory({ events: target, reads = 2_000, reques
     const sizes = [];
     for (const table of ["run_event_pages", "runs", "task_runs"]) {
       type Size = { rows: number; bytes: number };
-      const [s] = (await db.query<Size>(`SELECT count(*)::float8 AS rows, pg_total_relation_size('${table}')::float8 AS bytes FROM ${table}`)).rows as [Size];
+      const [s] = (
+        await db.query<Size>(`SELECT count(*)::float8 AS rows, pg_total_relation_size('${table}')::float8 AS bytes FROM ${table}`)
+      ).rows as [Size];
       sizes.push({ table, ...s });
     }
     const explain = async (label: string, sqlText: string, params: unknown[] = []) => {
-      const plan = (await db.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sqlText}`, params)).rows.map((r) => r["QUERY PLAN"]);
-      const scans = plan.map((l) => /(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan)(?: Backward)?(?: using \S+)? on (\S+)/.exec(l)).filter((m) => m !== null);
+      const plan = (await db.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sqlText}`, params)).rows.map(
+        (r) => r["QUERY PLAN"],
+      );
+      const scans = plan
+        .map((l) => /(Seq Scan|Index Only Scan|Index Scan|Bitmap Heap Scan)(?: Backward)?(?: using \S+)? on (\S+)/.exec(l))
+        .filter((m) => m !== null);
       const ms = Number(/Execution Time: ([\d.]+)/.exec(plan.join("\n"))?.[1] ?? NaN);
       log(`  EXPLAIN ${label}:\n    ${plan.join("\n    ")}`);
-      return { query: label, ms, scans: [...new Set(scans.map((m) => m[0]))].join("; "), seqScan: scans.some((m) => m[1] === "Seq Scan" && /^(run_event_pages|runs)$/.test(m[2]!)) };
+      return {
+        query: label,
+        ms,
+        scans: [...new Set(scans.map((m) => m[0]))].join("; "),
+        seqScan: scans.some((m) => m[1] === "Seq Scan" && /^(run_event_pages|runs)$/.test(m[2]!)),
+      };
     };
     const plans = [await explain("page of 256 (run-events.ts readEvents)", PAGE_READ, [big.runId, Math.floor(bigEvents / 2), 256])];
     const listPlans = async (label: string) => {
-      for (const s of FILTERS) plans.push(await explain(`runs list, status ${s ? s.join(", ") : "any"}${label}`, LIST_RUNS(s?.map((x) => x.toLowerCase()) ?? null)));
+      for (const s of FILTERS)
+        plans.push(
+          await explain(`runs list, status ${s ? s.join(", ") : "any"}${label}`, LIST_RUNS(s?.map((x) => x.toLowerCase()) ?? null)),
+        );
     };
     await listPlans("");
     // before: the runs indexes as they were before migration 20261207130000, same data, same server
-    await db.query("DROP INDEX runs_status_created_at_id_idx; DROP INDEX runs_created_at_id_idx; CREATE INDEX runs_status_idx ON runs (status); ANALYZE runs");
+    await db.query(
+      "DROP INDEX runs_status_created_at_id_idx; DROP INDEX runs_created_at_id_idx; CREATE INDEX runs_status_idx ON runs (status); ANALYZE runs",
+    );
     const before = " (before: index on status only)";
     runsQuery.push(...(await runsList(server.url, requests, before)));
     await listPlans(before);
@@ -187,7 +226,9 @@ async function runsList(url: string, requests: number, label = ""): Promise<Deep
       if (i >= 20) ms.push(performance.now() - t0);
     }
     out.push({ filter: `${s ? s.join(", ") : "none"}${label}`, requests, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) });
-    log(`  runs(first: 50, status: ${out.at(-1)!.filter}): p50 ${quantile(ms, 0.5).toFixed(2)} ms, p99 ${quantile(ms, 0.99).toFixed(2)} ms`);
+    log(
+      `  runs(first: 50, status: ${out.at(-1)!.filter}): p50 ${quantile(ms, 0.5).toFixed(2)} ms, p99 ${quantile(ms, 0.99).toFixed(2)} ms`,
+    );
   }
   agent.destroy();
   return out;
@@ -207,7 +248,10 @@ async function replayAll(url: string, runId: string, expected: number, batches =
     const t0 = performance.now();
     const field = batches ? "runEventBatches" : "runEvents";
     type Seq = { seq: number };
-    const messages = client.iterate<Record<string, Seq | Seq[]>>({ query: `subscription($id: ID!) { ${field}(runId: $id, after: 0, untilFinished: true) { seq type } }`, variables: { id: runId } });
+    const messages = client.iterate<Record<string, Seq | Seq[]>>({
+      query: `subscription($id: ID!) { ${field}(runId: $id, after: 0, untilFinished: true) { seq type } }`,
+      variables: { id: runId },
+    });
     for await (const r of messages) {
       const got = r.data?.[field];
       for (const e of Array.isArray(got) ? got : [got]) {
@@ -240,13 +284,55 @@ export function renderDeepHistoryTable(r: DeepHistoryResult | undefined, errors:
       "",
       "",
     ]);
-    rows.push([`runEvents(after: 0) of a ${r.bigRun.tasks.toLocaleString("en-US")}-task run (${r.bigRun.events.toLocaleString("en-US")} events) to one graphql-ws client, until caught up`, `${r.replay.eventsPerSec.toFixed(0)} events/s`, `${r.replay.seconds.toFixed(2)} s`, "≥ 50,000 events/s", verdict(r.replay.eventsPerSec >= 50_000)]);
-    rows.push([`the same through runEventBatches (lists of events a message)`, `${r.replayBatches.eventsPerSec.toFixed(0)} events/s`, `${r.replayBatches.seconds.toFixed(2)} s`, "", ""]);
-    rows.push([`the storage alone: every event of that run read in pages of 256 (readEvents), one after another`, `${r.storageReplay.eventsPerSec.toFixed(0)} events/s`, `${r.storageReplay.seconds.toFixed(2)} s`, "", ""]);
-    rows.push([`a page of 256 events (readEvents), ${r.pageRead.reads} random positions`, `p50 ${f(r.pageRead.p50)}, p99 ${f(r.pageRead.p99)}`, "", "p99 ≤ 10 ms", verdict(r.pageRead.p99 <= 10)]);
-    for (const q of r.runsQuery) rows.push([`runs(first: 50, status: ${q.filter}) over HTTP, ${q.requests} requests`, `p50 ${f(q.p50)}, p99 ${f(q.p99)}`, "", "p99 ≤ 20 ms", verdict(q.p99 <= 20)]);
-    for (const p of r.plans) rows.push([`plan: ${p.query}`, p.scans, `${f(p.ms)} in EXPLAIN ANALYZE`, "no Seq Scan on run_event_pages or runs", verdict(!p.seqScan)]);
+    rows.push([
+      `runEvents(after: 0) of a ${r.bigRun.tasks.toLocaleString("en-US")}-task run (${r.bigRun.events.toLocaleString("en-US")} events) to one graphql-ws client, until caught up`,
+      `${r.replay.eventsPerSec.toFixed(0)} events/s`,
+      `${r.replay.seconds.toFixed(2)} s`,
+      "≥ 50,000 events/s",
+      verdict(r.replay.eventsPerSec >= 50_000),
+    ]);
+    rows.push([
+      `the same through runEventBatches (lists of events a message)`,
+      `${r.replayBatches.eventsPerSec.toFixed(0)} events/s`,
+      `${r.replayBatches.seconds.toFixed(2)} s`,
+      "",
+      "",
+    ]);
+    rows.push([
+      `the storage alone: every event of that run read in pages of 256 (readEvents), one after another`,
+      `${r.storageReplay.eventsPerSec.toFixed(0)} events/s`,
+      `${r.storageReplay.seconds.toFixed(2)} s`,
+      "",
+      "",
+    ]);
+    rows.push([
+      `a page of 256 events (readEvents), ${r.pageRead.reads} random positions`,
+      `p50 ${f(r.pageRead.p50)}, p99 ${f(r.pageRead.p99)}`,
+      "",
+      "p99 ≤ 10 ms",
+      verdict(r.pageRead.p99 <= 10),
+    ]);
+    for (const q of r.runsQuery)
+      rows.push([
+        `runs(first: 50, status: ${q.filter}) over HTTP, ${q.requests} requests`,
+        `p50 ${f(q.p50)}, p99 ${f(q.p99)}`,
+        "",
+        "p99 ≤ 20 ms",
+        verdict(q.p99 <= 20),
+      ]);
+    for (const p of r.plans)
+      rows.push([
+        `plan: ${p.query}`,
+        p.scans,
+        `${f(p.ms)} in EXPLAIN ANALYZE`,
+        "no Seq Scan on run_event_pages or runs",
+        verdict(!p.seqScan),
+      ]);
   }
   for (const e of errors) rows.push([`FAILED: ${e}`, "", "", "", ""]);
-  return ["| deep history (PostgreSQL) | measured | beside it | target | verdict |", "|---|---|---|---|---|", ...rows.map((c) => `| ${c.join(" | ")} |`)].join("\n");
+  return [
+    "| deep history (PostgreSQL) | measured | beside it | target | verdict |",
+    "|---|---|---|---|---|",
+    ...rows.map((c) => `| ${c.join(" | ")} |`),
+  ].join("\n");
 }

@@ -100,7 +100,12 @@ interface Sample {
 }
 
 /** Replays one run; at each 1 % of settled tasks, the ETAs against what actually remained. */
-export function replay(w: Workload, draw: RunDraw, expectedMs: (number | undefined)[], lastRunTotalMs: number | null): { totalMs: number; samples: Sample[] } {
+export function replay(
+  w: Workload,
+  draw: RunDraw,
+  expectedMs: (number | undefined)[],
+  lastRunTotalMs: number | null,
+): { totalMs: number; samples: Sample[] } {
   const n = w.deps.length;
   const status: TaskStatus[] = new Array(n).fill("pending");
   const startedAt: (number | undefined)[] = new Array(n).fill(undefined);
@@ -167,12 +172,20 @@ export function replay(w: Workload, draw: RunDraw, expectedMs: (number | undefin
     dispatch();
     while (settled * 100 >= nextPercent * n && nextPercent < 100) {
       const p = computeProgress({ now, runStartedAt: 0, maxParallel: w.maxParallel, units: units() });
-      raw.push({ at: now, percent: nextPercent, conveyorMs: p.etaMs, lastRunMs: lastRunTotalMs === null ? null : Math.max(0, lastRunTotalMs - now) });
+      raw.push({
+        at: now,
+        percent: nextPercent,
+        conveyorMs: p.etaMs,
+        lastRunMs: lastRunTotalMs === null ? null : Math.max(0, lastRunTotalMs - now),
+      });
       nextPercent++;
     }
   }
   const totalMs = now;
-  return { totalMs, samples: raw.map((s) => ({ percent: s.percent, actualMs: totalMs - s.at, conveyorMs: s.conveyorMs, lastRunMs: s.lastRunMs })) };
+  return {
+    totalMs,
+    samples: raw.map((s) => ({ percent: s.percent, actualMs: totalMs - s.at, conveyorMs: s.conveyorMs, lastRunMs: s.lastRunMs })),
+  };
 }
 
 /** Mean successful-attempt duration per task over earlier runs, as the store's history gives it. */
@@ -249,7 +262,12 @@ export function renderEtaTable(r: EtaAccuracy): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   const row = (id: string, what: string, conveyor: number, reference: number, floor: number, target: number) => {
     const verdict = conveyor <= target && conveyor < reference ? "**met**" : "**not met**";
-    const why = conveyor >= reference ? " (not better than the reference)" : conveyor > target && floor > target ? " (the floor is above the target)" : "";
+    const why =
+      conveyor >= reference
+        ? " (not better than the reference)"
+        : conveyor > target && floor > target
+          ? " (the floor is above the target)"
+          : "";
     return `| ${id} | ${what} | ${pct(conveyor)} | ${pct(reference)} | ${pct(floor)} | ≤ ${pct(target)}, and below the reference | ${verdict}${why} |`;
   };
   const lines = [

@@ -72,13 +72,21 @@ function ws(api: ApiServer): Client {
 }
 
 /** Follows a task's log; resolves when it ends. `onLine(text, receivedAt)` for each line. */
-function follow(client: Client, runId: string, taskId: string, onItem: (item: { text: string | null; dropped: number | null }) => void): Promise<void> {
+function follow(
+  client: Client,
+  runId: string,
+  taskId: string,
+  onItem: (item: { text: string | null; dropped: number | null }) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    client.subscribe<{ taskLogs: { text: string | null; dropped: number | null } }>({ query: LOGS, variables: { runId, taskId } }, {
-      next: (r) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : onItem(r.data!.taskLogs)),
-      error: (e) => reject(e instanceof Error ? e : new Error(JSON.stringify(e))),
-      complete: () => resolve(),
-    });
+    client.subscribe<{ taskLogs: { text: string | null; dropped: number | null } }>(
+      { query: LOGS, variables: { runId, taskId } },
+      {
+        next: (r) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : onItem(r.data!.taskLogs)),
+        error: (e) => reject(e instanceof Error ? e : new Error(JSON.stringify(e))),
+        complete: () => resolve(),
+      },
+    );
   });
 }
 
@@ -90,7 +98,12 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   const countFile = join(dir, "count.json");
   const tasks: { id: string; dependencies: string[]; command: string }[] = [];
   // the others wait behind a gate until the noisy task prints (its count file appears), so it prints all the while they run
-  if (shape !== "alone") tasks.push({ id: `${prefix}noisy`, dependencies: [], command: noisyCommand(countFile) + (shape === "noisy, to /dev/null" ? " >/dev/null" : "") });
+  if (shape !== "alone")
+    tasks.push({
+      id: `${prefix}noisy`,
+      dependencies: [],
+      command: noisyCommand(countFile) + (shape === "noisy, to /dev/null" ? " >/dev/null" : ""),
+    });
   else writeFileSync(countFile, "{}");
   tasks.push({ id: `${prefix}gate`, dependencies: [], command: `while [ ! -s ${countFile} ]; do sleep 0.02; done` });
   for (let i = 0; i < n; i++) tasks.push({ id: `${prefix}${i}`, dependencies: [`${prefix}gate`], command: "true" });
@@ -102,7 +115,10 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
       return undefined; // being rewritten
     }
   };
-  const { runId } = await app.engine.startRun({ source: inlineSource(tasks), options: { executor: "local", maxParallel: maxParallel + (shape === "alone" ? 0 : 1), force: true } });
+  const { runId } = await app.engine.startRun({
+    source: inlineSource(tasks),
+    options: { executor: "local", maxParallel: maxParallel + (shape === "alone" ? 0 : 1), force: true },
+  });
   let t0 = performance.now();
   let countAtStart: { sent: number; ms: number } | undefined;
   let done = 0;
@@ -111,7 +127,10 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   let watchedDropped = 0;
   let watchedMarkers = 0;
   const client = shape === "noisy, watched" ? ws(api) : undefined;
-  if (client) watched = follow(client, runId, `${prefix}noisy`, (i) => (i.dropped !== null ? ((watchedDropped += i.dropped), watchedMarkers++) : watchedLines++)).catch(() => undefined);
+  if (client)
+    watched = follow(client, runId, `${prefix}noisy`, (i) =>
+      i.dropped !== null ? ((watchedDropped += i.dropped), watchedMarkers++) : watchedLines++,
+    ).catch(() => undefined);
   const tEnd = await new Promise<number>((resolve) => {
     const off = app.engine.bus.subscribe(topics.runEvents(runId), (events) => {
       for (const e of events) {
@@ -130,7 +149,8 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   if (shape !== "alone") {
     await sleep(250); // its next count
     const c = count();
-    noisyMBps = c && countAtStart && c.ms > countAtStart.ms ? (c.sent - countAtStart.sent) / 2 ** 20 / ((c.ms - countAtStart.ms) / 1000) : NaN;
+    noisyMBps =
+      c && countAtStart && c.ms > countAtStart.ms ? (c.sent - countAtStart.sent) / 2 ** 20 / ((c.ms - countAtStart.ms) / 1000) : NaN;
     await app.engine.steer(runId, { action: "cancel", reason: "benchmark over" });
   }
   await app.engine.waitForRun(runId);
@@ -187,7 +207,9 @@ export async function measureLiveLogs(opts: { tasks: number; maxParallel: number
       for (let k = 0; k < shapes.length; k++) {
         const shape = shapes[(k + r) % shapes.length]!;
         const row = await costRound(a, apiA, shape, opts.tasks, opts.maxParallel);
-        log(`  logs ${shape}: ${row.tasksPerSec.toFixed(0)} tasks/s${row.noisyMBps !== undefined ? `, noisy ${row.noisyMBps.toFixed(1)} MB/s` : ""}${row.watchedLines !== undefined ? `, watcher ${row.watchedLines} lines + ${row.watchedDropped} dropped in ${row.watchedMarkers} markers` : ""}`);
+        log(
+          `  logs ${shape}: ${row.tasksPerSec.toFixed(0)} tasks/s${row.noisyMBps !== undefined ? `, noisy ${row.noisyMBps.toFixed(1)} MB/s` : ""}${row.watchedLines !== undefined ? `, watcher ${row.watchedLines} lines + ${row.watchedDropped} dropped in ${row.watchedMarkers} markers` : ""}`,
+        );
         rounds.get(shape)!.push(row);
         await sleep(200);
       }
@@ -198,8 +220,12 @@ export async function measureLiveLogs(opts: { tasks: number; maxParallel: number
       const pick = rs.find((x) => x.tasksPerSec === med) ?? rs[0]!;
       return { ...pick, tasksPerSec: med };
     });
-    const latencyRows = [await latency(a, apiA, "same server", opts.latencyLines), await latency(a, apiB, "replica over Redis", opts.latencyLines)];
-    for (const l of latencyRows) log(`  logs latency ${l.where}: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms over ${l.lines} lines`);
+    const latencyRows = [
+      await latency(a, apiA, "same server", opts.latencyLines),
+      await latency(a, apiB, "replica over Redis", opts.latencyLines),
+    ];
+    for (const l of latencyRows)
+      log(`  logs latency ${l.where}: p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms over ${l.lines} lines`);
     return { tasks: opts.tasks, maxParallel: opts.maxParallel, cost, latency: latencyRows };
   } finally {
     for (const s of servers) await s.close().catch(() => undefined);
@@ -224,15 +250,33 @@ export function renderLogsTable(r: LogBenchResult | undefined, errors: string[])
           : c.shape === "noisy, to /dev/null"
             ? `the same with one more task printing ${c.noisyMBps?.toFixed(1)} MiB/s of 64-byte lines to /dev/null (nothing through Conveyor: its own CPU's cost)`
             : `the same with one more task printing ${c.noisyMBps?.toFixed(1)} MiB/s of 64-byte lines, ${c.shape.replace("noisy, ", "")}` +
-              (c.watchedLines !== undefined ? ` (its subscriber: ${c.watchedLines.toLocaleString("en-US")} lines, ${c.watchedDropped!.toLocaleString("en-US")} dropped visibly)` : "");
+              (c.watchedLines !== undefined
+                ? ` (its subscriber: ${c.watchedLines.toLocaleString("en-US")} lines, ${c.watchedDropped!.toLocaleString("en-US")} dropped visibly)`
+                : "");
       const judged = c.shape === "noisy, unwatched" || c.shape === "noisy, watched";
-      rows.push([what, `${c.tasksPerSec.toFixed(0)} tasks/s`, c.shape === "alone" ? "" : `${(100 * slow).toFixed(1)} % slower`, judged ? "≤ 10 % slower" : "", judged ? word(slow <= 0.1) : ""]);
+      rows.push([
+        what,
+        `${c.tasksPerSec.toFixed(0)} tasks/s`,
+        c.shape === "alone" ? "" : `${(100 * slow).toFixed(1)} % slower`,
+        judged ? "≤ 10 % slower" : "",
+        judged ? word(slow <= 0.1) : "",
+      ]);
     }
     for (const l of r.latency) {
       const target = l.where === "same server" ? 200 : 300;
-      rows.push([`a line printed → a taskLogs subscriber, ${l.where} (${l.lines} lines, 10 ms apart)`, `p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`, `max ${ms(l.max)}`, `p99 ≤ ${target} ms`, word(l.p99 <= target)]);
+      rows.push([
+        `a line printed → a taskLogs subscriber, ${l.where} (${l.lines} lines, 10 ms apart)`,
+        `p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`,
+        `max ${ms(l.max)}`,
+        `p99 ≤ ${target} ms`,
+        word(l.p99 <= target),
+      ]);
     }
   }
   for (const e of errors) rows.push([`FAILED: ${e}`, "", "", "", ""]);
-  return ["| live task logs (PostgreSQL) | measured | beside it | target | verdict |", "|---|---|---|---|---|", ...rows.map((c) => `| ${c.join(" | ")} |`)].join("\n");
+  return [
+    "| live task logs (PostgreSQL) | measured | beside it | target | verdict |",
+    "|---|---|---|---|---|",
+    ...rows.map((c) => `| ${c.join(" | ")} |`),
+  ].join("\n");
 }

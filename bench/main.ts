@@ -57,14 +57,42 @@ import { renderTable, type BenchResults, type StoreResults } from "./table.js";
 import { measureThroughput, warmUp } from "./throughput.js";
 import { measureTracing, renderTracingTable, type TracingRow } from "./tracing.js";
 
-const SECTIONS = ["ceiling", "throughput", "chain", "small-runs", "process", "memory", "resume", "active-runs", "bullmq", "api-ws", "api-replicas", "api-lag", "api-progress", "api-callers", "eta", "logs", "dashboard", "tracing", "startup", "retention", "deep-history"] as const;
+const SECTIONS = [
+  "ceiling",
+  "throughput",
+  "chain",
+  "small-runs",
+  "process",
+  "memory",
+  "resume",
+  "active-runs",
+  "bullmq",
+  "api-ws",
+  "api-replicas",
+  "api-lag",
+  "api-progress",
+  "api-callers",
+  "eta",
+  "logs",
+  "dashboard",
+  "tracing",
+  "startup",
+  "retention",
+  "deep-history",
+] as const;
 type Section = (typeof SECTIONS)[number];
 const API_SECTIONS: Section[] = ["api-ws", "api-replicas", "api-lag", "api-progress", "api-callers"];
 /** Sections with a table of their own, outside the store table. */
 const OWN_TABLE: Section[] = [...API_SECTIONS, "eta", "logs", "dashboard", "tracing", "startup", "retention", "deep-history"];
 
 function parseArgs(argv: string[]) {
-  const out = { quick: false, write: undefined as string | undefined, json: undefined as string | undefined, only: new Set<Section>(SECTIONS), stores: [...STORE_KINDS] };
+  const out = {
+    quick: false,
+    write: undefined as string | undefined,
+    json: undefined as string | undefined,
+    only: new Set<Section>(SECTIONS),
+    stores: [...STORE_KINDS],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -76,12 +104,20 @@ function parseArgs(argv: string[]) {
     else if (a === "--write") out.write = value();
     else if (a === "--json") out.json = value();
     else if (a === "--only") {
-      const want = value().split(",").map((s) => s.trim());
-      for (const w of want) if (!(SECTIONS as readonly string[]).includes(w)) throw new Error(`unknown section ${w} (${SECTIONS.join(", ")})`);
+      const want = value()
+        .split(",")
+        .map((s) => s.trim());
+      for (const w of want)
+        if (!(SECTIONS as readonly string[]).includes(w)) throw new Error(`unknown section ${w} (${SECTIONS.join(", ")})`);
       out.only = new Set(want as Section[]);
-    } else if (a === "--stores") out.stores = value().split(",").map((s) => s.trim()) as StoreKind[];
+    } else if (a === "--stores")
+      out.stores = value()
+        .split(",")
+        .map((s) => s.trim()) as StoreKind[];
     else if (a === "--help" || a === "-h") {
-      process.stdout.write(`usage: npm run bench -- [--quick] [--write docs/benchmarks.md] [--only ${SECTIONS.join(",")}] [--stores pglite,postgres] [--json file]\n`);
+      process.stdout.write(
+        `usage: npm run bench -- [--quick] [--write docs/benchmarks.md] [--only ${SECTIONS.join(",")}] [--stores pglite,postgres] [--json file]\n`,
+      );
       process.exit(0);
     } else throw new Error(`unknown flag ${a}`);
   }
@@ -90,12 +126,54 @@ function parseArgs(argv: string[]) {
 
 const args = parseArgs(process.argv.slice(2));
 const sizes = args.quick
-  ? { tasks: 1_000, parallels: [1, 8, 64], chain: 200, memory: [5_000], memoryCapMs: 8_000, resume: 1_000, ceilingSeconds: 1, processTasks: 20, processParallels: [1, 8] }
-  : { tasks: 10_000, parallels: [1, 8, 64], chain: 1_000, memory: [1_000, 100_000], memoryCapMs: 60_000, resume: 10_000, ceilingSeconds: 3, processTasks: 200, processParallels: [1, 8] };
+  ? {
+      tasks: 1_000,
+      parallels: [1, 8, 64],
+      chain: 200,
+      memory: [5_000],
+      memoryCapMs: 8_000,
+      resume: 1_000,
+      ceilingSeconds: 1,
+      processTasks: 20,
+      processParallels: [1, 8],
+    }
+  : {
+      tasks: 10_000,
+      parallels: [1, 8, 64],
+      chain: 1_000,
+      memory: [1_000, 100_000],
+      memoryCapMs: 60_000,
+      resume: 10_000,
+      ceilingSeconds: 3,
+      processTasks: 200,
+      processParallels: [1, 8],
+    };
 // the API's: the target's event rate and a low one, at which a single event's fan-out shows alone
 const api = args.quick
-  ? { subscribers: 100, tasks: 1_000, eventRates: [1_000, 10], windowMs: 10_000, bareMs: 5_000, clients: 50, pollMs: [0, 100, 1_000], queryWarmupMs: 1_000, queryMs: 5_000, callers: 200 }
-  : { subscribers: 1_000, tasks: 10_000, eventRates: [1_000, 10], windowMs: 30_000, bareMs: 10_000, clients: 200, pollMs: [0, 50, 100, 250, 1_000], queryWarmupMs: 3_000, queryMs: 10_000, callers: 200 };
+  ? {
+      subscribers: 100,
+      tasks: 1_000,
+      eventRates: [1_000, 10],
+      windowMs: 10_000,
+      bareMs: 5_000,
+      clients: 50,
+      pollMs: [0, 100, 1_000],
+      queryWarmupMs: 1_000,
+      queryMs: 5_000,
+      callers: 200,
+    }
+  : {
+      subscribers: 1_000,
+      tasks: 10_000,
+      eventRates: [1_000, 10],
+      windowMs: 30_000,
+      bareMs: 10_000,
+      clients: 200,
+      pollMs: [0, 50, 100, 250, 1_000],
+      queryWarmupMs: 3_000,
+      queryMs: 10_000,
+      callers: 200,
+    };
 
 const stores = new Set<BenchStore>();
 let interrupted = false;
@@ -138,7 +216,18 @@ const pkgVersion = (name: string) => {
 };
 machine.packages = `@electric-sql/pglite ${pkgVersion("@electric-sql/pglite")}, @prisma/client ${pkgVersion("@prisma/client")}, pg ${pkgVersion("pg")}, bullmq ${pkgVersion("bullmq")}, ioredis ${pkgVersion("ioredis")}`;
 
-const results: BenchResults = { sizes: { tasks: sizes.tasks, parallels: sizes.parallels, chain: sizes.chain, memory: sizes.memory, resume: sizes.resume, processTasks: sizes.processTasks, processParallels: sizes.processParallels }, stores: {} };
+const results: BenchResults = {
+  sizes: {
+    tasks: sizes.tasks,
+    parallels: sizes.parallels,
+    chain: sizes.chain,
+    memory: sizes.memory,
+    resume: sizes.resume,
+    processTasks: sizes.processTasks,
+    processParallels: sizes.processParallels,
+  },
+  stores: {},
+};
 const needsStore = (["ceiling", "throughput", "chain", "small-runs"] as Section[]).some((s) => args.only.has(s));
 
 // the machine is shared: keep an eye on its load while we measure
@@ -221,7 +310,8 @@ try {
   const top = Math.max(...sizes.parallels);
   for (const mp of sizes.parallels) {
     if (live.length > 0 || bull) log(`maxParallel / concurrency ${mp}`);
-    if (mp === top) for (const l of live) l.sr.ceiling = await section("ceiling", l.sr.errors, () => measureCeiling(l.app.db, sizes.ceilingSeconds));
+    if (mp === top)
+      for (const l of live) l.sr.ceiling = await section("ceiling", l.sr.errors, () => measureCeiling(l.app.db, sizes.ceilingSeconds));
     if (args.only.has("throughput")) {
       const b = await bullSection((b) => b.queue(mp, sizes.tasks));
       if (b) results.bullmq!.queue.push(b);
@@ -245,7 +335,9 @@ try {
   if (args.only.has("small-runs")) {
     for (const l of live) {
       log(`small runs, ${STORE_LABEL[l.kind]}`);
-      l.sr.smallRuns = await section("small-runs", l.sr.errors, () => measureSmallRuns(l.app, "fn", l.setFn, { runs: args.quick ? 200 : 1_000 }));
+      l.sr.smallRuns = await section("small-runs", l.sr.errors, () =>
+        measureSmallRuns(l.app, "fn", l.setFn, { runs: args.quick ? 200 : 1_000 }),
+      );
     }
   }
 } finally {
@@ -274,7 +366,9 @@ for (const kind of usable) {
   sr.resume = await section("resume", sr.errors, () => measureResume(kind, sizes.resume));
   if (kind === "postgres") {
     if (args.only.has("active-runs") && !interrupted) log("many active runs, PostgreSQL");
-    sr.activeRuns = await section("active-runs", sr.errors, () => measureActiveRuns(args.quick ? { runs: 1_000, windowMs: 10_000 } : { runs: 10_000, windowMs: 30_000 }));
+    sr.activeRuns = await section("active-runs", sr.errors, () =>
+      measureActiveRuns(args.quick ? { runs: 1_000, windowMs: 10_000 } : { runs: 10_000, windowMs: 30_000 }),
+    );
   }
 }
 // A1-A3: API servers in child processes, each scenario on its own fresh PostgreSQL database
@@ -282,7 +376,8 @@ let apiResults: ApiResults | undefined;
 if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
   const ar: ApiResults = (apiResults = { events: [], bareWs: [], progress: [], bareHttp: [], callers: [], lag: [], errors: [] });
   machine.api = `graphql-yoga ${pkgVersion("graphql-yoga")}, graphql-ws ${pkgVersion("graphql-ws")}, ws ${pkgVersion("ws")}, ioredis ${pkgVersion("ioredis")} to ${REDIS_URL}`;
-  if (!usable.includes("postgres")) ar.errors.push(`the API sections need PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
+  if (!usable.includes("postgres"))
+    ar.errors.push(`the API sections need PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
   else {
     for (const replicas of [1, 2] as const) {
       const name: Section = replicas === 1 ? "api-ws" : "api-replicas";
@@ -293,7 +388,10 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
         // the batched subscription at the target's rate
         ar.events.push(await measureEvents({ ...base, eventsPerSec: api.eventRates[0]!, batches: true }));
         // what this machine allows one message per event and subscriber, before any of Conveyor's work
-        if (replicas === 1) ar.bareWs.push(await measureBareWs({ subscribers: api.subscribers, eventsPerSec: api.eventRates[0]!, durationMs: api.bareMs, graceMs: 5_000 }));
+        if (replicas === 1)
+          ar.bareWs.push(
+            await measureBareWs({ subscribers: api.subscribers, eventsPerSec: api.eventRates[0]!, durationMs: api.bareMs, graceMs: 5_000 }),
+          );
       });
     }
     if (args.only.has("api-lag") && !interrupted) log("API: runEventBatches subscribers on replica B beside a CPU hog");
@@ -315,7 +413,16 @@ if (API_SECTIONS.some((s) => args.only.has(s)) && !interrupted) {
       // closed loop: the server's capacity (latency is callers / runs per second there, by Little's law);
       // paced: each caller starts a run a second, a service's steady load, where latency is the server's own
       for (const pollMs of [0, 1_000]) {
-        ar.callers.push(await measureCallers({ clients: api.callers, pollMs, warmupMs: api.queryWarmupMs, durationMs: api.queryMs, tasks: 10, maxParallel: 4 }));
+        ar.callers.push(
+          await measureCallers({
+            clients: api.callers,
+            pollMs,
+            warmupMs: api.queryWarmupMs,
+            durationMs: api.queryMs,
+            tasks: 10,
+            maxParallel: 4,
+          }),
+        );
       }
     });
   }
@@ -347,7 +454,9 @@ if (args.only.has("dashboard") && !interrupted) {
   if (!usable.includes("postgres")) dashboardErrors.push(`needs PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
   else {
     log("dashboard: headless Chromium");
-    dashboardResult = await section("dashboard", dashboardErrors, () => measureDashboard({ tasks: 10_000, navigations: args.quick ? 3 : 5, windowMs: args.quick ? 5_000 : 15_000 }));
+    dashboardResult = await section("dashboard", dashboardErrors, () =>
+      measureDashboard({ tasks: 10_000, navigations: args.quick ? 3 : 5, windowMs: args.quick ? 5_000 : 15_000 }),
+    );
   }
 }
 // T: tracing off against on, in turns, on PostgreSQL
@@ -368,7 +477,12 @@ let deepHistory: DeepHistoryResult | undefined;
 const deepErrors: string[] = [];
 if (args.only.has("deep-history") && !interrupted) {
   if (!usable.includes("postgres")) deepErrors.push(`needs PostgreSQL (${POSTGRES_ADMIN_URL} unreachable or not in --stores)`);
-  else deepHistory = await section("deep-history", deepErrors, () => (log("deep history"), measureDeepHistory({ events: args.quick ? 2_000_000 : 20_000_000 })));
+  else
+    deepHistory = await section(
+      "deep-history",
+      deepErrors,
+      () => (log("deep history"), measureDeepHistory({ events: args.quick ? 2_000_000 : 20_000_000 })),
+    );
 }
 // whole CLI processes, one after another, on stores of their own
 let startupResults: StartupResults | undefined;
@@ -404,14 +518,23 @@ if (args.only.has("dashboard")) tables.push({ marker: "bench-dashboard", table: 
 if (args.only.has("tracing")) tables.push({ marker: "bench-tracing", table: renderTracingTable(tracingRows, tracingErrors) });
 if (args.only.has("deep-history")) tables.push({ marker: "bench-deep-history", table: renderDeepHistoryTable(deepHistory, deepErrors) });
 if (startupResults) tables.push({ marker: "bench-startup", table: renderStartupTable(startupResults) });
-if (args.only.has("retention")) tables.push({ marker: "bench-retention", table: renderRetentionTable(retentionRows, retentionSizes, retentionErrors) });
+if (args.only.has("retention"))
+  tables.push({ marker: "bench-retention", table: renderRetentionTable(retentionRows, retentionSizes, retentionErrors) });
 const elapsed = (performance.now() - started) / 1000;
 log(`done in ${elapsed.toFixed(0)} s`);
 process.stdout.write(`${tables.map((t) => t.table).join("\n\n")}\n`);
 
-if (args.json) writeFileSync(args.json, JSON.stringify({ machine, results, api: apiResults, eta, startup: startupResults, deepHistory, elapsedSeconds: elapsed }, null, 2));
+if (args.json)
+  writeFileSync(
+    args.json,
+    JSON.stringify({ machine, results, api: apiResults, eta, startup: startupResults, deepHistory, elapsedSeconds: elapsed }, null, 2),
+  );
 if (args.write) {
-  const shown = process.argv.slice(2).join(" ").replace(/--(write|json) \S+/g, "").trim();
+  const shown = process.argv
+    .slice(2)
+    .join(" ")
+    .replace(/--(write|json) \S+/g, "")
+    .trim();
   const command = `npm run bench${shown ? ` -- ${shown}` : ""}`;
   let doc = existsSync(args.write) ? readFileSync(args.write, "utf8") : "# Benchmarks\n";
   for (const { marker, table } of tables) {

@@ -61,7 +61,11 @@ try {
     return rich ? richResult(req.taskId) : 1;
   };
   // built in its own scope so that nothing of the input stays referenced here
-  const { runId } = await (() => app.engine.startRun({ source: noopSource(n, "m-"), options: { executor: "fn", maxParallel: parallel, force: true, ...(rich ? { retry: { baseDelayMs: 10, maxDelayMs: 50 } } : {}) } }))();
+  const { runId } = await (() =>
+    app.engine.startRun({
+      source: noopSource(n, "m-"),
+      options: { executor: "fn", maxParallel: parallel, force: true, ...(rich ? { retry: { baseDelayMs: 10, maxDelayMs: 50 } } : {}) },
+    }))();
   const startRunMs = performance.now() - t0;
   const finished = new Promise<void>((resolve) => {
     app.engine.bus.subscribe(topics.runEvents(runId), (events) => {

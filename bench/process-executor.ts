@@ -74,7 +74,9 @@ export async function measureProcessExecutor(kind: StoreKind, n: number, paralle
   process.stderr.write(stderr); // the child's progress lines
   const out = resultOf<ProcessResult[]>(lines, stderr, "process");
   for (const r of out) {
-    log(`  ${STORE_LABEL[kind]} mp=${r.parallel}: bare spawn without the store open ${r.bareNoStoreMs?.toFixed(0)} ms, with it ${r.bareMs.toFixed(0)} ms`);
+    log(
+      `  ${STORE_LABEL[kind]} mp=${r.parallel}: bare spawn without the store open ${r.bareNoStoreMs?.toFixed(0)} ms, with it ${r.bareMs.toFixed(0)} ms`,
+    );
   }
   return out;
 }
@@ -133,9 +135,10 @@ export async function compareWithBare(app: App, spawner: Spawner, n: number, par
       ratio: conveyorMs! / bareMs!,
     };
     const each = (k: keyof typeof variants) => `${k} ${walls[k].map((w) => w.toFixed(0)).join("/")}`;
-    log(`  process mp=${parallel}: executor x${r.executorRatio.toFixed(2)}, conveyor x${r.ratio.toFixed(2)} (ms per round: ${names.map(each).join(", ")})`);
+    log(
+      `  process mp=${parallel}: executor x${r.executorRatio.toFixed(2)}, conveyor x${r.ratio.toFixed(2)} (ms per round: ${names.map(each).join(", ")})`,
+    );
     out.push(r);
   }
   return out;
 }
-

@@ -58,7 +58,22 @@ if (role === "start") {
   await app.stop();
 } else {
   // time every store call made until the first dispatch
-  const calls = timeStoreCalls(app.engine.store, ["findOrphans", "getRun", "acquireLease", "takeOrphans", "loadUnits", "loadUnitsOf", "memoLookup", "historicalDurations", "commit", "commitMany"], () => first !== null);
+  const calls = timeStoreCalls(
+    app.engine.store,
+    [
+      "findOrphans",
+      "getRun",
+      "acquireLease",
+      "takeOrphans",
+      "loadUnits",
+      "loadUnitsOf",
+      "memoLookup",
+      "historicalDurations",
+      "commit",
+      "commitMany",
+    ],
+    () => first !== null,
+  );
   const firstAt = new Promise<number>((r) => (first = r));
   const ids = await app.engine.recoverOrphans();
   t.recovered = performance.now();

@@ -42,12 +42,18 @@ export async function measureResume(kind: StoreKind, n: number, taskMs = 2): Pro
     const b = spawnBenchChild("resume-child", { ...env, BENCH_ROLE: "recover" });
     const rb = await collectChild(b);
     if (rb.code !== 0) throw new Error(`resume: child B exited ${rb.code}\n${rb.stderr.slice(-3000)}`);
-    const r = resultOf<{ phases: ResumeResult["phases"]; calls: Record<string, number>; succeededBefore: number }>(rb.lines, rb.stderr, "resume");
+    const r = resultOf<{ phases: ResumeResult["phases"]; calls: Record<string, number>; succeededBefore: number }>(
+      rb.lines,
+      rb.stderr,
+      "resume",
+    );
     const p = r.phases;
     log(
       `  resume ${kind}: killed at ${killedAt}/${n}; first dispatch ${p.firstDispatch.toFixed(0)} ms after process start ` +
         `(script top ${p.top.toFixed(0)}, modules ${p.imported.toFixed(0)}, store open ${p.opened.toFixed(0)}, recovered ${p.recovered.toFixed(0)}); ` +
-        `store calls: ${Object.entries(r.calls).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")} ms`,
+        `store calls: ${Object.entries(r.calls)
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(", ")} ms`,
     );
     return { kind, tasks: n, killedAt, succeededBefore: r.succeededBefore, phases: p, calls: r.calls };
   } finally {

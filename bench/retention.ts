@@ -73,7 +73,12 @@ export async function measureRetention(kind: StoreKind, s: RetentionSizes): Prom
     await makeRuns(app, s.runs, s.tasksPerRun);
     const hot = await tableBytes(app);
     log(`retention, ${STORE_LABEL[kind]}: the same runs archived`);
-    const report = await pruneRuns(app.retention, { policy: { keepRuns: 0 }, action: "archive", now: Date.now() + 1_000, owner: app.engine.owner });
+    const report = await pruneRuns(app.retention, {
+      policy: { keepRuns: 0 },
+      action: "archive",
+      now: Date.now() + 1_000,
+      owner: app.engine.owner,
+    });
     // the warm-up run is archived too
     if (report.archived.length < s.runs) throw new Error(`archived ${report.archived.length} of ${s.runs} runs`);
     return { without: hot, archived: await tableBytes(app), archiveOnly: report.archivedRows.bytes };
@@ -95,7 +100,10 @@ export async function measureRetention(kind: StoreKind, s: RetentionSizes): Prom
     let pruneMs = 0;
     let pruned = 0;
     const noop = async () => {
-      const t = await timeRun(app, { source: noopSource(s.noopTasks, nextPrefix("noop")), options: { executor: "fn", maxParallel: 64, force: true } });
+      const t = await timeRun(app, {
+        source: noopSource(s.noopTasks, nextPrefix("noop")),
+        options: { executor: "fn", maxParallel: 64, force: true },
+      });
       return s.noopTasks / (t.totalMs / 1000);
     };
     // each round: the runs to prune, the no-op run during their prune, then alone on the same tables
@@ -103,10 +111,12 @@ export async function measureRetention(kind: StoreKind, s: RetentionSizes): Prom
       await makeRuns(app, s.pruneRuns, s.pruneTasksPerRun);
       const t0 = performance.now();
       // paced as the background pruner is (it waits 9 times as long as each run took to delete)
-      const prune = pruneRuns(app.retention, { policy: { keepRuns: 0 }, now: Date.now() + 1_000, owner: app.engine.owner, pace: 9 }).then((r) => {
-        pruneMs += performance.now() - t0;
-        pruned += r.deleted.length;
-      });
+      const prune = pruneRuns(app.retention, { policy: { keepRuns: 0 }, now: Date.now() + 1_000, owner: app.engine.owner, pace: 9 }).then(
+        (r) => {
+          pruneMs += performance.now() - t0;
+          pruned += r.deleted.length;
+        },
+      );
       busy.push(await noop());
       await prune;
       alone.push(await noop());

@@ -33,7 +33,9 @@ function countStatements(app: App): { count(): number; restore(): void } {
   sql.query = ((...a: Parameters<typeof query>) => (n++, query.apply(sql, a))) as typeof sql.query;
   sql.transaction = (fn) => {
     n += 2; // BEGIN, COMMIT
-    return transaction.call(sql, (tx) => fn({ ...tx, query: ((...a: Parameters<typeof tx.query>) => (n++, tx.query(...a))) as typeof tx.query }));
+    return transaction.call(sql, (tx) =>
+      fn({ ...tx, query: ((...a: Parameters<typeof tx.query>) => (n++, tx.query(...a))) as typeof tx.query }),
+    );
   };
   return { count: () => n, restore: () => Object.assign(sql, { query, transaction }) };
 }
@@ -46,7 +48,10 @@ export async function measureSmallRuns(
 ): Promise<SmallRunsResult> {
   const n = runs * tasksPer;
   setFn(() => 1);
-  const ref = await timeRun(app, { source: noopSource(n, nextPrefix("ref-")), options: { executor, maxParallel: referenceParallel, force: true } });
+  const ref = await timeRun(app, {
+    source: noopSource(n, nextPrefix("ref-")),
+    options: { executor, maxParallel: referenceParallel, force: true },
+  });
   const reference = { tasks: n, maxParallel: referenceParallel, tasksPerSec: n / (ref.totalMs / 1000) };
   log(`  one run of ${n} tasks at maxParallel ${referenceParallel}: ${reference.tasksPerSec.toFixed(0)} tasks/s`);
 
@@ -77,7 +82,10 @@ export async function measureSmallRuns(
     const started = await Promise.all(
       Array.from({ length: runs }, async (_, k) => {
         const at = performance.now();
-        const { runId } = await app.engine.startRun({ source: noopSource(tasksPer, `${prefix}${k}-`), options: { executor, maxParallel, force: true } });
+        const { runId } = await app.engine.startRun({
+          source: noopSource(tasksPer, `${prefix}${k}-`),
+          options: { executor, maxParallel, force: true },
+        });
         calledAt.set(runId, at);
         return runId;
       }),

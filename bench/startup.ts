@@ -41,7 +41,10 @@ function timed(argv: string[], env: Record<string, string>): Promise<Sample> {
   const dir = mkdtempSync(join(tmpdir(), "conveyor-startup-"));
   const report = join(dir, "time");
   return new Promise((resolve, reject) => {
-    const p = spawn(GNU_TIME, ["-o", report, "-f", "%e %U %S %M", ...argv], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(GNU_TIME, ["-o", report, "-f", "%e %U %S %M", ...argv], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     p.stderr.on("data", (d: Buffer) => (stderr += d));
     p.on("error", reject);
@@ -59,7 +62,12 @@ function timed(argv: string[], env: Record<string, string>): Promise<Sample> {
   });
 }
 
-async function series(what: string, repeats: number, one: () => Promise<Sample>, target: Pick<StartupRow, "targetS" | "targetMiB"> = {}): Promise<StartupRow> {
+async function series(
+  what: string,
+  repeats: number,
+  one: () => Promise<Sample>,
+  target: Pick<StartupRow, "targetS" | "targetMiB"> = {},
+): Promise<StartupRow> {
   const samples: Sample[] = [];
   try {
     for (let i = 0; i < repeats; i++) samples.push(await one());
@@ -75,13 +83,16 @@ async function series(what: string, repeats: number, one: () => Promise<Sample>,
   };
 }
 
-const run = (env: Record<string, string>) => timed([process.execPath, BIN, "run", "--inline", ONE_TASK, "--command", "true", "--force"], env);
+const run = (env: Record<string, string>) =>
+  timed([process.execPath, BIN, "run", "--inline", ONE_TASK, "--command", "true", "--force"], env);
 
 export async function measureStartup(repeats = 5): Promise<StartupResults> {
   const out: StartupResults = { repeats, rows: [], errors: [] };
   let gnu: boolean;
   try {
-    gnu = existsSync(GNU_TIME) && execFileSync(GNU_TIME, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).includes("GNU");
+    gnu =
+      existsSync(GNU_TIME) &&
+      execFileSync(GNU_TIME, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).includes("GNU");
   } catch {
     gnu = false;
   }
@@ -94,7 +105,9 @@ export async function measureStartup(repeats = 5): Promise<StartupResults> {
   const existing = mkdtempSync(join(tmpdir(), "conveyor-startup-store-"));
   try {
     await run({ CONVEYOR_DATA_DIR: existing }); // made once, then only opened
-    out.rows.push(await series("embedded store that exists", repeats, () => run({ CONVEYOR_DATA_DIR: existing }), { targetS: 0.6, targetMiB: 200 }));
+    out.rows.push(
+      await series("embedded store that exists", repeats, () => run({ CONVEYOR_DATA_DIR: existing }), { targetS: 0.6, targetMiB: 200 }),
+    );
   } finally {
     rmSync(existing, { recursive: true, force: true });
   }
@@ -140,7 +153,9 @@ export function renderStartupTable(r: StartupResults): string {
     "|---|---|---|---|---|---|",
   ];
   for (const row of r.rows) {
-    const target = [row.targetS !== undefined ? `≤ ${row.targetS} s` : "", row.targetMiB !== undefined ? `≤ ${row.targetMiB} MiB` : ""].filter(Boolean).join(", ");
+    const target = [row.targetS !== undefined ? `≤ ${row.targetS} s` : "", row.targetMiB !== undefined ? `≤ ${row.targetMiB} MiB` : ""]
+      .filter(Boolean)
+      .join(", ");
     const met =
       row.error !== undefined
         ? `**error**: ${row.error}`
@@ -149,7 +164,9 @@ export function renderStartupTable(r: StartupResults): string {
           : (row.targetS === undefined || row.wallS <= row.targetS) && (row.targetMiB === undefined || row.peakMiB <= row.targetMiB)
             ? "**met**"
             : "**not met**";
-    lines.push(`| ${row.what} | ${fmt(row.wallS, 2, "s")} | ${fmt(row.cpuS, 2, "s")} | ${fmt(row.peakMiB, 0, "MiB")} | ${target || "–"} | ${met} |`);
+    lines.push(
+      `| ${row.what} | ${fmt(row.wallS, 2, "s")} | ${fmt(row.cpuS, 2, "s")} | ${fmt(row.peakMiB, 0, "MiB")} | ${target || "–"} | ${met} |`,
+    );
   }
   for (const e of r.errors) lines.push("", `- ${e}`);
   return lines.join("\n");

@@ -25,7 +25,15 @@ export interface StoreResults {
 }
 
 export interface BenchResults {
-  sizes: { tasks: number; parallels: number[]; chain: number; memory: number[]; resume: number; processTasks: number; processParallels: number[] };
+  sizes: {
+    tasks: number;
+    parallels: number[];
+    chain: number;
+    memory: number[];
+    resume: number;
+    processTasks: number;
+    processParallels: number[];
+  };
   stores: Partial<Record<StoreKind, StoreResults>>;
   bullmq?: BullResult;
   bullmqError?: string;
@@ -37,8 +45,7 @@ const int = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ?
 const dec = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : x.toFixed(2));
 const times = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : `${x.toFixed(2)}×`);
 const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : x < 10 ? `${x.toFixed(2)} ms` : `${int(x)} ms`);
-const bytes = (b: number | undefined) =>
-  b === undefined || !Number.isFinite(b) ? "–" : `${int(b)} B (${(b / 1000).toFixed(2)} MB/1k)`;
+const bytes = (b: number | undefined) => (b === undefined || !Number.isFinite(b) ? "–" : `${int(b)} B (${(b / 1000).toFixed(2)} MB/1k)`);
 
 type Verdict = boolean | undefined;
 
@@ -151,9 +158,15 @@ export function buildRows(r: BenchResults): Row[] {
     rows.push({
       id: "S1",
       what: `${what}: tasks/s, and the ratio to one ${int(anySmall.reference.tasks)}-task run at maxParallel ${anySmall.reference.maxParallel} measured right before`,
-      cells: map(small, (x) => `${int(x.tasksPerSec)} (${times(x.tasksPerSec / x.reference.tasksPerSec)} of ${int(x.reference.tasksPerSec)})`),
+      cells: map(
+        small,
+        (x) => `${int(x.tasksPerSec)} (${times(x.tasksPerSec / x.reference.tasksPerSec)} of ${int(x.reference.tasksPerSec)})`,
+      ),
       target: "≥ 0.8× on PostgreSQL",
-      verdict: verdict({ postgres: small.postgres ? small.postgres.tasksPerSec / small.postgres.reference.tasksPerSec >= 0.8 : undefined }, "postgres"),
+      verdict: verdict(
+        { postgres: small.postgres ? small.postgres.tasksPerSec / small.postgres.reference.tasksPerSec >= 0.8 : undefined },
+        "postgres",
+      ),
     });
     rows.push({
       id: "S2",
@@ -201,7 +214,11 @@ export function buildRows(r: BenchResults): Row[] {
   rows.push({
     id: "4r",
     what: `extensive state: ${largest.toLocaleString("en-US")} tasks with a 1 KB result each and 10 retried, heap / RSS growth per task over the no-op run's`,
-    cells: map(rich, (x) => `${times(x.ratio.heap)} / ${times(x.ratio.rss)}${reportedPoint(x.full).at === "end" ? "" : `, in flight (${int(reportedPoint(x.full).done)} done)`}`),
+    cells: map(
+      rich,
+      (x) =>
+        `${times(x.ratio.heap)} / ${times(x.ratio.rss)}${reportedPoint(x.full).at === "end" ? "" : `, in flight (${int(reportedPoint(x.full).done)} done)`}`,
+    ),
     target: "≤ 2× heap and RSS",
     verdict: verdict(check(rich, (x) => x.ratio.heap <= 2 && x.ratio.rss <= 2)),
   });
@@ -225,7 +242,9 @@ export function buildRows(r: BenchResults): Row[] {
     what: "… store calls until the first dispatch: loadUnits / historicalDurations / first commit / the rest",
     cells: map(res, (x) => {
       const c = x.calls ?? {};
-      const rest = Object.entries(c).filter(([k]) => !["loadUnits", "loadUnitsOf", "historicalDurations", "commit"].includes(k)).reduce((a, [, v]) => a + v, 0);
+      const rest = Object.entries(c)
+        .filter(([k]) => !["loadUnits", "loadUnitsOf", "historicalDurations", "commit"].includes(k))
+        .reduce((a, [, v]) => a + v, 0);
       // recovery reads units with loadUnitsOf (the batched takeover); a run resumed by hand, with loadUnits
       return `${int((c.loadUnits ?? 0) + (c.loadUnitsOf ?? 0))} / ${int(c.historicalDurations)} / ${int(c.commit)} / ${int(rest)} ms`;
     }),
@@ -311,10 +330,21 @@ export function buildRows(r: BenchResults): Row[] {
   }
 
   // 8. process executor
-  const processRows = (what: (mp: number) => string, cell: (x: ProcessResult) => string, ref: string, target?: { text: string; met: (x: ProcessResult) => boolean }) => {
+  const processRows = (
+    what: (mp: number) => string,
+    cell: (x: ProcessResult) => string,
+    ref: string,
+    target?: { text: string; met: (x: ProcessResult) => boolean },
+  ) => {
     for (const mp of r.sizes.processParallels) {
       const p = perStore(r, (s) => s.process?.find((x) => x.parallel === mp));
-      rows.push({ id: "8", what: what(mp), cells: map(p, cell), ref, ...(target && { target: target.text, verdict: verdict(check(p, target.met)) }) });
+      rows.push({
+        id: "8",
+        what: what(mp),
+        cells: map(p, cell),
+        ref,
+        ...(target && { target: target.text, verdict: verdict(check(p, target.met)) }),
+      });
     }
   };
   const tasks = `${r.sizes.processTasks} × \`true\``;
@@ -330,7 +360,8 @@ export function buildRows(r: BenchResults): Row[] {
     "engine and durable store included",
   );
   processRows(
-    (mp) => `… maxParallel ${mp}: the executor / a bare loop that keeps the output (stdout and stderr piped and read, as the executor must)`,
+    (mp) =>
+      `… maxParallel ${mp}: the executor / a bare loop that keeps the output (stdout and stderr piped and read, as the executor must)`,
     (x) => `${times(x.executorMs / x.barePipesMs)} (${int(x.executorMs)} vs ${int(x.barePipesMs)} ms)`,
     "reference",
   );

@@ -57,7 +57,10 @@ export async function measureTracing(store: BenchStore, tasks: number, parallels
       const cpu = { off: Infinity, on: Infinity };
       const before = bytes;
       for (let turn = 0; turn < TURNS; turn++) {
-        for (const [which, app] of [["off", off], ["on", on]] as const) {
+        for (const [which, app] of [
+          ["off", off],
+          ["on", on],
+        ] as const) {
           const source = noopSource(tasks, nextPrefix(`tr-${which}-`));
           const c0 = process.cpuUsage();
           const t = await timeRun(app, { source, options: { executor: "fn", maxParallel, force: true } });
@@ -69,7 +72,15 @@ export async function measureTracing(store: BenchStore, tasks: number, parallels
           best[which] = Math.max(best[which], tasks / (t.totalMs / 1000));
         }
       }
-      const row = { maxParallel, tasks, offTasksPerSec: best.off, onTasksPerSec: best.on, bytes: bytes - before, offCpuUsPerTask: cpu.off, onCpuUsPerTask: cpu.on };
+      const row = {
+        maxParallel,
+        tasks,
+        offTasksPerSec: best.off,
+        onTasksPerSec: best.on,
+        bytes: bytes - before,
+        offCpuUsPerTask: cpu.off,
+        onCpuUsPerTask: cpu.on,
+      };
       log(
         `  mp=${maxParallel}: off ${row.offTasksPerSec.toFixed(0)} tasks/s ${cpu.off.toFixed(0)} µs CPU/task, ` +
           `on ${row.onTasksPerSec.toFixed(0)} tasks/s ${cpu.on.toFixed(0)} µs CPU/task (${(row.bytes / 1024).toFixed(0)} KiB of spans received)`,
@@ -97,5 +108,9 @@ export function renderTracingTable(rows: TracingRow[] | undefined, errors: strin
     ]);
   }
   for (const e of errors) lines.push([`FAILED: ${e}`, "", "", "", ""]);
-  return ["| tracing (PostgreSQL) | measured | cost | target | verdict |", "|---|---|---|---|---|", ...lines.map((c) => `| ${c.join(" | ")} |`)].join("\n");
+  return [
+    "| tracing (PostgreSQL) | measured | cost | target | verdict |",
+    "|---|---|---|---|---|",
+    ...lines.map((c) => `| ${c.join(" | ")} |`),
+  ].join("\n");
 }

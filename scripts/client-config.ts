@@ -8,7 +8,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSchema, getIntrospectionQuery, graphqlSync, isAbstractType, isObjectType, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import {
+  buildSchema,
+  getIntrospectionQuery,
+  graphqlSync,
+  isAbstractType,
+  isObjectType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from "graphql";
 import { minifyIntrospectionQuery } from "@urql/introspection";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -22,7 +30,10 @@ function possibleTypes(schema: GraphQLSchema): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const type of Object.values(schema.getTypeMap()).sort((a, b) => a.name.localeCompare(b.name))) {
     if (type.name.startsWith("__") || !isAbstractType(type)) continue;
-    out[type.name] = schema.getPossibleTypes(type).map((t) => t.name).sort();
+    out[type.name] = schema
+      .getPossibleTypes(type)
+      .map((t) => t.name)
+      .sort();
   }
   return out;
 }
@@ -31,7 +42,9 @@ function possibleTypes(schema: GraphQLSchema): Record<string, string[]> {
 function unkeyed(schema: GraphQLSchema): string[] {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].map((t) => t?.name));
   return Object.values(schema.getTypeMap())
-    .filter((t) => isObjectType(t) && !t.name.startsWith("__") && !roots.has(t.name) && !("id" in (t as { getFields(): object }).getFields()))
+    .filter(
+      (t) => isObjectType(t) && !t.name.startsWith("__") && !roots.has(t.name) && !("id" in (t as { getFields(): object }).getFields()),
+    )
     .map((t) => t.name)
     .sort();
 }

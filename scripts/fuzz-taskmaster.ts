@@ -6,7 +6,11 @@ import { parseArgs } from "node:util";
 import { fuzz, report } from "../test/taskmaster/fuzz/run-fuzz.js";
 
 const { values } = parseArgs({
-  options: { cases: { type: "string", default: "3000" }, seed: { type: "string", default: "17" }, batch: { type: "string", default: "500" } },
+  options: {
+    cases: { type: "string", default: "3000" },
+    seed: { type: "string", default: "17" },
+    batch: { type: "string", default: "500" },
+  },
 });
 const number = (name: string, v: string): number => {
   const n = Number(v);

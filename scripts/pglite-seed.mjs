@@ -19,7 +19,10 @@ try {
     {
       exec: async (sql) => void (await db.exec(sql)),
       query: async (sql, params) => (await db.query(sql, params)).rows,
-      transaction: (fn) => db.transaction((tx) => fn({ exec: async (sql) => void (await tx.exec(sql)), query: async (sql, params) => (await tx.query(sql, params)).rows })),
+      transaction: (fn) =>
+        db.transaction((tx) =>
+          fn({ exec: async (sql) => void (await tx.exec(sql)), query: async (sql, params) => (await tx.query(sql, params)).rows }),
+        ),
     },
     migrations,
   );

@@ -19,7 +19,14 @@ try {
     if (!r.body.data?.startRun?.run) throw new Error(`start failed: ${JSON.stringify(r.body)}`);
     return r.body.data.startRun.run.id as string;
   };
-  const options = { executor: "local", maxParallel: 4, force: true, command: `${demo}/do-task.sh {id}`, cwd: demo, retry: { baseDelayMs: 500 } };
+  const options = {
+    executor: "local",
+    maxParallel: 4,
+    force: true,
+    command: `${demo}/do-task.sh {id}`,
+    cwd: demo,
+    retry: { baseDelayMs: 500 },
+  };
   const full = await start({ tasksFile: demo, options });
   await s.app.engine.waitForRun(full);
   const part = await start({ tasksFile: demo, selection: "5-10", options });
@@ -52,7 +59,13 @@ try {
   let release = () => {};
   const gate = new Promise<void>((r) => (release = r));
   s.tasks.set("t0", () => gate);
-  const big = await start({ inline: Array.from({ length: 10_000 }, (_, i) => ({ id: `t${i}`, dependencies: i >= 100 ? [`t${i - 100}`, ...(i % 7 === 0 && i >= 200 ? [`t${i - 150}`] : [])] : [] })), options: { executor: "fn", maxParallel: 1, force: true } });
+  const big = await start({
+    inline: Array.from({ length: 10_000 }, (_, i) => ({
+      id: `t${i}`,
+      dependencies: i >= 100 ? [`t${i - 100}`, ...(i % 7 === 0 && i >= 200 ? [`t${i - 150}`] : [])] : [],
+    })),
+    options: { executor: "fn", maxParallel: 1, force: true },
+  });
   await page.goto(`${s.url}/runs/${big}`);
   await page.getByTestId("dag-canvas").waitFor();
   await shot("dag-10000");

@@ -97,14 +97,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const localExecutor = (launcher: ProcessLauncher): ExecutorFactory => (o: RunOptions) =>
-  new LocalProcessExecutor({
-    launcher,
-    ...(o.command ? { command: o.command } : {}),
-    ...(o.cwd ? { cwd: o.cwd } : {}),
-    // SIGTERM first; what still runs after the grace period gets SIGKILL
-    killGraceMs: o.cancelGraceMs,
-  });
+const localExecutor =
+  (launcher: ProcessLauncher): ExecutorFactory =>
+  (o: RunOptions) =>
+    new LocalProcessExecutor({
+      launcher,
+      ...(o.command ? { command: o.command } : {}),
+      ...(o.cwd ? { cwd: o.cwd } : {}),
+      // SIGTERM first; what still runs after the grace period gets SIGKILL
+      killGraceMs: o.cancelGraceMs,
+    });
 
 /** The OpenTelemetry SDK is loaded only here, and only when tracing is on. */
 async function openTracingIf(t: TracingSettings | false | undefined | OtelTracing, logger: Logger): Promise<OtelTracing | undefined> {
@@ -139,7 +141,9 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     throw err;
   });
   const webhookStore = sqlWebhookStore(db.sql);
-  const wanted = new WantedTypes(webhookStore, (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, "webhooks: reading the endpoints failed"));
+  const wanted = new WantedTypes(webhookStore, (err) =>
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, "webhooks: reading the endpoints failed"),
+  );
   try {
     await webhookStore.syncConfigEndpoints(webhookSettings.endpoints);
     await wanted.refresh();

@@ -50,7 +50,8 @@ export async function createConveyor(config: ConveyorConfig = {}): Promise<Conve
   const logger = config.logger ?? createLogger(settings.CONVEYOR_LOG_LEVEL ?? (api ? "info" : "warn"));
   const metering = api ? await import("./observability/metrics.js") : undefined;
   const metrics: ApiMetrics | undefined = metering?.createMetrics();
-  const redis = !config.bus && redisUrl ? await import("./pubsub/redis-bus.js").then((m) => new m.RedisBus(redisUrl, { logger })) : undefined;
+  const redis =
+    !config.bus && redisUrl ? await import("./pubsub/redis-bus.js").then((m) => new m.RedisBus(redisUrl, { logger })) : undefined;
   let isActive: (runId: string) => boolean = () => false;
   const inner: EventBus = config.bus ?? redis ?? new MemoryBus();
   const bus = metering && metrics ? new metering.MeteredBus(inner, metrics, (id) => isActive(id)) : inner;
@@ -86,7 +87,10 @@ export async function createConveyor(config: ConveyorConfig = {}): Promise<Conve
     start: async () => {
       if (serving && api) {
         try {
-          server = await serving.startApiServer({ app, logger, ...(metrics ? { metrics } : {}), ...(redis ? { degradedChecks: { redis: () => redis.ping() } } : {}) }, api);
+          server = await serving.startApiServer(
+            { app, logger, ...(metrics ? { metrics } : {}), ...(redis ? { degradedChecks: { redis: () => redis.ping() } } : {}) },
+            api,
+          );
         } catch (err) {
           await stop();
           throw err;
@@ -97,7 +101,8 @@ export async function createConveyor(config: ConveyorConfig = {}): Promise<Conve
       endRecovery?.();
       // a server: with CONVEYOR_RETENTION set, finished runs past it are deleted or archived in the background, and with
       // CONVEYOR_MEMO_TTL or CONVEYOR_MEMO_MAX_ENTRIES the memo cache expires there, one replica at a time
-      if (server && metrics) app.startPruning({ observer: (await import("./observability/retention-metrics.js")).pruneMetrics(metrics.registry) });
+      if (server && metrics)
+        app.startPruning({ observer: (await import("./observability/retention-metrics.js")).pruneMetrics(metrics.registry) });
       return { recovered };
     },
     stop,

@@ -12,7 +12,9 @@ import { ARGO_CORPUS, argoCorpusFound, describeCorpus } from "./shared.js";
 
 const load = (name: string): ArgoWorkflow => parse(readFileSync(join(ARGO_CORPUS, name), "utf8"));
 const summary = (wf: ArgoWorkflow, boundary?: string) =>
-  Object.fromEntries([...mapTasks(wf, boundary)].map(([k, v]) => [k, [v.phase, v.final, v.attempts.map((a) => `${a.retry}:${a.phase}:${a.exitCode}`)]]));
+  Object.fromEntries(
+    [...mapTasks(wf, boundary)].map(([k, v]) => [k, [v.phase, v.final, v.attempts.map((a) => `${a.retry}:${a.phase}:${a.exitCode}`)]]),
+  );
 
 describeCorpus(argoCorpusFound, "node mapper on real Argo status objects", () => {
   it("Retry parent with Pod children: each child is an attempt, the parent is the verdict", () => {
@@ -23,7 +25,10 @@ describeCorpus(argoCorpusFound, "node mapper on real Argo status objects", () =>
     expect(outcomeOf(view.attempts[2]!)).toMatchObject({ ok: true, exitCode: 0 });
     expect(view.attempts[0]!.startedAt).toBe(Date.parse("2018-08-01T10:22:43Z"));
     // the attempt is timed by the Pod node, not by when Conveyor heard of it
-    expect(outcomeOf(view.attempts[1]!)).toMatchObject({ startedAt: Date.parse("2018-08-01T10:22:51Z"), finishedAt: Date.parse("2018-08-01T10:23:00Z") });
+    expect(outcomeOf(view.attempts[1]!)).toMatchObject({
+      startedAt: Date.parse("2018-08-01T10:22:51Z"),
+      finishedAt: Date.parse("2018-08-01T10:23:00Z"),
+    });
   });
 
   it("names each attempt's pod as Argo does (the archived logs' keys hold the real pod names)", () => {
@@ -31,7 +36,8 @@ describeCorpus(argoCorpusFound, "node mapper on real Argo status objects", () =>
     const pods = Object.values(wf.status!.nodes!).filter((n) => n.type === "Pod");
     expect(pods.length).toBe(4);
     for (const n of pods) {
-      const key = (n.outputs as { artifacts?: { name: string; s3: { key: string } }[] }).artifacts!.find((a) => a.name === "main-logs")!.s3.key;
+      const key = (n.outputs as { artifacts?: { name: string; s3: { key: string } }[] }).artifacts!.find((a) => a.name === "main-logs")!.s3
+        .key;
       expect(podNameOf(wf, n)).toBe(key.split("/")[1]);
       expect(mapTasks(wf).get(n.displayName!)!.attempts[0]!.podName).toBe(key.split("/")[1]);
     }
@@ -88,7 +94,10 @@ describeCorpus(argoCorpusFound, "node mapper on real Argo status objects", () =>
   it("reads status.compressedNodes and refuses offloaded node status clearly", () => {
     const wf = load("status-dag-failed-disable-failfast.yaml");
     const nodes = wf.status!.nodes!;
-    const compressed: ArgoWorkflow = { ...wf, status: { ...wf.status, nodes: {}, compressedNodes: gzipSync(JSON.stringify(nodes)).toString("base64") } };
+    const compressed: ArgoWorkflow = {
+      ...wf,
+      status: { ...wf.status, nodes: {}, compressedNodes: gzipSync(JSON.stringify(nodes)).toString("base64") },
+    };
     expect(readNodes(compressed)).toEqual(nodes);
     expect(summary(compressed)).toEqual(summary(wf));
     const offloaded: ArgoWorkflow = { ...wf, status: { phase: "Running", offloadNodeStatusVersion: "fnv:123" } };

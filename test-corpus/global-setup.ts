@@ -8,5 +8,7 @@ export default function setup(): void {
   if (missing.length === 0) return;
   const lines = missing.map((m) => `!!!   ${m}`).join("\n");
   if (process.env.CI === "true") throw new Error(`the corpus suite needs the real files under CI; missing:\n${lines}`);
-  process.stderr.write(`\n!!! CORPUS SUITE SKIPPED IN PART: not found (set CONVEYOR_SHARED to the folder holding fixtures/ and argo/):\n${lines}\n\n`);
+  process.stderr.write(
+    `\n!!! CORPUS SUITE SKIPPED IN PART: not found (set CONVEYOR_SHARED to the folder holding fixtures/ and argo/):\n${lines}\n\n`,
+  );
 }

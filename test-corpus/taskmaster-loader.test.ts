@@ -93,10 +93,7 @@ describeCorpus(taskmasterCorpusFound, "the real Task Master files", () => {
   describe("fixture specifics", () => {
     it("cproject: 5 and 16 depend on each other", () => {
       const source = load("AlexCodeForge__cproject.json");
-      expect((thrown(() => buildPlan(source, { selection: ["5", "16"] })) as DependencyCycleError).cycle).toEqual([
-        "5",
-        "16",
-      ]);
+      expect((thrown(() => buildPlan(source, { selection: ["5", "16"] })) as DependencyCycleError).cycle).toEqual(["5", "16"]);
       const pulled = thrown(() => buildPlan(source, { selection: ["5"], withDependencies: true }));
       expect(pulled).toBeInstanceOf(DependencyCycleError);
       expect(pulled.message).toBe("dependency cycle: 5 -> 16 -> 5");
@@ -143,17 +140,13 @@ describeCorpus(taskmasterCorpusFound, "the real Task Master files", () => {
     });
 
     it("stale metadata.taskCount is a warning", () => {
-      expect(load("AcidicSoil__oraclepack.json").warnings).toContain(
-        'metadata.taskCount of tag "master" says 19, but it has 18 tasks',
-      );
+      expect(load("AcidicSoil__oraclepack.json").warnings).toContain('metadata.taskCount of tag "master" says 19, but it has 18 tasks');
     });
 
     it("slug ids and slug dependencies resolve, sibling first (taskmaster-sync)", () => {
       const source = load("5dlabs__taskmaster-sync.json");
       expect(find(source, "rust-data-models")!.dependencies).toEqual(["rust-conversion-core"]);
-      expect(find(source, "rust-real-issues.enhanced-subtasks")!.dependencies).toEqual([
-        "rust-real-issues.repo-issue-creation",
-      ]);
+      expect(find(source, "rust-real-issues.enhanced-subtasks")!.dependencies).toEqual(["rust-real-issues.repo-issue-creation"]);
       expect(find(source, "enhanced-subtask-demo.architecture-with-nested")!.subtasks).toEqual([]);
       expect(source.warnings).toEqual([
         "subtask enhanced-subtask-demo.architecture-with-nested has subtasks of their own, which Task Master does not support: ignored",

@@ -36,7 +36,6 @@ describeCorpus(taskmasterCorpusFound, "the real Task Master files", () => {
     );
   }, 240_000);
 
-
   describe("dependency errors: Conveyor and `task-master validate-dependencies`", () => {
     it("cproject: both refuse the cycle 5 <-> 16; Task Master also flags every task downstream of it", () => {
       const err = thrown(() => buildPlan(load(JUDGED.cproject[0])));
@@ -78,7 +77,9 @@ describeCorpus(taskmasterCorpusFound, "the real Task Master files", () => {
 
     it("CodySwannGT: the validator looks for subtask 17.7's dependency 6 among top-level tasks; Task Master's rules and Conveyor mean sibling 17.6", () => {
       expect(found.sibling).toEqual([{ kind: "MISSING", id: "17.7" }]);
-      const sub = load(JUDGED.sibling[0]).tasks.find((t) => t.id === "17")!.subtasks.find((s) => s.id === "17.7")!;
+      const sub = load(JUDGED.sibling[0])
+        .tasks.find((t) => t.id === "17")!
+        .subtasks.find((s) => s.id === "17.7")!;
       expect(sub.dependencies).toEqual(["17.6"]);
     });
   });

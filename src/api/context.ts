@@ -41,7 +41,12 @@ export interface ApiContext extends ApiServices {
   units(runId: string): Promise<StoredUnit[]>;
 }
 
-export function requestContext(services: ApiServices, principal: Principal, requestId: string, trace?: { traceparent?: string; tracestate?: string }): ApiContext {
+export function requestContext(
+  services: ApiServices,
+  principal: Principal,
+  requestId: string,
+  trace?: { traceparent?: string; tracestate?: string },
+): ApiContext {
   const units = new Map<string, Promise<StoredUnit[]>>();
   return {
     ...services,

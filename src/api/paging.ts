@@ -37,6 +37,7 @@ export function forwardPage<T>(items: T[], n: number, cursor: (item: T) => strin
 export function intCursor(after: string | null | undefined, name = "after"): number {
   if (after == null) return 0;
   const n = Number(after);
-  if (!Number.isSafeInteger(n) || n < 0) throw new GraphQLError(`${name} is not a valid cursor`, { extensions: { code: "BAD_USER_INPUT" } });
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new GraphQLError(`${name} is not a valid cursor`, { extensions: { code: "BAD_USER_INPUT" } });
   return n;
 }

@@ -103,7 +103,8 @@ export class RunService {
     const { result, event } = await this.engine.steer(runId, { action: "checkpoint" });
     if (typeof result === "string") return result;
     // the event that shows a checkpoint is its run.checkpoint
-    if (event?.type !== "run.checkpoint") throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
+    if (event?.type !== "run.checkpoint")
+      throw new StoreLockedError(`run ${runId}: the process driving it did not take the checkpoint in time`);
     return event.data.id;
   }
 

@@ -65,13 +65,26 @@ export interface ApiServer {
 export class RefusedToListenError extends Error {}
 
 /** What the server's resolvers share, over one app. */
-export function createApiServices({ app, logger, metrics }: Omit<ApiServerDeps, "readiness" | "degradedChecks">, config: ServerConfig): ApiServices {
+export function createApiServices(
+  { app, logger, metrics }: Omit<ApiServerDeps, "readiness" | "degradedChecks">,
+  config: ServerConfig,
+): ApiServices {
   const engine = app.engine;
   return {
     runs: new RunService(engine, config.tasksFile, app.retention),
-    progressHub: new ProgressHub({ progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus }, config.progressIntervalMs, logger, config.eventPollMs),
+    progressHub: new ProgressHub(
+      { progress: (id) => engine.progress(id), store: engine.store, bus: engine.bus },
+      config.progressIntervalMs,
+      logger,
+      config.eventPollMs,
+    ),
     ...(metrics ? { metrics } : {}),
-    eventFeeds: new RunEventFeeds(engine, { pollMs: config.eventPollMs, batchMs: config.eventBatchMs, retain: config.eventRetain, maxBatch: config.eventMaxBatch }),
+    eventFeeds: new RunEventFeeds(engine, {
+      pollMs: config.eventPollMs,
+      batchMs: config.eventBatchMs,
+      retain: config.eventRetain,
+      maxBatch: config.eventMaxBatch,
+    }),
     subscriptions: new OpenSubscriptions(),
     logger,
     ...(app.webhooks ? { webhooks: app.webhooks } : {}),
@@ -93,10 +106,24 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
   /** SSE answers being streamed: a shutdown lets them end before it closes their connections. */
   const streaming = new Set<ServerResponse>();
   const mutations = new InFlight();
-  const yoga = createApiYoga({ limits: config.limits, documentLimits: config.documentLimits, parseCacheBytes: config.parseCacheBytes, graphiql: config.graphiql, introspection: config.introspection, fastPaths: config.fastPaths, logger, mutations, ...(metrics ? { metrics } : {}), ...(app.tracing ? { plugins: app.tracing.graphqlPlugins() } : {}) });
+  const yoga = createApiYoga({
+    limits: config.limits,
+    documentLimits: config.documentLimits,
+    parseCacheBytes: config.parseCacheBytes,
+    graphiql: config.graphiql,
+    introspection: config.introspection,
+    fastPaths: config.fastPaths,
+    logger,
+    mutations,
+    ...(metrics ? { metrics } : {}),
+    ...(app.tracing ? { plugins: app.tracing.graphqlPlugins() } : {}),
+  });
   let draining = false;
   const probe = new ReadinessProbe(
-    [async () => void (await app.db.sql.query("SELECT 1").catch((e) => Promise.reject(new Error(`database unreachable: ${String(e)}`)))), ...(deps.readiness ? [deps.readiness] : [])],
+    [
+      async () => void (await app.db.sql.query("SELECT 1").catch((e) => Promise.reject(new Error(`database unreachable: ${String(e)}`)))),
+      ...(deps.readiness ? [deps.readiness] : []),
+    ],
     deps.degradedChecks ?? {},
     metrics,
   );
@@ -137,14 +164,36 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
       const principal = auth.authenticate(req.headers.authorization);
       if (!principal) throw new HttpError(401, "invalid bearer token", "UNAUTHENTICATED");
       const sseStream = path === SSE_STREAM_PATH;
-      return handleGraphql(yoga, services, req, res, { principal, requestId, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, streaming, sseStream, fastPaths: config.fastPaths });
+      return handleGraphql(yoga, services, req, res, {
+        principal,
+        requestId,
+        bodyLimit: config.bodyLimit,
+        maxJsonNesting: config.maxJsonNesting,
+        streaming,
+        sseStream,
+        fastPaths: config.fastPaths,
+      });
     }
     if (path.startsWith("/api/")) {
       const scope = restScope(req.method);
       authorize(req, scope);
       if (scope === "write" && !mutations.enter()) throw new HttpError(503, "shutting down", "SHUTTING_DOWN");
       try {
-        if (await handleWorkflows({ runs: services.runs, bodyLimit: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, subscriptions: services.subscriptions, ...(services.tracing ? { tracing: services.tracing } : {}) }, req, res, path)) return;
+        if (
+          await handleWorkflows(
+            {
+              runs: services.runs,
+              bodyLimit: config.bodyLimit,
+              maxJsonNesting: config.maxJsonNesting,
+              subscriptions: services.subscriptions,
+              ...(services.tracing ? { tracing: services.tracing } : {}),
+            },
+            req,
+            res,
+            path,
+          )
+        )
+          return;
       } finally {
         if (scope === "write") mutations.leave();
       }
@@ -185,7 +234,16 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
 
   const server = createServer((req, res) => void handle(req, res));
   server.requestTimeout = 0; // SSE subscriptions are long-lived
-  const ws = attachWebSockets(server, { yoga, services, auth, trustedOrigin: (r) => cors.trusted(r), maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection, maxPayload: config.bodyLimit, maxJsonNesting: config.maxJsonNesting, fastPaths: config.fastPaths });
+  const ws = attachWebSockets(server, {
+    yoga,
+    services,
+    auth,
+    trustedOrigin: (r) => cors.trusted(r),
+    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    maxPayload: config.bodyLimit,
+    maxJsonNesting: config.maxJsonNesting,
+    fastPaths: config.fastPaths,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -201,7 +259,10 @@ export async function startApiServer(deps: ApiServerDeps, config: ServerConfig):
         draining = true;
         mutations.close();
         const closed = new Promise<void>((r) => server.close(() => r()));
-        const drained = await Promise.race([mutations.idle().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), config.drainMs).unref())]);
+        const drained = await Promise.race([
+          mutations.idle().then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), config.drainMs).unref()),
+        ]);
         if (!drained) logger.warn({ inFlight: mutations.count }, "shutdown: mutations still in flight after the drain period");
         services.subscriptions.closeAll();
         const ended = Promise.all([...streaming].map((res) => new Promise((r) => res.once("close", r))));

@@ -57,10 +57,18 @@ export function attachWebSockets(server: Server, o: WsOptions) {
       onSubscribe: async (ctx, id, payload) => {
         const active = ctx.extra.active!;
         if (active.size >= o.maxSubscriptionsPerConnection) {
-          return [new GraphQLError(`at most ${o.maxSubscriptionsPerConnection} subscriptions per connection`, { extensions: { code: "TOO_MANY_SUBSCRIPTIONS" } })];
+          return [
+            new GraphQLError(`at most ${o.maxSubscriptionsPerConnection} subscriptions per connection`, {
+              extensions: { code: "TOO_MANY_SUBSCRIPTIONS" },
+            }),
+          ];
         }
         if (valueNestsDeeperThan(payload.variables, o.maxJsonNesting)) {
-          return [new GraphQLError(`the variables nest arrays or objects more than ${o.maxJsonNesting} deep`, { extensions: { code: "JSON_TOO_DEEP" } })];
+          return [
+            new GraphQLError(`the variables nest arrays or objects more than ${o.maxJsonNesting} deep`, {
+              extensions: { code: "JSON_TOO_DEEP" },
+            }),
+          ];
         }
         const context = requestContext(o.services, ctx.extra.principal!, randomUUID());
         const { schema, execute, subscribe, contextFactory, parse, validate } = o.yoga.getEnveloped({ ...context, params: payload });
@@ -68,7 +76,11 @@ export function attachWebSockets(server: Server, o: WsOptions) {
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [err instanceof GraphQLError ? briefError(err) : new GraphQLError("cannot parse the query", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+          return [
+            err instanceof GraphQLError
+              ? briefError(err)
+              : new GraphQLError("cannot parse the query", { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
+          ];
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors.map(briefError);

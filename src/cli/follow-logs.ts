@@ -69,7 +69,12 @@ export async function followTaskLogs(input: FollowTaskLogsInput): Promise<Follow
       const stop = client.subscribe<{ taskLogs: Item }>(
         {
           query: TASK_LOGS,
-          variables: { runId: input.runId, taskId: input.taskId, after: input.after ?? 0, ...(input.attempt !== undefined ? { attempt: input.attempt } : {}) },
+          variables: {
+            runId: input.runId,
+            taskId: input.taskId,
+            after: input.after ?? 0,
+            ...(input.attempt !== undefined ? { attempt: input.attempt } : {}),
+          },
         },
         {
           next: (r) => {
@@ -89,10 +94,14 @@ export async function followTaskLogs(input: FollowTaskLogsInput): Promise<Follow
           complete: () => resolve(),
         },
       );
-      input.signal?.addEventListener("abort", () => {
-        stop();
-        resolve();
-      }, { once: true });
+      input.signal?.addEventListener(
+        "abort",
+        () => {
+          stop();
+          resolve();
+        },
+        { once: true },
+      );
     });
     return seen;
   } finally {

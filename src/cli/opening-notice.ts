@@ -39,7 +39,10 @@ export function openingNotice(what: string, delayMs: number, terminal: Terminal 
 }
 
 /** The notice for opening the store a command's config (or its settings) names. */
-export function openingNoticeFor(config: { databaseUrl?: string; dataDir?: string; settings?: Settings }, terminal: Terminal = process.stderr): OpeningNotice {
+export function openingNoticeFor(
+  config: { databaseUrl?: string; dataDir?: string; settings?: Settings },
+  terminal: Terminal = process.stderr,
+): OpeningNotice {
   const settings = config.settings ?? loadSettings();
   const what = openingWhat(config.databaseUrl ?? settings.DATABASE_URL, config.dataDir ?? settings.CONVEYOR_DATA_DIR);
   // counted from the process's start (performance.now()): Node's own start and loading the CLI come first

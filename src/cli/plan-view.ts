@@ -23,7 +23,9 @@ export function planText(p: RunPreview, header: PlanHeader): string {
   const lines: string[] = [];
   const where = [header.origin, header.tag !== undefined ? `tag ${header.tag}` : "", header.selection ? `select ${header.selection}` : ""];
   lines.push(`plan: ${where.filter(Boolean).join(", ")}`);
-  lines.push(`${plural(p.total, "task")}: ${n(p.toRun)} to run, ${n(p.skipped.length)} skipped; --parallel ${n(p.maxParallel)}; nothing recorded`);
+  lines.push(
+    `${plural(p.total, "task")}: ${n(p.toRun)} to run, ${n(p.skipped.length)} skipped; --parallel ${n(p.maxParallel)}; nothing recorded`,
+  );
 
   // one id column for every list, so they line up
   const shownTasks = p.levels.slice(0, LIMITS.levels).flatMap((l) => l.tasks.slice(0, LIMITS.perLevel));

@@ -33,7 +33,10 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError("(add --help for usage)")
-    .addHelpText("after", `${environmentHelp(ENV.engine)}\nExit codes: 0 succeeded, 1 a run did not succeed, 2 bad input, 3 store in use, 130 interrupted.\n`);
+    .addHelpText(
+      "after",
+      `${environmentHelp(ENV.engine)}\nExit codes: 0 succeeded, 1 a run did not succeed, 2 bad input, 3 store in use, 130 interrupted.\n`,
+    );
   for (const define of COMMANDS) define(program, ctx);
   return program;
 }

@@ -14,9 +14,12 @@ export function parseCorsOrigins(text: string | undefined, setting = "CONVEYOR_C
     } catch {
       // reported below
     }
-    const bare = url && /^https?:$/.test(url.protocol) && (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username;
+    const bare =
+      url && /^https?:$/.test(url.protocol) && (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username;
     if (!url || !bare) {
-      throw new Error(`${setting ? `${setting}: ` : ""}${JSON.stringify(entry)} is not an origin; list origins as scheme://host[:port], e.g. https://app.example.com,http://127.0.0.1:5173 ("*" and "null" are not accepted)`);
+      throw new Error(
+        `${setting ? `${setting}: ` : ""}${JSON.stringify(entry)} is not an origin; list origins as scheme://host[:port], e.g. https://app.example.com,http://127.0.0.1:5173 ("*" and "null" are not accepted)`,
+      );
     }
     return url.origin;
   });

@@ -15,7 +15,9 @@ export function settingsTable(): string {
       .filter((r) => r.group === group)
       .map((r) => {
         const name = `\`${r.name}\`${r.flag ? ` (${r.flag})` : ""}`;
-        const notes = [r.secret ? "Secret: `conveyor config` hides it." : "", r.readBy ? `Read by ${r.readBy}.` : ""].filter(Boolean).join(" ");
+        const notes = [r.secret ? "Secret: `conveyor config` hides it." : "", r.readBy ? `Read by ${r.readBy}.` : ""]
+          .filter(Boolean)
+          .join(" ");
         const dflt = r.default !== null ? `\`${r.default}\`` : (r.unsetMeans ?? "");
         return `| ${name} | ${cell(dflt)} | ${cell(r.allowed)} | ${cell([r.description, notes].filter(Boolean).join(" "))} |`;
       });

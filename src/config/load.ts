@@ -19,7 +19,8 @@ export class SettingsError extends ConveyorError {
 /** "a whole number …, not "15s"" (the value left out for a secret), with a check's own reason when it gave one. */
 function problem(name: SettingName, raw: unknown, issues: z.core.$ZodIssue[]): string {
   const meta = SETTINGS[name].meta;
-  const shown = meta.secret === "value" || typeof raw !== "string" || raw.trim() === "" ? "" : `, not "${meta.secret === "url" ? maskUrl(raw) : raw}"`;
+  const shown =
+    meta.secret === "value" || typeof raw !== "string" || raw.trim() === "" ? "" : `, not "${meta.secret === "url" ? maskUrl(raw) : raw}"`;
   const detail = issues.find((i) => i.code === "custom" && !/^Invalid/.test(i.message))?.message;
   return `${meta.allowed}${shown}${detail ? ` (${detail})` : ""}`;
 }

@@ -10,4 +10,3 @@ export function maskUrl(text: string): string {
   for (const key of [...u.searchParams.keys()]) if (/pass|secret|token|key/i.test(key)) u.searchParams.set(key, HIDDEN);
   return u.toString();
 }
-

@@ -46,6 +46,8 @@ export function setting<T>(kind: Kind<T>, meta: Described): Setting<T | undefine
   const given = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v : meta.default);
   let built: z.ZodType<T | undefined> | undefined;
   const schema = () =>
-    (built ??= z.preprocess(given, meta.default === undefined ? kind.schema().optional() : kind.schema()).describe(meta.description) as z.ZodType<T | undefined>);
+    (built ??= z
+      .preprocess(given, meta.default === undefined ? kind.schema().optional() : kind.schema())
+      .describe(meta.description) as z.ZodType<T | undefined>);
   return { meta: { ...meta, allowed: kind.allowed }, schema };
 }

@@ -34,7 +34,6 @@ const age = () =>
 
 const tokens = () => parsed(parseTokenEntries, "comma-separated name:scopes:sha256hex entries, scopes read and/or write joined by +");
 
-
 export const SETTINGS = {
   // store
   DATABASE_URL: setting(text("a postgresql:// URL"), {
@@ -60,12 +59,14 @@ export const SETTINGS = {
   }),
   CONVEYOR_RETENTION_ACTION: setting(oneOf(["delete", "archive"]), {
     group: "store",
-    description: "What happens to finished runs past CONVEYOR_RETENTION: deleted, or archived (one compressed row each, still readable; docs/retention.md).",
+    description:
+      "What happens to finished runs past CONVEYOR_RETENTION: deleted, or archived (one compressed row each, still readable; docs/retention.md).",
     default: "delete",
   }),
   CONVEYOR_MEMO_TTL: setting(age(), {
     group: "store",
-    description: "How long a cached task result (the memo cache) is reused: an older one is no hit, and serve's background pruning removes it.",
+    description:
+      "How long a cached task result (the memo cache) is reused: an older one is no hit, and serve's background pruning removes it.",
     unsetMeans: "cached results never expire",
   }),
   CONVEYOR_MEMO_MAX_ENTRIES: setting(count(), {
@@ -155,43 +156,85 @@ export const SETTINGS = {
   }),
   CONVEYOR_API_MAX_DEPTH: setting(count(), { group: "api", description: "Deepest selection a query may have.", default: "12" }),
   CONVEYOR_API_MAX_COST: setting(count(), { group: "api", description: "Highest estimated cost of a query.", default: "20000" }),
-  CONVEYOR_API_MAX_TOKENS: setting(count(), { group: "api", description: "Most lexical tokens in a GraphQL document, checked before parsing.", default: "10000" }),
-  CONVEYOR_API_MAX_NESTING: setting(count(), { group: "api", description: "Deepest bracket nesting in a GraphQL document, checked before parsing.", default: "64" }),
-  CONVEYOR_API_MAX_JSON_NESTING: setting(count(), { group: "api", description: "Deepest nesting of arrays and objects in a JSON body.", default: "64" }),
+  CONVEYOR_API_MAX_TOKENS: setting(count(), {
+    group: "api",
+    description: "Most lexical tokens in a GraphQL document, checked before parsing.",
+    default: "10000",
+  }),
+  CONVEYOR_API_MAX_NESTING: setting(count(), {
+    group: "api",
+    description: "Deepest bracket nesting in a GraphQL document, checked before parsing.",
+    default: "64",
+  }),
+  CONVEYOR_API_MAX_JSON_NESTING: setting(count(), {
+    group: "api",
+    description: "Deepest nesting of arrays and objects in a JSON body.",
+    default: "64",
+  }),
   CONVEYOR_API_PARSE_CACHE_BYTES: setting(count(), {
     group: "api",
     description: "Bytes the GraphQL parse and validation caches may hold together.",
     default: String(32 * 1024 * 1024),
   }),
   CONVEYOR_API_BODY_LIMIT: setting(count(), { group: "api", description: "Largest request body, in bytes.", default: String(1024 * 1024) }),
-  CONVEYOR_API_MAX_SUBSCRIPTIONS: setting(count(), { group: "api", description: "Subscriptions one WebSocket connection may hold.", default: "100" }),
+  CONVEYOR_API_MAX_SUBSCRIPTIONS: setting(count(), {
+    group: "api",
+    description: "Subscriptions one WebSocket connection may hold.",
+    default: "100",
+  }),
   CONVEYOR_API_GRAPHIQL: setting(boolean(), { group: "api", description: "Serve GraphiQL at /graphql to browsers.", default: "true" }),
   CONVEYOR_API_INTROSPECTION: setting(boolean(), { group: "api", description: "Answer introspection queries.", default: "true" }),
-  CONVEYOR_API_PROGRESS_INTERVAL_MS: setting(ms(1), { group: "api", description: "A run's progress snapshots go out at most this often, in ms.", default: "250" }),
-  CONVEYOR_API_EVENT_POLL_MS: setting(ms(1), { group: "api", description: "An idle run's event feed re-reads the database this often, in ms.", default: "3000" }),
-  CONVEYOR_API_EVENT_BATCH_MS: setting(ms(0), { group: "api", description: "runEventBatches gathers live events this long, in ms.", default: "20" }),
+  CONVEYOR_API_PROGRESS_INTERVAL_MS: setting(ms(1), {
+    group: "api",
+    description: "A run's progress snapshots go out at most this often, in ms.",
+    default: "250",
+  }),
+  CONVEYOR_API_EVENT_POLL_MS: setting(ms(1), {
+    group: "api",
+    description: "An idle run's event feed re-reads the database this often, in ms.",
+    default: "3000",
+  }),
+  CONVEYOR_API_EVENT_BATCH_MS: setting(ms(0), {
+    group: "api",
+    description: "runEventBatches gathers live events this long, in ms.",
+    default: "20",
+  }),
   CONVEYOR_API_EVENT_RETAIN: setting(count(1), {
     group: "api",
-    description: "Events of each followed run a server keeps in memory: a live runEvents or runEventBatches subscriber that falls further behind is dropped (SUBSCRIBER_DROPPED) and resubscribes with after.",
+    description:
+      "Events of each followed run a server keeps in memory: a live runEvents or runEventBatches subscriber that falls further behind is dropped (SUBSCRIBER_DROPPED) and resubscribes with after.",
     default: "10000",
   }),
-  CONVEYOR_API_EVENT_MAX_BATCH: setting(count(1), { group: "api", description: "Most events in one runEventBatches list (a subscriber behind gets its backlog in lists this long).", default: "2000" }),
+  CONVEYOR_API_EVENT_MAX_BATCH: setting(count(1), {
+    group: "api",
+    description: "Most events in one runEventBatches list (a subscriber behind gets its backlog in lists this long).",
+    default: "2000",
+  }),
   CONVEYOR_API_FAST_PATHS: setting(boolean(), {
     group: "api",
-    description: "Serve through the fast paths tied to Yoga and graphql-ws internals (src/api/fast/): plain JSON queries past Yoga's fetch layer, subscription results executed and encoded once for all. Off: plain Yoga and graphql-ws, same answers.",
+    description:
+      "Serve through the fast paths tied to Yoga and graphql-ws internals (src/api/fast/): plain JSON queries past Yoga's fetch layer, subscription results executed and encoded once for all. Off: plain Yoga and graphql-ws, same answers.",
     default: "true",
   }),
-  CONVEYOR_API_DRAIN_MS: setting(ms(0), { group: "api", description: "Graceful shutdown waits this long for mutations in flight, in ms.", default: "10000" }),
-  // webhooks and browsers
-  CONVEYOR_CORS_ORIGINS: setting(parsed((t) => parseCorsOrigins(t, ""), "comma-separated origins such as https://app.example.com"), {
+  CONVEYOR_API_DRAIN_MS: setting(ms(0), {
     group: "api",
-    description: "Browser origins allowed to call the API (CORS allow-list).",
-    default: "",
-    unsetMeans: "none: same-origin only",
+    description: "Graceful shutdown waits this long for mutations in flight, in ms.",
+    default: "10000",
   }),
+  // webhooks and browsers
+  CONVEYOR_CORS_ORIGINS: setting(
+    parsed((t) => parseCorsOrigins(t, ""), "comma-separated origins such as https://app.example.com"),
+    {
+      group: "api",
+      description: "Browser origins allowed to call the API (CORS allow-list).",
+      default: "",
+      unsetMeans: "none: same-origin only",
+    },
+  ),
   CONVEYOR_WEBHOOKS: setting(text("a JSON array of endpoints, inline or in the file this names"), {
     group: "webhooks",
-    description: "Webhook endpoints managed by configuration: [{id, url, events, secret, description?, sources?, tags?}] (docs/webhooks.md).",
+    description:
+      "Webhook endpoints managed by configuration: [{id, url, events, secret, description?, sources?, tags?}] (docs/webhooks.md).",
     unsetMeans: "none: endpoints come from the API only",
     secret: "value",
   }),
@@ -242,19 +285,52 @@ export const SETTINGS = {
   }),
   // tracing: the standard OTEL_* variables, read as text and interpreted by
   // src/observability/tracing-settings.ts (on only when an endpoint or exporter is named)
-  OTEL_EXPORTER_OTLP_ENDPOINT: setting(text("an http(s) URL"), { group: "tracing", description: "OTLP/HTTP collector base URL; spans go to <url>/v1/traces. Setting it turns tracing on.", unsetMeans: "tracing off" }),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: setting(text("an http(s) URL"), { group: "tracing", description: "The traces endpoint itself (wins over OTEL_EXPORTER_OTLP_ENDPOINT). Setting it turns tracing on.", unsetMeans: "from OTEL_EXPORTER_OTLP_ENDPOINT" }),
-  OTEL_TRACES_EXPORTER: setting(text("otlp or none"), { group: "tracing", description: "otlp: trace to the default endpoint (http://localhost:4318) unless one is set; none: off.", unsetMeans: "otlp when an endpoint is set, else off" }),
-  OTEL_SDK_DISABLED: setting(text("true or false"), { group: "tracing", description: "true turns tracing off whatever else is set.", unsetMeans: "false" }),
-  OTEL_EXPORTER_OTLP_PROTOCOL: setting(text("http/protobuf or http/json"), { group: "tracing", description: "How spans are encoded.", unsetMeans: "http/protobuf" }),
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: setting(text("http/protobuf or http/json"), { group: "tracing", description: "The same, for traces only (wins).", unsetMeans: "OTEL_EXPORTER_OTLP_PROTOCOL" }),
-  OTEL_EXPORTER_OTLP_TIMEOUT: setting(text("a whole number of milliseconds"), { group: "tracing", description: "How long one export may take, retries included.", unsetMeans: "10000" }),
-  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: setting(text("a whole number of milliseconds"), { group: "tracing", description: "The same, for traces only (wins).", unsetMeans: "OTEL_EXPORTER_OTLP_TIMEOUT" }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting(text("an http(s) URL"), {
+    group: "tracing",
+    description: "OTLP/HTTP collector base URL; spans go to <url>/v1/traces. Setting it turns tracing on.",
+    unsetMeans: "tracing off",
+  }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: setting(text("an http(s) URL"), {
+    group: "tracing",
+    description: "The traces endpoint itself (wins over OTEL_EXPORTER_OTLP_ENDPOINT). Setting it turns tracing on.",
+    unsetMeans: "from OTEL_EXPORTER_OTLP_ENDPOINT",
+  }),
+  OTEL_TRACES_EXPORTER: setting(text("otlp or none"), {
+    group: "tracing",
+    description: "otlp: trace to the default endpoint (http://localhost:4318) unless one is set; none: off.",
+    unsetMeans: "otlp when an endpoint is set, else off",
+  }),
+  OTEL_SDK_DISABLED: setting(text("true or false"), {
+    group: "tracing",
+    description: "true turns tracing off whatever else is set.",
+    unsetMeans: "false",
+  }),
+  OTEL_EXPORTER_OTLP_PROTOCOL: setting(text("http/protobuf or http/json"), {
+    group: "tracing",
+    description: "How spans are encoded.",
+    unsetMeans: "http/protobuf",
+  }),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: setting(text("http/protobuf or http/json"), {
+    group: "tracing",
+    description: "The same, for traces only (wins).",
+    unsetMeans: "OTEL_EXPORTER_OTLP_PROTOCOL",
+  }),
+  OTEL_EXPORTER_OTLP_TIMEOUT: setting(text("a whole number of milliseconds"), {
+    group: "tracing",
+    description: "How long one export may take, retries included.",
+    unsetMeans: "10000",
+  }),
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: setting(text("a whole number of milliseconds"), {
+    group: "tracing",
+    description: "The same, for traces only (wins).",
+    unsetMeans: "OTEL_EXPORTER_OTLP_TIMEOUT",
+  }),
   OTEL_SERVICE_NAME: setting(text("a name"), { group: "tracing", description: "The service name on every span.", unsetMeans: "conveyor" }),
   // command line
   CONVEYOR_OPEN_NOTICE_MS: setting(ms(0), {
     group: "cli",
-    description: "On a terminal, how long after a command starts it says what the store's opening waits for, if it still does (0: at once).",
+    description:
+      "On a terminal, how long after a command starts it says what the store's opening waits for, if it still does (0: at once).",
     default: "300",
   }),
   CONVEYOR_DEBUG: setting(boolean(), {

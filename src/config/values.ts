@@ -21,7 +21,13 @@ export function wholeNumber(o: { min: number; max?: number; unit?: string }): Ki
       .trim()
       .regex(/^\d+$/)
       .transform(Number)
-      .pipe(z.number().int().min(o.min).max(o.max ?? Number.MAX_SAFE_INTEGER)),
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(o.min)
+          .max(o.max ?? Number.MAX_SAFE_INTEGER),
+      ),
   );
 }
 

@@ -13,7 +13,10 @@ export abstract class ConveyorError extends Error {
 /** A selection string or list that cannot be understood; `part` is the offending piece. */
 export class InvalidSelectionError extends ConveyorError {
   readonly code = "INVALID_SELECTION";
-  constructor(message: string, readonly part: string) {
+  constructor(
+    message: string,
+    readonly part: string,
+  ) {
     super(message);
   }
 }
@@ -65,14 +68,21 @@ export class DependencyCycleError extends ConveyorError {
 /** The tasks file cannot be read as Task Master tasks; `path` locates the problem inside it. */
 export class InvalidTaskFileError extends ConveyorError {
   readonly code = "INVALID_TASK_FILE";
-  constructor(message: string, readonly file: string | undefined, readonly path?: string) {
+  constructor(
+    message: string,
+    readonly file: string | undefined,
+    readonly path?: string,
+  ) {
     super(file ? `${file}: ${message}` : message);
   }
 }
 
 export class UnknownTagError extends ConveyorError {
   readonly code = "UNKNOWN_TAG";
-  constructor(readonly tag: string, readonly available: string[]) {
+  constructor(
+    readonly tag: string,
+    readonly available: string[],
+  ) {
     super(`tag "${tag}" not found; the file has: ${available.join(", ") || "(no tags)"}`);
   }
 }
@@ -102,7 +112,10 @@ export class NothingToRunError extends EmptySelectionError {}
 /** A tasks path that is not there, or a folder without a tasks file. */
 export class TasksPathError extends ConveyorError {
   readonly code = "TASKS_PATH";
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -116,7 +129,10 @@ export class RunNotFoundError extends ConveyorError {
 
 export class TaskNotFoundError extends ConveyorError {
   readonly code = "TASK_NOT_FOUND";
-  constructor(readonly runId: string, readonly taskId: string) {
+  constructor(
+    readonly runId: string,
+    readonly taskId: string,
+  ) {
     super(`run ${runId} has no task ${taskId}`);
   }
 }
@@ -124,14 +140,21 @@ export class TaskNotFoundError extends ConveyorError {
 /** An operation the current status does not allow (e.g. resuming a succeeded run). */
 export class InvalidTransitionError extends ConveyorError {
   readonly code = "INVALID_TRANSITION";
-  constructor(readonly subject: string, readonly from: string, readonly action: string) {
+  constructor(
+    readonly subject: string,
+    readonly from: string,
+    readonly action: string,
+  ) {
     super(`cannot ${action} ${subject}: it is ${from}`);
   }
 }
 
 export class InvalidOptionError extends ConveyorError {
   readonly code = "INVALID_OPTION";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
   }
 }
@@ -170,7 +193,10 @@ export class SubtaskSelectionError extends ConveyorError {
 
 export class CheckpointNotFoundError extends ConveyorError {
   readonly code = "CHECKPOINT_NOT_FOUND";
-  constructor(readonly runId: string, readonly checkpointId: string) {
+  constructor(
+    readonly runId: string,
+    readonly checkpointId: string,
+  ) {
     super(`run ${runId} has no checkpoint ${checkpointId}`);
   }
 }
@@ -181,7 +207,11 @@ export class CheckpointNotFoundError extends ConveyorError {
  */
 export class StoreOutageError extends ConveyorError {
   readonly code = "STORE_OUTAGE";
-  constructor(readonly runId: string, readonly budgetMs: number, readonly reason: string) {
+  constructor(
+    readonly runId: string,
+    readonly budgetMs: number,
+    readonly reason: string,
+  ) {
     super(
       `the database was unreachable for over ${Math.round(budgetMs / 1000)} s (${reason}): run ${runId} stopped ` +
         `where it was last recorded; once the database is back, continue it with: conveyor resume ${runId}`,
@@ -195,14 +225,20 @@ export class StoreOutageError extends ConveyorError {
  */
 export class StoreUnavailableError extends ConveyorError {
   readonly code = "STORE_UNAVAILABLE";
-  constructor(readonly setting: "CONVEYOR_DATA_DIR" | "DATABASE_URL", message: string) {
+  constructor(
+    readonly setting: "CONVEYOR_DATA_DIR" | "DATABASE_URL",
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** Deleting a run that is not finished: pending, running, paused, or left running by a driver that is gone. */
 export class RunNotFinishedError extends InvalidTransitionError {
-  constructor(readonly runId: string, state: string) {
+  constructor(
+    readonly runId: string,
+    state: string,
+  ) {
     super(`run ${runId}`, state, "delete");
     this.message = `cannot delete run ${runId}: it is ${state}; only finished runs can be deleted (cancel it, or let it finish, first)`;
   }

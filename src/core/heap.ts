@@ -40,8 +40,7 @@ export class MinHeap<T> {
       const left = 2 * i + 1;
       if (left >= items.length) break;
       const right = left + 1;
-      const child =
-        right < items.length && this.less(items[right] as T, items[left] as T) ? right : left;
+      const child = right < items.length && this.less(items[right] as T, items[left] as T) ? right : left;
       const c = items[child] as T;
       if (!this.less(c, last)) break;
       items[i] = c;

@@ -37,11 +37,7 @@ export function graphMemoKeys(graph: WorkGraph, command?: string): string[] {
 }
 
 /** The key the unit for `id` has (or would have) in a plan made with the same options. */
-export function sourceMemoKey(
-  source: TaskSource,
-  id: string,
-  opts: { expandSubtasks?: boolean; command?: string } = {},
-): string {
+export function sourceMemoKey(source: TaskSource, id: string, opts: { expandSubtasks?: boolean; command?: string } = {}): string {
   const graph = buildWorkGraph(source, opts.expandSubtasks ?? false);
   const i = graph.index.get(id);
   if (i === undefined) throw graph.folded.has(id) ? new SubtaskSelectionError([id]) : new UnknownTasksError([id]);
@@ -54,11 +50,7 @@ export function sourceMemoKey(
  * sorted-key form without sorting at run time (100,000 units must be quick).
  * A folded parent does its subtasks' work too, so their content counts.
  */
-function memoDocument(
-  node: WorkNode,
-  runCommand: string | undefined,
-  links: { cycle?: string; deps?: string[] },
-): string {
+function memoDocument(node: WorkNode, runCommand: string | undefined, links: { cycle?: string; deps?: string[] }): string {
   const t = node.task;
   const group = node.kind === "group";
   return JSON.stringify({

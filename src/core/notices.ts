@@ -3,7 +3,14 @@
 // as the transitions themselves (src/storage/sql/outbox-part.ts).
 import type { RunEvent, RunEventCounters } from "./events.js";
 
-export const WEBHOOK_EVENT_TYPES = ["run.finished", "run.failed", "run.cancelled", "run.interrupted", "run.stalled", "task.failed"] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  "run.finished",
+  "run.failed",
+  "run.cancelled",
+  "run.interrupted",
+  "run.stalled",
+  "task.failed",
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export const isWebhookEventType = (t: string): t is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(t);

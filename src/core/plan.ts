@@ -119,10 +119,14 @@ export function buildPlan(source: TaskSource, opts: PlanOptions = {}, prepared =
   // the source's own warnings are the caller's to show (they come with the source, once)
   const warnings: string[] = [];
   if (unheeded.size > 0) {
-    warnings.push(`dependencies on ids that do not exist, on work done or cancelled in the file (not waited for): ${describeMissing([...unheeded.values()])}`);
+    warnings.push(
+      `dependencies on ids that do not exist, on work done or cancelled in the file (not waited for): ${describeMissing([...unheeded.values()])}`,
+    );
   }
   if (units.every((u) => u.initial)) {
-    warnings.push(`all ${units.length} units are done or cancelled in the tasks file; use --include-done (includeDone in the API) to run them`);
+    warnings.push(
+      `all ${units.length} units are done or cancelled in the tasks file; use --include-done (includeDone in the API) to run them`,
+    );
   }
   const satisfiedExternal = [...satisfied].map(([n, reason]) => ({ id: graph.nodes[n]!.id, reason }));
   return { units, warnings, satisfiedExternal };

@@ -131,11 +131,13 @@ export function previewRun(input: PreviewInput): RunPreview {
     maxParallel: input.maxParallel,
     levels: [...byLevel.keys()].sort((a, b) => a - b).map((l) => ({ level: l, tasks: byLevel.get(l)! })),
     skipped,
-    external: [...plan.satisfiedExternal].sort((a, b) => byId(a.id, b.id)).map(({ id, reason }) => ({
-      id,
-      satisfiedBy: reason,
-      detail: reason === "done" ? "done in the tasks file" : `completed: ${MEMO_DETAIL}`,
-    })),
+    external: [...plan.satisfiedExternal]
+      .sort((a, b) => byId(a.id, b.id))
+      .map(({ id, reason }) => ({
+        id,
+        satisfiedBy: reason,
+        detail: reason === "done" ? "done in the tasks file" : `completed: ${MEMO_DETAIL}`,
+      })),
     criticalPath: criticalPath(units, runs, estimates),
     eta: { ms: roundMs(progress.etaMs), fromHistory, fromMean },
     warnings: plan.warnings,

@@ -111,8 +111,7 @@ export function computeProgress(input: ProgressInput): Progress {
   const windowSec = (now - windowStart) / 1000;
   const pace = runPace(pacedActual, pacedExpected, historyCount > 0 ? historySum / historyCount : 0);
   // Own history (at this run's pace) first, then this run's mean, then other tasks' history.
-  const fallbackMs =
-    observedCount > 0 ? observedSum / observedCount : historyCount > 0 ? historySum / historyCount : null;
+  const fallbackMs = observedCount > 0 ? observedSum / observedCount : historyCount > 0 ? historySum / historyCount : null;
   const estimate = (u: ProgressUnit): number | null => (u.instant ? 0 : u.expectedMs !== undefined ? u.expectedMs * pace : fallbackMs);
 
   const etaMs = simulateMakespan(units, Math.max(1, input.maxParallel), now, estimate);
@@ -152,15 +151,8 @@ function runPace(actual: number, expected: number, typicalMs: number): number {
   return prior + expected > 0 ? (prior + actual) / (prior + expected) : 1;
 }
 
-function ranToOutcome(
-  u: ProgressUnit,
-): u is ProgressUnit & { startedAt: number; finishedAt: number } {
-  return (
-    (u.status === "succeeded" || u.status === "failed") &&
-    !u.memoized &&
-    u.startedAt !== undefined &&
-    u.finishedAt !== undefined
-  );
+function ranToOutcome(u: ProgressUnit): u is ProgressUnit & { startedAt: number; finishedAt: number } {
+  return (u.status === "succeeded" || u.status === "failed") && !u.memoized && u.startedAt !== undefined && u.finishedAt !== undefined;
 }
 
 /**

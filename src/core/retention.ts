@@ -27,7 +27,10 @@ export const AGE_HINT = "a duration such as 30d, 12h, 90m, 2w or 45s";
 /** `setting` names where the text came from, for the error. */
 export function parseRetention(text: string, setting = "CONVEYOR_RETENTION"): RetentionPolicy {
   const policy: RetentionPolicy = {};
-  const parts = text.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  const parts = text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
   if (parts.length === 0) throw new InvalidOptionError(setting, `empty: give an age (30d), a count (1000 runs) or both ("30d,1000 runs")`);
   for (const part of parts) {
     const count = /^(\d+)\s*runs?$/.exec(part);

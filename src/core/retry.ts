@@ -40,16 +40,12 @@ export function decideRetry(policy: RetryPolicy, ctx: RetryContext): RetryDecisi
   if (ctx.attempt > policy.retryLimit) {
     return { retry: false, reason: `retry limit ${policy.retryLimit} reached` };
   }
-  const remaining =
-    policy.budgetMs === undefined ? Infinity : policy.budgetMs - ctx.budgetUsedMs;
+  const remaining = policy.budgetMs === undefined ? Infinity : policy.budgetMs - ctx.budgetUsedMs;
   if (remaining <= 0) {
     return { retry: false, reason: `retry budget of ${policy.budgetMs} ms exhausted` };
   }
   // base * factor^n overflows to Infinity for large n; 0 * Infinity would be NaN.
-  const ceiling =
-    policy.baseDelayMs === 0
-      ? 0
-      : Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (ctx.attempt - 1));
+  const ceiling = policy.baseDelayMs === 0 ? 0 : Math.min(policy.maxDelayMs, policy.baseDelayMs * policy.factor ** (ctx.attempt - 1));
   // A delay that would overrun the budget is shortened to what is left, so the
   // budget bounds total waiting exactly without refusing a retry it can still afford.
   return { retry: true, delayMs: Math.min(Math.floor(ctx.random() * ceiling), remaining) };

@@ -42,7 +42,10 @@ export const runOptionsSchema = z
     /** Write task statuses back into the Task Master file the run read (src/taskmaster-sync). */
     syncStatus: z.boolean().default(false),
     /** How long this run is kept once finished ("7d"), in place of CONVEYOR_RETENTION's policy. */
-    retention: z.string().refine((t) => parseAge(t) !== null, { message: `expected ${AGE_HINT}` }).optional(),
+    retention: z
+      .string()
+      .refine((t) => parseAge(t) !== null, { message: `expected ${AGE_HINT}` })
+      .optional(),
   })
   .strict();
 

@@ -6,10 +6,7 @@ import { MinHeap } from "./heap.js";
 import { runLengths } from "./run-lengths.js";
 import { canTaskMove, type RunStatus, type TaskStatus, TASK_STATUSES } from "./status.js";
 
-const CODE: Record<TaskStatus, number> = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as Record<
-  TaskStatus,
-  number
->;
+const CODE: Record<TaskStatus, number> = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as Record<TaskStatus, number>;
 const NO_BLOCK = -1;
 
 export interface UnitState {
@@ -30,8 +27,7 @@ export interface Skip {
 }
 
 export type Outcome =
-  | { finished: false }
-  | { finished: true; status: Extract<RunStatus, "succeeded" | "completed_with_failures" | "failed" | "paused"> };
+  { finished: false } | { finished: true; status: Extract<RunStatus, "succeeded" | "completed_with_failures" | "failed" | "paused"> };
 
 export class Schedule {
   private readonly status: Uint8Array;

@@ -14,10 +14,7 @@ export const DEFAULT_SELECTION_LIMIT = 100_000;
  * subtask "1.5", since JSON cannot tell 1.10 from 1.1.
  * At most `limit` ids (default 100,000), checked before any range is expanded.
  */
-export function parseSelection(
-  input: string | readonly (string | number)[],
-  opts: { limit?: number } = {},
-): string[] {
+export function parseSelection(input: string | readonly (string | number)[], opts: { limit?: number } = {}): string[] {
   const limit = opts.limit ?? DEFAULT_SELECTION_LIMIT;
   if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidOptionError("limit", "must be a positive integer");
   if (typeof input !== "string") return fromList(input, limit);

@@ -2,15 +2,7 @@
 // in the engine is checked here, so an impossible transition is a bug caught at
 // the source rather than a corrupt record.
 
-export const TASK_STATUSES = [
-  "pending",
-  "running",
-  "retrying",
-  "succeeded",
-  "failed",
-  "skipped",
-  "cancelled",
-] as const;
+export const TASK_STATUSES = ["pending", "running", "retrying", "succeeded", "failed", "skipped", "cancelled"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const RUN_STATUSES = [

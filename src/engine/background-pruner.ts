@@ -106,6 +106,7 @@ export class BackgroundPruner {
     });
     this.o.observer?.passed(report, performance.now() - started);
     if (report.deleted.length > 0) this.o.logger.info({ deleted: report.deleted.length, rows: report.rows }, "pruned finished runs");
-    if (report.archived.length > 0) this.o.logger.info({ archived: report.archived.length, rows: report.archivedRows }, "archived finished runs");
+    if (report.archived.length > 0)
+      this.o.logger.info({ archived: report.archived.length, rows: report.archivedRows }, "archived finished runs");
   }
 }

@@ -16,7 +16,8 @@ import type { Logger } from "./ports.js";
 import { LeaseLostError, StoreUnreachableError, type CommitBatch, type RunStore } from "./store.js";
 
 /** Whether the gate holds a batch: a takeover's first commits carry no memo entry, checkpoint or webhook notice. */
-export const isPlainBatch = (b: CommitBatch): boolean => b.memo.length === 0 && b.checkpoint === undefined && noticesOf(b.events).length === 0;
+export const isPlainBatch = (b: CommitBatch): boolean =>
+  b.memo.length === 0 && b.checkpoint === undefined && noticesOf(b.events).length === 0;
 
 interface Held {
   batch: CommitBatch;
@@ -55,7 +56,10 @@ export class CommitGate {
     } catch (err) {
       if (err instanceof StoreUnreachableError) for (const h of held) h.reject(err);
       else {
-        this.logger.warn({ runs: held.length, err: String(err) }, "the gathered first commits of runs taken over failed; committing each run alone");
+        this.logger.warn(
+          { runs: held.length, err: String(err) },
+          "the gathered first commits of runs taken over failed; committing each run alone",
+        );
         for (const h of held) this.alone(h);
       }
       return;

@@ -111,7 +111,12 @@ export class DrivenRuns {
    * instead of taking the lease again and reading the run back.
    */
   /** `executor`: the run's, or how to choose it from the run as read once its lease is held. */
-  async drive(runId: string, mode: DriveMode, executor: Executor | ((run: RunRecord) => Executor), opts: DriveInput = {}): Promise<RunSupervisor> {
+  async drive(
+    runId: string,
+    mode: DriveMode,
+    executor: Executor | ((run: RunRecord) => Executor),
+    opts: DriveInput = {},
+  ): Promise<RunSupervisor> {
     if (this.closed) throw new InvalidTransitionError("the engine", "stopped", "drive runs with");
     const fresh = opts.fresh;
     if (fresh) this.leases.written(runId, fresh.leaseSentAt);
@@ -140,7 +145,14 @@ export class DrivenRuns {
       run,
       units,
       chosen,
-      { mode, memo, expectedMs, ...(statuses ? { statuses } : {}), ...(checkpointId ? { checkpointId } : {}), ...(opts.traceparent !== undefined ? { traceparent: opts.traceparent } : {}) },
+      {
+        mode,
+        memo,
+        expectedMs,
+        ...(statuses ? { statuses } : {}),
+        ...(checkpointId ? { checkpointId } : {}),
+        ...(opts.traceparent !== undefined ? { traceparent: opts.traceparent } : {}),
+      },
     );
     this.supervisors.set(runId, sup);
     this.keepAlive ??= setInterval(() => undefined, 1 << 30);

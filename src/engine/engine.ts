@@ -25,15 +25,7 @@ import { formatOwner } from "../core/lease-owner.js";
 import { runState, type RunState } from "../core/run-state.js";
 import { busNotice } from "./bus-notices.js";
 import { topics } from "./topics.js";
-import {
-  noLiveness,
-  silentLogger,
-  systemClock,
-  type Clock,
-  type EventBus,
-  type Logger,
-  type ProcessLiveness,
-} from "./ports.js";
+import { noLiveness, silentLogger, systemClock, type Clock, type EventBus, type Logger, type ProcessLiveness } from "./ports.js";
 import { runProgress } from "./run-progress.js";
 import { previewNewRun } from "./run-preview.js";
 import type { RunSupervisor } from "./run-supervisor.js";
@@ -140,12 +132,20 @@ export class Engine implements Steerable {
   async startRun(input: StartRunInput): Promise<StartedRun> {
     const options = parseRunOptions(input.options);
     const executor = this.executorFor(options);
-    const { runId, warnings, fresh } = await createNewRun({ store: this.deps.store, clock: this.clock, preflight: (units) => executor.preflight?.(units) }, input, options, {
-      owner: this.owner,
-      leaseMs: this.driven.leaseMs,
-      stamp: () => this.driven.leaseStamp(),
+    const { runId, warnings, fresh } = await createNewRun(
+      { store: this.deps.store, clock: this.clock, preflight: (units) => executor.preflight?.(units) },
+      input,
+      options,
+      {
+        owner: this.owner,
+        leaseMs: this.driven.leaseMs,
+        stamp: () => this.driven.leaseStamp(),
+      },
+    );
+    const sup = await this.driven.drive(runId, "start", executor, {
+      fresh,
+      ...(input.traceparent !== undefined ? { traceparent: input.traceparent } : {}),
     });
-    const sup = await this.driven.drive(runId, "start", executor, { fresh, ...(input.traceparent !== undefined ? { traceparent: input.traceparent } : {}) });
     sup.start();
     return { runId, total: fresh.units.length, warnings };
   }
@@ -173,7 +173,12 @@ export class Engine implements Steerable {
       throw new InvalidTransitionError(`run ${runId}`, run.status, "resume");
     }
     const statuses = opts.checkpointId ? await this.checkpointStatuses(runId, opts.checkpointId) : undefined;
-    const sup = await this.driven.drive(runId, "resume", this.executorFor(run.options), statuses ? { statuses, checkpointId: opts.checkpointId! } : {});
+    const sup = await this.driven.drive(
+      runId,
+      "resume",
+      this.executorFor(run.options),
+      statuses ? { statuses, checkpointId: opts.checkpointId! } : {},
+    );
     sup.start();
   }
 
@@ -328,7 +333,10 @@ export class Engine implements Steerable {
     const released = this.driven.ids();
     await this.driven.stop();
     this.taskLogs.close();
-    this.deps.bus.publish(topics.leases, released.map((runId) => busNotice("lease.released", { owner: this.owner }, runId)));
+    this.deps.bus.publish(
+      topics.leases,
+      released.map((runId) => busNotice("lease.released", { owner: this.owner }, runId)),
+    );
   }
 
   // ---- internals -------------------------------------------------------------------------

@@ -6,12 +6,7 @@ import { runProgress, type RunFacts } from "./run-progress.js";
 import type { UnitCatalog } from "./unit-catalog.js";
 import type { UnitTableView } from "./unit-table.js";
 
-export function liveProgress(
-  units: UnitCatalog,
-  schedule: Schedule,
-  table: UnitTableView,
-  run: Omit<RunFacts, "size" | "unit">,
-): Progress {
+export function liveProgress(units: UnitCatalog, schedule: Schedule, table: UnitTableView, run: Omit<RunFacts, "size" | "unit">): Progress {
   return runProgress({
     ...run,
     size: units.size,

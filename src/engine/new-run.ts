@@ -50,14 +50,18 @@ export async function planNewRun(store: RunStore, input: StartRunInput, options:
     ...(options.command !== undefined ? { command: options.command } : {}),
   });
   const memo = await store.memoLookup(prepared.keys, options.memoMaxAgeMs);
-  const plan = buildPlan(input.source, {
-    ...(input.selection ? { selection: input.selection } : {}),
-    expandSubtasks: options.expandSubtasks,
-    withDependencies: options.withDependencies,
-    includeDone: options.includeDone,
-    ...(options.command !== undefined ? { command: options.command } : {}),
-    completedMemoKeys: new Set(memo.keys()),
-  }, prepared);
+  const plan = buildPlan(
+    input.source,
+    {
+      ...(input.selection ? { selection: input.selection } : {}),
+      expandSubtasks: options.expandSubtasks,
+      withDependencies: options.withDependencies,
+      includeDone: options.includeDone,
+      ...(options.command !== undefined ? { command: options.command } : {}),
+      completedMemoKeys: new Set(memo.keys()),
+    },
+    prepared,
+  );
   // Every success writes its memo entry in the same commit, and entries are never deleted, so
   // only keys with an entry can have durations: unless an age limit hid some entries, the others
   // need no lookup. Asked for now, awaited by whoever needs it (a new run, while it is written).

@@ -82,7 +82,12 @@ async function takeAndRead(deps: TakeoverDeps, claims: readonly OrphanClaim[]): 
 }
 
 /** Starts a supervisor for each run of the chunk, their first commits gathered into one. */
-async function driveChunk(deps: TakeoverDeps, { sentAt, runs, units, memo }: TakenChunk, taken: string[], failures: unknown[]): Promise<void> {
+async function driveChunk(
+  deps: TakeoverDeps,
+  { sentAt, runs, units, memo }: TakenChunk,
+  taken: string[],
+  failures: unknown[],
+): Promise<void> {
   const expectedMs = expectedDurations(deps, runs, units);
   // a run taken alone commits as any run does
   const store = runs.length > 1 ? new CommitGate(deps.store, deps.logger).store : undefined;
@@ -128,7 +133,11 @@ async function readUnits(store: RunStore, runs: readonly RunRecord[]): Promise<M
 }
 
 /** Cached results for the units of the runs that use the memo, one look-up per memo age they ask for. */
-async function memoOf(store: RunStore, runs: readonly RunRecord[], units: Map<string, StoredUnit[]>): Promise<Map<number | undefined, Map<string, MemoEntry>>> {
+async function memoOf(
+  store: RunStore,
+  runs: readonly RunRecord[],
+  units: Map<string, StoredUnit[]>,
+): Promise<Map<number | undefined, Map<string, MemoEntry>>> {
   const keys = new Map<number | undefined, Set<string>>();
   for (const r of runs) {
     if (r.options.force) continue;

@@ -170,7 +170,8 @@ export class RunJournal {
   }
 
   setStatus(status: RunStatus, reason: string | null): void {
-    if (status !== this.runStatus && !canRunMove(this.runStatus, status)) throw new Error(`bug: run ${this.run.id} cannot move from ${this.runStatus} to ${status}`);
+    if (status !== this.runStatus && !canRunMove(this.runStatus, status))
+      throw new Error(`bug: run ${this.run.id} cannot move from ${this.runStatus} to ${status}`);
     this.runStatus = status;
     this.runReason = reason;
     this.queue.current.markRunChanged();

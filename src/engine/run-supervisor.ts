@@ -103,7 +103,11 @@ export class RunSupervisor {
     this.table = table;
     if (init.mode === "amend" && run.status === "paused") this.schedule.paused = true;
     this.trace = deps.tracer
-      ? new RunTrace(deps.tracer, { "conveyor.run.id": run.id, "conveyor.run.mode": init.mode, "conveyor.run.tasks": stored.length }, init.traceparent)
+      ? new RunTrace(
+          deps.tracer,
+          { "conveyor.run.id": run.id, "conveyor.run.mode": init.mode, "conveyor.run.tasks": stored.length },
+          init.traceparent,
+        )
       : undefined;
     this.journal = new RunJournal(
       deps,
@@ -116,7 +120,17 @@ export class RunSupervisor {
       this.trace,
     );
     this.transitions = new UnitTransitions(this.units, this.schedule, table, this.journal, deps.clock);
-    this.attempts = new AttemptRunner(run, executor, this.units, table, this.transitions, deps.clock, (a) => this.attemptEnded(a), deps.logs, this.trace);
+    this.attempts = new AttemptRunner(
+      run,
+      executor,
+      this.units,
+      table,
+      this.transitions,
+      deps.clock,
+      (a) => this.attemptEnded(a),
+      deps.logs,
+      this.trace,
+    );
     this.backoff = new RetryBackoff(opts.retry, deps.clock, deps.random);
     this.recordDrift(stored, states);
   }
@@ -183,7 +197,8 @@ export class RunSupervisor {
     if (this.journal.status === "cancelling") return this.halt("cancelled", this.journal.reason ?? "cancelled by request");
     if (!this.schedule.paused) this.journal.setStatus("running", null);
     // a resume is told by one event, whether the run was paused (unpause) or settled
-    if (this.init.mode === "resume") this.journal.emit("run.resumed", undefined, { total: this.units.size, checkpointId: this.init.checkpointId ?? null });
+    if (this.init.mode === "resume")
+      this.journal.emit("run.resumed", undefined, { total: this.units.size, checkpointId: this.init.checkpointId ?? null });
     else this.journal.emit("run.started", undefined, { mode: this.init.mode, total: this.units.size });
     this.armRunTimeout();
   }
@@ -366,7 +381,10 @@ export class RunSupervisor {
   /** The store refused a commit (lease lost, database gone): stop without touching the run. */
   private abandon(err: unknown): void {
     this.failure = err;
-    this.deps.logger.error({ runId: this.run.id, err: err instanceof Error ? err.message : String(err) }, "run abandoned: its state could not be recorded");
+    this.deps.logger.error(
+      { runId: this.run.id, err: err instanceof Error ? err.message : String(err) },
+      "run abandoned: its state could not be recorded",
+    );
     void this.stop();
   }
 }

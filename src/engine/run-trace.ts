@@ -51,7 +51,14 @@ export class RunTrace {
 
   /** A failed attempt will be retried after `delayMs`: the wait is a span of its own, ended when the task is queued again. */
   backoffStarted(i: number, taskId: string, attempt: number, delayMs: number): void {
-    this.backoffs.set(i, this.tracer.startChild(this.root, "conveyor.backoff", { "conveyor.task.id": taskId, "conveyor.attempt": attempt, "conveyor.backoff.delay_ms": delayMs }));
+    this.backoffs.set(
+      i,
+      this.tracer.startChild(this.root, "conveyor.backoff", {
+        "conveyor.task.id": taskId,
+        "conveyor.attempt": attempt,
+        "conveyor.backoff.delay_ms": delayMs,
+      }),
+    );
   }
 
   backoffEnded(i: number): void {

@@ -120,7 +120,9 @@ export class TaskLogs {
 
   private open(topic: Topic<TaskLogNotice>, runId: string): AttemptLog {
     this.logs.get(topic)?.end();
-    const log = new AttemptLog(this.bus, this.clock, topic, runId, this.opts, this.watchersOf(topic, true)!, () => this.endedLog(topic, log));
+    const log = new AttemptLog(this.bus, this.clock, topic, runId, this.opts, this.watchersOf(topic, true)!, () =>
+      this.endedLog(topic, log),
+    );
     this.logs.set(topic, log);
     return log;
   }
@@ -165,7 +167,13 @@ export class TaskLogs {
 
   private onWatch(e: LogWatchNotice): void {
     // from any replica, of any version: checked, not trusted
-    const { runId, taskId, attempt, id, watcher } = e.data as { runId?: unknown; taskId?: unknown; attempt?: unknown; id?: unknown; watcher?: unknown };
+    const { runId, taskId, attempt, id, watcher } = e.data as {
+      runId?: unknown;
+      taskId?: unknown;
+      attempt?: unknown;
+      id?: unknown;
+      watcher?: unknown;
+    };
     if (typeof runId !== "string" || typeof taskId !== "string" || typeof attempt !== "number") return;
     const topic = topics.taskLog(runId, taskId, attempt);
     const who = typeof watcher === "string" ? watcher : "";

@@ -156,7 +156,9 @@ export class UnitTable {
 
   private foldIn(i: number, result: unknown): void {
     this.hashes ??= Buffer.alloc(32 * this.stored.length);
-    const h = createHash("sha256").update(`${i}:${JSON.stringify(result)}`).digest();
+    const h = createHash("sha256")
+      .update(`${i}:${JSON.stringify(result)}`)
+      .digest();
     h.copy(this.hashes, 32 * i);
     this.hashed[i] = 1;
     this.fold(h);

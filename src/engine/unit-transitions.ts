@@ -53,7 +53,8 @@ export class UnitTransitions {
   progressed(i: number, fraction: number, event: { message?: string } | undefined): void {
     this.table.setProgress(i, fraction);
     this.journal.touch(i);
-    if (event) this.journal.emit("task.progress", this.units.id(i), { progress: fraction, ...(event.message ? { message: event.message } : {}) });
+    if (event)
+      this.journal.emit("task.progress", this.units.id(i), { progress: fraction, ...(event.message ? { message: event.message } : {}) });
     this.journal.commitSoon();
   }
 
@@ -152,7 +153,17 @@ export class UnitTransitions {
     if (n > 0) {
       const now = this.clock.now();
       const error = "interrupted: the process driving the run stopped";
-      this.journal.recordAttempt({ index: i, number: n, status: "failed", startedAt: startedAt ?? now, finishedAt: now, exitCode: null, error, stdoutTail: null, stderrTail: null });
+      this.journal.recordAttempt({
+        index: i,
+        number: n,
+        status: "failed",
+        startedAt: startedAt ?? now,
+        finishedAt: now,
+        exitCode: null,
+        error,
+        stdoutTail: null,
+        stderrTail: null,
+      });
     }
     this.reset(i);
   }

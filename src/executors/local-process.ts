@@ -175,7 +175,8 @@ export class LocalProcessExecutor implements Executor {
           else if (code !== 0) finish({ ...base, error: `exited with code ${code}` });
           else finish({ ...base, ok: true });
         },
-        startFailed: (message) => finish({ ok: false, exitCode: null, error: `failed to start ${shell}${cwd ? ` in ${cwd}` : ""}: ${message}` }),
+        startFailed: (message) =>
+          finish({ ok: false, exitCode: null, error: `failed to start ${shell}${cwd ? ` in ${cwd}` : ""}: ${message}` }),
         lost: (message) => {
           // Whatever still runs of it must not overlap a retry; without its pid (the spawner
           // died before reporting it) its processes are found by the attempt's environment.

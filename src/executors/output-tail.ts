@@ -34,7 +34,7 @@ export class OutputTail {
     if (data.length > this.limit) data = data.subarray(data.length - this.limit);
     if (this.size + data.length > this.ring.length && this.ring.length < this.limit) this.grow(this.size + data.length);
     const capacity = this.ring.length;
-    for (let written = 0; written < data.length; ) {
+    for (let written = 0; written < data.length;) {
       // Write up to the physical end of the ring, then wrap; once full, the newest bytes overwrite the oldest.
       const end = (this.start + this.size) % capacity;
       const n = data.copy(this.ring, end, written, Math.min(data.length, written + capacity - end));

@@ -66,7 +66,12 @@ export class Dispatcher {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.ticking = this.tick()
-        .catch((err: unknown) => this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "webhooks: looking for due deliveries failed; trying again"))
+        .catch((err: unknown) =>
+          this.deps.logger.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            "webhooks: looking for due deliveries failed; trying again",
+          ),
+        )
         .finally(() => {
           this.ticking = null;
           if (!this.stopped) this.schedule(this.deps.settings.pollMs);
@@ -119,19 +124,34 @@ export class Dispatcher {
       const now = new Date();
       const signature = new Webhook(c.secret).sign(c.id, now, c.payload);
       const headers = { "webhook-id": c.id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": signature };
-      result = await send(c.url, headers, c.payload, { timeoutMs: s.timeoutMs, maxResponseBytes: s.maxResponseBytes, allowPrivate: s.allowPrivate });
+      result = await send(c.url, headers, c.payload, {
+        timeoutMs: s.timeoutMs,
+        maxResponseBytes: s.maxResponseBytes,
+        allowPrivate: s.allowPrivate,
+      });
     } catch (err) {
       result = { ok: false, statusCode: null, latencyMs: 0, error: err instanceof Error ? err.message : String(err) };
     }
     const tries = c.tries + 1;
-    const delay = result.ok ? null : nextDelay({ baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, maxAttempts: s.maxAttempts }, tries, this.deps.random);
+    const delay = result.ok
+      ? null
+      : nextDelay({ baseMs: s.backoffBaseMs, capMs: s.backoffCapMs, maxAttempts: s.maxAttempts }, tries, this.deps.random);
     const nextAt = delay === null ? null : Date.now() + delay;
     const outcome = result.ok ? "delivered" : nextAt === null ? "dead" : "failed";
     metrics?.attempts.inc({ outcome });
     metrics?.latency.observe(result.latencyMs / 1000);
-    if (outcome === "dead") logger.warn({ deliveryId: c.id, endpointId: c.endpointId, tries, error: result.error }, "webhook delivery dead-lettered");
+    if (outcome === "dead")
+      logger.warn({ deliveryId: c.id, endpointId: c.endpointId, tries, error: result.error }, "webhook delivery dead-lettered");
     try {
-      const kept = await store.recordAttempt({ deliveryId: c.id, owner, ok: result.ok, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, nextAt });
+      const kept = await store.recordAttempt({
+        deliveryId: c.id,
+        owner,
+        ok: result.ok,
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        error: result.error,
+        nextAt,
+      });
       if (!kept) logger.warn({ deliveryId: c.id }, "webhook delivery's lease lapsed during the send: another replica sends it again");
     } catch (err) {
       // the lease lapses and the delivery is sent again: at least once

@@ -26,7 +26,8 @@ export function checkUrl(text: string, allowPrivate: boolean): string {
     throw new InvalidWebhookError("url", `not a URL: "${text.slice(0, 100)}"`);
   }
   if (text.length > MAX_URL) throw new InvalidWebhookError("url", `longer than ${MAX_URL} characters`);
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new InvalidWebhookError("url", `must be http or https, not ${url.protocol.replace(/:$/, "")}`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new InvalidWebhookError("url", `must be http or https, not ${url.protocol.replace(/:$/, "")}`);
   if (url.username || url.password) throw new InvalidWebhookError("url", "must not carry credentials: deliveries are signed instead");
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host)) {
@@ -42,14 +43,18 @@ export function checkEvents(events: readonly string[]): WebhookEventType[] {
   if (events.length === 0) throw new InvalidWebhookError("events", "name at least one event type");
   const unknown = events.filter((e) => !isWebhookEventType(e));
   if (unknown.length) {
-    throw new InvalidWebhookError("events", `unknown event type ${unknown.map((e) => `"${e.slice(0, 60)}"`).join(", ")}; known: run.finished, run.failed, run.cancelled, run.interrupted, run.stalled, task.failed`);
+    throw new InvalidWebhookError(
+      "events",
+      `unknown event type ${unknown.map((e) => `"${e.slice(0, 60)}"`).join(", ")}; known: run.finished, run.failed, run.cancelled, run.interrupted, run.stalled, task.failed`,
+    );
   }
   return [...new Set(events as WebhookEventType[])];
 }
 
 function checkList(field: string, list: readonly string[]): string[] {
   if (list.length > MAX_FILTERS) throw new InvalidWebhookError(field, `at most ${MAX_FILTERS} entries`);
-  for (const s of list) if (s.length === 0 || s.length > MAX_TEXT) throw new InvalidWebhookError(field, `entries must be 1 to ${MAX_TEXT} characters`);
+  for (const s of list)
+    if (s.length === 0 || s.length > MAX_TEXT) throw new InvalidWebhookError(field, `entries must be 1 to ${MAX_TEXT} characters`);
   return [...new Set(list)];
 }
 

@@ -4,7 +4,10 @@ import { ConveyorError } from "../core/errors.js";
 /** An endpoint's input is unusable; `field` names the part (url, events, description, sources, tags, id, secret). */
 export class InvalidWebhookError extends ConveyorError {
   readonly code = "INVALID_WEBHOOK";
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
   }
 }

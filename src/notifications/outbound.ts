@@ -58,7 +58,12 @@ export function send(url: string, headers: Record<string, string>, body: string,
     };
     const req = request(target, {
       method: "POST",
-      headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "Conveyor-Webhooks/1" },
+      headers: {
+        ...headers,
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "user-agent": "Conveyor-Webhooks/1",
+      },
       lookup: guardedLookup(o.allowPrivate),
       agent: false,
     });

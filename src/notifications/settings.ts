@@ -52,13 +52,19 @@ export function configuredEndpoints(text: string | undefined, allowPrivate: bool
   try {
     json = JSON.parse(inline ? text : readFileSync(text.trim(), "utf8"));
   } catch (err) {
-    const why = err instanceof SyntaxError ? `not valid JSON (${err.message})` : `cannot read ${text.trim()} (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    const why =
+      err instanceof SyntaxError
+        ? `not valid JSON (${err.message})`
+        : `cannot read ${text.trim()} (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     throw new InvalidOptionError(name, why);
   }
   const parsed = z.array(ConfiguredEndpoint).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InvalidOptionError(name, `a JSON array of {id, url, events, secret, description?, sources?, tags?}: at ${issue.path.join(".") || "top"}: ${issue.message}`);
+    throw new InvalidOptionError(
+      name,
+      `a JSON array of {id, url, events, secret, description?, sources?, tags?}: at ${issue.path.join(".") || "top"}: ${issue.message}`,
+    );
   }
   const ids = new Set<string>();
   return parsed.data.map((e, i) => {

@@ -38,7 +38,13 @@ export function createMetrics(opts: { defaults?: boolean } = {}): ApiMetrics {
     runsStarted: new Counter({ ...r, name: "conveyor_runs_started_total", help: "Runs started or resumed by this process" }),
     runsFinished: new Counter({ ...r, name: "conveyor_runs_finished_total", help: "Runs finished, by status", labelNames: ["status"] }),
     tasksFinished: new Counter({ ...r, name: "conveyor_tasks_finished_total", help: "Tasks settled, by status", labelNames: ["status"] }),
-    taskDuration: new Histogram({ ...r, name: "conveyor_task_duration_seconds", help: "Task attempt durations", labelNames: ["status"], buckets: seconds }),
+    taskDuration: new Histogram({
+      ...r,
+      name: "conveyor_task_duration_seconds",
+      help: "Task attempt durations",
+      labelNames: ["status"],
+      buckets: seconds,
+    }),
     attempts: new Counter({ ...r, name: "conveyor_task_attempts_total", help: "Task attempts started" }),
     retries: new Counter({ ...r, name: "conveyor_task_retries_total", help: "Attempts that failed and will be retried" }),
     checkpoints: new Counter({ ...r, name: "conveyor_checkpoints_total", help: "Checkpoints taken, by reason", labelNames: ["reason"] }),
@@ -49,7 +55,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): ApiMetrics {
       labelNames: ["reason"],
       buckets: seconds,
     }),
-    recoveryDuration: new Histogram({ ...r, name: "conveyor_recovery_duration_seconds", help: "Time to take over orphaned runs at start", buckets: seconds }),
+    recoveryDuration: new Histogram({
+      ...r,
+      name: "conveyor_recovery_duration_seconds",
+      help: "Time to take over orphaned runs at start",
+      buckets: seconds,
+    }),
     activeRuns: new Gauge({
       ...r,
       name: "conveyor_active_runs",
@@ -75,7 +86,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): ApiMetrics {
       labelNames: ["operation", "type"],
       buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1, 5],
     }),
-    httpRequests: new Counter({ ...r, name: "conveyor_http_requests_total", help: "HTTP requests, by route and status", labelNames: ["route", "status"] }),
+    httpRequests: new Counter({
+      ...r,
+      name: "conveyor_http_requests_total",
+      help: "HTTP requests, by route and status",
+      labelNames: ["route", "status"],
+    }),
     live,
   };
 }

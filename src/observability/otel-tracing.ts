@@ -7,7 +7,14 @@ import { diag, DiagLogLevel, ROOT_CONTEXT, trace, SpanStatusCode, TraceFlags, ty
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { getCurrentOtelContext, setCurrentOtelContext, useOpenTelemetry } from "@envelop/opentelemetry";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../engine/ports.js";
 import type { TraceAttributes, TraceSpan, Tracer } from "../engine/tracing.js";
@@ -99,7 +106,10 @@ export class OtelTracing implements Tracer {
   }
 
   startRoot(name: string, attributes: TraceAttributes, traceparent?: string, at?: number): TraceSpan {
-    return new OtelSpan(this.tracer.startSpan(name, { attributes, ...(at !== undefined ? { startTime: at } : {}) }, contextFrom(traceparent)), this.processor);
+    return new OtelSpan(
+      this.tracer.startSpan(name, { attributes, ...(at !== undefined ? { startTime: at } : {}) }, contextFrom(traceparent)),
+      this.processor,
+    );
   }
 
   startChild(parent: TraceSpan, name: string, attributes: TraceAttributes, at?: number): TraceSpan {
@@ -158,7 +168,10 @@ export async function openTracing(settings: TracingSettings, o: OpenTracingOptio
   if (logger) {
     // export failures are otherwise silent: the SDK reports them through its diag logger
     const warn = (message: string, ...args: unknown[]) => logger.warn({ details: args.map(String) }, `tracing: ${message}`);
-    diag.setLogger({ error: warn, warn, info: () => undefined, debug: () => undefined, verbose: () => undefined }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    diag.setLogger(
+      { error: warn, warn, info: () => undefined, debug: () => undefined, verbose: () => undefined },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
   }
   const exporter = o.exporter ?? (await otlpExporter(settings));
   return new OtelTracing(exporter, settings.serviceName, o.simple ?? false, logger);

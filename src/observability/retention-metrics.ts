@@ -5,10 +5,18 @@ import type { PruneObserver } from "../engine/background-pruner.js";
 
 export function pruneMetrics(registry: Registry): PruneObserver {
   const r = { registers: [registry] };
-  const passes = new Counter({ ...r, name: "conveyor_prune_passes_total", help: "Pruning passes this replica ran (it held the prune lease)" });
+  const passes = new Counter({
+    ...r,
+    name: "conveyor_prune_passes_total",
+    help: "Pruning passes this replica ran (it held the prune lease)",
+  });
   const pruned = new Counter({ ...r, name: "conveyor_runs_pruned_total", help: "Finished runs deleted by background pruning" });
   const archived = new Counter({ ...r, name: "conveyor_runs_archived_total", help: "Finished runs archived by background pruning" });
-  const memoExpired = new Counter({ ...r, name: "conveyor_memo_entries_expired_total", help: "Memo cache entries removed by their expiry (time to live or most entries)" });
+  const memoExpired = new Counter({
+    ...r,
+    name: "conveyor_memo_entries_expired_total",
+    help: "Memo cache entries removed by their expiry (time to live or most entries)",
+  });
   const lastDuration = new Gauge({ ...r, name: "conveyor_prune_last_duration_seconds", help: "How long the last pruning pass took" });
   const lastPass = new Gauge({ ...r, name: "conveyor_prune_last_pass_timestamp_seconds", help: "When the last pruning pass ended" });
   return {

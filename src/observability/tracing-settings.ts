@@ -47,16 +47,22 @@ export function tracingSettings(env: Partial<Record<TracingVariable, string | un
   const tracesEndpoint = get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
   const endpoint = get("OTEL_EXPORTER_OTLP_ENDPOINT");
   if (exporter === undefined && tracesEndpoint === undefined && endpoint === undefined) return undefined;
-  const url = tracesEndpoint !== undefined ? checkUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", tracesEndpoint) : `${checkUrl("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")}/v1/traces`;
-  const protocolVar = get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") !== undefined ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL";
+  const url =
+    tracesEndpoint !== undefined
+      ? checkUrl("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", tracesEndpoint)
+      : `${checkUrl("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "")}/v1/traces`;
+  const protocolVar =
+    get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") !== undefined ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL";
   const protocol = get(protocolVar) ?? "http/protobuf";
   if (protocol !== "http/protobuf" && protocol !== "http/json") {
     throw new InvalidOptionError(protocolVar, `Conveyor exports OTLP over HTTP: use http/protobuf or http/json, not "${protocol}"`);
   }
-  const timeoutVar = get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") !== undefined ? "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT" : "OTEL_EXPORTER_OTLP_TIMEOUT";
+  const timeoutVar =
+    get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") !== undefined ? "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT" : "OTEL_EXPORTER_OTLP_TIMEOUT";
   const timeoutText = get(timeoutVar);
   const timeoutMs = timeoutText === undefined ? 10_000 : Number(timeoutText);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new InvalidOptionError(timeoutVar, `a whole number of milliseconds, more than 0, not "${timeoutText}"`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new InvalidOptionError(timeoutVar, `a whole number of milliseconds, more than 0, not "${timeoutText}"`);
   return { url, protocol, serviceName: get("OTEL_SERVICE_NAME") ?? "conveyor", timeoutMs };
 }
 

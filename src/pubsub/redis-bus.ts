@@ -37,7 +37,10 @@ export class RedisBus implements EventBus {
     this.pub = new Redis(url, { ...common, connectionName: "conveyor-pub" });
     this.sub = new Redis(url, { ...common, connectionName: "conveyor-sub" });
     const log = opts.logger ?? silentLogger;
-    for (const [name, client] of [["publisher", this.pub], ["subscriber", this.sub]] as const) {
+    for (const [name, client] of [
+      ["publisher", this.pub],
+      ["subscriber", this.sub],
+    ] as const) {
       client.on("error", (err: Error) => log.warn({ client: name, err: err.message }, "redis error"));
       client.on("ready", () => log.info({ client: name }, "redis ready"));
     }
@@ -68,7 +71,10 @@ export class RedisBus implements EventBus {
     this.local.publish(topic, messages);
     const message: Message = { o: this.origin, e: messages };
     this.pub.publish(this.prefix + topic, JSON.stringify(message)).catch((err: Error) => {
-      (this.opts.logger ?? silentLogger).warn({ topic, err: err.message }, "redis publish failed; subscribers will catch up from the database");
+      (this.opts.logger ?? silentLogger).warn(
+        { topic, err: err.message },
+        "redis publish failed; subscribers will catch up from the database",
+      );
     });
   }
 
@@ -76,7 +82,14 @@ export class RedisBus implements EventBus {
     const off = this.local.subscribe(topic, listener);
     const n = this.refs.get(topic) ?? 0;
     this.refs.set(topic, n + 1);
-    if (n === 0) this.subscribing.set(topic, this.sub.subscribe(this.prefix + topic).then(() => undefined, () => undefined));
+    if (n === 0)
+      this.subscribing.set(
+        topic,
+        this.sub.subscribe(this.prefix + topic).then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
     let done = false;
     return () => {
       if (done) return;

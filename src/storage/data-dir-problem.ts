@@ -27,7 +27,10 @@ export function dataDirProblem(dir: string, err: unknown): StoreUnavailableError
       );
     case "ENOSPC":
     case "EDQUOT":
-      return new StoreUnavailableError(SETTING, `the disk holding ${where} is full: free some space, or set ${SETTING} to a folder on another disk`);
+      return new StoreUnavailableError(
+        SETTING,
+        `the disk holding ${where} is full: free some space, or set ${SETTING} to a folder on another disk`,
+      );
     default:
       return undefined;
   }

@@ -14,7 +14,10 @@ const DELETE_LEASE_MS = 60_000;
 
 // Each removes up to $2 rows of the run $1, picked by primary key.
 const CHILD_TABLES: [keyof DeletedRows, string][] = [
-  ["eventPages", `DELETE FROM run_event_pages WHERE run_id = $1 AND first_seq IN (SELECT first_seq FROM run_event_pages WHERE run_id = $1 LIMIT $2)`],
+  [
+    "eventPages",
+    `DELETE FROM run_event_pages WHERE run_id = $1 AND first_seq IN (SELECT first_seq FROM run_event_pages WHERE run_id = $1 LIMIT $2)`,
+  ],
   ["attempts", `DELETE FROM attempts WHERE run_id = $1 AND (idx, number) IN (SELECT idx, number FROM attempts WHERE run_id = $1 LIMIT $2)`],
   ["taskRuns", `DELETE FROM task_runs WHERE run_id = $1 AND idx IN (SELECT idx FROM task_runs WHERE run_id = $1 LIMIT $2)`],
   ["checkpoints", `DELETE FROM checkpoints WHERE id IN (SELECT id FROM checkpoints WHERE run_id = $1 LIMIT $2)`],

@@ -16,5 +16,11 @@ export async function finishedRuns(sql: SqlRunner, statuses: RunStatus[] = SETTL
        FROM runs WHERE status = ANY($1::text[]) ORDER BY coalesce(finished_at, updated_at), id`,
     [wanted],
   );
-  return rows.map((r) => ({ id: r.id, status: r.status, finishedAt: Math.round(Number(r.at)), retention: r.retention, archived: r.archived }));
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    finishedAt: Math.round(Number(r.at)),
+    retention: r.retention,
+    archived: r.archived,
+  }));
 }

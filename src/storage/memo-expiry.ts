@@ -21,7 +21,11 @@ DELETE FROM memo_cache WHERE memo_key IN (
    ORDER BY created_at, memo_key LIMIT $2)
 RETURNING 1`;
 
-export async function expireMemo(sql: SqlRunner, policy: { ttlMs?: number; maxEntries?: number }, batch = MEMO_EXPIRY_BATCH): Promise<MemoExpiry> {
+export async function expireMemo(
+  sql: SqlRunner,
+  policy: { ttlMs?: number; maxEntries?: number },
+  batch = MEMO_EXPIRY_BATCH,
+): Promise<MemoExpiry> {
   const out: MemoExpiry = { expired: 0, evicted: 0 };
   if (policy.ttlMs !== undefined) {
     for (let n = batch; n === batch; out.expired += n) n = (await sql.query(EXPIRE, [policy.ttlMs, batch])).length;

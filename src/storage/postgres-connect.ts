@@ -18,7 +18,11 @@ export function describeUrl(url: string): { location: string; database: string; 
   if (u.protocol !== "postgresql:" && u.protocol !== "postgres:") {
     throw new StoreUnavailableError("DATABASE_URL", `DATABASE_URL must start with postgresql://, not ${u.protocol}//`);
   }
-  return { location: `${u.protocol}//${u.host}${u.pathname}`, database: decodeURIComponent(u.pathname.slice(1)), user: decodeURIComponent(u.username) };
+  return {
+    location: `${u.protocol}//${u.host}${u.pathname}`,
+    database: decodeURIComponent(u.pathname.slice(1)),
+    user: decodeURIComponent(u.username),
+  };
 }
 
 function explain(err: unknown, url: string, timeoutMs: number): Error {
@@ -38,7 +42,9 @@ function explain(err: unknown, url: string, timeoutMs: number): Error {
       return fail(`database "${database}" does not exist; create it (createdb ${database}) or name another in DATABASE_URL`);
     case "28P01":
     case "28000":
-      return fail(`the server refused user "${user || "(none)"}": ${e.message ?? "authentication failed"}; fix the user or password in DATABASE_URL`);
+      return fail(
+        `the server refused user "${user || "(none)"}": ${e.message ?? "authentication failed"}; fix the user or password in DATABASE_URL`,
+      );
     case "CONNECT_TIMEOUT":
       return fail(
         `no answer within ${timeoutMs / 1000} s; check that DATABASE_URL points at a PostgreSQL server, ` +
@@ -64,7 +70,10 @@ export async function firstConnection(pool: pg.Pool, url: string, timeoutMs: num
     client.release();
   } catch (err) {
     // a connection that arrives after the timeout is not leaked
-    connecting.then((c) => c.release(), () => undefined);
+    connecting.then(
+      (c) => c.release(),
+      () => undefined,
+    );
     throw explain(err, url, timeoutMs);
   } finally {
     clearTimeout(timer);

@@ -30,7 +30,10 @@ export class PrismaRunStore implements RunStore {
   // every run's start looks up the memo and writes the run, and its end gives up the lease: many runs at once
   // share these statements. Only small runs are written together (at most 100 × 50 units a statement), and a
   // batch the database refuses is retried run by run, so one bad run never fails the starts beside it.
-  private readonly runCreations = new Gathered((cs: RunToCreate[]) => createRuns(this.database.sql, cs), { maxBatch: 100, retryAlone: true });
+  private readonly runCreations = new Gathered((cs: RunToCreate[]) => createRuns(this.database.sql, cs), {
+    maxBatch: 100,
+    retryAlone: true,
+  });
   private readonly memoLookups = new Gathered((qs: MemoQuery[]) => memoLookups(this.database.sql, qs));
   private readonly leaseReleases = new Gathered((ls: { runId: string; owner: string }[]) => releaseLeases(this.database.sql, ls));
 
@@ -38,7 +41,9 @@ export class PrismaRunStore implements RunStore {
   private readonly db = (): Promise<Db> => this.database.prisma();
 
   createRun = (run: NewRun, owner: string, leaseMs: number): Promise<RunRecord> =>
-    run.units.length <= 50 ? this.runCreations.call({ run, owner, leaseMs }) : createRuns(this.database.sql, [{ run, owner, leaseMs }]).then(([r]) => r!);
+    run.units.length <= 50
+      ? this.runCreations.call({ run, owner, leaseMs })
+      : createRuns(this.database.sql, [{ run, owner, leaseMs }]).then(([r]) => r!);
 
   getRun = (id: string) => getRun(this.database.sql, id);
   runIdsStartingWith = (prefix: string, limit: number) => runIdsStartingWith(this.database.sql, prefix, limit);
@@ -55,7 +60,8 @@ export class PrismaRunStore implements RunStore {
     return hot.length > 0 ? hot : ((await archivedAttempts(this.database.sql, runId, index)) ?? hot);
   };
   commit: RunStore["commit"] = (batch) => commitBatch(this.database.sql, batch, this.wantsNotice).catch(asUnreachable);
-  acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) => acquireLease(this.database.sql, runId, owner, leaseMs, from);
+  acquireLease = (runId: string, owner: string, leaseMs: number, from?: string) =>
+    acquireLease(this.database.sql, runId, owner, leaseMs, from);
   renewLeases = (runIds: string[], owner: string, leaseMs: number) => renewLeases(this.database.sql, runIds, owner, leaseMs);
   releaseLease = (runId: string, owner: string) => this.leaseReleases.call({ runId, owner });
   takeOrphans = (claims: readonly OrphanClaim[], owner: string, leaseMs: number) => takeOrphans(this.database.sql, claims, owner, leaseMs);

@@ -14,7 +14,8 @@ export const EVENTS_PER_PAGE = 256;
  */
 export type StoredEvent = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "runId"> : never) : never;
 
-export const storedEvent = (e: RunEvent): StoredEvent => ({ seq: e.seq, type: e.type, taskId: e.taskId, data: e.data, at: e.at }) as StoredEvent;
+export const storedEvent = (e: RunEvent): StoredEvent =>
+  ({ seq: e.seq, type: e.type, taskId: e.taskId, data: e.data, at: e.at }) as StoredEvent;
 
 const READ = `
 SELECT events FROM run_event_pages

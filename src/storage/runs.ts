@@ -124,7 +124,10 @@ export async function runIdsStartingWith(sql: SqlRunner, prefix: string, limit: 
 /** How many runs have one of `statuses` (all runs without it); archived or not when `archived` says. */
 export async function countRuns(db: Db, statuses?: RunStatus[], archived?: boolean): Promise<number> {
   return db.run.count({
-    where: { ...(statuses ? { status: { in: statuses } } : {}), ...(archived !== undefined ? { archivedAt: archived ? { not: null } : null } : {}) },
+    where: {
+      ...(statuses ? { status: { in: statuses } } : {}),
+      ...(archived !== undefined ? { archivedAt: archived ? { not: null } : null } : {}),
+    },
   });
 }
 

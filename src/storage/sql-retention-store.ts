@@ -15,6 +15,8 @@ export class SqlRetentionStore implements RetentionStore {
   deleteRun: RetentionStore["deleteRun"] = (runId, owner, batch) => deleteRun(this.database.sql, runId, owner, batch).catch(asUnreachable);
   archiveRun: RetentionStore["archiveRun"] = (runId, owner) => archiveRun(this.database.sql, runId, owner).catch(asUnreachable);
   expireMemo: RetentionStore["expireMemo"] = (policy, batch) => expireMemo(this.database.sql, policy, batch).catch(asUnreachable);
-  takeChoreLease: RetentionStore["takeChoreLease"] = (name, owner, ms) => takeChoreLease(this.database.sql, name, owner, ms).catch(asUnreachable);
-  releaseChoreLease: RetentionStore["releaseChoreLease"] = (name, owner) => releaseChoreLease(this.database.sql, name, owner).catch(asUnreachable);
+  takeChoreLease: RetentionStore["takeChoreLease"] = (name, owner, ms) =>
+    takeChoreLease(this.database.sql, name, owner, ms).catch(asUnreachable);
+  releaseChoreLease: RetentionStore["releaseChoreLease"] = (name, owner) =>
+    releaseChoreLease(this.database.sql, name, owner).catch(asUnreachable);
 }

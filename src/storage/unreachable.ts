@@ -6,9 +6,22 @@ import { StoreUnreachableError } from "../engine/store.js";
 
 /** SQLSTATE classes and codes: 08 connection exception, 53 insufficient resources (53100 disk full), 57P01-03 shutdown / cannot connect now. */
 const OUTAGE_STATES = /^(08|53|57P0[123])/;
-const OUTAGE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ENOSPC", "EDQUOT", "EIO"]);
+const OUTAGE_ERRNOS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENOSPC",
+  "EDQUOT",
+  "EIO",
+]);
 /** What pg says when a connection ends under a query, or cannot be had in time. */
-const OUTAGE_MESSAGES = /Connection terminated|connection error|timeout exceeded when trying to connect|server closed the connection|No space left on device|could not (extend|write to) file/i;
+const OUTAGE_MESSAGES =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|server closed the connection|No space left on device|could not (extend|write to) file/i;
 
 export function isOutage(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -20,6 +33,7 @@ export function isOutage(err: unknown): boolean {
 
 /** Rethrows an outage as StoreUnreachableError, anything else as it is. */
 export function asUnreachable(err: unknown): never {
-  if (isOutage(err)) throw new StoreUnreachableError(err instanceof Error ? err.message || String((err as { code?: unknown }).code) : String(err));
+  if (isOutage(err))
+    throw new StoreUnreachableError(err instanceof Error ? err.message || String((err as { code?: unknown }).code) : String(err));
   throw err;
 }

@@ -16,7 +16,8 @@ export async function withFileLock(file: string, fn: () => void, waitMs = 5_000)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > STALE_MS) rmSync(lock, { recursive: true, force: true }); // its holder died
+      if (age > STALE_MS)
+        rmSync(lock, { recursive: true, force: true }); // its holder died
       else if (Date.now() >= deadline) return false;
       else await new Promise((r) => setTimeout(r, delay));
     }

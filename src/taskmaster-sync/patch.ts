@@ -35,7 +35,8 @@ export function patchStatuses(input: PatchInput): PatchResult {
   for (const [id, status] of input.wanted) {
     const span = spans.tasks.get(id);
     if (!span) p.result.missing.push(id);
-    else if (statusOf(span) === status) p.result.written.set(id, status); // already so: nothing to write
+    else if (statusOf(span) === status)
+      p.result.written.set(id, status); // already so: nothing to write
     else if (p.unedited(span)) {
       p.set(span, status);
       if (span.parentId !== undefined) parents.add(span.parentId);

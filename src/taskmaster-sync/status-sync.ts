@@ -118,7 +118,9 @@ export class StatusSync {
     const r = patchStatuses({ text, tag: this.o.tag, wanted, expected: this.expected, now });
     for (const c of r.conflicts) {
       this.handsOff.add(c.id);
-      this.o.warn(`task ${c.id} was changed to "${c.found}" in ${this.o.file} during the run; left as is (Conveyor would have written "${wanted.get(c.id) ?? "a derived status"}")`);
+      this.o.warn(
+        `task ${c.id} was changed to "${c.found}" in ${this.o.file} during the run; left as is (Conveyor would have written "${wanted.get(c.id) ?? "a derived status"}")`,
+      );
     }
     for (const id of r.missing) {
       this.handsOff.add(id);

@@ -26,13 +26,19 @@ const ROUTES: [string, string][] = [
 ];
 
 const preflight = (url: string, method: string, origin: string, headers = "authorization, content-type, x-conveyor-csrf") =>
-  fetch(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers } });
+  fetch(url, {
+    method: "OPTIONS",
+    headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers },
+  });
 
 describe("CORS allow-list", () => {
   let open: TestServer;
   let guarded: TestServer;
   beforeAll(async () => {
-    [open, guarded] = await Promise.all([startTestServer("pglite", { corsOrigins: [ALLOWED] }), startTestServer("pglite", { corsOrigins: [ALLOWED], tokens: TOKENS })]);
+    [open, guarded] = await Promise.all([
+      startTestServer("pglite", { corsOrigins: [ALLOWED] }),
+      startTestServer("pglite", { corsOrigins: [ALLOWED], tokens: TOKENS }),
+    ]);
   });
   afterAll(() => Promise.all([open?.close(), guarded?.close()]));
 
@@ -52,7 +58,11 @@ describe("CORS allow-list", () => {
     });
 
     it("allows an allowed origin's page to reach a private address when Chromium asks (Private Network Access)", async () => {
-      const ask = (origin: string) => fetch(`${server().url}/graphql`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-private-network": "true" } });
+      const ask = (origin: string) =>
+        fetch(`${server().url}/graphql`, {
+          method: "OPTIONS",
+          headers: { origin, "access-control-request-method": "POST", "access-control-request-private-network": "true" },
+        });
       expect((await ask(ALLOWED)).headers.get("access-control-allow-private-network")).toBe("true");
       expect((await preflight(`${server().url}/graphql`, "POST", ALLOWED)).headers.get("access-control-allow-private-network")).toBeNull();
       expect((await ask(OTHER)).headers.get("access-control-allow-private-network")).toBeNull();
@@ -68,14 +78,36 @@ describe("CORS allow-list", () => {
     it("adds CORS headers to an allowed origin's answers only, JSON and event streams alike", async () => {
       const auth = { authorization: `Bearer ${READ_TOKEN}` };
       for (const origin of [ALLOWED, OTHER]) {
-        const query = await fetch(`${server().url}/graphql`, { method: "POST", headers: { ...auth, origin, "content-type": "application/json" }, body: JSON.stringify({ query: "{ activeRuns { id } }" }) });
-        expect([origin, query.status, query.headers.get("access-control-allow-origin")]).toEqual([origin, 200, origin === ALLOWED ? ALLOWED : null]);
+        const query = await fetch(`${server().url}/graphql`, {
+          method: "POST",
+          headers: { ...auth, origin, "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ activeRuns { id } }" }),
+        });
+        expect([origin, query.status, query.headers.get("access-control-allow-origin")]).toEqual([
+          origin,
+          200,
+          origin === ALLOWED ? ALLOWED : null,
+        ]);
         const abort = new AbortController();
-        const sse = await fetch(`${server().url}${SSE_PATH}`, { headers: { ...auth, origin, accept: "text/event-stream", "x-conveyor-csrf": "1" }, signal: abort.signal });
-        expect([origin, sse.status, sse.headers.get("content-type"), sse.headers.get("access-control-allow-origin")]).toEqual([origin, 200, "text/event-stream", origin === ALLOWED ? ALLOWED : null]);
+        const sse = await fetch(`${server().url}${SSE_PATH}`, {
+          headers: { ...auth, origin, accept: "text/event-stream", "x-conveyor-csrf": "1" },
+          signal: abort.signal,
+        });
+        expect([origin, sse.status, sse.headers.get("content-type"), sse.headers.get("access-control-allow-origin")]).toEqual([
+          origin,
+          200,
+          "text/event-stream",
+          origin === ALLOWED ? ALLOWED : null,
+        ]);
         abort.abort();
-        const rest = await fetch(`${server().url}/api/workflows/no-such-run/state`, { headers: { ...auth, origin, "x-conveyor-csrf": "1" } });
-        expect([origin, rest.status, rest.headers.get("access-control-allow-origin")]).toEqual([origin, 404, origin === ALLOWED ? ALLOWED : null]);
+        const rest = await fetch(`${server().url}/api/workflows/no-such-run/state`, {
+          headers: { ...auth, origin, "x-conveyor-csrf": "1" },
+        });
+        expect([origin, rest.status, rest.headers.get("access-control-allow-origin")]).toEqual([
+          origin,
+          404,
+          origin === ALLOWED ? ALLOWED : null,
+        ]);
         if (origin === ALLOWED) expect(rest.headers.get("access-control-expose-headers")).toContain("x-request-id");
       }
     });
@@ -101,7 +133,11 @@ describe("CORS allow-list", () => {
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
       const forged = await fetch(`${open.url}/graphql`, { method: "POST", headers: { "content-type": type, origin: OTHER }, body });
       expect([type, forged.status]).toEqual([type, 403]);
-      const rest = await fetch(`${open.url}/api/workflows/multi-task`, { method: "POST", headers: { "content-type": type, origin: OTHER }, body: "{}" });
+      const rest = await fetch(`${open.url}/api/workflows/multi-task`, {
+        method: "POST",
+        headers: { "content-type": type, origin: OTHER },
+        body: "{}",
+      });
       expect([type, rest.status]).toEqual([type, 403]);
     }
     const get = await fetch(`${open.url}${SSE_PATH}`, { headers: { origin: OTHER, accept: "text/event-stream" } });
@@ -118,7 +154,11 @@ describe("CORS allow-list", () => {
   });
 
   it("with tokens, a preflight needs none, and the request itself still does", async () => {
-    const noToken = await fetch(`${guarded.url}/api/workflows/multi-task`, { method: "POST", headers: { origin: ALLOWED, "content-type": "application/json" }, body: "{}" });
+    const noToken = await fetch(`${guarded.url}/api/workflows/multi-task`, {
+      method: "POST",
+      headers: { origin: ALLOWED, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(noToken.status).toBe(401);
     expect(noToken.headers.get("access-control-allow-origin")).toBe(ALLOWED); // so the page can read why
     const started = await fetch(`${guarded.url}/api/workflows/multi-task`, {
@@ -133,21 +173,36 @@ describe("CORS allow-list", () => {
 describe("CONVEYOR_CORS_ORIGINS", () => {
   it("defaults to none (same origin only) and reads a comma-separated list, normalized as browsers send origins", () => {
     expect(serverConfig({}, loadSettings({})).corsOrigins).toEqual([]);
-    expect(serverConfig({}, loadSettings({ CONVEYOR_CORS_ORIGINS: " https://App.Example.com/ , http://127.0.0.1:5173,http://localhost:80" })).corsOrigins).toEqual([
-      "https://app.example.com",
-      "http://127.0.0.1:5173",
-      "http://localhost",
-    ]);
+    expect(
+      serverConfig({}, loadSettings({ CONVEYOR_CORS_ORIGINS: " https://App.Example.com/ , http://127.0.0.1:5173,http://localhost:80" }))
+        .corsOrigins,
+    ).toEqual(["https://app.example.com", "http://127.0.0.1:5173", "http://localhost"]);
   });
 
-  it.each(["*", "null", "app.example.com", "https://app.example.com/path", "ftp://x.example", "https://x.example?a=1", "https://user@x.example"])("refuses %s, naming it", (entry) => {
-    expect(() => parseCorsOrigins(`https://ok.example,${entry}`)).toThrow(`CONVEYOR_CORS_ORIGINS: ${JSON.stringify(entry)} is not an origin`);
+  it.each([
+    "*",
+    "null",
+    "app.example.com",
+    "https://app.example.com/path",
+    "ftp://x.example",
+    "https://x.example?a=1",
+    "https://user@x.example",
+  ])("refuses %s, naming it", (entry) => {
+    expect(() => parseCorsOrigins(`https://ok.example,${entry}`)).toThrow(
+      `CONVEYOR_CORS_ORIGINS: ${JSON.stringify(entry)} is not an origin`,
+    );
   });
 
   it("conveyor serve refuses a wrong list at start: exit 2, the entry named, nothing opened", async () => {
     const data = tempDir("cors-");
-    const r = await runConveyor(["serve", "--port", "0"], { CONVEYOR_CORS_ORIGINS: "https://ok.example,https://app.example/path", CONVEYOR_DATA_DIR: data });
-    expect([r.code, r.stderr.trim()]).toEqual([2, expect.stringMatching(/^error: CONVEYOR_CORS_ORIGINS: .*\("https:\/\/app\.example\/path" is not an origin/)]);
+    const r = await runConveyor(["serve", "--port", "0"], {
+      CONVEYOR_CORS_ORIGINS: "https://ok.example,https://app.example/path",
+      CONVEYOR_DATA_DIR: data,
+    });
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      expect.stringMatching(/^error: CONVEYOR_CORS_ORIGINS: .*\("https:\/\/app\.example\/path" is not an origin/),
+    ]);
     expect(readdirSync(data)).toEqual([]);
   });
 });

@@ -24,7 +24,9 @@ describe(`deleting runs through the API (${kind})`, () => {
     s = await startTestServer(kind);
     const gate = new Promise<void>((r) => (release = r));
     s.tasks.set("slow", () => gate);
-    const started = await s.gql(`mutation { startRun(input: { inline: ["slow"], options: { executor: "fn", force: true } }) { ... on StartRunPayload { run { id } } } }`);
+    const started = await s.gql(
+      `mutation { startRun(input: { inline: ["slow"], options: { executor: "fn", force: true } }) { ... on StartRunPayload { run { id } } } }`,
+    );
     running = started.body.data.startRun.run.id;
     await eventually(async () => (await s.app.engine.store.getRun(running))?.status === "running");
   });
@@ -49,7 +51,11 @@ describe(`deleting runs through the API (${kind})`, () => {
     const r = await s.gql(DELETE, { id });
     expect(r.body.data.deleteRun).toEqual({
       __typename: "DeleteRunPayload",
-      runId: id, tasks: 3, attempts: 3, eventPages: expect.any(Number), checkpoints: expect.any(Number),
+      runId: id,
+      tasks: 3,
+      attempts: 3,
+      eventPages: expect.any(Number),
+      checkpoints: expect.any(Number),
     });
     expect(r.body.data.deleteRun.eventPages).toBeGreaterThan(0);
     const after = await s.gql(`query($id: ID!) { run(id: $id) { id } }`, { id });
@@ -73,13 +79,18 @@ describe(`deleting runs through the API (${kind})`, () => {
     const id = await finishedRun();
     const del = await fetch(`${s.url}/api/workflows/${id}`, { method: "DELETE" });
     expect(del.status).toBe(200);
-    expect(await del.json()).toEqual({ workflow_id: id, deleted: { tasks: 3, attempts: 3, event_pages: expect.any(Number), checkpoints: expect.any(Number) } });
+    expect(await del.json()).toEqual({
+      workflow_id: id,
+      deleted: { tasks: 3, attempts: 3, event_pages: expect.any(Number), checkpoints: expect.any(Number) },
+    });
     const again = await fetch(`${s.url}/api/workflows/${id}`, { method: "DELETE" });
     expect(again.status).toBe(404);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe("RUN_NOT_FOUND");
     const refused = await fetch(`${s.url}/api/workflows/${running}`, { method: "DELETE" });
     expect(refused.status).toBe(409);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/it is running; only finished runs can be deleted/);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /it is running; only finished runs can be deleted/,
+    );
     const get = await fetch(`${s.url}/api/workflows/${running}`);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("DELETE");

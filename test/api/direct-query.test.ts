@@ -29,7 +29,13 @@ describe("directParams: which requests take the direct path", () => {
   const q = { query: "{ __typename }" };
   it.each([
     ["a plain JSON query", "POST", POST, json(q), true],
-    ["with variables, an operation name and null extras", "POST", POST, json({ ...q, variables: { a: 1 }, operationName: "A", other: null }), true],
+    [
+      "with variables, an operation name and null extras",
+      "POST",
+      POST,
+      json({ ...q, variables: { a: 1 }, operationName: "A", other: null }),
+      true,
+    ],
     ["empty extensions", "POST", POST, json({ ...q, extensions: {} }), true],
     ["charset utf-8", "POST", { "content-type": "application/json; charset=utf-8" }, json(q), true],
     ["accepting anything", "POST", { ...POST, accept: "*/*" }, json(q), true],
@@ -41,7 +47,13 @@ describe("directParams: which requests take the direct path", () => {
     ["a media type in capitals (Yoga: 415)", "POST", { "content-type": "Application/JSON" }, json(q), false],
     ["a space before the parameter (Yoga: 415)", "POST", { "content-type": "application/json ; charset=utf-8" }, json(q), false],
     ["accepting JSON in another charset (Yoga: 406)", "POST", { ...POST, accept: "application/json; charset=latin1" }, json(q), false],
-    ["accepting graphql-response+json (its status codes differ)", "POST", { ...POST, accept: "application/graphql-response+json, application/json" }, json(q), false],
+    [
+      "accepting graphql-response+json (its status codes differ)",
+      "POST",
+      { ...POST, accept: "application/graphql-response+json, application/json" },
+      json(q),
+      false,
+    ],
     ["accepting only an event stream", "POST", { ...POST, accept: "text/event-stream" }, json(q), false],
     ["a batch", "POST", POST, json([q, q]), false],
     ["not JSON", "POST", POST, Buffer.from("{ query"), false],
@@ -58,7 +70,14 @@ describe("directParams: which requests take the direct path", () => {
 describe("executeDirect answers as Yoga does", () => {
   let s: TestServer;
   let services: ApiServices;
-  const yoga = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: true, logger: silentLogger, mutations: new InFlight(), fastPaths: true });
+  const yoga = createApiYoga({
+    limits: DEFAULT_QUERY_LIMITS,
+    graphiql: false,
+    introspection: true,
+    logger: silentLogger,
+    mutations: new InFlight(),
+    fastPaths: true,
+  });
   let runId = "";
   beforeAll(async () => {
     s = await startTestServer("pglite");
@@ -77,7 +96,10 @@ describe("executeDirect answers as Yoga does", () => {
     const params = directParams("POST", POST, json(body));
     expect(params).not.toBeNull();
     const direct = await executeDirect(yoga, params!, context);
-    const res = await yoga.handleRequest(new yoga.fetchAPI.Request("http://localhost/graphql", { method: "POST", headers: POST, body: JSON.stringify(body) }), context);
+    const res = await yoga.handleRequest(
+      new yoga.fetchAPI.Request("http://localhost/graphql", { method: "POST", headers: POST, body: JSON.stringify(body) }),
+      context,
+    );
     const viaYoga = { status: res.status, type: res.headers.get("content-type"), body: JSON.parse(await res.text()) as unknown };
     return { direct, viaYoga };
   }
@@ -99,7 +121,9 @@ describe("executeDirect answers as Yoga does", () => {
 
   it("the state it answers is the run's", async () => {
     const { direct } = await both({ query: RUN, variables: { id: runId } });
-    expect(JSON.parse(direct!.body)).toEqual({ data: { run: { id: runId, status: "SUCCEEDED", total: 3, progress: { percent: 100, counts: { succeeded: 3 } } } } });
+    expect(JSON.parse(direct!.body)).toEqual({
+      data: { run: { id: runId, status: "SUCCEEDED", total: 3, progress: { percent: 100, counts: { succeeded: 3 } } } },
+    });
   });
 
   it("leaves a mutation to Yoga, executing nothing", async () => {
@@ -107,7 +131,11 @@ describe("executeDirect answers as Yoga does", () => {
     s.tasks.set("t1", () => new Promise<void>((r) => (release = r)));
     const r = await s.gql(START, { input: { inline: inlineTasks(1), options: { executor: "fn", force: true } } });
     const running: string = r.body.data.startRun.run.id;
-    const params = directParams("POST", POST, json({ query: `mutation ($id: ID!) { pauseRun(runId: $id) { __typename } }`, variables: { id: running } }));
+    const params = directParams(
+      "POST",
+      POST,
+      json({ query: `mutation ($id: ID!) { pauseRun(runId: $id) { __typename } }`, variables: { id: running } }),
+    );
     expect(await executeDirect(yoga, params!, requestContext(services, OPEN, "req-3"))).toBeNull();
     await new Promise((r) => setTimeout(r, 50));
     expect((await s.app.engine.store.getRun(running))?.status).toBe("running"); // not paused
@@ -117,7 +145,14 @@ describe("executeDirect answers as Yoga does", () => {
   });
 
   it("leaves introspection to Yoga when it is off", async () => {
-    const closed = createApiYoga({ limits: DEFAULT_QUERY_LIMITS, graphiql: false, introspection: false, logger: silentLogger, mutations: new InFlight(), fastPaths: true });
+    const closed = createApiYoga({
+      limits: DEFAULT_QUERY_LIMITS,
+      graphiql: false,
+      introspection: false,
+      logger: silentLogger,
+      mutations: new InFlight(),
+      fastPaths: true,
+    });
     const params = directParams("POST", POST, json({ query: `{ __schema { queryType { name } } }` }));
     expect(await executeDirect(closed, params!, requestContext(services, OPEN, "req-4"))).toBeNull();
     expect(await executeDirect(yoga, params!, requestContext(services, OPEN, "req-4"))).not.toBeNull(); // on: answered
@@ -128,7 +163,10 @@ describe("executeDirect answers as Yoga does", () => {
     ["a parse error", `{ run(id: `],
     ["a validation error", `{ nope }`],
     ["an operation name that names nothing", `query A { __typename }`, "B"],
-    ["a query over the cost limit", `{ runs(first: 100) { edges { node { tasks(first: 100) { edges { node { attempts { status } } } } } } } }`],
+    [
+      "a query over the cost limit",
+      `{ runs(first: 100) { edges { node { tasks(first: 100) { edges { node { attempts { status } } } } } } } }`,
+    ],
   ])("leaves %s to Yoga", async (_what, query, operationName?: string) => {
     const params = directParams("POST", POST, json({ query, ...(operationName ? { operationName } : {}) }));
     expect(await executeDirect(yoga, params!, requestContext(services, OPEN, "req-2"))).toBeNull();
@@ -148,9 +186,17 @@ describe.each([
   afterAll(() => s.close());
 
   async function post(body: unknown, extra: Record<string, string> = {}) {
-    const res = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...extra }, body: JSON.stringify(body) });
+    const res = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...extra },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get("content-type"), body: JSON.parse(text.replace(/"requestId":"[^"]+"/g, '"requestId":"x"')) as unknown };
+    return {
+      status: res.status,
+      type: res.headers.get("content-type"),
+      body: JSON.parse(text.replace(/"requestId":"[^"]+"/g, '"requestId":"x"')) as unknown,
+    };
   }
 
   const auth: Record<string, string> = tokens.length ? { authorization: `Bearer ${READ_TOKEN}` } : {};

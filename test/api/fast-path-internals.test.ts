@@ -72,8 +72,13 @@ describe("the exact versions the fast paths were checked against", () => {
   it.each(PINNED)("%s is pinned exactly and installed at that version", (name) => {
     const spec = manifest.dependencies[name]!;
     const installed = (require(`${name}/package.json`) as { version: string }).version;
-    expect(spec, `${name} must be pinned to an exact version in package.json (src/api/fast/ relies on its internals)`).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(installed, `${name} installed is ${installed}, package.json pins ${spec}: the fast paths were checked against ${spec} only`).toBe(spec);
+    expect(spec, `${name} must be pinned to an exact version in package.json (src/api/fast/ relies on its internals)`).toMatch(
+      /^\d+\.\d+\.\d+$/,
+    );
+    expect(
+      installed,
+      `${name} installed is ${installed}, package.json pins ${spec}: the fast paths were checked against ${spec} only`,
+    ).toBe(spec);
   });
 });
 
@@ -86,31 +91,52 @@ describe("Yoga internals (src/api/fast/direct-query.ts, src/api/fast/shared-exec
   };
   const yoga = createYoga({ schema, logging: false, maskedErrors: false, plugins: [watch] });
 
-  internal("yoga.getEnveloped(context) gives schema, parse, validate, contextFactory, execute and subscribe that run a query", "src/api/fast/direct-query.ts", async () => {
-    const e = yoga.getEnveloped({ params: { query: "{ ok }" } });
-    for (const f of ["parse", "validate", "contextFactory", "execute", "subscribe"] as const) expect(typeof e[f], `getEnveloped().${f}`).toBe("function");
-    const document = e.parse("{ ok }");
-    expect(e.validate(e.schema, document)).toEqual([]);
-    expect(await e.execute({ schema: e.schema, document, contextValue: await e.contextFactory() })).toEqual({ data: { ok: true } });
-  });
+  internal(
+    "yoga.getEnveloped(context) gives schema, parse, validate, contextFactory, execute and subscribe that run a query",
+    "src/api/fast/direct-query.ts",
+    async () => {
+      const e = yoga.getEnveloped({ params: { query: "{ ok }" } });
+      for (const f of ["parse", "validate", "contextFactory", "execute", "subscribe"] as const)
+        expect(typeof e[f], `getEnveloped().${f}`).toBe("function");
+      const document = e.parse("{ ok }");
+      expect(e.validate(e.schema, document)).toEqual([]);
+      expect(await e.execute({ schema: e.schema, document, contextValue: await e.contextFactory() })).toEqual({ data: { ok: true } });
+    },
+  );
 
-  internal('processRegularResult(result, fetchAPI, "application/json") is exported and makes the Response Yoga would send', "src/api/fast/direct-query.ts", async () => {
-    expect(typeof processRegularResult).toBe("function");
-    const response = processRegularResult({ errors: [new g.GraphQLError("bad", { extensions: { code: "X" } })] }, yoga.fetchAPI, "application/json");
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(JSON.parse(await response.text())).toEqual({ errors: [{ message: "bad", extensions: { code: "X" } }] });
-  });
+  internal(
+    'processRegularResult(result, fetchAPI, "application/json") is exported and makes the Response Yoga would send',
+    "src/api/fast/direct-query.ts",
+    async () => {
+      expect(typeof processRegularResult).toBe("function");
+      const response = processRegularResult(
+        { errors: [new g.GraphQLError("bad", { extensions: { code: "X" } })] },
+        yoga.fetchAPI,
+        "application/json",
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(JSON.parse(await response.text())).toEqual({ errors: [{ message: "bad", extensions: { code: "X" } }] });
+    },
+  );
 
-  internal("an envelop plugin's onSubscribe({ setSubscribeFn }) replaces the subscribe Yoga runs", "src/api/fast/shared-execution.ts", async () => {
-    subscribed.length = 0;
-    const e = yoga.getEnveloped({ params: { query: SUBSCRIBE } });
-    const out = (await e.subscribe({ schema: e.schema, document: e.parse(SUBSCRIBE), contextValue: await e.contextFactory() })) as AsyncIterable<unknown>;
-    const results = [];
-    for await (const r of out) results.push(r);
-    expect(subscribed).toEqual(["ours"]);
-    expect(results).toEqual([{ data: { items: { n: 1 } } }, { data: { items: { n: 2 } } }]);
-  });
+  internal(
+    "an envelop plugin's onSubscribe({ setSubscribeFn }) replaces the subscribe Yoga runs",
+    "src/api/fast/shared-execution.ts",
+    async () => {
+      subscribed.length = 0;
+      const e = yoga.getEnveloped({ params: { query: SUBSCRIBE } });
+      const out = (await e.subscribe({
+        schema: e.schema,
+        document: e.parse(SUBSCRIBE),
+        contextValue: await e.contextFactory(),
+      })) as AsyncIterable<unknown>;
+      const results = [];
+      for await (const r of out) results.push(r);
+      expect(subscribed).toEqual(["ours"]);
+      expect(results).toEqual([{ data: { items: { n: 1 } } }, { data: { items: { n: 2 } } }]);
+    },
+  );
 });
 
 describe("graphql-ws and ws internals (src/api/fast/ws-frames.ts, src/api/fast/send-batching.ts)", () => {
@@ -128,7 +154,10 @@ describe("graphql-ws and ws internals (src/api/fast/ws-frames.ts, src/api/fast/s
     // registered after the splicing one and before graphql-ws's own listener: sees each send as graphql-ws calls it
     wss.on("connection", (socket) => {
       const send = socket.send.bind(socket) as (...a: unknown[]) => void;
-      socket.send = ((data: unknown, ...rest: unknown[]) => (sent.push({ type: typeof data, rest: rest.map((r) => typeof r) }), send(data, ...rest))) as typeof socket.send;
+      socket.send = ((data: unknown, ...rest: unknown[]) => (
+        sent.push({ type: typeof data, rest: rest.map((r) => typeof r) }),
+        send(data, ...rest)
+      )) as typeof socket.send;
     });
     useServer(
       {
@@ -162,7 +191,8 @@ describe("graphql-ws and ws internals (src/api/fast/ws-frames.ts, src/api/fast/s
       socket.on("message", (data: Buffer, binary: boolean) => {
         const text = data.toString("utf8");
         const m = JSON.parse(text) as { type: string };
-        if (m.type === "connection_ack") return void socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: SUBSCRIBE } }));
+        if (m.type === "connection_ack")
+          return void socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: SUBSCRIBE } }));
         frames.push({ text, binary });
         if (m.type === "complete") resolve();
       });
@@ -171,53 +201,71 @@ describe("graphql-ws and ws internals (src/api/fast/ws-frames.ts, src/api/fast/s
     return frames;
   }
 
-  internal('useServer stringifies each message with JSON.stringify(message, jsonMessageReplacer): a "next" payload\'s data reaches it under the key "data", as the very object executed', "src/api/fast/ws-frames.ts", async () => {
-    replaced.length = 0;
-    await subscribeRaw();
-    expect(replaced.filter((r) => r.key === "data")).toEqual([
-      { key: "data", shared: true },
-      { key: "data", shared: true },
-    ]);
-  });
+  internal(
+    'useServer stringifies each message with JSON.stringify(message, jsonMessageReplacer): a "next" payload\'s data reaches it under the key "data", as the very object executed',
+    "src/api/fast/ws-frames.ts",
+    async () => {
+      replaced.length = 0;
+      await subscribeRaw();
+      expect(replaced.filter((r) => r.key === "data")).toEqual([
+        { key: "data", shared: true },
+        { key: "data", shared: true },
+      ]);
+    },
+  );
 
-  internal("graphql-ws sends each message through the ws socket's own send(text, callback), called on the socket after the connection listeners ran", "src/api/fast/ws-frames.ts", async () => {
-    sent.length = 0;
-    await subscribeRaw();
-    expect(sent.length).toBeGreaterThanOrEqual(3); // connection_ack, next, next, complete
-    for (const s of sent) expect(s).toEqual({ type: "string", rest: ["function"] });
-  });
+  internal(
+    "graphql-ws sends each message through the ws socket's own send(text, callback), called on the socket after the connection listeners ran",
+    "src/api/fast/ws-frames.ts",
+    async () => {
+      sent.length = 0;
+      await subscribeRaw();
+      expect(sent.length).toBeGreaterThanOrEqual(3); // connection_ack, next, next, complete
+      for (const s of sent) expect(s).toEqual({ type: "string", rest: ["function"] });
+    },
+  );
 
-  internal("ws sends a Buffer given { binary: false } as a text frame, and the spliced frame arrives whole", "src/api/fast/ws-frames.ts", async () => {
-    const frames = await subscribeRaw();
-    expect(frames.map((f) => f.binary)).toEqual([false, false, false]);
-    expect(frames.map((f) => JSON.parse(f.text) as unknown)).toEqual([
-      { id: "1", type: "next", payload: { data: { items: { n: 1 } } } },
-      { id: "1", type: "next", payload: { data: { items: { n: 2 } } } },
-      { id: "1", type: "complete" },
-    ]);
-  });
+  internal(
+    "ws sends a Buffer given { binary: false } as a text frame, and the spliced frame arrives whole",
+    "src/api/fast/ws-frames.ts",
+    async () => {
+      const frames = await subscribeRaw();
+      expect(frames.map((f) => f.binary)).toEqual([false, false, false]);
+      expect(frames.map((f) => JSON.parse(f.text) as unknown)).toEqual([
+        { id: "1", type: "next", payload: { data: { items: { n: 1 } } } },
+        { id: "1", type: "next", payload: { data: { items: { n: 2 } } } },
+        { id: "1", type: "complete" },
+      ]);
+    },
+  );
 
-  internal("ws's send(text) writes the frame to the upgrade request's socket before it returns, when no extension is negotiated (extensions is \"\")", "src/api/fast/send-batching.ts", async () => {
-    const own = createServer();
-    const ownWss = new WebSocketServer({ server: own });
-    const accepted = new Promise<{ socket: WebSocket; tcp: import("node:net").Socket }>((resolve) => ownWss.on("connection", (socket, req) => resolve({ socket, tcp: req.socket })));
-    await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
-    const client = new WebSocket(`ws://127.0.0.1:${(own.address() as AddressInfo).port}`);
-    await new Promise((r) => client.once("open", r));
-    try {
-      const { socket, tcp } = await accepted;
-      expect(socket.extensions).toBe("");
-      tcp.cork();
-      const before = tcp.writableLength;
-      socket.send("abc");
-      expect(tcp.writableLength - before, "bytes of a 3-byte text frame queued on the socket by send()").toBe(5);
-      tcp.uncork();
-    } finally {
-      client.close();
-      await new Promise<void>((r) => ownWss.close(() => r()));
-      await new Promise<void>((r) => own.close(() => r()));
-    }
-  });
+  internal(
+    "ws's send(text) writes the frame to the upgrade request's socket before it returns, when no extension is negotiated (extensions is \"\")",
+    "src/api/fast/send-batching.ts",
+    async () => {
+      const own = createServer();
+      const ownWss = new WebSocketServer({ server: own });
+      const accepted = new Promise<{ socket: WebSocket; tcp: import("node:net").Socket }>((resolve) =>
+        ownWss.on("connection", (socket, req) => resolve({ socket, tcp: req.socket })),
+      );
+      await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
+      const client = new WebSocket(`ws://127.0.0.1:${(own.address() as AddressInfo).port}`);
+      await new Promise((r) => client.once("open", r));
+      try {
+        const { socket, tcp } = await accepted;
+        expect(socket.extensions).toBe("");
+        tcp.cork();
+        const before = tcp.writableLength;
+        socket.send("abc");
+        expect(tcp.writableLength - before, "bytes of a 3-byte text frame queued on the socket by send()").toBe(5);
+        tcp.uncork();
+      } finally {
+        client.close();
+        await new Promise<void>((r) => ownWss.close(() => r()));
+        await new Promise<void>((r) => own.close(() => r()));
+      }
+    },
+  );
 
   internal("a graphql-ws client gets a shared result whole (the placeholder never leaks)", "src/api/fast/ws-frames.ts", async () => {
     await started;

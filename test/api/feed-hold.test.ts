@@ -36,7 +36,10 @@ class Gate {
 describe("RunEventFeed batches under a busy fan-out", () => {
   it("publishes a few batches, holds the rest while the gate is busy, then one list with all of them", async () => {
     const bus = new MemoryBus();
-    const store = { readEvents: async () => [], getRun: async () => ({ lastSeq: 0 }) } as unknown as Pick<RunStore, "readEvents" | "getRun">;
+    const store = { readEvents: async () => [], getRun: async () => ({ lastSeq: 0 }) } as unknown as Pick<
+      RunStore,
+      "readEvents" | "getRun"
+    >;
     const gate = new Gate();
     const feed = new RunEventFeed({ store, bus }, "r", { batchMs: 2, maxHoldMs: 60_000, pollMs: 60_000 }, gate, 0);
     await feed.ready;
@@ -77,7 +80,10 @@ describe("RunEventFeed batches under a busy fan-out", () => {
 
   it("holds a batch at most maxHoldMs since the last one", async () => {
     const bus = new MemoryBus();
-    const store = { readEvents: async () => [], getRun: async () => ({ lastSeq: 0 }) } as unknown as Pick<RunStore, "readEvents" | "getRun">;
+    const store = { readEvents: async () => [], getRun: async () => ({ lastSeq: 0 }) } as unknown as Pick<
+      RunStore,
+      "readEvents" | "getRun"
+    >;
     const gate = new Gate();
     gate.busy = true; // never drains
     const feed = new RunEventFeed({ store, bus }, "r", { batchMs: 1, maxHoldMs: 100, pollMs: 60_000 }, gate, 0);

@@ -13,10 +13,37 @@ const LISTS = Number(process.env.CONVEYOR_FUZZ_LISTS ?? 200);
 
 /** A small deterministic PRNG, so a failure can be replayed from its seed. */
 function prng(seed: number) {
-  return () => ((seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff;
 }
 
-const PIECES = ["1", "2", "3", "20", "21", "0", "-", ",", " ", ".", "1-3", "3-1", "2.1", "[", "]", '"', "x", "99999999999999999999", "1e3", "\u00e9", "\t", "--", ",,", "null", "{}", "\\"];
+const PIECES = [
+  "1",
+  "2",
+  "3",
+  "20",
+  "21",
+  "0",
+  "-",
+  ",",
+  " ",
+  ".",
+  "1-3",
+  "3-1",
+  "2.1",
+  "[",
+  "]",
+  '"',
+  "x",
+  "99999999999999999999",
+  "1e3",
+  "\u00e9",
+  "\t",
+  "--",
+  ",,",
+  "null",
+  "{}",
+  "\\",
+];
 
 function randomSelection(r: () => number): string {
   const n = 1 + Math.floor(r() * 6);
@@ -30,9 +57,11 @@ function randomList(r: () => number): unknown[] {
 
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 describe(`random selections (${kind})`, () => {
@@ -64,7 +93,11 @@ describe(`random selections (${kind})`, () => {
     // both paths were exercised
     expect(outcomes.get("StartRunPayload")).toBeGreaterThan(0);
     expect(outcomes.get("InvalidSelection")).toBeGreaterThan(0);
-    expect([...outcomes.keys()].every((k) => ["StartRunPayload", "InvalidSelection", "EmptySelection", "UnknownTasks", "SubtaskSelection", "InvalidInput"].includes(k))).toBe(true);
+    expect(
+      [...outcomes.keys()].every((k) =>
+        ["StartRunPayload", "InvalidSelection", "EmptySelection", "UnknownTasks", "SubtaskSelection", "InvalidInput"].includes(k),
+      ),
+    ).toBe(true);
   }, 300_000);
 
   it(`the same ${COUNT} selections and ${LISTS} id lists through REST: 201 or 400 with a reason`, async () => {
@@ -101,10 +134,60 @@ interface Case {
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 
 const DOC_PIECES = [
-  "{", "}", "(", ")", "[", "]", "run", "runs", "node", "activeRuns", "__typename", "id", "status", "id:", ":", "$id", "$x", "...", "on", "Run",
-  "fragment F on Run", "query", "mutation", "subscription", "@skip(if: true)", "@include", "#", "\n", '"', '"""', '"a\\u0000b"', '"\\u{0}"', "\\",
-  "1", "-1", "1e999", "99999999999999999999", "true", "null", "=", "!", "|", "&", ",", "\u00e9", "\ud83d\ude00", "\ud800", NUL, "\t",
-  "startRun(input: {inline: []})", "runEvents(runId: \"x\")", "first: -5", "first: 100000", "after: \"zz\"",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  "run",
+  "runs",
+  "node",
+  "activeRuns",
+  "__typename",
+  "id",
+  "status",
+  "id:",
+  ":",
+  "$id",
+  "$x",
+  "...",
+  "on",
+  "Run",
+  "fragment F on Run",
+  "query",
+  "mutation",
+  "subscription",
+  "@skip(if: true)",
+  "@include",
+  "#",
+  "\n",
+  '"',
+  '"""',
+  '"a\\u0000b"',
+  '"\\u{0}"',
+  "\\",
+  "1",
+  "-1",
+  "1e999",
+  "99999999999999999999",
+  "true",
+  "null",
+  "=",
+  "!",
+  "|",
+  "&",
+  ",",
+  "\u00e9",
+  "\ud83d\ude00",
+  "\ud800",
+  NUL,
+  "\t",
+  "startRun(input: {inline: []})",
+  'runEvents(runId: "x")',
+  "first: -5",
+  "first: 100000",
+  'after: "zz"',
 ];
 
 function randomDocument(r: () => number): string {
@@ -121,9 +204,29 @@ function randomDocument(r: () => number): string {
 
 function randomJson(r: () => number, depth = 0): unknown {
   const k = r();
-  if (depth > 3 || k < 0.4) return pick(r, ["", "1", NUL, `a${NUL}`, "x".repeat(50_000), 0, -1, 1.5, 2 ** 60, true, null, "\ud800", "00000000-0000-0000-0000-000000000000"]);
+  if (depth > 3 || k < 0.4)
+    return pick(r, [
+      "",
+      "1",
+      NUL,
+      `a${NUL}`,
+      "x".repeat(50_000),
+      0,
+      -1,
+      1.5,
+      2 ** 60,
+      true,
+      null,
+      "\ud800",
+      "00000000-0000-0000-0000-000000000000",
+    ]);
   if (k < 0.7) return Array.from({ length: Math.floor(r() * 4) }, () => randomJson(r, depth + 1));
-  return Object.fromEntries(Array.from({ length: Math.floor(r() * 4) }, () => [pick(r, ["id", "title", "command", "dependencies", "first", "x", NUL, "__proto__"]), randomJson(r, depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: Math.floor(r() * 4) }, () => [
+      pick(r, ["id", "title", "command", "dependencies", "first", "x", NUL, "__proto__"]),
+      randomJson(r, depth + 1),
+    ]),
+  );
 }
 
 const deepJson = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
@@ -147,23 +250,49 @@ function randomTask(r: () => number): unknown {
 function graphqlCase(r: () => number): Case {
   const headers: Record<string, string> = {};
   if (r() < 0.3) headers.origin = pick(r, ["http://127.0.0.1", "null", "http://evil.example"]);
-  if (r() < 0.3) headers.accept = pick(r, ["application/json", "application/graphql-response+json", "text/event-stream", "*/*", "text/html", "x/y;q=0", ";;"]);
+  if (r() < 0.3)
+    headers.accept = pick(r, [
+      "application/json",
+      "application/graphql-response+json",
+      "text/event-stream",
+      "*/*",
+      "text/html",
+      "x/y;q=0",
+      ";;",
+    ]);
   if (r() < 0.1) headers.authorization = pick(r, ["Bearer x", "Basic", "Bearer " + "x".repeat(5_000)]);
   if (r() < 0.2) headers["x-conveyor-csrf"] = "1";
   const kind = r();
   if (kind < 0.15) {
-    const q = new URLSearchParams({ query: randomDocument(r).slice(0, 4_000), ...(r() < 0.5 ? { variables: randomVariablesText(r).slice(0, 4_000) } : {}) });
+    const q = new URLSearchParams({
+      query: randomDocument(r).slice(0, 4_000),
+      ...(r() < 0.5 ? { variables: randomVariablesText(r).slice(0, 4_000) } : {}),
+    });
     return { method: "GET", path: `/graphql?${q}`, headers };
   }
-  headers["content-type"] = pick(r, ["application/json", "application/json", "application/json", "application/graphql", "text/plain", "application/json; charset=latin1", "multipart/form-data"]);
+  headers["content-type"] = pick(r, [
+    "application/json",
+    "application/json",
+    "application/json",
+    "application/graphql",
+    "text/plain",
+    "application/json; charset=latin1",
+    "multipart/form-data",
+  ]);
   let body: string;
   const b = r();
   if (b < 0.3) {
     // startRun with inline tasks: through validation, coercion and the run-start checks
-    const input = { inline: Array.from({ length: Math.floor(r() * 3) }, () => randomTask(r)), ...(r() < 0.5 ? { selection: pick(r, ["1", "1-2", NUL, "x".repeat(20_000)]) } : {}), options: { executor: "fn", ...(r() < 0.3 ? { command: pick(r, ["echo {id}", `a${NUL}`]) } : {}) } };
+    const input = {
+      inline: Array.from({ length: Math.floor(r() * 3) }, () => randomTask(r)),
+      ...(r() < 0.5 ? { selection: pick(r, ["1", "1-2", NUL, "x".repeat(20_000)]) } : {}),
+      options: { executor: "fn", ...(r() < 0.3 ? { command: pick(r, ["echo {id}", `a${NUL}`]) } : {}) },
+    };
     body = JSON.stringify({ query: START, variables: { input } });
-  } else if (b < 0.4) body = pick(r, ["", "{", "[]", "null", `{"query": 1}`, `[{"query": "{__typename}"}, 1]`, "x".repeat(100_000), deepJson(10_000)]);
-  else body = `{"query": ${JSON.stringify(randomDocument(r))}, "variables": ${randomVariablesText(r)}${r() < 0.2 ? `, "operationName": ${JSON.stringify(pick(r, ["A", NUL, "", 1]))}` : ""}}`;
+  } else if (b < 0.4)
+    body = pick(r, ["", "{", "[]", "null", `{"query": 1}`, `[{"query": "{__typename}"}, 1]`, "x".repeat(100_000), deepJson(10_000)]);
+  else
+    body = `{"query": ${JSON.stringify(randomDocument(r))}, "variables": ${randomVariablesText(r)}${r() < 0.2 ? `, "operationName": ${JSON.stringify(pick(r, ["A", NUL, "", 1]))}` : ""}}`;
   if (headers["content-type"] === "application/graphql") body = randomDocument(r);
   return { method: "POST", path: "/graphql", headers, body };
 }
@@ -176,9 +305,16 @@ function restCase(r: () => number): Case {
   if (r() < 0.5) {
     const k = r();
     const body =
-      k < 0.15 ? deepJson(pick(r, [70, 10_000])) :
-      k < 0.25 ? pick(r, ["{", "", "[]", "1", "x".repeat(100_000)]) :
-      JSON.stringify({ tasks: Array.from({ length: Math.floor(r() * 3) }, () => randomTask(r)), executor: "fn", ...(r() < 0.5 ? { task_range: pick(r, ["1", NUL, "1-2"]) } : { task_list: randomJson(r) }), ...(r() < 0.3 ? { options: randomJson(r) } : {}) });
+      k < 0.15
+        ? deepJson(pick(r, [70, 10_000]))
+        : k < 0.25
+          ? pick(r, ["{", "", "[]", "1", "x".repeat(100_000)])
+          : JSON.stringify({
+              tasks: Array.from({ length: Math.floor(r() * 3) }, () => randomTask(r)),
+              executor: "fn",
+              ...(r() < 0.5 ? { task_range: pick(r, ["1", NUL, "1-2"]) } : { task_list: randomJson(r) }),
+              ...(r() < 0.3 ? { options: randomJson(r) } : {}),
+            });
     return { method: "POST", path: "/api/workflows/multi-task", headers, body };
   }
   return { method, path: `/api/workflows/${id}/${route}`, headers, ...(method === "POST" ? { body: JSON.stringify(randomJson(r)) } : {}) };
@@ -196,7 +332,11 @@ describe(`hostile requests (${kind})`, () => {
     const cases = Array.from({ length: HOSTILE }, () => (r() < 0.7 ? graphqlCase(r) : restCase(r)));
     const statuses = new Map<number, number>();
     await pool(cases, 8, async (c) => {
-      const res = await fetch(`${s.url}${c.path}`, { method: c.method, headers: c.headers, ...(c.body !== undefined ? { body: c.body } : {}) });
+      const res = await fetch(`${s.url}${c.path}`, {
+        method: c.method,
+        headers: c.headers,
+        ...(c.body !== undefined ? { body: c.body } : {}),
+      });
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const what = `${c.method} ${c.path.slice(0, 200)} ${JSON.stringify(c.headers)} ${c.body?.slice(0, 300)} -> ${res.status} ${text.slice(0, 300)}`;
@@ -208,11 +348,15 @@ describe(`hostile requests (${kind})`, () => {
       if (res.status >= 400 && type.includes("json")) {
         const json = JSON.parse(text);
         const codes = json.errors ? json.errors.map((e: any) => e.extensions?.code) : [json.error?.code];
-        expect(codes.every((code: unknown) => typeof code === "string" && code !== "INTERNAL_SERVER_ERROR"), what).toBe(true);
+        expect(
+          codes.every((code: unknown) => typeof code === "string" && code !== "INTERNAL_SERVER_ERROR"),
+          what,
+        ).toBe(true);
         // an error names its input once, briefly
         expect(text.length, what).toBeLessThan(5_000);
       } else if (type.includes("json") && JSON.parse(text).errors) {
-        for (const e of JSON.parse(text).errors) expect([typeof e.extensions?.code, e.message.length <= 400], what).toEqual(["string", true]);
+        for (const e of JSON.parse(text).errors)
+          expect([typeof e.extensions?.code, e.message.length <= 400], what).toEqual(["string", true]);
       }
     });
     expect([...statuses.keys()].every((st) => st < 500)).toBe(true);

@@ -31,7 +31,11 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
 
   it("starts a run from inline tasks and reads it back in full", async () => {
     s.tasks.set("t2", () => ({ built: 2 }));
-    const started = await start({ inline: inlineTasks(4, true), selection: '["t1","t2","t3"]', options: { executor: "fn", maxParallel: 2 } });
+    const started = await start({
+      inline: inlineTasks(4, true),
+      selection: '["t1","t2","t3"]',
+      options: { executor: "fn", maxParallel: 2 },
+    });
     expect(started.__typename).toBe("StartRunPayload");
     const id = started.run.id;
     expect(started.run.total).toBe(3);
@@ -51,22 +55,28 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(run.events.edges.map((e: any) => e.node.seq)).toEqual([1, 2, 3]);
     expect(run.events.edges[0].node.type).toBe("run.started");
     // the next page of events starts right after the cursor
-    const next = await s.gql(`query ($id: ID!, $after: String) { run(id: $id) { events(first: 100, after: $after) { edges { node { seq } } pageInfo { hasNextPage } } } }`, {
-      id,
-      after: run.events.pageInfo.endCursor,
-    });
+    const next = await s.gql(
+      `query ($id: ID!, $after: String) { run(id: $id) { events(first: 100, after: $after) { edges { node { seq } } pageInfo { hasNextPage } } } }`,
+      {
+        id,
+        after: run.events.pageInfo.endCursor,
+      },
+    );
     const seqs = next.body.data.run.events.edges.map((e: any) => e.node.seq);
     expect(seqs[0]).toBe(4);
     expect(seqs.at(-1)).toBe(run.lastSeq);
     expect(next.body.data.run.events.pageInfo.hasNextPage).toBe(false);
     // node(id) finds runs, tasks and checkpoints by their global ids
     const cp = run.checkpoints.at(-1);
-    const nodes = await s.gql(`query ($a: ID!, $b: ID!, $c: ID!) {
-      a: node(id: $a) { __typename id } b: node(id: $b) { __typename ... on TaskRun { result } } c: node(id: $c) { __typename ... on Checkpoint { checkpointId } } }`, {
-      a: id,
-      b: `task:${id}/t2`,
-      c: cp.id,
-    });
+    const nodes = await s.gql(
+      `query ($a: ID!, $b: ID!, $c: ID!) {
+      a: node(id: $a) { __typename id } b: node(id: $b) { __typename ... on TaskRun { result } } c: node(id: $c) { __typename ... on Checkpoint { checkpointId } } }`,
+      {
+        a: id,
+        b: `task:${id}/t2`,
+        c: cp.id,
+      },
+    );
     expect(nodes.body.data).toEqual({
       a: { __typename: "Run", id },
       b: { __typename: "TaskRun", result: { built: 2 } },
@@ -95,20 +105,36 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
       throw new Error("boom");
     });
     const started = await start({
-      inline: [{ id: "ok1", dependencies: [] }, { id: "bad", dependencies: [] }, { id: "after", dependencies: ["bad"] }],
+      inline: [
+        { id: "ok1", dependencies: [] },
+        { id: "bad", dependencies: [] },
+        { id: "after", dependencies: ["bad"] },
+      ],
       options: { executor: "fn", continueOnError: true, retry: { retryLimit: 0 } },
     });
     const id = started.run.id;
     await s.app.engine.waitForRun(id);
-    const failed = await s.gql(`query ($id: ID!) { run(id: $id) { status tasks(status: [FAILED, SKIPPED]) { edges { node { taskId status error attempts { status error } } } } } }`, { id });
+    const failed = await s.gql(
+      `query ($id: ID!) { run(id: $id) { status tasks(status: [FAILED, SKIPPED]) { edges { node { taskId status error attempts { status error } } } } } }`,
+      { id },
+    );
     expect(failed.body.data.run.status).toBe("COMPLETED_WITH_FAILURES");
-    expect(failed.body.data.run.tasks.edges.map((e: any) => [e.node.taskId, e.node.status])).toEqual([["bad", "FAILED"], ["after", "SKIPPED"]]);
-    expect(failed.body.data.run.tasks.edges[0].node.attempts[0]).toMatchObject({ status: "FAILED", error: expect.stringContaining("boom") });
+    expect(failed.body.data.run.tasks.edges.map((e: any) => [e.node.taskId, e.node.status])).toEqual([
+      ["bad", "FAILED"],
+      ["after", "SKIPPED"],
+    ]);
+    expect(failed.body.data.run.tasks.edges[0].node.attempts[0]).toMatchObject({
+      status: "FAILED",
+      error: expect.stringContaining("boom"),
+    });
 
     const all: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: any = await s.gql(`query ($after: String) { runs(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const page: any = await s.gql(
+        `query ($after: String) { runs(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       all.push(...page.body.data.runs.edges.map((e: any) => e.node.id));
       if (!page.body.data.runs.pageInfo.hasNextPage) break;
       after = page.body.data.runs.pageInfo.endCursor;
@@ -126,10 +152,19 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
   });
 
   it("returns typed results for expected failures", async () => {
-    expect(await start({ inline: inlineTasks(3), selection: "1-2,x" })).toMatchObject({ __typename: "InvalidSelection", code: "INVALID_SELECTION", part: "x" });
+    expect(await start({ inline: inlineTasks(3), selection: "1-2,x" })).toMatchObject({
+      __typename: "InvalidSelection",
+      code: "INVALID_SELECTION",
+      part: "x",
+    });
     expect(await start({ inline: inlineTasks(3), taskIds: ["t1", "t9"] })).toMatchObject({ __typename: "UnknownTasks", ids: ["t9"] });
     expect(
-      await start({ inline: [{ id: "a", dependencies: ["b"] }, { id: "b", dependencies: ["a"] }] }),
+      await start({
+        inline: [
+          { id: "a", dependencies: ["b"] },
+          { id: "b", dependencies: ["a"] },
+        ],
+      }),
     ).toMatchObject({ __typename: "DependencyCycle", cycle: expect.arrayContaining(["a", "b"]) });
     expect(await start({ inline: inlineTasks(1), options: { executor: "fn", maxParallel: 0 } })).toMatchObject({
       __typename: "InvalidInput",
@@ -142,9 +177,15 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     });
     expect(await start({ tasksFile: "/does/not/exist.json" })).toMatchObject({ __typename: "InvalidInput", field: "tasksFile" });
     expect(await start({})).toMatchObject({ __typename: "InvalidInput", field: "source" });
-    expect(await start({ inline: inlineTasks(1), options: { executor: "nope" } })).toMatchObject({ __typename: "InvalidInput", field: "executor" });
+    expect(await start({ inline: inlineTasks(1), options: { executor: "nope" } })).toMatchObject({
+      __typename: "InvalidInput",
+      field: "executor",
+    });
     // Task Master's words, as the CLI takes them: nothing ready is an empty selection
-    const allDone = [{ id: "d1", status: "done" }, { id: "d2", status: "done" }];
+    const allDone = [
+      { id: "d1", status: "done" },
+      { id: "d2", status: "done" },
+    ];
     expect(await start({ inline: allDone, selection: "ready" })).toMatchObject({ __typename: "EmptySelection", code: "EMPTY_SELECTION" });
 
     const ctl = (m: string, args: string) =>
@@ -174,10 +215,19 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     await eventually(async () => (await s.app.engine.store.getRun(run.id))!.running === 0);
     const held = await s.gql(`query { run(id: "${run.id}") { status succeeded pending running } }`);
     expect(held.body.data.run).toEqual({ status: "PAUSED", succeeded: 2, pending: 4, running: 0 });
-    const cp = await m(`checkpointRun(runId: "${run.id}") { __typename ... on CheckpointPayload { checkpoint { checkpointId reason status } } }`);
+    const cp = await m(
+      `checkpointRun(runId: "${run.id}") { __typename ... on CheckpointPayload { checkpoint { checkpointId reason status } } }`,
+    );
     expect(cp.body.data.checkpointRun.checkpoint).toMatchObject({ status: "PAUSED" });
-    const noCp = await m(`resumeRun(runId: "${run.id}", checkpointId: "nope") { __typename ... on CheckpointNotFound { runId checkpointId code } }`);
-    expect(noCp.body.data.resumeRun).toEqual({ __typename: "CheckpointNotFound", runId: run.id, checkpointId: "nope", code: "CHECKPOINT_NOT_FOUND" });
+    const noCp = await m(
+      `resumeRun(runId: "${run.id}", checkpointId: "nope") { __typename ... on CheckpointNotFound { runId checkpointId code } }`,
+    );
+    expect(noCp.body.data.resumeRun).toEqual({
+      __typename: "CheckpointNotFound",
+      runId: run.id,
+      checkpointId: "nope",
+      code: "CHECKPOINT_NOT_FOUND",
+    });
     const resumed = await m(`resumeRun(runId: "${run.id}") { __typename ... on RunPayload { run { status } } }`);
     expect(resumed.body.data.resumeRun.__typename).toBe("RunPayload");
     await s.app.engine.waitForRun(run.id);
@@ -215,12 +265,15 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     const mark = await m(`markTask(runId: "${marked.run.id}", taskId: "t2", as: DONE) { __typename }`);
     expect(mark.body.data.markTask.__typename).toBe("RunPayload");
     await eventually(async () => (await s.app.engine.store.getRun(marked.run.id))!.succeeded === 3);
-    const again = await m(`markTask(runId: "${marked.run.id}", taskId: "t2", as: SKIPPED) { __typename ... on InvalidTransition { from } }`);
+    const again = await m(
+      `markTask(runId: "${marked.run.id}", taskId: "t2", as: SKIPPED) { __typename ... on InvalidTransition { from } }`,
+    );
     expect(again.body.data.markTask).toEqual({ __typename: "InvalidTransition", from: "succeeded" });
   });
 
   it("times operations by their root field, whatever the client names them (a bounded set of series)", async () => {
-    for (let i = 0; i < 3; i++) expect((await s.gql(`query Name${i}${Math.random().toString(36).slice(2)} { activeRuns { id } }`)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await s.gql(`query Name${i}${Math.random().toString(36).slice(2)} { activeRuns { id } }`)).status).toBe(200);
     const series = (await s.metrics.operationDuration.get()).values.filter((v) => v.metricName?.endsWith("_count"));
     expect(series.find((v) => v.labels.operation === "activeRuns" && v.labels.type === "query")?.value).toBeGreaterThanOrEqual(3);
     expect(series.filter((v) => String(v.labels.operation).startsWith("Name"))).toEqual([]);
@@ -228,7 +281,10 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
 
   it("shows a local task's output tails, result, timings and progress, and memoized tasks on the next run", async () => {
     const command = `echo out {id}; echo err {id} >&2; echo '::conveyor result {"n": 7}'; sleep 0.3`;
-    const inline = [{ id: "o1", title: "first" }, { id: "o2", title: "second", dependencies: ["o1"] }];
+    const inline = [
+      { id: "o1", title: "first" },
+      { id: "o2", title: "second", dependencies: ["o1"] },
+    ];
     const TASK = `taskId status memoized result startedAt finishedAt durationMs attempts { status exitCode stdoutTail stderrTail startedAt finishedAt durationMs }`;
     const r = await s.gql(START, { input: { inline, options: { executor: "local", command, force: true } } });
     const id = r.body.data.startRun.run.id as string;
@@ -248,14 +304,22 @@ describe.each(await storeKinds())("GraphQL queries and mutations (%s)", (kind) =
     expect(first.durationMs).toBeGreaterThanOrEqual(250);
     expect(Date.parse(first.finishedAt) - Date.parse(first.startedAt)).toBe(first.durationMs);
     expect(first.attempts).toEqual([
-      expect.objectContaining({ status: "SUCCEEDED", exitCode: 0, stdoutTail: 'out o1\n::conveyor result {"n": 7}\n', stderrTail: "err o1\n" }),
+      expect.objectContaining({
+        status: "SUCCEEDED",
+        exitCode: 0,
+        stdoutTail: 'out o1\n::conveyor result {"n": 7}\n',
+        stderrTail: "err o1\n",
+      }),
     ]);
     expect(first.attempts[0].durationMs).toBeGreaterThanOrEqual(250);
 
     const again = await s.gql(START, { input: { inline, options: { executor: "local", command } } });
     const id2 = again.body.data.startRun.run.id as string;
     await s.app.engine.waitForRun(id2);
-    const cached = await s.gql(`query ($id: ID!) { run(id: $id) { memoized tasks(first: 2) { edges { node { taskId status memoized result attempts { number } } } } } }`, { id: id2 });
+    const cached = await s.gql(
+      `query ($id: ID!) { run(id: $id) { memoized tasks(first: 2) { edges { node { taskId status memoized result attempts { number } } } } } }`,
+      { id: id2 },
+    );
     expect(cached.body.data.run.memoized).toBe(2);
     expect(cached.body.data.run.tasks.edges.map((e: any) => e.node)).toEqual([
       { taskId: "o1", status: "SUCCEEDED", memoized: true, result: { n: 7 }, attempts: [] },

@@ -36,19 +36,33 @@ describe(`hostile input (${kind})`, () => {
   afterAll(() => s.close());
 
   const post = async (body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    const res = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
     return { status: res.status, text: await res.text() };
   };
-  const codes = (text: string) => ((JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map((e) => e.extensions?.code);
+  const codes = (text: string) =>
+    ((JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] }).errors ?? []).map((e) => e.extensions?.code);
 
   describe("NUL characters", () => {
     it.each([
       ["run(id) literal", { query: `{ run(id: "a\\u0000b") { id } }` }],
       ["node(id) literal", { query: `{ node(id: "\\u0000") { id } }` }],
       ["run(id) variable", { query: `query ($id: ID!) { run(id: $id) { id } }`, variables: { id: `a${NUL}b` } }],
-      ["startRun inline id", { query: START, variables: { input: { inline: [{ id: `a${NUL}`, dependencies: [] }], options: { executor: "fn" } } } }],
-      ["startRun inline title", { query: START, variables: { input: { inline: [{ id: "1", title: `t${NUL}`, dependencies: [] }], options: { executor: "fn" } } } }],
-      ["startRun command", { query: START, variables: { input: { inline: [{ id: "1", dependencies: [] }], options: { command: `echo ${NUL}` } } } }],
+      [
+        "startRun inline id",
+        { query: START, variables: { input: { inline: [{ id: `a${NUL}`, dependencies: [] }], options: { executor: "fn" } } } },
+      ],
+      [
+        "startRun inline title",
+        { query: START, variables: { input: { inline: [{ id: "1", title: `t${NUL}`, dependencies: [] }], options: { executor: "fn" } } } },
+      ],
+      [
+        "startRun command",
+        { query: START, variables: { input: { inline: [{ id: "1", dependencies: [] }], options: { command: `echo ${NUL}` } } } },
+      ],
       ["startRun tasksFile", { query: START, variables: { input: { tasksFile: `x${NUL}.json`, selection: "1" } } }],
     ])("GraphQL, %s: refused with NUL_CHARACTER", async (_what, body) => {
       for (const headers of [{}, { origin: s.url }] as Record<string, string>[]) {
@@ -60,13 +74,27 @@ describe(`hostile input (${kind})`, () => {
     });
 
     it("names the variable's field that holds it", async () => {
-      const r = await post({ query: START, variables: { input: { inline: [{ id: "1", dependencies: [] }, { id: "2", title: `x${NUL}`, dependencies: [] }] } } });
+      const r = await post({
+        query: START,
+        variables: {
+          input: {
+            inline: [
+              { id: "1", dependencies: [] },
+              { id: "2", title: `x${NUL}`, dependencies: [] },
+            ],
+          },
+        },
+      });
       expect(JSON.parse(r.text).errors[0].message).toContain("$input.inline[1].title");
     });
 
     it("REST: a body or a path holding one is a 400 naming the field", async () => {
       const body = { tasks: [{ id: 1, title: `a${NUL}b`, dependencies: [] }], task_list: [1], executor: "fn" };
-      const res = await fetch(`${s.url}/api/workflows/multi-task`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${s.url}/api/workflows/multi-task`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as any).error).toMatchObject({ code: "NUL_CHARACTER", field: "tasks[0].title" });
       for (const path of ["/api/workflows/a%00b/state", "/api/workflows/%00/progress"]) {
@@ -96,9 +124,15 @@ describe(`hostile input (${kind})`, () => {
         const r = await post(body, headers);
         expect([r.status < 500, codes(r.text)]).toEqual([true, [code]]);
       }
-      const get = await fetch(`${s.url}/graphql?query=${encodeURIComponent(body.query.slice(0, 12_000))}`, { headers: { accept: "application/json" } });
+      const get = await fetch(`${s.url}/graphql?query=${encodeURIComponent(body.query.slice(0, 12_000))}`, {
+        headers: { accept: "application/json" },
+      });
       expect(get.status).toBeLessThan(500);
-      const sse = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify(body) });
+      const sse = await fetch(`${s.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify(body),
+      });
       expect(sse.status).toBeLessThan(500);
       expect(await sse.text()).toContain(code);
       const sub = collect(s.ws(), body.query, {});
@@ -108,23 +142,37 @@ describe(`hostile input (${kind})`, () => {
 
     it("JSON variables nested thousands deep: 400 JSON_TOO_DEEP", async () => {
       const variables = `{"input": ${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
-      const r = await post(`{"query": "query ($input: StartRunInput!) { startRun(input: $input) { __typename } }", "variables": ${variables}}`);
+      const r = await post(
+        `{"query": "query ($input: StartRunInput!) { startRun(input: $input) { __typename } }", "variables": ${variables}}`,
+      );
       expect([r.status, codes(r.text)]).toEqual([400, ["JSON_TOO_DEEP"]]);
-      const rest = await fetch(`${s.url}/api/workflows/multi-task`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"tasks": ${"[".repeat(10_000)}${"]".repeat(10_000)}}` });
+      const rest = await fetch(`${s.url}/api/workflows/multi-task`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: `{"tasks": ${"[".repeat(10_000)}${"]".repeat(10_000)}}`,
+      });
       expect([rest.status, ((await rest.json()) as any).error.code]).toEqual([400, "JSON_TOO_DEEP"]);
       // over WebSocket as raw text: a client's own JSON.stringify gives up at such depths
       const deepVariables = `{"a": ${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
-      expect(await rawWsSubscribe(s.wsUrl, `{"query": "subscription ($a: [String]) { runsChanged { at } }", "variables": ${deepVariables}}`)).toContain("JSON_TOO_DEEP");
+      expect(
+        await rawWsSubscribe(s.wsUrl, `{"query": "subscription ($a: [String]) { runsChanged { at } }", "variables": ${deepVariables}}`),
+      ).toContain("JSON_TOO_DEEP");
     });
   });
 
   describe("errors name a long input once, briefly", () => {
     const big = "9".repeat(100_000);
     it("GraphQL: a 100 KB selection, a 100 KB token, a 100 KB variable of the wrong type", async () => {
-      const started = await s.gql(START, { input: { inline: [{ id: "1", dependencies: [] }], selection: `1,x${big}`, options: { executor: "fn" } } });
+      const started = await s.gql(START, {
+        input: { inline: [{ id: "1", dependencies: [] }], selection: `1,x${big}`, options: { executor: "fn" } },
+      });
       expect(JSON.stringify(started.body).length).toBeLessThan(2_000);
       expect(started.body.data.startRun.__typename).toBe("InvalidSelection");
-      for (const body of [{ query: `{ run(id: ${big}x) { id } }` }, { query: `{ "${big}" }` }, { query: "query ($n: Int) { runs(first: $n) { totalCount } }", variables: { n: big } }]) {
+      for (const body of [
+        { query: `{ run(id: ${big}x) { id } }` },
+        { query: `{ "${big}" }` },
+        { query: "query ($n: Int) { runs(first: $n) { totalCount } }", variables: { n: big } },
+      ]) {
         const r = await post(body);
         expect([r.status < 500, r.text.length < 2_000]).toEqual([true, true]);
         expect(codes(r.text).every((c) => c !== undefined && c !== "INTERNAL_SERVER_ERROR")).toBe(true);

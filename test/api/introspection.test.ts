@@ -17,9 +17,18 @@ const graphql = createRequire(import.meta.url)("graphql") as typeof import("grap
 /** The `__schema { ... }` selection of a getIntrospectionQuery() text, and its fragments. */
 function parts(query: string) {
   const operation = query.slice(0, query.indexOf("fragment FullType"));
-  return { selection: operation.slice(operation.indexOf("__schema"), operation.lastIndexOf("}")).trim(), fragments: query.slice(operation.length) };
+  return {
+    selection: operation.slice(operation.indexOf("__schema"), operation.lastIndexOf("}")).trim(),
+    fragments: query.slice(operation.length),
+  };
 }
-const FULL = { descriptions: true, inputValueDeprecation: true, schemaDescription: true, specifiedByUrl: true, directiveIsRepeatable: true };
+const FULL = {
+  descriptions: true,
+  inputValueDeprecation: true,
+  schemaDescription: true,
+  specifiedByUrl: true,
+  directiveIsRepeatable: true,
+};
 const codes = (body: { errors?: { extensions?: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
 
 /** `__type(name: "Run") { fields { type { ofType { ofType ... name } } } }` with `levels` ofType. */
@@ -103,12 +112,18 @@ describe("introspection within the limits", () => {
     expect(check(fiveDeep)).toEqual(["query depth 5 exceeds the limit of 4"]);
     const { selection, fragments } = parts(getIntrospectionQuery());
     expect(check(`{ runs { edges { node { id } } } ${selection} } ${fragments}`)).toEqual([]);
-    expect(check(`{ ...F } fragment F on Query { __type(name: "Run") { name } runs { edges { node { progress { percent } } } } }`)).toEqual(["query depth 5 exceeds the limit of 4"]);
+    expect(check(`{ ...F } fragment F on Query { __type(name: "Run") { name } runs { edges { node { progress { percent } } } } }`)).toEqual(
+      ["query depth 5 exceeds the limit of 4"],
+    );
   });
 
   it("GraphiQL's example operations are valid against the schema and within the limits", () => {
     const operations = GRAPHIQL_OPTIONS.defaultTabs!.map((t) => t.query!);
     expect(operations.some((q) => q.includes("subscription"))).toBe(true);
-    for (const q of operations) expect([q, graphql.validate(schema, graphql.parse(q), [...graphql.specifiedRules, queryLimitsRule(DEFAULT_QUERY_LIMITS)])]).toEqual([q, []]);
+    for (const q of operations)
+      expect([q, graphql.validate(schema, graphql.parse(q), [...graphql.specifiedRules, queryLimitsRule(DEFAULT_QUERY_LIMITS)])]).toEqual([
+        q,
+        [],
+      ]);
   });
 });

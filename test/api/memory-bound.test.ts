@@ -45,7 +45,11 @@ describe("memory under distinct large queries", () => {
         while (next < QUERIES) {
           const i = next++;
           const query = largeQuery(i, 500, i % 20 === 0 ? 1_000_000 : 100_000);
-          const res = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+          const res = await fetch(`${server.url}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ query }),
+          });
           await res.arrayBuffer();
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           if (i % 100 === 0) peak = Math.max(peak, rssMb(pid));
@@ -53,7 +57,9 @@ describe("memory under distinct large queries", () => {
       }),
     );
     const after = rssMb(pid);
-    console.log(`RSS: ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB peak (sampled), ${after.toFixed(0)} MB after ${QUERIES} queries`);
+    console.log(
+      `RSS: ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB peak (sampled), ${after.toFixed(0)} MB after ${QUERIES} queries`,
+    );
     expect(Object.fromEntries(statuses)).toEqual({ 200: QUERIES });
     expect(server.proc.exitCode).toBeNull();
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -43,7 +43,11 @@ const Item = new g.GraphQLObjectType<P>({
   name: "Item",
   fields: {
     n: { type: new g.GraphQLNonNull(g.GraphQLInt) },
-    label: { type: g.GraphQLString, args: { prefix: { type: g.GraphQLString } }, resolve: (p, a: { prefix: string }) => `${a.prefix}${p.n}` },
+    label: {
+      type: g.GraphQLString,
+      args: { prefix: { type: g.GraphQLString } },
+      resolve: (p, a: { prefix: string }) => `${a.prefix}${p.n}`,
+    },
     // fails for multiples of 7: a null that propagates to the item
     checked: {
       type: new g.GraphQLNonNull(g.GraphQLInt),
@@ -60,7 +64,13 @@ const schema = new g.GraphQLSchema({
   subscription: new g.GraphQLObjectType({
     name: "Subscription",
     fields: {
-      items: { type: new g.GraphQLNonNull(Item), args, subscribe: () => new ReadySource(payloads), resolve: (p) => p, extensions: { sharedPayload: true, pagedBy: "itemPages" } },
+      items: {
+        type: new g.GraphQLNonNull(Item),
+        args,
+        subscribe: () => new ReadySource(payloads),
+        resolve: (p) => p,
+        extensions: { sharedPayload: true, pagedBy: "itemPages" },
+      },
       itemPages: {
         type: new g.GraphQLNonNull(new g.GraphQLList(new g.GraphQLNonNull(Item))),
         args,
@@ -78,7 +88,12 @@ async function subscribe(query: string, variables: Record<string, unknown> = {},
   const { parse, subscribe: run, contextFactory } = yoga.getEnveloped({ params: { query, variables } });
   const contextValue = await contextFactory();
   if (pages) sendsPages(contextValue);
-  const result = (await run({ schema, document: parse(query), variableValues: variables, contextValue })) as AsyncIterable<G.ExecutionResult>;
+  const result = (await run({
+    schema,
+    document: parse(query),
+    variableValues: variables,
+    contextValue,
+  })) as AsyncIterable<G.ExecutionResult>;
   const out: G.ExecutionResult[] = [];
   for await (const r of result) out.push(r);
   return out;

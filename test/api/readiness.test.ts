@@ -24,7 +24,9 @@ async function freePort(): Promise<number> {
 
 /** A throwaway redis-server on `port`, nothing persisted; resolves once it accepts connections. */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   proc.stdout!.on("data", (d) => (out += String(d)));
   for (let i = 0; i < 100 && !/Ready to accept connections/.test(out); i++) await sleep(50);
@@ -43,7 +45,8 @@ const readyz = async (url: string) => {
   const res = await fetch(`${url}/readyz`);
   return { status: res.status, body: (await res.json()) as any };
 };
-const degradedGauge = async (url: string) => /conveyor_degraded\{reason="redis"\} (\d)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
+const degradedGauge = async (url: string) =>
+  /conveyor_degraded\{reason="redis"\} (\d)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
 
 describe.skipIf(!hasRedisServer)("readiness during a real Redis outage", () => {
   let redis: ChildProcess;
@@ -69,7 +72,7 @@ describe.skipIf(!hasRedisServer)("readiness during a real Redis outage", () => {
 
     await stop(redis);
     let r = await readyz(server.url);
-    for (let i = 0; i < 50 && r.body.status !== "degraded"; i++) r = await (sleep(100).then(() => readyz(server.url)));
+    for (let i = 0; i < 50 && r.body.status !== "degraded"; i++) r = await sleep(100).then(() => readyz(server.url));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: "degraded", degraded: { redis: expect.any(String) } });
     expect(await degradedGauge(server.url)).toBe("1");
@@ -77,7 +80,7 @@ describe.skipIf(!hasRedisServer)("readiness during a real Redis outage", () => {
     expect(await gql(server.url, "{ runs(first: 1) { edges { cursor } } }")).toEqual({ data: { runs: { edges: [] } } });
 
     redis = await startRedis(port);
-    for (let i = 0; i < 100 && r.body.status !== "ready"; i++) r = await (sleep(100).then(() => readyz(server.url)));
+    for (let i = 0; i < 100 && r.body.status !== "ready"; i++) r = await sleep(100).then(() => readyz(server.url));
     expect(r).toEqual({ status: 200, body: { status: "ready" } });
     expect(await degradedGauge(server.url)).toBe("0");
   }, 60_000);
@@ -86,9 +89,17 @@ describe.skipIf(!hasRedisServer)("readiness during a real Redis outage", () => {
 describe("readiness without the database", () => {
   it("is 503 NOT_READY, naming the database, and says which optional dependency is down too", async () => {
     let redisUp = false;
-    const s = await startTestServer("pglite", {}, { degradedChecks: { redis: async () => {
-      if (!redisUp) throw new Error("redis is reconnecting");
-    } } });
+    const s = await startTestServer(
+      "pglite",
+      {},
+      {
+        degradedChecks: {
+          redis: async () => {
+            if (!redisUp) throw new Error("redis is reconnecting");
+          },
+        },
+      },
+    );
     try {
       expect(await readyz(s.url)).toEqual({ status: 200, body: { status: "degraded", degraded: { redis: "redis is reconnecting" } } });
       redisUp = true;
@@ -97,7 +108,11 @@ describe("readiness without the database", () => {
       await s.app.db.close();
       const down = await readyz(s.url);
       expect(down.status).toBe(503);
-      expect(down.body.error).toMatchObject({ code: "NOT_READY", message: expect.stringContaining("database unreachable"), degraded: { redis: "redis is reconnecting" } });
+      expect(down.body.error).toMatchObject({
+        code: "NOT_READY",
+        message: expect.stringContaining("database unreachable"),
+        degraded: { redis: "redis is reconnecting" },
+      });
       expect((await fetch(`${s.url}/healthz`)).status).toBe(200); // alive all the same
     } finally {
       await Promise.race([s.close().catch(() => undefined), sleep(5_000)]);

@@ -50,7 +50,9 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
 
   async function storedUpToFinished(runId: string): Promise<number> {
     for (;;) {
-      const r = await gql(a.url, `query ($id: ID!) { run(id: $id) { status events(first: 500) { edges { node { seq type } } } } }`, { id: runId });
+      const r = await gql(a.url, `query ($id: ID!) { run(id: $id) { status events(first: 500) { edges { node { seq type } } } } }`, {
+        id: runId,
+      });
       const fin = r.data.run.events.edges.find((e: any) => e.node.type === "run.finished");
       if (fin) return fin.node.seq;
       await new Promise((res) => setTimeout(res, 100));
@@ -63,7 +65,12 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
     expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
     const client = ws(b.url);
     // live before the run exists: subscribe to runsChanged on B, then start on A
-    const changes = collect<{ runsChanged: { runId: string; type: string } }>(client, `subscription { runsChanged { runId type } }`, {}, (items) => items.some((i) => i.runsChanged.type === "run.started"));
+    const changes = collect<{ runsChanged: { runId: string; type: string } }>(
+      client,
+      `subscription { runsChanged { runId type } }`,
+      {},
+      (items) => items.some((i) => i.runsChanged.type === "run.started"),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const runId = await startOnA(30);
     expect((await changes.done).some((i) => i.runsChanged.runId === runId)).toBe(true);
@@ -94,7 +101,9 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
     const r = await gql(a.url, START, { input: { inline, options: { command: "sleep 0.1", maxParallel: 1, cancelGraceMs: 0 } } });
     const runId = r.data.startRun.run.id;
     const onB = (q: string) => gql(b.url, `mutation { ${q} }`);
-    const cp = await onB(`checkpointRun(runId: "${runId}") { __typename ... on CheckpointPayload { checkpoint { checkpointId reason } } ... on ApiError { message } }`);
+    const cp = await onB(
+      `checkpointRun(runId: "${runId}") { __typename ... on CheckpointPayload { checkpoint { checkpointId reason } } ... on ApiError { message } }`,
+    );
     expect(cp.data.checkpointRun).toMatchObject({ __typename: "CheckpointPayload", checkpoint: { reason: "on demand" } });
     const paused = await onB(`pauseRun(runId: "${runId}") { __typename ... on RunPayload { run { status driver } } }`);
     expect(paused.data.pauseRun).toMatchObject({ __typename: "RunPayload", run: { status: "PAUSED" } });
@@ -119,7 +128,10 @@ describe.skipIf(!ready)("two replicas over Redis", () => {
           cut = true;
           void (async () => {
             const list = (await admin.client("LIST")) as string;
-            const ids = list.split("\n").filter((l) => / name=conveyor-/.test(l)).map((l) => /id=(\d+)/.exec(l)![1]!);
+            const ids = list
+              .split("\n")
+              .filter((l) => / name=conveyor-/.test(l))
+              .map((l) => /id=(\d+)/.exec(l)![1]!);
             for (const id of ids) await admin.client("KILL", "ID", id);
           })();
         }
@@ -184,12 +196,22 @@ describe.skipIf(!ready)("a Redis bus that loses its connection", () => {
       const notices: ResyncNotice[] = [];
       bus.subscribe(topics.busResync, (events) => notices.push(...events));
       bus.subscribe(topics.runEvents("probe"), () => undefined); // the subscriber connection is up and in use
-      for (let i = 0; i < 100 && !(await bus.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+      for (
+        let i = 0;
+        i < 100 &&
+        !(await bus.ping().then(
+          () => true,
+          () => false,
+        ));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 200));
       expect(notices).toEqual([]); // connecting the first time is no loss
       const before = Date.now();
       const list = (await admin.client("LIST")) as string;
-      for (const line of list.split("\n").filter((l) => / name=conveyor-sub /.test(l))) await admin.client("KILL", "ID", /id=(\d+)/.exec(line)![1]!);
+      for (const line of list.split("\n").filter((l) => / name=conveyor-sub /.test(l)))
+        await admin.client("KILL", "ID", /id=(\d+)/.exec(line)![1]!);
       for (let i = 0; i < 100 && notices.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(notices).toHaveLength(1);
       expect(notices[0]!.type).toBe("bus.resync");

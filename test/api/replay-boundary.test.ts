@@ -19,11 +19,19 @@ fragment rest on RunEvent { runId type taskId at data }`;
 type Ev = { ev: { seq: number; runId: string; type: string; taskId: string | null; at: string; data: unknown } };
 
 /** An error as it reads in a failure: a closed socket by its code and reason. */
-const described = (errors: unknown[]) => errors.map((e) => (e && typeof e === "object" && "code" in e && "reason" in e ? `closed ${String(e.code)}: ${String(e.reason)}` : e));
+const described = (errors: unknown[]) =>
+  errors.map((e) => (e && typeof e === "object" && "code" in e && "reason" in e ? `closed ${String(e.code)}: ${String(e.reason)}` : e));
 
 /** The events as the API shows them, from the database. */
 const shown = (events: RunEvent[]) =>
-  events.map((e) => ({ seq: e.seq, runId: e.runId, type: e.type, taskId: e.taskId ?? null, at: new Date(e.at).toISOString(), data: e.data }));
+  events.map((e) => ({
+    seq: e.seq,
+    runId: e.runId,
+    type: e.type,
+    taskId: e.taskId ?? null,
+    at: new Date(e.at).toISOString(),
+    data: e.data,
+  }));
 
 describe.each([true, false])(`runEvents replay to a graphql-ws client (${kind}, fast paths %s)`, (fastPaths) => {
   let s: TestServer;
@@ -53,7 +61,10 @@ describe.each([true, false])(`runEvents replay to a graphql-ws client (${kind}, 
     for (const { after, sub } of subs) {
       const items = await sub.done; // completes after run.finished (untilFinished)
       expect(described(sub.errors), `after ${after}`).toEqual([]);
-      expect(items.map((i) => i.ev), `after ${after}`).toEqual(shown(all.slice(after)));
+      expect(
+        items.map((i) => i.ev),
+        `after ${after}`,
+      ).toEqual(shown(all.slice(after)));
     }
   });
 
@@ -72,7 +83,10 @@ describe.each([true, false])(`runEvents replay to a graphql-ws client (${kind}, 
       for (const { after, sub } of subs) {
         const items = await sub.done;
         expect(described(sub.errors), `after ${after}`).toEqual([]);
-        expect(items.map((i) => i.ev), `after ${after}`).toEqual(shown(all.slice(after)));
+        expect(
+          items.map((i) => i.ev),
+          `after ${after}`,
+        ).toEqual(shown(all.slice(after)));
       }
     } finally {
       for (let i = 1; i <= 1_500; i++) s.tasks.delete(`t${i}`);

@@ -26,9 +26,15 @@ describe(`REST /api/workflows (${kind})`, () => {
       ...(body !== undefined || raw !== undefined ? { body: raw ?? JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: (res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text) as any, text, headers: res.headers };
+    return {
+      status: res.status,
+      body: (res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text) as any,
+      text,
+      headers: res.headers,
+    };
   };
-  const start = (body: Record<string, unknown>) => call("POST", "/api/workflows/multi-task", { tasks: inlineTasks(5), executor: "fn", force: true, ...body });
+  const start = (body: Record<string, unknown>) =>
+    call("POST", "/api/workflows/multi-task", { tasks: inlineTasks(5), executor: "fn", force: true, ...body });
 
   it("starts a run from a task list with snake_case options and reports progress and state", async () => {
     const r = await start({ task_list: ["t1", "t2", "t3"], max_parallel: 2, continue_on_error: true, retry: { retry_limit: 0 } });
@@ -39,14 +45,39 @@ describe(`REST /api/workflows (${kind})`, () => {
     await s.app.engine.waitForRun(id);
     const progress = await call("GET", `/api/workflows/${id}/progress`);
     expect(progress.status).toBe(200);
-    expect(progress.body).toMatchObject({ workflow_id: id, status: "succeeded", percent: 100, total: 3, settled: 3, counts: { succeeded: 3, running: 0 }, running_tasks: [], eta_seconds: 0 });
+    expect(progress.body).toMatchObject({
+      workflow_id: id,
+      status: "succeeded",
+      percent: 100,
+      total: 3,
+      settled: 3,
+      counts: { succeeded: 3, running: 0 },
+      running_tasks: [],
+      eta_seconds: 0,
+    });
     expect(progress.body).not.toHaveProperty("eta_ms"); // one ETA, in seconds
     const state = await call("GET", `/api/workflows/${id}/state`);
     expect(state.status).toBe(200);
-    expect(state.body).toMatchObject({ workflow_id: id, status: "succeeded", total: 3, counts: { succeeded: 3, running: 0 }, options: { max_parallel: 2, continue_on_error: true } });
-    expect(state.body.tasks.map((t: any) => [t.id, t.status])).toEqual([["t1", "succeeded"], ["t2", "succeeded"], ["t3", "succeeded"]]);
+    expect(state.body).toMatchObject({
+      workflow_id: id,
+      status: "succeeded",
+      total: 3,
+      counts: { succeeded: 3, running: 0 },
+      options: { max_parallel: 2, continue_on_error: true },
+    });
+    expect(state.body.tasks.map((t: any) => [t.id, t.status])).toEqual([
+      ["t1", "succeeded"],
+      ["t2", "succeeded"],
+      ["t3", "succeeded"],
+    ]);
     // times are ISO 8601 everywhere, the run's and its tasks'
-    const times = [state.body.created_at, state.body.started_at, state.body.finished_at, state.body.updated_at, ...state.body.tasks.flatMap((t: any) => [t.started_at, t.finished_at])];
+    const times = [
+      state.body.created_at,
+      state.body.started_at,
+      state.body.finished_at,
+      state.body.updated_at,
+      ...state.body.tasks.flatMap((t: any) => [t.started_at, t.finished_at]),
+    ];
     for (const t of times) expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Date.parse(state.body.finished_at)).toBeGreaterThanOrEqual(Date.parse(state.body.started_at));
   });
@@ -93,7 +124,11 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect((await call("POST", `/api/workflows/${id}/resume`)).status).toBe(409); // succeeded runs stay so
     const cancel = await call("POST", `/api/workflows/${id}/cancel`);
     expect(cancel.status).toBe(409);
-    expect(cancel.body.error).toMatchObject({ code: "INVALID_TRANSITION", from: "succeeded", request_id: cancel.headers.get("x-request-id") });
+    expect(cancel.body.error).toMatchObject({
+      code: "INVALID_TRANSITION",
+      from: "succeeded",
+      request_id: cancel.headers.get("x-request-id"),
+    });
     for (let i = 1; i <= 5; i++) s.tasks.delete(`t${i}`);
 
     let free!: () => void;
@@ -113,7 +148,13 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect(bad.body.error).toMatchObject({ code: "INVALID_SELECTION", part: "x" });
     expect(bad.text).not.toMatch(/[A-Z][A-Za-z]*Error\b/); // the public code, never the class that raised it
     expect(bad.body.error).not.toHaveProperty("name");
-    const cycle = await call("POST", "/api/workflows/multi-task", { tasks: [{ id: "a", dependencies: ["b"] }, { id: "b", dependencies: ["a"] }], executor: "fn" });
+    const cycle = await call("POST", "/api/workflows/multi-task", {
+      tasks: [
+        { id: "a", dependencies: ["b"] },
+        { id: "b", dependencies: ["a"] },
+      ],
+      executor: "fn",
+    });
     expect(cycle.status).toBe(400);
     expect(cycle.body.error.code).toBe("DEPENDENCY_CYCLE");
     expect(cycle.body.error.cycle).toEqual(expect.arrayContaining(["a", "b"]));
@@ -126,12 +167,26 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect((await call("POST", "/api/workflows/multi-task", undefined, "{not json")).body.error.code).toBe("MALFORMED_JSON");
     expect((await call("POST", "/api/workflows/multi-task", undefined, "{not json")).status).toBe(400);
     expect((await call("POST", "/api/workflows/multi-task", [1, 2])).status).toBe(400);
-    for (const [tail, raw] of [["multi-task", "null"], ["r/resume", "null"], ["r/cancel", "null"], ["r/resume", "[1]"], ["r/cancel", "7"], ["r/cancel", '"x"']]) {
+    for (const [tail, raw] of [
+      ["multi-task", "null"],
+      ["r/resume", "null"],
+      ["r/cancel", "null"],
+      ["r/resume", "[1]"],
+      ["r/cancel", "7"],
+      ["r/cancel", '"x"'],
+    ]) {
       const r = await call("POST", `/api/workflows/${tail}`, undefined, raw);
       expect([tail, raw, r.status, r.body.error.message]).toEqual([tail, raw, 400, "the body must be a JSON object"]);
     }
     expect((await call("POST", "/api/workflows/multi-task", { task_list: "1-3", tasks: inlineTasks(1) })).status).toBe(400);
-    for (const [method, tail] of [["GET", "progress"], ["GET", "state"], ["PUT", "checkpoint"], ["POST", "resume"], ["POST", "pause"], ["POST", "cancel"]] as const) {
+    for (const [method, tail] of [
+      ["GET", "progress"],
+      ["GET", "state"],
+      ["PUT", "checkpoint"],
+      ["POST", "resume"],
+      ["POST", "pause"],
+      ["POST", "cancel"],
+    ] as const) {
       const r = await call(method, `/api/workflows/no-such-run/${tail}`);
       expect([method, tail, r.status, r.body.error.code]).toEqual([method, tail, 404, "RUN_NOT_FOUND"]);
     }
@@ -140,7 +195,8 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect([del.status, del.body.error.code, del.headers.get("allow")]).toEqual([405, "METHOD_NOT_ALLOWED", "GET"]);
     const get = await call("GET", "/api/workflows/multi-task");
     expect([get.status, get.headers.get("allow")]).toEqual([405, "POST"]);
-    for (const path of ["/healthz", "/readyz", "/api/openapi.json", "/metrics"]) expect([path, (await call("POST", path, {})).status]).toEqual([path, 405]);
+    for (const path of ["/healthz", "/readyz", "/api/openapi.json", "/metrics"])
+      expect([path, (await call("POST", path, {})).status]).toEqual([path, 405]);
     expect((await call("GET", "/api/workflows/%E0%A4%A/state")).status).toBe(400);
   });
 
@@ -151,7 +207,10 @@ describe(`REST /api/workflows (${kind})`, () => {
 
   it("names an option as the request spelled it, suggesting the one it is near", async () => {
     const typo = await start({ max_paralel: 2 });
-    expect([typo.status, typo.body.error]).toEqual([400, expect.objectContaining({ code: "INVALID_OPTION", field: "max_paralel", suggestion: "max_parallel" })]);
+    expect([typo.status, typo.body.error]).toEqual([
+      400,
+      expect.objectContaining({ code: "INVALID_OPTION", field: "max_paralel", suggestion: "max_parallel" }),
+    ]);
     expect(typo.body.error.message).toBe("max_paralel: unknown option; did you mean max_parallel?");
     expect(typo.text).not.toContain("maxParalel");
     const nested = await start({ options: { retry: { retry_limt: 1 } } });
@@ -160,10 +219,16 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect(far.body.error).toMatchObject({ field: "colour", message: "colour: unknown option" });
     expect(far.body.error).not.toHaveProperty("suggestion");
     // a known option with a bad value, wherever it was given
-    expect((await start({ options: { max_parallel: 0 } })).body.error).toMatchObject({ code: "INVALID_OPTION", field: "options.max_parallel" });
+    expect((await start({ options: { max_parallel: 0 } })).body.error).toMatchObject({
+      code: "INVALID_OPTION",
+      field: "options.max_parallel",
+    });
     expect((await start({ retry: { retry_limit: -1 } })).body.error).toMatchObject({ field: "retry.retry_limit" });
     expect((await start({ maxParallel: "x" })).body.error).toMatchObject({ field: "maxParallel" });
-    expect((await start({ max_parallel: 2, options: { max_parallel: 3 } })).body.error).toMatchObject({ field: "options.max_parallel", message: expect.stringContaining("given twice") });
+    expect((await start({ max_parallel: 2, options: { max_parallel: 3 } })).body.error).toMatchObject({
+      field: "options.max_parallel",
+      message: expect.stringContaining("given twice"),
+    });
     // the services' own names for the source become the request's
     expect((await start({ task_list: ["t1"], task_range: "1-2" })).body.error).toMatchObject({ field: "task_range" });
     expect((await start({ tasks_file: "/nowhere/tasks.json" })).body.error).toMatchObject({ field: "tasks" }); // and inline tasks
@@ -180,7 +245,9 @@ describe(`REST /api/workflows (${kind})`, () => {
     expect(r.body).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
     // npm run openapi writes it; npm run lint checks it with Redocly
     expect(readFileSync(new URL("../../openapi.json", import.meta.url), "utf8")).toBe(printedOpenApi());
-    const routes = Object.entries(r.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const routes = Object.entries(r.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(routes.sort()).toEqual(
       [
         "POST /api/workflows/multi-task",
@@ -201,7 +268,11 @@ describe(`REST /api/workflows (${kind})`, () => {
     // every documented route answers (404 for the unknown id, never "no route")
     for (const route of routes) {
       const [method, path] = route.split(" ") as [string, string];
-      const res = await call(method, path.replace("{id}", "no-such-run"), method === "POST" && path.endsWith("multi-task") ? {} : undefined);
+      const res = await call(
+        method,
+        path.replace("{id}", "no-such-run"),
+        method === "POST" && path.endsWith("multi-task") ? {} : undefined,
+      );
       expect([route, res.body.error?.code]).not.toEqual([route, "NOT_FOUND"]);
     }
   });
@@ -227,15 +298,22 @@ describe(`REST /api/workflows (${kind})`, () => {
 
   it("is not ready while a configured dependency is down, and says which", async () => {
     let redisUp = false;
-    const r = await startTestServer(kind, {}, {
-      readiness: async () => {
-        if (!redisUp) throw new Error("redis is reconnecting");
+    const r = await startTestServer(
+      kind,
+      {},
+      {
+        readiness: async () => {
+          if (!redisUp) throw new Error("redis is reconnecting");
+        },
       },
-    });
+    );
     try {
       const down = await fetch(`${r.url}/readyz`);
       expect(down.status).toBe(503);
-      expect(((await down.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "NOT_READY", message: expect.stringContaining("redis is reconnecting") });
+      expect(((await down.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+        code: "NOT_READY",
+        message: expect.stringContaining("redis is reconnecting"),
+      });
       expect((await fetch(`${r.url}/healthz`)).status).toBe(200); // alive all the same
       redisUp = true;
       expect((await fetch(`${r.url}/readyz`)).status).toBe(200);
@@ -249,7 +327,11 @@ describe(`REST /api/workflows (${kind})`, () => {
     try {
       let free!: () => void;
       r.tasks.set("t1", () => new Promise<void>((res) => (free = res)));
-      const started = await fetch(`${r.url}/api/workflows/multi-task`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tasks: inlineTasks(1), executor: "fn" }) });
+      const started = await fetch(`${r.url}/api/workflows/multi-task`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tasks: inlineTasks(1), executor: "fn" }),
+      });
       const runId = ((await started.json()) as { workflow_id: string }).workflow_id;
       await eventually(async () => (await r.app.engine.progress(runId)).counts.running === 1);
       // a pause held in flight (its commit waits) keeps the shutdown draining

@@ -16,7 +16,11 @@ afterAll(() => store.dispose());
 const settings = loadSettings({ CONVEYOR_DATA_DIR: store.config.dataDir!, CONVEYOR_LOG_LEVEL: "warn" });
 
 async function gql(url: string, query: string, variables?: unknown) {
-  const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
 }
 
@@ -35,7 +39,12 @@ describe("createConveyor", () => {
 
   it("serves the API on its engine with Redis events, and stops the server (a mutation in flight is answered) before the engine and the store", async () => {
     const never = new InProcessExecutor(() => new Promise(() => {}));
-    const conveyor = await createConveyor({ settings, api: { host: "127.0.0.1", port: 0 }, redisUrl: "redis://127.0.0.1:6379", executors: { fn: () => never } });
+    const conveyor = await createConveyor({
+      settings,
+      api: { host: "127.0.0.1", port: 0 },
+      redisUrl: "redis://127.0.0.1:6379",
+      executors: { fn: () => never },
+    });
     await conveyor.start();
     const url = conveyor.server!.url;
     expect(conveyor.events).toBe("redis");

@@ -15,7 +15,8 @@ import type { RunChangeEvent } from "../../src/core/events.js";
 import { eventOf } from "../support/events.js";
 
 const T = Date.now();
-const change = (runId: string, seq: number, type: RunChangeEvent["type"], at: number) => eventOf(type, { runId, seq, at }) as RunChangeEvent;
+const change = (runId: string, seq: number, type: RunChangeEvent["type"], at: number) =>
+  eventOf(type, { runId, seq, at }) as RunChangeEvent;
 
 /** A store whose answers the test gives, one per question, in order. */
 function heldStore() {
@@ -71,7 +72,9 @@ describe("runsChangedStream with since", () => {
     bus.publish(topics.busResync, [busNotice("bus.resync", { since: T + 350 })]);
     await turn();
     held.answer(1).resolve([change("d", 1, "run.started", T + 360)]); // the catch-up answers first
-    held.answer(0).resolve([change("a", 1, "run.started", T - 500), change("b", 1, "run.started", T + 100), change("b", 2, "run.finished", T + 300)]);
+    held
+      .answer(0)
+      .resolve([change("a", 1, "run.started", T - 500), change("b", 1, "run.started", T + 100), change("b", 2, "run.finished", T + 300)]);
     expect(await first).toEqual(["a:1:run.started", "b:1:run.started", "b:2:run.finished", "c:1:run.started", "d:1:run.started"]);
     // then live as it comes
     bus.publish(topics.runChanges, [change("c", 2, "run.finished", T + 500)]);
@@ -100,7 +103,9 @@ describe("runsChangedStream with since", () => {
 
   it("refuses a since more than an hour old, naming it, before reading anything", () => {
     const held = heldStore();
-    expect(() => runsChangedStream({ bus: new MemoryBus(), store: held.store, logger: silentLogger }, T - 61 * 60_000, T)).toThrow(/^since: .* more than an hour ago/);
+    expect(() => runsChangedStream({ bus: new MemoryBus(), store: held.store, logger: silentLogger }, T - 61 * 60_000, T)).toThrow(
+      /^since: .* more than an hour ago/,
+    );
     expect(held.asked).toEqual([]);
   });
 

@@ -64,7 +64,10 @@ describe(`security with tokens (${kind})`, () => {
 
   it.each(whos)("GraphQL queries and mutations over HTTP as %s", async (who) => {
     let checked = 0;
-    for (const [ops, need] of [[QUERIES, "read"], [MUTATIONS, "write"]] as const) {
+    for (const [ops, need] of [
+      [QUERIES, "read"],
+      [MUTATIONS, "write"],
+    ] as const) {
       for (const [name, q] of Object.entries(ops)) {
         const r = await s.gql(q(), undefined, tokenOf[who]);
         const codes = (r.body.errors ?? []).map((e: any) => e.extensions?.code);
@@ -202,7 +205,11 @@ describe(`limits (${kind})`, () => {
   });
 
   it("rejects oversized bodies with 413 and malformed JSON with 400", async () => {
-    const big = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `{ activeRuns { id } }`, pad: "x".repeat(1_100_000) }) });
+    const big = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ activeRuns { id } }`, pad: "x".repeat(1_100_000) }),
+    });
     expect(big.status).toBe(413);
     for (const raw of ["{bad json", "", "[1,2", '{"query": 5}', "null"]) {
       const r = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
@@ -212,13 +219,29 @@ describe(`limits (${kind})`, () => {
 
   it("refuses cross-site simple requests on an open server unless they carry the CSRF header", async () => {
     const body = JSON.stringify({ query: `mutation { startRun(input: { inline: ["c1"], options: { executor: "fn" } }) { __typename } }` });
-    const forged = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "text/plain", origin: "https://evil.example" }, body });
+    const forged = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", origin: "https://evil.example" },
+      body,
+    });
     expect(forged.status).toBe(403);
-    const rest = await fetch(`${s.url}/api/workflows/multi-task`, { method: "POST", headers: { "content-type": "text/plain", origin: "https://evil.example" }, body: "{}" });
+    const rest = await fetch(`${s.url}/api/workflows/multi-task`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", origin: "https://evil.example" },
+      body: "{}",
+    });
     expect(rest.status).toBe(403);
-    const withHeader = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example", "x-conveyor-csrf": "1" }, body });
+    const withHeader = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example", "x-conveyor-csrf": "1" },
+      body,
+    });
     expect(withHeader.status).toBe(200);
-    const sameSite = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", origin: s.url }, body: JSON.stringify({ query: "{ activeRuns { id } }" }) });
+    const sameSite = await fetch(`${s.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: s.url },
+      body: JSON.stringify({ query: "{ activeRuns { id } }" }),
+    });
     expect(sameSite.status).toBe(200);
   });
 
@@ -250,10 +273,17 @@ describe(`limits (${kind})`, () => {
       throw new Error("secret database detail");
     };
     try {
-      const res = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "req-42" }, body: JSON.stringify({ query: "{ activeRuns { id } }" }) });
+      const res = await fetch(`${s.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "req-42" },
+        body: JSON.stringify({ query: "{ activeRuns { id } }" }),
+      });
       const body = (await res.json()) as any;
       expect(JSON.stringify(body)).not.toContain("secret");
-      expect(body.errors[0]).toMatchObject({ message: "Unexpected error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "req-42" } });
+      expect(body.errors[0]).toMatchObject({
+        message: "Unexpected error",
+        extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "req-42" },
+      });
       expect(res.headers.get("x-request-id")).toBe("req-42");
     } finally {
       store.listRuns = original;
@@ -277,8 +307,8 @@ describe("switches and listening", () => {
 
   it("refuses to listen beyond loopback without tokens, and says why", async () => {
     const fakeApp = {} as never;
-    await expect(startApiServer({ app: fakeApp, logger: console as never }, serverConfig({ host: "0.0.0.0", port: 0, tokens: [] }))).rejects.toThrow(
-      /refusing to listen on 0\.0\.0\.0 without API tokens/,
-    );
+    await expect(
+      startApiServer({ app: fakeApp, logger: console as never }, serverConfig({ host: "0.0.0.0", port: 0, tokens: [] })),
+    ).rejects.toThrow(/refusing to listen on 0\.0\.0\.0 without API tokens/);
   });
 });

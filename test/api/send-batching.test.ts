@@ -32,7 +32,8 @@ async function pair(): Promise<{ sender: WebSocket; tcp: Socket; client: WebSock
   return { ...(await accepted), client };
 }
 
-const sendAwaited = (s: WebSocket, text: string) => new Promise<void>((resolve, reject) => s.send(text, (err) => (err ? reject(err) : resolve())));
+const sendAwaited = (s: WebSocket, text: string) =>
+  new Promise<void>((resolve, reject) => s.send(text, (err) => (err ? reject(err) : resolve())));
 
 describe("batched sends", () => {
   it("a burst arrives whole and in order, one message a frame", async () => {

@@ -36,7 +36,9 @@ describe.skipIf(!reachable)("conveyor serve and watch", () => {
   };
 
   it("serves; watch follows a run to its end with the exit code of its status", async () => {
-    const r = await gql(a.url, START, { input: { inline: ["w1", "w2", "w3"], options: { command: "sleep 0.2; echo {id}", maxParallel: 1 } } });
+    const r = await gql(a.url, START, {
+      input: { inline: ["w1", "w2", "w3"], options: { command: "sleep 0.2; echo {id}", maxParallel: 1 } },
+    });
     const runId = r.data.startRun.run.id;
     // the watch client runs in this process; the server is the real `conveyor serve` process
     const out = captured();
@@ -52,8 +54,16 @@ describe.skipIf(!reachable)("conveyor serve and watch", () => {
     const r = await gql(a.url, START, { input: { inline: ["s1", "s2", "s3", "s4"], options: { command: "sleep 0.5", maxParallel: 1 } } });
     const runId = r.data.startRun.run.id;
     const closed = new Promise<number>((resolve) => {
-      const client = createClient({ url: `${a.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, on: { closed: (e) => resolve((e as { code: number }).code) } });
-      client.subscribe({ query: `subscription { runEvents(runId: "${runId}") { seq } }` }, { next: () => {}, error: () => {}, complete: () => {} });
+      const client = createClient({
+        url: `${a.url.replace("http", "ws")}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        on: { closed: (e) => resolve((e as { code: number }).code) },
+      });
+      client.subscribe(
+        { query: `subscription { runEvents(runId: "${runId}") { seq } }` },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      );
     });
     await a.waitFor(/conveyor API/);
     await new Promise((res) => setTimeout(res, 700));
@@ -86,7 +96,9 @@ describe.skipIf(!reachable)("conveyor serve and watch", () => {
     const short = { ...env, CONVEYOR_LEASE_MS: "1500" };
     const [c, d] = await Promise.all([serve(short), serve(short)]);
     try {
-      const r = await gql(c.url, START, { input: { inline: ["k1", "k2", "k3", "k4", "k5"], options: { command: "sleep 0.3", maxParallel: 1 } } });
+      const r = await gql(c.url, START, {
+        input: { inline: ["k1", "k2", "k3", "k4", "k5"], options: { command: "sleep 0.3", maxParallel: 1 } },
+      });
       await new Promise((res) => setTimeout(res, 400));
       const kill = async () => {
         c.proc.kill("SIGKILL");

@@ -23,7 +23,11 @@ const Item = new g.GraphQLObjectType<{ n: number }>({
   name: "Item",
   fields: {
     n: { type: g.GraphQLInt, resolve: (p) => (executions++, p.n) },
-    label: { type: g.GraphQLString, args: { prefix: { type: g.GraphQLString } }, resolve: (p, a: { prefix: string }) => `${a.prefix}${p.n}` },
+    label: {
+      type: g.GraphQLString,
+      args: { prefix: { type: g.GraphQLString } },
+      resolve: (p, a: { prefix: string }) => `${a.prefix}${p.n}`,
+    },
   },
 });
 async function* source() {
@@ -48,7 +52,12 @@ const yoga = createYoga({ schema, maskedErrors: false, logging: false, plugins: 
 
 async function subscribe(query: string, variables: Record<string, unknown>, requestId = "r1") {
   const { parse, subscribe: run, contextFactory } = yoga.getEnveloped({ requestId, params: { query, variables } });
-  const result = (await run({ schema, document: parse(query), variableValues: variables, contextValue: await contextFactory() })) as AsyncIterable<G.ExecutionResult>;
+  const result = (await run({
+    schema,
+    document: parse(query),
+    variableValues: variables,
+    contextValue: await contextFactory(),
+  })) as AsyncIterable<G.ExecutionResult>;
   const out: G.ExecutionResult[] = [];
   for await (const r of result) out.push(r);
   return out;
@@ -91,7 +100,9 @@ describe("shared execution of subscription payloads", () => {
     try {
       const out = await subscribe(`subscription { items { n } }`, {}, "req-42");
       expect(out).toHaveLength(1);
-      expect(out[0]!.errors!.map((e) => [e.message, e.extensions])).toEqual([["Unexpected error", { code: "INTERNAL_SERVER_ERROR", requestId: "req-42" }]]);
+      expect(out[0]!.errors!.map((e) => [e.message, e.extensions])).toEqual([
+        ["Unexpected error", { code: "INTERNAL_SERVER_ERROR", requestId: "req-42" }],
+      ]);
       expect(JSON.stringify(logged)).toContain("database on fire");
     } finally {
       failing = false;

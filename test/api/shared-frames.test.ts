@@ -5,18 +5,24 @@ import { describe, expect, it } from "vitest";
 import { SharedFrames } from "../../src/api/fast/shared-frames.js";
 
 const message = (frames: SharedFrames, id: string, json: string) =>
-  JSON.stringify({ id, type: "next", payload: { data: { shared: true } } }, (key, value: unknown) => (key === "data" ? frames.placeholder(json) : value));
+  JSON.stringify({ id, type: "next", payload: { data: { shared: true } } }, (key, value: unknown) =>
+    key === "data" ? frames.placeholder(json) : value,
+  );
 
 describe("SharedFrames", () => {
   it("splices each message's own payload, even when others were stringified before it is sent", async () => {
     const frames = new SharedFrames();
-    const a = JSON.stringify({ runEvents: [{ seq: 1, note: "a \u0000 \"quoted\"" }] });
+    const a = JSON.stringify({ runEvents: [{ seq: 1, note: 'a \u0000 "quoted"' }] });
     const b = JSON.stringify({ runEvents: [{ seq: 2 }] });
     const m1 = message(frames, "1", a);
     const m2 = message(frames, "2", b);
     const m3 = message(frames, "3", a);
     await Promise.resolve(); // a send a few microtasks later
-    for (const [m, json, id] of [[m2, b, "2"], [m1, a, "1"], [m3, a, "3"]] as const) {
+    for (const [m, json, id] of [
+      [m2, b, "2"],
+      [m1, a, "1"],
+      [m3, a, "3"],
+    ] as const) {
       expect(JSON.parse(frames.splice(m)!.toString())).toEqual({ id, type: "next", payload: { data: JSON.parse(json) } });
     }
   });

@@ -21,7 +21,10 @@ describe(`graceful shutdown (${kind})`, () => {
     const client = s.ws();
     const wsClosed = new Promise<number>((resolve) => {
       client.on("closed", (e) => resolve((e as { code: number }).code));
-      client.subscribe({ query: `subscription { runEvents(runId: "${runId}") { seq } }` }, { next: () => {}, error: () => {}, complete: () => {} });
+      client.subscribe(
+        { query: `subscription { runEvents(runId: "${runId}") { seq } }` },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      );
     });
     await new Promise((res) => setTimeout(res, 200));
 
@@ -35,7 +38,9 @@ describe(`graceful shutdown (${kind})`, () => {
       return commit(batch);
     });
     let answered = false;
-    const pausing = s.gql(`mutation { pauseRun(runId: "${runId}") { __typename ... on RunPayload { run { status } } } }`).finally(() => (answered = true));
+    const pausing = s
+      .gql(`mutation { pauseRun(runId: "${runId}") { __typename ... on RunPayload { run { status } } } }`)
+      .finally(() => (answered = true));
     await new Promise((res) => setTimeout(res, 100));
     expect(answered).toBe(false);
 
@@ -44,9 +49,14 @@ describe(`graceful shutdown (${kind})`, () => {
     await new Promise((res) => setTimeout(res, 100));
     await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
     const late = await new Promise<unknown>((resolve) => {
-      client.subscribe({ query: `mutation { cancelRun(runId: "${runId}") { __typename } }` }, { next: resolve, error: resolve, complete: () => {} });
+      client.subscribe(
+        { query: `mutation { cancelRun(runId: "${runId}") { __typename } }` },
+        { next: resolve, error: resolve, complete: () => {} },
+      );
     });
-    expect(late).toMatchObject({ errors: [{ message: "shutting down: send it to another replica", extensions: { code: "SHUTTING_DOWN" } }] });
+    expect(late).toMatchObject({
+      errors: [{ message: "shutting down: send it to another replica", extensions: { code: "SHUTTING_DOWN" } }],
+    });
     expect(closed).toBe(false); // waits for pauseRun
 
     release();
@@ -74,7 +84,11 @@ describe(`subscriptions at shutdown (${kind})`, () => {
     ];
     const streams = await Promise.all(
       queries.map((query) =>
-        fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" }, body: JSON.stringify({ query }) }),
+        fetch(`${s.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "text/event-stream" },
+          body: JSON.stringify({ query }),
+        }),
       ),
     );
     await eventually(async () => (await s.metrics.activeSubscriptions.get()).values[0]!.value === 3);

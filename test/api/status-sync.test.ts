@@ -24,7 +24,9 @@ it("writes statuses back when asked, and leaves the file alone when not", async 
   await s.app.engine.waitForRun(plain.body.data.startRun.run.id);
   expect(status("3")).toBe("pending");
 
-  const synced = await s.gql(START, { input: { tasksFile: project, selection: "3", options: { executor: "fn", force: true, syncStatus: true } } });
+  const synced = await s.gql(START, {
+    input: { tasksFile: project, selection: "3", options: { executor: "fn", force: true, syncStatus: true } },
+  });
   expect(synced.body.data.startRun.__typename).toBe("StartRunPayload");
   await s.app.engine.waitForRun(synced.body.data.startRun.run.id);
   await eventually(() => status("3") === "done", 5_000);

@@ -108,11 +108,13 @@ describe(`subscribers that fall behind (${kind})`, () => {
     };
     const feeds = new RunEventFeeds({ store: counted, bus: s.app.engine.bus }, { pageSize: 10, retain: 1_000 });
     const cursors = Array.from({ length: 5 }, () => feeds.batches(runId, 0));
-    const lists = await Promise.all(cursors.map(async (c) => {
-      const seqs: number[] = [];
-      while (seqs.at(-1) !== lastSeq) seqs.push(...((await c.next()).value as readonly RunEvent[]).map((e) => e.seq));
-      return seqs;
-    }));
+    const lists = await Promise.all(
+      cursors.map(async (c) => {
+        const seqs: number[] = [];
+        while (seqs.at(-1) !== lastSeq) seqs.push(...((await c.next()).value as readonly RunEvent[]).map((e) => e.seq));
+        return seqs;
+      }),
+    );
     for (const seqs of lists) expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
     // the feed read the run's pages once (one more finds the end); five cursors reading on their own would read five times
     expect(reads).toBeLessThanOrEqual(Math.ceil(lastSeq / 10) + 1);
@@ -131,23 +133,26 @@ describe(`subscribers that fall behind (${kind})`, () => {
     while (!finished) {
       const after = seqs.at(-1) ?? 0;
       await new Promise<void>((resolve, reject) => {
-        const stop = client.subscribe<{ runEvents: { seq: number; type: string } }>({ query: EVENTS, variables: { runId, after } }, {
-          next: (r) => {
-            if (r.errors) {
-              drops.push({ code: r.errors[0]!.extensions?.code, message: r.errors[0]!.message });
-              return;
-            }
-            const e = r.data!.runEvents;
-            seqs.push(e.seq);
-            if (e.type === "run.finished") {
-              finished = true;
-              stop();
-              resolve();
-            }
+        const stop = client.subscribe<{ runEvents: { seq: number; type: string } }>(
+          { query: EVENTS, variables: { runId, after } },
+          {
+            next: (r) => {
+              if (r.errors) {
+                drops.push({ code: r.errors[0]!.extensions?.code, message: r.errors[0]!.message });
+                return;
+              }
+              const e = r.data!.runEvents;
+              seqs.push(e.seq);
+              if (e.type === "run.finished") {
+                finished = true;
+                stop();
+                resolve();
+              }
+            },
+            error: reject,
+            complete: resolve,
           },
-          error: reject,
-          complete: resolve,
-        });
+        );
       });
       if (drops.length > 1_000) throw new Error(`dropped ${drops.length} times: ${drops[0]?.message}`);
     }

@@ -49,7 +49,9 @@ describe(`subscriptions (${kind})`, () => {
   afterAll(() => s.close());
 
   async function start(n: number, options: Record<string, unknown> = {}, chain = false) {
-    const r = await s.gql(START, { input: { inline: inlineTasks(n, chain), options: { executor: "fn", force: true, maxParallel: 8, ...options } } });
+    const r = await s.gql(START, {
+      input: { inline: inlineTasks(n, chain), options: { executor: "fn", force: true, maxParallel: 8, ...options } },
+    });
     expect(r.body.data.startRun.__typename).toBe("StartRunPayload");
     return r.body.data.startRun.run.id as string;
   }
@@ -76,7 +78,10 @@ describe(`subscriptions (${kind})`, () => {
     const sub = collect<Ev>(s.ws(), EVENTS, { runId }, (items) => items.at(-1)?.runEvents.type === "run.finished");
     const items = await sub.done;
     expect(sub.errors).toEqual([]);
-    await expectAllUpToFinished(runId, items.map((i) => i.runEvents.seq));
+    await expectAllUpToFinished(
+      runId,
+      items.map((i) => i.runEvents.seq),
+    );
     for (let i = 1; i <= 400; i++) s.tasks.delete(`t${i}`);
   });
 
@@ -141,7 +146,11 @@ describe(`subscriptions (${kind})`, () => {
   it("runProgress of a finished run sends one final snapshot and completes", async () => {
     const runId = await start(3);
     await s.app.engine.waitForRun(runId);
-    const sub = collect<{ runProgress: { percent: number } }>(s.ws(), `subscription ($runId: ID!) { runProgress(runId: $runId) { percent } }`, { runId });
+    const sub = collect<{ runProgress: { percent: number } }>(
+      s.ws(),
+      `subscription ($runId: ID!) { runProgress(runId: $runId) { percent } }`,
+      { runId },
+    );
     expect(await sub.done).toEqual([{ runProgress: { percent: 100 } }]);
   });
 
@@ -178,8 +187,11 @@ describe(`subscriptions (${kind})`, () => {
     const since = new Date(missedEvents[0]!.at).toISOString(); // the client saw nothing of `missed` yet
     type Change = { runsChanged: { runId: string; type: string; event: { seq: number; at: string } } };
     let later = "";
-    const sub = collect<Change>(s.ws(), `subscription ($since: DateTime) { runsChanged(since: $since) { runId type event { seq at } } }`, { since }, (items) =>
-      items.some((i) => i.runsChanged.runId === later && i.runsChanged.type === "run.finished"),
+    const sub = collect<Change>(
+      s.ws(),
+      `subscription ($since: DateTime) { runsChanged(since: $since) { runId type event { seq at } } }`,
+      { since },
+      (items) => items.some((i) => i.runsChanged.runId === later && i.runsChanged.type === "run.finished"),
     );
     await eventually(() => sub.items.some((i) => i.runsChanged.runId === missed && i.runsChanged.type === "run.finished"));
     later = await start(2);
@@ -206,7 +218,9 @@ describe(`subscriptions (${kind})`, () => {
   });
 
   it("runsChanged refuses a `since` more than an hour ago, naming it", async () => {
-    const sub = collect(s.ws(), `subscription ($since: DateTime) { runsChanged(since: $since) { runId } }`, { since: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+    const sub = collect(s.ws(), `subscription ($since: DateTime) { runsChanged(since: $since) { runId } }`, {
+      since: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+    });
     await sub.done;
     expect(JSON.stringify(sub.errors)).toMatch(/since: .*more than an hour ago.*INVALID_OPTION/);
   });
@@ -289,7 +303,10 @@ describe(`subscriptions (${kind})`, () => {
     const [b, e] = await Promise.all([batches.done, single.done]);
     const all = b.flatMap((i) => i.runEventBatches);
     expect(all.slice(0, e.length)).toEqual(e.map((i) => i.runEvents));
-    await expectAllUpToFinished(runId, all.map((x) => x.seq));
+    await expectAllUpToFinished(
+      runId,
+      all.map((x) => x.seq),
+    );
   });
 
   it("a cursor returned while it waits for events ends at once and leaves the feed; one never read never joins", async () => {
@@ -361,7 +378,11 @@ describe(`runProgress with a bus that loses every run event (${kind})`, () => {
     for (let i = 1; i <= 20; i++) s.tasks.set(`t${i}`, () => sleep(5));
     const r = await s.gql(START, { input: { inline: inlineTasks(20), options: { executor: "fn", force: true, maxParallel: 2 } } });
     const runId = r.body.data.startRun.run.id as string;
-    const sub = collect<{ runProgress: { percent: number; settled: number } }>(s.ws(), `subscription ($runId: ID!) { runProgress(runId: $runId) { percent settled } }`, { runId });
+    const sub = collect<{ runProgress: { percent: number; settled: number } }>(
+      s.ws(),
+      `subscription ($runId: ID!) { runProgress(runId: $runId) { percent settled } }`,
+      { runId },
+    );
     const items = await sub.done;
     expect(sub.errors).toEqual([]);
     expect(items.at(-1)!.runProgress).toEqual({ percent: 100, settled: 20 });

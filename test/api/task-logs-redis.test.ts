@@ -15,7 +15,10 @@ const ready = (await postgresReachable()) && (await redisReachable("replica log"
 const START = `mutation ($input: StartRunInput!) { startRun(input: $input) { __typename ... on StartRunPayload { run { id } } } }`;
 const LOGS = `subscription ($runId: ID!, $taskId: String!) { taskLogs(runId: $runId, taskId: $taskId) { seq stream text dropped } }`;
 const TALKER = `for i in 1 2 3 4 5; do echo "out $i"; sleep 0.05; echo "err $i" >&2; sleep 0.4; done`;
-const talked = [1, 2, 3, 4, 5].flatMap((i) => [["STDOUT", `out ${i}`], ["STDERR", `err ${i}`]]);
+const talked = [1, 2, 3, 4, 5].flatMap((i) => [
+  ["STDOUT", `out ${i}`],
+  ["STDERR", `err ${i}`],
+]);
 
 describe.skipIf(!ready)("task logs across two replicas over Redis", () => {
   let store: TestStore;
@@ -52,7 +55,12 @@ describe.skipIf(!ready)("task logs across two replicas over Redis", () => {
     const runId = await startOnA("talk");
     const client = createClient({ url: `${b.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     const arrived: number[] = [];
-    const sub = collect<{ taskLogs: { seq: number; stream: string; text: string } }>(client, LOGS, { runId, taskId: "talk" }, () => arrived.push(Date.now()) < 0);
+    const sub = collect<{ taskLogs: { seq: number; stream: string; text: string } }>(
+      client,
+      LOGS,
+      { runId, taskId: "talk" },
+      () => arrived.push(Date.now()) < 0,
+    );
     const ended = finished(runId);
     const items = await sub.done;
     await client.dispose();

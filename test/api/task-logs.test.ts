@@ -22,7 +22,11 @@ type Item = { taskLogs: LogItem };
 
 /** Prints out i on stdout and err i on stderr, five times, 250 ms apart. */
 const TALKER = `for i in 1 2 3 4 5; do echo "out $i"; sleep 0.05; echo "err $i" >&2; sleep 0.2; done`;
-const talked = () => [1, 2, 3, 4, 5].flatMap((i) => [["STDOUT", `out ${i}`], ["STDERR", `err ${i}`]]);
+const talked = () =>
+  [1, 2, 3, 4, 5].flatMap((i) => [
+    ["STDOUT", `out ${i}`],
+    ["STDERR", `err ${i}`],
+  ]);
 
 const kind = (await postgresReachable()) ? "postgres" : "pglite";
 
@@ -36,7 +40,9 @@ describe(`task logs (${kind})`, () => {
   afterAll(() => s.close());
 
   async function start(command: string, id = "talk") {
-    const r = await s.gql(START, { input: { inline: [{ id, dependencies: [], command }], options: { executor: "local", force: true, retry: { retryLimit: 0 } } } });
+    const r = await s.gql(START, {
+      input: { inline: [{ id, dependencies: [], command }], options: { executor: "local", force: true, retry: { retryLimit: 0 } } },
+    });
     expect(r.body.errors ?? r.body.data.startRun.__typename).toBe("StartRunPayload");
     return r.body.data.startRun.run.id as string;
   }
@@ -65,10 +71,25 @@ describe(`task logs (${kind})`, () => {
     const runId = await start(TALKER);
     await s.app.engine.waitForRun(runId);
     const all = await collect<Item>(s.ws(), LOGS, { runId, taskId: "talk", attempt: 1 }).done;
-    expect(all.map((i) => i.taskLogs.text)).toEqual(["out 1", "out 2", "out 3", "out 4", "out 5", "err 1", "err 2", "err 3", "err 4", "err 5"]);
+    expect(all.map((i) => i.taskLogs.text)).toEqual([
+      "out 1",
+      "out 2",
+      "out 3",
+      "out 4",
+      "out 5",
+      "err 1",
+      "err 2",
+      "err 3",
+      "err 4",
+      "err 5",
+    ]);
     expect(all.map((i) => i.taskLogs.stream)).toEqual([...Array(5).fill("STDOUT"), ...Array(5).fill("STDERR")]);
     const rest = await collect<Item>(s.ws(), LOGS, { runId, taskId: "talk", after: 7 }).done;
-    expect(rest.map((i) => [i.taskLogs.seq, i.taskLogs.text])).toEqual([[8, "err 3"], [9, "err 4"], [10, "err 5"]]);
+    expect(rest.map((i) => [i.taskLogs.seq, i.taskLogs.text])).toEqual([
+      [8, "err 3"],
+      [9, "err 4"],
+      [10, "err 5"],
+    ]);
   });
 
   it("joined mid-run: the lines so far first, then the live ones, each once", async () => {
@@ -111,7 +132,11 @@ describe(`task logs (${kind})`, () => {
     let text = Buffer.from(first.value!).toString();
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += Buffer.from(r.value).toString();
     const ended = await attemptEnded(runId);
-    expect(text).toBe(talked().map(([, t]) => `${t}\n`).join(""));
+    expect(text).toBe(
+      talked()
+        .map(([, t]) => `${t}\n`)
+        .join(""),
+    );
     expect(ended - firstAt).toBeGreaterThan(400);
 
     const stored = await fetch(`${s.url}/api/workflows/${runId}/tasks/talk/logs?attempt=1`);
@@ -123,7 +148,10 @@ describe(`task logs (${kind})`, () => {
       return { status: r.status, body: (await r.json()) as { error: { message: string; field?: string } } };
     };
     expect(await bad(`${runId}/tasks/talk/logs?attempt=x`)).toMatchObject({ status: 400, body: { error: { field: "attempt" } } });
-    expect(await bad(`${runId}/tasks/talk/logs?attempt=3`)).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/attempt 3 has not started/) } } });
+    expect(await bad(`${runId}/tasks/talk/logs?attempt=3`)).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/attempt 3 has not started/) } },
+    });
     expect(await bad(`${runId}/tasks/talk/logs?follow=maybe`)).toMatchObject({ status: 400, body: { error: { field: "follow" } } });
     expect(await bad(`${runId}/tasks/nope/logs`)).toMatchObject({ status: 404 });
     expect(await bad(`nope/tasks/talk/logs`)).toMatchObject({ status: 404 });
@@ -159,8 +187,12 @@ describe(`task logs (${kind})`, () => {
     expect(out).toEqual(talked().map(([st, t]) => [st!.toLowerCase(), `${t}\n`]));
     expect(followed).toEqual({ lines: 10, dropped: 0, last: 10 });
     await expect(followTaskLogs({ server: s.url, runId, taskId: "nope", write: () => undefined })).rejects.toThrow(/nope/);
-    await expect(followTaskLogs({ server: "not a url", runId, taskId: "talk", write: () => undefined })).rejects.toThrow(/server: not a URL/);
-    await expect(followTaskLogs({ server: "http://127.0.0.1:1", runId, taskId: "talk", write: () => undefined })).rejects.toThrow(/127\.0\.0\.1:1/);
+    await expect(followTaskLogs({ server: "not a url", runId, taskId: "talk", write: () => undefined })).rejects.toThrow(
+      /server: not a URL/,
+    );
+    await expect(followTaskLogs({ server: "http://127.0.0.1:1", runId, taskId: "talk", write: () => undefined })).rejects.toThrow(
+      /127\.0\.0\.1:1/,
+    );
   });
 
   it("conveyor logs --follow prints a running task's lines as they come, stdout and stderr apart, and exits 0 when it ends", async () => {

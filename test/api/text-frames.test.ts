@@ -15,7 +15,8 @@ const texts = ["", "a", "x".repeat(125), "y".repeat(126), "z".repeat(65_535), "Ã
 const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
 
 /** What ws's own sender writes for a text message from a server: header, then payload. */
-const wsFrame = (text: string) => Buffer.concat(Sender.frame(Buffer.from(text), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }));
+const wsFrame = (text: string) =>
+  Buffer.concat(Sender.frame(Buffer.from(text), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false }));
 
 describe("encodeTextFrames", () => {
   it("gives ws's own frames, one after the other", () => {
@@ -34,7 +35,10 @@ describe("encodeTextFrames", () => {
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
     const got: { text: string; binary: boolean }[] = [];
     await new Promise<void>((resolve) =>
-      client.on("message", (data: Buffer, binary: boolean) => got.push({ text: data.toString("utf8"), binary }) === texts.length && resolve()),
+      client.on(
+        "message",
+        (data: Buffer, binary: boolean) => got.push({ text: data.toString("utf8"), binary }) === texts.length && resolve(),
+      ),
     );
     expect(got).toEqual(texts.map((text) => ({ text, binary: false })));
     client.close();

@@ -14,8 +14,14 @@ describe("API tokens", () => {
     const dir = mkdtempSync(join(tmpdir(), "conveyor-tokens-"));
     const file = join(dir, "tokens.json");
     writeFileSync(file, JSON.stringify([{ name: "ci", scopes: ["write"], sha256: hashToken("ci-token") }]));
-    const entries = tokensFromSettings(loadSettings({ CONVEYOR_API_TOKENS: `dash:read:${h}, ops:read+write:${h.toUpperCase()}`, CONVEYOR_API_TOKENS_FILE: file }));
-    expect(entries.map((e) => [e.name, e.scopes])).toEqual([["dash", ["read"]], ["ops", ["read", "write"]], ["ci", ["write"]]]);
+    const entries = tokensFromSettings(
+      loadSettings({ CONVEYOR_API_TOKENS: `dash:read:${h}, ops:read+write:${h.toUpperCase()}`, CONVEYOR_API_TOKENS_FILE: file }),
+    );
+    expect(entries.map((e) => [e.name, e.scopes])).toEqual([
+      ["dash", ["read"]],
+      ["ops", ["read", "write"]],
+      ["ci", ["write"]],
+    ]);
     expect(entries[1]!.sha256).toBe(h);
   });
 

@@ -50,7 +50,11 @@ describe("Turnstile", () => {
   it("a waiter arriving later waits behind the ones queued before it", async () => {
     const gate = new Turnstile(2);
     const order: string[] = [];
-    const first = [gate.pass().then(() => order.push("a")), gate.pass().then(() => order.push("b")), gate.pass().then(() => order.push("c"))];
+    const first = [
+      gate.pass().then(() => order.push("a")),
+      gate.pass().then(() => order.push("b")),
+      gate.pass().then(() => order.push("c")),
+    ];
     await first[0];
     await gate.pass().then(() => order.push("d"));
     await Promise.all(first);

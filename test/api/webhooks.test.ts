@@ -18,7 +18,12 @@ describe("webhooks over GraphQL", () => {
   afterAll(() => s?.close());
 
   it("creates an endpoint, shows its secret once, and no query can read it back", async () => {
-    const input = { url: "https://hooks.example.com/conveyor", events: ["run.finished", "task.failed"], tags: ["nightly"], description: "ops" };
+    const input = {
+      url: "https://hooks.example.com/conveyor",
+      events: ["run.finished", "task.failed"],
+      tags: ["nightly"],
+      description: "ops",
+    };
     const { body } = await s.gql(CREATE, { input }, WRITE_TOKEN);
     const created = body.data.createWebhook;
     expect(created.__typename).toBe("CreateWebhookPayload");
@@ -38,9 +43,17 @@ describe("webhooks over GraphQL", () => {
     expect(updated.body.data.updateWebhook.webhook).toEqual({ events: ["run.failed"], description: null });
     const deliveries = await s.gql(`{ webhookDeliveries(state: dead) { id } }`, {}, WRITE_TOKEN);
     expect(deliveries.body.data.webhookDeliveries).toEqual([]);
-    const deleted = await s.gql(`mutation($id: String!) { deleteWebhook(id: $id) { __typename } }`, { id: created.webhook.id }, WRITE_TOKEN);
+    const deleted = await s.gql(
+      `mutation($id: String!) { deleteWebhook(id: $id) { __typename } }`,
+      { id: created.webhook.id },
+      WRITE_TOKEN,
+    );
     expect(deleted.body.data.deleteWebhook.__typename).toBe("WebhookPayload");
-    const again = await s.gql(`mutation($id: String!) { deleteWebhook(id: $id) { __typename ... on WebhookNotFound { webhookId } } }`, { id: created.webhook.id }, WRITE_TOKEN);
+    const again = await s.gql(
+      `mutation($id: String!) { deleteWebhook(id: $id) { __typename ... on WebhookNotFound { webhookId } } }`,
+      { id: created.webhook.id },
+      WRITE_TOKEN,
+    );
     expect(again.body.data.deleteWebhook).toEqual({ __typename: "WebhookNotFound", webhookId: created.webhook.id });
   });
 
@@ -68,7 +81,11 @@ describe("webhooks over GraphQL", () => {
       expect(status).toBe(200);
       expect(body.data.createWebhook).toMatchObject({ field, code: "INVALID_WEBHOOK", message: expect.stringMatching(message) });
     }
-    const redeliver = await s.gql(`mutation { redeliverWebhook(deliveryId: "msg_x") { __typename ... on ApiError { code } } }`, {}, WRITE_TOKEN);
+    const redeliver = await s.gql(
+      `mutation { redeliverWebhook(deliveryId: "msg_x") { __typename ... on ApiError { code } } }`,
+      {},
+      WRITE_TOKEN,
+    );
     expect(redeliver.body.data.redeliverWebhook).toEqual({ __typename: "WebhookDeliveryNotFound", code: "DELIVERY_NOT_FOUND" });
     expect((await s.gql(`{ webhooks { id } }`, {}, WRITE_TOKEN)).body.data.webhooks).toEqual([]);
   });

@@ -107,11 +107,31 @@ export class ArgoControllerDouble {
     const name = wf.metadata.name!;
     const now = new Date(Date.now() + this.clockOffsetMs).toISOString().replace(/\.\d+Z$/, "Z");
     wf.metadata.annotations = { ...wf.metadata.annotations, "workflows.argoproj.io/pod-name-format": "v2" };
-    const spec = wf.spec as { entrypoint: string; parallelism?: number; suspend?: boolean; shutdown?: string; templates: { name: string; dag?: { tasks: DagTask[]; failFast?: boolean } }[]; arguments?: { parameters?: { name: string; value?: string }[] } };
+    const spec = wf.spec as {
+      entrypoint: string;
+      parallelism?: number;
+      suspend?: boolean;
+      shutdown?: string;
+      templates: { name: string; dag?: { tasks: DagTask[]; failFast?: boolean } }[];
+      arguments?: { parameters?: { name: string; value?: string }[] };
+    };
     const dag = spec.templates.find((t) => t.name === spec.entrypoint)!.dag!;
     const limit = Number(spec.arguments?.parameters?.find((p) => p.name === "retry-limit")?.value ?? 0);
     wf.status ??= {};
-    const nodes = wf.status.phase ? (this.offloaded.get(name) ?? readNodes(wf)) : { [name]: { id: name, name, displayName: name, type: "DAG", phase: "Running", startedAt: now, templateName: spec.entrypoint, children: [] } as ArgoNode };
+    const nodes = wf.status.phase
+      ? (this.offloaded.get(name) ?? readNodes(wf))
+      : {
+          [name]: {
+            id: name,
+            name,
+            displayName: name,
+            type: "DAG",
+            phase: "Running",
+            startedAt: now,
+            templateName: spec.entrypoint,
+            children: [],
+          } as ArgoNode,
+        };
     wf.status.phase ??= "Running";
     wf.status.startedAt ??= now;
     const root = nodes[name]!;
@@ -142,7 +162,11 @@ export class ArgoControllerDouble {
       const k = retry.children!.length - 1;
       const r = this.behaviour(taskId(t), k);
       this.runPod(podNameOf(name, pod), r);
-      Object.assign(pod, { phase: r.exitCode === 0 ? "Succeeded" : "Failed", finishedAt: now, outputs: { exitCode: String(r.exitCode), ...(r.stdout !== undefined ? { result: r.stdout } : {}) } });
+      Object.assign(pod, {
+        phase: r.exitCode === 0 ? "Succeeded" : "Failed",
+        finishedAt: now,
+        outputs: { exitCode: String(r.exitCode), ...(r.stdout !== undefined ? { result: r.stdout } : {}) },
+      });
       if (r.exitCode !== 0) pod.message = `failed with exit code ${r.exitCode}`;
       if (r.exitCode === 0) Object.assign(retry, { phase: "Succeeded", finishedAt: now, outputs: pod.outputs });
       else if (k < limit && !spec.shutdown) this.addPod(nodes, retry, `${t.name}(${k + 1})`, id, name);
@@ -153,13 +177,37 @@ export class ArgoControllerDouble {
     const stopping = Boolean(spec.shutdown) || (failFast && failedHard());
     for (const t of stopping ? [] : dag.tasks) {
       if (taskNode(t)) continue;
-      const deps = (t.depends ?? "").split("&&").map((d) => d.trim().replace(/\.Succeeded$/, "")).filter(Boolean);
+      const deps = (t.depends ?? "")
+        .split("&&")
+        .map((d) => d.trim().replace(/\.Succeeded$/, ""))
+        .filter(Boolean);
       const depNodes = deps.map((d) => taskNode(dag.tasks.find((x) => x.name === d)!));
       if (depNodes.some((n) => !n || !FINAL.has(n.phase!))) continue;
       const ok = depNodes.every((n) => n!.phase === "Succeeded");
       const node: ArgoNode = ok
-        ? { id: id(`${name}.${t.name}`), name: `${name}.${t.name}`, displayName: t.name, type: "Retry", phase: "Running", boundaryID: name, startedAt: now, children: [], templateRef: RUN_TASK }
-        : { id: id(`${name}.${t.name}`), name: `${name}.${t.name}`, displayName: t.name, type: "Skipped", phase: "Omitted", boundaryID: name, message: "omitted: depends condition not met", startedAt: now, finishedAt: now, templateRef: RUN_TASK };
+        ? {
+            id: id(`${name}.${t.name}`),
+            name: `${name}.${t.name}`,
+            displayName: t.name,
+            type: "Retry",
+            phase: "Running",
+            boundaryID: name,
+            startedAt: now,
+            children: [],
+            templateRef: RUN_TASK,
+          }
+        : {
+            id: id(`${name}.${t.name}`),
+            name: `${name}.${t.name}`,
+            displayName: t.name,
+            type: "Skipped",
+            phase: "Omitted",
+            boundaryID: name,
+            message: "omitted: depends condition not met",
+            startedAt: now,
+            finishedAt: now,
+            templateRef: RUN_TASK,
+          };
       nodes[node.id] = node;
       root.children!.push(node.id);
       if (ok) this.addPod(nodes, node, `${t.name}(0)`, id, name);
@@ -172,7 +220,9 @@ export class ArgoControllerDouble {
       Object.assign(p, { phase: "Running", startedAt: now });
       for (const c of ["wait", "main"]) this.api.startContainer(podNameOf(name, p), c);
       running++;
-      this.pods.push(`${name}/${taskId(dag.tasks.find((t) => p.displayName!.startsWith(`${t.name}(`))!)}${p.displayName!.slice(p.displayName!.indexOf("("))}`);
+      this.pods.push(
+        `${name}/${taskId(dag.tasks.find((t) => p.displayName!.startsWith(`${t.name}(`))!)}${p.displayName!.slice(p.displayName!.indexOf("("))}`,
+      );
     }
 
     // the Workflow ends when nothing runs and nothing more will start
@@ -182,7 +232,11 @@ export class ArgoControllerDouble {
       const phase = spec.shutdown || failedHard() ? "Failed" : "Succeeded";
       for (const p of pods()) if (p.phase === "Pending") Object.assign(p, { phase: "Omitted", finishedAt: now });
       Object.assign(root, { phase, finishedAt: now });
-      Object.assign(wf.status, { phase, finishedAt: now, ...(spec.shutdown ? { message: `Stopped with strategy '${spec.shutdown}'` } : {}) });
+      Object.assign(wf.status, {
+        phase,
+        finishedAt: now,
+        ...(spec.shutdown ? { message: `Stopped with strategy '${spec.shutdown}'` } : {}),
+      });
       wf.metadata.labels = { ...wf.metadata.labels, "workflows.argoproj.io/completed": "true", "workflows.argoproj.io/phase": phase };
     }
     if (this.offload) {
@@ -197,14 +251,22 @@ export class ArgoControllerDouble {
   }
 
   private addPod(nodes: Record<string, ArgoNode>, retry: ArgoNode, displayName: string, id: (n: string) => string, wfName: string): void {
-    const pod: ArgoNode = { id: id(`${wfName}.${displayName}`), name: `${wfName}.${displayName}`, displayName, type: "Pod", phase: "Pending", boundaryID: wfName, templateRef: RUN_TASK };
+    const pod: ArgoNode = {
+      id: id(`${wfName}.${displayName}`),
+      name: `${wfName}.${displayName}`,
+      displayName,
+      type: "Pod",
+      phase: "Pending",
+      boundaryID: wfName,
+      templateRef: RUN_TASK,
+    };
     nodes[pod.id] = pod;
     retry.children!.push(pod.id);
   }
 
   /** What the kubelet keeps of a pod that ran to its end (and podGC then removes). */
   private runPod(pod: string, r: PodResult): void {
-    this.api.writePodLog(pod, "wait", "level=info msg=\"Starting Workflow Executor\"\n");
+    this.api.writePodLog(pod, "wait", 'level=info msg="Starting Workflow Executor"\n');
     this.api.writePodLog(pod, "main", `${r.stdout ?? ""}${r.stderr ?? ""}`);
     for (const c of ["wait", "main"]) this.api.endContainer(pod, c);
     if (this.podGC) this.api.deletePod(pod);

@@ -27,7 +27,9 @@ export interface ArgoWorld {
   close(): Promise<void>;
 }
 
-export async function openArgoWorld(opts: { limits?: SplitLimits; tracer?: Tracer; bus?: () => EventBus; taskLogs?: TaskLogOptions } = {}): Promise<ArgoWorld> {
+export async function openArgoWorld(
+  opts: { limits?: SplitLimits; tracer?: Tracer; bus?: () => EventBus; taskLogs?: TaskLogOptions } = {},
+): Promise<ArgoWorld> {
   const k8s = new KubeApiDouble();
   await k8s.listen();
   const controller = new ArgoControllerDouble(k8s);

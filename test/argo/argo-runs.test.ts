@@ -18,7 +18,11 @@ const ids = (n: number) => {
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 /** Small enough that a 1,000-task run needs several Workflows. */
 const limits = { maxTasks: 300, maxBytes: 256 * 1024 };
-const typesOf = (events: readonly RunEvent[]) => events.filter((e) => e.type !== "run.checkpoint").map((e) => `${e.type}${e.taskId ? ` ${e.taskId}` : ""}`).sort();
+const typesOf = (events: readonly RunEvent[]) =>
+  events
+    .filter((e) => e.type !== "run.checkpoint")
+    .map((e) => `${e.type}${e.taskId ? ` ${e.taskId}` : ""}`)
+    .sort();
 const workflowsOf = (w: ArgoWorld, runId: string) => w.k8s.all().filter((wf) => wf.metadata.labels?.["conveyor.dev/run-id"] === runId);
 
 describe("argo executor end to end", () => {
@@ -32,7 +36,10 @@ describe("argo executor end to end", () => {
     const [a, b, c, d] = ids(4) as [string, string, string, string];
     const graph = [{ id: a }, { id: b, dependencies: [a] }, { id: c, dependencies: [a] }, { id: d, dependencies: [b, c] }];
     w.controller.behaviour = (id) => ({ exitCode: 0, stdout: `working on ${id}\n::conveyor result {"task": "${id}"}\n` });
-    const { runId } = await w.engine.startRun({ source: inlineSource(graph), options: { executor: "argo", maxParallel: 2, command: "./do {id}" } });
+    const { runId } = await w.engine.startRun({
+      source: inlineSource(graph),
+      options: { executor: "argo", maxParallel: 2, command: "./do {id}" },
+    });
     const seen = recordEvents(w.engine, runId);
     const run = await w.engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
@@ -43,7 +50,10 @@ describe("argo executor end to end", () => {
     expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
     expect(seen.map((e) => e.seq)).toEqual(stored.slice(stored.length - seen.length).map((e) => e.seq));
     // the same graph in-process: the same kinds of events for the same tasks
-    const local = await w.engine.startRun({ source: inlineSource(graph), options: { executor: "fn", maxParallel: 2, command: "./do {id}", force: true } });
+    const local = await w.engine.startRun({
+      source: inlineSource(graph),
+      options: { executor: "fn", maxParallel: 2, command: "./do {id}", force: true },
+    });
     await w.engine.waitForRun(local.runId);
     const localEvents = await w.engine.store.readEvents(local.runId, 0, 1000);
     expect(typesOf(stored)).toEqual(typesOf(localEvents));
@@ -56,7 +66,10 @@ describe("argo executor end to end", () => {
   it("Argo's retries become Conveyor attempts, numbered alike", async () => {
     const [x] = ids(1) as [string];
     w.controller.behaviour = (id, retry) => (id === x && retry < 2 ? { exitCode: 3 } : { exitCode: 0, stdout: "ok\n" });
-    const { runId } = await w.engine.startRun({ source: inlineSource([x]), options: { executor: "argo", retry: { ...fast, retryLimit: 2 } } });
+    const { runId } = await w.engine.startRun({
+      source: inlineSource([x]),
+      options: { executor: "argo", retry: { ...fast, retryLimit: 2 } },
+    });
     const run = await w.engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
     const attempts = await w.engine.store.listAttempts(runId);
@@ -68,27 +81,47 @@ describe("argo executor end to end", () => {
     const events = await w.engine.store.readEvents(runId, 0, 100);
     expect(events.filter((e) => e.type === "task.retrying")).toHaveLength(2);
     const [wf] = workflowsOf(w, runId);
-    expect(w.controller.pods.filter((p) => p.startsWith(`${wf!.metadata.name}/`))).toEqual([0, 1, 2].map((k) => `${wf!.metadata.name}/${x}(${k})`));
+    expect(w.controller.pods.filter((p) => p.startsWith(`${wf!.metadata.name}/`))).toEqual(
+      [0, 1, 2].map((k) => `${wf!.metadata.name}/${x}(${k})`),
+    );
   });
 
   it("attempts are timed by Argo's clock; a failed one carries the node's message, exit code and its pod's log tail", async () => {
     const [x] = ids(1) as [string];
     w.controller.clockOffsetMs = -3_600_000; // the cluster's clock an hour behind Conveyor's
-    w.controller.behaviour = (id, retry) => (retry === 0 ? { exitCode: 7, stdout: "step 1 of 2\n", stderr: "boom: disk full\n" } : { exitCode: 0, stdout: "ok\n" });
+    w.controller.behaviour = (id, retry) =>
+      retry === 0 ? { exitCode: 7, stdout: "step 1 of 2\n", stderr: "boom: disk full\n" } : { exitCode: 0, stdout: "ok\n" };
     try {
-      const { runId } = await w.engine.startRun({ source: inlineSource([x]), options: { executor: "argo", retry: { ...fast, retryLimit: 1 } } });
+      const { runId } = await w.engine.startRun({
+        source: inlineSource([x]),
+        options: { executor: "argo", retry: { ...fast, retryLimit: 1 } },
+      });
       expect((await w.engine.waitForRun(runId)).status).toBe("succeeded");
       const attempts = await w.engine.store.listAttempts(runId);
       const wf = workflowsOf(w, runId)[0]!;
-      const pods = Object.values(wf.status!.nodes!).filter((n) => n.type === "Pod").sort((a, b) => a.displayName!.localeCompare(b.displayName!));
-      expect(attempts.map((a) => [a.startedAt, a.finishedAt])).toEqual(pods.map((p) => [Date.parse(p.startedAt!), Date.parse(p.finishedAt!)]));
+      const pods = Object.values(wf.status!.nodes!)
+        .filter((n) => n.type === "Pod")
+        .sort((a, b) => a.displayName!.localeCompare(b.displayName!));
+      expect(attempts.map((a) => [a.startedAt, a.finishedAt])).toEqual(
+        pods.map((p) => [Date.parse(p.startedAt!), Date.parse(p.finishedAt!)]),
+      );
       expect(attempts[0]!.startedAt).toBeLessThan(Date.now() - 3_000_000);
-      expect(attempts[0]).toMatchObject({ status: "failed", exitCode: 7, error: "argo failed: failed with exit code 7", stdoutTail: "step 1 of 2\n", stderrTail: "step 1 of 2\nboom: disk full\n" });
+      expect(attempts[0]).toMatchObject({
+        status: "failed",
+        exitCode: 7,
+        error: "argo failed: failed with exit code 7",
+        stdoutTail: "step 1 of 2\n",
+        stderrTail: "step 1 of 2\nboom: disk full\n",
+      });
       // read as Argo names the pod, from the main container, bounded
       const pod = `${wf.metadata.name}-run-task-${pods[0]!.id.slice(wf.metadata.name!.length + 1)}`;
       // (the tail read, not the live log's follow=true stream)
       const asked = w.k8s.requests.find((r) => r.startsWith(`GET pods/${pod}/log?`) && !r.includes("follow=true"))!;
-      expect(Object.fromEntries(new URLSearchParams(asked.slice(asked.indexOf("?") + 1)))).toEqual({ container: "main", tailLines: "200", limitBytes: String(256 * 1024) });
+      expect(Object.fromEntries(new URLSearchParams(asked.slice(asked.indexOf("?") + 1)))).toEqual({
+        container: "main",
+        tailLines: "200",
+        limitBytes: String(256 * 1024),
+      });
       // a success is not read back from the log
       expect(attempts[1]).toMatchObject({ status: "succeeded", stdoutTail: "ok\n", stderrTail: null });
     } finally {
@@ -104,7 +137,10 @@ describe("argo executor end to end", () => {
     w.controller.behaviour = (id, retry) => (retry === 0 ? { exitCode: 4, stderr: "lost\n" } : { exitCode: 0 });
     set();
     try {
-      const { runId } = await w.engine.startRun({ source: inlineSource([x]), options: { executor: "argo", retry: { ...fast, retryLimit: 1 } } });
+      const { runId } = await w.engine.startRun({
+        source: inlineSource([x]),
+        options: { executor: "argo", retry: { ...fast, retryLimit: 1 } },
+      });
       expect((await w.engine.waitForRun(runId)).status).toBe("succeeded");
       const [failed] = await w.engine.store.listAttempts(runId);
       expect(failed).toMatchObject({ status: "failed", exitCode: 4, error: "argo failed: failed with exit code 4", stderrTail: null });
@@ -119,7 +155,10 @@ describe("argo executor end to end", () => {
     const [a, b, c] = ids(3) as [string, string, string];
     w.controller.behaviour = (id) => (id === a ? { exitCode: 1 } : { exitCode: 0 });
     const source = inlineSource([{ id: a }, { id: b, dependencies: [a] }, { id: c }]);
-    const { runId } = await w.engine.startRun({ source, options: { executor: "argo", continueOnError: true, retry: { ...fast, retryLimit: 1 } } });
+    const { runId } = await w.engine.startRun({
+      source,
+      options: { executor: "argo", continueOnError: true, retry: { ...fast, retryLimit: 1 } },
+    });
     const run = await w.engine.waitForRun(runId);
     expect(run.status).toBe("completed_with_failures");
     expect([run.failed, run.skipped, run.succeeded]).toEqual([1, 1, 1]);
@@ -170,7 +209,10 @@ describe("argo executor end to end", () => {
     const [a, b] = ids(2) as [string, string];
     w.controller.held.add(a);
     try {
-      const { runId } = await w.engine.startRun({ source: inlineSource([{ id: a }, { id: b, dependencies: [a] }]), options: { executor: "argo", cancelGraceMs: 50 } });
+      const { runId } = await w.engine.startRun({
+        source: inlineSource([{ id: a }, { id: b, dependencies: [a] }]),
+        options: { executor: "argo", cancelGraceMs: 50 },
+      });
       await eventually(() => w.controller.pods.some((p) => p.endsWith(`/${a}(0)`)));
       await w.engine.cancelRun(runId, "enough");
       const run = await w.engine.waitForRun(runId);
@@ -231,7 +273,11 @@ describe("argo executor end to end", () => {
     await w.restart();
     // Argo goes on while Conveyor is down
     w.controller.held.delete(a);
-    await eventually(() => workflowsOf(w, runId)[0]!.status!.nodes !== undefined && Object.values(workflowsOf(w, runId)[0]!.status!.nodes!).some((n) => n.displayName === "t-0" && n.phase === "Succeeded"));
+    await eventually(
+      () =>
+        workflowsOf(w, runId)[0]!.status!.nodes !== undefined &&
+        Object.values(workflowsOf(w, runId)[0]!.status!.nodes!).some((n) => n.displayName === "t-0" && n.phase === "Succeeded"),
+    );
     expect(await w.engine.recoverOrphans()).toContain(runId);
     w.controller.held.delete(b);
     const run = await w.engine.waitForRun(runId);
@@ -245,8 +291,17 @@ describe("argo executor end to end", () => {
     // the engine closes the attempts the stopped process was waiting for, as for any executor;
     // the Argo attempt that was running then is recorded once, as the next attempt
     const attempts = await w.engine.store.listAttempts(runId);
-    expect(attempts.filter((x) => x.index < 2).map((x) => [x.index, x.number, x.status])).toEqual([[0, 1, "failed"], [0, 2, "succeeded"], [1, 1, "failed"], [1, 2, "succeeded"]]);
-    expect(attempts.filter((x) => x.index >= 2).map((x) => [x.number, x.status])).toEqual([[1, "succeeded"], [1, "succeeded"], [1, "succeeded"]]);
+    expect(attempts.filter((x) => x.index < 2).map((x) => [x.index, x.number, x.status])).toEqual([
+      [0, 1, "failed"],
+      [0, 2, "succeeded"],
+      [1, 1, "failed"],
+      [1, 2, "succeeded"],
+    ]);
+    expect(attempts.filter((x) => x.index >= 2).map((x) => [x.number, x.status])).toEqual([
+      [1, "succeeded"],
+      [1, "succeeded"],
+      [1, "succeeded"],
+    ]);
   });
 
   it("resuming a failed run submits a new Workflow with only the tasks not yet succeeded", async () => {
@@ -262,18 +317,30 @@ describe("argo executor end to end", () => {
     const run = await w.engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
     const second = workflowsOf(w, runId).find((wf) => wf.metadata.labels!["conveyor.dev/part"] === "2")!;
-    const tasks = (second.spec.templates as { dag: { tasks: { arguments: { parameters: { name: string; value: string }[] } }[] } }[])[0]!.dag.tasks;
+    const tasks = (second.spec.templates as { dag: { tasks: { arguments: { parameters: { name: string; value: string }[] } }[] } }[])[0]!
+      .dag.tasks;
     const param = (t: (typeof tasks)[number], name: string) => t.arguments.parameters.find((p) => p.name === name)!.value;
-    expect(tasks.map((t) => [param(t, "task-id"), param(t, "attempt-base")])).toEqual([[b, "1"], [c, "0"]]);
+    expect(tasks.map((t) => [param(t, "task-id"), param(t, "attempt-base")])).toEqual([
+      [b, "1"],
+      [c, "0"],
+    ]);
     const attempts = await w.engine.store.listAttempts(runId);
-    expect(attempts.map((x) => [x.index, x.number, x.status])).toEqual([[0, 1, "succeeded"], [1, 1, "failed"], [1, 2, "succeeded"], [2, 1, "succeeded"]]);
+    expect(attempts.map((x) => [x.index, x.number, x.status])).toEqual([
+      [0, 1, "succeeded"],
+      [1, 1, "failed"],
+      [1, 2, "succeeded"],
+      [2, 1, "succeeded"],
+    ]);
   });
 
   it("offloaded node status fails the run with a clear message", async () => {
     const [a] = ids(1) as [string];
     w.controller.offload = true;
     try {
-      const { runId } = await w.engine.startRun({ source: inlineSource([a]), options: { executor: "argo", retry: { ...fast, retryLimit: 0 } } });
+      const { runId } = await w.engine.startRun({
+        source: inlineSource([a]),
+        options: { executor: "argo", retry: { ...fast, retryLimit: 0 } },
+      });
       const run = await w.engine.waitForRun(runId);
       expect(run.status).toBe("failed");
       const [attempt] = await w.engine.store.listAttempts(runId);
@@ -288,7 +355,10 @@ describe("argo executor end to end", () => {
     w.controller.running.length = 0;
     // pods of uneven length: a part's last tasks run on while the rest of it is done
     w.controller.ticks = (id) => 1 + (Number(id.slice(id.lastIndexOf("-") + 1)) % 17 === 0 ? 8 : 0);
-    const { runId } = await w.engine.startRun({ source: inlineSource(defs), options: { executor: "argo", maxParallel: 200, command: "./do {id}" } });
+    const { runId } = await w.engine.startRun({
+      source: inlineSource(defs),
+      options: { executor: "argo", maxParallel: 200, command: "./do {id}" },
+    });
     const run = await w.engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
     expect(run.succeeded).toBe(1000);
@@ -312,8 +382,11 @@ describe("argo executor end to end", () => {
       const dag = (wf.spec.templates as { dag: { tasks: { arguments: { parameters: { name: string; value: string }[] } }[] } }[])[0]!.dag;
       for (const t of dag.tasks) partOf.set(t.arguments.parameters[0]!.value, Number(wf.metadata.labels!["conveyor.dev/part"]));
     }
-    for (const d of defs) for (const dep of d.dependencies as string[]) expect(partOf.get(dep)!).toBeLessThanOrEqual(partOf.get(d.id as string)!);
-    console.log(`1,000 tasks ran as ${wfs.length} Workflows of ${wfs.map((wf) => (wf.spec.templates as { dag: { tasks: unknown[] } }[])[0]!.dag.tasks.length).join(", ")} tasks`);
+    for (const d of defs)
+      for (const dep of d.dependencies as string[]) expect(partOf.get(dep)!).toBeLessThanOrEqual(partOf.get(d.id as string)!);
+    console.log(
+      `1,000 tasks ran as ${wfs.length} Workflows of ${wfs.map((wf) => (wf.spec.templates as { dag: { tasks: unknown[] } }[])[0]!.dag.tasks.length).join(", ")} tasks`,
+    );
     const busy = w.controller.running;
     console.log(`running pods per controller tick (maxParallel 200), ${busy.length} ticks: ${busy.join(" ")}`);
     expect(Math.max(...busy)).toBeLessThanOrEqual(200);

@@ -19,7 +19,11 @@ describe("argo split runs", () => {
     w.controller.held.add(first).add(fourth);
     w.controller.running.length = 0;
     const { runId } = await w.engine.startRun({ source: inlineSource(list), options: { executor: "argo", maxParallel: 4 } });
-    const parts = () => w.k8s.all().filter((wf) => wf.metadata.labels?.["conveyor.dev/run-id"] === runId).sort((a, b) => Number(a.metadata.labels!["conveyor.dev/part"]) - Number(b.metadata.labels!["conveyor.dev/part"]));
+    const parts = () =>
+      w.k8s
+        .all()
+        .filter((wf) => wf.metadata.labels?.["conveyor.dev/run-id"] === runId)
+        .sort((a, b) => Number(a.metadata.labels!["conveyor.dev/part"]) - Number(b.metadata.labels!["conveyor.dev/part"]));
     // part 1 holds tasks 1-3: part 2 starts at once with what part 1 cannot use (4 - 3 unsettled),
     // and gets more as part 1's tasks settle: with task 1 still running, 3
     await eventually(() => parts().length === 2);

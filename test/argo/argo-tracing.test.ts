@@ -36,7 +36,9 @@ describe("argo runs traced", () => {
     const c = root.spanContext();
     expect(c.traceId).toBe(CALLER_TRACE);
     const [wf] = w.k8s.all().filter((x) => x.metadata.labels?.["conveyor.dev/run-id"] === runId);
-    const params = Object.fromEntries((wf!.spec.arguments as { parameters: { name: string; value: string }[] }).parameters.map((p) => [p.name, p.value]));
+    const params = Object.fromEntries(
+      (wf!.spec.arguments as { parameters: { name: string; value: string }[] }).parameters.map((p) => [p.name, p.value]),
+    );
     expect(params.traceparent).toBe(`00-${c.traceId}-${c.spanId}-01`);
     // each Argo attempt is still a span of its own under the run
     const attempts = exporter.getFinishedSpans().filter((s) => s.name === "conveyor.attempt" && s.spanContext().traceId === CALLER_TRACE);

@@ -41,7 +41,15 @@ async function onArgo(workflowParams: Param[], task: Task): Promise<string> {
 
 async function locally(template: string, taskCommand: string | undefined, id: string, title: string): Promise<string> {
   const ex = new LocalProcessExecutor({ command: template });
-  const o = await ex.execute({ runId: "r", taskId: id, title, definition: {}, attempt: 1, signal: new AbortController().signal, ...(taskCommand ? { command: taskCommand } : {}) });
+  const o = await ex.execute({
+    runId: "r",
+    taskId: id,
+    title,
+    definition: {},
+    attempt: 1,
+    signal: new AbortController().signal,
+    ...(taskCommand ? { command: taskCommand } : {}),
+  });
   expect(o.ok, o.error).toBe(true);
   return o.stdoutTail!;
 }

@@ -10,7 +10,8 @@ import { parseAllDocuments } from "yaml";
 import { workflowShapeErrors } from "./workflow-shape.js";
 
 type Doc = Record<string, any>;
-const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
 const yamlFiles = files("deploy").filter((f) => /\.ya?ml$/.test(f));
 const docs: { file: string; doc: Doc }[] = yamlFiles.flatMap((file) =>
   parseAllDocuments(readFileSync(file, "utf8")).map((d) => {
@@ -39,9 +40,21 @@ const at = (o: Doc, path: string) => path.split(".").reduce<any>((v, k) => v?.[k
 
 /** Fields of a core/v1 Container and what each must be (the ones a typo or a wrong type would break). */
 const CONTAINER_FIELDS: Record<string, "string" | "array" | "object"> = {
-  name: "string", image: "string", imagePullPolicy: "string", command: "array", args: "array", env: "array", envFrom: "array",
-  ports: "array", resources: "object", volumeMounts: "array", livenessProbe: "object", readinessProbe: "object",
-  startupProbe: "object", securityContext: "object", workingDir: "string",
+  name: "string",
+  image: "string",
+  imagePullPolicy: "string",
+  command: "array",
+  args: "array",
+  env: "array",
+  envFrom: "array",
+  ports: "array",
+  resources: "object",
+  volumeMounts: "array",
+  livenessProbe: "object",
+  readinessProbe: "object",
+  startupProbe: "object",
+  securityContext: "object",
+  workingDir: "string",
 };
 const POD_SECURITY_FIELDS = ["runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup", "seccompProfile", "supplementalGroups"];
 
@@ -50,11 +63,16 @@ function containerErrors(c: Doc): string[] {
   for (const [k, v] of Object.entries(c)) {
     const kind = CONTAINER_FIELDS[k];
     if (!kind) errors.push(`unknown container field ${k}`);
-    else if (kind === "array" ? !Array.isArray(v) : typeof v !== kind || Array.isArray(v)) errors.push(`${k} must be ${kind === "array" ? "an array" : `a ${kind}`}`);
+    else if (kind === "array" ? !Array.isArray(v) : typeof v !== kind || Array.isArray(v))
+      errors.push(`${k} must be ${kind === "array" ? "an array" : `a ${kind}`}`);
   }
-  for (const [i, e] of (c.env ?? []).entries()) if (typeof e.name !== "string" || ("value" in e && typeof e.value !== "string")) errors.push(`env[${i}] needs a name and a string value`);
-  for (const [i, p] of (c.ports ?? []).entries()) if (!Number.isInteger(p.containerPort)) errors.push(`ports[${i}].containerPort must be an integer`);
-  for (const [k, v] of Object.entries({ ...c.resources?.requests, ...c.resources?.limits })) if (typeof v !== "string" && typeof v !== "number") errors.push(`resources ${k} must be a quantity`);
+  for (const [i, e] of (c.env ?? []).entries())
+    if (typeof e.name !== "string" || ("value" in e && typeof e.value !== "string"))
+      errors.push(`env[${i}] needs a name and a string value`);
+  for (const [i, p] of (c.ports ?? []).entries())
+    if (!Number.isInteger(p.containerPort)) errors.push(`ports[${i}].containerPort must be an integer`);
+  for (const [k, v] of Object.entries({ ...c.resources?.requests, ...c.resources?.limits }))
+    if (typeof v !== "string" && typeof v !== "number") errors.push(`resources ${k} must be a quantity`);
   return errors;
 }
 
@@ -114,7 +132,9 @@ describe("deploy/", () => {
     expect(wfRule.verbs).toEqual(expect.arrayContaining(["create", "get", "list", "watch", "patch", "delete"]));
     expect(conveyorRole.rules.some((r: Doc) => r.resources.includes("configmaps"))).toBe(true);
     // failed attempts' log tails
-    expect(conveyorRole.rules.some((r: Doc) => r.apiGroups.includes("") && r.resources.includes("pods/log") && r.verbs.includes("get"))).toBe(true);
+    expect(
+      conveyorRole.rules.some((r: Doc) => r.apiGroups.includes("") && r.resources.includes("pods/log") && r.verbs.includes("get")),
+    ).toBe(true);
     expect(accounts.has(deployment!.spec.template.spec.serviceAccountName)).toBe(true);
     const template = byKind("WorkflowTemplate")[0]!;
     expect(accounts.has(template.spec.serviceAccountName)).toBe(true);
@@ -132,19 +152,27 @@ describe("deploy/", () => {
       "ConveyorWebhookDeadLetters",
     ]);
     // the degraded alert reads the gauge /readyz keeps, by its reason label
-    const degraded = byKind("PrometheusRule")[0]!.spec.groups.flatMap((g: Doc) => g.rules).find((r: Doc) => r.alert === "ConveyorDegraded");
+    const degraded = byKind("PrometheusRule")[0]!
+      .spec.groups.flatMap((g: Doc) => g.rules)
+      .find((r: Doc) => r.alert === "ConveyorDegraded");
     expect(degraded.expr).toContain("conveyor_degraded");
     // the webhook alerts read the gauges and counter src/notifications/metrics.ts defines
     const rules = byKind("PrometheusRule")[0]!.spec.groups.flatMap((g: Doc) => g.rules);
     const backlog = rules.find((r: Doc) => r.alert === "ConveyorWebhookBacklogGrowing");
     expect(backlog.expr).toContain("conveyor_webhook_oldest_pending_seconds");
     expect(backlog.expr).toContain("conveyor_webhook_pending");
-    expect(rules.find((r: Doc) => r.alert === "ConveyorWebhookDeadLetters").expr).toContain('conveyor_webhook_deliveries_total{outcome="dead"}');
+    expect(rules.find((r: Doc) => r.alert === "ConveyorWebhookDeadLetters").expr).toContain(
+      'conveyor_webhook_deliveries_total{outcome="dead"}',
+    );
   });
 
   it("kustomizations list resources and files that exist", () => {
     const kustomizations = docs.filter((d) => d.doc.kind === "Kustomization");
-    expect(kustomizations.map((k) => k.file).sort()).toEqual(["deploy/argo/kustomization.yaml", "deploy/base/kustomization.yaml", "deploy/overlays/example/kustomization.yaml"]);
+    expect(kustomizations.map((k) => k.file).sort()).toEqual([
+      "deploy/argo/kustomization.yaml",
+      "deploy/base/kustomization.yaml",
+      "deploy/overlays/example/kustomization.yaml",
+    ]);
     for (const { file, doc } of kustomizations) {
       const listed = [...(doc.resources ?? []), ...(doc.secretGenerator ?? []).flatMap((g: Doc) => g.envs ?? [])];
       for (const r of listed) expect(existsSync(join(dirname(file), r)), `${file}: ${r}`).toBe(true);
@@ -163,7 +191,9 @@ const kubectl = (() => {
 
 describe.skipIf(!kubectl)("kubectl kustomize deploy/overlays/example", () => {
   it("builds; generated Secret names are wired into the Deployment and the Job", () => {
-    const built = parseAllDocuments(execFileSync("kubectl", ["kustomize", "deploy/overlays/example"], { encoding: "utf8" })).map((d) => d.toJS() as Doc);
+    const built = parseAllDocuments(execFileSync("kubectl", ["kustomize", "deploy/overlays/example"], { encoding: "utf8" })).map(
+      (d) => d.toJS() as Doc,
+    );
     expect(built.every((o) => o.metadata.namespace === "conveyor" || o.kind === "Namespace")).toBe(true);
     const secret = built.find((o) => o.kind === "Secret")!;
     expect(secret.metadata.name).toMatch(/^conveyor-secrets-/);

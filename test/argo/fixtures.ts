@@ -22,7 +22,12 @@ export function planUnits(n: number): PlanUnit[] {
 }
 
 export function settings(options: RunOptionsInput = {}, part = 1): BuildSettings {
-  return { runId: "3f2b8c1e-0000-4000-8000-000000000001", part, options: parseRunOptions({ executor: "argo", command: "./do-task.sh {id}", ...options }), image: "ghcr.io/example/runner:1" };
+  return {
+    runId: "3f2b8c1e-0000-4000-8000-000000000001",
+    part,
+    options: parseRunOptions({ executor: "argo", command: "./do-task.sh {id}", ...options }),
+    image: "ghcr.io/example/runner:1",
+  };
 }
 
 export function generated(n: number, options: RunOptionsInput = {}): { units: WorkflowUnit[]; wf: ArgoWorkflow } {

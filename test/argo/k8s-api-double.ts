@@ -199,10 +199,16 @@ export class KubeApiDouble {
     if (!m) return status(res, 404, "NotFound", `no route ${url.pathname}`);
     const [, namespace, name] = m;
     const selector = parseSelector(url.searchParams.get("labelSelector") ?? "");
-    if (req.method === "GET" && !name && url.searchParams.get("watch") === "true") return this.watch(res, selector, Number(url.searchParams.get("resourceVersion") ?? 0));
+    if (req.method === "GET" && !name && url.searchParams.get("watch") === "true")
+      return this.watch(res, selector, Number(url.searchParams.get("resourceVersion") ?? 0));
     if (req.method === "GET" && !name) {
       const items = [...this.objects.values()].filter((o) => matches(o, selector));
-      return json(res, 200, { apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowList", metadata: { resourceVersion: String(this.rv) }, items });
+      return json(res, 200, {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "WorkflowList",
+        metadata: { resourceVersion: String(this.rv) },
+        items,
+      });
     }
     if (req.method === "POST" && !name) {
       const wf = JSON.parse(body) as ArgoWorkflow;
@@ -215,7 +221,8 @@ export class KubeApiDouble {
     if (!existing) return status(res, 404, "NotFound", `workflows.argoproj.io "${name}" not found`);
     if (req.method === "GET") return json(res, 200, existing);
     if (req.method === "PATCH") {
-      if (!String(req.headers["content-type"]).startsWith("application/merge-patch+json")) return status(res, 415, "UnsupportedMediaType", String(req.headers["content-type"]));
+      if (!String(req.headers["content-type"]).startsWith("application/merge-patch+json"))
+        return status(res, 415, "UnsupportedMediaType", String(req.headers["content-type"]));
       return json(res, 200, this.write(mergePatch(structuredClone(existing), JSON.parse(body)) as ArgoWorkflow, "MODIFIED"));
     }
     return status(res, 405, "MethodNotAllowed", req.method ?? "");
@@ -224,17 +231,24 @@ export class KubeApiDouble {
   private podLog(res: ServerResponse, namespace: string, pod: string, q: URLSearchParams): void {
     this.requests.push(`GET pods/${pod}/log?${q.toString()}`);
     if (this.forbidPodLogs) {
-      return status(res, 403, "Forbidden", `pods "${pod}" is forbidden: User "system:serviceaccount:${namespace}:conveyor" cannot get resource "pods/log" in API group "" in the namespace "${namespace}"`);
+      return status(
+        res,
+        403,
+        "Forbidden",
+        `pods "${pod}" is forbidden: User "system:serviceaccount:${namespace}:conveyor" cannot get resource "pods/log" in API group "" in the namespace "${namespace}"`,
+      );
     }
     const containers = this.pods.get(pod);
     if (!containers) return status(res, 404, "NotFound", `pods "${pod}" not found`);
     const names = [...containers.keys()];
-    if (q.get("container") === null && names.length > 1) return status(res, 400, "BadRequest", `a container name must be specified for pod ${pod}, choose one of: [${names.join(" ")}]`);
+    if (q.get("container") === null && names.length > 1)
+      return status(res, 400, "BadRequest", `a container name must be specified for pod ${pod}, choose one of: [${names.join(" ")}]`);
     const container = q.get("container") ?? names[0]!;
     const log = containers.get(container);
     if (log === undefined) return status(res, 400, "BadRequest", `container ${container} is not valid for pod ${pod}`);
     const follow = q.get("follow") === "true";
-    if (follow && log.state === "waiting") return status(res, 400, "BadRequest", `container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`);
+    if (follow && log.state === "waiting")
+      return status(res, 400, "BadRequest", `container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`);
     const since = q.get("sinceTime");
     if (since !== null && Number.isNaN(Date.parse(since))) return status(res, 400, "BadRequest", `sinceTime: invalid value "${since}"`);
     const timestamps = q.get("timestamps") === "true";
@@ -276,7 +290,19 @@ export class KubeApiDouble {
     res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
     res.flushHeaders();
     if (from < this.compactedAt) {
-      res.end(JSON.stringify({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Expired", code: 410, message: `too old resource version: ${from} (${this.compactedAt})` } }) + "\n");
+      res.end(
+        JSON.stringify({
+          type: "ERROR",
+          object: {
+            kind: "Status",
+            apiVersion: "v1",
+            status: "Failure",
+            reason: "Expired",
+            code: 410,
+            message: `too old resource version: ${from} (${this.compactedAt})`,
+          },
+        }) + "\n",
+      );
       return;
     }
     for (const e of this.history) if (e.rv > from && matches(e.object, selector)) send(res, e.type, e.object);
@@ -312,7 +338,12 @@ function status(res: ServerResponse, code: number, reason: string, message: stri
 }
 
 function parseSelector(text: string): Record<string, string> {
-  return Object.fromEntries(text.split(",").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
+  return Object.fromEntries(
+    text
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => kv.split("=") as [string, string]),
+  );
 }
 
 function matches(o: ArgoWorkflow, selector: Record<string, string>): boolean {
@@ -322,7 +353,8 @@ function matches(o: ArgoWorkflow, selector: Record<string, string>): boolean {
 /** RFC 7386: objects merge recursively, null deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target !== null && typeof target === "object" && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    target !== null && typeof target === "object" && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);

@@ -92,7 +92,10 @@ describe("argo live task logs", () => {
     w.k8s.createPod(pod, ["wait", "main"]);
     const got: string[] = [];
     const errors: unknown[] = [];
-    const f = new PodLogFollower(new KubePodLogs(w.k8s.kubeConfig(), "argo"), pod, (l) => got.push(...l), { retryDelayMs: 10, onError: (e) => errors.push(e) });
+    const f = new PodLogFollower(new KubePodLogs(w.k8s.kubeConfig(), "argo"), pod, (l) => got.push(...l), {
+      retryDelayMs: 10,
+      onError: (e) => errors.push(e),
+    });
     await until(() => errors.length >= 1);
     expect(String(errors[0])).toMatch(/400.*waiting to start/);
     w.k8s.startContainer(pod, "main");
@@ -120,7 +123,8 @@ function subscriber(bus: EventBus, store: RunStore, runId: string, taskId: strin
 }
 
 /** The Kubernetes API's pods/log requests for `pod`, as query parameters. */
-const logRequests = (w: ArgoWorld, pod: string) => w.k8s.requests.filter((r) => r.startsWith(`GET pods/${pod}/log?`)).map((r) => new URLSearchParams(r.split("?")[1]));
+const logRequests = (w: ArgoWorld, pod: string) =>
+  w.k8s.requests.filter((r) => r.startsWith(`GET pods/${pod}/log?`)).map((r) => new URLSearchParams(r.split("?")[1]));
 
 /** Starts a one-task run held running, and returns its pod once its container runs. */
 async function heldRun(w: ArgoWorld, task: string) {

@@ -12,7 +12,9 @@ import type { ArgoWorkflow } from "../../src/executors/argo/types.js";
 
 const load = (name: string): ArgoWorkflow => parse(readFileSync(new URL(`../fixtures/argo/${name}`, import.meta.url), "utf8"));
 const summary = (wf: ArgoWorkflow, boundary?: string) =>
-  Object.fromEntries([...mapTasks(wf, boundary)].map(([k, v]) => [k, [v.phase, v.final, v.attempts.map((a) => `${a.retry}:${a.phase}:${a.exitCode}`)]]));
+  Object.fromEntries(
+    [...mapTasks(wf, boundary)].map(([k, v]) => [k, [v.phase, v.final, v.attempts.map((a) => `${a.retry}:${a.phase}:${a.exitCode}`)]]),
+  );
 
 describe("node mapper on Argo status objects", () => {
   it("Retry parent with Pod children: each child is an attempt, the parent is the verdict", () => {
@@ -23,7 +25,10 @@ describe("node mapper on Argo status objects", () => {
     expect(outcomeOf(view.attempts[2]!)).toMatchObject({ ok: true, exitCode: 0 });
     expect(view.attempts[0]!.startedAt).toBe(Date.parse("2025-03-04T05:06:00Z"));
     // the attempt is timed by the Pod node, not by when Conveyor heard of it
-    expect(outcomeOf(view.attempts[1]!)).toMatchObject({ startedAt: Date.parse("2025-03-04T05:06:15Z"), finishedAt: Date.parse("2025-03-04T05:06:27Z") });
+    expect(outcomeOf(view.attempts[1]!)).toMatchObject({
+      startedAt: Date.parse("2025-03-04T05:06:15Z"),
+      finishedAt: Date.parse("2025-03-04T05:06:27Z"),
+    });
   });
 
   it("names each attempt's pod as Argo does (the archived logs' keys hold the pod names, computed apart from the code under test)", () => {
@@ -31,7 +36,8 @@ describe("node mapper on Argo status objects", () => {
     const pods = Object.values(wf.status!.nodes!).filter((n) => n.type === "Pod");
     expect(pods.length).toBe(4);
     for (const n of pods) {
-      const key = (n.outputs as { artifacts?: { name: string; s3: { key: string } }[] }).artifacts!.find((a) => a.name === "main-logs")!.s3.key;
+      const key = (n.outputs as { artifacts?: { name: string; s3: { key: string } }[] }).artifacts!.find((a) => a.name === "main-logs")!.s3
+        .key;
       expect(podNameOf(wf, n)).toBe(key.split("/")[1]);
       expect(mapTasks(wf).get(n.displayName!)!.attempts[0]!.podName).toBe(key.split("/")[1]);
     }
@@ -86,7 +92,10 @@ describe("node mapper on Argo status objects", () => {
       C: ["Succeeded", true, ["0:Succeeded:0"]],
       D: ["Succeeded", true, ["0:Succeeded:0"]],
     });
-    expect(mapTasks(wf).get("D")!.attempts[0]).toMatchObject({ startedAt: Date.parse("2025-05-06T07:08:20Z"), finishedAt: Date.parse("2025-05-06T07:08:29Z") });
+    expect(mapTasks(wf).get("D")!.attempts[0]).toMatchObject({
+      startedAt: Date.parse("2025-05-06T07:08:20Z"),
+      finishedAt: Date.parse("2025-05-06T07:08:29Z"),
+    });
     const memo = mapTasks(load("status-memoized-node.yaml")).get("lookup")!;
     expect(memo.attempts[0]).toMatchObject({ phase: "Succeeded", memoized: false });
     expect(memo.attempts[0]).not.toHaveProperty("podName"); // an HTTP node has no pod
@@ -95,7 +104,10 @@ describe("node mapper on Argo status objects", () => {
   it("reads status.compressedNodes and refuses offloaded node status clearly", () => {
     const wf = load("status-dag-failfast-off-failed.yaml");
     const nodes = wf.status!.nodes!;
-    const compressed: ArgoWorkflow = { ...wf, status: { ...wf.status, nodes: {}, compressedNodes: gzipSync(JSON.stringify(nodes)).toString("base64") } };
+    const compressed: ArgoWorkflow = {
+      ...wf,
+      status: { ...wf.status, nodes: {}, compressedNodes: gzipSync(JSON.stringify(nodes)).toString("base64") },
+    };
     expect(readNodes(compressed)).toEqual(nodes);
     expect(summary(compressed)).toEqual(summary(wf));
     const offloaded: ArgoWorkflow = { ...wf, status: { phase: "Running", offloadNodeStatusVersion: "fnv:123" } };
@@ -104,9 +116,23 @@ describe("node mapper on Argo status objects", () => {
   });
 
   it("takes the task protocol's result from outputs.result and flags deadlines as timeouts", () => {
-    const ok = outcomeOf({ nodeId: "n", retry: 0, phase: "Succeeded", exitCode: 0, result: 'hello\n::conveyor result {"n": 3}\n', memoized: false });
+    const ok = outcomeOf({
+      nodeId: "n",
+      retry: 0,
+      phase: "Succeeded",
+      exitCode: 0,
+      result: 'hello\n::conveyor result {"n": 3}\n',
+      memoized: false,
+    });
     expect(ok).toMatchObject({ ok: true, result: { n: 3 } });
-    const late = outcomeOf({ nodeId: "n", retry: 0, phase: "Failed", exitCode: null, message: "Pod was active on the node longer than the specified deadline", memoized: false });
+    const late = outcomeOf({
+      nodeId: "n",
+      retry: 0,
+      phase: "Failed",
+      exitCode: null,
+      message: "Pod was active on the node longer than the specified deadline",
+      memoized: false,
+    });
     expect(late).toMatchObject({ ok: false, timedOut: true });
   });
 

@@ -29,7 +29,9 @@ describe("pod log tails", () => {
     const tail = await readLogTail(logs, "p-long");
     expect(tail.endsWith(line(299))).toBe(true);
     expect(Buffer.byteLength(tail)).toBeLessThanOrEqual(64 * 1024);
-    expect(k8s.requests.filter((r) => r.startsWith("GET pods/p-long/log")).map((r) => new URLSearchParams(r.split("?")[1]).get("tailLines"))).toEqual(["200", "10"]);
+    expect(
+      k8s.requests.filter((r) => r.startsWith("GET pods/p-long/log")).map((r) => new URLSearchParams(r.split("?")[1]).get("tailLines")),
+    ).toEqual(["200", "10"]);
   });
 
   it("adds the tail to a failed outcome as stderrTail", async () => {
@@ -45,7 +47,11 @@ describe("pod log tails", () => {
     set();
     const errors: unknown[] = [];
     try {
-      const o = await withLogTail(failed, "p-absent", logs, { timeoutMs: 5_000, signal: new AbortController().signal, onError: (e) => errors.push(e) });
+      const o = await withLogTail(failed, "p-absent", logs, {
+        timeoutMs: 5_000,
+        signal: new AbortController().signal,
+        onError: (e) => errors.push(e),
+      });
       expect(o).toEqual(failed);
       expect(String(errors[0]) + JSON.stringify(errors[0])).toMatch(why);
     } finally {

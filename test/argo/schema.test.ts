@@ -11,7 +11,10 @@ import { buildWorkflow, nextPart, workflowBytes, workflowUnits, DEFAULT_LIMITS }
 import { generated, settings } from "./fixtures.js";
 import { workflowShapeErrors } from "./workflow-shape.js";
 
-type Dag = { tasks: { name: string; depends?: string; continueOn?: unknown; arguments: { parameters: { name: string; value: string }[] } }[]; failFast?: boolean };
+type Dag = {
+  tasks: { name: string; depends?: string; continueOn?: unknown; arguments: { parameters: { name: string; value: string }[] } }[];
+  failFast?: boolean;
+};
 const dagOf = (wf: { spec: Record<string, unknown> }) => (wf.spec.templates as { dag: Dag }[])[0]!.dag;
 
 describe("multi-task-processor WorkflowTemplate", () => {
@@ -21,16 +24,36 @@ describe("multi-task-processor WorkflowTemplate", () => {
     expect(template.metadata.name).toBe("multi-task-processor");
     expect(template.spec.entrypoint).toBe("process-task-sequence");
     const params = template.spec.arguments.parameters.map((p: { name: string }) => p.name);
-    for (const p of ["task-list", "task-range", "continue-on-error", "checkpoint-interval", "max-parallel-tasks", "retry-limit", "timeout", "image", "command"]) {
+    for (const p of [
+      "task-list",
+      "task-range",
+      "continue-on-error",
+      "checkpoint-interval",
+      "max-parallel-tasks",
+      "retry-limit",
+      "timeout",
+      "image",
+      "command",
+    ]) {
       expect(params).toContain(p);
     }
     const runTask = template.spec.templates.find((t: { name: string }) => t.name === "run-task");
     expect(runTask.retryStrategy).toMatchObject({
       limit: "{{workflow.parameters.retry-limit}}",
       retryPolicy: "Always",
-      backoff: { duration: "{{workflow.parameters.retry-backoff}}", factor: "{{workflow.parameters.retry-factor}}", cap: "{{workflow.parameters.retry-max-backoff}}" },
+      backoff: {
+        duration: "{{workflow.parameters.retry-backoff}}",
+        factor: "{{workflow.parameters.retry-factor}}",
+        cap: "{{workflow.parameters.retry-max-backoff}}",
+      },
     });
-    expect(runTask.inputs.parameters.map((p: { name: string }) => p.name)).toEqual(["task-id", "task-json", "attempt-base", "memo-key", "command"]);
+    expect(runTask.inputs.parameters.map((p: { name: string }) => p.name)).toEqual([
+      "task-id",
+      "task-json",
+      "attempt-base",
+      "memo-key",
+      "command",
+    ]);
     expect(runTask.memoize.cache.configMap.name).toBe("conveyor-memo-cache");
     expect(template.spec.onExit).toBe("exit-handler");
   });
@@ -52,7 +75,11 @@ describe("generated Workflows", () => {
     const { units, wf } = generated(n, { maxParallel: 8, continueOnError: true, taskTimeoutMs: 90_000, runTimeoutMs: 3_600_000 });
     expect(workflowShapeErrors(wf)).toEqual([]);
     expect(dagOf(wf).tasks).toHaveLength(n);
-    expect(wf).toMatchObject({ apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", spec: { entrypoint: "run", parallelism: 8, activeDeadlineSeconds: 3600 } });
+    expect(wf).toMatchObject({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Workflow",
+      spec: { entrypoint: "run", parallelism: 8, activeDeadlineSeconds: 3600 },
+    });
     expect((wf.spec.templates as { name: string }[]).map((t) => t.name)).toEqual(["run"]);
     // every task calls run-task of the WorkflowTemplate, which holds the retryStrategy and memoize
     const tasks = dagOf(wf).tasks as unknown as { templateRef: unknown; arguments: { parameters: { name: string; value: unknown }[] } }[];
@@ -63,11 +90,19 @@ describe("generated Workflows", () => {
     }
     const params = (wf.spec.arguments as { parameters: { name: string; value: string }[] }).parameters;
     expect(params.find((p) => p.name === "timeout")!.value).toBe("90");
-    expect(units.map((u) => u.index).sort((a, b) => a - b)).toEqual(dagOf(wf).tasks.map((t) => Number(t.name.slice(2))).sort((a, b) => a - b));
+    expect(units.map((u) => u.index).sort((a, b) => a - b)).toEqual(
+      dagOf(wf)
+        .tasks.map((t) => Number(t.name.slice(2)))
+        .sort((a, b) => a - b),
+    );
   });
 
   it("the shape check refuses what Argo would: an unknown dependency, a cycle, a number as parameter value, a bad label", () => {
-    const broken = () => structuredClone(generated(4).wf) as unknown as { metadata: { labels: Record<string, string> }; spec: { templates: { dag: { tasks: Record<string, any>[] } }[] } };
+    const broken = () =>
+      structuredClone(generated(4).wf) as unknown as {
+        metadata: { labels: Record<string, string> };
+        spec: { templates: { dag: { tasks: Record<string, any>[] } }[] };
+      };
     const unknown = broken();
     unknown.spec.templates[0]!.dag.tasks[1]!.depends = "t-99.Succeeded";
     expect(workflowShapeErrors(unknown)).toEqual([expect.stringMatching(/depends on t-99, which is not a task of this DAG/)]);
@@ -85,7 +120,11 @@ describe("generated Workflows", () => {
 
   it("builds one DAG task per unit with depends on .Succeeded, labels, parallelism and retry settings", () => {
     const { units, wf } = generated(12, { maxParallel: 3, retry: { retryLimit: 4, baseDelayMs: 1500, maxDelayMs: 30_000 } });
-    expect(wf.metadata.labels).toEqual({ "conveyor.dev/run-id": settings().runId, "conveyor.dev/part": "1", "app.kubernetes.io/managed-by": "conveyor" });
+    expect(wf.metadata.labels).toEqual({
+      "conveyor.dev/run-id": settings().runId,
+      "conveyor.dev/part": "1",
+      "app.kubernetes.io/managed-by": "conveyor",
+    });
     expect(wf.metadata.generateName).toBe("conveyor-3f2b8c1e-");
     expect(wf.spec.parallelism).toBe(3);
     const dag = dagOf(wf);
@@ -97,10 +136,19 @@ describe("generated Workflows", () => {
       expect(t.arguments.parameters.find((p) => p.name === "task-id")!.value).toBe(u.id);
       expect(JSON.parse(t.arguments.parameters.find((p) => p.name === "task-json")!.value)).toEqual(u.definition);
     }
-    const params = Object.fromEntries((wf.spec.arguments as { parameters: { name: string; value: string }[] }).parameters.map((p) => [p.name, p.value]));
-    expect(params).toMatchObject({ "retry-limit": "4", "retry-backoff": "1500ms", "retry-max-backoff": "30000ms", command: "./do-task.sh {id}" });
+    const params = Object.fromEntries(
+      (wf.spec.arguments as { parameters: { name: string; value: string }[] }).parameters.map((p) => [p.name, p.value]),
+    );
+    expect(params).toMatchObject({
+      "retry-limit": "4",
+      "retry-backoff": "1500ms",
+      "retry-max-backoff": "30000ms",
+      command: "./do-task.sh {id}",
+    });
     // the run's template has a placeholder, so each task carries its command expanded
-    expect(dag.tasks.map((t) => t.arguments.parameters.find((p) => p.name === "command")?.value)).toEqual(units.map((u) => `./do-task.sh '${u.id}'`));
+    expect(dag.tasks.map((t) => t.arguments.parameters.find((p) => p.name === "command")?.value)).toEqual(
+      units.map((u) => `./do-task.sh '${u.id}'`),
+    );
   });
 
   it("passes a task's own command (inline definitions) as its command parameter; a run command without placeholders stays the workflow's", () => {
@@ -118,7 +166,7 @@ describe("generated Workflows", () => {
   it("splits large runs into parts within the limits, each closed under pending dependencies", () => {
     const { units } = generated(1000);
     const parts = [];
-    for (let rest = units; rest.length > 0; ) {
+    for (let rest = units; rest.length > 0;) {
       const part = nextPart(rest, DEFAULT_LIMITS, (u) => buildWorkflow(u, settings()));
       parts.push(part);
       rest = rest.slice(part.length);

@@ -27,7 +27,12 @@ describe("WorkflowWatcher", () => {
     step(name, 1);
     const seen: string[] = [];
     const other = await api.create({ metadata: { generateName: "o-", labels: label() }, spec: {} });
-    const watcher = new WorkflowWatcher(api, `conveyor.dev/run-id=${labels["conveyor.dev/run-id"]}`, (wf: ArgoWorkflow) => seen.push(wf.status?.message ?? "new"), { retryDelayMs: 10 });
+    const watcher = new WorkflowWatcher(
+      api,
+      `conveyor.dev/run-id=${labels["conveyor.dev/run-id"]}`,
+      (wf: ArgoWorkflow) => seen.push(wf.status?.message ?? "new"),
+      { retryDelayMs: 10 },
+    );
     await watcher.start();
     expect(seen).toEqual(["step 1"]); // from the list
     step(name, 2);

@@ -13,7 +13,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ARGO_NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
 const TEMPLATE_TYPES = ["container", "script", "dag", "steps", "resource", "suspend", "http", "plugin", "containerSet", "data"];
 /** A `depends` term: a task name, optionally with a result (.Succeeded, .Failed, ...). */
-const DEPENDS_TERM = /^!?\(?\s*([a-zA-Z0-9][-a-zA-Z0-9]*)(\.(Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnySucceeded|AllFailed))?\s*\)?$/;
+const DEPENDS_TERM =
+  /^!?\(?\s*([a-zA-Z0-9][-a-zA-Z0-9]*)(\.(Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnySucceeded|AllFailed))?\s*\)?$/;
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const isIntOrExpr = (v: unknown) => Number.isInteger(v) || (typeof v === "string" && v.length > 0);
@@ -35,11 +36,14 @@ function retryStrategy(r: unknown, at: string, errors: string[]): void {
   if (r === undefined) return;
   if (!isObj(r)) return void errors.push(`${at} must be an object`);
   if (r.limit !== undefined && !isIntOrExpr(r.limit)) errors.push(`${at}.limit must be an integer or an expression`);
-  if (r.retryPolicy !== undefined && !["Always", "OnFailure", "OnError", "OnTransientError"].includes(r.retryPolicy)) errors.push(`${at}.retryPolicy ${r.retryPolicy} is unknown`);
+  if (r.retryPolicy !== undefined && !["Always", "OnFailure", "OnError", "OnTransientError"].includes(r.retryPolicy))
+    errors.push(`${at}.retryPolicy ${r.retryPolicy} is unknown`);
   if (r.backoff !== undefined) {
     if (!isObj(r.backoff)) return void errors.push(`${at}.backoff must be an object`);
-    for (const k of ["duration", "cap", "maxDuration"]) if (r.backoff[k] !== undefined && typeof r.backoff[k] !== "string") errors.push(`${at}.backoff.${k} must be a string`);
-    if (r.backoff.factor !== undefined && !isIntOrExpr(r.backoff.factor)) errors.push(`${at}.backoff.factor must be an integer or an expression`);
+    for (const k of ["duration", "cap", "maxDuration"])
+      if (r.backoff[k] !== undefined && typeof r.backoff[k] !== "string") errors.push(`${at}.backoff.${k} must be a string`);
+    if (r.backoff.factor !== undefined && !isIntOrExpr(r.backoff.factor))
+      errors.push(`${at}.backoff.factor must be an integer or an expression`);
   }
 }
 
@@ -73,7 +77,8 @@ function dag(d: Obj, at: string, templates: Set<string>, local: boolean, errors:
         else deps.push(m[1]!);
       }
     } else if (t.depends !== undefined) errors.push(`${at}.tasks[${i}].depends must be a string`);
-    for (const dep of deps) if (!names.has(dep)) errors.push(`${at}.tasks[${i}] (${t.name}) depends on ${dep}, which is not a task of this DAG`);
+    for (const dep of deps)
+      if (!names.has(dep)) errors.push(`${at}.tasks[${i}] (${t.name}) depends on ${dep}, which is not a task of this DAG`);
     edges.set(t.name, deps);
   }
   const state = new Map<string, 1 | 2>();
@@ -92,17 +97,23 @@ function dag(d: Obj, at: string, templates: Set<string>, local: boolean, errors:
 export function workflowShapeErrors(wf: Obj): string[] {
   const errors: string[] = [];
   if (wf.apiVersion !== "argoproj.io/v1alpha1") errors.push(`apiVersion ${String(wf.apiVersion)} is not argoproj.io/v1alpha1`);
-  if (!["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"].includes(wf.kind)) errors.push(`kind ${String(wf.kind)} is not an Argo workflow kind`);
+  if (!["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"].includes(wf.kind))
+    errors.push(`kind ${String(wf.kind)} is not an Argo workflow kind`);
   const m = wf.metadata;
   if (!isObj(m)) return [...errors, "metadata must be an object"];
   const name = m.name ?? (typeof m.generateName === "string" ? `${m.generateName}x` : undefined);
-  if (typeof name !== "string" || !DNS_LABEL.test(name) || name.length > 253) errors.push(`metadata.name/generateName ${String(name)} is not a DNS name`);
+  if (typeof name !== "string" || !DNS_LABEL.test(name) || name.length > 253)
+    errors.push(`metadata.name/generateName ${String(name)} is not a DNS name`);
   for (const group of ["labels", "annotations"]) {
     if (m[group] === undefined) continue;
-    if (!isObj(m[group])) { errors.push(`metadata.${group} must be an object`); continue; }
+    if (!isObj(m[group])) {
+      errors.push(`metadata.${group} must be an object`);
+      continue;
+    }
     for (const [k, v] of Object.entries(m[group] as Obj)) {
       if (typeof v !== "string") errors.push(`metadata.${group}.${k} must be a string`);
-      else if (group === "labels" && (v.length > 63 || !LABEL_VALUE.test(v))) errors.push(`metadata.labels.${k} "${v}" is not a valid label value`);
+      else if (group === "labels" && (v.length > 63 || !LABEL_VALUE.test(v)))
+        errors.push(`metadata.labels.${k} "${v}" is not a valid label value`);
     }
   }
   const spec = wf.kind === "CronWorkflow" ? wf.spec?.workflowSpec : wf.spec;
@@ -115,7 +126,8 @@ export function workflowShapeErrors(wf: Obj): string[] {
   if (!Array.isArray(templates)) return [...errors, "spec.templates must be an array"];
   const names = new Set<string>();
   for (const [i, t] of templates.entries()) {
-    if (typeof t.name !== "string" || !ARGO_NAME.test(t.name)) errors.push(`spec.templates[${i}].name ${String(t.name)} is not a valid template name`);
+    if (typeof t.name !== "string" || !ARGO_NAME.test(t.name))
+      errors.push(`spec.templates[${i}].name ${String(t.name)} is not a valid template name`);
     else if (names.has(t.name)) errors.push(`spec.templates[${i}].name ${t.name} is repeated`);
     names.add(t.name);
   }
@@ -133,15 +145,20 @@ export function workflowShapeErrors(wf: Obj): string[] {
     if (t.memoize !== undefined && (typeof t.memoize.key !== "string" || typeof t.memoize.cache?.configMap?.name !== "string")) {
       errors.push(`${at}.memoize needs a key and cache.configMap.name`);
     }
-    for (const k of ["container", "script"]) if (t[k] !== undefined && typeof t[k].image !== "string") errors.push(`${at}.${k}.image must be a string`);
+    for (const k of ["container", "script"])
+      if (t[k] !== undefined && typeof t[k].image !== "string") errors.push(`${at}.${k}.image must be a string`);
     if (t.dag !== undefined) dag(t.dag, `${at}.dag`, names, local, errors);
     if (t.steps !== undefined) {
       if (!Array.isArray(t.steps) || !t.steps.every((g: unknown) => Array.isArray(g))) errors.push(`${at}.steps must be a list of lists`);
-      else for (const [g, group] of (t.steps as Obj[][]).entries()) for (const [j, s] of group.entries()) {
-        if (typeof s.name !== "string" || !ARGO_NAME.test(s.name)) errors.push(`${at}.steps[${g}][${j}].name ${String(s.name)} is not valid`);
-        if (typeof s.template === "string" && local && !names.has(s.template)) errors.push(`${at}.steps[${g}][${j}].template ${s.template} is not a template of this object`);
-        parameters(s.arguments?.parameters, `${at}.steps[${g}][${j}].arguments.parameters`, errors, true);
-      }
+      else
+        for (const [g, group] of (t.steps as Obj[][]).entries())
+          for (const [j, s] of group.entries()) {
+            if (typeof s.name !== "string" || !ARGO_NAME.test(s.name))
+              errors.push(`${at}.steps[${g}][${j}].name ${String(s.name)} is not valid`);
+            if (typeof s.template === "string" && local && !names.has(s.template))
+              errors.push(`${at}.steps[${g}][${j}].template ${s.template} is not a template of this object`);
+            parameters(s.arguments?.parameters, `${at}.steps[${g}][${j}].arguments.parameters`, errors, true);
+          }
     }
   }
   return errors;

@@ -39,7 +39,15 @@ function followInPage(page: Page, api: string) {
         const res = await fetch(`${api}/graphql`, {
           method: "POST",
           headers: { "content-type": "application/json", "x-conveyor-csrf": "1", authorization: "Bearer unused-on-an-open-server" },
-          body: JSON.stringify({ query: START, variables: { input: { inline: [{ id: "a" }, { id: "b", dependencies: ["a"] }, { id: "c", dependencies: ["b"] }], options: { executor: "fn", force: true } } } }),
+          body: JSON.stringify({
+            query: START,
+            variables: {
+              input: {
+                inline: [{ id: "a" }, { id: "b", dependencies: ["a"] }, { id: "c", dependencies: ["b"] }],
+                options: { executor: "fn", force: true },
+              },
+            },
+          }),
         });
         const body = await res.json();
         out.runId = body.data.startRun.run.id;
@@ -50,7 +58,11 @@ function followInPage(page: Page, api: string) {
       const id = out.runId ?? "no-run";
       const ws = new Promise<string[]>((resolve, reject) => {
         const types: string[] = [];
-        const client = (globalThis as any).graphqlWs.createClient({ url: `${api.replace(/^http/, "ws")}/graphql`, retryAttempts: 0, lazy: true });
+        const client = (globalThis as any).graphqlWs.createClient({
+          url: `${api.replace(/^http/, "ws")}/graphql`,
+          retryAttempts: 0,
+          lazy: true,
+        });
         const stop = client.subscribe(
           { query: EVENTS, variables: { id } },
           {
@@ -63,14 +75,17 @@ function followInPage(page: Page, api: string) {
                 resolve(types);
               }
             },
-            error: (e: any) => reject(new Error(e instanceof Error ? e.message : `closed ${e?.code ?? ""} ${e?.reason ?? e?.type ?? ""}`.trim())),
+            error: (e: any) =>
+              reject(new Error(e instanceof Error ? e.message : `closed ${e?.code ?? ""} ${e?.reason ?? e?.type ?? ""}`.trim())),
             complete: () => resolve(types),
           },
         );
       });
       const sse = new Promise<string[]>((resolve, reject) => {
         const types: string[] = [];
-        const source = new EventSource(`${api}/graphql?query=${encodeURIComponent(EVENTS)}&variables=${encodeURIComponent(JSON.stringify({ id }))}`);
+        const source = new EventSource(
+          `${api}/graphql?query=${encodeURIComponent(EVENTS)}&variables=${encodeURIComponent(JSON.stringify({ id }))}`,
+        );
         source.addEventListener("next", (e) => {
           const r = JSON.parse((e as MessageEvent).data);
           if (r.errors) return reject(new Error(JSON.stringify(r.errors)));
@@ -148,12 +163,18 @@ describe.runIf(chromiumAvailable("CORS"))("CORS in Chromium, two page origins on
     expect(out.sse).toBe("refused: EventSource failed");
     expect(blocked.join("\n")).toMatch(/has been blocked by CORS policy/);
     // a text/plain POST needs no preflight: the browser sends it, the CSRF check refuses it
-    const refusals = async () => (await s.metrics.httpRequests.get()).values.filter((v) => v.labels.status === "403").reduce((n, v) => n + v.value, 0);
+    const refusals = async () =>
+      (await s.metrics.httpRequests.get()).values.filter((v) => v.labels.status === "403").reduce((n, v) => n + v.value, 0);
     const refusedBefore = await refusals();
     const forged = await page.evaluate(async (api) => {
       const body = JSON.stringify({ query: `mutation { startRun(input: { inline: ["x"], options: { executor: "fn" } }) { __typename } }` });
       await fetch(`${api}/graphql`, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body });
-      await fetch(`${api}/api/workflows/multi-task`, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: JSON.stringify({ tasks: ["x"], executor: "fn" }) });
+      await fetch(`${api}/api/workflows/multi-task`, {
+        method: "POST",
+        mode: "no-cors",
+        headers: { "content-type": "text/plain" },
+        body: JSON.stringify({ tasks: ["x"], executor: "fn" }),
+      });
       return "sent";
     }, s.url);
     expect(forged).toBe("sent");

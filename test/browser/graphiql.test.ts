@@ -22,7 +22,16 @@ describe.runIf(chromiumAvailable("GraphiQL"))("GraphiQL offline in Chromium", ()
     runId = r.body.data.startRun.run.id;
     await s.app.engine.waitForRun(runId);
     context = await offlineContext(browser);
-    context.on("request", (req) => void (new URL(req.url()).host === new URL(s.url).host || req.url().startsWith("blob:") || req.url().startsWith("data:") || outside.push(req.url())));
+    context.on(
+      "request",
+      (req) =>
+        void (
+          new URL(req.url()).host === new URL(s.url).host ||
+          req.url().startsWith("blob:") ||
+          req.url().startsWith("data:") ||
+          outside.push(req.url())
+        ),
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -53,7 +62,9 @@ describe.runIf(chromiumAvailable("GraphiQL"))("GraphiQL offline in Chromium", ()
     // the pane shows the latest result: the run's last event, once every one before it has come
     const { lastSeq } = (await s.gql(`{ run(id: "${runId}") { lastSeq } }`)).body.data.run;
     await page.locator(".graphiql-execute-button").click();
-    await expect.poll(() => page.locator(".graphiql-response").innerText(), { timeout: 15_000 }).toMatch(new RegExp(`"seq":\\s${lastSeq}\\b`)); // the editor renders spaces as no-break spaces
+    await expect
+      .poll(() => page.locator(".graphiql-response").innerText(), { timeout: 15_000 })
+      .toMatch(new RegExp(`"seq":\\s${lastSeq}\\b`)); // the editor renders spaces as no-break spaces
     expect(await page.locator(".graphiql-response").innerText()).toMatch(/"type":\s"run\./);
     expect(problems).toEqual([]);
     expect(outside).toEqual([]);

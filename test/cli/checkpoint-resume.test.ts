@@ -23,7 +23,15 @@ describe("conveyor checkpoint and resume --checkpoint", () => {
   it("a run whose second task fails exits 1", async () => {
     // k2 (after k1) fails until the `healed` file exists
     const tasks = JSON.stringify([{ id: "k1" }, { id: "k2", dependencies: ["k1"] }]);
-    const r = await conveyor(["run", "--inline", tasks, "--command", `echo {id} >> ${log}; test {id} = k1 || test -e ${healed}`, "--retries", "0"]);
+    const r = await conveyor([
+      "run",
+      "--inline",
+      tasks,
+      "--command",
+      `echo {id} >> ${log}; test {id} = k1 || test -e ${healed}`,
+      "--retries",
+      "0",
+    ]);
     runId = /^run (\S+): 2 tasks$/m.exec(r.stdout)![1]!;
     expect(r.stdout).toMatch(new RegExp(`run ${runId} failed in .*: 1 succeeded, 1 failed`));
     expect(r.code).toBe(1);

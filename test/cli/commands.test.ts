@@ -15,7 +15,21 @@ import { eventually } from "../support/engine.js";
 
 const AS_INSTALLED = ["bin/conveyor.js"];
 const kind = (await postgresReachable()) ? "postgres" : "pglite";
-const COMMANDS = ["run", "resume", "recover", "checkpoint", "cancel", "retry", "mark", "status", "runs", "logs", "serve", "watch", "config"];
+const COMMANDS = [
+  "run",
+  "resume",
+  "recover",
+  "checkpoint",
+  "cancel",
+  "retry",
+  "mark",
+  "status",
+  "runs",
+  "logs",
+  "serve",
+  "watch",
+  "config",
+];
 
 describe("help and version", () => {
   // a folder that does not exist: a command that opened the store would create it
@@ -39,7 +53,8 @@ describe("help and version", () => {
     expect(run!.stdout).toMatch(/-p, --parallel <n>\s+run at most n tasks at once \(default: 1\)/);
     expect(run!.stdout).toMatch(/--retries <n>\s+retries of a failed task \(default: 2\)/);
     expect(run!.stdout).toMatch(/--cancel-grace <duration>[\s\S]*\(default: 5s\)/);
-    for (const name of ["CONVEYOR_DATA_DIR", "DATABASE_URL", "CONVEYOR_LEASE_MS", "CONVEYOR_ARGO_NAMESPACE"]) expect(run!.stdout).toContain(name);
+    for (const name of ["CONVEYOR_DATA_DIR", "DATABASE_URL", "CONVEYOR_LEASE_MS", "CONVEYOR_ARGO_NAMESPACE"])
+      expect(run!.stdout).toContain(name);
     for (const name of ["REDIS_URL", "CONVEYOR_API_TOKENS", "CONVEYOR_API_PORT"]) expect(serve!.stdout).toContain(name);
     expect(watch!.stdout).toContain("CONVEYOR_SERVER");
     expect(logs!.stdout).toMatch(/--lines <n>\s+without a task: lines of stderr shown per failed task\s+\(default: 10\)/);
@@ -57,7 +72,10 @@ describe("help and version", () => {
     [["run", "--paralel", "2"], "error: unknown option '--paralel'\n(Did you mean --parallel?)"],
     [["status"], "error: missing required argument 'run'"],
     [["status", "a", "b"], "error: too many arguments for 'status'"],
-    [["mark", "r", "t", "finished"], "error: command-argument value 'finished' is invalid for argument 'as'. Allowed choices are done, skipped."],
+    [
+      ["mark", "r", "t", "finished"],
+      "error: command-argument value 'finished' is invalid for argument 'as'. Allowed choices are done, skipped.",
+    ],
   ])("%j is refused with exit 2, suggesting what was meant", async (args, message) => {
     const r = await conveyor(args);
     expect(r.code).toBe(2);
@@ -83,17 +101,34 @@ describe(`stored runs (${kind})`, () => {
     store = await makeStore(kind);
     env = store.config.databaseUrl ? { DATABASE_URL: store.config.databaseUrl } : { CONVEYOR_DATA_DIR: store.config.dataDir! };
     // two runs whose ids share a prefix, written straight into the store (ids are random otherwise)
-    const db = await openDatabase({ ...(store.config.databaseUrl ? { url: store.config.databaseUrl } : { dataDir: store.config.dataDir! }) });
+    const db = await openDatabase({
+      ...(store.config.databaseUrl ? { url: store.config.databaseUrl } : { dataDir: store.config.dataDir! }),
+    });
     const runs = new PrismaRunStore(db);
     for (const id of ["abc1-first", "abc2-second"]) {
-      await runs.createRun({ id, options: parseRunOptions({}), source: { origin: "test", format: "inline", warnings: [] }, units: [], createdAt: Date.now() }, "test", 1_000);
+      await runs.createRun(
+        { id, options: parseRunOptions({}), source: { origin: "test", format: "inline", warnings: [] }, units: [], createdAt: Date.now() },
+        "test",
+        1_000,
+      );
       await runs.releaseLease(id, "test");
     }
     await db.close();
     // task bad writes seven lines to stderr, then runs a command that does not exist (exit 127)
     const tasks = JSON.stringify([{ id: "ok" }, { id: "bad" }]);
     const command = `echo out-{id}; test {id} = ok && exit 0; for i in 1 2 3 4 5 6; do echo e$i >&2; done; no-such-command-xyz`;
-    const r = await conveyor(["run", "--inline", tasks, "--command", command, "--retries", "1", "--retry-delay", "10ms", "--continue-on-error"]);
+    const r = await conveyor([
+      "run",
+      "--inline",
+      tasks,
+      "--command",
+      command,
+      "--retries",
+      "1",
+      "--retry-delay",
+      "10ms",
+      "--continue-on-error",
+    ]);
     expect(r.code).toBe(1);
     runId = /^run (\S+): 2 tasks$/m.exec(r.stdout)![1]!;
   }, 180_000);
@@ -103,7 +138,9 @@ describe(`stored runs (${kind})`, () => {
     const r = await conveyor(["status", runId.slice(0, 8)]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^bad\s+failed\s+2\s+.*exited with code 127\n {4}\| e3\n {4}\| e4\n {4}\| e5\n {4}\| e6\n {4}\| .*no-such-command-xyz.*not found\n/m);
+    expect(r.stdout).toMatch(
+      /^bad\s+failed\s+2\s+.*exited with code 127\n {4}\| e3\n {4}\| e4\n {4}\| e5\n {4}\| e6\n {4}\| .*no-such-command-xyz.*not found\n/m,
+    );
     expect(r.stdout).not.toContain("| e2");
   });
 
@@ -117,23 +154,32 @@ describe(`stored runs (${kind})`, () => {
     expect(one.stdout).toContain("run abc2-second interrupted");
   });
 
-  it.each([["status"], ["logs"], ["cancel"], ["checkpoint"], ["resume"]])("%s of an unknown run exits 2 with error:, a LIKE wildcard too", async (command) => {
-    for (const id of ["no-such-run", "%"]) {
-      const r = await conveyor([command, id]);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`error: run not found: ${id}\n`);
-      expect(r.stdout).toBe("");
-    }
-  });
+  it.each([["status"], ["logs"], ["cancel"], ["checkpoint"], ["resume"]])(
+    "%s of an unknown run exits 2 with error:, a LIKE wildcard too",
+    async (command) => {
+      for (const id of ["no-such-run", "%"]) {
+        const r = await conveyor([command, id]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`error: run not found: ${id}\n`);
+        expect(r.stdout).toBe("");
+      }
+    },
+  );
 
   it("logs prints every attempt's stored stdout and stderr, or one attempt", async () => {
     const all = await conveyor(["logs", runId.slice(0, 6), "bad"]);
     expect(all.code).toBe(0);
-    expect(all.stdout).toMatch(/^== task bad attempt 1: failed, exit code 127, .*\n-- stdout:\nout-bad\n-- stderr:\ne1\ne2\ne3\ne4\ne5\ne6\n.*not found\n== task bad attempt 2: failed, exit code 127/);
+    expect(all.stdout).toMatch(
+      /^== task bad attempt 1: failed, exit code 127, .*\n-- stdout:\nout-bad\n-- stderr:\ne1\ne2\ne3\ne4\ne5\ne6\n.*not found\n== task bad attempt 2: failed, exit code 127/,
+    );
     const second = await conveyor(["logs", runId, "bad", "--attempt", "2"]);
     expect(second.stdout).toMatch(/^== task bad attempt 2: /);
     expect(second.stdout).not.toContain("attempt 1");
-    const json = JSON.parse((await conveyor(["logs", runId, "ok", "--json"])).stdout) as { number: number; stdoutTail: string; exitCode: number }[];
+    const json = JSON.parse((await conveyor(["logs", runId, "ok", "--json"])).stdout) as {
+      number: number;
+      stdoutTail: string;
+      exitCode: number;
+    }[];
     expect(json).toEqual([expect.objectContaining({ number: 1, exitCode: 0, stdoutTail: "out-ok\n" })]);
   });
 
@@ -184,7 +230,9 @@ describe(`stored runs (${kind})`, () => {
     expect(r.code).toBe(0);
     const id = /^run (\S+): 14 tasks$/m.exec(r.stdout)![1]!;
     const piped = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const sh = spawn("sh", ["-c", `"${process.execPath}" bin/conveyor.js status ${id} --json | cat`], { env: { ...process.env, ...env } });
+      const sh = spawn("sh", ["-c", `"${process.execPath}" bin/conveyor.js status ${id} --json | cat`], {
+        env: { ...process.env, ...env },
+      });
       let out = "";
       sh.stdout.on("data", (d: Buffer) => (out += d.toString()));
       sh.on("exit", (code) => resolve({ code, out }));
@@ -208,20 +256,24 @@ describe(`stored runs (${kind})`, () => {
   }, 120_000);
 
   // util-linux's script gives the command a terminal; Ctrl-C is the ^C typed into it
-  it.skipIf(!existsSync("/usr/bin/script"))("on a terminal, Ctrl-C clears the bar: nothing of it after the interrupted line", async () => {
-    const command = `"${process.execPath}" bin/conveyor.js run --inline '["tty"]' --command 'sleep 20' --force`;
-    const term = spawn("/usr/bin/script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env } });
-    let out = "";
-    term.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => term.on("exit", resolve));
-    await eventually(() => out.includes("running 1"), 90_000);
-    term.stdin.write("\x03");
-    expect(await exited).toBe(130);
-    const id = /run (\S+): 1 tasks/.exec(out)![1]!;
-    const after = out.slice(out.indexOf("interrupted:"));
-    expect(after).toMatch(new RegExp(`^interrupted: stopping; run ${id} stays resumable: conveyor resume ${id}\\r?\\n$`));
-    expect(out.slice(0, out.indexOf("interrupted:")).endsWith("\r\x1b[K")).toBe(true);
-  }, 120_000);
+  it.skipIf(!existsSync("/usr/bin/script"))(
+    "on a terminal, Ctrl-C clears the bar: nothing of it after the interrupted line",
+    async () => {
+      const command = `"${process.execPath}" bin/conveyor.js run --inline '["tty"]' --command 'sleep 20' --force`;
+      const term = spawn("/usr/bin/script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...env } });
+      let out = "";
+      term.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => term.on("exit", resolve));
+      await eventually(() => out.includes("running 1"), 90_000);
+      term.stdin.write("\x03");
+      expect(await exited).toBe(130);
+      const id = /run (\S+): 1 tasks/.exec(out)![1]!;
+      const after = out.slice(out.indexOf("interrupted:"));
+      expect(after).toMatch(new RegExp(`^interrupted: stopping; run ${id} stays resumable: conveyor resume ${id}\\r?\\n$`));
+      expect(out.slice(0, out.indexOf("interrupted:")).endsWith("\r\x1b[K")).toBe(true);
+    },
+    120_000,
+  );
 
   it("recover --help leaves a driverless run alone", async () => {
     // a run whose process died (kill -9) with its lease left to expire in 1 s

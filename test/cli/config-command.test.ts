@@ -9,7 +9,8 @@ import { tempDir } from "../support/databases.js";
 const AS_INSTALLED = ["bin/conveyor.js"];
 // a folder that does not exist: a command that opened the store would create it
 const untouched = join(tempDir(), "store");
-const conveyor = (args: string[], env: Record<string, string> = {}) => runConveyor(args, { CONVEYOR_DATA_DIR: untouched, ...env }, AS_INSTALLED);
+const conveyor = (args: string[], env: Record<string, string> = {}) =>
+  runConveyor(args, { CONVEYOR_DATA_DIR: untouched, ...env }, AS_INSTALLED);
 
 /** One `error:` line naming what is wrong, exit 2, no stack trace, nothing opened. */
 function refused(r: { code: number | null; stderr: string; stdout: string }, ...what: (string | RegExp)[]) {
@@ -36,13 +37,20 @@ describe("conveyor config", () => {
     expect(r.stdout).toContain("CONVEYOR_TOKEN = ****");
     expect(r.stdout).toContain("CONVEYOR_LEASE_MS = 20000 (default: 15000)");
     expect(r.stdout).toMatch(/CONVEYOR_DB_OUTAGE_BUDGET unset: 60s\n\s+How long a run rides through a database outage/);
-    for (const name of ["CONVEYOR_CORS_ORIGINS", "CONVEYOR_WEBHOOK_ALLOW_PRIVATE", "CONVEYOR_API_PARSE_CACHE_BYTES", "REDIS_URL"]) expect(r.stdout).toContain(name);
+    for (const name of ["CONVEYOR_CORS_ORIGINS", "CONVEYOR_WEBHOOK_ALLOW_PRIVATE", "CONVEYOR_API_PARSE_CACHE_BYTES", "REDIS_URL"])
+      expect(r.stdout).toContain(name);
   });
 
   it("--json: one object per setting, with what Conveyor made of each value", async () => {
     const r = await conveyor(["config", "--json"], { CONVEYOR_DB_OUTAGE_BUDGET: "2m", REDIS_URL: "redis://:pw@cache:6379" });
     expect(r.code, r.stderr).toBe(0);
-    const rows = JSON.parse(r.stdout) as { name: string; value: string | null; default: string | null; effective: unknown; description: string }[];
+    const rows = JSON.parse(r.stdout) as {
+      name: string;
+      value: string | null;
+      default: string | null;
+      effective: unknown;
+      description: string;
+    }[];
     const row = (name: string) => rows.find((x) => x.name === name)!;
     expect(row("CONVEYOR_DB_OUTAGE_BUDGET")).toMatchObject({ value: "2m", default: "60s", effective: 120_000 });
     expect(row("CONVEYOR_LEASE_MS")).toMatchObject({ value: null, default: "15000", effective: 15_000 });

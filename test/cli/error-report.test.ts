@@ -12,13 +12,18 @@ describe("reportError", () => {
   it("names the flag, not the option path, of a run option's error", () => {
     const err = thrown(() => parseRunOptions({ retry: { retryLimit: -1 } }));
     expect(reportError(err, false)).toEqual({ code: 2, text: "error: --retries: too small: expected number to be >=0\n" });
-    expect(reportError(new InvalidOptionError("CONVEYOR_LEASE_MS", "a whole number"), false).text).toBe("error: CONVEYOR_LEASE_MS: a whole number\n");
+    expect(reportError(new InvalidOptionError("CONVEYOR_LEASE_MS", "a whole number"), false).text).toBe(
+      "error: CONVEYOR_LEASE_MS: a whole number\n",
+    );
   });
 
   it("exits 0 after help or the version, 2 after commander's own errors (it wrote them)", () => {
     expect(reportError(new CommanderError(0, "commander.help", "(outputHelp)"), false)).toEqual({ code: 0, text: "" });
     expect(reportError(new CommanderError(0, "commander.version", "0.1.0"), false)).toEqual({ code: 0, text: "" });
-    expect(reportError(new CommanderError(1, "commander.unknownCommand", "error: unknown command 'x'"), false)).toEqual({ code: 2, text: "" });
+    expect(reportError(new CommanderError(1, "commander.unknownCommand", "error: unknown command 'x'"), false)).toEqual({
+      code: 2,
+      text: "",
+    });
     expect(reportError(new CommanderError(1, "commander.help", "(outputHelp)"), false)).toEqual({ code: 2, text: "" });
   });
 
@@ -31,7 +36,9 @@ describe("reportError", () => {
     const err = new TypeError("cannot read properties of undefined\nsecond line");
     const quiet = reportError(err, false);
     expect(quiet.code).toBe(1);
-    expect(quiet.text).toBe("error: unexpected: cannot read properties of undefined (run again with --debug or CONVEYOR_DEBUG=1 for the stack trace)\n");
+    expect(quiet.text).toBe(
+      "error: unexpected: cannot read properties of undefined (run again with --debug or CONVEYOR_DEBUG=1 for the stack trace)\n",
+    );
     expect(reportError(err, true).text).toContain(err.stack!);
   });
 });

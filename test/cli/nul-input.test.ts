@@ -26,13 +26,30 @@ describe.each(kinds)("a NUL in the tasks (%s)", { timeout: 180_000 }, (kind) => 
 
   it.each([
     ["a tasks file: a title", { tasks: [{ id: 1, title: "a\u0000b", status: "pending", dependencies: [] }] }, "tasks[0].title"],
-    ["a tasks file: a subtask's details", { tasks: [{ id: 1, title: "t", status: "pending", dependencies: [], subtasks: [{ id: 1, title: "s", details: "\u0000", dependencies: [] }] }] }, "tasks[0].subtasks[0].details"],
+    [
+      "a tasks file: a subtask's details",
+      {
+        tasks: [
+          {
+            id: 1,
+            title: "t",
+            status: "pending",
+            dependencies: [],
+            subtasks: [{ id: 1, title: "s", details: "\u0000", dependencies: [] }],
+          },
+        ],
+      },
+      "tasks[0].subtasks[0].details",
+    ],
   ])("%s: error naming the field, exit 2", async (_what, content, field) => {
     const dir = tempDir();
     const file = join(dir, "tasks.json");
     writeFileSync(file, JSON.stringify(content));
     const r = await runConveyor(["run", "--tasks", file, "--command", "true"], await env(), AS_INSTALLED);
-    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(new RegExp(`^error: ${field.replace(/[[\].]/g, "\\$&")}: holds a NUL character`))]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringMatching(new RegExp(`^error: ${field.replace(/[[\].]/g, "\\$&")}: holds a NUL character`)),
+    ]);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 

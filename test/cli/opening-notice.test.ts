@@ -70,27 +70,36 @@ describe("the opening notice", () => {
 
 describe("conveyor run on a terminal", { timeout: 120_000 }, () => {
   // util-linux's script gives the command a terminal
-  it.skipIf(!existsSync("/usr/bin/script"))("says what it waits for before the store is open, then clears the line for the run", async () => {
-    const dataDir = join(root, "new-store");
-    const command = `"${process.execPath}" bin/conveyor.js run --inline '${ONE_TASK}' --command true --force`;
-    const started = Date.now();
-    // 0: the notice shows at once, however fast this machine opens a store
-    const term = spawn("/usr/bin/script", ["-qec", command, "/dev/null"], { env: { ...process.env, CONVEYOR_DATA_DIR: dataDir, CONVEYOR_OPEN_NOTICE_MS: "0" } });
-    const chunks: { at: number; text: string }[] = [];
-    term.stdout.on("data", (d: Buffer) => chunks.push({ at: Date.now() - started, text: d.toString() }));
-    expect(await new Promise((resolve) => term.on("exit", resolve))).toBe(0);
-    const out = chunks.map((c) => c.text).join("");
-    expect(out.startsWith(`opening the embedded store in ${dataDir} …\r\x1b[Krun `)).toBe(true);
-    expect(out).toMatch(/run \S+ succeeded in/);
-    // the line came out before the store was open: strictly ahead of the run's first line
-    const first = chunks[0]!;
-    const runLine = chunks.find((c) => c.text.includes("run "))!;
-    expect(first.text.startsWith("opening the embedded store")).toBe(true);
-    expect(first.at).toBeLessThan(runLine.at);
-  });
+  it.skipIf(!existsSync("/usr/bin/script"))(
+    "says what it waits for before the store is open, then clears the line for the run",
+    async () => {
+      const dataDir = join(root, "new-store");
+      const command = `"${process.execPath}" bin/conveyor.js run --inline '${ONE_TASK}' --command true --force`;
+      const started = Date.now();
+      // 0: the notice shows at once, however fast this machine opens a store
+      const term = spawn("/usr/bin/script", ["-qec", command, "/dev/null"], {
+        env: { ...process.env, CONVEYOR_DATA_DIR: dataDir, CONVEYOR_OPEN_NOTICE_MS: "0" },
+      });
+      const chunks: { at: number; text: string }[] = [];
+      term.stdout.on("data", (d: Buffer) => chunks.push({ at: Date.now() - started, text: d.toString() }));
+      expect(await new Promise((resolve) => term.on("exit", resolve))).toBe(0);
+      const out = chunks.map((c) => c.text).join("");
+      expect(out.startsWith(`opening the embedded store in ${dataDir} …\r\x1b[Krun `)).toBe(true);
+      expect(out).toMatch(/run \S+ succeeded in/);
+      // the line came out before the store was open: strictly ahead of the run's first line
+      const first = chunks[0]!;
+      const runLine = chunks.find((c) => c.text.includes("run "))!;
+      expect(first.text.startsWith("opening the embedded store")).toBe(true);
+      expect(first.at).toBeLessThan(runLine.at);
+    },
+  );
 
   it("refuses a CONVEYOR_OPEN_NOTICE_MS that is not a number of milliseconds", async () => {
-    const r = await runConveyor(["run", "--inline", ONE_TASK, "--command", "true"], { CONVEYOR_DATA_DIR: join(root, "unused"), CONVEYOR_OPEN_NOTICE_MS: "soon" }, AS_INSTALLED);
+    const r = await runConveyor(
+      ["run", "--inline", ONE_TASK, "--command", "true"],
+      { CONVEYOR_DATA_DIR: join(root, "unused"), CONVEYOR_OPEN_NOTICE_MS: "soon" },
+      AS_INSTALLED,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: CONVEYOR_OPEN_NOTICE_MS: a whole number of milliseconds/);
     expect(existsSync(join(root, "unused"))).toBe(false);

@@ -22,7 +22,10 @@ interface PlanJson {
   total: number;
   toRun: number;
   maxParallel: number;
-  levels: { level: number; tasks: { id: string; title: string; kind: string; level: number; dependsOn: string[]; expectedMs: number | null; estimate: string }[] }[];
+  levels: {
+    level: number;
+    tasks: { id: string; title: string; kind: string; level: number; dependsOn: string[]; expectedMs: number | null; estimate: string }[];
+  }[];
   skipped: { id: string; title: string; reason: string; detail: string }[];
   external: { id: string; satisfiedBy: string; detail: string }[];
   criticalPath: { basis: string; ms: number | null; tasks: string[] };
@@ -109,7 +112,9 @@ describe("conveyor plan on the demo project", SLOW, () => {
     const plan = await conveyor(["plan", ...args]);
     const run = await conveyor(["run", ...args]);
     expect(plan.code).toBe(2);
-    expect(plan.stderr).toBe("error: selected tasks depend on tasks outside the selection that are not done (select them too, or use withDependencies): b -> a\n");
+    expect(plan.stderr).toBe(
+      "error: selected tasks depend on tasks outside the selection that are not done (select them too, or use withDependencies): b -> a\n",
+    );
     expect(plan.stdout).toBe("");
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(plan.stderr);

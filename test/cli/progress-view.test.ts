@@ -34,7 +34,14 @@ describe("progressLine", () => {
     const p = progress(
       8,
       { succeeded: 2, failed: 1, skipped: 1, retrying: 1, running: 2, pending: 1 },
-      { memoized: 1, etaMs: 125_000, running: [{ id: "a", elapsedMs: 1_500 }, { id: "b", elapsedMs: 450 }] },
+      {
+        memoized: 1,
+        etaMs: 125_000,
+        running: [
+          { id: "a", elapsedMs: 1_500 },
+          { id: "b", elapsedMs: 450 },
+        ],
+      },
     );
     expect(progressLine(p)).toBe(
       "[############------------]  50%  4/8  ok 2  cached 1  failed 1  skipped 1  retrying 1  running 2  ETA 2m05s  | a 2s, b 450ms",
@@ -159,6 +166,9 @@ describe("ProgressView", () => {
     vi.advanceTimersByTime(1_000);
     view.onEvents([event(1, "run.started"), event(2, "run.checkpoint"), event(3, "task.succeeded", "t1")]);
     view.stop();
-    expect(written).toEqual(["00:00:00.000 #1 run.started mode=start total=2\n", "00:00:00.000 #3 task.succeeded t1 attempt=1 durationMs=5 exitCode=0\n"]);
+    expect(written).toEqual([
+      "00:00:00.000 #1 run.started mode=start total=2\n",
+      "00:00:00.000 #3 task.succeeded t1 attempt=1 durationMs=5 exitCode=0\n",
+    ]);
   });
 });

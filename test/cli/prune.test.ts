@@ -21,7 +21,8 @@ describe(`conveyor prune (${kind})`, () => {
   let env: Record<string, string>;
   const old: string[] = [];
   const fresh: string[] = [];
-  const conveyor = (args: string[], more: Record<string, string> = {}) => runConveyor(args, { ...env, CONVEYOR_RETENTION: "", ...more }, AS_INSTALLED);
+  const conveyor = (args: string[], more: Record<string, string> = {}) =>
+    runConveyor(args, { ...env, CONVEYOR_RETENTION: "", ...more }, AS_INSTALLED);
   const runIds = async () => {
     const db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
     try {
@@ -93,7 +94,9 @@ describe(`conveyor prune (${kind})`, () => {
     expect(standing.stdout).toMatch(/^would archive 1 run\(s\):/);
     const r = await conveyor(["prune", "--archive", "--older-than", "30d"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
-    expect(r.stdout).toMatch(/^archived 1 run\(s\) into \d+(\.\d)? (B|KiB): 2 task rows, 2 attempts, 1 event pages, 1 checkpoints folded\n$/);
+    expect(r.stdout).toMatch(
+      /^archived 1 run\(s\) into \d+(\.\d)? (B|KiB): 2 task rows, 2 attempts, 1 event pages, 1 checkpoints folded\n$/,
+    );
     expect(await runIds()).toEqual([id]);
     const status = await conveyor(["status", id, "--all"]);
     expect([status.code, status.stderr]).toEqual([0, ""]);
@@ -109,8 +112,16 @@ describe(`conveyor prune (${kind})`, () => {
     [["prune", "--older-than", "10x"], {}, 'error: --older-than: "10x" is not a duration such as 30d, 12h, 90m, 2w or 45s\n'],
     [["prune", "--keep", "many"], {}, 'error: --keep: "many" is not a whole number\n'],
     [["prune"], {}, "error: give --older-than or --keep (or set CONVEYOR_RETENTION): prune deletes nothing without a policy\n"],
-    [["prune", "--keep", "1", "--status", "running"], {}, "error: --status: not a finished status: running (one of succeeded, completed_with_failures, failed, cancelled, timed_out; runs not finished are never pruned)\n"],
-    [["prune", "--dry-run"], { CONVEYOR_RETENTION: "forever" }, 'error: CONVEYOR_RETENTION: an age (30d), a count ("1000 runs") or both ("30d,1000 runs"), not "forever" ("forever" is neither a duration such as 30d, 12h, 90m, 2w or 45s nor a count such as "1000 runs")\n'],
+    [
+      ["prune", "--keep", "1", "--status", "running"],
+      {},
+      "error: --status: not a finished status: running (one of succeeded, completed_with_failures, failed, cancelled, timed_out; runs not finished are never pruned)\n",
+    ],
+    [
+      ["prune", "--dry-run"],
+      { CONVEYOR_RETENTION: "forever" },
+      'error: CONVEYOR_RETENTION: an age (30d), a count ("1000 runs") or both ("30d,1000 runs"), not "forever" ("forever" is neither a duration such as 30d, 12h, 90m, 2w or 45s nor a count such as "1000 runs")\n',
+    ],
   ])("%j exits 2 with a clear message", async (args, more, message) => {
     const r = await conveyor(args, more);
     expect([r.code, r.stderr, r.stdout]).toEqual([2, message, ""]);

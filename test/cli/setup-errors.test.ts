@@ -133,7 +133,10 @@ describe("an embedded store folder that cannot be used", { timeout: 180_000 }, (
       execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk]);
       mounts.push(disk);
       const store = join(disk, "store");
-      plainRefusal(await conveyor(["runs"], { CONVEYOR_DATA_DIR: store }), /disk holding the embedded store .*store \(CONVEYOR_DATA_DIR\) is full/);
+      plainRefusal(
+        await conveyor(["runs"], { CONVEYOR_DATA_DIR: store }),
+        /disk holding the embedded store .*store \(CONVEYOR_DATA_DIR\) is full/,
+      );
       // the seed was cut short: with room, the next start unpacks it again instead of failing on a broken store
       execFileSync("mount", ["-o", "remount,size=128m", disk]);
       const r = await conveyor(["run", "--inline", ONE_TASK], { CONVEYOR_DATA_DIR: store });
@@ -184,15 +187,19 @@ describe("a DATABASE_URL that cannot be used", () => {
 
   it("reaches a server that never answers: refused after CONVEYOR_DB_CONNECT_TIMEOUT", async () => {
     const started = Date.now();
-    const r = await conveyor(["runs"], { DATABASE_URL: `postgresql://postgres@127.0.0.1:${silentPort}/conveyor`, CONVEYOR_DB_CONNECT_TIMEOUT: "1" });
+    const r = await conveyor(["runs"], {
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${silentPort}/conveyor`,
+      CONVEYOR_DB_CONNECT_TIMEOUT: "1",
+    });
     plainRefusal(r, /no answer within 1 s/, /CONVEYOR_DB_CONNECT_TIMEOUT/, /DATABASE_URL/);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it("refuses a CONVEYOR_DB_CONNECT_TIMEOUT that is not a number of seconds", async () => {
-    const r = await conveyor(["runs"], { DATABASE_URL: `postgresql://postgres@127.0.0.1:${silentPort}/conveyor`, CONVEYOR_DB_CONNECT_TIMEOUT: "soon" });
+    const r = await conveyor(["runs"], {
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${silentPort}/conveyor`,
+      CONVEYOR_DB_CONNECT_TIMEOUT: "soon",
+    });
     plainRefusal(r, /CONVEYOR_DB_CONNECT_TIMEOUT: a number of seconds/);
   });
 });
-
-

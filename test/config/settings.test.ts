@@ -31,7 +31,12 @@ describe("settings", () => {
     expect(api.limits).toEqual(DEFAULT_QUERY_LIMITS);
     expect(api.documentLimits).toEqual(DEFAULT_DOCUMENT_LIMITS);
     expect([api.host, api.port, api.graphiql, api.tokens]).toEqual(["127.0.0.1", 4000, true, []]);
-    expect([s.CONVEYOR_CORS_ORIGINS, s.CONVEYOR_WEBHOOK_ALLOW_PRIVATE, s.DATABASE_URL, s.REDIS_URL]).toEqual([[], false, undefined, undefined]);
+    expect([s.CONVEYOR_CORS_ORIGINS, s.CONVEYOR_WEBHOOK_ALLOW_PRIVATE, s.DATABASE_URL, s.REDIS_URL]).toEqual([
+      [],
+      false,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("parse each kind of value; blank is unset", () => {
@@ -56,20 +61,28 @@ describe("settings", () => {
   });
 
   it("refuse a bad value naming the variable, what it allows and what it got; every bad one at once", () => {
-    expect(refusal({ CONVEYOR_LEASE_MS: "15s" }).message).toBe('CONVEYOR_LEASE_MS: a whole number of milliseconds, at least 1000, not "15s"');
+    expect(refusal({ CONVEYOR_LEASE_MS: "15s" }).message).toBe(
+      'CONVEYOR_LEASE_MS: a whole number of milliseconds, at least 1000, not "15s"',
+    );
     const two = refusal({ CONVEYOR_API_PORT: "70000", CONVEYOR_API_GRAPHIQL: "maybe" });
     expect(two.problems.map((p) => p.name)).toEqual(["CONVEYOR_API_PORT", "CONVEYOR_API_GRAPHIQL"]);
-    expect(two.message).toMatch(/CONVEYOR_API_PORT: a whole number, from 0 to 65535, not "70000"; CONVEYOR_API_GRAPHIQL: one of 1, true, .* not "maybe"/);
+    expect(two.message).toMatch(
+      /CONVEYOR_API_PORT: a whole number, from 0 to 65535, not "70000"; CONVEYOR_API_GRAPHIQL: one of 1, true, .* not "maybe"/,
+    );
     expect(refusal({ CONVEYOR_DB_OUTAGE_BUDGET: "soon" }).message).toMatch(/^CONVEYOR_DB_OUTAGE_BUDGET: a duration such as 60s/);
     expect(refusal({ CONVEYOR_LOG_LEVEL: "loud" }).message).toMatch(/one of fatal, error, warn, info, debug, trace, silent, not "loud"/);
-    expect(refusal({ CONVEYOR_CORS_ORIGINS: "https://a.example.com/path" }).message).toMatch(/^CONVEYOR_CORS_ORIGINS: comma-separated origins/);
+    expect(refusal({ CONVEYOR_CORS_ORIGINS: "https://a.example.com/path" }).message).toMatch(
+      /^CONVEYOR_CORS_ORIGINS: comma-separated origins/,
+    );
     expect(refusal({ REDIS_URL: "localhost:6379" }).message).toMatch(/^REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/);
     expect(loadSettings({ REDIS_URL: "/run/redis/redis.sock" }).REDIS_URL).toBe("/run/redis/redis.sock");
   });
 
   it("never echo a secret in a refusal: a token is left out, a URL's password hidden", () => {
     const token = refusal({ CONVEYOR_API_TOKENS: `ops:admin:${HASH}` });
-    expect(token.message).toMatch(/^CONVEYOR_API_TOKENS: comma-separated name:scopes:sha256hex entries.*\(token "ops": unknown scope "admin"\)$/);
+    expect(token.message).toMatch(
+      /^CONVEYOR_API_TOKENS: comma-separated name:scopes:sha256hex entries.*\(token "ops": unknown scope "admin"\)$/,
+    );
     const url = refusal({ REDIS_URL: "http://user:hunter2@redis:6379" });
     expect(url.message).toContain('not "http://user:****@redis:6379/"');
     expect(url.message).not.toContain("hunter2");

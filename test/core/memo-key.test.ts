@@ -10,7 +10,9 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(",")}}`;
   }
   return JSON.stringify(value);
@@ -72,7 +74,10 @@ describe("memo keys", () => {
   });
 
   it("a folded parent's key covers its subtasks; a group's covers them through its dependencies", () => {
-    const withSub = (details: string) => [{ id: 1, subtasks: [{ id: 1, details }] }, { id: 2, dependencies: [1] }];
+    const withSub = (details: string) => [
+      { id: 1, subtasks: [{ id: 1, details }] },
+      { id: 2, dependencies: [1] },
+    ];
     expect(keysOf(withSub("a"))["1"]).not.toBe(keysOf(withSub("b"))["1"]);
     const [a, b] = [keysOf(withSub("a"), { expandSubtasks: true }), keysOf(withSub("b"), { expandSubtasks: true })];
     expect(a["1.1"]).not.toBe(b["1.1"]);

@@ -13,13 +13,11 @@ import { inlineSource } from "../../src/core/taskmaster/index.js";
 import { diamond } from "../support/diamond.js";
 import { thrown } from "../support/thrown.js";
 
-
 /** Units as "id<-dep,dep" using unit ids, to compare plans at a glance. */
 const shape = (source: ReturnType<typeof inlineSource>, opts: PlanOptions = {}) => {
   const { units } = buildPlan(source, opts);
   return units.map((u) => (u.deps.length ? `${u.id}<-${u.deps.map((d) => units[d]!.id).join(",")}` : u.id));
 };
-
 
 describe("buildPlan: selection and order", () => {
   it("no selection: every top-level task in file order", () => {
@@ -66,7 +64,10 @@ describe("buildPlan: selection and order", () => {
   });
 
   it("dependencies on ids that exist nowhere", () => {
-    const source = inlineSource([{ id: 1, dependencies: [7] }, { id: 2, dependencies: [8, 1] }]);
+    const source = inlineSource([
+      { id: 1, dependencies: [7] },
+      { id: 2, dependencies: [8, 1] },
+    ]);
     const e = thrown(() => buildPlan(source, { withDependencies: true }));
     expect(e).toBeInstanceOf(MissingDependencyError);
     expect((e as MissingDependencyError).missing).toEqual([
@@ -79,15 +80,26 @@ describe("buildPlan: selection and order", () => {
   });
 
   it("a missing dependency carried by work done or cancelled in the file is a warning, until that work runs", () => {
-    const source = inlineSource([{ id: 1, status: "done", dependencies: [7] }, { id: 2, status: "cancelled", dependencies: [8] }, { id: 3, dependencies: [1] }]);
+    const source = inlineSource([
+      { id: 1, status: "done", dependencies: [7] },
+      { id: 2, status: "cancelled", dependencies: [8] },
+      { id: 3, dependencies: [1] },
+    ]);
     const plan = buildPlan(source);
-    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([["1", "skipped"], ["2", "skipped"], ["3", "runs"]]);
+    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([
+      ["1", "skipped"],
+      ["2", "skipped"],
+      ["3", "runs"],
+    ]);
     expect(plan.warnings).toEqual([
       "dependencies on ids that do not exist, on work done or cancelled in the file (not waited for): 1 -> 7, 2 -> 8",
     ]);
     const e = thrown(() => buildPlan(source, { includeDone: true }));
     expect(e).toBeInstanceOf(MissingDependencyError);
-    expect((e as MissingDependencyError).missing).toEqual([{ task: "1", dependency: "7" }, { task: "2", dependency: "8" }]);
+    expect((e as MissingDependencyError).missing).toEqual([
+      { task: "1", dependency: "7" },
+      { task: "2", dependency: "8" },
+    ]);
   });
 
   it("a missing dependency of a done subtask folded into a parent that runs is a warning; of a pending one, refused", () => {
@@ -162,9 +174,7 @@ describe("buildPlan: tasks the file marks done", () => {
   it("a unit that starts skipped needs nothing from outside the selection", () => {
     const plan = buildPlan(source, { selection: ["5"], withDependencies: true });
     expect(plan.units.map((u) => u.id)).toEqual(["5"]);
-    expect(thrown(() => buildPlan(source, { selection: ["5"], includeDone: true }))).toBeInstanceOf(
-      UnsatisfiedDependencyError,
-    );
+    expect(thrown(() => buildPlan(source, { selection: ["5"], includeDone: true }))).toBeInstanceOf(UnsatisfiedDependencyError);
   });
 
   it("warns when every unit is already settled", () => {
@@ -222,14 +232,7 @@ describe("buildPlan: subtasks", () => {
 
   it("with expandSubtasks: subtasks at the parent's place, then its group; dependents wait for the group", () => {
     const plan = buildPlan(source, { expandSubtasks: true });
-    expect(shape(source, { expandSubtasks: true })).toEqual([
-      "1",
-      "2.1<-1",
-      "2.2<-2.1,1",
-      "2<-2.1,2.2",
-      "3<-2",
-      "4<-2.2",
-    ]);
+    expect(shape(source, { expandSubtasks: true })).toEqual(["1", "2.1<-1", "2.2<-2.1,1", "2<-2.1,2.2", "3<-2", "4<-2.2"]);
     expect(plan.units.map((u) => u.kind)).toEqual(["task", "task", "task", "group", "task", "task"]);
     expect(plan.units[1]!.definition).toEqual({
       id: "2.1",
@@ -248,11 +251,7 @@ describe("buildPlan: subtasks", () => {
       "2<-2.1,2.2",
       "1",
     ]);
-    expect(shape(source, { expandSubtasks: true, selection: ["2.2", "1"], withDependencies: true })).toEqual([
-      "2.2<-2.1,1",
-      "1",
-      "2.1<-1",
-    ]);
+    expect(shape(source, { expandSubtasks: true, selection: ["2.2", "1"], withDependencies: true })).toEqual(["2.2<-2.1,1", "1", "2.1<-1"]);
   });
 
   it("a folded parent waits for what its subtasks wait for, except itself", () => {
@@ -329,7 +328,7 @@ describe("buildPlan at scale (correctness only; linear algorithms)", () => {
   });
 
   it("finds a 100,000-unit cycle without recursion", () => {
-    const ring = inlineSource(Array.from({ length: N }, (_, i) => ({ id: i + 1, dependencies: [(i + 1) % N + 1] })));
+    const ring = inlineSource(Array.from({ length: N }, (_, i) => ({ id: i + 1, dependencies: [((i + 1) % N) + 1] })));
     const e = thrown(() => buildPlan(ring)) as DependencyCycleError;
     expect(e).toBeInstanceOf(DependencyCycleError);
     expect(e.cycle).toHaveLength(N);

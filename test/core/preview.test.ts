@@ -27,7 +27,6 @@ function preview(
 const keyOf = (plan: Plan) => (id: string) => plan.units.find((u) => u.id === id)!.memoKey;
 const levels = (p: RunPreview) => p.levels.map((l) => l.tasks.map((t) => t.id));
 
-
 describe("previewRun: levels", () => {
   it("groups the tasks that run by dependency depth, in the run's order within a level", () => {
     const p = preview(diamond);
@@ -48,7 +47,10 @@ describe("previewRun: levels", () => {
 
   it("one that waits for a task that runs passes that depth on", () => {
     // 2 is taken from the cache once 1 has run; 3 and 5 wait for it
-    expect(levels(preview(diamond, { hits: ["2"] }))).toEqual([["1", "4"], ["3", "5"]]);
+    expect(levels(preview(diamond, { hits: ["2"] }))).toEqual([
+      ["1", "4"],
+      ["3", "5"],
+    ]);
   });
 });
 

@@ -75,10 +75,7 @@ describe("computeProgress ETA", () => {
   });
 
   it("a long chain dominates many short independent tasks", () => {
-    const units = [
-      ...chain(10, 0, { expectedMs: 10 * S }),
-      ...Array.from({ length: 90 }, (_, k) => unit(10 + k, { expectedMs: S })),
-    ];
+    const units = [...chain(10, 0, { expectedMs: 10 * S }), ...Array.from({ length: 90 }, (_, k) => unit(10 + k, { expectedMs: S }))];
     const p = computeProgress({ now: 0, maxParallel: 10, units });
     // the 90 short ones finish in 10 s on the other 9 slots; the chain needs 100 s
     expect(p.etaMs).toBe(100 * S);
@@ -114,11 +111,7 @@ describe("computeProgress ETA", () => {
   });
 
   it("is 0 for a terminal run, even with no durations known", () => {
-    const units = [
-      unit(0, { status: "succeeded", memoized: true }),
-      unit(1, { status: "failed" }),
-      unit(2, { status: "skipped" }),
-    ];
+    const units = [unit(0, { status: "succeeded", memoized: true }), unit(1, { status: "failed" }), unit(2, { status: "skipped" })];
     const p = computeProgress({ now: 9 * S, maxParallel: 2, units });
     expect(p.etaMs).toBe(0);
     expect(p.etaAt).toBe(9 * S);
@@ -195,9 +188,7 @@ describe("computeProgress counts", () => {
 
 describe("computeProgress at scale", () => {
   it("schedules 100,000 units: 1,000 chains of 100 × 1 s on 50 slots", () => {
-    const units = Array.from({ length: 100_000 }, (_, i) =>
-      unit(i, { deps: i % 100 === 0 ? [] : [i - 1], expectedMs: S }),
-    );
+    const units = Array.from({ length: 100_000 }, (_, i) => unit(i, { deps: i % 100 === 0 ? [] : [i - 1], expectedMs: S }));
     const p = computeProgress({ now: 0, maxParallel: 50, units, perTask: true });
     // work 100,000 s over 50 slots, and index priority finishes chains in batches of 50
     expect(p.etaMs).toBe(2000 * S);

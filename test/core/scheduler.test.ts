@@ -14,7 +14,10 @@ const drain = (s: Schedule) => {
 describe("Schedule", () => {
   it("starts ready units in index order, within maxParallel", () => {
     // 0 and 2 have no deps, 1 waits for 0, 3 waits for 1 and 2
-    const s = new Schedule(g([{ deps: [] }, { deps: [0] }, { deps: [] }, { deps: [1, 2] }]), pending(4), { maxParallel: 1, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }, { deps: [] }, { deps: [1, 2] }]), pending(4), {
+      maxParallel: 1,
+      continueOnError: false,
+    });
     expect(drain(s)).toEqual([0]);
     s.succeed(0);
     expect(drain(s)).toEqual([1]);
@@ -49,9 +52,15 @@ describe("Schedule", () => {
 
   it("with continueOnError skips transitive dependents, naming the failed unit, and goes on", () => {
     // 0 -> 1 -> 2, 3 independent
-    const s = new Schedule(g([{ deps: [] }, { deps: [0] }, { deps: [1] }, { deps: [] }]), pending(4), { maxParallel: 4, continueOnError: true });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }, { deps: [1] }, { deps: [] }]), pending(4), {
+      maxParallel: 4,
+      continueOnError: true,
+    });
     expect(drain(s)).toEqual([0, 3]);
-    expect(s.fail(0)).toEqual([{ index: 1, because: 0 }, { index: 2, because: 0 }]);
+    expect(s.fail(0)).toEqual([
+      { index: 1, because: 0 },
+      { index: 2, because: 0 },
+    ]);
     expect(s.blockerOf(2)).toBe(0);
     s.succeed(3);
     expect(s.outcome()).toEqual({ finished: true, status: "completed_with_failures" });
@@ -89,9 +98,15 @@ describe("Schedule", () => {
   });
 
   it("purposeful skips satisfy dependents; a stored failure halts a resumed run that does not continue on error", () => {
-    const s = new Schedule(g([{ deps: [] }, { deps: [0] }]), [{ status: "skipped" }, { status: "pending" }], { maxParallel: 1, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [0] }]), [{ status: "skipped" }, { status: "pending" }], {
+      maxParallel: 1,
+      continueOnError: false,
+    });
     expect(drain(s)).toEqual([1]);
-    const h = new Schedule(g([{ deps: [] }, { deps: [] }]), [{ status: "failed" }, { status: "pending" }], { maxParallel: 1, continueOnError: false });
+    const h = new Schedule(g([{ deps: [] }, { deps: [] }]), [{ status: "failed" }, { status: "pending" }], {
+      maxParallel: 1,
+      continueOnError: false,
+    });
     expect(drain(h)).toEqual([]);
     expect(h.outcome()).toEqual({ finished: true, status: "failed" });
   });
@@ -127,14 +142,20 @@ describe("Schedule", () => {
 
   it("handles a 100,000-unit chain without recursion", () => {
     const n = 100_000;
-    const s = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), { maxParallel: 8, continueOnError: true });
+    const s = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), {
+      maxParallel: 8,
+      continueOnError: true,
+    });
     let done = 0;
     for (let i = s.next(); i !== undefined; i = s.next()) {
       s.succeed(i);
       done++;
     }
     expect(done).toBe(n);
-    const f = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), { maxParallel: 8, continueOnError: true });
+    const f = new Schedule(g(Array.from({ length: n }, (_, i) => ({ deps: i ? [i - 1] : [] }))), pending(n), {
+      maxParallel: 8,
+      continueOnError: true,
+    });
     f.next();
     expect(f.fail(0)).toHaveLength(n - 1);
   });
@@ -142,14 +163,28 @@ describe("Schedule", () => {
 
 describe("run lengths", () => {
   it("encode statuses in index order and expand back", () => {
-    const s = new Schedule(g([{ deps: [] }, { deps: [] }, { deps: [] }, { deps: [] }]), pending(4), { maxParallel: 2, continueOnError: false });
+    const s = new Schedule(g([{ deps: [] }, { deps: [] }, { deps: [] }, { deps: [] }]), pending(4), {
+      maxParallel: 2,
+      continueOnError: false,
+    });
     s.next();
     s.succeed(0);
-    expect(s.statusRuns()).toEqual([["succeeded", 1], ["pending", 3]]);
+    expect(s.statusRuns()).toEqual([
+      ["succeeded", 1],
+      ["pending", 3],
+    ]);
     s.next();
-    expect(s.statusRuns()).toEqual([["succeeded", 1], ["running", 1], ["pending", 2]]);
+    expect(s.statusRuns()).toEqual([
+      ["succeeded", 1],
+      ["running", 1],
+      ["pending", 2],
+    ]);
     expect(expandRuns(s.statusRuns())).toEqual(["succeeded", "running", "pending", "pending"]);
-    expect(runLengths(new Uint32Array([1, 1, 2, 1]))).toEqual([[1, 2], [2, 1], [1, 1]]);
+    expect(runLengths(new Uint32Array([1, 1, 2, 1]))).toEqual([
+      [1, 2],
+      [2, 1],
+      [1, 1],
+    ]);
     expect(runLengths([])).toEqual([]);
   });
 });

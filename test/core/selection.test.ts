@@ -3,7 +3,6 @@ import { EmptySelectionError, InvalidSelectionError } from "../../src/core/error
 import { parseSelection } from "../../src/core/selection.js";
 import { thrown } from "../support/thrown.js";
 
-
 describe("parseSelection: range specs", () => {
   it.each([
     ["1", ["1"]],

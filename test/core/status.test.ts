@@ -25,9 +25,11 @@ describe("canTaskMove", () => {
   });
 
   it.each<[TaskStatus, TaskStatus, string]>([
-    ...TASK_STATUSES.filter((s) => s !== "succeeded").map(
-      (to): [TaskStatus, TaskStatus, string] => ["succeeded", to, "a success is recorded once and never undone"],
-    ),
+    ...TASK_STATUSES.filter((s) => s !== "succeeded").map((to): [TaskStatus, TaskStatus, string] => [
+      "succeeded",
+      to,
+      "a success is recorded once and never undone",
+    ]),
     ["pending", "failed", "a task that never ran cannot fail"],
     ["pending", "retrying", "a task that never ran has no attempt to retry"],
     ["retrying", "succeeded", "it must run again first"],
@@ -74,9 +76,11 @@ describe("canRunMove", () => {
   });
 
   it.each<[RunStatus, RunStatus, string]>([
-    ...RUN_STATUSES.filter((s) => s !== "succeeded").map(
-      (to): [RunStatus, RunStatus, string] => ["succeeded", to, "a succeeded run has nothing left to do"],
-    ),
+    ...RUN_STATUSES.filter((s) => s !== "succeeded").map((to): [RunStatus, RunStatus, string] => [
+      "succeeded",
+      to,
+      "a succeeded run has nothing left to do",
+    ]),
     ["pending", "succeeded", "a run that never started cannot finish"],
     ["pending", "paused", "only a running run can be paused"],
     ["pending", "timed_out", "its timeout counts from its start"],

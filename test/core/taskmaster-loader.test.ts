@@ -61,9 +61,7 @@ const FACTS: CorpusFacts = {
     "legacy-completed.json ": ['tasks 1, 2 and subtasks 1.1, 1.2, 2.1, 2.2 have the non-standard status "completed": read as "done"'],
     "legacy-sibling-deps.json ": ['tasks 1, 2 have the non-standard status "completed": read as "done"'],
     "legacy-subtask-without-title.json ": ["subtask 1.2 has no title: titled by their id"],
-    "slug-ids.json master": [
-      "subtask nested-demo.outer-step has subtasks of their own, which Task Master does not support: ignored",
-    ],
+    "slug-ids.json master": ["subtask nested-demo.outer-step has subtasks of their own, which Task Master does not support: ignored"],
     "tagged-missing-status.json master": ['task 3 has the non-standard status "completed": read as "done"'],
     "task-without-title.json master": ["task 2 has no title: titled by their id"],
     "three-tags.json master": ['metadata.taskCount of tag "master" says 7, but it has 6 tasks'],
@@ -351,9 +349,9 @@ describe("parseTaskFile: layouts and rules", () => {
     ["", 1, 1, "unexpected end of input"],
     ["{'a': 1}", 1, 2, "property name in double quotes"],
     ['{"a" 1}', 1, 6, "expected ':'"],
-    ['[1 2]', 1, 4, "expected ',' or ']'"],
+    ["[1 2]", 1, 4, "expected ',' or ']'"],
     ['{"a": "x\ny"}', 1, 7, "invalid string"],
-    ['[tru]', 1, 2, "expected a value"],
+    ["[tru]", 1, 2, "expected a value"],
   ])("syntax error in %j at %i:%i", (text, line, column, why) => {
     const e = thrown(() => parseTaskFile(text)) as TaskFileSyntaxError;
     expect(e).toBeInstanceOf(TaskFileSyntaxError);
@@ -396,7 +394,9 @@ describe("parseTaskFile: layouts and rules", () => {
     [
       "entries without a usable id are left out, named by where they are (and their title)",
       tagged([{ id: 1, title: "A" }, {}, { id: true }, { title: "B" }]),
-      ['tasks master.tasks[1], master.tasks[2], master.tasks[3] ("B") have no usable id: left out (nothing can select them or wait for them)'],
+      [
+        'tasks master.tasks[1], master.tasks[2], master.tasks[3] ("B") have no usable id: left out (nothing can select them or wait for them)',
+      ],
       [["1", "A", "pending", [], []]],
     ],
     [
@@ -409,7 +409,10 @@ describe("parseTaskFile: layouts and rules", () => {
       "missing titles: titled by the id",
       tagged([{ id: 1 }, { id: 2, title: "B", subtasks: [{ id: 1 }, { id: 2, title: "s" }] }]),
       ["task 1 and subtask 2.1 have no title: titled by their id"],
-      [["1", "1", "pending", [], []], ["2", "B", "pending", [], ["2.1", "2.2"]]],
+      [
+        ["1", "1", "pending", [], []],
+        ["2", "B", "pending", [], ["2.1", "2.2"]],
+      ],
     ],
     [
       "a missing title in a tag whose name needs quoting",
@@ -421,7 +424,10 @@ describe("parseTaskFile: layouts and rules", () => {
       "a missing title in the legacy layout",
       JSON.stringify({ tasks: [{ id: 1 }, { id: 2 }] }),
       ["tasks 1, 2 have no title: titled by their id"],
-      [["1", "1", "pending", [], []], ["2", "2", "pending", [], []]],
+      [
+        ["1", "1", "pending", [], []],
+        ["2", "2", "pending", [], []],
+      ],
     ],
     [
       "more than ten named: the first ten and how many more",
@@ -431,21 +437,41 @@ describe("parseTaskFile: layouts and rules", () => {
     ],
     [
       "text fields that are not text are ignored",
-      tagged([{ id: 1, title: "A", details: 5, description: ["d"] }, { id: 2, title: "B", priority: 1 }]),
+      tagged([
+        { id: 1, title: "A", details: 5, description: ["d"] },
+        { id: 2, title: "B", priority: 1 },
+      ]),
       ["tasks 1.description, 1.details, 2.priority have fields that should be text but are not: ignored"],
-      [["1", "A", "pending", [], []], ["2", "B", "pending", [], []]],
+      [
+        ["1", "A", "pending", [], []],
+        ["2", "B", "pending", [], []],
+      ],
     ],
     [
       "dependencies not written as a list: a list of that one value",
-      tagged([{ id: 1, title: "A", dependencies: "2" }, { id: 2, title: "B", dependencies: 3 }, { id: 3, title: "C" }]),
+      tagged([
+        { id: 1, title: "A", dependencies: "2" },
+        { id: 2, title: "B", dependencies: 3 },
+        { id: 3, title: "C" },
+      ]),
       ['tasks 1 (string "2"), 2 (number 3) have dependencies not written as a list: read as a list of that one value'],
-      [["1", "A", "pending", ["2"], []], ["2", "B", "pending", ["3"], []], ["3", "C", "pending", [], []]],
+      [
+        ["1", "A", "pending", ["2"], []],
+        ["2", "B", "pending", ["3"], []],
+        ["3", "C", "pending", [], []],
+      ],
     ],
     [
       "a dependency that is no id names no task, as String(dependency) does in Task Master (refused only when it runs)",
-      tagged([{ id: 1, title: "A", dependencies: [2, null] }, { id: 2, title: "B" }]),
+      tagged([
+        { id: 1, title: "A", dependencies: [2, null] },
+        { id: 2, title: "B" },
+      ]),
       [],
-      [["1", "A", "pending", ["2", "null"], []], ["2", "B", "pending", [], []]],
+      [
+        ["1", "A", "pending", ["2", "null"], []],
+        ["2", "B", "pending", [], []],
+      ],
     ],
     [
       "subtasks not written as a list are ignored",
@@ -461,9 +487,17 @@ describe("parseTaskFile: layouts and rules", () => {
     ],
     [
       "statuses Task Master does not know are kept (never ready); one that is no text reads as pending",
-      tagged([{ id: 1, title: "A", status: "wip" }, { id: 2, title: "B", status: 3 }]),
-      [`tasks 1 ("wip"), 2 (number 3) have a status that is not one of Task Master's (pending, in-progress, done, deferred, cancelled, blocked, review): never ready, run by --select all`],
-      [["1", "A", "wip", [], []], ["2", "B", "pending", [], []]],
+      tagged([
+        { id: 1, title: "A", status: "wip" },
+        { id: 2, title: "B", status: 3 },
+      ]),
+      [
+        `tasks 1 ("wip"), 2 (number 3) have a status that is not one of Task Master's (pending, in-progress, done, deferred, cancelled, blocked, review): never ready, run by --select all`,
+      ],
+      [
+        ["1", "A", "wip", [], []],
+        ["2", "B", "pending", [], []],
+      ],
     ],
     [
       "completed on a subtask, any case",
@@ -479,7 +513,11 @@ describe("parseTaskFile: layouts and rules", () => {
         'tasks 1, 3 have the non-standard status "completed": read as "done"',
         "task 3.details has fields that should be text but are not: ignored",
       ],
-      [["1", "1", "done", [], []], ["2", "2", "pending", [], []], ["3", "C", "done", [], []]],
+      [
+        ["1", "1", "done", [], []],
+        ["2", "2", "pending", [], []],
+        ["3", "C", "done", [], []],
+      ],
     ],
   ])("read with a warning: %s", (_what, text, warnings, tasks) => {
     const source = parseTaskFile(text, { file: "f.json", ...(text.includes('"x y"') ? { tag: "x y" } : {}) });
@@ -505,8 +543,20 @@ describe("parseTaskFile: layouts and rules", () => {
   });
 
   it("duplicate ids are kept, both copies, with no warning: no run has touched them yet", () => {
-    const source = parseTaskFile(tagged([{ id: 1, title: "A" }, { id: "1", title: "B" }, { id: 2, title: "C" }, { id: 3, title: "D", dependencies: [1] }]));
-    expect(source.tasks.map((t) => [t.id, t.title])).toEqual([["1", "A"], ["1", "B"], ["2", "C"], ["3", "D"]]);
+    const source = parseTaskFile(
+      tagged([
+        { id: 1, title: "A" },
+        { id: "1", title: "B" },
+        { id: 2, title: "C" },
+        { id: 3, title: "D", dependencies: [1] },
+      ]),
+    );
+    expect(source.tasks.map((t) => [t.id, t.title])).toEqual([
+      ["1", "A"],
+      ["1", "B"],
+      ["2", "C"],
+      ["3", "D"],
+    ]);
     expect(source.warnings).toEqual([]);
     // a run that neither runs nor waits for 1 is fine
     expect(buildPlan(source, { selection: ["2"] }).units.map((u) => u.id)).toEqual(["2"]);
@@ -520,17 +570,44 @@ describe("parseTaskFile: layouts and rules", () => {
   });
 
   it("duplicates that are all done or cancelled are one settled task; one still to do is not", () => {
-    const done = parseTaskFile(tagged([{ id: 1, title: "A", status: "done" }, { id: "1", title: "B", status: "cancelled" }, { id: 3, title: "D", dependencies: [1] }]));
+    const done = parseTaskFile(
+      tagged([
+        { id: 1, title: "A", status: "done" },
+        { id: "1", title: "B", status: "cancelled" },
+        { id: 3, title: "D", dependencies: [1] },
+      ]),
+    );
     expect(buildPlan(done, { selection: ["3"] }).satisfiedExternal).toEqual([{ id: "1", reason: "done" }]);
-    expect(buildPlan(done).units.map((u) => [u.id, u.title, u.initial?.status ?? "runs"])).toEqual([["1", "A", "skipped"], ["3", "D", "runs"]]);
-    const half = parseTaskFile(tagged([{ id: 1, title: "A", status: "done" }, { id: "1", title: "B" }, { id: 3, title: "D", dependencies: [1] }]));
+    expect(buildPlan(done).units.map((u) => [u.id, u.title, u.initial?.status ?? "runs"])).toEqual([
+      ["1", "A", "skipped"],
+      ["3", "D", "runs"],
+    ]);
+    const half = parseTaskFile(
+      tagged([
+        { id: 1, title: "A", status: "done" },
+        { id: "1", title: "B" },
+        { id: 3, title: "D", dependencies: [1] },
+      ]),
+    );
     expect((thrown(() => buildPlan(half, { selection: ["3"] })) as DuplicateTaskIdError).ids).toEqual(["1"]);
   });
 
   it("a subtask written two ways is kept twice; refused only when subtasks run on their own", () => {
-    const twice = [{ id: 3, title: "A", subtasks: [{ id: 1, title: "s" }, { id: "3.1", title: "t" }] }];
+    const twice = [
+      {
+        id: 3,
+        title: "A",
+        subtasks: [
+          { id: 1, title: "s" },
+          { id: "3.1", title: "t" },
+        ],
+      },
+    ];
     const source = parseTaskFile(tagged(twice));
-    expect(source.tasks[0]!.subtasks.map((s) => [s.id, s.title])).toEqual([["3.1", "s"], ["3.1", "t"]]);
+    expect(source.tasks[0]!.subtasks.map((s) => [s.id, s.title])).toEqual([
+      ["3.1", "s"],
+      ["3.1", "t"],
+    ]);
     expect(source.warnings).toEqual([]);
     expect(buildPlan(source).units.map((u) => u.id)).toEqual(["3"]);
     const e = thrown(() => buildPlan(source, { expandSubtasks: true }));
@@ -540,7 +617,10 @@ describe("parseTaskFile: layouts and rules", () => {
 
   it("statuses lower-cased, missing ones pending, missing dependencies empty", () => {
     const source = parseTaskFile(
-      tagged([{ id: 1, title: "A", status: "In-Progress" }, { id: 2, title: "B", status: null }]),
+      tagged([
+        { id: 1, title: "A", status: "In-Progress" },
+        { id: 2, title: "B", status: null },
+      ]),
     );
     expect(source.tasks.map((t) => [t.status, t.dependencies])).toEqual([
       ["in-progress", []],

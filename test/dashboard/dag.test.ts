@@ -56,7 +56,12 @@ describe.runIf(chromiumAvailable("dashboard DAG"))("dashboard DAG view: zoom, pa
       const c = el as HTMLCanvasElement;
       const r = c.getBoundingClientRect();
       const ratio = c.width / r.width;
-      return Array.from(c.getContext("2d")!.getImageData(Math.round((p.x - r.left) * ratio), Math.round((p.y - r.top) * ratio), 1, 1).data.slice(0, 3));
+      return Array.from(
+        c
+          .getContext("2d")!
+          .getImageData(Math.round((p.x - r.left) * ratio), Math.round((p.y - r.top) * ratio), 1, 1)
+          .data.slice(0, 3),
+      );
     }, p);
   /** Whether something is drawn there (not the white ground). */
   const drawnAt = async (p: { x: number; y: number }) => (await pixel(p)).reduce((a, b) => a + b) < 3 * 250;
@@ -80,15 +85,31 @@ describe.runIf(chromiumAvailable("dashboard DAG"))("dashboard DAG view: zoom, pa
     await canvas().waitFor();
     await tabIntoCanvas();
     expect(await focused()).toBe("a");
-    await expect.poll(() => page.getByTestId("dag-focus").textContent()).toBe("Task a, first: succeeded, level 1 of 3, 0 dependencies, 2 dependents, on the critical path.");
+    await expect
+      .poll(() => page.getByTestId("dag-focus").textContent())
+      .toBe("Task a, first: succeeded, level 1 of 3, 0 dependencies, 2 dependents, on the critical path.");
     expect(await canvas().getAttribute("aria-describedby")).toContain("dag-focus");
     const walk: string[] = [];
-    for (const key of ["ArrowRight", "ArrowDown", "ArrowDown", "ArrowUp", "ArrowRight", "ArrowLeft", "ArrowLeft", "End", "Home", "ArrowRight", "ArrowRight"]) {
+    for (const key of [
+      "ArrowRight",
+      "ArrowDown",
+      "ArrowDown",
+      "ArrowUp",
+      "ArrowRight",
+      "ArrowLeft",
+      "ArrowLeft",
+      "End",
+      "Home",
+      "ArrowRight",
+      "ArrowRight",
+    ]) {
       await page.keyboard.press(key);
       walk.push((await focused())!);
     }
     expect(walk).toEqual(["b", "c", "c", "b", "d", "b", "a", "d", "a", "b", "d"]);
-    await expect.poll(() => page.getByTestId("dag-focus").textContent()).toContain("Task d: succeeded, level 3 of 3, 1 dependency, 0 dependents");
+    await expect
+      .poll(() => page.getByTestId("dag-focus").textContent())
+      .toContain("Task d: succeeded, level 3 of 3, 1 dependency, 0 dependents");
     // the focus ring (blue) is drawn around d (level 2), 7 px off its box
     const ring = await onScreen(2 * LEVEL - 7 - BOX / 2, 0);
     const [red, , blue] = await pixel(ring);
@@ -196,7 +217,12 @@ describe.runIf(chromiumAvailable("dashboard DAG"))("dashboard DAG view: zoom, pa
 
   it("gives every task of a large run its row in the timeline, drawn as it scrolls into view", async () => {
     const n = 2_500;
-    const r = await s.gql(START, { input: { inline: Array.from({ length: n }, (_, i) => ({ id: `m${i}`, dependencies: [] })), options: { executor: "fn", force: true, maxParallel: 50 } } });
+    const r = await s.gql(START, {
+      input: {
+        inline: Array.from({ length: n }, (_, i) => ({ id: `m${i}`, dependencies: [] })),
+        options: { executor: "fn", force: true, maxParallel: 50 },
+      },
+    });
     const runId = r.body.data.startRun.run.id as string;
     await s.app.engine.waitForRun(runId);
     await page.goto(`${s.url}/runs/${runId}`);
@@ -205,13 +231,22 @@ describe.runIf(chromiumAvailable("dashboard DAG"))("dashboard DAG view: zoom, pa
     const scroller = page.locator(".timeline-scroll");
     // the rows' full height is there to scroll (14 px a row), though the canvas is only the view's
     expect(await scroller.evaluate((el) => el.scrollHeight)).toBeGreaterThan(n * 14);
-    expect(await page.getByTestId("timeline-canvas").evaluate((el) => (el as HTMLCanvasElement).getBoundingClientRect().height)).toBeLessThan(2_000);
+    expect(
+      await page.getByTestId("timeline-canvas").evaluate((el) => (el as HTMLCanvasElement).getBoundingClientRect().height),
+    ).toBeLessThan(2_000);
     /** Whether any bar is drawn right of the labels in the canvas's last rows in view. */
     const barsAtFoot = () =>
       page.getByTestId("timeline-canvas").evaluate((el) => {
         const c = el as HTMLCanvasElement;
         const ratio = c.width / c.getBoundingClientRect().width;
-        const d = c.getContext("2d")!.getImageData(Math.round(95 * ratio), c.height - Math.round(60 * ratio), c.width - Math.round(100 * ratio), Math.round(30 * ratio)).data;
+        const d = c
+          .getContext("2d")!
+          .getImageData(
+            Math.round(95 * ratio),
+            c.height - Math.round(60 * ratio),
+            c.width - Math.round(100 * ratio),
+            Math.round(30 * ratio),
+          ).data;
         for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! < 3 * 240) return true;
         return false;
       });

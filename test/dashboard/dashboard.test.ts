@@ -12,7 +12,6 @@ import { chromiumAvailable, launchChromium, offlineContext } from "../support/br
 import { startTestServer, type TestServer } from "../api/support/server.js";
 import { axeViolations, buildDashboard, cuttableProxy, shellTasks, START, type CuttableProxy } from "./support.js";
 
-
 describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", () => {
   let s: TestServer;
   let proxy: CuttableProxy;
@@ -44,7 +43,8 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     return r.body.data.startRun.run.id as string;
   }
   const badge = () => page.getByTestId("run-status");
-  const expectStatus = (status: string, timeout = 20_000) => expect.poll(() => badge().getAttribute("data-status"), { timeout }).toBe(status);
+  const expectStatus = (status: string, timeout = 20_000) =>
+    expect.poll(() => badge().getAttribute("data-status"), { timeout }).toBe(status);
 
   it("serves the page and its assets from the package at /, /runs/<id> and /runs/<id>/tasks/<id>, with nothing from another host", async () => {
     for (const path of ["/", "/runs/x", "/runs/x/tasks/1"]) {
@@ -119,7 +119,12 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
 
   it("shows a failing task's log, stdout and stderr apart, and retries it from the task panel", async () => {
     const marker = join(mkdtempSync(join(tmpdir(), "dash-")), "second-time");
-    const runId = await start(shellTasks([["flaky", [], `echo trying; if [ -f ${marker} ]; then echo fine; else touch ${marker}; echo boom >&2; exit 3; fi`], ["after", ["flaky"], "echo after"]]));
+    const runId = await start(
+      shellTasks([
+        ["flaky", [], `echo trying; if [ -f ${marker} ]; then echo fine; else touch ${marker}; echo boom >&2; exit 3; fi`],
+        ["after", ["flaky"], "echo after"],
+      ]),
+    );
     await s.app.engine.waitForRun(runId);
     await page.goto(`${proxy.url}/runs/${runId}/tasks/flaky`);
     await expectStatus("FAILED");
@@ -184,7 +189,7 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     expect(rest).toBeGreaterThan(0);
     const before = await lines();
     const seen = new Set<number>();
-    for (let t = Date.now(); Date.now() - t < 3_000; ) {
+    for (let t = Date.now(); Date.now() - t < 3_000;) {
       seen.add(await top());
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -206,13 +211,24 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     const total = Number(/fast (\d+) end/.exec((await last.textContent())!)![1]) + 1;
     await expect.poll(atEnd).toBe(true);
     // every line once, in order, or a visible drop where the page fell behind
-    const texts = await log.locator("[data-stream]").evaluateAll((els) => els.map((e) => Number(/fast (\d+)/.exec(e.textContent ?? "")?.[1])));
+    const texts = await log
+      .locator("[data-stream]")
+      .evaluateAll((els) => els.map((e) => Number(/fast (\d+)/.exec(e.textContent ?? "")?.[1])));
     expect(texts.every((n, k) => k === 0 || n > texts[k - 1]!)).toBe(true);
-    expect(texts.length + (await log.locator(".dropped").evaluateAll((els) => els.reduce((n, e) => n + Number(/(\d+)/.exec(e.textContent ?? "")?.[1]), 0)))).toBe(total);
+    expect(
+      texts.length +
+        (await log.locator(".dropped").evaluateAll((els) => els.reduce((n, e) => n + Number(/(\d+)/.exec(e.textContent ?? "")?.[1]), 0))),
+    ).toBe(total);
   });
 
   it("marks a failed task skipped from its panel, and its dependent goes on", async () => {
-    const runId = await start(shellTasks([["broken", [], "exit 4"], ["next", ["broken"], "echo next"]]), { continueOnError: true });
+    const runId = await start(
+      shellTasks([
+        ["broken", [], "exit 4"],
+        ["next", ["broken"], "echo next"],
+      ]),
+      { continueOnError: true },
+    );
     await s.app.engine.waitForRun(runId);
     await page.goto(`${proxy.url}/runs/${runId}/tasks/broken`);
     await expect.poll(() => page.getByTestId("task-status").textContent()).toContain("failed");
@@ -226,7 +242,14 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
   it("shows dependencies outside the run's selection, in the graph and in the task panel, and the critical path", async () => {
     // task 1 is done in the file, so a run of 2 and 3 may leave it out
     const file = join(mkdtempSync(join(tmpdir(), "dash-")), "tasks.json");
-    const tm = (id: number, status: string, dependencies: number[]) => ({ id, title: `task ${id}`, description: `does ${id}`, status, dependencies, subtasks: [] });
+    const tm = (id: number, status: string, dependencies: number[]) => ({
+      id,
+      title: `task ${id}`,
+      description: `does ${id}`,
+      status,
+      dependencies,
+      subtasks: [],
+    });
     writeFileSync(file, JSON.stringify({ master: { tasks: [tm(1, "done", []), tm(2, "pending", [1]), tm(3, "pending", [2])] } }));
     const r = await s.gql(START, { input: { tasksFile: file, selection: "2-3", options: { executor: "fn", force: true } } });
     expect(r.body.errors ?? r.body.data.startRun).toMatchObject({ __typename: "StartRunPayload" });
@@ -248,7 +271,8 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     await expect.poll(() => page.locator('[data-count="succeeded"] strong').textContent(), { timeout: 10_000 }).not.toBe("0");
     await page.getByRole("button", { name: "Checkpoint" }).click();
     await expect.poll(() => page.getByTestId("control-answer").textContent()).toBe("Checkpoint taken");
-    const [taken] = (await s.gql(`query ($id: ID!) { run(id: $id) { checkpoints { checkpointId reason } } }`, { id: runId })).body.data.run.checkpoints;
+    const [taken] = (await s.gql(`query ($id: ID!) { run(id: $id) { checkpoints { checkpointId reason } } }`, { id: runId })).body.data.run
+      .checkpoints;
     expect(taken.reason).toBe("on demand");
     await page.getByRole("button", { name: "Pause" }).click();
     await expect.poll(() => page.getByTestId("control-answer").textContent()).toBe("Paused");
@@ -321,7 +345,10 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     await s.app.engine.waitForRun(runId);
     for (const path of ["/", `/runs/${runId}`, `/runs/${runId}/tasks/x`]) {
       await page.goto(`${proxy.url}${path}`);
-      await page.locator(path === "/" ? "[data-testid=runs]" : path.includes("tasks") ? "[data-stream]" : "[data-testid=dag-canvas]").first().waitFor();
+      await page
+        .locator(path === "/" ? "[data-testid=runs]" : path.includes("tasks") ? "[data-stream]" : "[data-testid=dag-canvas]")
+        .first()
+        .waitFor();
       expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
     }
     await page.goto(`${proxy.url}/`);

@@ -21,18 +21,35 @@ const task = (taskId: string, dependencies: string[] = [], durationMs: number | 
   durationMs,
 });
 let seq = 0;
-const ev = (type: string, taskId: string | null, at = 1_000 + seq): RunEvent => ({ seq: ++seq, type, taskId, at: new Date(at).toISOString() });
+const ev = (type: string, taskId: string | null, at = 1_000 + seq): RunEvent => ({
+  seq: ++seq,
+  type,
+  taskId,
+  at: new Date(at).toISOString(),
+});
 
 describe("RunModel", () => {
   it("applies task events in order, ignores repeated ones, and draws each attempt once", () => {
     seq = 0;
     const m = new RunModel();
     m.setTasks([task("a"), task("b", ["a"])], 0);
-    const events = [ev("run.started", null), ev("task.started", "a"), ev("task.retrying", "a"), ev("task.started", "a"), ev("task.succeeded", "a")];
+    const events = [
+      ev("run.started", null),
+      ev("task.started", "a"),
+      ev("task.retrying", "a"),
+      ev("task.started", "a"),
+      ev("task.succeeded", "a"),
+    ];
     expect(m.apply(events)).toBe(false);
     expect(m.apply(events.slice(2))).toBe(false); // a reconnect's overlap
-    expect(m.tasks.map((t) => [t.taskId, t.status, t.attemptCount])).toEqual([["a", "SUCCEEDED", 2], ["b", "PENDING", 0]]);
-    expect(m.bars.map((b) => [b.taskId, b.attempt, b.outcome])).toEqual([["a", 1, "FAILED"], ["a", 2, "SUCCEEDED"]]);
+    expect(m.tasks.map((t) => [t.taskId, t.status, t.attemptCount])).toEqual([
+      ["a", "SUCCEEDED", 2],
+      ["b", "PENDING", 0],
+    ]);
+    expect(m.bars.map((b) => [b.taskId, b.attempt, b.outcome])).toEqual([
+      ["a", 1, "FAILED"],
+      ["a", 2, "SUCCEEDED"],
+    ]);
     expect(m.lastSeq).toBe(5);
   });
 

@@ -15,7 +15,11 @@ describe.runIf(chromiumAvailable("dashboard tokens"))("dashboard with API tokens
   beforeAll(async () => {
     buildDashboard();
     [s, browser] = await Promise.all([startTestServer("pglite", { tokens: TOKENS }), launchChromium()]);
-    const r = await s.gql(START, { input: { inline: shellTasks([["bad", [], "echo no >&2; exit 1"]]), options: { executor: "local", retry: { retryLimit: 0 } } } }, WRITE_TOKEN);
+    const r = await s.gql(
+      START,
+      { input: { inline: shellTasks([["bad", [], "echo no >&2; exit 1"]]), options: { executor: "local", retry: { retryLimit: 0 } } } },
+      WRITE_TOKEN,
+    );
     runId = r.body.data.startRun.run.id;
     await s.app.engine.waitForRun(runId);
   });
@@ -56,14 +60,17 @@ describe.runIf(chromiumAvailable("dashboard tokens"))("dashboard with API tokens
     await page.locator('[data-stream="STDERR"]', { hasText: "no" }).waitFor();
     await expect.poll(() => page.getByTestId("connection").getAttribute("data-state")).toBe("connected");
     expect(await page.getByRole("heading", { name: "Controls" }).count()).toBe(0);
-    for (const name of ["Resume", "Cancel run", "Retry task", "Mark done", "Mark skipped"]) expect(await page.getByRole("button", { name }).count()).toBe(0);
+    for (const name of ["Resume", "Cancel run", "Retry task", "Mark done", "Mark skipped"])
+      expect(await page.getByRole("button", { name }).count()).toBe(0);
     expect(await page.getByText("read only").count()).toBe(1);
     // the token went in the Authorization header and in connection_init
     // (the first request, sent before there was a token, is the one that learned one was needed)
     expect(headers[0]).toBeUndefined();
     expect(headers.length).toBeGreaterThan(1);
     expect(new Set(headers.slice(1))).toEqual(new Set([`Bearer ${READ_TOKEN}`]));
-    const inits = frames.map((f) => JSON.parse(f) as { type: string; payload?: { authorization?: string } }).filter((m) => m.type === "connection_init");
+    const inits = frames
+      .map((f) => JSON.parse(f) as { type: string; payload?: { authorization?: string } })
+      .filter((m) => m.type === "connection_init");
     // the socket opened before sign-in had none (and was refused); the one after carries it
     expect(inits.at(-1)?.payload?.authorization).toBe(`Bearer ${READ_TOKEN}`);
     await page.goto(`${s.url}/`);

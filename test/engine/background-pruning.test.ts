@@ -28,7 +28,15 @@ describe.each(kinds)("background pruning on %s", (kind) => {
     const fn = new InProcessExecutor(() => "ok");
     const replicas = kind === "postgres" ? 2 : 1;
     for (let i = 0; i < replicas; i++) {
-      apps.push(await createApp({ ...store.config, executors: { fn: () => fn }, recover: false, logger: silentLogger, retention: { maxAgeMs: 86_400_000 } }));
+      apps.push(
+        await createApp({
+          ...store.config,
+          executors: { fn: () => fn },
+          recover: false,
+          logger: silentLogger,
+          retention: { maxAgeMs: 86_400_000 },
+        }),
+      );
     }
     const a = apps[0]!;
     for (let i = 0; i < 6; i++) {

@@ -57,7 +57,9 @@ function counted(inner: RunStore, hooks: Partial<Record<"takeOrphans" | "loadUni
         return inner.loadUnitsOf(ids);
       },
     },
-    commitMany: { value: (bs: Parameters<RunStore["commitMany"]>[0]) => (count("commitMany"), sizes.push(bs.length), inner.commitMany(bs)) },
+    commitMany: {
+      value: (bs: Parameters<RunStore["commitMany"]>[0]) => (count("commitMany"), sizes.push(bs.length), inner.commitMany(bs)),
+    },
     commit: { value: (b: Parameters<RunStore["commit"]>[0]) => (count("commit"), inner.commit(b)) },
     acquireLease: { value: (...a: Parameters<RunStore["acquireLease"]>) => (count("acquireLease"), inner.acquireLease(...a)) },
     getRun: { value: (id: string) => (count("getRun"), inner.getRun(id)) },
@@ -89,7 +91,9 @@ describe.each(kinds)("batched takeover of orphaned runs on %s", (kind) => {
       const ids: string[] = [];
       for (let k = 0; k < n; k += 50) {
         const started = await Promise.all(
-          Array.from({ length: Math.min(50, n - k) }, () => first.startRun({ source: inlineSource(["t"]), options: { executor: "hold", force: true } })),
+          Array.from({ length: Math.min(50, n - k) }, () =>
+            first.startRun({ source: inlineSource(["t"]), options: { executor: "hold", force: true } }),
+          ),
         );
         ids.push(...started.map((r) => r.runId));
       }
@@ -162,7 +166,10 @@ describe.each(kinds)("batched takeover of orphaned runs on %s", (kind) => {
       // just before the lease statement: another process resumes one run, and another one ends
       takeOrphans: async () => {
         await c.resumeRun(grabbed);
-        await db.sql.query(`UPDATE runs SET status = 'succeeded', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`, [finished]);
+        await db.sql.query(
+          `UPDATE runs SET status = 'succeeded', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
+          [finished],
+        );
       },
     });
     const b = engine(tb, hooked.store);
@@ -193,7 +200,10 @@ describe.each(kinds)("batched takeover of orphaned runs on %s", (kind) => {
     const tb = new HeldTasks();
     const hooked = counted(store, {
       // after the leases are taken, before the runs are read and their first commits sent
-      loadUnitsOf: async () => void (await db.sql.query(`UPDATE runs SET lease_owner = 'thief', lease_expires_at = now() + interval '1 hour' WHERE id = $1`, [stolen])),
+      loadUnitsOf: async () =>
+        void (await db.sql.query(`UPDATE runs SET lease_owner = 'thief', lease_expires_at = now() + interval '1 hour' WHERE id = $1`, [
+          stolen,
+        ])),
     });
     const b = engine(tb, hooked.store);
     await b.recoverOrphans();

@@ -61,7 +61,10 @@ describe.skipIf(!bin)("a PostgreSQL outage in the middle of a run", () => {
   /** Success events and attempt rows per task, from the database. */
   async function recorded(runId: string) {
     const events = (await new PrismaRunStore(db).readEvents(runId, 0, 1_000_000)).filter((e) => e.type === "task.succeeded");
-    const attempts = await db.sql.query<{ idx: number; n: number }>(`SELECT idx, count(*)::int AS n FROM attempts WHERE run_id = $1 GROUP BY idx`, [runId]);
+    const attempts = await db.sql.query<{ idx: number; n: number }>(
+      `SELECT idx, count(*)::int AS n FROM attempts WHERE run_id = $1 GROUP BY idx`,
+      [runId],
+    );
     const successes = new Map<string, number>();
     for (const e of events) successes.set(e.taskId!, (successes.get(e.taskId!) ?? 0) + 1);
     return { successes, attempts };

@@ -128,35 +128,42 @@ describe.skipIf(!kinds.includes("postgres") || !live.self)("a dead driver's runs
     return runId;
   }
 
-  it.each(["recover", "resume", "orphan-watch"] as const)("%s takes a SIGKILLed driver's run at once, long before its 60 s lease expires", async (how) => {
-    // the watch of a serving replica looks every half of its own lease: 1 s here
-    const { engine, store } = await open(how === "orphan-watch" ? 2_000 : 60_000);
-    const runId = await killedMidRun(store);
-    const before = (await engine.store.getRun(runId))!;
-    expect(before.status).toBe("running");
-    expect(before.leaseExpiresAt! - Date.now()).toBeGreaterThan(30_000);
-    expect(engine.runState(before)).toBe("interrupted");
-    const t0 = Date.now();
-    if (how === "recover") expect(await engine.recoverOrphans()).toEqual([runId]);
-    else if (how === "resume") await engine.resumeRun(runId);
-    else {
-      engine.followOrphans();
-      await eventually(() => engine.isActive(runId), 10_000);
-    }
-    expect(Date.now() - t0).toBeLessThan(10_000);
-    const run = await engine.waitForRun(runId);
-    expect(run.status).toBe("succeeded");
-    const successes = (await engine.store.readEvents(runId, 0, 1_000_000)).filter((e) => e.type === "task.succeeded");
-    expect(successes).toHaveLength(1_000);
-    expect(new Set(successes.map((e) => e.taskId)).size).toBe(1_000);
-  }, 180_000);
+  it.each(["recover", "resume", "orphan-watch"] as const)(
+    "%s takes a SIGKILLed driver's run at once, long before its 60 s lease expires",
+    async (how) => {
+      // the watch of a serving replica looks every half of its own lease: 1 s here
+      const { engine, store } = await open(how === "orphan-watch" ? 2_000 : 60_000);
+      const runId = await killedMidRun(store);
+      const before = (await engine.store.getRun(runId))!;
+      expect(before.status).toBe("running");
+      expect(before.leaseExpiresAt! - Date.now()).toBeGreaterThan(30_000);
+      expect(engine.runState(before)).toBe("interrupted");
+      const t0 = Date.now();
+      if (how === "recover") expect(await engine.recoverOrphans()).toEqual([runId]);
+      else if (how === "resume") await engine.resumeRun(runId);
+      else {
+        engine.followOrphans();
+        await eventually(() => engine.isActive(runId), 10_000);
+      }
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      const run = await engine.waitForRun(runId);
+      expect(run.status).toBe("succeeded");
+      const successes = (await engine.store.readEvents(runId, 0, 1_000_000)).filter((e) => e.type === "task.succeeded");
+      expect(successes).toHaveLength(1_000);
+      expect(new Set(successes.map((e) => e.taskId)).size).toBe(1_000);
+    },
+    180_000,
+  );
 
   it("a driver on another host keeps its run until its lease expires: reported silent, resume refused with the time left", async () => {
     const { db, engine } = await open();
     const { runId } = await engine.startRun({ source: inlineSource(["a", "b"]), options: { executor: "fn" } });
     await engine.waitForRun(runId);
     const elsewhere = formatOwner({ ...live.self!, host: `${hostname()}-other` }, "abcd1234");
-    await db.sql.query(`UPDATE runs SET status = 'running', lease_owner = $2, lease_expires_at = now() + interval '40 seconds' WHERE id = $1`, [runId, elsewhere]);
+    await db.sql.query(
+      `UPDATE runs SET status = 'running', lease_owner = $2, lease_expires_at = now() + interval '40 seconds' WHERE id = $1`,
+      [runId, elsewhere],
+    );
     const run = (await engine.store.getRun(runId))!;
     expect(engine.runState(run)).toBe("running");
     expect(await engine.recoverOrphans()).toEqual([]);

@@ -8,13 +8,7 @@
 // exactly what was published.
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { PAYLOAD_EVENT_TYPES } from "../../src/api/types/run-event-data.js";
-import {
-  isRunEventType,
-  RUN_EVENT_TYPES,
-  type RunEvent,
-  type RunEventDataMap,
-  type RunEventType,
-} from "../../src/core/events.js";
+import { isRunEventType, RUN_EVENT_TYPES, type RunEvent, type RunEventDataMap, type RunEventType } from "../../src/core/events.js";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
 import type { ControlNotice } from "../../src/engine/bus-notices.js";
 import type { EventBus } from "../../src/engine/ports.js";
@@ -105,9 +99,9 @@ describe("the events the engine emits", () => {
 
   it("are each a type of the union, with only its fields, and every type of it is emitted", async () => {
     const p = `u-${Date.now().toString(36)}`;
-    const [group, flaky, broken, dependent, slow, other] = ["group", "flaky", "broken", "dependent", "slow", "other"].map((n) => `${p}-${n}`) as [
-      string, string, string, string, string, string,
-    ];
+    const [group, flaky, broken, dependent, slow, other] = ["group", "flaky", "broken", "dependent", "slow", "other"].map(
+      (n) => `${p}-${n}`,
+    ) as [string, string, string, string, string, string];
     let flakyCalls = 0;
     let brokenHealthy = false;
     let release: (() => void) | undefined;
@@ -134,7 +128,13 @@ describe("the events the engine emits", () => {
       { id: slow },
       { id: other },
     ]);
-    const options = { executor: "fn", maxParallel: 4, expandSubtasks: true, continueOnError: true, retry: { retryLimit: 1, baseDelayMs: 1, maxDelayMs: 2 } };
+    const options = {
+      executor: "fn",
+      maxParallel: 4,
+      expandSubtasks: true,
+      continueOnError: true,
+      retry: { retryLimit: 1, baseDelayMs: 1, maxDelayMs: 2 },
+    };
     const a = await start({ source, options });
     while (!release || flakyCalls < 2) await sleep(5);
     await t.engine.checkpointRun(a);
@@ -165,7 +165,11 @@ describe("the events the engine emits", () => {
     const stored: RunEvent[] = [];
     for (const runId of runIds) stored.push(...(await t.engine.store.readEvents(runId, 0, 10_000)));
     expect(stored.filter((e) => !isRunEventType(e.type))).toEqual([]);
-    const extraFields = stored.flatMap((e) => Object.keys(e.data).filter((k) => !(k in DATA_KEYS[e.type])).map((k) => `${e.type}.${k}`));
+    const extraFields = stored.flatMap((e) =>
+      Object.keys(e.data)
+        .filter((k) => !(k in DATA_KEYS[e.type]))
+        .map((k) => `${e.type}.${k}`),
+    );
     expect(extraFields).toEqual([]);
     expect([...new Set(stored.map((e) => e.type))].sort()).toEqual([...RUN_EVENT_TYPES].sort());
     expect(stored.some((e) => e.type === "task.succeeded" && e.data.group === true)).toBe(true);

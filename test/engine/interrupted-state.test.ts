@@ -39,23 +39,32 @@ describe("an interrupted run as the CLI shows it", () => {
     expect(status.stdout).not.toMatch(/\| a \d/);
   }, 300_000);
 
-  it.skipIf(!kinds.includes("postgres"))("recover names a run whose driver is silent elsewhere, with its lease's time left", async () => {
-    const store = await makeStore("postgres");
-    try {
-      const db = await openDatabase({ url: store.config.databaseUrl! });
-      const owner = formatOwner({ host: `${hostname()}-other`, bootId: "0e5b7c1a-0000-4000-8000-000000000000", pid: 4242, startTicks: 1 }, "abcd1234");
-      await db.sql.query(
-        `INSERT INTO runs (id, status, options, source, total, pending, created_at, lease_owner, lease_expires_at)
+  it.skipIf(!kinds.includes("postgres"))(
+    "recover names a run whose driver is silent elsewhere, with its lease's time left",
+    async () => {
+      const store = await makeStore("postgres");
+      try {
+        const db = await openDatabase({ url: store.config.databaseUrl! });
+        const owner = formatOwner(
+          { host: `${hostname()}-other`, bootId: "0e5b7c1a-0000-4000-8000-000000000000", pid: 4242, startTicks: 1 },
+          "abcd1234",
+        );
+        await db.sql.query(
+          `INSERT INTO runs (id, status, options, source, total, pending, created_at, lease_owner, lease_expires_at)
          VALUES ('silent-run', 'running', '{}'::jsonb, '{"origin":"inline","format":"inline","warnings":[]}'::jsonb, 0, 0, now(), $1, now() + interval '10 minutes')`,
-        [owner],
-      );
-      await db.close();
-      const r = await runConveyor(["recover"], { DATABASE_URL: store.config.databaseUrl! });
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^run silent-run: interrupted, lease expires in \d{3} s \(unless \S+-other pid 4242 still drives it\); then: conveyor resume silent-run$/m);
-      expect(r.stdout).not.toContain("no interrupted runs");
-    } finally {
-      await store.dispose();
-    }
-  }, 120_000);
+          [owner],
+        );
+        await db.close();
+        const r = await runConveyor(["recover"], { DATABASE_URL: store.config.databaseUrl! });
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(
+          /^run silent-run: interrupted, lease expires in \d{3} s \(unless \S+-other pid 4242 still drives it\); then: conveyor resume silent-run$/m,
+        );
+        expect(r.stdout).not.toContain("no interrupted runs");
+      } finally {
+        await store.dispose();
+      }
+    },
+    120_000,
+  );
 });

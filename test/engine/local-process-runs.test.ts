@@ -156,7 +156,11 @@ describe.each(kinds)("retry backoff on a controlled clock, %s", (kind) => {
     });
     const events = recordEvents(t.engine, runId);
     // random() = 0.5: delays are half the ceiling: 1000, 4000, min(16000, cap 10000) -> 500, 2000, 5000
-    for (const [n, delay] of [[1, 500], [2, 2_000], [3, 5_000]] as const) {
+    for (const [n, delay] of [
+      [1, 500],
+      [2, 2_000],
+      [3, 5_000],
+    ] as const) {
       await eventually(() => calls === n && clock.pendingTimers.includes(delay));
       clock.advance(delay - 1);
       await new Promise((r) => setTimeout(r, 20));

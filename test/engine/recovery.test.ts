@@ -129,7 +129,14 @@ describe.skipIf(!kinds.includes("postgres"))("one lease, two processes (PostgreS
     const execLog = join(tempDir(), "executions.log");
     writeFileSync(execLog, "");
     // ~9 s of work at this pace: A is still running when it is killed
-    const a = child(store, { CHILD_MODE: "start", CHILD_TASKS: "600", CHILD_TASK_MS: "30", CHILD_PARALLEL: "2", CHILD_EXEC_LOG: execLog, CHILD_LEASE_MS: "2000" });
+    const a = child(store, {
+      CHILD_MODE: "start",
+      CHILD_TASKS: "600",
+      CHILD_TASK_MS: "30",
+      CHILD_PARALLEL: "2",
+      CHILD_EXEC_LOG: execLog,
+      CHILD_LEASE_MS: "2000",
+    });
     await eventually(() => doneCount(a) >= 20, 30_000);
     const runId = a.lines.find((l) => l.startsWith("RUN "))!.slice(4);
 

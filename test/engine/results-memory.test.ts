@@ -34,7 +34,8 @@ const unit = (index: number, over: Partial<TaskState> = {}): StoredUnit => ({
 });
 // row() asks the schedule only for a unit's status and blocker
 const schedule = { statusOf: () => "succeeded", blockerOf: () => null } as unknown as Schedule;
-const digest = (t: UnitTable) => t.snapshot({ ...schedule, count: () => 0, statusRuns: () => [] } as unknown as Schedule, { status: "running", lastSeq: 0 }).resultsDigest;
+const digest = (t: UnitTable) =>
+  t.snapshot({ ...schedule, count: () => 0, statusRuns: () => [] } as unknown as Schedule, { status: "running", lastSeq: 0 }).resultsDigest;
 
 describe("UnitTable results", () => {
   it("holds a result until its row commits, then only its hash", () => {
@@ -84,7 +85,21 @@ describe("UnitTable results", () => {
 });
 
 const kinds = await storeKinds();
-const counters = { status: "running" as const, total: 1, pending: 0, running: 0, succeeded: 1, failed: 0, skipped: 0, cancelled: 0, memoized: 0, finishedSinceCheckpoint: 0, reason: null, startedAt: 0, finishedAt: null };
+const counters = {
+  status: "running" as const,
+  total: 1,
+  pending: 0,
+  running: 0,
+  succeeded: 1,
+  failed: 0,
+  skipped: 0,
+  cancelled: 0,
+  memoized: 0,
+  finishedSinceCheckpoint: 0,
+  reason: null,
+  startedAt: 0,
+  finishedAt: null,
+};
 
 describe.each(kinds)("a task row's result on %s", (kind) => {
   let store: TestStore;
@@ -93,7 +108,15 @@ describe.each(kinds)("a task row's result on %s", (kind) => {
   const runId = `results-${kind}`;
   let seq = 0;
   const commit = (task: TaskState) => {
-    const batch: CommitBatch = { runId, owner: "me", run: { ...counters, lastSeq: ++seq }, tasks: [task], attempts: [], events: [], memo: [] };
+    const batch: CommitBatch = {
+      runId,
+      owner: "me",
+      run: { ...counters, lastSeq: ++seq },
+      tasks: [task],
+      attempts: [],
+      events: [],
+      memo: [],
+    };
     return runs.commit(batch);
   };
   const stored = async () => (await runs.loadUnits(runId))[0]!.state.result;
@@ -103,7 +126,17 @@ describe.each(kinds)("a task row's result on %s", (kind) => {
     db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
     runs = new PrismaRunStore(db);
     const { state: _, ...planUnit } = unit(0);
-    await runs.createRun({ id: runId, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] } as never, units: [planUnit], createdAt: 0 }, "me", 60_000);
+    await runs.createRun(
+      {
+        id: runId,
+        options: {} as never,
+        source: { origin: "inline", format: "inline", warnings: [] } as never,
+        units: [planUnit],
+        createdAt: 0,
+      },
+      "me",
+      60_000,
+    );
   }, 60_000);
 
   afterAll(async () => {

@@ -23,8 +23,7 @@ describe.each(kinds)("going on after a stop, on %s", (kind) => {
       runs.set(id, (runs.get(id) ?? 0) + 1);
       return body();
     });
-  const statuses = async (runId: string) =>
-    Object.fromEntries((await t.engine.store.loadUnits(runId)).map((u) => [u.id, u.state.status]));
+  const statuses = async (runId: string) => Object.fromEntries((await t.engine.store.loadUnits(runId)).map((u) => [u.id, u.state.status]));
 
   beforeAll(async () => {
     t = await openTestEngine(kind);

@@ -66,7 +66,10 @@ describe.each(kinds)("runs on %s", (kind) => {
       if (++calls < 3) throw new Error(`boom ${calls}`);
       return { answer: 42 };
     });
-    const { runId } = await t.engine.startRun({ source: inlineSource([x]), options: { executor: "fn", retry: { ...fast, retryLimit: 2 } } });
+    const { runId } = await t.engine.startRun({
+      source: inlineSource([x]),
+      options: { executor: "fn", retry: { ...fast, retryLimit: 2 } },
+    });
     const events = recordEvents(t.engine, runId);
     const run = await t.engine.waitForRun(runId);
     expect(run.status).toBe("succeeded");
@@ -130,7 +133,10 @@ describe.each(kinds)("runs on %s", (kind) => {
   it("times out a task attempt and the whole run", async () => {
     const [hang] = ids(1) as [string];
     t.tasks.set(hang, () => new Promise(() => undefined));
-    const one = await t.engine.startRun({ source: inlineSource([hang]), options: { executor: "fn", taskTimeoutMs: 50, retry: { retryLimit: 1, ...fast } } });
+    const one = await t.engine.startRun({
+      source: inlineSource([hang]),
+      options: { executor: "fn", taskTimeoutMs: 50, retry: { retryLimit: 1, ...fast } },
+    });
     const r1 = await t.engine.waitForRun(one.runId);
     expect(r1.status).toBe("failed");
     const attempts = await t.engine.store.listAttempts(one.runId);
@@ -177,10 +183,16 @@ describe.each(kinds)("runs on %s", (kind) => {
   it("cancels: running tasks are stopped and every unsettled task is marked cancelled; resume runs them", async () => {
     const [long, next, side] = ids(3) as [string, string, string];
     let aborted = false;
-    t.tasks.set(long, (req) => new Promise((_, reject) => req.signal.addEventListener("abort", () => {
-      aborted = true;
-      reject(new Error("aborted"));
-    })));
+    t.tasks.set(
+      long,
+      (req) =>
+        new Promise((_, reject) =>
+          req.signal.addEventListener("abort", () => {
+            aborted = true;
+            reject(new Error("aborted"));
+          }),
+        ),
+    );
     const source = inlineSource([{ id: long }, { id: next, dependencies: [long] }, { id: side, dependencies: [long] }]);
     const { runId } = await t.engine.startRun({ source, options: { executor: "fn" } });
     await eventually(async () => (await t.engine.store.loadUnits(runId))[0]!.state.status === "running");
@@ -213,7 +225,10 @@ describe.each(kinds)("runs on %s", (kind) => {
   it("a run its driver left CANCELLING is seen through by whoever takes it over", async () => {
     const { runId } = await t.engine.startRun({ source: inlineSource(ids(2)), options: { executor: "fn" } });
     await t.engine.waitForRun(runId);
-    await t.db.sql.query(`UPDATE runs SET status = 'cancelling', finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`, [runId]);
+    await t.db.sql.query(
+      `UPDATE runs SET status = 'cancelling', finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
+      [runId],
+    );
     expect(await t.engine.recoverOrphans()).toEqual([runId]);
     const run = await t.engine.waitForRun(runId);
     expect(run.status).toBe("cancelled");
@@ -253,7 +268,9 @@ describe.each(kinds)("runs on %s", (kind) => {
     const before = await t.engine.store.listRuns({ limit: 1000 });
     const source = inlineSource(ids(2));
     await expect(t.engine.startRun({ source, options: { executor: "fn", maxParallel: 0 } })).rejects.toBeInstanceOf(InvalidOptionError);
-    await expect(t.engine.startRun({ source, options: { executor: "fn", retry: { retryLimit: -1 } } })).rejects.toThrow(/retry\.retryLimit/);
+    await expect(t.engine.startRun({ source, options: { executor: "fn", retry: { retryLimit: -1 } } })).rejects.toThrow(
+      /retry\.retryLimit/,
+    );
     await expect(t.engine.startRun({ source, selection: ["nope"], options: { executor: "fn" } })).rejects.toBeInstanceOf(UnknownTasksError);
     await expect(t.engine.startRun({ source, options: { executor: "no-such-executor" } })).rejects.toThrow(
       'executor: unknown executor "no-such-executor" (configured: fn, local)',

@@ -56,7 +56,9 @@ describe.each(kinds)("commits of many runs shared on %s", (kind) => {
     const { db, raw, engine, calls } = await setup();
     // half the runs share their tasks (and so their memo keys): one statement may carry a key twice
     const sources = Array.from({ length: 40 }, (_, k) => (k % 2 === 0 ? ["a", "b", "c"] : [`u${k}-a`, `u${k}-b`, `u${k}-c`]));
-    const started = await Promise.all(sources.map((ids) => engine.startRun({ source: inlineSource(ids), options: { executor: "fn", maxParallel: 2, force: true } })));
+    const started = await Promise.all(
+      sources.map((ids) => engine.startRun({ source: inlineSource(ids), options: { executor: "fn", maxParallel: 2, force: true } })),
+    );
     for (const { runId } of started) expect((await engine.waitForRun(runId)).status).toBe("succeeded");
 
     expect(calls.commitMany).toBeGreaterThan(0);
@@ -66,7 +68,10 @@ describe.each(kinds)("commits of many runs shared on %s", (kind) => {
       const run = (await raw.getRun(runId))!;
       expect([run.status, run.succeeded, run.pending, run.running, run.leaseOwner]).toEqual(["succeeded", 3, 0, 0, null]);
       const units = await raw.loadUnits(runId);
-      const rows = await db.sql.query<{ status: string; result: string }>(`SELECT status, result #>> '{}' AS result FROM task_runs WHERE run_id = $1 ORDER BY idx`, [runId]);
+      const rows = await db.sql.query<{ status: string; result: string }>(
+        `SELECT status, result #>> '{}' AS result FROM task_runs WHERE run_id = $1 ORDER BY idx`,
+        [runId],
+      );
       expect(rows.map((u) => [u.status, u.result])).toEqual(sources[k]!.map((id) => ["succeeded", `${runId}/${id}`]));
       expect((await raw.listAttempts(runId)).map((a) => a.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
       const events = await raw.readEvents(runId, 0, 1_000);
@@ -80,7 +85,10 @@ describe.each(kinds)("commits of many runs shared on %s", (kind) => {
       expect(memo.size).toBe(3);
       if (k % 2 === 1) for (const [i, u] of units.entries()) expect(memo.get(u.memoKey)!.result).toBe(`${runId}/${sources[k]![i]}`);
     }
-    const shared = await db.sql.query<{ run_id: string; result: string }>(`SELECT run_id, result #>> '{}' AS result FROM memo_cache WHERE task_id = 'a'`, []);
+    const shared = await db.sql.query<{ run_id: string; result: string }>(
+      `SELECT run_id, result #>> '{}' AS result FROM memo_cache WHERE task_id = 'a'`,
+      [],
+    );
     expect(shared).toHaveLength(1);
     expect(shared[0]!.result).toBe(`${shared[0]!.run_id}/a`);
   }, 120_000);
@@ -98,7 +106,9 @@ describe.each(kinds)("commits of many runs shared on %s", (kind) => {
     });
     const { raw, engine } = t;
     const started = await Promise.all(
-      Array.from({ length: 30 }, (_, k) => engine.startRun({ source: inlineSource([`s${k}-a`, `s${k}-b`]), options: { executor: "fn", maxParallel: 1, force: true } })),
+      Array.from({ length: 30 }, (_, k) =>
+        engine.startRun({ source: inlineSource([`s${k}-a`, `s${k}-b`]), options: { executor: "fn", maxParallel: 1, force: true } }),
+      ),
     );
     await eventually(() => stolen !== undefined, 30_000);
     await eventually(() => !engine.isActive(stolen!), 10_000);
@@ -123,13 +133,22 @@ describe.each(kinds)("commits of many runs shared on %s", (kind) => {
       expect(await raw.acquireLease(runId, "me", 60_000)).toBe(true);
       ids.push(runId);
     }
-    const keep = new Map([[ids[0]!, 2], [ids[1]!, 3]]);
+    const keep = new Map([
+      [ids[0]!, 2],
+      [ids[1]!, 3],
+    ]);
     for (let n = 1; n <= 4; n++) {
       const batches = await Promise.all(
         ids.map(async (runId) => {
           const run = (await raw.getRun(runId))!;
           const last = (await raw.listCheckpoints(runId)).sort((a, b) => b.seq - a.seq)[0]!;
-          const checkpoint = { id: `${runId}-cp${n}`, seq: last.seq + n, reason: `test ${n}`, snapshot: last.snapshot, keep: keep.get(runId)! };
+          const checkpoint = {
+            id: `${runId}-cp${n}`,
+            seq: last.seq + n,
+            reason: `test ${n}`,
+            snapshot: last.snapshot,
+            keep: keep.get(runId)!,
+          };
           return { runId, owner: "me", run, tasks: [], attempts: [], events: [], memo: [], checkpoint };
         }),
       );
@@ -137,7 +156,12 @@ describe.each(kinds)("commits of many runs shared on %s", (kind) => {
     }
     for (const runId of ids) {
       const kept = (await raw.listCheckpoints(runId)).map((c) => c.id).sort();
-      expect(kept).toEqual([4, 3, 2].slice(0, keep.get(runId)!).map((n) => `${runId}-cp${n}`).sort());
+      expect(kept).toEqual(
+        [4, 3, 2]
+          .slice(0, keep.get(runId)!)
+          .map((n) => `${runId}-cp${n}`)
+          .sort(),
+      );
     }
   }, 60_000);
 });

@@ -26,7 +26,13 @@ describe("live output of the local executor", () => {
     const ended = Date.now();
     expect(outcome.ok).toBe(true);
     expect(got.map((g) => [g.stream, g.line])).toEqual([
-      ["stdout", "out 1"], ["stderr", "err 1"], ["stdout", "out 2"], ["stderr", "err 2"], ["stdout", "out 3"], ["stderr", "err 3"], ["stdout", "no newline"],
+      ["stdout", "out 1"],
+      ["stderr", "err 1"],
+      ["stdout", "out 2"],
+      ["stderr", "err 2"],
+      ["stdout", "out 3"],
+      ["stderr", "err 3"],
+      ["stdout", "no newline"],
     ]);
     expect(ended - got[0]!.at).toBeGreaterThan(500);
     // the stored tail is as before
@@ -76,10 +82,15 @@ describe("the engine's attempt logs", () => {
     const bus = new MemoryBus();
     const logs = new TaskLogs(bus, undefined, { maxLinesPerSec: 100, flushMs: 1 });
     const published: number[] = [];
-    bus.subscribe(topics.taskLog("r", "t", 1), (e) => e.forEach((x) => x.type === "log.lines" && published.push(...x.data.lines.map((l) => l[0]))));
+    bus.subscribe(topics.taskLog("r", "t", 1), (e) =>
+      e.forEach((x) => x.type === "log.lines" && published.push(...x.data.lines.map((l) => l[0]))),
+    );
     bus.publish(topics.logWatch, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 1 })]);
     const a = logs.attempt("r", "t", 1);
-    a.onOutput("stdout", Array.from({ length: 1_000 }, (_, i) => `line ${i}`)); // one chunk: no time to refill
+    a.onOutput(
+      "stdout",
+      Array.from({ length: 1_000 }, (_, i) => `line ${i}`),
+    ); // one chunk: no time to refill
     a.end();
     expect(published).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     logs.close();
@@ -102,7 +113,10 @@ describe("the engine's attempt logs", () => {
     const a = logs.attempt("r", "t", 1);
     // 1,000 lines a second, in chunks of 10, for 3 s: ten times what may be published
     for (let i = 0; i < 300; i++) {
-      a.onOutput("stdout", Array.from({ length: 10 }, (_, k) => `line ${i * 10 + k + 1}`));
+      a.onOutput(
+        "stdout",
+        Array.from({ length: 10 }, (_, k) => `line ${i * 10 + k + 1}`),
+      );
       now += 10;
     }
     a.end();
@@ -119,7 +133,10 @@ describe("the engine's attempt logs", () => {
 
     // a subscriber coming now gets as many of the lines so far as may be published: the last ones
     const b = logs.attempt("r", "t", 2);
-    b.onOutput("stdout", Array.from({ length: 1_000 }, (_, k) => `old ${k + 1}`));
+    b.onOutput(
+      "stdout",
+      Array.from({ length: 1_000 }, (_, k) => `old ${k + 1}`),
+    );
     now += 2_000;
     bus.publish(topics.logWatch, [busNotice("log.watch", { runId: "r", taskId: "t", attempt: 2, id: "late" })]);
     const got: TaskLogNotice[] = [];

@@ -31,10 +31,18 @@ describe.each(["direct", "spawner"] as const)("LocalProcessExecutor, spawning %s
 
   it("exports the run, task and attempt to the environment", async () => {
     // the task's own variables: the rest of this process's environment (CONVEYOR_* settings included) is inherited
-    const exec = executor({ command: "env | grep -E '^CONVEYOR_(ATTEMPT|RUN_ID|TASK_ID|TASK_TITLE|TASK_JSON)=' | sort", env: { EXTRA: "x" } });
+    const exec = executor({
+      command: "env | grep -E '^CONVEYOR_(ATTEMPT|RUN_ID|TASK_ID|TASK_TITLE|TASK_JSON)=' | sort",
+      env: { EXTRA: "x" },
+    });
     const outcome = await exec.execute(request());
     expect(outcome).toMatchObject({ ok: true, exitCode: 0, stderrTail: "" });
-    const env = Object.fromEntries(outcome.stdoutTail!.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    const env = Object.fromEntries(
+      outcome
+        .stdoutTail!.trim()
+        .split("\n")
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
     expect(env).toEqual({
       CONVEYOR_ATTEMPT: "2",
       CONVEYOR_RUN_ID: "run-1",

@@ -38,7 +38,11 @@ describe("an attempt lost before its pid was known", () => {
   it("kills the attempt's processes, its children included, and only those", async () => {
     const { launcher, child } = dyingSpawner();
     // another attempt of the same task: same run and task, another attempt number
-    const bystander = spawn("sleep", ["30"], { env: { ...process.env, CONVEYOR_RUN_ID: RUN, CONVEYOR_TASK_ID: "7", CONVEYOR_ATTEMPT: "1" }, detached: true, stdio: "ignore" });
+    const bystander = spawn("sleep", ["30"], {
+      env: { ...process.env, CONVEYOR_RUN_ID: RUN, CONVEYOR_TASK_ID: "7", CONVEYOR_ATTEMPT: "1" },
+      detached: true,
+      stdio: "ignore",
+    });
     started.push(bystander);
     const pidFile = join(mkdtempSync(join(tmpdir(), "conveyor-lost-")), "background.pid");
     // a child of its own session: out of the shell's process group

@@ -95,7 +95,9 @@ describe("Spawner", () => {
       const outcome = await exec.execute(request({ command: "echo $PPID" }));
       expect(outcome).toMatchObject({ ok: true, stdoutTail: `${process.pid}\n` });
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/^the spawner process \(pid \d+\) exited with code 1: .*conveyor-preload.*; task processes are spawned directly from now on$/s);
+      expect(warnings[0]).toMatch(
+        /^the spawner process \(pid \d+\) exited with code 1: .*conveyor-preload.*; task processes are spawned directly from now on$/s,
+      );
     } finally {
       if (saved === undefined) delete process.env.NODE_OPTIONS;
       else process.env.NODE_OPTIONS = saved;

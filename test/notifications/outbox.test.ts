@@ -19,7 +19,13 @@ describe("the webhook outbox in the commit statement", () => {
   beforeAll(async () => {
     if (!(await postgresReachable())) return void (skip = true);
     store = await makeStore("postgres");
-    app = await createApp({ ...store.config, executors: { fn: () => new InProcessExecutor(() => "ok") }, recover: false, logger: silentLogger, webhooks: { allowPrivate: true } });
+    app = await createApp({
+      ...store.config,
+      executors: { fn: () => new InProcessExecutor(() => "ok") },
+      recover: false,
+      logger: silentLogger,
+      webhooks: { allowPrivate: true },
+    });
   }, 30_000);
   afterAll(async () => {
     await app?.stop();
@@ -47,7 +53,10 @@ describe("the webhook outbox in the commit statement", () => {
     expect(await app.webhooks.deliveries({ runId, limit: 10 })).toEqual([]);
     await raw.commit(batch("me", run.lastSeq + 1));
     const written = await app.webhooks.deliveries({ runId, limit: 10 });
-    expect(written.map((d) => [d.type, d.endpointId]).sort()).toEqual([["run.cancelled", endpoint.id], ["run.finished", endpoint.id]]);
+    expect(written.map((d) => [d.type, d.endpointId]).sort()).toEqual([
+      ["run.cancelled", endpoint.id],
+      ["run.finished", endpoint.id],
+    ]);
     expect(JSON.parse(written[0]!.payload)).toMatchObject({ data: { runId, status: "cancelled", reason: "test" } });
     await app.webhooks.delete(endpoint.id);
   });
@@ -66,7 +75,15 @@ describe("the webhook outbox in the commit statement", () => {
       const run = (await raw.getRun(runId))!;
       const seq = run.lastSeq + 1;
       const data = { ...SAMPLE_DATA["run.finished"], status: "cancelled" as const, reason: `test ${runId}` };
-      return { runId, owner, run: { ...run, status: "cancelled", lastSeq: seq }, tasks: [], attempts: [], events: [eventOf("run.finished", { runId, seq, data })], memo: [] };
+      return {
+        runId,
+        owner,
+        run: { ...run, status: "cancelled", lastSeq: seq },
+        tasks: [],
+        attempts: [],
+        events: [eventOf("run.finished", { runId, seq, data })],
+        memo: [],
+      };
     };
     const [mine, theirs] = ids as [string, string];
     expect(await raw.acquireLease(mine, "me", 60_000)).toBe(true);
@@ -75,7 +92,10 @@ describe("the webhook outbox in the commit statement", () => {
     expect(await app.webhooks.deliveries({ runId: theirs, limit: 10 })).toEqual([]);
     const written = await app.webhooks.deliveries({ runId: mine, limit: 10 });
     expect(written.map((d) => [d.type, d.endpointId])).toEqual([["run.finished", endpoint.id]]);
-    expect(JSON.parse(written[0]!.payload)).toMatchObject({ type: "run.finished", data: { runId: mine, status: "cancelled", reason: `test ${mine}` } });
+    expect(JSON.parse(written[0]!.payload)).toMatchObject({
+      type: "run.finished",
+      data: { runId: mine, status: "cancelled", reason: `test ${mine}` },
+    });
     await app.webhooks.delete(endpoint.id);
   });
 
@@ -91,6 +111,8 @@ describe("the webhook outbox in the commit statement", () => {
     } as unknown as CommitBatch;
     expect(commitStatement(b, () => false).text).not.toContain("webhook_deliveries");
     expect(commitStatement(b, (t) => t === "run.finished").text).toContain("webhook_deliveries");
-    expect(commitStatement({ ...b, events: [eventOf("task.succeeded", { seq: 2, at: 0 })] }, () => true).text).not.toContain("webhook_deliveries");
+    expect(commitStatement({ ...b, events: [eventOf("task.succeeded", { seq: 2, at: 0 })] }, () => true).text).not.toContain(
+      "webhook_deliveries",
+    );
   });
 });

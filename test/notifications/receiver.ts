@@ -42,7 +42,13 @@ export async function startReceiver(): Promise<Receiver> {
       }
       const answer = r.answer();
       const data = (payload.data ?? {}) as { runId: string };
-      r.received.push({ id: String(req.headers["webhook-id"]), type: String(payload.type), runId: data.runId, body: payload, status: answer === "hang" ? 0 : answer });
+      r.received.push({
+        id: String(req.headers["webhook-id"]),
+        type: String(payload.type),
+        runId: data.runId,
+        body: payload,
+        status: answer === "hang" ? 0 : answer,
+      });
       if (answer === "hang") return; // never answers: the sender's timeout ends it
       setTimeout(() => res.writeHead(answer).end("ok"), r.delayMs);
     });

@@ -30,12 +30,35 @@ const hook = { id: "ops", url: "https://hooks.example.com/c", events: ["run.fail
 describe("webhook settings", () => {
   it("reads endpoints inline or from a file, and the defaults", () => {
     const inline = fromEnv({ CONVEYOR_WEBHOOKS: JSON.stringify([{ ...hook, tags: ["nightly"] }]) });
-    expect(inline.endpoints).toEqual([{ id: "ops", url: "https://hooks.example.com/c", events: ["run.failed"], secret: SECRET, managedBy: "config", description: null, sources: [], tags: ["nightly"] }]);
-    expect(inline).toMatchObject({ allowPrivate: false, timeoutMs: 10_000, backoffBaseMs: 30_000, maxAttempts: 12, stallAfterMs: 1_800_000, pollMs: 1_000 });
+    expect(inline.endpoints).toEqual([
+      {
+        id: "ops",
+        url: "https://hooks.example.com/c",
+        events: ["run.failed"],
+        secret: SECRET,
+        managedBy: "config",
+        description: null,
+        sources: [],
+        tags: ["nightly"],
+      },
+    ]);
+    expect(inline).toMatchObject({
+      allowPrivate: false,
+      timeoutMs: 10_000,
+      backoffBaseMs: 30_000,
+      maxAttempts: 12,
+      stallAfterMs: 1_800_000,
+      pollMs: 1_000,
+    });
     const file = join(tempDir(), "hooks.json");
     writeFileSync(file, JSON.stringify([hook]));
     expect(fromEnv({ CONVEYOR_WEBHOOKS: file }).endpoints.map((e) => e.id)).toEqual(["ops"]);
-    const s = fromEnv({ CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true", CONVEYOR_WEBHOOK_BACKOFF_BASE: "200ms", CONVEYOR_WEBHOOK_STALL_AFTER: "5m", CONVEYOR_WEBHOOK_MAX_ATTEMPTS: "3" });
+    const s = fromEnv({
+      CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true",
+      CONVEYOR_WEBHOOK_BACKOFF_BASE: "200ms",
+      CONVEYOR_WEBHOOK_STALL_AFTER: "5m",
+      CONVEYOR_WEBHOOK_MAX_ATTEMPTS: "3",
+    });
     expect(s).toMatchObject({ allowPrivate: true, backoffBaseMs: 200, stallAfterMs: 300_000, maxAttempts: 3 });
   });
 
@@ -44,7 +67,10 @@ describe("webhook settings", () => {
       [{ CONVEYOR_WEBHOOKS: "[{" }, /^CONVEYOR_WEBHOOKS: not valid JSON/],
       [{ CONVEYOR_WEBHOOKS: "/nonexistent/hooks.json" }, /cannot read \/nonexistent\/hooks.json \(ENOENT\)/],
       [{ CONVEYOR_WEBHOOKS: JSON.stringify([{ ...hook, secret: "hunter2" }]) }, /endpoint 0 \(ops\): secret: whsec_/],
-      [{ CONVEYOR_WEBHOOKS: JSON.stringify([{ ...hook, events: ["run.done"] }]) }, /endpoint 0 \(ops\): events: unknown event type "run.done"/],
+      [
+        { CONVEYOR_WEBHOOKS: JSON.stringify([{ ...hook, events: ["run.done"] }]) },
+        /endpoint 0 \(ops\): events: unknown event type "run.done"/,
+      ],
       [{ CONVEYOR_WEBHOOKS: JSON.stringify([{ ...hook, url: "http://10.0.0.1/" }]) }, /url: 10.0.0.1 is a private address/],
       [{ CONVEYOR_WEBHOOKS: JSON.stringify([hook, hook]) }, /id: "ops" appears twice/],
       [{ CONVEYOR_WEBHOOKS: JSON.stringify([{ ...hook, colour: "red" }]) }, /at 0: Unrecognized key/],

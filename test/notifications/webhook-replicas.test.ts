@@ -32,7 +32,16 @@ function child(mode: "run" | "send", env: Record<string, string>): Child {
     proc,
     line: async (re, timeoutMs) => {
       let m: RegExpExecArray | null = null;
-      await until(() => (m = out.split("\n").map((l) => re.exec(l)).find((x) => x !== null) ?? null) !== null, timeoutMs, `${re} from a child`);
+      await until(
+        () =>
+          (m =
+            out
+              .split("\n")
+              .map((l) => re.exec(l))
+              .find((x) => x !== null) ?? null) !== null,
+        timeoutMs,
+        `${re} from a child`,
+      );
       return m!;
     },
   };
@@ -64,17 +73,33 @@ async function killDuringSend(store: TestStore, rx: Receiver, apps: App[]): Prom
   await exited;
   rx.answer = () => 200;
   // the restarted process: the same configured endpoint, a timeout that keeps its lease short
-  const app = await createApp({ ...store.config, executors: { fn: () => ok }, recover: false, logger: silentLogger, webhooks: { ...FAST, endpoints: [{ ...endpoint, events: ["run.finished"], managedBy: "config", description: null, sources: [], tags: [] }] } });
+  const app = await createApp({
+    ...store.config,
+    executors: { fn: () => ok },
+    recover: false,
+    logger: silentLogger,
+    webhooks: {
+      ...FAST,
+      endpoints: [{ ...endpoint, events: ["run.finished"], managedBy: "config", description: null, sources: [], tags: [] }],
+    },
+  });
   apps.push(app);
   await app.start();
   await until(() => delivered(rx).length === 1, 20_000, "delivery after the restart");
   // the answer came; its attempt is recorded a moment later
-  await until(async () => (await app.webhooks.deliveries({ endpointId: "crash-hook", state: "delivered", limit: 5 })).length === 1, 5_000, "the attempt recorded");
+  await until(
+    async () => (await app.webhooks.deliveries({ endpointId: "crash-hook", state: "delivered", limit: 5 })).length === 1,
+    5_000,
+    "the attempt recorded",
+  );
   const [d] = await app.webhooks.deliveries({ endpointId: "crash-hook", limit: 5 });
   expect(d).toMatchObject({ runId, state: "delivered", type: "run.finished" });
   expect(delivered(rx)[0]!.id).toBe(d!.id);
   // the request the killed process sent (never answered) and the resend carry the same webhook-id
-  expect(rx.received.map((x) => [x.id, x.status])).toEqual([[d!.id, 0], [d!.id, 200]]);
+  expect(rx.received.map((x) => [x.id, x.status])).toEqual([
+    [d!.id, 0],
+    [d!.id, 200],
+  ]);
   expect((await app.webhooks.attempts([d!.id])).map((a) => a.sentBy)).toEqual([app.engine.owner]);
 }
 
@@ -119,7 +144,12 @@ describe("webhooks across processes on postgres", () => {
     if (skip) return s();
     rx.received.length = 0;
     for (const a of apps.splice(0)) await a.stop(); // the crash test's sender: only the two replicas send here
-    const env = { DATABASE_URL: store.config.databaseUrl!, CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true", CONVEYOR_WEBHOOK_POLL: "30ms", CONVEYOR_WEBHOOK_TIMEOUT: "5s" };
+    const env = {
+      DATABASE_URL: store.config.databaseUrl!,
+      CONVEYOR_WEBHOOK_ALLOW_PRIVATE: "true",
+      CONVEYOR_WEBHOOK_POLL: "30ms",
+      CONVEYOR_WEBHOOK_TIMEOUT: "5s",
+    };
     const replicas = [child("send", env), child("send", env)];
     const owners = await Promise.all(replicas.map(async (r) => (await r.line(/^READY (\S+)$/, 30_000))[1]!));
     // runs end here, in a process that sends nothing: the replicas send it all
@@ -136,7 +166,11 @@ describe("webhooks across processes on postgres", () => {
       runs.push(runId);
     }
     await Promise.all(runs.map((id) => app.engine.waitForRun(id)));
-    await until(async () => (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 50 })).length === 12, 30_000, "12 deliveries");
+    await until(
+      async () => (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 50 })).length === 12,
+      30_000,
+      "12 deliveries",
+    );
     await new Promise((r) => setTimeout(r, 300)); // a second send, had there been one, arrives meanwhile
     for (const r of replicas) r.proc.kill("SIGKILL");
     const ids = delivered(rx).map((x) => x.id);

@@ -34,7 +34,10 @@ async function openApp(store: TestStore, webhooks: Record<string, unknown> = {},
 }
 
 const runWith = async (app: App, tasks: unknown[]) => {
-  const { runId } = await app.engine.startRun({ source: inlineSource(tasks), options: { executor: "fn", continueOnError: true, retry: { retryLimit: 0 } } });
+  const { runId } = await app.engine.startRun({
+    source: inlineSource(tasks),
+    options: { executor: "fn", continueOnError: true, retry: { retryLimit: 0 } },
+  });
   await app.engine.waitForRun(runId);
   return runId;
 };
@@ -66,9 +69,17 @@ describe.each(["pglite", "postgres"] as const)("webhooks on %s", (kind) => {
     rx.answer = () => (down ? 503 : 200);
     const runs = [await runWith(app, ["ok1", "bad1"]), await runWith(app, ["ok2"]), await runWith(app, ["bad2", "bad3"])];
     // each run's first notification is tried (the others wait behind it) and tried again
-    await until(() => new Set(rx.received.filter((x) => x.status === 503).map((x) => x.runId)).size === 3 && rx.received.length >= 6, 10_000, "tries while down");
+    await until(
+      () => new Set(rx.received.filter((x) => x.status === 503).map((x) => x.runId)).size === 3 && rx.received.length >= 6,
+      10_000,
+      "tries while down",
+    );
     down = false;
-    await until(async () => (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "pending", limit: 50 })).length === 0, 15_000, "delivery");
+    await until(
+      async () => (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "pending", limit: 50 })).length === 0,
+      15_000,
+      "delivery",
+    );
     const ok = delivered(rx);
     const ids = ok.map((x) => x.id);
     expect(new Set(ids).size).toBe(ids.length); // once per id
@@ -127,7 +138,10 @@ describe.each(["pglite", "postgres"] as const)("webhooks on %s", (kind) => {
     rx.secret = secret;
     const runId = await runWith(app, ["ok5"]);
     // what a driver killed mid-run leaves: the run running under a lease that lapsed a while ago
-    await app.db.sql.query(`UPDATE runs SET status = 'running', lease_owner = 'gone:1:x', lease_expires_at = now() - interval '1 minute' WHERE id = $1`, [runId]);
+    await app.db.sql.query(
+      `UPDATE runs SET status = 'running', lease_owner = 'gone:1:x', lease_expires_at = now() - interval '1 minute' WHERE id = $1`,
+      [runId],
+    );
     await until(() => delivered(rx).length === 1, 15_000, "run.interrupted");
     expect(delivered(rx)[0]!.body).toMatchObject({ type: "run.interrupted", data: { runId, driver: "gone:1:x", source: "ids" } });
     expect(await app.webhooks.deliveries({ endpointId: other.endpoint.id, limit: 5 })).toEqual([]); // its source glob does not match
@@ -147,14 +161,24 @@ describe.each(["pglite", "postgres"] as const)("webhooks on %s", (kind) => {
     const runId = await runWith(app, ["ok3"]); // no tag: filtered out
     const tagged = await app.engine.startRun({ source: { ...inlineSource(["ok4"]), tag: "nightly" }, options: { executor: "fn" } });
     await app.engine.waitForRun(tagged.runId);
-    await until(async () => (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "dead", limit: 5 })).length === 1, 10_000, "dead letter");
+    await until(
+      async () => (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "dead", limit: 5 })).length === 1,
+      10_000,
+      "dead letter",
+    );
     const [dead] = await app.webhooks.deliveries({ endpointId: endpoint.id, limit: 5 });
     expect(dead).toMatchObject({ runId: tagged.runId, state: "dead", tries: 2, nextAt: null });
     expect((await app.webhooks.deliveries({ runId, limit: 5 })).filter((d) => d.endpointId === endpoint.id)).toEqual([]);
     await expect(app.webhooks.redeliver("msg_nope")).rejects.toMatchObject({ code: "DELIVERY_NOT_FOUND" });
     rx.answer = () => 200;
     await app.webhooks.redeliver(dead!.id);
-    await until(async () => (await app.webhooks.get(endpoint.id)) !== null && (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 5 })).length === 1, 10_000, "replay");
+    await until(
+      async () =>
+        (await app.webhooks.get(endpoint.id)) !== null &&
+        (await app.webhooks.deliveries({ endpointId: endpoint.id, state: "delivered", limit: 5 })).length === 1,
+      10_000,
+      "replay",
+    );
     expect(delivered(rx)[0]!.id).toBe(dead!.id);
     expect((await app.webhooks.attempts([dead!.id])).map((a) => a.statusCode)).toEqual([500, 500, 200]);
     await app.webhooks.delete(endpoint.id);
@@ -170,7 +194,11 @@ describe("outbound safety", () => {
       expect(literal).toMatchObject({ ok: false, statusCode: null, error: expect.stringContaining("127.0.0.1 is a loopback address") });
       // a name: the address it resolves to is checked, the one connected to
       const named = await send(rx.url.replace("127.0.0.1", "localhost"), {}, "{}", opts);
-      expect(named).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/refused: localhost resolves to .* loopback/) });
+      expect(named).toMatchObject({
+        ok: false,
+        statusCode: null,
+        error: expect.stringMatching(/refused: localhost resolves to .* loopback/),
+      });
       for (const ip of ["10.1.2.3", "192.168.0.9", "169.254.169.254", "[::1]", "[::ffff:127.0.0.1]", "[fd00::1]"]) {
         expect((await send(`http://${ip}/x`, {}, "{}", opts)).error).toMatch(/^refused: /);
       }

@@ -81,7 +81,9 @@ describe(`logs (${kind})`, () => {
       headers: { "content-type": "application/json", "x-request-id": "req-failed-1" },
       body: JSON.stringify({ query: "{ activeRuns { id } }" }),
     });
-    expect(((await failed.json()) as { errors: { extensions: { requestId: string } }[] }).errors[0]!.extensions.requestId).toBe("req-failed-1");
+    expect(((await failed.json()) as { errors: { extensions: { requestId: string } }[] }).errors[0]!.extensions.requestId).toBe(
+      "req-failed-1",
+    );
     await new Promise((res) => setTimeout(res, 50)); // "finish" runs after the response is written
     const requests = lines.filter((l) => l.msg === "request");
     expect(requests).toContainEqual(expect.objectContaining({ requestId: "req-given-1", method: "POST", path: "/graphql", status: 200 }));

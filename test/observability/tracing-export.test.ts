@@ -27,8 +27,20 @@ describe("tracing settings (OTEL_*)", () => {
   });
 
   it("turns on with an endpoint, or OTEL_TRACES_EXPORTER=otlp for the default one", () => {
-    expect(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" })).toEqual({ url: "http://collector:4318/v1/traces", protocol: "http/protobuf", serviceName: "conveyor", timeoutMs: 10_000 });
-    expect(tracingSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://c/custom", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "conv-a", OTEL_EXPORTER_OTLP_TIMEOUT: "2500" })).toEqual({
+    expect(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" })).toEqual({
+      url: "http://collector:4318/v1/traces",
+      protocol: "http/protobuf",
+      serviceName: "conveyor",
+      timeoutMs: 10_000,
+    });
+    expect(
+      tracingSettings({
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://c/custom",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_SERVICE_NAME: "conv-a",
+        OTEL_EXPORTER_OTLP_TIMEOUT: "2500",
+      }),
+    ).toEqual({
       url: "https://c/custom",
       protocol: "http/json",
       serviceName: "conv-a",
@@ -50,8 +62,12 @@ describe("tracing settings (OTEL_*)", () => {
     expect(refused({ OTEL_TRACES_EXPORTER: "zipkin" })).toMatch(/^OTEL_TRACES_EXPORTER: .*otlp or none/);
     expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: /);
     expect(refused({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "not a url" })).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: not a URL/);
-    expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "5s" })).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: a whole number of milliseconds/);
-    expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc" })).toMatch(/^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: .*http\/protobuf or http\/json/);
+    expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "5s" })).toMatch(
+      /^OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: a whole number of milliseconds/,
+    );
+    expect(refused({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc" })).toMatch(
+      /^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: .*http\/protobuf or http\/json/,
+    );
   });
 });
 
@@ -74,7 +90,11 @@ describe("OTLP/HTTP export to a loopback receiver", () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it("sends a run's spans as OTLP JSON, with the service name and the parent links", async () => {
-    const settings = tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "conveyor-otlp-test" })!;
+    const settings = tracingSettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: base,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_SERVICE_NAME: "conveyor-otlp-test",
+    })!;
     const tracing = await openTracing(settings);
     const root = tracing.startRoot("conveyor.run", { "conveyor.run.id": "r1" }, CALLER);
     const attempt = tracing.startChild(root, "conveyor.attempt", { "conveyor.task.id": "7", "conveyor.attempt": 2 });
@@ -87,7 +107,13 @@ describe("OTLP/HTTP export to a loopback receiver", () => {
     const body = JSON.parse(got.map((g) => g.body.toString())[0]!);
     const rs = body.resourceSpans[0];
     expect(rs.resource.attributes).toContainEqual({ key: "service.name", value: { stringValue: "conveyor-otlp-test" } });
-    const spans = rs.scopeSpans.flatMap((s: { spans: unknown[] }) => s.spans) as { name: string; traceId: string; spanId: string; parentSpanId?: string; status: { code: number } }[];
+    const spans = rs.scopeSpans.flatMap((s: { spans: unknown[] }) => s.spans) as {
+      name: string;
+      traceId: string;
+      spanId: string;
+      parentSpanId?: string;
+      status: { code: number };
+    }[];
     const run = spans.find((s) => s.name === "conveyor.run")!;
     const att = spans.find((s) => s.name === "conveyor.attempt")!;
     expect(run.traceId).toBe(CALLER_TRACE);
@@ -114,7 +140,10 @@ describe("an unreachable collector", () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const warnings: string[] = [];
     const logger = { debug() {}, info() {}, error() {}, warn: (_o: object, msg?: string) => void warnings.push(msg ?? "") };
-    const tracing = await openTracing(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_TIMEOUT: "300" })!, { logger });
+    const tracing = await openTracing(
+      tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_TIMEOUT: "300" })!,
+      { logger },
+    );
     tracing.startRoot("conveyor.run", {}).end();
     const t0 = Date.now();
     await tracing.shutdown();
@@ -132,7 +161,8 @@ describe.each(kinds)("API traces on %s", (kind) => {
   });
   afterAll(async () => s?.close());
 
-  const runRoot = (runId: string) => exporter.getFinishedSpans().find((x) => x.name === "conveyor.run" && x.attributes["conveyor.run.id"] === runId);
+  const runRoot = (runId: string) =>
+    exporter.getFinishedSpans().find((x) => x.name === "conveyor.run" && x.attributes["conveyor.run.id"] === runId);
   const parentOf = (x: ReadableSpan) => x.parentSpanContext?.spanId;
 
   it("startRun with a traceparent: the operation span is the caller's child, the run span the operation's", async () => {
@@ -140,7 +170,8 @@ describe.each(kinds)("API traces on %s", (kind) => {
       method: "POST",
       headers: { "content-type": "application/json", traceparent: CALLER },
       body: JSON.stringify({
-        query: 'mutation Go { startRun(input: { inline: [{ id: "a", title: "a" }], options: { executor: "fn" } }) { ... on StartRunPayload { run { id } } } }',
+        query:
+          'mutation Go { startRun(input: { inline: [{ id: "a", title: "a" }], options: { executor: "fn" } }) { ... on StartRunPayload { run { id } } } }',
       }),
     });
     const body = (await res.json()) as { data: { startRun: { run: { id: string } } } };
@@ -158,14 +189,18 @@ describe.each(kinds)("API traces on %s", (kind) => {
   });
 
   it("queries get spans too; without a traceparent a run starts a trace of its own", async () => {
-    const r = await s.gql<{ startRun: { run: { id: string } } }>('mutation { startRun(input: { inline: [{ id: "b", title: "b" }], options: { executor: "fn" } }) { ... on StartRunPayload { run { id } } } }');
+    const r = await s.gql<{ startRun: { run: { id: string } } }>(
+      'mutation { startRun(input: { inline: [{ id: "b", title: "b" }], options: { executor: "fn" } }) { ... on StartRunPayload { run { id } } } }',
+    );
     const runId = r.body.data!.startRun.run.id;
     await s.app.engine.waitForRun(runId);
     await s.gql(`query Look { run(id: "${runId}") { id status } }`);
     await tracing.flush();
     const run = runRoot(runId)!;
     expect(run.spanContext().traceId).not.toBe(CALLER_TRACE);
-    const op = exporter.getFinishedSpans().find((x) => x.name === "mutation.anonymous" && x.spanContext().traceId === run.spanContext().traceId);
+    const op = exporter
+      .getFinishedSpans()
+      .find((x) => x.name === "mutation.anonymous" && x.spanContext().traceId === run.spanContext().traceId);
     expect(parentOf(run)).toBe(op!.spanContext().spanId);
     expect(exporter.getFinishedSpans().some((x) => x.name === "query.Look")).toBe(true);
   });

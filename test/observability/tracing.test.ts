@@ -55,7 +55,13 @@ describe.each(kinds)("run traces on %s", (kind) => {
     ]);
     const { runId } = await t.engine.startRun({
       source,
-      options: { executor: "fn", maxParallel: 2, continueOnError: true, checkpointInterval: 1, retry: { retryLimit: 1, baseDelayMs: 30, maxDelayMs: 30 } },
+      options: {
+        executor: "fn",
+        maxParallel: 2,
+        continueOnError: true,
+        checkpointInterval: 1,
+        retry: { retryLimit: 1, baseDelayMs: 30, maxDelayMs: 30 },
+      },
     });
     const run = await t.engine.waitForRun(runId);
     expect(run.status).toBe("completed_with_failures");
@@ -67,7 +73,9 @@ describe.each(kinds)("run traces on %s", (kind) => {
     const rootId = root.spanContext().spanId;
 
     const attempts = spans.filter((s) => s.name === "conveyor.attempt");
-    const byKey = new Map(attempts.map((s) => [`${String(s.attributes["conveyor.task.id"])}#${String(s.attributes["conveyor.attempt"])}`, s]));
+    const byKey = new Map(
+      attempts.map((s) => [`${String(s.attributes["conveyor.task.id"])}#${String(s.attributes["conveyor.attempt"])}`, s]),
+    );
     expect([...byKey.keys()].sort()).toEqual(["broken#1", "broken#2", "flaky#1", "flaky#2"]);
     for (const s of attempts) expect(parentOf(s)).toBe(rootId);
     expect(byKey.get("flaky#1")!.status.code).toBe(SpanStatusCode.ERROR);
@@ -132,7 +140,11 @@ describe.each(kinds)("run traces on %s", (kind) => {
       return "ok";
     });
     const unsampled = `00-${CALLER_TRACE}-${CALLER_SPAN}-00`;
-    const { runId } = await t.engine.startRun({ source: inlineSource([{ id: "quiet", title: "quiet" }]), options: { executor: "fn" }, traceparent: unsampled });
+    const { runId } = await t.engine.startRun({
+      source: inlineSource([{ id: "quiet", title: "quiet" }]),
+      options: { executor: "fn" },
+      traceparent: unsampled,
+    });
     expect((await t.engine.waitForRun(runId)).status).toBe("succeeded");
     await tracing.flush();
     expect(exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === CALLER_TRACE)).toEqual([]);
@@ -144,11 +156,17 @@ describe.each(kinds)("run traces on %s", (kind) => {
     const dir = tempDir();
     const script = join(dir, "task.sh");
     writeFileSync(script, '#!/bin/sh\necho "tp=$TRACEPARENT"\n', { mode: 0o755 });
-    const { runId } = await t.engine.startRun({ source: inlineSource([{ id: "p", title: "p" }]), options: { command: script, cwd: dir }, traceparent: CALLER });
+    const { runId } = await t.engine.startRun({
+      source: inlineSource([{ id: "p", title: "p" }]),
+      options: { command: script, cwd: dir },
+      traceparent: CALLER,
+    });
     expect((await t.engine.waitForRun(runId)).status).toBe("succeeded");
     await tracing.flush();
     const [a] = await t.engine.store.listAttempts(runId);
-    const attempt = spansOf(runId).spans.find((s) => s.name === "conveyor.attempt")!.spanContext();
+    const attempt = spansOf(runId)
+      .spans.find((s) => s.name === "conveyor.attempt")!
+      .spanContext();
     expect(a!.stdoutTail).toContain(`tp=00-${CALLER_TRACE}-${attempt.spanId}-01`);
   });
 });

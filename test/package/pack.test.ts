@@ -66,40 +66,67 @@ describe(`the ${pkg.name} package`, () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it.concurrent("runs the demo project from another folder on the embedded store", async ({ expect }) => {
-    const r = await spawnAsync(bin(), ["run", "--tasks", ".", "--parallel", "4", "--command", "./do-task.sh {id}", "--retry-delay", "50ms"], {
-      cwd: elsewhere,
-      env: userEnv(),
-    });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/succeeded in .*: 10 succeeded, 0 failed, 0 skipped/);
-  }, 120_000);
+  it.concurrent(
+    "runs the demo project from another folder on the embedded store",
+    async ({ expect }) => {
+      const r = await spawnAsync(
+        bin(),
+        ["run", "--tasks", ".", "--parallel", "4", "--command", "./do-task.sh {id}", "--retry-delay", "50ms"],
+        {
+          cwd: elsewhere,
+          env: userEnv(),
+        },
+      );
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/succeeded in .*: 10 succeeded, 0 failed, 0 skipped/);
+    },
+    120_000,
+  );
 
-  it.concurrent("serves embedders through its package entry: the README's example compiles and runs", async ({ expect }) => {
-    const readme = readFileSync("README.md", "utf8");
-    const example = /## Library use[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
-    writeFileSync(join(consumer, "example.ts"), example);
-    writeFileSync(
-      join(consumer, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: false, outDir: "out", types: [], skipLibCheck: true },
-        files: ["example.ts"],
-      }),
-    );
-    const tsc = await spawnAsync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "."], { cwd: consumer });
-    expect(tsc.stdout + tsc.stderr).toBe("");
-    const run = await spawnAsync(process.execPath, ["out/example.js"], {
-      cwd: consumer,
-      env: { ...userEnv(), CONVEYOR_DATA_DIR: join(work, "embedded") },
-    });
-    expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toBe("succeeded");
-  }, 120_000);
+  it.concurrent(
+    "serves embedders through its package entry: the README's example compiles and runs",
+    async ({ expect }) => {
+      const readme = readFileSync("README.md", "utf8");
+      const example = /## Library use[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+      writeFileSync(join(consumer, "example.ts"), example);
+      writeFileSync(
+        join(consumer, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            target: "ES2022",
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            strict: true,
+            noEmit: false,
+            outDir: "out",
+            types: [],
+            skipLibCheck: true,
+          },
+          files: ["example.ts"],
+        }),
+      );
+      const tsc = await spawnAsync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", "."], {
+        cwd: consumer,
+      });
+      expect(tsc.stdout + tsc.stderr).toBe("");
+      const run = await spawnAsync(process.execPath, ["out/example.js"], {
+        cwd: consumer,
+        env: { ...userEnv(), CONVEYOR_DATA_DIR: join(work, "embedded") },
+      });
+      expect(run.stderr).toBe("");
+      expect(run.stdout.trim()).toBe("succeeded");
+    },
+    120_000,
+  );
 
   it("serves the dashboard from the installed package: the page and its assets, nothing else needed", async () => {
     // a store of its own: the tests above run at the same time and hold ./.conveyor
-    const server = spawn(bin(), ["serve", "--port", "0"], { cwd: elsewhere, env: { ...userEnv(), CONVEYOR_DATA_DIR: join(elsewhere, ".conveyor-serve") }, stdio: ["ignore", "pipe", "pipe"] });
+    const server = spawn(bin(), ["serve", "--port", "0"], {
+      cwd: elsewhere,
+      env: { ...userEnv(), CONVEYOR_DATA_DIR: join(elsewhere, ".conveyor-serve") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";

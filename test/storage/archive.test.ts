@@ -25,10 +25,12 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
 
   const hotRows = async (runId: string) => {
     const counts: Record<string, number> = {};
-    for (const table of HOT) counts[table] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE run_id = $1`, [runId]))[0]!.n;
+    for (const table of HOT)
+      counts[table] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE run_id = $1`, [runId]))[0]!.n;
     return counts;
   };
-  const archives = async (runId: string) => (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM archived_runs WHERE run_id = $1`, [runId]))[0]!.n;
+  const archives = async (runId: string) =>
+    (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM archived_runs WHERE run_id = $1`, [runId]))[0]!.n;
   /** Everything a reader sees of a run, through the store's port. */
   const readBack = async (runId: string) => {
     const store = t.engine.store;
@@ -53,7 +55,11 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
       throw new Error("first attempt fails");
     });
     const { runId } = await t.engine.startRun({
-      source: inlineSource([{ id: `a-${tag}` }, { id: `b-${tag}`, dependencies: [`a-${tag}`] }, { id: `c-${tag}`, dependencies: [`b-${tag}`] }]),
+      source: inlineSource([
+        { id: `a-${tag}` },
+        { id: `b-${tag}`, dependencies: [`a-${tag}`] },
+        { id: `c-${tag}`, dependencies: [`b-${tag}`] },
+      ]),
       options: { executor: "fn", force: true, checkpointInterval: 1, retry: { retryLimit: 1, baseDelayMs: 0 } },
     });
     await t.engine.waitForRun(runId);
@@ -87,7 +93,10 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
       expect(run.archivedAt).toBeNull();
 
       const outcome = await retention.archiveRun(id, "me");
-      expect(outcome).toMatchObject({ kind: "archived", rows: { taskRuns: hot.task_runs, attempts: hot.attempts, eventPages: hot.run_event_pages, checkpoints: hot.checkpoints } });
+      expect(outcome).toMatchObject({
+        kind: "archived",
+        rows: { taskRuns: hot.task_runs, attempts: hot.attempts, eventPages: hot.run_event_pages, checkpoints: hot.checkpoints },
+      });
       expect(Object.values(await hotRows(id))).toEqual([0, 0, 0, 0]);
       expect(await archives(id)).toBe(1);
 
@@ -114,7 +123,8 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
       [2, 1, "succeeded"],
     ]);
     // listed, and by the archived filter
-    const listed = async (archived?: boolean) => (await t.engine.store.listRuns(archived === undefined ? {} : { archived })).map((r) => r.id);
+    const listed = async (archived?: boolean) =>
+      (await t.engine.store.listRuns(archived === undefined ? {} : { archived })).map((r) => r.id);
     expect(await listed()).toEqual(expect.arrayContaining([runId, shell]));
     expect(await listed(true)).toEqual(expect.arrayContaining([runId, shell]));
     expect(await listed(false)).not.toContain(runId);
@@ -129,7 +139,13 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
     expect((await hotRows(running)).task_runs).toBe(1);
     expect(await archives(running)).toBe(0);
     await new PrismaRunStore(t.db).createRun(
-      { id: `pending-${kind}`, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] }, units: [], createdAt: Date.now() },
+      {
+        id: `pending-${kind}`,
+        options: {} as never,
+        source: { origin: "inline", format: "inline", warnings: [] },
+        units: [],
+        createdAt: Date.now(),
+      },
       "another-process",
       60_000,
     );
@@ -218,8 +234,16 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
   it("a prune's dry run lists the runs it would archive, passing over those archived; the prune archives them", async () => {
     const old = [await finishedRun(), await finishedRun()];
     const recent = await finishedRun();
-    await t.db.sql.query(`UPDATE runs SET finished_at = now() - interval '40 days' WHERE id = ANY($1::text[]) OR archived_at IS NOT NULL`, [old]);
-    const dry = await pruneRuns(retention, { policy: { maxAgeMs: 30 * DAY }, action: "archive", now: Date.now(), dryRun: true, owner: "me" });
+    await t.db.sql.query(`UPDATE runs SET finished_at = now() - interval '40 days' WHERE id = ANY($1::text[]) OR archived_at IS NOT NULL`, [
+      old,
+    ]);
+    const dry = await pruneRuns(retention, {
+      policy: { maxAgeMs: 30 * DAY },
+      action: "archive",
+      now: Date.now(),
+      dryRun: true,
+      owner: "me",
+    });
     expect(dry.chosen.map((r) => r.id).sort()).toEqual([...old].sort());
     expect(dry.archived).toEqual([]);
     for (const id of old) expect(await archives(id)).toBe(0);
@@ -233,6 +257,9 @@ describe.each(kinds)("archiving runs on %s", (kind) => {
     expect(report.archivedRows.bytes).toBeGreaterThan(0);
     for (const id of old) expect([await archives(id), (await hotRows(id)).task_runs]).toEqual([1, 0]);
     expect((await hotRows(recent)).task_runs).toBe(3);
-    expect((await pruneRuns(retention, { policy: { maxAgeMs: 30 * DAY }, action: "archive", now: Date.now(), owner: "me", dryRun: true })).chosen).toEqual([]);
+    expect(
+      (await pruneRuns(retention, { policy: { maxAgeMs: 30 * DAY }, action: "archive", now: Date.now(), owner: "me", dryRun: true }))
+        .chosen,
+    ).toEqual([]);
   });
 });

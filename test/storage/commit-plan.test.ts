@@ -27,10 +27,32 @@ describe.skipIf(!hasPostgres)("the commit statement on PostgreSQL", () => {
   it("probes task rows by primary key in a 20,000-task run, with no ANALYZE", async () => {
     const now = Date.now();
     const tasks = Array.from({ length: 128 }, (_, k) => ({
-      index: 10_000 + k, status: "running" as const, attempts: 1, memoized: false, blockedBy: null,
-      error: null, result: undefined, progress: null, startedAt: now, finishedAt: null,
+      index: 10_000 + k,
+      status: "running" as const,
+      attempts: 1,
+      memoized: false,
+      blockedBy: null,
+      error: null,
+      result: undefined,
+      progress: null,
+      startedAt: now,
+      finishedAt: null,
     }));
-    const run = { status: "running" as const, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, memoized: 0, lastSeq: 0, finishedSinceCheckpoint: 0, reason: null, startedAt: now, finishedAt: null };
+    const run = {
+      status: "running" as const,
+      pending: 0,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+      cancelled: 0,
+      memoized: 0,
+      lastSeq: 0,
+      finishedSinceCheckpoint: 0,
+      reason: null,
+      startedAt: now,
+      finishedAt: null,
+    };
     const { text, values } = commitStatement({ runId, owner: "nobody", run, tasks, attempts: [], events: [], memo: [] } as never);
     const custom = (await t.db.sql.query<{ "QUERY PLAN": string }>(`EXPLAIN ${text}`, values)).map((r) => r["QUERY PLAN"]).join("\n");
     // the statement runs prepared: after a few executions PostgreSQL may plan it once for any values
@@ -38,7 +60,9 @@ describe.skipIf(!hasPostgres)("the commit statement on PostgreSQL", () => {
     await c.connect();
     try {
       await c.query("SET plan_cache_mode = force_generic_plan");
-      const generic = (await c.query<{ "QUERY PLAN": string }>({ name: "generic", text: `EXPLAIN ${text}`, values })).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      const generic = (await c.query<{ "QUERY PLAN": string }>({ name: "generic", text: `EXPLAIN ${text}`, values })).rows
+        .map((r) => r["QUERY PLAN"])
+        .join("\n");
       for (const plan of [custom, generic]) {
         expect(plan).toMatch(/Index Scan using task_runs_pkey on task_runs/);
         expect(plan).not.toMatch(/Seq Scan on task_runs/);

@@ -27,7 +27,21 @@ const event = (runId: string, seq: number): RunEvent =>
     at: 1_780_000_000_000 + seq,
   }) as unknown as RunEvent;
 
-const counters = { status: "running" as const, total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, memoized: 0, finishedSinceCheckpoint: 0, reason: null, startedAt: 0, finishedAt: null };
+const counters = {
+  status: "running" as const,
+  total: 0,
+  pending: 0,
+  running: 0,
+  succeeded: 0,
+  failed: 0,
+  skipped: 0,
+  cancelled: 0,
+  memoized: 0,
+  finishedSinceCheckpoint: 0,
+  reason: null,
+  startedAt: 0,
+  finishedAt: null,
+};
 
 describe.each(kinds)("the paged event log on %s", (kind) => {
   let store: TestStore;
@@ -39,7 +53,11 @@ describe.each(kinds)("the paged event log on %s", (kind) => {
     store = await makeStore(kind);
     db = await openDatabase({ url: store.config.databaseUrl, dataDir: store.config.dataDir });
     const runs = new PrismaRunStore(db);
-    await runs.createRun({ id: runId, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] } as never, units: [], createdAt: 0 }, "me", 60_000);
+    await runs.createRun(
+      { id: runId, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] } as never, units: [], createdAt: 0 },
+      "me",
+      60_000,
+    );
     // commits of 1, 255, 256, 300 and 700 events: pages end at 256 events and at each commit
     let seq = 0;
     for (const size of [1, 255, 256, 300, 700]) {
@@ -56,9 +74,19 @@ describe.each(kinds)("the paged event log on %s", (kind) => {
   });
 
   it("splits commits into pages of at most EVENTS_PER_PAGE", async () => {
-    const pages = await db.sql.query<{ first_seq: number; last_seq: number }>("SELECT first_seq, last_seq FROM run_event_pages WHERE run_id = $1 ORDER BY first_seq", [runId]);
+    const pages = await db.sql.query<{ first_seq: number; last_seq: number }>(
+      "SELECT first_seq, last_seq FROM run_event_pages WHERE run_id = $1 ORDER BY first_seq",
+      [runId],
+    );
     expect(pages.map((p) => [p.first_seq, p.last_seq])).toEqual([
-      [1, 1], [2, 256], [257, 512], [513, 768], [769, 812], [813, 1068], [1069, 1324], [1325, 1512],
+      [1, 1],
+      [2, 256],
+      [257, 512],
+      [513, 768],
+      [769, 812],
+      [813, 1068],
+      [1069, 1324],
+      [1325, 1512],
     ]);
     expect(Math.max(...pages.map((p) => p.last_seq - p.first_seq + 1))).toBeLessThanOrEqual(EVENTS_PER_PAGE);
   });
@@ -81,7 +109,17 @@ describe.each(kinds)("run changes since an instant on %s", (kind) => {
   let store: TestStore;
   let db: Database;
   const T = Date.now();
-  const types: RunEventType[] = ["run.started", "task.started", "task.succeeded", "run.checkpoint", "run.paused", "run.resumed", "task.failed", "run.cancelling", "run.finished"];
+  const types: RunEventType[] = [
+    "run.started",
+    "task.started",
+    "task.succeeded",
+    "run.checkpoint",
+    "run.paused",
+    "run.resumed",
+    "task.failed",
+    "run.cancelling",
+    "run.finished",
+  ];
   const written: RunEvent[] = [];
 
   beforeAll(async () => {
@@ -90,10 +128,24 @@ describe.each(kinds)("run changes since an instant on %s", (kind) => {
     const runs = new PrismaRunStore(db);
     // two runs, their changes interleaved in time, each committed in two batches
     for (const [r, runId] of ["changes-a", "changes-b"].entries()) {
-      await runs.createRun({ id: runId, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] } as never, units: [], createdAt: 0 }, "me", 60_000);
-      const events = types.map((type, i) => eventOf(type, { runId, seq: i + 1, at: T - 1_000 + 100 * i + r * 50, ...(type.startsWith("task.") ? { taskId: "t1" } : {}) }));
+      await runs.createRun(
+        { id: runId, options: {} as never, source: { origin: "inline", format: "inline", warnings: [] } as never, units: [], createdAt: 0 },
+        "me",
+        60_000,
+      );
+      const events = types.map((type, i) =>
+        eventOf(type, { runId, seq: i + 1, at: T - 1_000 + 100 * i + r * 50, ...(type.startsWith("task.") ? { taskId: "t1" } : {}) }),
+      );
       for (const part of [events.slice(0, 4), events.slice(4)]) {
-        await runs.commit({ runId, owner: "me", run: { ...counters, lastSeq: part.at(-1)!.seq }, tasks: [], attempts: [], events: part, memo: [] });
+        await runs.commit({
+          runId,
+          owner: "me",
+          run: { ...counters, lastSeq: part.at(-1)!.seq },
+          tasks: [],
+          attempts: [],
+          events: part,
+          memo: [],
+        });
       }
       written.push(...events);
     }
@@ -149,9 +201,10 @@ describe.skipIf(!hasPostgres)("the migration to pages", () => {
     await client.query(`INSERT INTO runs (id, status, options, source, total) VALUES ('old', 'succeeded', '{}', '{}', 0)`);
     const old = Array.from({ length: 600 }, (_, i) => event("old", i + 1));
     for (const e of old) {
-      await client.query(`INSERT INTO run_events (run_id, seq, type, task_id, data, created_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000))`, [
-        e.runId, e.seq, e.type, e.taskId ?? null, JSON.stringify(e.data), e.at,
-      ]);
+      await client.query(
+        `INSERT INTO run_events (run_id, seq, type, task_id, data, created_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::float8 / 1000))`,
+        [e.runId, e.seq, e.type, e.taskId ?? null, JSON.stringify(e.data), e.at],
+      );
     }
     await applyMigrations(sql, migrations);
     expect(await readEvents(sql, "old", 0, 10_000)).toEqual(old);

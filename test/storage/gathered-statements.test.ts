@@ -43,11 +43,16 @@ describe.each(await storeKinds())("gathered store statements (%s)", (kind) => {
     const store = new PrismaRunStore(t.db);
     const made = await Promise.all(
       [1, 3, 2].map((n, k) =>
-        createNewRun({ store, clock: systemClock }, { source: inlineSource(Array.from({ length: n }, (_, i) => ({ id: `c${k}-${i}` }))) }, parseRunOptions({ executor: "fn" }), {
-          owner: `creator-${k}`,
-          leaseMs: 60_000,
-          stamp: () => Date.now(),
-        }),
+        createNewRun(
+          { store, clock: systemClock },
+          { source: inlineSource(Array.from({ length: n }, (_, i) => ({ id: `c${k}-${i}` }))) },
+          parseRunOptions({ executor: "fn" }),
+          {
+            owner: `creator-${k}`,
+            leaseMs: 60_000,
+            stamp: () => Date.now(),
+          },
+        ),
       ),
     );
     for (const [k, m] of made.entries()) {
@@ -66,9 +71,16 @@ describe.each(await storeKinds())("gathered store statements (%s)", (kind) => {
     await Promise.all(ids.map((id) => t.engine.waitForRun(id)));
     // finished runs hold no lease: take them as three owners would
     for (const [i, id] of ids.entries()) {
-      await t.db.sql.query(`UPDATE runs SET lease_owner = $2, lease_expires_at = now() + interval '1 minute' WHERE id = $1`, [id, `owner-${i}`]);
+      await t.db.sql.query(`UPDATE runs SET lease_owner = $2, lease_expires_at = now() + interval '1 minute' WHERE id = $1`, [
+        id,
+        `owner-${i}`,
+      ]);
     }
-    await Promise.all([store.releaseLease(ids[0]!, "owner-0"), store.releaseLease(ids[1]!, "someone-else"), store.releaseLease(ids[2]!, "owner-2")]);
+    await Promise.all([
+      store.releaseLease(ids[0]!, "owner-0"),
+      store.releaseLease(ids[1]!, "someone-else"),
+      store.releaseLease(ids[2]!, "owner-2"),
+    ]);
     const owners = await Promise.all(ids.map(async (id) => (await store.getRun(id))!.leaseOwner));
     expect(owners).toEqual([null, "owner-1", null]);
   });

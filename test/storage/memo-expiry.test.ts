@@ -17,9 +17,13 @@ describe.each(kinds)("memo cache expiry on %s", (kind) => {
   let app: App;
   const ran: string[] = [];
 
-  const keys = async () => (await app.db.sql.query<{ task_id: string }>(`SELECT task_id FROM memo_cache ORDER BY created_at, task_id`)).map((r) => r.task_id);
+  const keys = async () =>
+    (await app.db.sql.query<{ task_id: string }>(`SELECT task_id FROM memo_cache ORDER BY created_at, task_id`)).map((r) => r.task_id);
   const age = (taskIds: string[], days: number) =>
-    app.db.sql.query(`UPDATE memo_cache SET created_at = now() - make_interval(days => $2) WHERE task_id = ANY($1::text[])`, [taskIds, days]);
+    app.db.sql.query(`UPDATE memo_cache SET created_at = now() - make_interval(days => $2) WHERE task_id = ANY($1::text[])`, [
+      taskIds,
+      days,
+    ]);
   const run = async (ids: string[]) => {
     const { runId } = await app.engine.startRun({ source: inlineSource(ids), options: { executor: "fn" } });
     return app.engine.waitForRun(runId);
@@ -28,7 +32,13 @@ describe.each(kinds)("memo cache expiry on %s", (kind) => {
   beforeAll(async () => {
     store = await makeStore(kind);
     const fn = new InProcessExecutor((req) => (ran.push(req.taskId), "ok"));
-    app = await createApp({ ...store.config, executors: { fn: () => fn }, recover: false, logger: silentLogger, memo: { ttlMs: 7 * DAY, maxEntries: 3 } });
+    app = await createApp({
+      ...store.config,
+      executors: { fn: () => fn },
+      recover: false,
+      logger: silentLogger,
+      memo: { ttlMs: 7 * DAY, maxEntries: 3 },
+    });
   }, 60_000);
   afterAll(async () => {
     await app?.stop();

@@ -14,7 +14,10 @@ import { makeStore, postgresReachable, postgresStore, storeKinds, tempDir, type 
 
 const kinds = await storeKinds();
 const DIR = "prisma/migrations";
-const folders = readdirSync(DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const folders = readdirSync(DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 interface Row {
   id: string;
@@ -122,11 +125,14 @@ describe.each(kinds)("migrations on %s", (kind) => {
     addMigration(dir, "29990101000000_later", "CREATE TABLE later_probe (id int);\n");
     addMigration(dir, "29990102000000_half", "CREATE TABLE half_probe (id int);\n");
     // what Prisma leaves when a migration fails: a row without finished_at
-    await db.sql.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count) VALUES ($1, 'x', '29990102000000_half', 0)`, [
-      "00000000-0000-4000-8000-000000000001",
-    ]);
+    await db.sql.query(
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count) VALUES ($1, 'x', '29990102000000_half', 0)`,
+      ["00000000-0000-4000-8000-000000000001"],
+    );
     const before = await rows(db);
-    await expect(applyMigrations(db.sql, readMigrations(dir))).rejects.toThrow(/migration 29990102000000_half failed earlier and was not finished: .*prisma migrate resolve/);
+    await expect(applyMigrations(db.sql, readMigrations(dir))).rejects.toThrow(
+      /migration 29990102000000_half failed earlier and was not finished: .*prisma migrate resolve/,
+    );
     expect(await tableExists(db, "half_probe")).toBe(false);
     expect(await rows(db)).toEqual(before);
     // resolved as rolled back: it is applied again

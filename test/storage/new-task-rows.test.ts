@@ -19,7 +19,11 @@ describe.each(await storeKinds())("a new run's task rows (%s)", (kind) => {
   afterAll(() => t?.close());
 
   it("read back as the states the engine made them with", async () => {
-    const source = inlineSource([{ id: "a", dependencies: [] }, { id: "b", dependencies: ["a"], status: "done" }, { id: "c", dependencies: ["b"] }]);
+    const source = inlineSource([
+      { id: "a", dependencies: [] },
+      { id: "b", dependencies: ["a"], status: "done" },
+      { id: "c", dependencies: ["b"] },
+    ]);
     const store = t.engine.store;
     const { runId, fresh } = await createNewRun({ store, clock: systemClock }, { source }, parseRunOptions({ executor: "fn" }), {
       owner: "new-task-rows",
@@ -34,15 +38,20 @@ describe.each(await storeKinds())("a new run's task rows (%s)", (kind) => {
   it("a run larger than one statement carries is written whole, in chunks", async () => {
     const n = UNITS_PER_STATEMENT + 3;
     const source = inlineSource(Array.from({ length: n }, (_, i) => ({ id: `t${i}`, dependencies: i > 0 ? [`t${i - 1}`] : [] })));
-    const { runId, fresh } = await createNewRun({ store: t.engine.store, clock: systemClock }, { source }, parseRunOptions({ executor: "fn" }), {
-      owner: "new-task-rows",
-      leaseMs: 15_000,
-      stamp: () => Date.now(),
-    });
+    const { runId, fresh } = await createNewRun(
+      { store: t.engine.store, clock: systemClock },
+      { source },
+      parseRunOptions({ executor: "fn" }),
+      {
+        owner: "new-task-rows",
+        leaseMs: 15_000,
+        stamp: () => Date.now(),
+      },
+    );
     const units = await t.engine.store.loadUnits(runId);
     expect(units).toHaveLength(n);
     expect(units.at(-1)).toMatchObject({ id: `t${n - 1}`, deps: [n - 2] });
-    expect((await t.engine.store.getRun(runId))).toMatchObject({ total: n, pending: n, leaseOwner: "new-task-rows" });
+    expect(await t.engine.store.getRun(runId)).toMatchObject({ total: n, pending: n, leaseOwner: "new-task-rows" });
     expect(fresh.run).toMatchObject({ id: runId, total: n });
   });
 });

@@ -104,7 +104,13 @@ describe.each(kinds)("retention on %s", (kind) => {
     const report = await pruneRuns(retention, { policy: { keepRuns: 3, maxAgeMs: 25 * DAY }, now: Date.now(), owner: "me", batch: 2 });
     expect(report.deleted).toEqual(gone);
     const total = (table: string) => beforeGone.reduce((sum, r) => sum + r[table]!, 0);
-    expect(report.rows).toEqual({ runs: 2, taskRuns: total("task_runs"), attempts: total("attempts"), eventPages: total("run_event_pages"), checkpoints: total("checkpoints") });
+    expect(report.rows).toEqual({
+      runs: 2,
+      taskRuns: total("task_runs"),
+      attempts: total("attempts"),
+      eventPages: total("run_event_pages"),
+      checkpoints: total("checkpoints"),
+    });
     for (const id of gone) {
       expect(await t.engine.store.getRun(id)).toBeNull();
       expect(Object.values(await rowsOf(id))).toEqual([0, 0, 0, 0]);
@@ -118,7 +124,13 @@ describe.each(kinds)("retention on %s", (kind) => {
   it("a run's own retention applies under the standing policy only", async () => {
     const id = finished.get(20)!;
     await t.db.sql.query(`UPDATE runs SET options = options || '{"retention": "1d"}'::jsonb WHERE id = $1`, [id]);
-    const standing = await pruneRuns(retention, { policy: { maxAgeMs: 365 * DAY }, now: Date.now(), owner: "me", dryRun: true, honourRunRetention: true });
+    const standing = await pruneRuns(retention, {
+      policy: { maxAgeMs: 365 * DAY },
+      now: Date.now(),
+      owner: "me",
+      dryRun: true,
+      honourRunRetention: true,
+    });
     expect(standing.chosen.map((r) => r.id)).toEqual([id]);
     const explicit = await pruneRuns(retention, { policy: { maxAgeMs: 365 * DAY }, now: Date.now(), owner: "me", dryRun: true });
     expect(explicit.chosen).toEqual([]);

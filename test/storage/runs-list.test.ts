@@ -59,7 +59,11 @@ describe.each(kinds)("the runs list on %s", (kind) => {
       [["paused"], undefined, 50],
     ];
     for (const [statuses, before, limit] of cases) {
-      const got = await listRuns(await db.prisma(), { ...(statuses ? { statuses } : {}), ...(before !== undefined ? { before } : {}), limit });
+      const got = await listRuns(await db.prisma(), {
+        ...(statuses ? { statuses } : {}),
+        ...(before !== undefined ? { before } : {}),
+        limit,
+      });
       expect(
         got.map((r) => ({ id: r.id, status: r.status, createdAt: r.createdAt })),
         `${statuses?.join(",") ?? "any"} before ${before}`,
@@ -69,7 +73,9 @@ describe.each(kinds)("the runs list on %s", (kind) => {
 
   it.runIf(kind === "postgres")("reads the runs in order from an index, without a sequential scan", async () => {
     const plan = async (where: string) =>
-      (await db.sql.query<{ "QUERY PLAN": string }>(`EXPLAIN SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT 51`)).map((r) => r["QUERY PLAN"]).join("\n");
+      (await db.sql.query<{ "QUERY PLAN": string }>(`EXPLAIN SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT 51`))
+        .map((r) => r["QUERY PLAN"])
+        .join("\n");
     const any = await plan("");
     expect(any).toMatch(/Index (Only )?Scan Backward using runs_created_at_id_idx on runs/);
     const succeeded = await plan("WHERE status IN ('succeeded')");

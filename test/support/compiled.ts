@@ -19,9 +19,11 @@ function sources(dir: string): string[] {
 let current: boolean | undefined;
 
 export function compiledIsCurrent(): boolean {
-  current ??= process.env.CONVEYOR_TEST_FROM_SOURCE !== "1" && sources("src").every((src) => {
-    const out = join("dist", relative(".", src)).replace(/\.ts$/, ".js");
-    return existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs;
-  });
+  current ??=
+    process.env.CONVEYOR_TEST_FROM_SOURCE !== "1" &&
+    sources("src").every((src) => {
+      const out = join("dist", relative(".", src)).replace(/\.ts$/, ".js");
+      return existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs;
+    });
   return current;
 }

@@ -19,7 +19,8 @@ export function postgresReachable(): Promise<boolean> {
       await client.end();
       return true;
     } catch (err) {
-      if (process.env.CI === "true") throw new Error(`PostgreSQL at ${POSTGRES_ADMIN_URL} is required under CI: ${String(err)}`, { cause: err });
+      if (process.env.CI === "true")
+        throw new Error(`PostgreSQL at ${POSTGRES_ADMIN_URL} is required under CI: ${String(err)}`, { cause: err });
       console.warn(`\n!!! PostgreSQL at ${POSTGRES_ADMIN_URL} is unreachable: its suites are SKIPPED (${String(err)})\n`);
       return false;
     }

@@ -36,7 +36,8 @@ export async function openTestEngine(
     bus: new MemoryBus(),
     executors: {
       fn: () => fn,
-      local: (o) => new LocalProcessExecutor({ ...(o.command ? { command: o.command } : {}), ...(o.cwd ? { cwd: o.cwd } : {}), killGraceMs: 200 }),
+      local: (o) =>
+        new LocalProcessExecutor({ ...(o.command ? { command: o.command } : {}), ...(o.cwd ? { cwd: o.cwd } : {}), killGraceMs: 200 }),
     },
     ...opts,
   });

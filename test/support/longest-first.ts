@@ -62,7 +62,8 @@ export class LongestFirst extends BaseSequencer {
       const cached = this.ctx.cache.getFileTestResults(`${f.project.name}:${path}`);
       return cached && !cached.failed ? cached.duration : (ESTIMATE_S[path] ?? 0) * 1_000;
     };
-    const failed = (f: TestSpecification) => this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(root, f.moduleId)}`)?.failed === true;
+    const failed = (f: TestSpecification) =>
+      this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(root, f.moduleId)}`)?.failed === true;
     // failed last time first, as vitest does; then longest first
     return (await super.sort(files)).sort((a, b) => Number(failed(b)) - Number(failed(a)) || expected(b) - expected(a));
   }

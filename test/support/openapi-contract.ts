@@ -33,7 +33,10 @@ export interface SeenAnswer {
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 export const openApiFile = new URL("../../openapi.json", import.meta.url);
-const document = JSON.parse(readFileSync(openApiFile, "utf8")) as { paths: Record<string, PathItem>; components: { schemas: Record<string, object> } };
+const document = JSON.parse(readFileSync(openApiFile, "utf8")) as {
+  paths: Record<string, PathItem>;
+  components: { schemas: Record<string, object> };
+};
 const dereferenced = (await $RefParser.dereference(structuredClone(document) as never)) as unknown as typeof document;
 
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true, strictTypes: false }));
@@ -86,7 +89,8 @@ export function contractProblem(a: SeenAnswer): string | null {
       const ops = METHODS.map((m) => item[m]).filter((o): o is Operation => o !== undefined);
       response = BEFORE_ROUTING.includes(status) ? ops.find((o) => o.responses[status])?.responses[status] : undefined;
       key = `${template} other ${status}`;
-      if (!response) return `${where}: ${a.method} is not an operation of ${template}, and ${status} is not what its other methods answer before routing`;
+      if (!response)
+        return `${where}: ${a.method} is not an operation of ${template}, and ${status} is not what its other methods answer before routing`;
     }
     if (!response) return `${where}: status ${status} is not documented for ${method.toUpperCase()} ${template}`;
   }

@@ -50,5 +50,14 @@ export function largeTagged(tasks = 130): string {
       })),
     };
   });
-  return JSON.stringify({ master: { tasks: list, metadata: { created: "2026-01-05T10:00:00.000Z", updated: "2026-01-05T10:00:00.000Z", description: "Tasks for the master context" } } }, null, 2);
+  return JSON.stringify(
+    {
+      master: {
+        tasks: list,
+        metadata: { created: "2026-01-05T10:00:00.000Z", updated: "2026-01-05T10:00:00.000Z", description: "Tasks for the master context" },
+      },
+    },
+    null,
+    2,
+  );
 }

@@ -7,7 +7,6 @@ import { conveyor } from "./conveyor-cli.js";
 import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { jsonOf, scratchProject, taskMaster, tasksPath } from "./task-master-cli.js";
 
-
 it("edits made with task-master during the run are kept", async () => {
   const project = scratchProject(cliTagged());
   const go = join(project, "go");
@@ -15,8 +14,18 @@ it("edits made with task-master during the run are kept", async () => {
     (JSON.parse(readFileSync(tasksPath(project), "utf8")).master.tasks as { id: string; status: string }[]).find((t) => t.id === id)
       ?.status;
   // tasks 2 and 3 are ready; both wait for the test to let them finish
-  const run = conveyor(["run", "--tasks", project, "--select", "2,3", "--parallel", "2", "--sync-status",
-    "--command", `while [ ! -f ${go} ]; do sleep 0.1; done`]);
+  const run = conveyor([
+    "run",
+    "--tasks",
+    project,
+    "--select",
+    "2,3",
+    "--parallel",
+    "2",
+    "--sync-status",
+    "--command",
+    `while [ ! -f ${go} ]; do sleep 0.1; done`,
+  ]);
   while (status("3") !== "in-progress") {
     if (run.proc.exitCode !== null) throw new Error(`conveyor exited early: ${(await run).stderr}`);
     await new Promise((r) => setTimeout(r, 100));

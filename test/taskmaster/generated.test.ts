@@ -27,7 +27,11 @@ beforeAll(async () => {
   await add("Review me", "1");
   await add("New approach", "2");
   // one at a time: concurrent set-status calls were seen to lose an update under load
-  for (const [id, s] of [["1", "done"], ["2", "cancelled"], ["3", "review"]]) {
+  for (const [id, s] of [
+    ["1", "done"],
+    ["2", "cancelled"],
+    ["3", "review"],
+  ]) {
     const r = await taskMaster(project, ["set-status", `--id=${id}`, `--status=${s}`]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
   }
@@ -39,7 +43,12 @@ beforeAll(async () => {
 
 it("Conveyor's ready tasks are Task Master's on a file it generated", () => {
   const source = parseTaskFile(generated);
-  expect(source.tasks.map((t) => [t.id, t.status])).toEqual([["1", "done"], ["2", "cancelled"], ["3", "review"], ["4", "pending"]]);
+  expect(source.tasks.map((t) => [t.id, t.status])).toEqual([
+    ["1", "done"],
+    ["2", "cancelled"],
+    ["3", "review"],
+    ["4", "pending"],
+  ]);
   const theirs = jsonOf<Listed>(ready).tasks.map((t) => String(t.id));
   expect(theirs).toEqual(["3", "4"]);
   expect(readyTasks(source).map((t) => t.id)).toEqual(theirs);
@@ -50,7 +59,12 @@ it("`--select ready --sync-status` runs them (the cancelled dependency starts sk
   expect(run.stdout).toMatch(/run \S+: 3 tasks/);
   expect(run.stdout).toMatch(/2 succeeded, 0 failed, 1 skipped/);
   const statuses = jsonOf<Listed>(after).tasks.map((t) => [String(t.id), t.status]);
-  expect(statuses).toEqual([["1", "done"], ["2", "cancelled"], ["3", "done"], ["4", "done"]]);
+  expect(statuses).toEqual([
+    ["1", "done"],
+    ["2", "cancelled"],
+    ["3", "done"],
+    ["4", "done"],
+  ]);
   const data = JSON.parse(readFileSync(tasksPath(project), "utf8"));
   expect(data.master.metadata).toMatchObject({ taskCount: 4, completedCount: 3 });
 });

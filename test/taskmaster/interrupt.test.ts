@@ -9,7 +9,6 @@ import { conveyor } from "./conveyor-cli.js";
 import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { jsonOf, scratchProject, taskMaster, tasksPath } from "./task-master-cli.js";
 
-
 it("SIGINT puts the interrupted tasks back to their earlier status and exits 130", async () => {
   const original = cliTagged();
   const project = scratchProject(original);

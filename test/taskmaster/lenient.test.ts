@@ -23,7 +23,10 @@ const tm: Record<string, { ready: CliResult; validate: CliResult }> = {};
 beforeAll(async () => {
   await Promise.all(
     FILES.map(async (f) => {
-      const [ready, validate] = [await taskMaster(projects[f]!, ["list", "--ready", "--json"]), await taskMaster(projects[f]!, ["validate-dependencies"])];
+      const [ready, validate] = [
+        await taskMaster(projects[f]!, ["list", "--ready", "--json"]),
+        await taskMaster(projects[f]!, ["validate-dependencies"]),
+      ];
       tm[f] = { ready, validate };
     }),
   );
@@ -52,7 +55,10 @@ describe("a comma-joined dependency inside done work", () => {
     expect(listed(tm[file]!.ready)).toEqual(["30"]);
     const source = parseTaskFile(text(file));
     const plan = buildPlan(source);
-    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([["29", "skipped"], ["30", "runs"]]);
+    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([
+      ["29", "skipped"],
+      ["30", "runs"],
+    ]);
     expect(plan.warnings).toEqual([
       "dependencies on ids that do not exist, on work done or cancelled in the file (not waited for): 29.4 -> 29.1,29.2,29.3 " +
         "(Task Master reads a comma-joined string as one id: write one id per element)",
@@ -70,7 +76,13 @@ describe("a comma-joined dependency inside done work", () => {
 describe("nothing to run", () => {
   const file = "nothing-ready.json";
   const out = () => {
-    const o = { isTTY: false, stdout: "", stderr: "", write: (s: string) => void (o.stdout += s), error: (s: string) => void (o.stderr += s) };
+    const o = {
+      isTTY: false,
+      stdout: "",
+      stderr: "",
+      write: (s: string) => void (o.stdout += s),
+      error: (s: string) => void (o.stderr += s),
+    };
     return o;
   };
 
@@ -110,5 +122,7 @@ describe("nothing to run", () => {
 it("a selected subtask names the flag that allows it", () => {
   const err = thrown(() => buildPlan(parseTaskFile(text("comma-joined-dependency.json")), { selection: ["29.2"] }));
   expect(err).toBeInstanceOf(SubtaskSelectionError);
-  expect(err.message).toBe("subtask 29.2 can only be selected with --expand-subtasks (expandSubtasks in the API) (or select the parent task instead)");
+  expect(err.message).toBe(
+    "subtask 29.2 can only be selected with --expand-subtasks (expandSubtasks in the API) (or select the parent task instead)",
+  );
 });

@@ -51,7 +51,8 @@ describe("patchStatuses rules", () => {
   });
 
   it("keeps a byte-order mark, tabs and CRLF line ends", () => {
-    const text = '\uFEFF{\r\n\t"tasks": [\r\n\t\t{\r\n\t\t\t"id": 1,\r\n\t\t\t"title": "a",\r\n\t\t\t"status": "pending"\r\n\t\t}\r\n\t]\r\n}\r\n';
+    const text =
+      '\uFEFF{\r\n\t"tasks": [\r\n\t\t{\r\n\t\t\t"id": 1,\r\n\t\t\t"title": "a",\r\n\t\t\t"status": "pending"\r\n\t\t}\r\n\t]\r\n}\r\n';
     const r = patch(text, undefined, { "1": "done" });
     expect(r.text).toBe(text.replace('"status": "pending"', `"status": "done",\r\n\t\t\t"updatedAt": "${NOW}"`));
   });

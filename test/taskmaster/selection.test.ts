@@ -39,7 +39,10 @@ describe("resolveSelection", () => {
     expect(isReadySelection(" Ready ")).toBe(true);
     expect(() => buildPlan(source, { selection })).toThrow(UnsatisfiedDependencyError);
     const plan = buildPlan(source, { selection, withDependencies: true });
-    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([["2", "runs"], ["1", "skipped"]]);
+    expect(plan.units.map((u) => [u.id, u.initial?.status ?? "runs"])).toEqual([
+      ["2", "runs"],
+      ["1", "skipped"],
+    ]);
   });
 
   it("a status filter alone, and on top of ids and ranges", () => {

@@ -61,7 +61,9 @@ describe("the start request", () => {
   });
 
   it("says when a selection leaves nothing to run", () => {
-    expect(() => startRunInput({ inline: [{ id: 1, title: "x", status: "done" }], selection: "ready" }, undefined)).toThrow(NothingToRunError);
+    expect(() => startRunInput({ inline: [{ id: 1, title: "x", status: "done" }], selection: "ready" }, undefined)).toThrow(
+      NothingToRunError,
+    );
     expect(() => startRunInput({ tasksFile: tasksFile(), statuses: ["blocked"] }, undefined)).toThrow(NothingToRunError);
   });
 });

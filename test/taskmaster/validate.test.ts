@@ -81,7 +81,9 @@ describe("dependency errors: Conveyor and `task-master validate-dependencies`", 
 
   it("sibling dependency: the validator looks for subtask 4.7's dependency 6 among top-level tasks; Task Master's rules and Conveyor mean sibling 4.6", () => {
     expect(found.sibling).toEqual([{ kind: "MISSING", id: "4.7" }]);
-    const sub = load(JUDGED.sibling[0]).tasks.find((t) => t.id === "4")!.subtasks.find((s) => s.id === "4.7")!;
+    const sub = load(JUDGED.sibling[0])
+      .tasks.find((t) => t.id === "4")!
+      .subtasks.find((s) => s.id === "4.7")!;
     expect(sub.dependencies).toEqual(["4.6"]);
   });
 

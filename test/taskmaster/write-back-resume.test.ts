@@ -7,7 +7,6 @@ import { conveyor } from "./conveyor-cli.js";
 import { cliTagged } from "../support/taskmaster-fixtures.js";
 import { scratchProject, tasksPath } from "./task-master-cli.js";
 
-
 it("a resumed run goes on writing statuses back", async () => {
   const project = scratchProject(cliTagged());
   const file = tasksPath(project);
@@ -17,7 +16,10 @@ it("a resumed run goes on writing statuses back", async () => {
   const work = tempDir();
   // fails the first time (and leaves a mark), succeeds when run again
   const command = "test -f mark || { touch mark; exit 1; }";
-  const first = await conveyor(["run", "--tasks", project, "--select", "3", "--sync-status", "--retries", "0", "--cwd", work, "--command", command], dataDir);
+  const first = await conveyor(
+    ["run", "--tasks", project, "--select", "3", "--sync-status", "--retries", "0", "--cwd", work, "--command", command],
+    dataDir,
+  );
   expect(first.code).toBe(1);
   expect(status("3")).toBe("blocked");
   const runId = /^run (\S+):/m.exec(first.stdout)![1]!;

@@ -21,8 +21,22 @@ const touched = ["2", "3", "4", "5", "5.1", "5.2", "5.3", "6", "8"];
 
 beforeAll(async () => {
   // master: task 4 fails; its dependent 7 is skipped; 5 runs as three subtasks
-  const master = await conveyor(["run", "--tasks", project, "--select", "all", "--expand-subtasks", "--sync-status",
-    "--continue-on-error", "--retries", "0", "--parallel", "3", "--command", "test {id} != 4"]);
+  const master = await conveyor([
+    "run",
+    "--tasks",
+    project,
+    "--select",
+    "all",
+    "--expand-subtasks",
+    "--sync-status",
+    "--continue-on-error",
+    "--retries",
+    "0",
+    "--parallel",
+    "3",
+    "--command",
+    "test {id} != 4",
+  ]);
   // feature-ui, the tag state.json marks current (no --tag): what Task Master calls ready
   setCurrentTag("feature-ui");
   const feature = await conveyor(["run", "--tasks", file, "--select", "ready", "--sync-status", "--command", "true"]);

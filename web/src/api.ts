@@ -88,7 +88,11 @@ export class Api {
   async gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const res = await fetch(`${this.base}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     if (res.status === 401) {
@@ -126,7 +130,13 @@ export class Api {
             if (r.errors?.length) reject(new GraphqlFailure(r.errors.map((e) => e.message).join("; "), 200));
             else data = r.data as T;
           },
-          error: (e) => reject(new GraphqlFailure(Array.isArray(e) ? e.map((x: { message: string }) => x.message).join("; ") : "the connection closed before the answer", 0)),
+          error: (e) =>
+            reject(
+              new GraphqlFailure(
+                Array.isArray(e) ? e.map((x: { message: string }) => x.message).join("; ") : "the connection closed before the answer",
+                0,
+              ),
+            ),
           complete: () => (data === undefined ? reject(new GraphqlFailure("no answer", 0)) : resolve(data)),
         },
       );
@@ -137,7 +147,12 @@ export class Api {
    * A subscription that survives reconnects: `variables` is asked again at each
    * (re)start, so it can carry the last sequence seen. Returns the stop function.
    */
-  live<T>(query: string, variables: () => Record<string, unknown>, onData: (data: T) => void, onError?: (message: string) => void): () => void {
+  live<T>(
+    query: string,
+    variables: () => Record<string, unknown>,
+    onData: (data: T) => void,
+    onError?: (message: string) => void,
+  ): () => void {
     let dispose: (() => void) | null = null;
     const live: Live = {
       start: () => {
@@ -151,7 +166,14 @@ export class Api {
               if (r.errors?.length) onError?.(r.errors.map((e) => e.message).join("; "));
               if (r.data) onData(r.data as T);
             },
-            error: (e) => onError?.(Array.isArray(e) ? e.map((x: { message: string }) => x.message).join("; ") : e instanceof Error ? e.message : "the subscription ended"),
+            error: (e) =>
+              onError?.(
+                Array.isArray(e)
+                  ? e.map((x: { message: string }) => x.message).join("; ")
+                  : e instanceof Error
+                    ? e.message
+                    : "the subscription ended",
+              ),
             complete: () => {},
           },
         );

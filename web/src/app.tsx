@@ -43,7 +43,13 @@ export function App() {
           Conveyor
         </a>
         <span class={`conn conn-${state}`} role="status" data-testid="connection" data-state={state}>
-          {state === "connected" ? "● live" : state === "reconnecting" ? "○ connection lost, reconnecting…" : state === "unauthorized" ? "token refused" : "○ connecting…"}
+          {state === "connected"
+            ? "● live"
+            : state === "reconnecting"
+              ? "○ connection lost, reconnecting…"
+              : state === "unauthorized"
+                ? "token refused"
+                : "○ connecting…"}
         </span>
         {viewer && (
           <span class="who">
@@ -83,7 +89,14 @@ function TokenForm({ refused, onToken }: { refused: boolean; onToken(t: string):
         <p>This server needs an API token. It is kept in this tab only (sessionStorage).</p>
         {refused && <p role="alert">The token was refused.</p>}
         <label>
-          API token <input type="password" autoComplete="off" value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} data-testid="token" />
+          API token{" "}
+          <input
+            type="password"
+            autoComplete="off"
+            value={token}
+            onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+            data-testid="token"
+          />
         </label>
         <button type="submit">Sign in</button>
       </form>

@@ -36,7 +36,11 @@ export function RunControls({ run, onRun }: { run: Run; onRun(r: Run): void }) {
           <>
             <label>
               Resume from{" "}
-              <select value={checkpoint} onChange={(e) => setCheckpoint((e.target as HTMLSelectElement).value)} data-testid="checkpoint-select">
+              <select
+                value={checkpoint}
+                onChange={(e) => setCheckpoint((e.target as HTMLSelectElement).value)}
+                data-testid="checkpoint-select"
+              >
                 <option value="">where it stopped</option>
                 {[...run.checkpoints].reverse().map((c) => (
                   <option key={c.checkpointId} value={c.checkpointId}>
@@ -45,7 +49,13 @@ export function RunControls({ run, onRun }: { run: Run; onRun(r: Run): void }) {
                 ))}
               </select>
             </label>
-            <button type="button" disabled={busy} onClick={() => act(RESUME, checkpoint ? { checkpointId: checkpoint } : {}, checkpoint ? "Resumed from the checkpoint" : "Resumed")}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                act(RESUME, checkpoint ? { checkpointId: checkpoint } : {}, checkpoint ? "Resumed from the checkpoint" : "Resumed")
+              }
+            >
               ▶ Resume
             </button>
           </>

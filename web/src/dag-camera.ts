@@ -28,7 +28,8 @@ export function fit(w: number, h: number, vw: number, vh: number, margin: number
 
 /** Pans as little as needed to show the box (x, y, s × s layout units) inside the view, with a margin. */
 export function reveal(c: Camera, bx: number, by: number, s: number, vw: number, vh: number, margin: number): Camera {
-  const shift = (at: number, size: number, view: number) => (at < margin ? margin - at : at + size > view - margin ? view - margin - (at + size) : 0);
+  const shift = (at: number, size: number, view: number) =>
+    at < margin ? margin - at : at + size > view - margin ? view - margin - (at + size) : 0;
   return { k: c.k, x: c.x + shift(bx * c.k + c.x, s * c.k, vw), y: c.y + shift(by * c.k + c.y, s * c.k, vh) };
 }
 

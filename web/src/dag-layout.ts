@@ -67,7 +67,20 @@ export function layoutDag(tasks: Task[], external: Map<string, string[]> = new M
     const i = index.get(id);
     if (i !== undefined && names.length) outside.set(i, names);
   }
-  return { level, x, y, size, width: Math.max(0, left - columnGap), height, levels, critical: criticalPath(tasks, deps, order, level), members: byLevel, deps, outside, compact };
+  return {
+    level,
+    x,
+    y,
+    size,
+    width: Math.max(0, left - columnGap),
+    height,
+    levels,
+    critical: criticalPath(tasks, deps, order, level),
+    members: byLevel,
+    deps,
+    outside,
+    compact,
+  };
 }
 
 /** Kahn's order; tasks in a cycle (which the server refuses anyway) come last, in plan order. */

@@ -114,7 +114,8 @@ export function DagView({ tasks, version, selected, external, outsideUpTo, onSel
     const r = canvas.current!.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
-  const zoomBy = (factor: number, at?: { x: number; y: number }) => moveTo(zoomAt(cam.current, factor, at?.x ?? size.current.w / 2, at?.y ?? size.current.h / 2), true);
+  const zoomBy = (factor: number, at?: { x: number; y: number }) =>
+    moveTo(zoomAt(cam.current, factor, at?.x ?? size.current.w / 2, at?.y ?? size.current.h / 2), true);
   const fitAll = () => {
     // the stubs' room left of the first level is part of what is fitted
     const f = fit(layout.width + left - PAD, layout.height, size.current.w, size.current.h, PAD);
@@ -199,14 +200,15 @@ export function DagView({ tasks, version, selected, external, outsideUpTo, onSel
     <section aria-labelledby="dag-title" class="dag">
       <h2 id="dag-title">Graph</h2>
       <p class="hint">
-        {tasks.length} tasks in {layout.levels} levels{layout.compact ? ", grouped by level" : ""}. Critical path ({critical.length} tasks, outlined in orange):{" "}
-        {critical.slice(0, 12).join(" → ")}
+        {tasks.length} tasks in {layout.levels} levels{layout.compact ? ", grouped by level" : ""}. Critical path ({critical.length} tasks,
+        outlined in orange): {critical.slice(0, 12).join(" → ")}
         {critical.length > 12 ? " → …" : ""}.{" "}
         {tasks.length <= outsideUpTo ? (
           "Dashed: a dependency outside the run's selection."
         ) : (
           <span data-testid="dag-outside-limit">
-            Dependencies outside the run's selection are drawn for runs of up to {outsideUpTo.toLocaleString("en-US")} tasks, not for this one of {tasks.length.toLocaleString("en-US")}: a task's panel names its own.
+            Dependencies outside the run's selection are drawn for runs of up to {outsideUpTo.toLocaleString("en-US")} tasks, not for this
+            one of {tasks.length.toLocaleString("en-US")}: a task's panel names its own.
           </span>
         )}
       </p>
@@ -226,7 +228,8 @@ export function DagView({ tasks, version, selected, external, outsideUpTo, onSel
           100 %
         </button>
         <span id="dag-keys" class="keys">
-          Click or Enter opens a task. Arrow keys: along the edges (left, right) and within a level (up, down); Home, End; shift and the arrows or a drag pans; + and -, or ctrl and the wheel, zoom; 0 is 100 %, f fits.
+          Click or Enter opens a task. Arrow keys: along the edges (left, right) and within a level (up, down); Home, End; shift and the
+          arrows or a drag pans; + and -, or ctrl and the wheel, zoom; 0 is 100 %, f fits.
         </span>
       </div>
       <div class="dag-view">
@@ -253,7 +256,16 @@ export function DagView({ tasks, version, selected, external, outsideUpTo, onSel
         />
       </div>
       <p id="dag-focus" class="sr-only" aria-live="polite" data-testid="dag-focus">
-        {f && ring ? describe(f, layout.level[focused]! + 1, layout.levels, layout.deps[focused]!.length, dependents[focused]!.length, layout.critical.includes(focused)) : ""}
+        {f && ring
+          ? describe(
+              f,
+              layout.level[focused]! + 1,
+              layout.levels,
+              layout.deps[focused]!.length,
+              dependents[focused]!.length,
+              layout.critical.includes(focused),
+            )
+          : ""}
       </p>
     </section>
   );

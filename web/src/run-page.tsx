@@ -27,7 +27,7 @@ async function loadTasks(runId: string, total: number): Promise<Task[]> {
   const answers = await Promise.all(Array.from({ length: pages }, (_, k) => read(k === 0 ? null : String(k * PAGE - 1))));
   const tasks = answers.flatMap((a) => a.run?.tasks.edges.map((e) => e.node) ?? []);
   // a run holds as many tasks as when it was planned; this only guards a total read too early
-  for (let last = answers[answers.length - 1]; last?.run?.tasks.pageInfo.hasNextPage; ) {
+  for (let last = answers[answers.length - 1]; last?.run?.tasks.pageInfo.hasNextPage;) {
     last = await read(String(tasks.length - 1));
     tasks.push(...(last.run?.tasks.edges.map((e) => e.node) ?? []));
   }
@@ -91,7 +91,11 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
         setError,
       );
     })().catch((e: Error) => live && setError(e.message));
-    const stopProgress = api.live<{ runProgress: Progress }>(RUN_PROGRESS, () => ({ runId }), (d) => setProgress(d.runProgress));
+    const stopProgress = api.live<{ runProgress: Progress }>(
+      RUN_PROGRESS,
+      () => ({ runId }),
+      (d) => setProgress(d.runProgress),
+    );
     return () => {
       live = false;
       stopEvents();
@@ -113,8 +117,18 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
   }, [runId, loaded, model.tasks.length]);
   const selectedTask = taskId ? model.tasks[model.byId.get(taskId) ?? -1] : undefined;
 
-  if (error && run === undefined) return <main id="main"><p role="alert">{error}</p></main>;
-  if (run === undefined) return <main id="main"><p aria-busy="true">Loading run {runId}…</p></main>;
+  if (error && run === undefined)
+    return (
+      <main id="main">
+        <p role="alert">{error}</p>
+      </main>
+    );
+  if (run === undefined)
+    return (
+      <main id="main">
+        <p aria-busy="true">Loading run {runId}…</p>
+      </main>
+    );
   if (run === null)
     return (
       <main id="main">
@@ -147,7 +161,15 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
         {canWrite && <RunControls run={run} onRun={(r) => (setRun({ ...run, ...r }), refreshRun.current())} />}
         <div role="tablist" aria-label="Views of the run" class="tabs">
           {(["graph", "timeline", "tasks"] as const).map((t) => (
-            <button type="button" role="tab" key={t} id={`tab-${t}`} aria-selected={tab === t} aria-controls={`panel-${t}`} onClick={() => setTab(t)}>
+            <button
+              type="button"
+              role="tab"
+              key={t}
+              id={`tab-${t}`}
+              aria-selected={tab === t}
+              aria-controls={`panel-${t}`}
+              onClick={() => setTab(t)}
+            >
               {t === "graph" ? "Graph" : t === "timeline" ? "Timeline" : "Tasks"}
             </button>
           ))}
@@ -156,7 +178,14 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
           {!loaded ? (
             <p aria-busy="true">Loading {run.total} tasks…</p>
           ) : tab === "graph" ? (
-            <DagView tasks={model.tasks} version={version} selected={taskId} external={external} outsideUpTo={DEFINITIONS_UP_TO} onSelect={openTask} />
+            <DagView
+              tasks={model.tasks}
+              version={version}
+              selected={taskId}
+              external={external}
+              outsideUpTo={DEFINITIONS_UP_TO}
+              onSelect={openTask}
+            />
           ) : tab === "timeline" ? (
             <Timeline bars={model.bars} version={version} running={!finished(run.status)} />
           ) : null}
@@ -184,7 +213,11 @@ function TaskList({ tasks, version, runId, compact }: { tasks: Task[]; version: 
   const [status, setStatus] = useState("");
   const [query, setQuery] = useState("");
   const shown = useMemo(
-    () => tasks.filter((t) => (!status || t.status === status) && (!query || t.taskId.startsWith(query) || t.title.toLowerCase().includes(query.toLowerCase()))),
+    () =>
+      tasks.filter(
+        (t) =>
+          (!status || t.status === status) && (!query || t.taskId.startsWith(query) || t.title.toLowerCase().includes(query.toLowerCase())),
+      ),
     [tasks, version, status, query],
   );
   return (
@@ -203,7 +236,8 @@ function TaskList({ tasks, version, runId, compact }: { tasks: Task[]; version: 
           </select>
         </label>
         <label>
-          Find <input type="search" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} placeholder="id or title" />
+          Find{" "}
+          <input type="search" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} placeholder="id or title" />
         </label>
         <span>
           {shown.length} of {tasks.length}
@@ -217,7 +251,11 @@ function TaskList({ tasks, version, runId, compact }: { tasks: Task[]; version: 
               <span style={{ color: look(t.status).color }} aria-hidden="true">
                 {look(t.status).icon}
               </span>{" "}
-              <strong>{t.taskId}</strong> {t.title} <span class="muted">({look(t.status).label}{t.memoized ? ", from the cache" : ""})</span>
+              <strong>{t.taskId}</strong> {t.title}{" "}
+              <span class="muted">
+                ({look(t.status).label}
+                {t.memoized ? ", from the cache" : ""})
+              </span>
             </a>
           </li>
         ))}

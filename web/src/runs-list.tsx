@@ -97,7 +97,11 @@ function RunRow({ run: r, live }: { run: Run; live: boolean }) {
   const [progress, setProgress] = useState<Progress | null>(null);
   useEffect(() => {
     if (!live) return setProgress(null);
-    return api.live<{ runProgress: Progress }>(RUN_PROGRESS, () => ({ runId: r.id }), (d) => setProgress(d.runProgress));
+    return api.live<{ runProgress: Progress }>(
+      RUN_PROGRESS,
+      () => ({ runId: r.id }),
+      (d) => setProgress(d.runProgress),
+    );
   }, [live, r.id]);
   const p = progress ?? r.progress ?? null;
   const end = r.finishedAt ? Date.parse(r.finishedAt) : Date.now();
@@ -145,7 +149,13 @@ function OpenRun() {
   return (
     <form onSubmit={open} class="open-run">
       <label>
-        Open run <input value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} placeholder="id or prefix" data-testid="open-run" />
+        Open run{" "}
+        <input
+          value={text}
+          onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          placeholder="id or prefix"
+          data-testid="open-run"
+        />
       </label>
       <button type="submit">Open</button>
       <span role="status">{message}</span>
@@ -189,7 +199,8 @@ function StartRun() {
       <summary>Start a run</summary>
       <form onSubmit={start}>
         <label>
-          Tasks file on the server <input value={tasksFile} onInput={(e) => setTasksFile((e.target as HTMLInputElement).value)} placeholder="the server's default" />
+          Tasks file on the server{" "}
+          <input value={tasksFile} onInput={(e) => setTasksFile((e.target as HTMLInputElement).value)} placeholder="the server's default" />
         </label>
         <label>
           Selection <input value={selection} onInput={(e) => setSelection((e.target as HTMLInputElement).value)} placeholder="e.g. 1-5,8" />
@@ -204,7 +215,12 @@ function StartRun() {
         </label>
         <label class="wide">
           Or inline tasks (JSON array)
-          <textarea rows={4} value={inline} onInput={(e) => setInline((e.target as HTMLTextAreaElement).value)} data-testid="inline-tasks" />
+          <textarea
+            rows={4}
+            value={inline}
+            onInput={(e) => setInline((e.target as HTMLTextAreaElement).value)}
+            data-testid="inline-tasks"
+          />
         </label>
         <button type="submit" disabled={busy}>
           Start

@@ -31,7 +31,17 @@ export function look(status: string): Look {
 }
 
 export const TASK_STATUSES = ["PENDING", "RUNNING", "RETRYING", "SUCCEEDED", "FAILED", "SKIPPED", "CANCELLED"] as const;
-export const RUN_STATUSES = ["PENDING", "RUNNING", "PAUSED", "INTERRUPTED", "SUCCEEDED", "COMPLETED_WITH_FAILURES", "FAILED", "TIMED_OUT", "CANCELLED"] as const;
+export const RUN_STATUSES = [
+  "PENDING",
+  "RUNNING",
+  "PAUSED",
+  "INTERRUPTED",
+  "SUCCEEDED",
+  "COMPLETED_WITH_FAILURES",
+  "FAILED",
+  "TIMED_OUT",
+  "CANCELLED",
+] as const;
 
 /** A run that will change no more. */
 export const finished = (status: string) => ["SUCCEEDED", "COMPLETED_WITH_FAILURES", "FAILED", "TIMED_OUT", "CANCELLED"].includes(status);

@@ -47,11 +47,18 @@ export function Timeline({ bars, version, running }: { bars: Bar[]; version: num
     <section aria-labelledby="timeline-title" class="timeline">
       <h2 id="timeline-title">Timeline</h2>
       <p class="hint">
-        {bars.length} attempts of {rows.size} tasks{retried ? `, ${retried} of them retries` : ""}. A gap between a task's bars is its backoff.
+        {bars.length} attempts of {rows.size} tasks{retried ? `, ${retried} of them retries` : ""}. A gap between a task's bars is its
+        backoff.
       </p>
       <div ref={scroller} class="timeline-scroll" onScroll={later}>
         <div style={{ height: `${height}px` }}>
-          <canvas ref={canvas} class="timeline-canvas" data-testid="timeline-canvas" role="img" aria-label={`Timeline of ${bars.length} attempts of ${rows.size} tasks`} />
+          <canvas
+            ref={canvas}
+            class="timeline-canvas"
+            data-testid="timeline-canvas"
+            role="img"
+            aria-label={`Timeline of ${bars.length} attempts of ${rows.size} tasks`}
+          />
         </div>
       </div>
     </section>
@@ -89,7 +96,8 @@ function draw(c: HTMLCanvasElement, s: HTMLDivElement, bars: Bar[], rows: Map<st
   c.dataset.rows = `${first}-${last}`;
   ctx.font = "10px system-ui, sans-serif";
   ctx.fillStyle = "#111827";
-  for (const [taskId, row] of rows) if (row >= first && row <= last) ctx.fillText(taskId.length > 14 ? `${taskId.slice(0, 13)}…` : taskId, 2, row * ROW - top + 10);
+  for (const [taskId, row] of rows)
+    if (row >= first && row <= last) ctx.fillText(taskId.length > 14 ? `${taskId.slice(0, 13)}…` : taskId, 2, row * ROW - top + 10);
   for (const b of bars) {
     const row = rows.get(b.taskId)!;
     if (row < first || row > last) continue;

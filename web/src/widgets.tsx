@@ -39,7 +39,11 @@ export function ProgressView({ progress: p, live }: { progress: Progress; live: 
         Progress
       </h2>
       <div class="bar" role="progressbar" aria-label="Tasks settled" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.settled}>
-        {ORDER.map((k) => (p.counts[k] > 0 ? <span key={k} style={{ width: `${(p.counts[k] / total) * 100}%`, background: look(STATUS_OF[k]).color }} /> : null))}
+        {ORDER.map((k) =>
+          p.counts[k] > 0 ? (
+            <span key={k} style={{ width: `${(p.counts[k] / total) * 100}%`, background: look(STATUS_OF[k]).color }} />
+          ) : null,
+        )}
       </div>
       <p data-testid="progress-text">
         <strong>

@@ -81,11 +81,18 @@ export async function executeDirect(yoga: ApiYoga, p: DirectParams, context: Api
   if (validate(schema, document).length > 0 || getOperationAST(document, p.operationName ?? undefined)?.operation !== "query") return null;
   let result: ExecutionResult;
   try {
-    result = (await execute({ schema, document, contextValue: await contextFactory(), variableValues: p.variables, operationName: p.operationName })) as ExecutionResult;
+    result = (await execute({
+      schema,
+      document,
+      contextValue: await contextFactory(),
+      variableValues: p.variables,
+      operationName: p.operationName,
+    })) as ExecutionResult;
   } catch {
     return null;
   }
-  if (!result.errors?.length) return { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
+  if (!result.errors?.length)
+    return { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
   // errors: status and body as Yoga makes them for application/json (codes, http extensions, internals left out)
   const response = processRegularResult(result, yoga.fetchAPI, "application/json");
   return { status: response.status, headers: headerRecord(response.headers), body: await response.text() };

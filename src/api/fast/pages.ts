@@ -48,7 +48,12 @@ export function pagedDocument(document: DocumentNode, op: OperationDefinitionNod
 }
 
 /** The data under `name` of each payload, executed in one go through `paged`; null when that has errors. */
-export async function executeAll(args: ExecutionArgs, paged: DocumentNode, name: string, payloads: readonly unknown[]): Promise<unknown[] | null> {
+export async function executeAll(
+  args: ExecutionArgs,
+  paged: DocumentNode,
+  name: string,
+  payloads: readonly unknown[],
+): Promise<unknown[] | null> {
   const page = await execute({ ...args, document: paged, rootValue: payloads });
   const list = page.errors ? undefined : page.data?.[name];
   return Array.isArray(list) && list.length === payloads.length ? list : null;

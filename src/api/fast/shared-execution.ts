@@ -69,7 +69,8 @@ function resultKey(document: DocumentNode, op: OperationDefinitionNode, field: F
 const responseName = (field: FieldNode) => field.alias?.value ?? field.name.value;
 
 /** Awaits only when one is a promise: an await each would cost a microtask per event. */
-const settled = (rs: Result[]): ExecutionResult[] | Promise<ExecutionResult[]> => (rs.some((r) => r instanceof Promise) ? Promise.all(rs) : (rs as ExecutionResult[]));
+const settled = (rs: Result[]): ExecutionResult[] | Promise<ExecutionResult[]> =>
+  rs.some((r) => r instanceof Promise) ? Promise.all(rs) : (rs as ExecutionResult[]);
 
 export function useSharedExecution(): Plugin<ApiContext> {
   const results = new WeakMap<object, Map<string, Result>>();
@@ -88,7 +89,13 @@ export function useSharedExecution(): Plugin<ApiContext> {
   };
 
   /** A page of payloads others get too: those not executed yet executed in one go, every result kept for them. */
-  const sharedPage = async (args: ExecutionArgs, key: string, root: SharedRoot, payloads: readonly unknown[], asPage: boolean): Promise<ExecutionResult | ExecutionResult[]> => {
+  const sharedPage = async (
+    args: ExecutionArgs,
+    key: string,
+    root: SharedRoot,
+    payloads: readonly unknown[],
+    asPage: boolean,
+  ): Promise<ExecutionResult | ExecutionResult[]> => {
     const fresh = payloads.filter((p): p is object => typeof p === "object" && p !== null && !results.get(p)?.has(key));
     if (root.paged && fresh.length > 1) {
       const name = responseName(root.field);
@@ -96,11 +103,18 @@ export function useSharedExecution(): Plugin<ApiContext> {
       if (list) fresh.forEach((p, i) => keep(p, key, markShared({ data: { [name]: list[i] } })));
     }
     const page = await settled(payloads.map((p) => executeShared(args, key, p)));
-    return asPage && page.every((r) => !r.errors && r.data && sharedData.has(r.data)) ? pageResult(page.map((r) => sharedJson(r.data)!)) : page;
+    return asPage && page.every((r) => !r.errors && r.data && sharedData.has(r.data))
+      ? pageResult(page.map((r) => sharedJson(r.data)!))
+      : page;
   };
 
   /** A page of payloads read for this subscriber alone: executed in one go, kept for no one. */
-  const ownPage = async (args: ExecutionArgs, root: SharedRoot, payloads: readonly unknown[], asPage: boolean): Promise<ExecutionResult | ExecutionResult[]> => {
+  const ownPage = async (
+    args: ExecutionArgs,
+    root: SharedRoot,
+    payloads: readonly unknown[],
+    asPage: boolean,
+  ): Promise<ExecutionResult | ExecutionResult[]> => {
     const name = responseName(root.field);
     const list = root.paged ? await executeAll(args, root.paged, name, payloads) : null;
     if (!list) return settled(payloads.map((p) => execute({ ...args, rootValue: p })));

@@ -12,7 +12,15 @@ import { CSRF_HEADER, sameOrigin } from "./csrf.js";
 import { HttpError } from "./io.js";
 
 /** Request headers a page may send: the token, JSON bodies, the CSRF header, a correlation id, SSE's resume and graphql-sse's stream token. */
-export const CORS_ALLOWED_HEADERS = ["authorization", "content-type", "accept", CSRF_HEADER, "x-request-id", "last-event-id", "x-graphql-event-stream-token"];
+export const CORS_ALLOWED_HEADERS = [
+  "authorization",
+  "content-type",
+  "accept",
+  CSRF_HEADER,
+  "x-request-id",
+  "last-event-id",
+  "x-graphql-event-stream-token",
+];
 const ALLOWED_METHODS = "GET, HEAD, POST, PUT, DELETE";
 /** Answer headers a page may read beside the CORS-safelisted ones. */
 const EXPOSED_HEADERS = "x-request-id, location";

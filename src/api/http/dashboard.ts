@@ -45,7 +45,8 @@ async function file(name: string): Promise<Buffer> {
 }
 
 export async function serveDashboard(method: string | undefined, path: string, res: ServerResponse): Promise<void> {
-  if (method !== "GET" && method !== "HEAD") throw new HttpError(405, `${method} is not allowed here: the dashboard is read with GET`, "METHOD_NOT_ALLOWED");
+  if (method !== "GET" && method !== "HEAD")
+    throw new HttpError(405, `${method} is not allowed here: the dashboard is read with GET`, "METHOD_NOT_ALLOWED");
   let name = "index.html";
   if (path.startsWith("/assets/")) {
     const asset = path.slice("/assets/".length);
@@ -60,7 +61,12 @@ export async function serveDashboard(method: string | undefined, path: string, r
     "content-length": body.length,
     "cache-control": "no-cache",
     "x-content-type-options": "nosniff",
-    ...(name === "index.html" ? { "content-security-policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'" } : {}),
+    ...(name === "index.html"
+      ? {
+          "content-security-policy":
+            "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+        }
+      : {}),
   });
   res.end(method === "HEAD" ? undefined : body);
 }

@@ -41,7 +41,10 @@ export async function handleGraphql(
   // /graphql/stream speaks graphql-sse's protocol (plugin-graphql-sse): its POSTs are not plain queries
   const direct = o.fastPaths && body && !o.sseStream && directParams(method, req.headers, body);
   const answer = direct && (await executeDirect(yoga, direct, context));
-  if (answer) return void res.writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) }).end(answer.body);
+  if (answer)
+    return void res
+      .writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) })
+      .end(answer.body);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
   const abort = new AbortController();

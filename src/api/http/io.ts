@@ -6,7 +6,6 @@ import { refuseDeepJson } from "./json-nesting.js";
 
 export { HttpError };
 
-
 /** Reads the whole body, refusing more than `limit` bytes (413) without buffering them. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
@@ -40,7 +39,8 @@ export async function readJson(req: IncomingMessage, limits: BodyLimits): Promis
     throw new HttpError(400, `malformed JSON: ${brief((err as Error).message, 200)}`, "MALFORMED_JSON");
   }
   const at = nulPath(value, "");
-  if (at !== undefined) throw new HttpError(400, `${brief(at || "the body", 120)} ${NUL_MESSAGE}`, "NUL_CHARACTER", { field: brief(at, 120) });
+  if (at !== undefined)
+    throw new HttpError(400, `${brief(at || "the body", 120)} ${NUL_MESSAGE}`, "NUL_CHARACTER", { field: brief(at, 120) });
   return value;
 }
 
@@ -77,5 +77,10 @@ function briefDetail(v: unknown): unknown {
 
 export function sendError(res: ServerResponse, err: HttpError, requestId: string): void {
   const details = Object.fromEntries(Object.entries(err.details).map(([k, v]) => [k, briefDetail(v)]));
-  sendJson(res, err.status, { error: { code: err.code, message: brief(err.message, MAX_MESSAGE), request_id: requestId, ...details } }, err.headers);
+  sendJson(
+    res,
+    err.status,
+    { error: { code: err.code, message: brief(err.message, MAX_MESSAGE), request_id: requestId, ...details } },
+    err.headers,
+  );
 }

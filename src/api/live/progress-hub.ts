@@ -77,7 +77,14 @@ export class ProgressHub {
   private join(runId: string, listener: Listener): Watched {
     let w = this.runs.get(runId);
     if (!w) {
-      const created: Watched = { listeners: new Set(), unsubscribe: () => {}, timer: null, poller: setInterval(() => void this.poll(runId, created), this.pollMs), lastAt: 0, computing: null };
+      const created: Watched = {
+        listeners: new Set(),
+        unsubscribe: () => {},
+        timer: null,
+        poller: setInterval(() => void this.poll(runId, created), this.pollMs),
+        lastAt: 0,
+        computing: null,
+      };
       created.poller.unref();
       created.unsubscribe = this.source.bus.subscribe(topics.runEvents(runId), (events) => {
         const final = events.some((e) => e.type === "run.finished");

@@ -33,47 +33,56 @@ export interface RunsChangedDeps {
 /** `since` (epoch ms): replay the changes recorded from then on, then go live. Throws for a `since` out of the window. */
 export function runsChangedStream({ bus, store, logger }: RunsChangedDeps, since?: number, now = Date.now()): Repeater<RunEvent> {
   if (since !== undefined && since < now - SINCE_WINDOW_MS) {
-    throw new InvalidOptionError("since", `${new Date(since).toISOString()} is more than an hour ago: read runs or activeRuns, then subscribe without since`);
+    throw new InvalidOptionError(
+      "since",
+      `${new Date(since).toISOString()} is more than an hour ago: read runs or activeRuns, then subscribe without since`,
+    );
   }
-  return new Repeater<RunEvent>(async (push, stop) => {
-    const seen = new Set<string>();
-    const deliver = (e: RunEvent) => {
-      const key = `${e.runId}:${e.seq}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      if (seen.size > REMEMBERED) seen.delete(seen.values().next().value!);
-      void push(e);
-    };
-    // while the replay is read, everything else waits behind it, so that the client sees changes in order
-    let held: RunEvent[] | null = since === undefined ? null : [];
-    const arrive = (events: readonly RunEvent[]) => (held ? held.push(...events) : events.forEach(deliver));
-    const offLive = bus.subscribe(topics.runChanges, arrive);
-    const offResync = bus.subscribe(topics.busResync, (notices) => {
-      const from = Math.min(...notices.map((n) => n.data.since)) - AT_MARGIN_MS;
-      store.runChangesSince(from, REMEMBERED).then(arrive, (err: unknown) =>
-        logger.warn({ err: String(err) }, "runsChanged: catching up after the bus reconnected failed"),
-      );
-    });
-    if (since !== undefined) {
-      try {
-        // a change committed after the read below must come live: wait until the bus carries it here
-        await bus.subscribed?.(topics.runChanges);
-        const replay = await store.runChangesSince(since - AT_MARGIN_MS, REPLAY_LIMIT + 1);
-        if (replay.length > REPLAY_LIMIT) {
-          throw new InvalidOptionError("since", `more than ${REPLAY_LIMIT} run changes since ${new Date(since).toISOString()}: read runs or activeRuns, then subscribe without since`);
+  return new Repeater<RunEvent>(
+    async (push, stop) => {
+      const seen = new Set<string>();
+      const deliver = (e: RunEvent) => {
+        const key = `${e.runId}:${e.seq}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        if (seen.size > REMEMBERED) seen.delete(seen.values().next().value!);
+        void push(e);
+      };
+      // while the replay is read, everything else waits behind it, so that the client sees changes in order
+      let held: RunEvent[] | null = since === undefined ? null : [];
+      const arrive = (events: readonly RunEvent[]) => (held ? held.push(...events) : events.forEach(deliver));
+      const offLive = bus.subscribe(topics.runChanges, arrive);
+      const offResync = bus.subscribe(topics.busResync, (notices) => {
+        const from = Math.min(...notices.map((n) => n.data.since)) - AT_MARGIN_MS;
+        store
+          .runChangesSince(from, REMEMBERED)
+          .then(arrive, (err: unknown) => logger.warn({ err: String(err) }, "runsChanged: catching up after the bus reconnected failed"));
+      });
+      if (since !== undefined) {
+        try {
+          // a change committed after the read below must come live: wait until the bus carries it here
+          await bus.subscribed?.(topics.runChanges);
+          const replay = await store.runChangesSince(since - AT_MARGIN_MS, REPLAY_LIMIT + 1);
+          if (replay.length > REPLAY_LIMIT) {
+            throw new InvalidOptionError(
+              "since",
+              `more than ${REPLAY_LIMIT} run changes since ${new Date(since).toISOString()}: read runs or activeRuns, then subscribe without since`,
+            );
+          }
+          replay.forEach(deliver);
+          const live = held ?? [];
+          held = null;
+          live.forEach(deliver);
+        } catch (err) {
+          // going live without the replay would be a silent gap
+          stop(err);
         }
-        replay.forEach(deliver);
-        const live = held ?? [];
-        held = null;
-        live.forEach(deliver);
-      } catch (err) {
-        // going live without the replay would be a silent gap
-        stop(err);
       }
-    }
-    await stop;
-    offLive();
-    offResync();
-    // room for a whole replay and the live changes held behind it, before the oldest are dropped
-  }, new SlidingBuffer(REPLAY_LIMIT + 1_000));
+      await stop;
+      offLive();
+      offResync();
+      // room for a whole replay and the live changes held behind it, before the oldest are dropped
+    },
+    new SlidingBuffer(REPLAY_LIMIT + 1_000),
+  );
 }

@@ -49,11 +49,15 @@ const STREAMS: readonly LogStreamKind[] = ["STDOUT", "STDERR"];
 /** An ended attempt's stored tails as numbered lines: stdout's, then stderr's (the tails are kept apart). */
 export function storedLines(stdoutTail: string | null, stderrTail: string | null): LogItem[] {
   const items: LogItem[] = [];
-  for (const [tail, stream] of [[stdoutTail, "STDOUT"], [stderrTail, "STDERR"]] as const) {
+  for (const [tail, stream] of [
+    [stdoutTail, "STDOUT"],
+    [stderrTail, "STDERR"],
+  ] as const) {
     if (!tail) continue;
     const lines = tail.split("\n");
     if (lines.at(-1) === "") lines.pop();
-    for (const raw of lines) items.push({ seq: items.length + 1, stream, text: raw.endsWith("\r") ? raw.slice(0, -1) : raw, dropped: null });
+    for (const raw of lines)
+      items.push({ seq: items.length + 1, stream, text: raw.endsWith("\r") ? raw.slice(0, -1) : raw, dropped: null });
   }
   return items;
 }
@@ -157,7 +161,9 @@ export class TaskLogStream implements AsyncIterableIterator<LogItem> {
   private watch(withRequest: boolean): void {
     this.lastWatch = Date.now();
     const { runId, taskId, attempt } = this.target;
-    this.deps.bus.publish(topics.logWatch, [busNotice("log.watch", { runId, taskId, attempt, watcher: this.id, ...(withRequest ? { id: this.id } : {}) }, runId)]);
+    this.deps.bus.publish(topics.logWatch, [
+      busNotice("log.watch", { runId, taskId, attempt, watcher: this.id, ...(withRequest ? { id: this.id } : {}) }, runId),
+    ]);
   }
 
   private async tick(): Promise<void> {

@@ -24,7 +24,10 @@ export async function taskLogTarget(runs: TaskLookup, runId: string, taskId: str
   const { attempts, status } = unit.state;
   const n = attempt ?? Math.max(attempts, 1);
   if (n > attempts + 1 || (n === attempts + 1 && isTaskSettled(status))) {
-    throw new InvalidOptionError("attempt", `task ${taskId} has had ${attempts} attempt${attempts === 1 ? "" : "s"}; attempt ${n} has not started`);
+    throw new InvalidOptionError(
+      "attempt",
+      `task ${taskId} has had ${attempts} attempt${attempts === 1 ? "" : "s"}; attempt ${n} has not started`,
+    );
   }
   return { runId, taskId, index: unit.index, attempt: n };
 }

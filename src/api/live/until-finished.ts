@@ -10,13 +10,17 @@ type Items = RunEvent | readonly RunEvent[];
 
 const lastOf = (item: Items): RunEvent | undefined => (Array.isArray(item) ? item[item.length - 1] : (item as RunEvent));
 
-const holdsFinish = (item: Items) => (Array.isArray(item) ? item.some((e: RunEvent) => e.type === "run.finished") : (item as RunEvent).type === "run.finished");
+const holdsFinish = (item: Items) =>
+  Array.isArray(item) ? item.some((e: RunEvent) => e.type === "run.finished") : (item as RunEvent).type === "run.finished";
 
 /**
  * Ends `source` after the item holding a finished run's final event. Items at
  * hand are passed on up to such an item, which next() then gives and checks.
  */
-export function untilFinished<T extends Items>(source: AsyncIterator<T>, getRun: () => Promise<RunRecord | null>): AsyncIterator<T> & ReadyItems<T> {
+export function untilFinished<T extends Items>(
+  source: AsyncIterator<T>,
+  getRun: () => Promise<RunRecord | null>,
+): AsyncIterator<T> & ReadyItems<T> {
   let ended = false;
   const take = readyItemsOf<T>(source);
   return {

@@ -32,9 +32,12 @@ export function checkDocument(source: string | GraphQLSource, limits: DocumentLi
       throw new GraphQLError(`the query has more than ${limits.maxTokens} tokens`, { extensions: { code: "QUERY_TOO_LARGE" } });
     }
     if (OPEN.has(t.kind) && ++depth > limits.maxNesting) {
-      throw new GraphQLError(`the query nests braces, brackets or parentheses more than ${limits.maxNesting} deep (at line ${t.line}, column ${t.column})`, {
-        extensions: { code: "QUERY_TOO_NESTED" },
-      });
+      throw new GraphQLError(
+        `the query nests braces, brackets or parentheses more than ${limits.maxNesting} deep (at line ${t.line}, column ${t.column})`,
+        {
+          extensions: { code: "QUERY_TOO_NESTED" },
+        },
+      );
     }
     if (CLOSE.has(t.kind)) depth--;
   }

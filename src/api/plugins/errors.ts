@@ -21,13 +21,17 @@ function codeOf(e: GraphQLError): string {
   return e.path ? "BAD_REQUEST" : "GRAPHQL_VALIDATION_FAILED";
 }
 
-const needsWork = (e: GraphQLError) => e.message.length > MAX_MESSAGE || typeof e.extensions?.code !== "string" || e.extensions.originalError !== undefined;
+const needsWork = (e: GraphQLError) =>
+  e.message.length > MAX_MESSAGE || typeof e.extensions?.code !== "string" || e.extensions.originalError !== undefined;
 
 /** Yoga copies a refused request's cause into extensions.originalError, message whole (a JSON parser's quotes the body): cut too. */
 function briefExtensions(extensions: GraphQLError["extensions"]): Record<string, unknown> {
   const original = extensions?.originalError as { name?: unknown; message?: unknown } | undefined;
   if (!original) return { ...extensions };
-  return { ...extensions, originalError: { name: original.name, message: typeof original.message === "string" ? brief(original.message, 200) : undefined } };
+  return {
+    ...extensions,
+    originalError: { name: original.name, message: typeof original.message === "string" ? brief(original.message, 200) : undefined },
+  };
 }
 
 /** `e` with its message cut to MAX_MESSAGE characters and a code (the same error when it has both). */
@@ -63,7 +67,8 @@ export function maskErrors(result: ExecutionResult, ctx: ApiContext, logger: Log
     const original = e.originalError;
     if (!original || original instanceof GraphQLError) return briefError(e);
     const at = { ...(e.path ? { path: e.path } : {}), ...(e.nodes ? { nodes: e.nodes } : {}) };
-    if (original instanceof ConveyorError) return new GraphQLError(brief(original.message, MAX_MESSAGE), { ...at, extensions: { code: original.code } });
+    if (original instanceof ConveyorError)
+      return new GraphQLError(brief(original.message, MAX_MESSAGE), { ...at, extensions: { code: original.code } });
     logger.error({ requestId: ctx.requestId, path: e.path?.join("."), err: original.stack ?? String(original) }, "unexpected error");
     return new GraphQLError("Unexpected error", { ...at, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: ctx.requestId } });
   });
@@ -86,7 +91,11 @@ export function useMaskedErrors(logger: Logger): Plugin<ApiContext> {
         return { onNext: ({ result: r, setResult: set }) => set(maskErrors(r, args.contextValue, logger)) };
       },
       onSubscribeError: ({ error, setError }) => {
-        const masked = maskErrors({ errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error), { originalError: error as Error })] }, args.contextValue, logger);
+        const masked = maskErrors(
+          { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error), { originalError: error as Error })] },
+          args.contextValue,
+          logger,
+        );
         setError(masked.errors![0]);
       },
     }),

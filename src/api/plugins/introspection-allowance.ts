@@ -44,7 +44,9 @@ export function introspectionListSizes(schema: GraphQLSchema): Record<string, nu
     "__Schema.directives": schema.getDirectives().length,
     "__Type.fields": longest(withFields.map((t) => Object.keys(t.getFields()).length)),
     "__Type.interfaces": longest(withFields.map((t) => t.getInterfaces().length)),
-    "__Type.possibleTypes": longest(types.filter((t) => isInterfaceType(t) || isUnionType(t)).map((t) => schema.getPossibleTypes(t).length)),
+    "__Type.possibleTypes": longest(
+      types.filter((t) => isInterfaceType(t) || isUnionType(t)).map((t) => schema.getPossibleTypes(t).length),
+    ),
     "__Type.enumValues": longest(types.filter(isEnumType).map((t) => t.getValues().length)),
     "__Type.inputFields": longest(types.filter(isInputObjectType).map((t) => Object.keys(t.getFields()).length)),
     "__Field.args": longest(fieldArgs),

@@ -4,8 +4,29 @@
 // validation runs once per document, whatever the variables); a plain list its
 // known bound, or DEFAULT_LIST_SIZE. Introspection (`__schema`, `__type`) is
 // measured apart, against its own allowance (introspection-allowance.ts).
-import type { ASTVisitor, DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValidationContext } from "graphql";
-import { GraphQLError, Kind, getIntrospectionQuery, getNamedType, getNullableType, isCompositeType, isInterfaceType, isListType, isObjectType, parse } from "../graphql.js";
+import type {
+  ASTVisitor,
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValidationContext,
+} from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  getIntrospectionQuery,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  parse,
+} from "../graphql.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../paging.js";
 import { ALLOWANCE_ROOM, FULL_INTROSPECTION_OPTIONS, introspectionListSizes, type Allowance } from "./introspection-allowance.js";
 
@@ -37,7 +58,11 @@ interface Walk {
 const INTROSPECTION_ROOTS = new Set(["__schema", "__type"]);
 
 /** How many items the field may return, each costing what its selection costs. */
-function multiplier(field: FieldNode, parent: GraphQLCompositeType | undefined, w: Walk): { n: number; type: GraphQLCompositeType | undefined } {
+function multiplier(
+  field: FieldNode,
+  parent: GraphQLCompositeType | undefined,
+  w: Walk,
+): { n: number; type: GraphQLCompositeType | undefined } {
   const def = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[field.name.value] : undefined;
   const named = def ? getNamedType(def.type) : undefined;
   const type = named && isCompositeType(named) ? named : undefined;
@@ -47,7 +72,8 @@ function multiplier(field: FieldNode, parent: GraphQLCompositeType | undefined, 
   if (def && def.args.some((a) => a.name === "first")) return { n: DEFAULT_PAGE_SIZE, type };
   // a connection's edges were counted by its `first`
   const inConnection = parent && isObjectType(parent) && "pageInfo" in parent.getFields();
-  if (def && !inConnection && isListType(getNullableType(def.type))) return { n: LIST_SIZES[`${parent!.name}.${def.name}`] ?? DEFAULT_LIST_SIZE, type };
+  if (def && !inConnection && isListType(getNullableType(def.type)))
+    return { n: LIST_SIZES[`${parent!.name}.${def.name}`] ?? DEFAULT_LIST_SIZE, type };
   return { n: 1, type };
 }
 
@@ -59,7 +85,9 @@ function measure(set: SelectionSetNode, parent: GraphQLCompositeType | undefined
     if (sel.kind === Kind.FIELD && !w.introspectionSizes && INTROSPECTION_ROOTS.has(sel.name.value) && parent === w.schema.getQueryType()) {
       // meta-fields are not among the root type's fields: their types are named here
       const type = condition(w, sel.name.value === "__schema" ? "__Schema" : "__Type");
-      const sub = sel.selectionSet ? measure(sel.selectionSet, type, { ...w, introspectionSizes: introspectionListSizes(w.schema) }, seen) : { depth: 0, cost: 0 };
+      const sub = sel.selectionSet
+        ? measure(sel.selectionSet, type, { ...w, introspectionSizes: introspectionListSizes(w.schema) }, seen)
+        : { depth: 0, cost: 0 };
       w.introspection.depth = Math.max(w.introspection.depth, sub.depth + 1);
       w.introspection.cost += 1 + sub.cost;
       continue;
@@ -70,7 +98,8 @@ function measure(set: SelectionSetNode, parent: GraphQLCompositeType | undefined
       inner = measure(sel.selectionSet, sel.typeCondition ? condition(w, sel.typeCondition.name.value) : parent, w, seen);
     } else {
       const f = w.fragments[sel.name.value];
-      if (f && !seen.has(f.name.value)) inner = measure(f.selectionSet, condition(w, f.typeCondition.name.value), w, new Set(seen).add(f.name.value));
+      if (f && !seen.has(f.name.value))
+        inner = measure(f.selectionSet, condition(w, f.typeCondition.name.value), w, new Set(seen).add(f.name.value));
     }
     depth = Math.max(depth, inner.depth);
     cost += inner.cost;
@@ -90,11 +119,20 @@ function condition(w: Walk, name: string): GraphQLCompositeType | undefined {
 }
 
 /** An operation's own measure, and its introspection's apart. */
-function measureOperation(node: OperationDefinitionNode, document: DocumentNode, schema: GraphQLSchema): { own: Measure; introspection: Measure } {
+function measureOperation(
+  node: OperationDefinitionNode,
+  document: DocumentNode,
+  schema: GraphQLSchema,
+): { own: Measure; introspection: Measure } {
   const fragments = Object.fromEntries(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-  const root = node.operation === "query" ? schema.getQueryType() : node.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    node.operation === "query"
+      ? schema.getQueryType()
+      : node.operation === "mutation"
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   const w: Walk = { schema, fragments, introspection: { depth: 0, cost: 0 } };
   const own = measure(node.selectionSet, root ?? undefined, w, new Set());
   return { own, introspection: w.introspection };
@@ -121,21 +159,37 @@ export function queryLimitsRule(limits: QueryLimits) {
       const schema = context.getSchema();
       const { own: m, introspection } = measureOperation(node, context.getDocument(), schema);
       if (m.depth > limits.maxDepth) {
-        context.reportError(new GraphQLError(`query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`, { nodes: [node], extensions: { code: "QUERY_TOO_DEEP" } }));
+        context.reportError(
+          new GraphQLError(`query depth ${m.depth} exceeds the limit of ${limits.maxDepth}`, {
+            nodes: [node],
+            extensions: { code: "QUERY_TOO_DEEP" },
+          }),
+        );
       }
       if (m.cost > limits.maxCost) {
-        context.reportError(new GraphQLError(`query cost ${m.cost} exceeds the limit of ${limits.maxCost}`, { nodes: [node], extensions: { code: "QUERY_TOO_COSTLY" } }));
+        context.reportError(
+          new GraphQLError(`query cost ${m.cost} exceeds the limit of ${limits.maxCost}`, {
+            nodes: [node],
+            extensions: { code: "QUERY_TOO_COSTLY" },
+          }),
+        );
       }
       if (introspection.cost === 0) return;
       const allowed = introspectionAllowance(schema);
       if (introspection.depth > allowed.depth) {
         context.reportError(
-          new GraphQLError(`introspection depth ${introspection.depth} exceeds the limit of ${allowed.depth} (the standard introspection query's)`, { nodes: [node], extensions: { code: "QUERY_TOO_DEEP" } }),
+          new GraphQLError(
+            `introspection depth ${introspection.depth} exceeds the limit of ${allowed.depth} (the standard introspection query's)`,
+            { nodes: [node], extensions: { code: "QUERY_TOO_DEEP" } },
+          ),
         );
       }
       if (introspection.cost > allowed.cost) {
         context.reportError(
-          new GraphQLError(`introspection cost ${introspection.cost} exceeds the limit of ${allowed.cost} (the standard introspection query's, with room)`, { nodes: [node], extensions: { code: "QUERY_TOO_COSTLY" } }),
+          new GraphQLError(
+            `introspection cost ${introspection.cost} exceeds the limit of ${allowed.cost} (the standard introspection query's, with room)`,
+            { nodes: [node], extensions: { code: "QUERY_TOO_COSTLY" } },
+          ),
         );
       }
     },

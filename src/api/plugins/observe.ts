@@ -40,7 +40,9 @@ export function useObserve(metrics: ApiMetrics | undefined, mutations: InFlight)
       const op = getOperationAST(args.document, args.operationName ?? undefined);
       const type = op?.operation ?? "unknown";
       if (type === "mutation" && !mutations.enter()) {
-        const error = new GraphQLError("shutting down: send it to another replica", { extensions: { code: "SHUTTING_DOWN", http: { status: 503 } } });
+        const error = new GraphQLError("shutting down: send it to another replica", {
+          extensions: { code: "SHUTTING_DOWN", http: { status: 503 } },
+        });
         return void setResultAndStopExecution({ errors: [error] });
       }
       // labelled by the schema's root field, not the client's operation name: a bounded set of series

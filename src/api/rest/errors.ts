@@ -27,6 +27,10 @@ function statusOf(err: ConveyorError): number {
 export function toHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
   if (!(err instanceof ConveyorError)) return null;
-  const details = Object.fromEntries(Object.entries(err).filter(([k, v]) => !NOT_DETAILS.has(k) && v !== undefined).map(([k, v]) => [toSnake(k), v]));
+  const details = Object.fromEntries(
+    Object.entries(err)
+      .filter(([k, v]) => !NOT_DETAILS.has(k) && v !== undefined)
+      .map(([k, v]) => [toSnake(k), v]),
+  );
   return new HttpError(statusOf(err), err.message, err.code, details);
 }

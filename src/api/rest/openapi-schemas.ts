@@ -11,7 +11,13 @@ const timestamp = (description: string) => ({ type: ["string", "null"], format: 
 const count = { type: "integer", minimum: 0 };
 function object(properties: Record<string, object>, description?: string, optional: string[] = []) {
   const required = Object.keys(properties).filter((k) => !optional.includes(k));
-  return { type: "object", ...(description ? { description } : {}), ...(required.length ? { required } : {}), properties, additionalProperties: false };
+  return {
+    type: "object",
+    ...(description ? { description } : {}),
+    ...(required.length ? { required } : {}),
+    properties,
+    additionalProperties: false,
+  };
 }
 
 /** A zod-made JSON Schema with snake_case property names, closed objects, and no $schema of its own. */
@@ -30,7 +36,8 @@ function snakeSchema(schema: unknown, isDefault = false): unknown {
   return out;
 }
 
-const runOptions = (io: "input" | "output") => snakeSchema(z.toJSONSchema(runOptionsSchema, { io })) as { properties: Record<string, object> };
+const runOptions = (io: "input" | "output") =>
+  snakeSchema(z.toJSONSchema(runOptionsSchema, { io })) as { properties: Record<string, object> };
 const optionsIn = runOptions("input");
 
 const sourceFields = {
@@ -69,7 +76,11 @@ export const schemas = {
     memoized: { ...count, description: "Tasks settled from cached results" },
     running_tasks: { type: "array", items: ref("RunningTask") },
     throughput_per_sec: { type: "number", minimum: 0, description: "Tasks that ran and finished per second, over the last minute" },
-    eta_seconds: { type: ["number", "null"], minimum: 0, description: "Seconds until every task settles: 0 once the run ended, null while no duration is known" },
+    eta_seconds: {
+      type: ["number", "null"],
+      minimum: 0,
+      description: "Seconds until every task settles: 0 once the run ended, null while no duration is known",
+    },
     eta_at: timestamp("When the ETA expects the run to end"),
   }),
   TaskState: object({
@@ -110,9 +121,17 @@ export const schemas = {
     tasks: { type: "array", items: ref("TaskState") },
   }),
   StartRequest: {
-    ...object({ ...sourceFields, ...optionsIn.properties }, "What to run (tasks_file or tasks, task_list or task_range) and the run options", Object.keys({ ...sourceFields, ...optionsIn.properties })),
+    ...object(
+      { ...sourceFields, ...optionsIn.properties },
+      "What to run (tasks_file or tasks, task_list or task_range) and the run options",
+      Object.keys({ ...sourceFields, ...optionsIn.properties }),
+    ),
   },
-  ResumeRequest: object({ checkpoint_id: { type: "string", description: "Go back to this checkpoint; default: go on from where the run stopped" } }, undefined, ["checkpoint_id"]),
+  ResumeRequest: object(
+    { checkpoint_id: { type: "string", description: "Go back to this checkpoint; default: go on from where the run stopped" } },
+    undefined,
+    ["checkpoint_id"],
+  ),
   CancelRequest: object({ reason: { type: "string" } }, undefined, ["reason"]),
   Error: object({ error: ref("ErrorDetail") }),
   ErrorDetail: object(
@@ -120,7 +139,10 @@ export const schemas = {
       code: { type: "string", description: "Stable, for clients to branch on" },
       message: { type: "string", description: "Cut after 300 characters, saying how many more there were" },
       request_id: { type: "string", description: "Also in the x-request-id header and the server's log" },
-      field: { type: "string", description: "The input at fault, as the request spelled it (`max_paralel`, `options.retry.retry_limit`, `tasks[0].title`)" },
+      field: {
+        type: "string",
+        description: "The input at fault, as the request spelled it (`max_paralel`, `options.retry.retry_limit`, `tasks[0].title`)",
+      },
       suggestion: { type: "string", description: "The known name nearest to an unknown `field`" },
       allowed: { type: "array", items: { type: "string" }, description: "The methods the path takes (405)" },
       part: { type: "string" },
@@ -146,11 +168,39 @@ export const schemas = {
       degraded: { type: "object", additionalProperties: { type: "string" } },
     },
     "The code and message; the other fields are there when they explain the error",
-    ["field", "suggestion", "allowed", "part", "ids", "cycle", "missing", "tag", "available", "file", "path", "line", "column", "offset", "subject", "from", "action", "run_id", "task_id", "checkpoint_id", "budget_ms", "reason", "setting", "degraded"],
+    [
+      "field",
+      "suggestion",
+      "allowed",
+      "part",
+      "ids",
+      "cycle",
+      "missing",
+      "tag",
+      "available",
+      "file",
+      "path",
+      "line",
+      "column",
+      "offset",
+      "subject",
+      "from",
+      "action",
+      "run_id",
+      "task_id",
+      "checkpoint_id",
+      "budget_ms",
+      "reason",
+      "setting",
+      "degraded",
+    ],
   ),
   Health: object({ status: { type: "string", enum: ["ok"] } }),
   Readiness: object(
-    { status: { type: "string", enum: ["ready", "degraded"] }, degraded: { type: "object", additionalProperties: { type: "string" }, description: "What is down, and why" } },
+    {
+      status: { type: "string", enum: ["ready", "degraded"] },
+      degraded: { type: "object", additionalProperties: { type: "string" }, description: "What is down, and why" },
+    },
     undefined,
     ["degraded"],
   ),

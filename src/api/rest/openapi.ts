@@ -5,7 +5,9 @@
 import { ref, schemas } from "./openapi-schemas.js";
 
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
-const requestIdHeader = { "x-request-id": { description: "The request's id: the one sent, if sane, or a new one", schema: { type: "string" } } };
+const requestIdHeader = {
+  "x-request-id": { description: "The request's id: the one sent, if sane, or a new one", schema: { type: "string" } },
+};
 
 function answer(description: string, schema: object, headers: Record<string, object> = {}) {
   return { description, headers: { ...requestIdHeader, ...headers }, ...json(schema) };
@@ -44,7 +46,9 @@ const common = {
 const writes = { ...common, "503": { $ref: "#/components/responses/Unavailable" } };
 const tooLarge = { "413": { $ref: "#/components/responses/PayloadTooLarge" } };
 const unknownRun = (...more: string[]) => ({ "404": failure("No such run", ["RUN_NOT_FOUND", ...more]) });
-const wrongState = { "409": failure("The run's status does not allow it, or another process drives the run", ["INVALID_TRANSITION", "STORE_LOCKED"]) };
+const wrongState = {
+  "409": failure("The run's status does not allow it, or another process drives the run", ["INVALID_TRANSITION", "STORE_LOCKED"]),
+};
 
 const id = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "The workflow (run) id" };
 const tags = ["workflows"];
@@ -76,7 +80,7 @@ export const openApiDocument = {
     license: { name: "MIT", identifier: "MIT" },
     description:
       "Start and steer durable Task Master runs. GraphQL at /graphql offers more. Bodies are snake_case JSON; times are " +
-      "ISO 8601 strings, durations `_ms` numbers (the ETA: `eta_seconds`). Errors are `{\"error\": {code, message, request_id, ...}}`; " +
+      'ISO 8601 strings, durations `_ms` numbers (the ETA: `eta_seconds`). Errors are `{"error": {code, message, request_id, ...}}`; ' +
       "any other path under /api answers 404 `NOT_FOUND`. Without configured tokens the server listens on loopback only and asks for none.",
   },
   servers: [
@@ -131,7 +135,12 @@ export const openApiDocument = {
         summary: "Progress and ETA",
         tags,
         parameters: [id],
-        responses: { "200": answer("Progress", ref("Progress")), "400": failure("A malformed path", PATH_CODES), ...unknownRun(), ...common },
+        responses: {
+          "200": answer("Progress", ref("Progress")),
+          "400": failure("A malformed path", PATH_CODES),
+          ...unknownRun(),
+          ...common,
+        },
       },
     },
     "/api/workflows/{id}/state": {
@@ -171,7 +180,12 @@ export const openApiDocument = {
           id,
           { name: "taskId", in: "path", required: true, schema: { type: "string" }, description: "The task's id in the run" },
           { name: "attempt", in: "query", schema: { type: "integer", minimum: 1 }, description: "Default: the latest attempt" },
-          { name: "follow", in: "query", schema: { type: "string", enum: ["1", "0", "true", "false"] }, description: "Stream until the attempt ends" },
+          {
+            name: "follow",
+            in: "query",
+            schema: { type: "string", enum: ["1", "0", "true", "false"] },
+            description: "Stream until the attempt ends",
+          },
         ],
         responses: {
           "200": {
@@ -192,7 +206,12 @@ export const openApiDocument = {
       "ResumeRequest",
     ),
     "/api/workflows/{id}/pause": steer("pauseWorkflow", "Pause", "Running tasks finish; nothing new starts."),
-    "/api/workflows/{id}/cancel": steer("cancelWorkflow", "Cancel", "Running tasks are stopped (after the run's cancel_grace_ms); nothing new starts.", "CancelRequest"),
+    "/api/workflows/{id}/cancel": steer(
+      "cancelWorkflow",
+      "Cancel",
+      "Running tasks are stopped (after the run's cancel_grace_ms); nothing new starts.",
+      "CancelRequest",
+    ),
     "/api/openapi.json": {
       get: {
         operationId: "getOpenApiDocument",
@@ -200,7 +219,11 @@ export const openApiDocument = {
         tags: ["service"],
         security: [],
         responses: {
-          "200": answer("The OpenAPI document", { type: "object", required: ["openapi", "info", "paths"], properties: { openapi: { type: "string" }, info: { type: "object" }, paths: { type: "object" } } }),
+          "200": answer("The OpenAPI document", {
+            type: "object",
+            required: ["openapi", "info", "paths"],
+            properties: { openapi: { type: "string" }, info: { type: "object" }, paths: { type: "object" } },
+          }),
           "405": { $ref: "#/components/responses/MethodNotAllowed" },
           "500": { $ref: "#/components/responses/Unexpected" },
         },
@@ -212,7 +235,11 @@ export const openApiDocument = {
         summary: "Alive",
         tags: ["service"],
         security: [],
-        responses: { "200": answer("The process answers", ref("Health")), "405": { $ref: "#/components/responses/MethodNotAllowed" }, "500": { $ref: "#/components/responses/Unexpected" } },
+        responses: {
+          "200": answer("The process answers", ref("Health")),
+          "405": { $ref: "#/components/responses/MethodNotAllowed" },
+          "500": { $ref: "#/components/responses/Unexpected" },
+        },
       },
     },
     "/readyz": {
@@ -222,9 +249,12 @@ export const openApiDocument = {
         description: "Ready when the database answers; degraded (still 200) when an optional dependency such as Redis is down.",
         tags: ["service"],
         security: [],
-        responses: { "200": answer("Ready or degraded", ref("Readiness")), "405": { $ref: "#/components/responses/MethodNotAllowed" },
+        responses: {
+          "200": answer("Ready or degraded", ref("Readiness")),
+          "405": { $ref: "#/components/responses/MethodNotAllowed" },
           "503": failure("Not ready", ["NOT_READY", "SHUTTING_DOWN"]),
-          "500": { $ref: "#/components/responses/Unexpected" } },
+          "500": { $ref: "#/components/responses/Unexpected" },
+        },
       },
     },
     "/metrics": {
@@ -233,7 +263,11 @@ export const openApiDocument = {
         summary: "Prometheus metrics",
         tags: ["service"],
         responses: {
-          "200": { description: "Prometheus text format", headers: requestIdHeader, content: { "text/plain": { schema: { type: "string" } } } },
+          "200": {
+            description: "Prometheus text format",
+            headers: requestIdHeader,
+            content: { "text/plain": { schema: { type: "string" } } },
+          },
           "401": { $ref: "#/components/responses/Unauthenticated" },
           "403": { $ref: "#/components/responses/Forbidden" },
           "404": failure("Metrics are off", ["NOT_FOUND"]),
@@ -245,7 +279,11 @@ export const openApiDocument = {
   },
   components: {
     securitySchemes: {
-      bearer: { type: "http", scheme: "bearer", description: "read scope for GET, write scope for POST, PUT and DELETE; none when the server has no tokens" },
+      bearer: {
+        type: "http",
+        scheme: "bearer",
+        description: "read scope for GET, write scope for POST, PUT and DELETE; none when the server has no tokens",
+      },
     },
     schemas,
     responses: {
@@ -255,7 +293,11 @@ export const openApiDocument = {
         allow: { description: "The methods it takes", schema: { type: "string" } },
       }),
       PayloadTooLarge: failure("The body is over the limit (CONVEYOR_API_BODY_LIMIT)", ["PAYLOAD_TOO_LARGE"]),
-      Unavailable: failure("Shutting down, or the database is out of reach: try again", ["SHUTTING_DOWN", "STORE_OUTAGE", "STORE_UNAVAILABLE"]),
+      Unavailable: failure("Shutting down, or the database is out of reach: try again", [
+        "SHUTTING_DOWN",
+        "STORE_OUTAGE",
+        "STORE_UNAVAILABLE",
+      ]),
       Unexpected: failure("A bug: the details are in the server's log under the request id", ["INTERNAL_SERVER_ERROR"]),
     },
   },

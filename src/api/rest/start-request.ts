@@ -36,7 +36,13 @@ function unknownKey(at: string, key: string, known: readonly string[]): HttpErro
 }
 
 /** Options given at `at` ("" or "options."), camelCased into `into`, with their spelling recorded. */
-function takeOptions(given: Record<string, unknown>, at: string, into: Record<string, unknown>, spelling: Spelling, extra: readonly string[] = []): void {
+function takeOptions(
+  given: Record<string, unknown>,
+  at: string,
+  into: Record<string, unknown>,
+  spelling: Spelling,
+  extra: readonly string[] = [],
+): void {
   for (const [key, value] of Object.entries(given)) {
     const name = toCamel(key);
     if (!OPTION_KEYS.includes(name)) throw unknownKey(at, key, [...OPTION_KEYS, ...extra]);
@@ -48,7 +54,8 @@ function takeOptions(given: Record<string, unknown>, at: string, into: Record<st
       for (const [k, v] of Object.entries(value)) {
         const n = toCamel(k);
         if (!RETRY_KEYS.includes(n)) throw unknownKey(`${at}${key}.`, k, RETRY_KEYS);
-        if (spelling.has(`retry.${n}`)) throw new InvalidOptionError(`${at}${key}.${k}`, `given twice (also as ${spelling.get(`retry.${n}`)})`);
+        if (spelling.has(`retry.${n}`))
+          throw new InvalidOptionError(`${at}${key}.${k}`, `given twice (also as ${spelling.get(`retry.${n}`)})`);
         spelling.set(`retry.${n}`, `${at}${key}.${k}`);
         retry[n] = v;
       }
@@ -59,12 +66,16 @@ function takeOptions(given: Record<string, unknown>, at: string, into: Record<st
 
 export function parseStartRequest(b: Record<string, unknown>, hasDefaultTasksFile: boolean): ParsedStart {
   if (b.task_list !== undefined && !Array.isArray(b.task_list)) throw new InvalidOptionError("task_list", "must be an array of task ids");
-  if (b.task_range !== undefined && typeof b.task_range !== "string") throw new InvalidOptionError("task_range", "must be a string such as 1-100");
-  if (b.task_list !== undefined && b.task_range !== undefined) throw new InvalidOptionError("task_range", "give either task_range or task_list, not both");
+  if (b.task_range !== undefined && typeof b.task_range !== "string")
+    throw new InvalidOptionError("task_range", "must be a string such as 1-100");
+  if (b.task_list !== undefined && b.task_range !== undefined)
+    throw new InvalidOptionError("task_range", "give either task_range or task_list, not both");
   if (b.tasks_file !== undefined && typeof b.tasks_file !== "string") throw new InvalidOptionError("tasks_file", "must be a path");
   if (b.tag !== undefined && typeof b.tag !== "string") throw new InvalidOptionError("tag", "must be a string");
-  if (b.tasks !== undefined && !Array.isArray(b.tasks)) throw new InvalidOptionError("tasks", "must be an array of task definitions or ids");
-  if (b.tasks !== undefined && b.tasks_file !== undefined) throw new InvalidOptionError("tasks", "give either tasks or tasks_file, not both");
+  if (b.tasks !== undefined && !Array.isArray(b.tasks))
+    throw new InvalidOptionError("tasks", "must be an array of task definitions or ids");
+  if (b.tasks !== undefined && b.tasks_file !== undefined)
+    throw new InvalidOptionError("tasks", "give either tasks or tasks_file, not both");
   if (b.tasks === undefined && b.tasks_file === undefined && !hasDefaultTasksFile) {
     throw new InvalidOptionError("tasks_file", "give tasks_file or tasks (this server has no default tasks file)");
   }
@@ -89,7 +100,13 @@ export function parseStartRequest(b: Record<string, unknown>, hasDefaultTasksFil
 }
 
 /** The request's names for what the shared services call by their own. */
-const SOURCE_FIELDS: Record<string, string> = { tasksFile: "tasks_file", inline: "tasks", selection: "task_range", taskIds: "task_list", source: "tasks_file" };
+const SOURCE_FIELDS: Record<string, string> = {
+  tasksFile: "tasks_file",
+  inline: "tasks",
+  selection: "task_range",
+  taskIds: "task_list",
+  source: "tasks_file",
+};
 
 /** A field the domain named ("retry.retryLimit", "tasksFile", "inline[0].title") as this client spelled it. */
 export function clientField(field: string, spelling: Spelling): string {

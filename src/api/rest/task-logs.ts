@@ -12,7 +12,13 @@ import type { RunService } from "../run-service.js";
 
 export const TASK_LOGS_PATH = /^\/api\/workflows\/([^/]+)\/tasks\/([^/]+)\/logs$/;
 
-const FOLLOW = new Map([["1", true], ["true", true], ["0", false], ["false", false], ["", true]]);
+const FOLLOW = new Map([
+  ["1", true],
+  ["true", true],
+  ["0", false],
+  ["false", false],
+  ["", true],
+]);
 
 export const logText = (item: LogItem): string =>
   item.dropped !== null ? `[conveyor: ${item.dropped} line${item.dropped === 1 ? "" : "s"} dropped]\n` : `${item.text}\n`;
@@ -22,7 +28,13 @@ export interface TaskLogsRequest {
   subscriptions?: OpenSubscriptions;
 }
 
-export async function sendTaskLogs(deps: TaskLogsRequest, req: IncomingMessage, res: ServerResponse, runId: string, taskId: string): Promise<void> {
+export async function sendTaskLogs(
+  deps: TaskLogsRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+  runId: string,
+  taskId: string,
+): Promise<void> {
   const query = new URL(req.url ?? "/", "http://x").searchParams;
   const attemptText = query.get("attempt");
   const attempt = attemptText === null ? undefined : /^\d+$/.test(attemptText) ? Number(attemptText) : NaN;
@@ -45,7 +57,11 @@ export async function sendTaskLogs(deps: TaskLogsRequest, req: IncomingMessage, 
     for await (const item of stream) {
       if (res.destroyed) break;
       // a client that reads slowly holds the stream back, which then drops lines visibly
-      if (!res.write(logText(item))) await new Promise((r) => { res.once("drain", r); res.once("close", r); });
+      if (!res.write(logText(item)))
+        await new Promise((r) => {
+          res.once("drain", r);
+          res.once("close", r);
+        });
     }
   } finally {
     unregister();

@@ -36,9 +36,14 @@ async function startRun(deps: RestDeps, req: IncomingMessage, res: ServerRespons
   });
   // answered once the start is recorded, as GraphQL's startRun is: running (or further), never pending
   const run = await deps.runs.startedRun(started.runId);
-  sendJson(res, 201, { ...statusBody(started.runId, deps.runs.engine.runState(run)), total: started.total, warnings: started.warnings }, {
-    location: `/api/workflows/${started.runId}/state`,
-  });
+  sendJson(
+    res,
+    201,
+    { ...statusBody(started.runId, deps.runs.engine.runState(run)), total: started.total, warnings: started.warnings },
+    {
+      location: `/api/workflows/${started.runId}/state`,
+    },
+  );
 }
 
 async function deleteWorkflow({ runs }: RestDeps, res: ServerResponse, id: string): Promise<void> {
@@ -106,7 +111,9 @@ export async function handleWorkflows(deps: RestDeps, req: IncomingMessage, res:
   if (!m) return false;
   const handler = handlers[`${req.method} ${m[2]}`];
   if (!handler) {
-    const allowed = Object.keys(handlers).filter((k) => k.endsWith(` ${m[2]}`)).map((k) => k.split(" ")[0]!);
+    const allowed = Object.keys(handlers)
+      .filter((k) => k.endsWith(` ${m[2]}`))
+      .map((k) => k.split(" ")[0]!);
     if (allowed.length > 0) throw methodNotAllowed(allowed);
     return false;
   }

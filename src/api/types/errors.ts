@@ -58,7 +58,11 @@ builder.objectType(SubtaskSelectionError, {
   name: "SubtaskSelection",
   fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }),
 });
-builder.objectType(UnknownTasksError, { ...base, name: "UnknownTasks", fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }) });
+builder.objectType(UnknownTasksError, {
+  ...base,
+  name: "UnknownTasks",
+  fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }),
+});
 builder.objectType(DependencyCycleError, {
   ...base,
   name: "DependencyCycle",
@@ -74,7 +78,11 @@ builder.objectType(UnsatisfiedDependencyError, {
   name: "UnsatisfiedDependency",
   fields: (t) => ({ missing: t.field({ type: [DependencyEdge], resolve: (e) => e.missing }) }),
 });
-builder.objectType(DuplicateTaskIdError, { ...base, name: "DuplicateTaskId", fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }) });
+builder.objectType(DuplicateTaskIdError, {
+  ...base,
+  name: "DuplicateTaskId",
+  fields: (t) => ({ ids: t.stringList({ resolve: (e) => briefList(e.ids) }) }),
+});
 builder.objectType(InvalidTaskFileError, {
   ...base,
   name: "InvalidTaskFile",

@@ -31,7 +31,9 @@ export const RunOptionsInput = builder.inputType("RunOptionsInput", {
     force: t.boolean({ description: "Bypass the memo cache" }),
     memoMaxAgeMs: t.int(),
     syncStatus: t.boolean({ description: "Write task statuses back into the tasks file as the run goes" }),
-    retention: t.string({ description: 'How long the run is kept once finished ("7d", "12h"), in place of the server\'s CONVEYOR_RETENTION' }),
+    retention: t.string({
+      description: 'How long the run is kept once finished ("7d", "12h"), in place of the server\'s CONVEYOR_RETENTION',
+    }),
   }),
 });
 
@@ -40,7 +42,9 @@ export const StartRunInput = builder.inputType("StartRunInput", {
     tasksFile: t.string({ description: "A tasks.json or Task Master project folder on the server" }),
     tag: t.string(),
     inline: t.field({ type: "JSON", description: "Inline task definitions or bare ids (a JSON array)" }),
-    selection: t.string({ description: 'A range spec ("1-5,8,10.2"), a JSON array text, or Task Master\'s `ready` or `all`, as in the CLI' }),
+    selection: t.string({
+      description: 'A range spec ("1-5,8,10.2"), a JSON array text, or Task Master\'s `ready` or `all`, as in the CLI',
+    }),
     taskIds: t.stringList({ description: "Explicit task ids" }),
     options: t.field({ type: RunOptionsInput }),
   }),

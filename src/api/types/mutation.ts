@@ -40,7 +40,10 @@ builder.mutationFields((t) => ({
     description: "Continue a paused, settled or interrupted run; from a checkpoint when given (its id or its raw checkpointId)",
     args: { runId: t.arg.id({ required: true }), checkpointId: t.arg.id() },
     resolve: async (_r, { runId, checkpointId }, ctx) => {
-      return steer(ctx, String(runId), { action: "resume", ...(checkpointId != null ? { checkpointId: checkpointIdArg(checkpointId) } : {}) });
+      return steer(ctx, String(runId), {
+        action: "resume",
+        ...(checkpointId != null ? { checkpointId: checkpointIdArg(checkpointId) } : {}),
+      });
     },
   }),
   pauseRun: t.field({

@@ -20,11 +20,14 @@ function parseRunCursor(after: string): { createdAt: number; id: string } {
   return { createdAt, id: after.slice(colon + 1) };
 }
 
-const QueryRunsConnection = builder.connectionObject({
-  type: RunRef,
-  name: "QueryRunsConnection",
-  fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
-}, { name: "QueryRunsConnectionEdge" });
+const QueryRunsConnection = builder.connectionObject(
+  {
+    type: RunRef,
+    name: "QueryRunsConnection",
+    fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
+  },
+  { name: "QueryRunsConnectionEdge" },
+);
 
 /** Runs in these states; running and pending ones are read to tell the interrupted apart (there are few). */
 async function countRuns(ctx: ApiContext, wanted: RunState[] | null | undefined, archived: boolean | undefined): Promise<number> {
@@ -62,7 +65,8 @@ builder.queryFields((t) => ({
       // INTERRUPTED is derived (stored as running or pending): read those, keep the states asked for
       const statuses = { ...(wanted ? { statuses: storedStatusesFor(wanted) } : {}), ...(archived !== undefined ? { archived } : {}) };
       const keep = (rows: RunRecord[]) => (wanted ? rows.filter((r) => wanted.includes(ctx.runs.engine.runState(r))) : rows);
-      if (args.after == null) return { ...forwardPage(keep(await ctx.runs.store.listRuns({ ...statuses, limit: n + 1 })), n, cursorOf, null), totalCount };
+      if (args.after == null)
+        return { ...forwardPage(keep(await ctx.runs.store.listRuns({ ...statuses, limit: n + 1 })), n, cursorOf, null), totalCount };
       // the store pages by creation time; runs created in the same millisecond are told apart by id
       const c = parseRunCursor(args.after);
       const rows = keep(await ctx.runs.store.listRuns({ ...statuses, before: c.createdAt + 1, limit: n + 1 + MAX_PAGE_SIZE }));

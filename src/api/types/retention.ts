@@ -17,7 +17,8 @@ const DeleteRunPayload = builder.objectRef<{ runId: string; rows: DeletedRows }>
 builder.mutationFields((t) => ({
   deleteRun: t.field({
     type: DeleteRunPayload,
-    description: "Delete a finished run and everything stored about it. A run not finished (pending, running, paused, interrupted) is refused",
+    description:
+      "Delete a finished run and everything stored about it. A run not finished (pending, running, paused, interrupted) is refused",
     errors: { types: [RunNotFoundError, InvalidTransitionError, StoreLockedError] },
     args: { runId: t.arg.id({ required: true }) },
     resolve: async (_r, { runId }, ctx) => ({ runId: String(runId), rows: await ctx.runs.deleteRun(String(runId)) }),

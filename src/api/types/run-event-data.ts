@@ -26,7 +26,11 @@ const TYPES = [
   })),
   payload("run.resumed", "RunResumed", "The run goes on after a pause or after it settled (resumeRun); one event per resume", (t) => ({
     total: t.int({ nullable: true, resolve: (e) => e.data.total }),
-    checkpointId: t.id({ nullable: true, description: "The checkpoint it went back to, if any (raw id)", resolve: (e) => e.data.checkpointId }),
+    checkpointId: t.id({
+      nullable: true,
+      description: "The checkpoint it went back to, if any (raw id)",
+      resolve: (e) => e.data.checkpointId,
+    }),
   })),
   payload("run.paused", "RunPaused", "Nothing new starts; running tasks finish", (t) => ({
     running: t.int({ resolve: (e) => e.data.running }),

@@ -21,17 +21,23 @@ const RunSource = builder.objectRef<RunRecord["source"]>("RunSource").implement(
   }),
 });
 
-const RunTasksConnection = builder.connectionObject({
-  type: TaskRunRef,
-  name: "RunTasksConnection",
-  fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
-}, { name: "RunTasksConnectionEdge" });
+const RunTasksConnection = builder.connectionObject(
+  {
+    type: TaskRunRef,
+    name: "RunTasksConnection",
+    fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
+  },
+  { name: "RunTasksConnectionEdge" },
+);
 
-const RunEventsConnection = builder.connectionObject({
-  type: RunEventRef,
-  name: "RunEventsConnection",
-  fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
-}, { name: "RunEventsConnectionEdge" });
+const RunEventsConnection = builder.connectionObject(
+  {
+    type: RunEventRef,
+    name: "RunEventsConnection",
+    fields: (t) => ({ totalCount: t.int({ description: TOTAL_COUNT, resolve: (c) => c.totalCount() }) }),
+  },
+  { name: "RunEventsConnectionEdge" },
+);
 
 builder.node(RunRef, {
   id: { resolve: (r) => r.id },
@@ -62,7 +68,8 @@ builder.node(RunRef, {
     archivedAt: t.field({
       type: "DateTime",
       nullable: true,
-      description: "When the run was archived (docs/retention.md): its tasks, attempts and events are read from the archive, and it cannot be resumed",
+      description:
+        "When the run was archived (docs/retention.md): its tasks, attempts and events are read from the archive, and it cannot be resumed",
       resolve: (r) => r.archivedAt ?? null,
     }),
     progress: t.field({ type: ProgressRef, resolve: async (r, _a, ctx) => ({ runId: r.id, progress: await ctx.runs.progress(r.id, r) }) }),
@@ -88,7 +95,12 @@ builder.node(RunRef, {
         const wanted = args.status ? new Set<string>(args.status) : null;
         const all = await ctx.units(r.id);
         const units = all.slice(from).filter((u) => !wanted || wanted.has(u.state.status));
-        const page = forwardPage(units.slice(0, n + 1).map((unit) => ({ runId: r.id, unit })), n, (x) => String(x.unit.index), args.after);
+        const page = forwardPage(
+          units.slice(0, n + 1).map((unit) => ({ runId: r.id, unit })),
+          n,
+          (x) => String(x.unit.index),
+          args.after,
+        );
         return { ...page, totalCount: () => (wanted ? all.filter((u) => wanted.has(u.state.status)).length : all.length) };
       },
     }),

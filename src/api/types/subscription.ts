@@ -71,16 +71,14 @@ const sharedPayload = { sharedPayload: true };
 const pagedByBatches = { ...sharedPayload, pagedBy: "runEventBatches" };
 
 /** A run's events after `after`, from its shared feed, once the run is known to exist. */
-function fromFeed<T extends RunEvent | readonly RunEvent[]>(follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>): (
+function fromFeed<T extends RunEvent | readonly RunEvent[]>(
+  follow: (ctx: ApiContext, runId: string, after: number) => AsyncIterator<T>,
+): (
   _r: unknown,
   args: { runId: string | number; after?: number | null; untilFinished?: boolean | null },
   ctx: ApiContext,
 ) => Promise<AsyncIterableIterator<T | Dropped>> {
-  return async (
-    _r: unknown,
-    args: { runId: string | number; after?: number | null; untilFinished?: boolean | null },
-    ctx: ApiContext,
-  ) => {
+  return async (_r: unknown, args: { runId: string | number; after?: number | null; untilFinished?: boolean | null }, ctx: ApiContext) => {
     const runId = String(args.runId);
     await ctx.runs.requireRun(runId);
     const feed = follow(ctx, runId, Math.max(0, args.after ?? 0));
@@ -98,7 +96,11 @@ builder.subscriptionFields((t) => ({
     description:
       "Every event after sequence `after` (default 0: all of them), then live; no gap, no duplicate. A live subscriber that falls " +
       "further behind than the server keeps (CONVEYOR_API_EVENT_RETAIN) gets a last result with the error SUBSCRIBER_DROPPED: subscribe again with `after`",
-    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
+    args: {
+      runId: t.arg.id({ required: true }),
+      after: t.arg.int({ defaultValue: 0 }),
+      untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }),
+    },
     subscribe: fromFeed<RunEvent>((ctx, runId, after) => ctx.eventFeeds.events(runId, after)),
     resolve: (e: RunEvent | Dropped) => unlessDropped(e),
     extensions: pagedByBatches,
@@ -109,7 +111,11 @@ builder.subscriptionFields((t) => ({
       "runEvents in lists: every event after sequence `after`, then live, consecutive events coalesced over a few ms " +
       "(and all a slow client has not taken yet in lists of at most CONVEYOR_API_EVENT_MAX_BATCH); no gap, no duplicate. Fewer messages " +
       "at high event rates. Dropped as runEvents is (SUBSCRIBER_DROPPED), which coalescing makes rare",
-    args: { runId: t.arg.id({ required: true }), after: t.arg.int({ defaultValue: 0 }), untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }) },
+    args: {
+      runId: t.arg.id({ required: true }),
+      after: t.arg.int({ defaultValue: 0 }),
+      untilFinished: t.arg.boolean({ defaultValue: false, description: UNTIL_FINISHED }),
+    },
     subscribe: fromFeed<readonly RunEvent[]>((ctx, runId, after) => ctx.eventFeeds.batches(runId, after)),
     resolve: (events: readonly RunEvent[] | Dropped) => unlessDropped(events),
     extensions: sharedPayload,
@@ -133,7 +139,10 @@ builder.subscriptionFields((t) => ({
       "first, from the database (runId and event.seq tell those already seen), then the live ones; each change once",
     args: { since: t.arg({ type: "DateTime" }) },
     subscribe: (_r, { since }, ctx) =>
-      tracked(ctx, runsChangedStream({ bus: ctx.runs.engine.bus, store: ctx.runs.store, logger: ctx.logger }, since ? since.getTime() : undefined)),
+      tracked(
+        ctx,
+        runsChangedStream({ bus: ctx.runs.engine.bus, store: ctx.runs.store, logger: ctx.logger }, since ? since.getTime() : undefined),
+      ),
     resolve: (e) => e,
     extensions: sharedPayload,
   }),

@@ -14,7 +14,10 @@ const TaskLogLineRef = builder.objectRef<LogItem>("TaskLogLine").implement({
     seq: t.exposeInt("seq", { description: "1, 2, 3, ... per attempt; on a marker, the last line it stands for" }),
     stream: t.field({ type: LogStreamEnum, nullable: true, resolve: (l) => l.stream }),
     text: t.exposeString("text", { nullable: true, description: "The line without its newline" }),
-    dropped: t.exposeInt("dropped", { nullable: true, description: "Set on a marker: this many lines were dropped here (a slow subscriber, or out of the runner's memory)" }),
+    dropped: t.exposeInt("dropped", {
+      nullable: true,
+      description: "Set on a marker: this many lines were dropped here (a slow subscriber, or out of the runner's memory)",
+    }),
   }),
 });
 

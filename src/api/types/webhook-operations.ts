@@ -9,7 +9,10 @@ const { invalid, notFound, managed } = WEBHOOK_ERRORS;
 const CreateWebhookInput = builder.inputType("CreateWebhookInput", {
   fields: (t) => ({
     url: t.string({ required: true }),
-    events: t.stringList({ required: true, description: "run.finished, run.failed, run.cancelled, run.interrupted, run.stalled, task.failed" }),
+    events: t.stringList({
+      required: true,
+      description: "run.finished, run.failed, run.cancelled, run.interrupted, run.stalled, task.failed",
+    }),
     description: t.string(),
     sources: t.stringList({ description: "Only runs whose source matches one of these globs (* is any text)" }),
     tags: t.stringList({ description: "Only runs of one of these tags" }),
@@ -45,7 +48,12 @@ builder.queryFields((t) => ({
   webhookDeliveries: t.field({
     type: [WebhookDeliveryRef],
     description: "Newest first; needs the write scope",
-    args: { webhookId: t.arg.string(), runId: t.arg.string(), state: t.arg({ type: DeliveryStateEnum }), limit: t.arg.int({ defaultValue: 50 }) },
+    args: {
+      webhookId: t.arg.string(),
+      runId: t.arg.string(),
+      state: t.arg({ type: DeliveryStateEnum }),
+      limit: t.arg.int({ defaultValue: 50 }),
+    },
     resolve: (_r, a, ctx) =>
       webhooksFor(ctx).deliveries({
         ...(a.webhookId != null ? { endpointId: a.webhookId } : {}),

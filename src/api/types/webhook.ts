@@ -17,7 +17,8 @@ import {
 
 /** Webhooks are configuration: reading them needs the write scope too (their URLs may carry tokens). */
 export function webhooksFor(ctx: ApiContext): Webhooks {
-  if (!can(ctx.principal, "write")) throw new GraphQLError("webhooks need the write scope", { extensions: { code: "FORBIDDEN", http: { status: 403 } } });
+  if (!can(ctx.principal, "write"))
+    throw new GraphQLError("webhooks need the write scope", { extensions: { code: "FORBIDDEN", http: { status: 403 } } });
   if (!ctx.webhooks) throw new GraphQLError("webhooks are not available on this server", { extensions: { code: "UNAVAILABLE" } });
   return ctx.webhooks;
 }
@@ -34,7 +35,12 @@ export const WebhookAttemptRef = builder.objectRef<AttemptRecord>("WebhookAttemp
     statusCode: t.exposeInt("statusCode", { nullable: true, description: "The endpoint's HTTP status; null when no answer came" }),
     latencyMs: t.exposeInt("latencyMs"),
     error: t.exposeString("error", { nullable: true }),
-    nextAttemptAt: t.field({ type: "DateTime", nullable: true, description: "When it is tried again; null once delivered or dead", resolve: (a) => a.nextAt }),
+    nextAttemptAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When it is tried again; null once delivered or dead",
+      resolve: (a) => a.nextAt,
+    }),
     sentBy: t.exposeString("sentBy", { description: "The replica that sent it" }),
   }),
 });
@@ -50,7 +56,11 @@ export const WebhookDeliveryRef = builder.objectRef<DeliveryRecord>("WebhookDeli
     nextAttemptAt: t.field({ type: "DateTime", nullable: true, resolve: (d) => d.nextAt }),
     createdAt: t.field({ type: "DateTime", resolve: (d) => d.createdAt }),
     finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (d) => d.finishedAt }),
-    payload: t.field({ type: "JSON", description: "The body sent, {type, timestamp, data}", resolve: (d) => JSON.parse(d.payload) as unknown }),
+    payload: t.field({
+      type: "JSON",
+      description: "The body sent, {type, timestamp, data}",
+      resolve: (d) => JSON.parse(d.payload) as unknown,
+    }),
     attempts: t.field({
       type: [WebhookAttemptRef],
       resolve: (d, _a, ctx) => webhooksFor(ctx).attempts([d.id]),
@@ -73,7 +83,8 @@ export const WebhookRef = builder.objectRef<EndpointRecord>("Webhook").implement
       type: [WebhookDeliveryRef],
       description: "Newest first",
       args: { state: t.arg({ type: DeliveryStateEnum }), limit: t.arg.int({ defaultValue: 50 }) },
-      resolve: (e, a, ctx) => webhooksFor(ctx).deliveries({ endpointId: e.id, ...(a.state ? { state: a.state } : {}), limit: clampLimit(a.limit) }),
+      resolve: (e, a, ctx) =>
+        webhooksFor(ctx).deliveries({ endpointId: e.id, ...(a.state ? { state: a.state } : {}), limit: clampLimit(a.limit) }),
     }),
   }),
 });
@@ -88,9 +99,21 @@ builder.objectType(InvalidWebhookError, {
   fields: (t) => ({ field: t.exposeString("field") }),
 });
 builder.objectType(WebhookNotFoundError, { ...base, name: "WebhookNotFound", fields: (t) => ({ webhookId: t.exposeString("id") }) });
-builder.objectType(WebhookManagedByConfigError, { ...base, name: "WebhookManagedByConfig", fields: (t) => ({ webhookId: t.exposeString("id") }) });
-builder.objectType(DeliveryNotFoundError, { ...base, name: "WebhookDeliveryNotFound", fields: (t) => ({ deliveryId: t.exposeString("id") }) });
-builder.objectType(DeliveryPendingError, { ...base, name: "WebhookDeliveryPending", fields: (t) => ({ deliveryId: t.exposeString("id") }) });
+builder.objectType(WebhookManagedByConfigError, {
+  ...base,
+  name: "WebhookManagedByConfig",
+  fields: (t) => ({ webhookId: t.exposeString("id") }),
+});
+builder.objectType(DeliveryNotFoundError, {
+  ...base,
+  name: "WebhookDeliveryNotFound",
+  fields: (t) => ({ deliveryId: t.exposeString("id") }),
+});
+builder.objectType(DeliveryPendingError, {
+  ...base,
+  name: "WebhookDeliveryPending",
+  fields: (t) => ({ deliveryId: t.exposeString("id") }),
+});
 
 export const WEBHOOK_ERRORS = { invalid: InvalidWebhookError, notFound: WebhookNotFoundError, managed: WebhookManagedByConfigError };
 export const DELIVERY_ERRORS = [DeliveryNotFoundError, DeliveryPendingError];

@@ -17,7 +17,8 @@ function text(rows: SettingRow[]): string {
       .filter((r) => r.group === group)
       .map((r) => {
         const dflt = defaultShown(r);
-        const value = r.value !== null ? `= ${r.value}${dflt !== null ? ` (default: ${dflt})` : ""}` : dflt !== null ? `unset: ${dflt}` : "unset";
+        const value =
+          r.value !== null ? `= ${r.value}${dflt !== null ? ` (default: ${dflt})` : ""}` : dflt !== null ? `unset: ${dflt}` : "unset";
         const notes = [r.flag ? `Also ${r.flag}.` : "", r.readBy ? `Read by ${r.readBy}.` : ""].filter(Boolean).join(" ");
         return `  ${r.name} ${value}\n      ${[r.description, `Allowed: ${r.allowed}.`, notes].filter(Boolean).join(" ")}\n`;
       });

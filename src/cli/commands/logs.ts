@@ -25,32 +25,49 @@ const whole = (text: string, flag: string): number => {
   return Number(text);
 };
 
-export async function logsCommand(runText: string, taskId: string | undefined, f: LogsFlags, out: Output, settings: Settings): Promise<number> {
+export async function logsCommand(
+  runText: string,
+  taskId: string | undefined,
+  f: LogsFlags,
+  out: Output,
+  settings: Settings,
+): Promise<number> {
   if (f.follow) return followLive(runText, taskId, f, out, settings);
   if (f.server !== undefined) throw new UsageError("--server is for --follow; stored output is read from the store");
   const attempt = f.attempt !== undefined ? whole(f.attempt, "--attempt") : undefined;
   const lines = whole(f.lines, "--lines");
-  if (attempt !== undefined && taskId === undefined) throw new UsageError("--attempt needs a task: conveyor logs <run> <task> --attempt <n>");
-  return withApp(async (app) => {
-    const store = app.engine.store;
-    const runId = await resolveRunId(store, runText);
-    const units = await store.loadUnits(runId);
-    if (taskId === undefined) return failedTasks(store, runId, units, lines, f.json === true, out);
-    const unit = units.find((u) => u.id === taskId);
-    if (!unit) throw new TaskNotFoundError(runId, taskId);
-    let attempts = await store.listAttempts(runId, unit.state.index);
-    if (attempt !== undefined) {
-      attempts = attempts.filter((a) => a.number === attempt);
-      if (attempts.length === 0) throw new UsageError(`task ${taskId} of run ${runId} has no attempt ${attempt} (it has ${unit.state.attempts})`);
-    }
-    if (f.json) {
-      out.write(`${JSON.stringify(attempts.map((a) => ({ taskId, ...a })), null, 2)}\n`);
+  if (attempt !== undefined && taskId === undefined)
+    throw new UsageError("--attempt needs a task: conveyor logs <run> <task> --attempt <n>");
+  return withApp(
+    async (app) => {
+      const store = app.engine.store;
+      const runId = await resolveRunId(store, runText);
+      const units = await store.loadUnits(runId);
+      if (taskId === undefined) return failedTasks(store, runId, units, lines, f.json === true, out);
+      const unit = units.find((u) => u.id === taskId);
+      if (!unit) throw new TaskNotFoundError(runId, taskId);
+      let attempts = await store.listAttempts(runId, unit.state.index);
+      if (attempt !== undefined) {
+        attempts = attempts.filter((a) => a.number === attempt);
+        if (attempts.length === 0)
+          throw new UsageError(`task ${taskId} of run ${runId} has no attempt ${attempt} (it has ${unit.state.attempts})`);
+      }
+      if (f.json) {
+        out.write(
+          `${JSON.stringify(
+            attempts.map((a) => ({ taskId, ...a })),
+            null,
+            2,
+          )}\n`,
+        );
+        return 0;
+      }
+      if (attempts.length === 0) out.write(`task ${taskId} has no attempts in run ${runId} (it is ${unit.state.status})\n`);
+      for (const a of attempts) out.write(attemptText(taskId, a));
       return 0;
-    }
-    if (attempts.length === 0) out.write(`task ${taskId} has no attempts in run ${runId} (it is ${unit.state.status})\n`);
-    for (const a of attempts) out.write(attemptText(taskId, a));
-    return 0;
-  }, { settings });
+    },
+    { settings },
+  );
 }
 
 /**
@@ -60,7 +77,8 @@ export async function logsCommand(runText: string, taskId: string | undefined, f
  */
 async function followLive(runId: string, taskId: string | undefined, f: LogsFlags, out: Output, settings: Settings): Promise<number> {
   const server = withFlag(settings, "CONVEYOR_SERVER", "--server", f.server);
-  if (server === undefined) throw new UsageError("--follow streams output live from a running server: give --server <url> (or set CONVEYOR_SERVER)");
+  if (server === undefined)
+    throw new UsageError("--follow streams output live from a running server: give --server <url> (or set CONVEYOR_SERVER)");
   if (taskId === undefined) throw new UsageError("--follow needs a task: conveyor logs <run> <task> --follow --server <url>");
   if (f.json) throw new UsageError("--json is for stored output; --follow prints lines as they come");
   const attempt = f.attempt !== undefined ? whole(f.attempt, "--attempt") : undefined;
@@ -101,12 +119,25 @@ function stream(name: string, tail: string | null): string {
   return `-- ${name}:\n${tail}${tail.endsWith("\n") ? "" : "\n"}`;
 }
 
-async function failedTasks(store: RunStore, runId: string, units: StoredUnit[], lines: number, json: boolean, out: Output): Promise<number> {
+async function failedTasks(
+  store: RunStore,
+  runId: string,
+  units: StoredUnit[],
+  lines: number,
+  json: boolean,
+  out: Output,
+): Promise<number> {
   const failed = units.filter((u) => u.state.status === "failed");
   const last = new Map<StoredUnit, AttemptRecord | undefined>();
   for (const u of failed) last.set(u, (await store.listAttempts(runId, u.state.index)).at(-1));
   if (json) {
-    out.write(`${JSON.stringify(failed.map((u) => ({ taskId: u.id, ...last.get(u) })), null, 2)}\n`);
+    out.write(
+      `${JSON.stringify(
+        failed.map((u) => ({ taskId: u.id, ...last.get(u) })),
+        null,
+        2,
+      )}\n`,
+    );
     return 0;
   }
   if (failed.length === 0) {

@@ -24,23 +24,32 @@ export async function showPlan(f: RunFlags & { json?: boolean | undefined }, out
   return orNothingToRun(source, out, () => previewOf(request, f.json === true, source, out, settings));
 }
 
-async function previewOf(request: StartRunRequest, json: boolean, loaded: TaskSource, out: Output, settings: Settings | undefined): Promise<number> {
+async function previewOf(
+  request: StartRunRequest,
+  json: boolean,
+  loaded: TaskSource,
+  out: Output,
+  settings: Settings | undefined,
+): Promise<number> {
   const input = runInputFor(request, loaded);
-  return withApp(async (app) => {
-    const preview = await app.engine.previewRun(input);
-    for (const w of preview.warnings) out.error(`warning: ${w}\n`);
-    const source = input.source;
-    const header: PlanHeader = {
-      origin: source.origin,
-      ...(source.tag !== undefined ? { tag: source.tag } : {}),
-      ...(input.selectionText !== undefined ? { selection: input.selectionText } : {}),
-    };
-    if (input.options?.command === undefined && source.format !== "inline") {
-      out.error("warning: no --command: `run` needs one to run these tasks, and memo hits count only for runs with the same command\n");
-    }
-    out.write(json ? `${JSON.stringify(planJson(preview, header, source.format), null, 2)}\n` : planText(preview, header));
-    return 0;
-  }, { settings });
+  return withApp(
+    async (app) => {
+      const preview = await app.engine.previewRun(input);
+      for (const w of preview.warnings) out.error(`warning: ${w}\n`);
+      const source = input.source;
+      const header: PlanHeader = {
+        origin: source.origin,
+        ...(source.tag !== undefined ? { tag: source.tag } : {}),
+        ...(input.selectionText !== undefined ? { selection: input.selectionText } : {}),
+      };
+      if (input.options?.command === undefined && source.format !== "inline") {
+        out.error("warning: no --command: `run` needs one to run these tasks, and memo hits count only for runs with the same command\n");
+      }
+      out.write(json ? `${JSON.stringify(planJson(preview, header, source.format), null, 2)}\n` : planText(preview, header));
+      return 0;
+    },
+    { settings },
+  );
 }
 
 function planJson(preview: RunPreview, header: PlanHeader, format: string) {

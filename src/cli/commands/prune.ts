@@ -42,10 +42,15 @@ export function prunePolicy(f: PruneFlags, standingPolicy: RetentionPolicy | und
 
 function statusesOf(text: string | undefined): RunStatus[] | undefined {
   if (text === undefined) return undefined;
-  const statuses = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const statuses = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const bad = statuses.filter((s) => !FINISHED.includes(s as RunStatus));
   if (bad.length || statuses.length === 0) {
-    throw new UsageError(`--status: ${bad.length ? `not a finished status: ${listSome(bad)}` : "empty"} (one of ${FINISHED.join(", ")}; runs not finished are never pruned)`);
+    throw new UsageError(
+      `--status: ${bad.length ? `not a finished status: ${listSome(bad)}` : "empty"} (one of ${FINISHED.join(", ")}; runs not finished are never pruned)`,
+    );
   }
   return statuses as RunStatus[];
 }
@@ -62,41 +67,51 @@ export async function pruneCommand(f: PruneFlags, out: Output, settings: Setting
   const { policy, fromFlags } = prunePolicy(f, settings.CONVEYOR_RETENTION);
   const action = actionOf(f, fromFlags, settings.CONVEYOR_RETENTION_ACTION);
   const statuses = statusesOf(f.status);
-  return withApp(async (app) => {
-    const report = await pruneRuns(app.retention, {
-      policy,
-      action,
-      now: Date.now(),
-      dryRun: f.dryRun === true,
-      ...(statuses ? { statuses } : {}),
-      honourRunRetention: !fromFlags,
-      owner: app.engine.owner,
-    });
-    if (f.json) {
-      out.write(`${JSON.stringify({ dryRun: f.dryRun === true, action, ...report }, null, 2)}\n`);
-      return 0;
-    }
-    if (f.dryRun) {
-      out.write(report.chosen.length === 0 ? "nothing to prune\n" : `would ${action} ${report.chosen.length} run(s):\n`);
-      if (report.chosen.length > 0) {
-        const rows = [["RUN", "STATUS", "FINISHED"], ...report.chosen.map((r) => [r.id, r.status, new Date(r.finishedAt).toISOString().slice(0, 19)])];
-        out.write(`${table(rows).join("\n")}\n`);
+  return withApp(
+    async (app) => {
+      const report = await pruneRuns(app.retention, {
+        policy,
+        action,
+        now: Date.now(),
+        dryRun: f.dryRun === true,
+        ...(statuses ? { statuses } : {}),
+        honourRunRetention: !fromFlags,
+        owner: app.engine.owner,
+      });
+      if (f.json) {
+        out.write(`${JSON.stringify({ dryRun: f.dryRun === true, action, ...report }, null, 2)}\n`);
+        return 0;
       }
-      return 0;
-    }
-    if (action === "archive") {
-      const a = report.archivedRows;
+      if (f.dryRun) {
+        out.write(report.chosen.length === 0 ? "nothing to prune\n" : `would ${action} ${report.chosen.length} run(s):\n`);
+        if (report.chosen.length > 0) {
+          const rows = [
+            ["RUN", "STATUS", "FINISHED"],
+            ...report.chosen.map((r) => [r.id, r.status, new Date(r.finishedAt).toISOString().slice(0, 19)]),
+          ];
+          out.write(`${table(rows).join("\n")}\n`);
+        }
+        return 0;
+      }
+      if (action === "archive") {
+        const a = report.archivedRows;
+        out.write(
+          `archived ${report.archived.length} run(s) into ${kib(a.bytes)}: ${a.taskRuns} task rows, ${a.attempts} attempts, ${a.eventPages} event pages, ${a.checkpoints} checkpoints folded\n`,
+        );
+        if (report.skipped.length > 0)
+          out.write(`skipped ${report.skipped.length} run(s) another process was resuming or archiving: ${listSome(report.skipped)}\n`);
+        return 0;
+      }
+      const r = report.rows;
       out.write(
-        `archived ${report.archived.length} run(s) into ${kib(a.bytes)}: ${a.taskRuns} task rows, ${a.attempts} attempts, ${a.eventPages} event pages, ${a.checkpoints} checkpoints folded\n`,
+        `deleted ${report.deleted.length} run(s): ${r.taskRuns} task rows, ${r.attempts} attempts, ${r.eventPages} event pages, ${r.checkpoints} checkpoints\n`,
       );
-      if (report.skipped.length > 0) out.write(`skipped ${report.skipped.length} run(s) another process was resuming or archiving: ${listSome(report.skipped)}\n`);
+      if (report.skipped.length > 0)
+        out.write(`skipped ${report.skipped.length} run(s) another process was resuming or deleting: ${listSome(report.skipped)}\n`);
       return 0;
-    }
-    const r = report.rows;
-    out.write(`deleted ${report.deleted.length} run(s): ${r.taskRuns} task rows, ${r.attempts} attempts, ${r.eventPages} event pages, ${r.checkpoints} checkpoints\n`);
-    if (report.skipped.length > 0) out.write(`skipped ${report.skipped.length} run(s) another process was resuming or deleting: ${listSome(report.skipped)}\n`);
-    return 0;
-  }, { settings });
+    },
+    { settings },
+  );
 }
 
 const kib = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`);

@@ -16,19 +16,22 @@ export async function runCommand(f: RunFlags & { dryRun?: boolean; json?: boolea
   const source = loadRunSource(request);
   return orNothingToRun(source, out, async () => {
     const input = runInputFor(request, source);
-    return withApp(async (app, interruption) => {
-      const warn = (m: string) => out.error(`warning: ${m}\n`);
-      const started = await app.engine.startRun(input);
-      interruption.runIds.add(started.runId);
-      for (const w of started.warnings) warn(w);
-      out.write(`run ${started.runId}: ${started.total} tasks\n`);
-      const orphans = await app.engine.store.findOrphans();
-      if (orphans.length > 0) {
-        out.error(`note: ${orphans.length} interrupted run(s) wait for recovery: conveyor recover\n`);
-      }
-      const run = await follow(app, started.runId, out, interruption);
-      out.write(summary(run));
-      return exitCodeFor(run.status);
-    }, { settings });
+    return withApp(
+      async (app, interruption) => {
+        const warn = (m: string) => out.error(`warning: ${m}\n`);
+        const started = await app.engine.startRun(input);
+        interruption.runIds.add(started.runId);
+        for (const w of started.warnings) warn(w);
+        out.write(`run ${started.runId}: ${started.total} tasks\n`);
+        const orphans = await app.engine.store.findOrphans();
+        if (orphans.length > 0) {
+          out.error(`note: ${orphans.length} interrupted run(s) wait for recovery: conveyor recover\n`);
+        }
+        const run = await follow(app, started.runId, out, interruption);
+        out.write(summary(run));
+        return exitCodeFor(run.status);
+      },
+      { settings },
+    );
   });
 }

@@ -6,7 +6,11 @@ import { createConveyor } from "../../root.js";
 import type { Output } from "../follow.js";
 import { resolveTasksPath } from "../task-input.js";
 
-export async function serveCommand(f: { host?: string; port?: string; tasks?: string; redis?: string }, out: Output, settings: Settings): Promise<number> {
+export async function serveCommand(
+  f: { host?: string; port?: string; tasks?: string; redis?: string },
+  out: Output,
+  settings: Settings,
+): Promise<number> {
   // a flag is checked as the setting it stands for, and wins over it
   const api: Partial<ServerConfig> = {
     host: withFlag(settings, "CONVEYOR_API_HOST", "--host", f.host),

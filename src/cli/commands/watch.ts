@@ -32,15 +32,23 @@ const toProgress = (p: GqlProgress): Progress => ({
 function once<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<T> {
   return new Promise((resolve, reject) => {
     let data: T | undefined;
-    client.subscribe<T>({ query, variables }, {
-      next: (r) => (r.errors ? reject(new Error(r.errors.map((e) => e.message).join("; "))) : (data = r.data as T)),
-      error: (e) => reject(e instanceof Error ? e : new Error(String((e as { reason?: string }).reason ?? e))),
-      complete: () => resolve(data as T),
-    });
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (r) => (r.errors ? reject(new Error(r.errors.map((e) => e.message).join("; "))) : (data = r.data as T)),
+        error: (e) => reject(e instanceof Error ? e : new Error(String((e as { reason?: string }).reason ?? e))),
+        complete: () => resolve(data as T),
+      },
+    );
   });
 }
 
-export async function watchCommand(runId: string, f: { server?: string; token?: string }, out: Output, settings: Settings): Promise<number> {
+export async function watchCommand(
+  runId: string,
+  f: { server?: string; token?: string },
+  out: Output,
+  settings: Settings,
+): Promise<number> {
   const server = withFlag(settings, "CONVEYOR_SERVER", "--server", f.server) ?? "http://127.0.0.1:4000";
   if (!URL.canParse(server)) throw new UsageError(`--server: "${server}" is not a URL (e.g. http://127.0.0.1:4000)`);
   const base = new URL(server);
@@ -61,28 +69,34 @@ export async function watchCommand(runId: string, f: { server?: string; token?: 
     let eventsEnded!: () => void;
     const lastEvent = new Promise<void>((resolve) => (eventsEnded = resolve));
     // the server's events, trusted to be the union as its store's are (core/events.ts)
-    const events = client.subscribe<{ runEvents: RunEvent }>({ query: EVENTS, variables: { runId } }, {
-      next: (r) => {
-        if (!r.data) return;
-        const { taskId, at, ...e } = r.data.runEvents;
-        view.onEvents([{ ...e, ...(taskId != null ? { taskId } : {}), at: Date.parse(String(at)) }]);
-        if (e.type === "run.finished") eventsEnded();
+    const events = client.subscribe<{ runEvents: RunEvent }>(
+      { query: EVENTS, variables: { runId } },
+      {
+        next: (r) => {
+          if (!r.data) return;
+          const { taskId, at, ...e } = r.data.runEvents;
+          view.onEvents([{ ...e, ...(taskId != null ? { taskId } : {}), at: Date.parse(String(at)) }]);
+          if (e.type === "run.finished") eventsEnded();
+        },
+        error: () => eventsEnded(),
+        complete: () => eventsEnded(),
       },
-      error: () => eventsEnded(),
-      complete: () => eventsEnded(),
-    });
+    );
     // the progress stream ends with the snapshot taken after the run finished
     await new Promise<void>((resolve, reject) => {
-      client.subscribe<{ runProgress: GqlProgress }>({ query: PROGRESS, variables: { runId } }, {
-        next: (r) => {
-          if (r.errors) return reject(new UsageError(r.errors.map((e) => e.message).join("; ")));
-          const first = latest === null;
-          latest = toProgress(r.data!.runProgress);
-          if (first) view.start();
+      client.subscribe<{ runProgress: GqlProgress }>(
+        { query: PROGRESS, variables: { runId } },
+        {
+          next: (r) => {
+            if (r.errors) return reject(new UsageError(r.errors.map((e) => e.message).join("; ")));
+            const first = latest === null;
+            latest = toProgress(r.data!.runProgress);
+            if (first) view.start();
+          },
+          error: (e) => reject(e instanceof Error ? e : new Error(`connection closed: ${String((e as { reason?: string }).reason ?? "")}`)),
+          complete: () => resolve(),
         },
-        error: (e) => reject(e instanceof Error ? e : new Error(`connection closed: ${String((e as { reason?: string }).reason ?? "")}`)),
-        complete: () => resolve(),
-      });
+      );
     });
     await lastEvent;
     if (latest) view.stop(); // started by the first snapshot

@@ -8,7 +8,9 @@ export function defineConfigCommand(program: Command, ctx: CliContext): void {
   program
     .command("config")
     .summary("every setting: its value here, its default and what it does")
-    .description("list every setting Conveyor reads from its environment: the value it has here (secrets hidden), its default, what it allows and what it does; a bad value is refused as every command refuses it")
+    .description(
+      "list every setting Conveyor reads from its environment: the value it has here (secrets hidden), its default, what it allows and what it does; a bad value is refused as every command refuses it",
+    )
     .option("--json", "as JSON")
     .addHelpText("after", environmentHelp(ENV.none))
     .action(async (opts: { json?: boolean }) => {

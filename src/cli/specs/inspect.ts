@@ -13,7 +13,9 @@ export function defineInspectCommands(program: Command, ctx: CliContext): void {
   program
     .command("status")
     .summary("a run's counts, progress, ETA and the tasks worth a look")
-    .description("a run's counts, progress and ETA, and the tasks worth a look: those that failed (with the last lines of their stderr), were retried or did not run")
+    .description(
+      "a run's counts, progress and ETA, and the tasks worth a look: those that failed (with the last lines of their stderr), were retried or did not run",
+    )
     .argument("<run>", RUN_ID)
     .option("--all", "list every task, not only those that failed, were retried or did not run")
     .option("--json", "everything as JSON: the run, its progress with per-task figures, every task")
@@ -30,7 +32,9 @@ export function defineInspectCommands(program: Command, ctx: CliContext): void {
   program
     .command("logs")
     .summary("the stored output of a task's attempts, or of a run's failed tasks")
-    .description("the stored output of a task's attempts (the last 64 KiB of stdout and of stderr each); without a task, the run's failed tasks with the end of their stderr")
+    .description(
+      "the stored output of a task's attempts (the last 64 KiB of stdout and of stderr each); without a task, the run's failed tasks with the end of their stderr",
+    )
     .argument("<run>", RUN_ID)
     .argument("[task]", "the task's id")
     .option("--attempt <n>", "only this attempt (1 is the first)")

@@ -25,7 +25,10 @@ function addSourceFlags(cmd: Command): Command {
 
 export function defineRunCommand(program: Command, ctx: CliContext): void {
   const run = addSourceFlags(
-    program.command("run").summary("run tasks as one durable run").description("run a selection of tasks as one durable run, and follow it to the end"),
+    program
+      .command("run")
+      .summary("run tasks as one durable run")
+      .description("run a selection of tasks as one durable run, and follow it to the end"),
   );
   addRunFlags(run)
     .option("--dry-run", "print the plan (as `conveyor plan`) and record nothing")
@@ -41,10 +44,15 @@ export function defineRunCommand(program: Command, ctx: CliContext): void {
     program
       .command("plan")
       .summary("preview a run: order, levels, skips, critical path, ETA")
-      .description("resolve a selection exactly as `run` would and print what it would do, recording nothing: tasks by level, what is skipped and why, outside dependencies, the critical path and the ETA from history"),
+      .description(
+        "resolve a selection exactly as `run` would and print what it would do, recording nothing: tasks by level, what is skipped and why, outside dependencies, the critical path and the ETA from history",
+      ),
   );
   addRunFlags(plan)
     .option("--json", "the plan as JSON (docs/plan.md)")
-    .addHelpText("after", `\nExamples:\n  conveyor plan --tasks . --select ready --parallel 4 --command './do-task.sh {id}'\n${environmentHelp(ENV.engine)}`)
+    .addHelpText(
+      "after",
+      `\nExamples:\n  conveyor plan --tasks . --select ready --parallel 4 --command './do-task.sh {id}'\n${environmentHelp(ENV.engine)}`,
+    )
     .action(lazy(ctx, () => import("../commands/plan.js").then((m) => m.planCommand)));
 }

@@ -8,7 +8,9 @@ export function defineServerCommands(program: Command, ctx: CliContext): void {
   program
     .command("serve")
     .summary("the GraphQL / REST API and the web dashboard (at /) on the same engine and store")
-    .description("the GraphQL / REST API (GraphiQL at /graphql, REST under /api) on the same engine and store; takes over runs whose driver died")
+    .description(
+      "the GraphQL / REST API (GraphiQL at /graphql, REST under /api) on the same engine and store; takes over runs whose driver died",
+    )
     .option("--host <host>", "address to listen on (default: 127.0.0.1, or CONVEYOR_API_HOST)")
     .option("--port <port>", "port to listen on (default: 4000, or CONVEYOR_API_PORT)")
     .option("--tasks <path>", "the server's Task Master project, for requests that name no source")

@@ -3,16 +3,7 @@
 // in Task Master's id form ("29.1").
 
 export type NoteKind =
-  | "notObject"
-  | "noId"
-  | "noTitle"
-  | "completed"
-  | "oddStatus"
-  | "notText"
-  | "depsNotList"
-  | "subtasksNotList"
-  | "otherParent"
-  | "nested";
+  "notObject" | "noId" | "noTitle" | "completed" | "oddStatus" | "notText" | "depsNotList" | "subtasksNotList" | "otherParent" | "nested";
 
 /** Per kind, the tasks and subtasks it was seen on, in file order. */
 export type Notes = Map<NoteKind, { tasks: string[]; subtasks: string[] }>;
@@ -28,7 +19,8 @@ const SAYS: Record<NoteKind, string> = {
   noId: "have no usable id: left out (nothing can select them or wait for them)",
   noTitle: "have no title: titled by their id",
   completed: 'have the non-standard status "completed": read as "done"',
-  oddStatus: "have a status that is not one of Task Master's (pending, in-progress, done, deferred, cancelled, blocked, review): never ready, run by --select all",
+  oddStatus:
+    "have a status that is not one of Task Master's (pending, in-progress, done, deferred, cancelled, blocked, review): never ready, run by --select all",
   notText: "have fields that should be text but are not: ignored",
   depsNotList: "have dependencies not written as a list: read as a list of that one value",
   subtasksNotList: "have subtasks not written as a list: ignored",
@@ -55,5 +47,8 @@ function named(noun: string, ids: string[]): string {
 }
 
 function singular(says: string): string {
-  return says.replace(/^are not objects/, "is not an object").replace(/^are /, "is ").replace(/^have /, "has ");
+  return says
+    .replace(/^are not objects/, "is not an object")
+    .replace(/^are /, "is ")
+    .replace(/^have /, "has ");
 }

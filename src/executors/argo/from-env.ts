@@ -12,7 +12,10 @@ type ArgoSettings = Pick<Settings, "CONVEYOR_ARGO_NAMESPACE" | "CONVEYOR_ARGO_IM
 export async function argoExecutorFromEnv(store: ArgoStore, logger: Logger, settings: ArgoSettings): Promise<ArgoExecutor | undefined> {
   const namespace = settings.CONVEYOR_ARGO_NAMESPACE;
   if (!namespace) return undefined;
-  const [{ ArgoExecutor }, { defaultKubeConfig, KubePodLogs, KubeWorkflowApi }] = await Promise.all([import("./argo-executor.js"), import("./k8s-client.js")]);
+  const [{ ArgoExecutor }, { defaultKubeConfig, KubePodLogs, KubeWorkflowApi }] = await Promise.all([
+    import("./argo-executor.js"),
+    import("./k8s-client.js"),
+  ]);
   const kc = defaultKubeConfig();
   const logs = new KubePodLogs(kc, namespace);
   return new ArgoExecutor({

@@ -41,7 +41,10 @@ export class KubeWorkflowApi implements WorkflowApi {
   private readonly watcher: Watch;
   private readonly at: { group: string; version: string; plural: string; namespace: string };
 
-  constructor(kc: KubeConfig, readonly namespace: string) {
+  constructor(
+    kc: KubeConfig,
+    readonly namespace: string,
+  ) {
     this.api = kc.makeApiClient(CustomObjectsApi);
     this.watcher = new Watch(kc);
     this.at = { group: GROUP, version: VERSION, plural: PLURAL, namespace };
@@ -56,18 +59,34 @@ export class KubeWorkflowApi implements WorkflowApi {
   }
 
   async list(labelSelector: string): Promise<WorkflowList> {
-    const r = (await this.api.listNamespacedCustomObject({ ...this.at, labelSelector })) as { items: ArgoWorkflow[]; metadata: { resourceVersion: string } };
+    const r = (await this.api.listNamespacedCustomObject({ ...this.at, labelSelector })) as {
+      items: ArgoWorkflow[];
+      metadata: { resourceVersion: string };
+    };
     return { items: r.items, resourceVersion: r.metadata.resourceVersion };
   }
 
   async patch(name: string, patch: Record<string, unknown>): Promise<ArgoWorkflow> {
     // client-node 1.x sends JSON Patch unless told otherwise
-    return (await this.api.patchNamespacedCustomObject({ ...this.at, name, body: patch }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch))) as ArgoWorkflow;
+    return (await this.api.patchNamespacedCustomObject(
+      { ...this.at, name, body: patch },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    )) as ArgoWorkflow;
   }
 
-  async watch(labelSelector: string, resourceVersion: string, onEvent: (type: WatchEventType, object: unknown) => void, onDone: (err: unknown) => void) {
+  async watch(
+    labelSelector: string,
+    resourceVersion: string,
+    onEvent: (type: WatchEventType, object: unknown) => void,
+    onDone: (err: unknown) => void,
+  ) {
     const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(this.at.namespace)}/${PLURAL}`;
-    return this.watcher.watch(path, { labelSelector, resourceVersion, allowWatchBookmarks: true }, (type, obj) => onEvent(type as WatchEventType, obj), onDone);
+    return this.watcher.watch(
+      path,
+      { labelSelector, resourceVersion, allowWatchBookmarks: true },
+      (type, obj) => onEvent(type as WatchEventType, obj),
+      onDone,
+    );
   }
 }
 
@@ -100,7 +119,9 @@ export class KubePodLogs implements PodLogReader, PodLogStream {
     void (async () => {
       const cluster = this.kc.getCurrentCluster();
       if (!cluster) throw new Error("the kubeconfig has no current cluster");
-      const url = new URL(`${cluster.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(this.namespace)}/pods/${encodeURIComponent(podName)}/log`);
+      const url = new URL(
+        `${cluster.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(this.namespace)}/pods/${encodeURIComponent(podName)}/log`,
+      );
       url.searchParams.set("container", "main");
       url.searchParams.set("follow", "true");
       url.searchParams.set("timestamps", "true");

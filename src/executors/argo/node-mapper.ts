@@ -56,7 +56,8 @@ export function readNodes(wf: ArgoWorkflow): Record<string, ArgoNode> {
   const s = wf.status;
   if (!s) return {};
   if (s.nodes && Object.keys(s.nodes).length > 0) return s.nodes;
-  if (s.compressedNodes) return JSON.parse(gunzipSync(Buffer.from(s.compressedNodes, "base64")).toString("utf8")) as Record<string, ArgoNode>;
+  if (s.compressedNodes)
+    return JSON.parse(gunzipSync(Buffer.from(s.compressedNodes, "base64")).toString("utf8")) as Record<string, ArgoNode>;
   if (s.offloadNodeStatusVersion) throw new OffloadedNodesError(wf.metadata.name ?? "?", s.offloadNodeStatusVersion);
   return s.nodes ?? {};
 }
@@ -90,7 +91,13 @@ export function mapTasks(wf: ArgoWorkflow, boundary?: string): Map<string, TaskV
     // a memoized Retry node succeeds without a pod: one attempt, served from the cache
     if (node.type === "Retry" && attempts.length === 0 && node.phase === "Succeeded") attempts.push(attemptOf(wf, node, 0));
     const phase = node.phase ?? "Pending";
-    views.set(node.displayName, { name: node.displayName, phase, ...(node.message ? { message: node.message } : {}), attempts, final: SETTLED_PHASES.has(phase) });
+    views.set(node.displayName, {
+      name: node.displayName,
+      phase,
+      ...(node.message ? { message: node.message } : {}),
+      attempts,
+      final: SETTLED_PHASES.has(phase),
+    });
   }
   return views;
 }
@@ -147,7 +154,8 @@ export function outcomeOf(a: AttemptView): ExecutionOutcome {
   const tail = a.result !== undefined ? { stdoutTail: a.result.slice(-64 * 1024) } : {};
   // both or neither: half from Argo's clock and half from Conveyor's would make a skewed duration
   const times = a.startedAt !== undefined && a.finishedAt !== undefined ? { startedAt: a.startedAt, finishedAt: a.finishedAt } : {};
-  if (a.phase === "Succeeded") return { ok: true, exitCode: a.exitCode ?? 0, ...(result !== undefined ? { result } : {}), ...tail, ...times };
+  if (a.phase === "Succeeded")
+    return { ok: true, exitCode: a.exitCode ?? 0, ...(result !== undefined ? { result } : {}), ...tail, ...times };
   const message = a.message ?? "no message";
   // the exit code in the error too, unless Argo's message already says it ("failed with exit code 3")
   const code = a.exitCode !== null && !message.includes(`exit code ${a.exitCode}`) ? ` (exit code ${a.exitCode})` : "";

@@ -43,7 +43,11 @@ export class ParallelismPatcher {
       const name = p.wf.metadata.name!;
       let settled = 0;
       for (const v of p.views.values()) if (v.final) settled++;
-      return { name, parallelism: Math.max(Number(p.wf.spec.parallelism ?? 0), this.raised.get(name) ?? 0), unsettled: p.bases.size - settled };
+      return {
+        name,
+        parallelism: Math.max(Number(p.wf.spec.parallelism ?? 0), this.raised.get(name) ?? 0),
+        unsettled: p.bases.size - settled,
+      };
     });
   }
 }

@@ -37,7 +37,12 @@ export interface LogTailOptions {
 }
 
 /** A failed outcome with its pod's log tail as stderrTail, if the log can be read within the timeout. */
-export async function withLogTail(outcome: ExecutionOutcome, podName: string, reader: PodLogReader, o: LogTailOptions): Promise<ExecutionOutcome> {
+export async function withLogTail(
+  outcome: ExecutionOutcome,
+  podName: string,
+  reader: PodLogReader,
+  o: LogTailOptions,
+): Promise<ExecutionOutcome> {
   if (o.signal.aborted) return outcome;
   let timer: NodeJS.Timeout | undefined;
   let stop = () => {};

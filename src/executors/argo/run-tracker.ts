@@ -133,7 +133,9 @@ export class RunTracker {
     const names = await this.patchActive({ spec: { shutdown: "Stop" } });
     if (this.waiters.size === 0) this.idle();
     if (names.length === 0) return;
-    terminateAfter(this.cfg.api, names, graceMs, (err) => this.cfg.logger.warn({ runId: this.runId, err: String(err) }, "argo terminate failed"));
+    terminateAfter(this.cfg.api, names, graceMs, (err) =>
+      this.cfg.logger.warn({ runId: this.runId, err: String(err) }, "argo terminate failed"),
+    );
   }
 
   dispose(): void {
@@ -149,7 +151,11 @@ export class RunTracker {
   // ---- internals -------------------------------------------------------------------------
 
   private async init(): Promise<void> {
-    const [run, units, attempts] = await Promise.all([this.cfg.store.getRun(this.runId), this.cfg.store.loadUnits(this.runId), this.cfg.store.listAttempts(this.runId)]);
+    const [run, units, attempts] = await Promise.all([
+      this.cfg.store.getRun(this.runId),
+      this.cfg.store.loadUnits(this.runId),
+      this.cfg.store.listAttempts(this.runId),
+    ]);
     this.parallelism.maxParallel = run?.options.maxParallel ?? 1;
     units.forEach((u) => this.unitIds.set(u.id, u.index));
     this.ledger.seed(units, attempts);
@@ -213,17 +219,31 @@ export class RunTracker {
       this.parallelism.maxParallel = o.maxParallel;
       const parallelism = this.parallelism.room();
       if (parallelism === 0) return;
-      const memo = o.force ? new Map() : await this.cfg.store.memoLookup(units.map((u) => u.memoKey), o.memoMaxAgeMs);
+      const memo = o.force
+        ? new Map()
+        : await this.cfg.store.memoLookup(
+            units.map((u) => u.memoKey),
+            o.memoMaxAgeMs,
+          );
       // the waiters a running Workflow will serve are not this submission's business
       const asking = this.uncoveredWaiters();
       const waiting = new Set(asking.map((w) => w.index));
       const runnable = runnableUnits(units, this.ledger, (u) => memo.has(u.memoKey), waiting);
       for (const w of asking) {
-        if (!runnable.some((u) => u.index === w.index)) w.resolve({ ok: false, exitCode: null, error: "argo: the task's dependencies are not done" });
+        if (!runnable.some((u) => u.index === w.index))
+          w.resolve({ ok: false, exitCode: null, error: "argo: the task's dependencies are not done" });
       }
       if (!runnable.some((u) => waiting.has(u.index))) return;
       const part = this.ledger.nextPartNumber();
-      const settings = { runId: this.runId, part, options: o, parallelism, image: this.cfg.image, traceparent: this.traceparent, ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}) };
+      const settings = {
+        runId: this.runId,
+        part,
+        options: o,
+        parallelism,
+        image: this.cfg.image,
+        traceparent: this.traceparent,
+        ...(this.cfg.templateName ? { templateName: this.cfg.templateName } : {}),
+      };
       const chosen = nextPart(runnable, this.cfg.limits, (u) => buildWorkflow(u, settings));
       const created = await this.cfg.api.create(buildWorkflow(chosen, settings));
       this.cfg.logger.info({ runId: this.runId, workflow: created.metadata.name, part, tasks: chosen.length }, "argo workflow submitted");
@@ -244,7 +264,9 @@ export class RunTracker {
 
   private async patchNow(patch: Record<string, unknown>, when: (wf: ArgoWorkflow) => boolean = () => true): Promise<string[]> {
     const names = this.ledger.unfinished().flatMap((p) => (when(p.wf) ? [p.wf.metadata.name!] : []));
-    await patchEach(this.cfg.api, names, patch, (workflow, err) => this.cfg.logger.warn({ runId: this.runId, workflow, err: String(err) }, "argo patch failed"));
+    await patchEach(this.cfg.api, names, patch, (workflow, err) =>
+      this.cfg.logger.warn({ runId: this.runId, workflow, err: String(err) }, "argo patch failed"),
+    );
     return names;
   }
 

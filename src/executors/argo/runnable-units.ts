@@ -15,9 +15,15 @@ export function runnableUnits(
   waiting: ReadonlySet<number>,
 ): WorkflowUnit[] {
   const done = (u: StoredUnit) =>
-    u.state.status === "succeeded" || (u.state.status === "skipped" && u.state.blockedBy === null) || memoized(u) || ledger.succeeded(u.index);
+    u.state.status === "succeeded" ||
+    (u.state.status === "skipped" && u.state.blockedBy === null) ||
+    memoized(u) ||
+    ledger.succeeded(u.index);
   const open = (u: StoredUnit) =>
-    u.kind === "task" && !done(u) && !ledger.covered(u.index) && (waiting.has(u.index) || (u.state.status !== "failed" && !ledger.spent(u.index)));
+    u.kind === "task" &&
+    !done(u) &&
+    !ledger.covered(u.index) &&
+    (waiting.has(u.index) || (u.state.status !== "failed" && !ledger.spent(u.index)));
   const included = new Set<number>();
   return workflowUnits(units, (i) => ledger.recorded(i)).filter((wu) => {
     const ok = open(units[wu.index]!) && wu.deps.every((d) => included.has(d) || done(units[d]!));

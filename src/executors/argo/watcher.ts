@@ -68,7 +68,8 @@ export class WorkflowWatcher {
     const onDone = (err: unknown) => {
       if (!current()) return;
       if (err) this.opts.onError?.(err);
-      const gone = (err as { statusCode?: number; code?: number } | null)?.statusCode === 410 || (err as { code?: number } | null)?.code === 410;
+      const gone =
+        (err as { statusCode?: number; code?: number } | null)?.statusCode === 410 || (err as { code?: number } | null)?.code === 410;
       this.later(() => (gone ? this.relist() : this.watch()));
     };
     try {

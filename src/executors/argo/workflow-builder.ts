@@ -176,7 +176,11 @@ function topological(units: readonly PlanUnit[]): PlanUnit[] {
  * The next Workflow's units: the longest prefix (in dependency order, so every
  * dependency not yet done is inside it or in an earlier part) within the limits.
  */
-export function nextPart(pending: readonly WorkflowUnit[], limits: SplitLimits, build: (u: readonly WorkflowUnit[]) => ArgoWorkflow): WorkflowUnit[] {
+export function nextPart(
+  pending: readonly WorkflowUnit[],
+  limits: SplitLimits,
+  build: (u: readonly WorkflowUnit[]) => ArgoWorkflow,
+): WorkflowUnit[] {
   let n = Math.min(pending.length, limits.maxTasks);
   while (n > 1 && workflowBytes(build(pending.slice(0, n))) > limits.maxBytes) n = Math.ceil(n / 2);
   return pending.slice(0, n);

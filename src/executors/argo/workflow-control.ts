@@ -5,7 +5,12 @@
 import type { WorkflowApi } from "./k8s-client.js";
 import { isFinished } from "./types.js";
 
-export async function patchEach(api: WorkflowApi, names: readonly string[], patch: Record<string, unknown>, onError: (workflow: string, err: unknown) => void): Promise<void> {
+export async function patchEach(
+  api: WorkflowApi,
+  names: readonly string[],
+  patch: Record<string, unknown>,
+  onError: (workflow: string, err: unknown) => void,
+): Promise<void> {
   await Promise.all(names.map((n) => api.patch(n, patch).catch((err: unknown) => onError(n, err))));
 }
 

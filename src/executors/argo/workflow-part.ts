@@ -30,7 +30,9 @@ export function partOf(wf: ArgoWorkflow, known?: Part): Part {
 /** Unit index -> attempt-base, from the DAG tasks' arguments. */
 function basesOf(wf: ArgoWorkflow): Map<number, number> {
   const bases = new Map<number, number>();
-  const templates = (wf.spec.templates ?? []) as { dag?: { tasks: { name: string; arguments?: { parameters?: { name: string; value?: string }[] } }[] } }[];
+  const templates = (wf.spec.templates ?? []) as {
+    dag?: { tasks: { name: string; arguments?: { parameters?: { name: string; value?: string }[] } }[] };
+  }[];
   for (const t of templates) {
     for (const task of t.dag?.tasks ?? []) {
       const m = TASK.exec(task.name);

@@ -49,24 +49,28 @@ function relay(type: number, id: number, chunk: Buffer): void {
 }
 
 function spawnTask(id: number, spec: LaunchSpec): void {
-  const child = startDirect(spec, { ...baseEnv, ...spec.env }, {
-    started: (pid) => {
-      const payload = Buffer.allocUnsafe(4);
-      payload.writeUInt32LE(pid);
-      out.send(Reply.spawned, id, payload, true);
+  const child = startDirect(
+    spec,
+    { ...baseEnv, ...spec.env },
+    {
+      started: (pid) => {
+        const payload = Buffer.allocUnsafe(4);
+        payload.writeUInt32LE(pid);
+        out.send(Reply.spawned, id, payload, true);
+      },
+      stdout: (chunk) => relay(Reply.stdout, id, chunk),
+      stderr: (chunk) => relay(Reply.stderr, id, chunk),
+      exit: () => out.send(Reply.exit, id, undefined, true),
+      close: (code, signal) => {
+        tasks.delete(id);
+        out.send(Reply.close, id, JSON.stringify({ code, signal }));
+      },
+      startFailed: (message) => {
+        tasks.delete(id);
+        out.send(Reply.failed, id, message);
+      },
     },
-    stdout: (chunk) => relay(Reply.stdout, id, chunk),
-    stderr: (chunk) => relay(Reply.stderr, id, chunk),
-    exit: () => out.send(Reply.exit, id, undefined, true),
-    close: (code, signal) => {
-      tasks.delete(id);
-      out.send(Reply.close, id, JSON.stringify({ code, signal }));
-    },
-    startFailed: (message) => {
-      tasks.delete(id);
-      out.send(Reply.failed, id, message);
-    },
-  });
+  );
   if (child?.pid !== undefined) tasks.set(id, child);
 }
 

@@ -109,7 +109,15 @@ export class Spawner implements ProcessLauncher {
     const child = spawn(process.execPath, helperArgs!, { detached: true, stdio: ["ignore", "ignore", "pipe", "pipe"] });
     const socket = child.stdio[3] as Socket;
     const readyTimer = setTimeout(() => child.kill("SIGKILL"), READY_TIMEOUT_MS).unref();
-    const helper: Helper = { child, socket, out: new FrameWriter(socket), entries: new Map(), queued: [], stderr: new OutputTail(4096), readyTimer };
+    const helper: Helper = {
+      child,
+      socket,
+      out: new FrameWriter(socket),
+      entries: new Map(),
+      queued: [],
+      stderr: new OutputTail(4096),
+      readyTimer,
+    };
     const reader = new FrameReader((type, id, payload) => this.onFrame(helper, type, id, payload));
     socket.on("data", (chunk: Buffer) => reader.push(chunk));
     socket.on("error", () => undefined); // its end is handled once, on the child's "close"

@@ -36,24 +36,38 @@ export async function archiveRun(sql: SqlRunner, runId: string, owner: string): 
     if ((await tx.query(TAKE, [runId, owner, ARCHIVE_LEASE_MS, SETTLED_STATUSES])).length === 0) return;
     const units = await loadUnits(tx, runId);
     const attempts = await readAttemptRows(tx, runId);
-    const pages = await tx.query<{ events: StoredEvent[] }>(`SELECT events FROM run_event_pages WHERE run_id = $1 ORDER BY first_seq`, [runId]);
+    const pages = await tx.query<{ events: StoredEvent[] }>(`SELECT events FROM run_event_pages WHERE run_id = $1 ORDER BY first_seq`, [
+      runId,
+    ]);
     const events = pages.flatMap((p) => p.events);
     const [packedUnits, packedAttempts, packedEvents] = await Promise.all([packJson(units), packJson(attempts), packLines(events)]);
     await tx.query(
       `INSERT INTO archived_runs (run_id, format, units, attempts, events, first_seq, event_count) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [runId, ARCHIVE_FORMAT, packedUnits, packedAttempts, packedEvents, events[0]?.seq ?? 1, events.length],
     );
-    const rows: ArchivedRows = { taskRuns: 0, attempts: 0, eventPages: 0, checkpoints: 0, bytes: packedUnits.length + packedAttempts.length + packedEvents.length };
+    const rows: ArchivedRows = {
+      taskRuns: 0,
+      attempts: 0,
+      eventPages: 0,
+      checkpoints: 0,
+      bytes: packedUnits.length + packedAttempts.length + packedEvents.length,
+    };
     for (const [key, statement] of DELETES) rows[key] = (await tx.query(statement, [runId])).length;
     // last: the run is marked archived and let go in the same commit as everything above
-    await tx.query(`UPDATE runs SET archived_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`, [runId, owner]);
+    await tx.query(`UPDATE runs SET archived_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`, [
+      runId,
+      owner,
+    ]);
     outcome = { kind: "archived", rows };
   });
   return outcome ?? whyNot(sql, runId);
 }
 
 async function whyNot(sql: SqlRunner, runId: string): Promise<ArchiveOutcome> {
-  const [run] = await sql.query<{ status: RunStatus; archived: boolean }>(`SELECT status, archived_at IS NOT NULL AS archived FROM runs WHERE id = $1`, [runId]);
+  const [run] = await sql.query<{ status: RunStatus; archived: boolean }>(
+    `SELECT status, archived_at IS NOT NULL AS archived FROM runs WHERE id = $1`,
+    [runId],
+  );
   if (!run) return { kind: "missing" };
   if (run.archived) return { kind: "archived-already" };
   return SETTLED_STATUSES.includes(run.status) ? { kind: "busy" } : { kind: "unfinished", status: run.status };

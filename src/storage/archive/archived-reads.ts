@@ -18,7 +18,11 @@ interface Decoded {
 
 /** Runs whose decoded parts are kept, per part. */
 const KEPT = 4;
-const cache: { [P in Part]: Map<string, { stamp: number; value: Decoded[P] }> } = { units: new Map(), attempts: new Map(), events: new Map() };
+const cache: { [P in Part]: Map<string, { stamp: number; value: Decoded[P] }> } = {
+  units: new Map(),
+  attempts: new Map(),
+  events: new Map(),
+};
 
 const decode: { [P in Part]: (bytes: Uint8Array, firstSeq: number) => Promise<Decoded[P]> } = {
   units: (b) => unpackJson<StoredUnit[]>(b),
@@ -39,7 +43,9 @@ async function part<P extends Part>(sql: SqlRunner, runId: string, name: P): Pro
     return undefined;
   }
   if (kept && kept.stamp === Number(row.stamp)) return kept.value;
-  const bytes = row.bytes ?? (await sql.query<{ bytes: Uint8Array }>(`SELECT ${name} AS bytes FROM archived_runs WHERE run_id = $1`, [runId]))[0]?.bytes;
+  const bytes =
+    row.bytes ??
+    (await sql.query<{ bytes: Uint8Array }>(`SELECT ${name} AS bytes FROM archived_runs WHERE run_id = $1`, [runId]))[0]?.bytes;
   if (!bytes) return undefined;
   const value = await decode[name](bytes, row.first_seq);
   cache[name].delete(runId);

@@ -38,7 +38,9 @@ function toError(e: ErrorPayload): Error {
 
 /** Applies the caller's parsers to the columns the thread returned as text. */
 function parse(result: QueryResult, parsers: Record<number, Parser>, rowMode: "array" | "object"): void {
-  const columns = result.fields.flatMap((f, i) => (parsers[f.dataTypeID] ? [{ key: rowMode === "array" ? i : f.name, type: f.dataTypeID }] : []));
+  const columns = result.fields.flatMap((f, i) =>
+    parsers[f.dataTypeID] ? [{ key: rowMode === "array" ? i : f.name, type: f.dataTypeID }] : [],
+  );
   if (columns.length === 0) return;
   for (const row of result.rows as Record<string | number, unknown>[]) {
     for (const { key, type } of columns) {
@@ -57,7 +59,9 @@ export class PgliteThread {
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (reply: Reply) => this.onReply(reply));
-    worker.on("error", (err: unknown) => this.fail(new Error(`the embedded database thread failed: ${err instanceof Error ? err.message : String(err)}`)));
+    worker.on("error", (err: unknown) =>
+      this.fail(new Error(`the embedded database thread failed: ${err instanceof Error ? err.message : String(err)}`)),
+    );
     worker.on("exit", (code) => this.fail(new Error(`the embedded database thread exited (code ${code})`)));
   }
 
@@ -145,7 +149,11 @@ export class PgliteThread {
         this.worker.postMessage({ ...req, id });
       } catch (err) {
         // parameters that cannot cross threads (a function, say): this request fails, nothing else
-        this.onReply({ id, ok: false, error: { message: `cannot send the query to the database thread: ${(err as Error).message}`, fields: {}, fromDatabase: false } });
+        this.onReply({
+          id,
+          ok: false,
+          error: { message: `cannot send the query to the database thread: ${(err as Error).message}`, fields: {}, fromDatabase: false },
+        });
       }
     });
   }

@@ -13,5 +13,9 @@ const SKIPPED = new Set(["postmaster.pid"]);
 
 export async function unpackSeed(seed: string, dataDir: string): Promise<void> {
   // 1 MiB steps instead of zlib's 16 KiB: ~2,500 fewer callbacks for 40 MB, about a quarter of the CPU it costs
-  await pipeline(createReadStream(seed), createGunzip({ chunkSize: 1 << 20 }), extract(dataDir, { ignore: (name) => SKIPPED.has(basename(name)) }));
+  await pipeline(
+    createReadStream(seed),
+    createGunzip({ chunkSize: 1 << 20 }),
+    extract(dataDir, { ignore: (name) => SKIPPED.has(basename(name)) }),
+  );
 }

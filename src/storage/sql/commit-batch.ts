@@ -15,7 +15,6 @@ import { noticesOf } from "../../core/notices.js";
 import { outboxPart } from "./outbox-part.js";
 import { json, Params, statementName } from "./params.js";
 
-
 function runPart(p: Params, b: CommitBatch): string {
   const r = b.run;
   return `r AS (
@@ -35,12 +34,48 @@ function tasksPart(p: Params, b: CommitBatch): string {
   UPDATE task_runs tr SET status = u.status, attempts = u.attempts, memoized = u.memoized, blocked_by = u.blocked_by,
     error = u.error, result = CASE WHEN u.result_kept THEN tr.result ELSE u.result::jsonb END, progress = u.progress,
     started_at = to_timestamp(u.st / 1000), finished_at = to_timestamp(u.fi / 1000)
-  FROM unnest(${p.add(t.map(() => b.runId), "text[]")}, ${p.add(t.map((x) => x.index), "int[]")}, ${p.add(t.map((x) => x.status), "text[]")},
-    ${p.add(t.map((x) => x.attempts), "int[]")}, ${p.add(t.map((x) => x.memoized), "bool[]")},
-    ${p.add(t.map((x) => x.blockedBy), "int[]")}, ${p.add(t.map((x) => x.error), "text[]")},
-    ${p.add(t.map((x) => json(x.result)), "text[]")}, ${p.add(t.map((x) => x.resultKept === true), "bool[]")},
-    ${p.add(t.map((x) => x.progress), "float8[]")},
-    ${p.add(t.map((x) => x.startedAt), "float8[]")}, ${p.add(t.map((x) => x.finishedAt), "float8[]")})
+  FROM unnest(${p.add(
+    t.map(() => b.runId),
+    "text[]",
+  )}, ${p.add(
+    t.map((x) => x.index),
+    "int[]",
+  )}, ${p.add(
+    t.map((x) => x.status),
+    "text[]",
+  )},
+    ${p.add(
+      t.map((x) => x.attempts),
+      "int[]",
+    )}, ${p.add(
+      t.map((x) => x.memoized),
+      "bool[]",
+    )},
+    ${p.add(
+      t.map((x) => x.blockedBy),
+      "int[]",
+    )}, ${p.add(
+      t.map((x) => x.error),
+      "text[]",
+    )},
+    ${p.add(
+      t.map((x) => json(x.result)),
+      "text[]",
+    )}, ${p.add(
+      t.map((x) => x.resultKept === true),
+      "bool[]",
+    )},
+    ${p.add(
+      t.map((x) => x.progress),
+      "float8[]",
+    )},
+    ${p.add(
+      t.map((x) => x.startedAt),
+      "float8[]",
+    )}, ${p.add(
+      t.map((x) => x.finishedAt),
+      "float8[]",
+    )})
     AS u(run_id, idx, status, attempts, memoized, blocked_by, error, result, result_kept, progress, st, fi)
   -- both key columns from the list: each row is found through the primary key, whatever the
   -- statistics say of this run's size (a constant run id plus stale statistics hashed all its rows)
@@ -53,11 +88,38 @@ function attemptsPart(p: Params, b: CommitBatch): string {
   INSERT INTO attempts (run_id, idx, number, status, started_at, finished_at, exit_code, error, stdout_tail, stderr_tail)
   SELECT r.id, u.idx, u.number, u.status, to_timestamp(u.st / 1000), to_timestamp(u.fi / 1000),
          u.exit_code, u.error, u.stdout_tail, u.stderr_tail
-  FROM r, unnest(${p.add(a.map((x) => x.index), "int[]")}, ${p.add(a.map((x) => x.number), "int[]")},
-    ${p.add(a.map((x) => x.status), "text[]")}, ${p.add(a.map((x) => x.startedAt), "float8[]")},
-    ${p.add(a.map((x) => x.finishedAt), "float8[]")}, ${p.add(a.map((x) => x.exitCode), "int[]")},
-    ${p.add(a.map((x) => x.error), "text[]")}, ${p.add(a.map((x) => x.stdoutTail), "text[]")},
-    ${p.add(a.map((x) => x.stderrTail), "text[]")})
+  FROM r, unnest(${p.add(
+    a.map((x) => x.index),
+    "int[]",
+  )}, ${p.add(
+    a.map((x) => x.number),
+    "int[]",
+  )},
+    ${p.add(
+      a.map((x) => x.status),
+      "text[]",
+    )}, ${p.add(
+      a.map((x) => x.startedAt),
+      "float8[]",
+    )},
+    ${p.add(
+      a.map((x) => x.finishedAt),
+      "float8[]",
+    )}, ${p.add(
+      a.map((x) => x.exitCode),
+      "int[]",
+    )},
+    ${p.add(
+      a.map((x) => x.error),
+      "text[]",
+    )}, ${p.add(
+      a.map((x) => x.stdoutTail),
+      "text[]",
+    )},
+    ${p.add(
+      a.map((x) => x.stderrTail),
+      "text[]",
+    )})
     AS u(idx, number, status, st, fi, exit_code, error, stdout_tail, stderr_tail)
   ON CONFLICT (run_id, idx, number) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
     exit_code = EXCLUDED.exit_code, error = EXCLUDED.error, stdout_tail = EXCLUDED.stdout_tail,
@@ -86,8 +148,17 @@ function memoPart(p: Params, b: CommitBatch): string {
   return `m AS (
   INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at)
   SELECT u.memo_key, u.task_id, u.result::jsonb, r.id, now()
-  FROM r, unnest(${p.add(m.map((x) => x.memoKey), "text[]")}, ${p.add(m.map((x) => x.taskId), "text[]")},
-    ${p.add(m.map((x) => json(x.result)), "text[]")}) AS u(memo_key, task_id, result)
+  FROM r, unnest(${p.add(
+    m.map((x) => x.memoKey),
+    "text[]",
+  )}, ${p.add(
+    m.map((x) => x.taskId),
+    "text[]",
+  )},
+    ${p.add(
+      m.map((x) => json(x.result)),
+      "text[]",
+    )}) AS u(memo_key, task_id, result)
   ON CONFLICT (memo_key) DO UPDATE SET task_id = EXCLUDED.task_id, result = EXCLUDED.result,
     run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at)`;
 }
@@ -102,7 +173,6 @@ function checkpointParts(p: Params, c: NonNullable<CommitBatch["checkpoint"]>): 
     SELECT old.id FROM r, checkpoints old WHERE old.run_id = r.id
     ORDER BY old.seq DESC, old.created_at DESC OFFSET ${p.add(Math.max(c.keep - 1, 0), "int")}))`;
 }
-
 
 /**
  * The statement and its parameters for one batch. `wants`: whether some webhook endpoint wants

@@ -46,12 +46,48 @@ function tasksPart(p: Params, bs: readonly CommitBatch[]): string {
   UPDATE task_runs tr SET status = u.status, attempts = u.attempts, memoized = u.memoized, blocked_by = u.blocked_by,
     error = u.error, result = CASE WHEN u.result_kept THEN tr.result ELSE u.result::jsonb END, progress = u.progress,
     started_at = to_timestamp(u.st / 1000), finished_at = to_timestamp(u.fi / 1000)
-  FROM unnest(${p.add(t.map((x) => x.runId), "text[]")}, ${p.add(t.map((x) => x.index), "int[]")}, ${p.add(t.map((x) => x.status), "text[]")},
-    ${p.add(t.map((x) => x.attempts), "int[]")}, ${p.add(t.map((x) => x.memoized), "bool[]")},
-    ${p.add(t.map((x) => x.blockedBy), "int[]")}, ${p.add(t.map((x) => x.error), "text[]")},
-    ${p.add(t.map((x) => json(x.result)), "text[]")}, ${p.add(t.map((x) => x.resultKept === true), "bool[]")},
-    ${p.add(t.map((x) => x.progress), "float8[]")},
-    ${p.add(t.map((x) => x.startedAt), "float8[]")}, ${p.add(t.map((x) => x.finishedAt), "float8[]")})
+  FROM unnest(${p.add(
+    t.map((x) => x.runId),
+    "text[]",
+  )}, ${p.add(
+    t.map((x) => x.index),
+    "int[]",
+  )}, ${p.add(
+    t.map((x) => x.status),
+    "text[]",
+  )},
+    ${p.add(
+      t.map((x) => x.attempts),
+      "int[]",
+    )}, ${p.add(
+      t.map((x) => x.memoized),
+      "bool[]",
+    )},
+    ${p.add(
+      t.map((x) => x.blockedBy),
+      "int[]",
+    )}, ${p.add(
+      t.map((x) => x.error),
+      "text[]",
+    )},
+    ${p.add(
+      t.map((x) => json(x.result)),
+      "text[]",
+    )}, ${p.add(
+      t.map((x) => x.resultKept === true),
+      "bool[]",
+    )},
+    ${p.add(
+      t.map((x) => x.progress),
+      "float8[]",
+    )},
+    ${p.add(
+      t.map((x) => x.startedAt),
+      "float8[]",
+    )}, ${p.add(
+      t.map((x) => x.finishedAt),
+      "float8[]",
+    )})
     AS u(run_id, idx, status, attempts, memoized, blocked_by, error, result, result_kept, progress, st, fi)
   WHERE tr.run_id = u.run_id AND tr.idx = u.idx AND u.run_id IN (SELECT id FROM r))`;
 }
@@ -62,11 +98,41 @@ function attemptsPart(p: Params, bs: readonly CommitBatch[]): string {
   INSERT INTO attempts (run_id, idx, number, status, started_at, finished_at, exit_code, error, stdout_tail, stderr_tail)
   SELECT u.run_id, u.idx, u.number, u.status, to_timestamp(u.st / 1000), to_timestamp(u.fi / 1000),
          u.exit_code, u.error, u.stdout_tail, u.stderr_tail
-  FROM unnest(${p.add(a.map((x) => x.runId), "text[]")}, ${p.add(a.map((x) => x.index), "int[]")}, ${p.add(a.map((x) => x.number), "int[]")},
-    ${p.add(a.map((x) => x.status), "text[]")}, ${p.add(a.map((x) => x.startedAt), "float8[]")},
-    ${p.add(a.map((x) => x.finishedAt), "float8[]")}, ${p.add(a.map((x) => x.exitCode), "int[]")},
-    ${p.add(a.map((x) => x.error), "text[]")}, ${p.add(a.map((x) => x.stdoutTail), "text[]")},
-    ${p.add(a.map((x) => x.stderrTail), "text[]")})
+  FROM unnest(${p.add(
+    a.map((x) => x.runId),
+    "text[]",
+  )}, ${p.add(
+    a.map((x) => x.index),
+    "int[]",
+  )}, ${p.add(
+    a.map((x) => x.number),
+    "int[]",
+  )},
+    ${p.add(
+      a.map((x) => x.status),
+      "text[]",
+    )}, ${p.add(
+      a.map((x) => x.startedAt),
+      "float8[]",
+    )},
+    ${p.add(
+      a.map((x) => x.finishedAt),
+      "float8[]",
+    )}, ${p.add(
+      a.map((x) => x.exitCode),
+      "int[]",
+    )},
+    ${p.add(
+      a.map((x) => x.error),
+      "text[]",
+    )}, ${p.add(
+      a.map((x) => x.stdoutTail),
+      "text[]",
+    )},
+    ${p.add(
+      a.map((x) => x.stderrTail),
+      "text[]",
+    )})
     AS u(run_id, idx, number, status, st, fi, exit_code, error, stdout_tail, stderr_tail)
   WHERE u.run_id IN (SELECT id FROM r)
   ON CONFLICT (run_id, idx, number) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
@@ -106,9 +172,24 @@ function memoPart(p: Params, bs: readonly CommitBatch[]): string {
   return `m AS (
   INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at)
   SELECT DISTINCT ON (u.memo_key) u.memo_key, u.task_id, u.result::jsonb, u.run_id, now()
-  FROM unnest(${p.add(m.map((x) => x.runId), "text[]")}, ${p.add(m.map((x) => x.order), "int[]")},
-    ${p.add(m.map((x) => x.memoKey), "text[]")}, ${p.add(m.map((x) => x.taskId), "text[]")},
-    ${p.add(m.map((x) => json(x.result)), "text[]")}) WITH ORDINALITY AS u(run_id, ord, memo_key, task_id, result, n)
+  FROM unnest(${p.add(
+    m.map((x) => x.runId),
+    "text[]",
+  )}, ${p.add(
+    m.map((x) => x.order),
+    "int[]",
+  )},
+    ${p.add(
+      m.map((x) => x.memoKey),
+      "text[]",
+    )}, ${p.add(
+      m.map((x) => x.taskId),
+      "text[]",
+    )},
+    ${p.add(
+      m.map((x) => json(x.result)),
+      "text[]",
+    )}) WITH ORDINALITY AS u(run_id, ord, memo_key, task_id, result, n)
   WHERE u.run_id IN (SELECT id FROM r)
   ORDER BY u.memo_key, u.ord DESC, u.n DESC
   ON CONFLICT (memo_key) DO UPDATE SET task_id = EXCLUDED.task_id, result = EXCLUDED.result,
@@ -118,29 +199,66 @@ function memoPart(p: Params, bs: readonly CommitBatch[]): string {
 /** Each run's new checkpoint, and the pruning of its older ones beyond its `keep` (as commit-batch.ts does per run). */
 function checkpointParts(p: Params, bs: readonly CommitBatch[]): string {
   const c = bs.flatMap((b) => (b.checkpoint ? [{ runId: b.runId, ...b.checkpoint }] : []));
-  const runs = p.add(c.map((x) => x.runId), "text[]");
+  const runs = p.add(
+    c.map((x) => x.runId),
+    "text[]",
+  );
   // statements in one WITH see the table as it was: keep K-1 old ones beside the new one
   return `c AS (
   INSERT INTO checkpoints (id, run_id, seq, reason, snapshot)
   SELECT u.id, u.run_id, u.seq, u.reason, u.snapshot::jsonb
-  FROM unnest(${p.add(c.map((x) => x.id), "text[]")}, ${runs}, ${p.add(c.map((x) => x.seq), "int[]")},
-    ${p.add(c.map((x) => x.reason), "text[]")}, ${p.add(c.map((x) => JSON.stringify(x.snapshot)), "text[]")}) AS u(id, run_id, seq, reason, snapshot)
+  FROM unnest(${p.add(
+    c.map((x) => x.id),
+    "text[]",
+  )}, ${runs}, ${p.add(
+    c.map((x) => x.seq),
+    "int[]",
+  )},
+    ${p.add(
+      c.map((x) => x.reason),
+      "text[]",
+    )}, ${p.add(
+      c.map((x) => JSON.stringify(x.snapshot)),
+      "text[]",
+    )}) AS u(id, run_id, seq, reason, snapshot)
   WHERE u.run_id IN (SELECT id FROM r)
 ), d AS (
   DELETE FROM checkpoints WHERE id IN (
     SELECT o.id FROM (
       SELECT old.id, k.keep, row_number() OVER (PARTITION BY old.run_id ORDER BY old.seq DESC, old.created_at DESC) AS n
-      FROM checkpoints old JOIN unnest(${runs}, ${p.add(c.map((x) => x.keep), "int[]")}) AS k(run_id, keep) ON old.run_id = k.run_id
+      FROM checkpoints old JOIN unnest(${runs}, ${p.add(
+        c.map((x) => x.keep),
+        "int[]",
+      )}) AS k(run_id, keep) ON old.run_id = k.run_id
       WHERE k.run_id IN (SELECT id FROM r)) o
     WHERE o.n > greatest(o.keep - 1, 0)))`;
 }
 
 /** The webhook outbox (outbox-part.ts), each notice with its run's id. */
 function outboxPart(p: Params, bs: readonly CommitBatch[], wants: (type: string) => boolean): string | undefined {
-  const n = bs.flatMap((b) => noticesOf(b.events).filter((x) => wants(x.type)).map((x) => ({ runId: b.runId, ...x })));
+  const n = bs.flatMap((b) =>
+    noticesOf(b.events)
+      .filter((x) => wants(x.type))
+      .map((x) => ({ runId: b.runId, ...x })),
+  );
   if (n.length === 0) return undefined;
-  const u = `unnest(${p.add(n.map((x) => x.runId), "text[]")}, ${p.add(n.map((x) => x.seq), "int[]")}, ${p.add(n.map((x) => x.type), "text[]")},
-    ${p.add(n.map((x) => new Date(x.at).toISOString()), "text[]")}, ${p.add(n.map((x) => JSON.stringify(x.data)), "text[]")})
+  const u = `unnest(${p.add(
+    n.map((x) => x.runId),
+    "text[]",
+  )}, ${p.add(
+    n.map((x) => x.seq),
+    "int[]",
+  )}, ${p.add(
+    n.map((x) => x.type),
+    "text[]",
+  )},
+    ${p.add(
+      n.map((x) => new Date(x.at).toISOString()),
+      "text[]",
+    )}, ${p.add(
+      n.map((x) => JSON.stringify(x.data)),
+      "text[]",
+    )})
     AS u(run_id, seq, type, at, data)`;
   return `o AS (
   INSERT INTO webhook_deliveries (id, endpoint_id, run_id, seq, type, payload)
@@ -151,7 +269,10 @@ function outboxPart(p: Params, bs: readonly CommitBatch[], wants: (type: string)
 }
 
 /** `wants`: whether some webhook endpoint wants a notice type; by default, assume so. */
-export function commitManyStatement(bs: readonly CommitBatch[], wants: (type: string) => boolean = () => true): { text: string; values: unknown[] } {
+export function commitManyStatement(
+  bs: readonly CommitBatch[],
+  wants: (type: string) => boolean = () => true,
+): { text: string; values: unknown[] } {
   const p = new Params();
   const parts = [runsPart(p, bs)];
   if (bs.some((b) => b.tasks.length)) parts.push(tasksPart(p, bs));

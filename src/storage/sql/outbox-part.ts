@@ -10,8 +10,20 @@ interface Placeholders {
 }
 
 export function outboxPart(p: Placeholders, notices: readonly Notice[]): string {
-  const u = `unnest(${p.add(notices.map((n) => n.seq), "int[]")}, ${p.add(notices.map((n) => n.type), "text[]")},
-    ${p.add(notices.map((n) => new Date(n.at).toISOString()), "text[]")}, ${p.add(notices.map((n) => JSON.stringify(n.data)), "text[]")})
+  const u = `unnest(${p.add(
+    notices.map((n) => n.seq),
+    "int[]",
+  )}, ${p.add(
+    notices.map((n) => n.type),
+    "text[]",
+  )},
+    ${p.add(
+      notices.map((n) => new Date(n.at).toISOString()),
+      "text[]",
+    )}, ${p.add(
+      notices.map((n) => JSON.stringify(n.data)),
+      "text[]",
+    )})
     AS u(seq, type, at, data)`;
   return `o AS (
   INSERT INTO webhook_deliveries (id, endpoint_id, run_id, seq, type, payload)

@@ -7,7 +7,14 @@ import type { SqlRunner } from "../migrations.js";
  * earlier one of the same run to the same endpoint is pending, so each run's notifications
  * arrive in order.
  */
-export async function claimDue(sql: SqlRunner, owner: string, limit: number, perEndpoint: number, busy: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+export async function claimDue(
+  sql: SqlRunner,
+  owner: string,
+  limit: number,
+  perEndpoint: number,
+  busy: string[],
+  leaseMs: number,
+): Promise<ClaimedDelivery[]> {
   return sql.query<ClaimedDelivery>(
     `WITH candidates AS (
        SELECT c.id, c.endpoint_id, c.ord FROM webhook_deliveries c

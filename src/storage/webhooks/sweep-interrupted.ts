@@ -15,8 +15,13 @@ export async function sweepInterrupted(sql: SqlRunner, graceMs: number): Promise
      ), i AS (
        INSERT INTO webhook_deliveries (id, endpoint_id, run_id, seq, type, payload)
        SELECT ${NEW_MESSAGE_ID}, ep.id, s.id, s.last_seq, 'run.interrupted',
-         ${payloadOf("'run.interrupted'", `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, "s.id", "s.source",
-           "jsonb_build_object('driver', s.lease_owner)")}
+         ${payloadOf(
+           "'run.interrupted'",
+           `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+           "s.id",
+           "s.source",
+           "jsonb_build_object('driver', s.lease_owner)",
+         )}
        FROM s JOIN webhook_endpoints ep ON ${endpointWants("ep", "'run.interrupted'", "s.source->>'origin'", "s.source->>'tag'")}
        ON CONFLICT DO NOTHING RETURNING 1
      ) SELECT count(*)::int AS n FROM i`,

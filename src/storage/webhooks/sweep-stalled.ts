@@ -14,8 +14,13 @@ export async function sweepStalled(sql: SqlRunner, stallMs: number): Promise<num
      ), i AS (
        INSERT INTO webhook_deliveries (id, endpoint_id, run_id, seq, type, payload)
        SELECT ${NEW_MESSAGE_ID}, ep.id, s.id, s.last_seq, 'run.stalled',
-         ${payloadOf("'run.stalled'", `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, "s.id", "s.source",
-           `jsonb_build_object('lastProgressAt', to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'stalledForMs', ($1::float8))`)}
+         ${payloadOf(
+           "'run.stalled'",
+           `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+           "s.id",
+           "s.source",
+           `jsonb_build_object('lastProgressAt', to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'stalledForMs', ($1::float8))`,
+         )}
        FROM s JOIN webhook_endpoints ep ON ${endpointWants("ep", "'run.stalled'", "s.source->>'origin'", "s.source->>'tag'")}
        ON CONFLICT DO NOTHING RETURNING 1
      ) SELECT count(*)::int AS n FROM i`,

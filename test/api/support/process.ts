@@ -40,12 +40,14 @@ export function conveyor(args: string[], env: Record<string, string> = {}): Chil
             resolve(m);
           } else waiters.push(check);
         };
-        void exited.then(() => setTimeout(() => {
-          if (!out.match(re)) {
-            clearTimeout(timer);
-            reject(new Error(`process exited before ${re}:\n${out}`));
-          }
-        }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            if (!out.match(re)) {
+              clearTimeout(timer);
+              reject(new Error(`process exited before ${re}:\n${out}`));
+            }
+          }, 50),
+        );
         check();
       }),
   };
@@ -62,7 +64,11 @@ export async function serve(env: Record<string, string>, args: string[] = [], ti
 }
 
 export async function gql(url: string, query: string, variables?: Record<string, unknown>) {
-  const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await res.json()) as { data?: any; errors?: any[] };
 }
 
@@ -77,7 +83,12 @@ export async function watchTakeover(databaseUrl: string, runId: string, stop: ()
   const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
   try {
     const row = async () =>
-      (await db.query<{ status: string; lease_owner: string | null; succeeded: number }>("SELECT status, lease_owner, succeeded FROM runs WHERE id = $1", [runId])).rows[0]!;
+      (
+        await db.query<{ status: string; lease_owner: string | null; succeeded: number }>(
+          "SELECT status, lease_owner, succeeded FROM runs WHERE id = $1",
+          [runId],
+        )
+      ).rows[0]!;
     const before = (await row()).lease_owner;
     await stop();
     const stopped = Date.now();

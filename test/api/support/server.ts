@@ -38,7 +38,11 @@ export interface TestServer {
   store: TestStore;
   /** What each task does; default: succeed at once with "ok". */
   tasks: Map<string, (req: ExecutionRequest) => unknown>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
   ws(token?: string): Client;
   close(): Promise<void>;
 }
@@ -46,7 +50,14 @@ export interface TestServer {
 export async function startTestServer(
   kind: "pglite" | "postgres" = "pglite",
   overrides: Partial<ServerConfig> = {},
-  opts: { bus?: EventBus; store?: TestStore; logger?: Logger; readiness?: () => Promise<void>; degradedChecks?: Record<string, () => Promise<void>>; tracing?: OtelTracing } = {},
+  opts: {
+    bus?: EventBus;
+    store?: TestStore;
+    logger?: Logger;
+    readiness?: () => Promise<void>;
+    degradedChecks?: Record<string, () => Promise<void>>;
+    tracing?: OtelTracing;
+  } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? (await makeStore(kind));
   const tasks = new Map<string, (req: ExecutionRequest) => unknown>();
@@ -56,9 +67,34 @@ export async function startTestServer(
   // eslint-disable-next-line prefer-const
   let app: App | undefined;
   const bus = new MeteredBus(opts.bus ?? new MemoryBus(), metrics, (id) => app?.engine.isActive(id) ?? false);
-  app = await createApp({ ...store.config, bus, executors: { fn: () => fn }, recover: false, logger: opts.logger ?? silentLogger, leaseMs: 2_000, tracing: opts.tracing ?? false });
-  const config = serverConfig({ port: 0, tokens: [], drainMs: 2_000, eventPollMs: 500, progressIntervalMs: 50, fastPaths: FAST_PATHS, ...overrides });
-  const api = await startApiServer({ app, logger: opts.logger ?? silentLogger, metrics, ...(opts.readiness ? { readiness: opts.readiness } : {}), ...(opts.degradedChecks ? { degradedChecks: opts.degradedChecks } : {}) }, config);
+  app = await createApp({
+    ...store.config,
+    bus,
+    executors: { fn: () => fn },
+    recover: false,
+    logger: opts.logger ?? silentLogger,
+    leaseMs: 2_000,
+    tracing: opts.tracing ?? false,
+  });
+  const config = serverConfig({
+    port: 0,
+    tokens: [],
+    drainMs: 2_000,
+    eventPollMs: 500,
+    progressIntervalMs: 50,
+    fastPaths: FAST_PATHS,
+    ...overrides,
+  });
+  const api = await startApiServer(
+    {
+      app,
+      logger: opts.logger ?? silentLogger,
+      metrics,
+      ...(opts.readiness ? { readiness: opts.readiness } : {}),
+      ...(opts.degradedChecks ? { degradedChecks: opts.degradedChecks } : {}),
+    },
+    config,
+  );
   const clients: Client[] = [];
   const a = app;
   return {
@@ -114,29 +150,37 @@ async function socketsClosed(): Promise<void> {
 }
 
 /** Subscribes and collects every result until `until` says stop (or the stream completes). */
-export function collect<T>(client: Client, query: string, variables: Record<string, unknown>, until: (items: T[]) => boolean = () => false) {
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  until: (items: T[]) => boolean = () => false,
+) {
   const items: T[] = [];
   const errors: unknown[] = [];
   let stop = () => {};
   let ended = false;
   const done = new Promise<T[]>((resolve) => {
-    stop = client.subscribe<T>({ query, variables }, {
-      next: (r) => {
-        if (ended) return; // results already on the wire when we stopped
-        if (r.errors) errors.push(...r.errors);
-        if (r.data) items.push(r.data as T);
-        if (until(items)) {
-          ended = true;
-          stop();
+    stop = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (r) => {
+          if (ended) return; // results already on the wire when we stopped
+          if (r.errors) errors.push(...r.errors);
+          if (r.data) items.push(r.data as T);
+          if (until(items)) {
+            ended = true;
+            stop();
+            resolve(items);
+          }
+        },
+        error: (e) => {
+          errors.push(e);
           resolve(items);
-        }
+        },
+        complete: () => resolve(items),
       },
-      error: (e) => {
-        errors.push(e);
-        resolve(items);
-      },
-      complete: () => resolve(items),
-    });
+    );
   });
   return { items, errors, done, stop: () => stop() };
 }

@@ -72,7 +72,8 @@ export function compare(tasks: unknown[], tag: string, v: Verdict): Outcome {
       if (!carrier) classes.push("validate-dependencies names a task by an id Conveyor spells otherwise");
       else if (settled(source, carrier)) {
         const warned = all.plan.warnings.some((w) => w.includes(`${id} ->`));
-        if (warned || carrier.dependencies.every((d) => ids.has(d))) classes.push("done work with a broken dependency: warned, not refused");
+        if (warned || carrier.dependencies.every((d) => ids.has(d)))
+          classes.push("done work with a broken dependency: warned, not refused");
         else problems.push(`validate-dependencies: ${id} has a missing dependency; Conveyor neither refuses nor warns`);
       } else if (carrier.dependencies.every((d) => ids.has(d) || find(source, d))) {
         classes.push("validate-dependencies looks a dependency up where Task Master's rules do not");

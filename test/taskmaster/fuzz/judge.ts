@@ -61,7 +61,10 @@ function validateAll(projects: [string, string][]): Promise<Map<string, { out: s
     proc.on("error", fail);
     proc.on("exit", (code) => {
       if (code !== 0) return fail(new Error(`tm-validate exited ${code}: ${err}`));
-      const lines = out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { tag: string; out: string; exit: number });
+      const lines = out
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { tag: string; out: string; exit: number });
       done(new Map(lines.map((l) => [l.tag, l])));
     });
   });

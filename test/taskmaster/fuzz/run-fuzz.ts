@@ -14,7 +14,12 @@ export interface FuzzSummary {
   problems: { index: number; mutations: string[]; tasks: unknown[]; problems: string[] }[];
 }
 
-export async function fuzz(count: number, seed: number, batch = 500, progress?: (done: number, sofar: FuzzSummary) => void): Promise<FuzzSummary> {
+export async function fuzz(
+  count: number,
+  seed: number,
+  batch = 500,
+  progress?: (done: number, sofar: FuzzSummary) => void,
+): Promise<FuzzSummary> {
   const cases = sampleCases(count, seed);
   const summary: FuzzSummary = { cases: count, seed, classes: new Map(), problems: [] };
   for (let start = 0; start < cases.length; start += batch) {

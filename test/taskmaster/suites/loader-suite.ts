@@ -37,7 +37,10 @@ export function namedInWarning(warning: string, says: string): number | undefine
   const m = new RegExp(`^(?:${part("task")})?(?:(?<=\\S) and )?(?:${part("subtask")})? (has|have) ${escaped}$`).exec(warning);
   if (!m || (m[1] === undefined && m[4] === undefined)) return undefined;
   let total = 0;
-  for (const [noun, ids, more] of [[m[1], m[2], m[3]], [m[4], m[5], m[6]]] as const) {
+  for (const [noun, ids, more] of [
+    [m[1], m[2], m[3]],
+    [m[4], m[5], m[6]],
+  ] as const) {
     if (noun === undefined) continue;
     const n = ids!.split(", ").length + Number(more ?? 0);
     if ((n === 1) !== !noun.endsWith("s")) return undefined;

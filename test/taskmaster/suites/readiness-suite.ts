@@ -58,7 +58,8 @@ export function describeReadiness(dir: string, facts: ReadinessFacts): void {
       const projectTag = `${String(i).padStart(2, "0")}-${tag ?? "master"}`;
       let value: Raw;
       if (first.format === "tagged") value = (data as Raw)[tag!] as Raw;
-      else if (first.format === "legacy") value = data as Raw; // what Task Master's own migration moves under master
+      else if (first.format === "legacy")
+        value = data as Raw; // what Task Master's own migration moves under master
       else value = { tasks: first.format === "bare-list" ? data : (data as Raw)[tag!] }; // layouts it reads nothing from
       if (first.format === "tag-array") {
         project[`${projectTag}-as-written`] = (data as Raw)[tag!];
