@@ -13,7 +13,7 @@ const role = env.BENCH_ROLE;
 const runs = Number(env.BENCH_RUNS);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-const [{ createApp }, { InProcessExecutor }, { silentLogger }, { inlineSource }, { timeStoreCalls }] = await Promise.all([
+const [{ createApp }, { InProcessExecutor }, { silentLogger }, { inlineSource }, { RECOVERY_CALLS, timeStoreCalls }] = await Promise.all([
   import("../src/app.js"),
   import("../src/executors/in-process.js"),
   import("../src/engine/ports.js"),
@@ -66,19 +66,7 @@ if (role === "start") {
   process.stdout.write(`UPKEEP ${JSON.stringify({ cpuShare: (cpu.user + cpu.system) / 1e6 / sec, windowSec: sec })}\n`);
 } else {
   // the store calls recovery makes, timed, for the row's breakdown
-  const calls = timeStoreCalls(app.engine.store, [
-    "findOrphans",
-    "leasedRuns",
-    "getRun",
-    "acquireLease",
-    "takeOrphans",
-    "loadUnits",
-    "loadUnitsOf",
-    "memoLookup",
-    "historicalDurations",
-    "commit",
-    "commitMany",
-  ]);
+  const calls = timeStoreCalls(app.engine.store, [...RECOVERY_CALLS, "leasedRuns"]);
   await app.start();
   await everyTaskRuns;
   const now = performance.now();

@@ -11,14 +11,15 @@ const env = process.env;
 const role = env.BENCH_ROLE;
 const storeConfig = env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.CONVEYOR_DATA_DIR! };
 
-const [{ createApp }, { InProcessExecutor }, { silentLogger }, { topics }, { inlineSource }, { timeStoreCalls }] = await Promise.all([
-  import("../src/app.js"),
-  import("../src/executors/in-process.js"),
-  import("../src/engine/ports.js"),
-  import("../src/engine/topics.js"),
-  import("../src/core/taskmaster/index.js"),
-  import("./store-calls.js"),
-]);
+const [{ createApp }, { InProcessExecutor }, { silentLogger }, { topics }, { inlineSource }, { RECOVERY_CALLS, timeStoreCalls }] =
+  await Promise.all([
+    import("../src/app.js"),
+    import("../src/executors/in-process.js"),
+    import("../src/engine/ports.js"),
+    import("../src/engine/topics.js"),
+    import("../src/core/taskmaster/index.js"),
+    import("./store-calls.js"),
+  ]);
 t.imported = performance.now();
 const taskMs = Number(env.BENCH_TASK_MS ?? "2");
 let first: ((at: number) => void) | null = null;
@@ -58,22 +59,7 @@ if (role === "start") {
   await app.stop();
 } else {
   // time every store call made until the first dispatch
-  const calls = timeStoreCalls(
-    app.engine.store,
-    [
-      "findOrphans",
-      "getRun",
-      "acquireLease",
-      "takeOrphans",
-      "loadUnits",
-      "loadUnitsOf",
-      "memoLookup",
-      "historicalDurations",
-      "commit",
-      "commitMany",
-    ],
-    () => first !== null,
-  );
+  const calls = timeStoreCalls(app.engine.store, RECOVERY_CALLS, () => first !== null);
   const firstAt = new Promise<number>((r) => (first = r));
   const ids = await app.engine.recoverOrphans();
   t.recovered = performance.now();

@@ -3,6 +3,20 @@
 // `counting()` says so.
 export type StoreCalls = Record<string, { n: number; ms: number }>;
 
+/** The store calls a recovery can make, from finding orphans to their first commits: the rows' breakdown. */
+export const RECOVERY_CALLS = [
+  "findOrphans",
+  "getRun",
+  "acquireLease",
+  "takeOrphans",
+  "loadUnits",
+  "loadUnitsOf",
+  "memoLookup",
+  "historicalDurations",
+  "commit",
+  "commitMany",
+] as const;
+
 export function timeStoreCalls(store: object, names: readonly string[], counting: () => boolean = () => true): StoreCalls {
   const calls: StoreCalls = {};
   const methods = store as Record<string, unknown>;

@@ -50,12 +50,12 @@ function runColumns(list: readonly RunToCreate[]): unknown[] {
  * larger run's units go in chunks inside one transaction.
  */
 export async function createRuns(sql: SqlRunner, list: readonly RunToCreate[]): Promise<RunRecord[]> {
-  const units = list.flatMap(({ run }) => run.units.map(() => run.id));
+  const unitRunIds = list.flatMap(({ run }) => run.units.map(() => run.id));
   let rows: Run[] = [];
-  if (units.length <= UNITS_PER_STATEMENT) {
+  if (unitRunIds.length <= UNITS_PER_STATEMENT) {
     // the units' columns are $1…$14 (their run ids, then unitColumns), the runs' follow
     rows = await sql.query<Run>(`WITH runs AS (${insertRuns(15)}), units AS (${INSERT_UNITS}) SELECT * FROM runs`, [
-      units,
+      unitRunIds,
       ...unitColumns(list.flatMap(({ run }) => run.units)),
       ...runColumns(list),
     ]);
