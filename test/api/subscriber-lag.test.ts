@@ -33,6 +33,13 @@ describe(`subscribers that fall behind (${kind})`, () => {
     return stored.find((e) => e.type === "run.finished")!.seq;
   }
 
+  /** Resolves once `feeds` hands out lists up to `seq` (a subscriber just before it gets its list). */
+  async function listedThrough(feeds: RunEventFeeds, runId: string, seq: number): Promise<void> {
+    const probe = feeds.batches(runId, seq - 1);
+    while (!((await probe.next()).value as readonly RunEvent[]).some((e) => e.seq >= seq));
+    await probe.return();
+  }
+
   it("a slow runEventBatches consumer gets its backlog in lists of at most maxBatch and catches up", async () => {
     const feeds = new RunEventFeeds(s.app.engine, { batchMs: 5, maxBatch: 40, retain: 10_000 });
     for (let i = 1; i <= 150; i++) s.tasks.set(`t${i}`, () => sleep(1));
@@ -45,8 +52,9 @@ describe(`subscribers that fall behind (${kind})`, () => {
       const list = value as readonly RunEvent[];
       lists.push(list.map((e) => e.seq));
       if (list.some((e) => e.type === "run.finished")) break;
-      // it took a list (it is live), then stalls until the run is over: ~300 events pile up
-      if (pause) await s.app.engine.waitForRun(runId);
+      // it took a list (it is live), then stalls until the run is over and the feed has every event
+      // of it in its lists: ~300 events pile up (the feed's lists trail the commits by a batch or two)
+      if (pause) await listedThrough(feeds, runId, await storedUpToFinished(runId));
       pause = false;
     }
     await slow.return();
@@ -56,6 +64,8 @@ describe(`subscribers that fall behind (${kind})`, () => {
     // the backlog came in lists of at most 40, most of them full: a few messages, not one per batch
     expect(Math.max(...lists.map((l) => l.length))).toBeLessThanOrEqual(40);
     expect(lists.slice(1, -1).every((l) => l.length >= 30)).toBe(true);
+    // the backlog proper (after the list taken live and the one it was in when it stalled): every list full
+    expect(lists.slice(2, -1).map((l) => l.length)).toEqual(lists.slice(2, -1).map(() => 40));
     expect(lists.length).toBeLessThanOrEqual(2 + Math.ceil(seqs.length / 30));
     expect(feeds.size).toBe(0);
     for (let i = 1; i <= 150; i++) s.tasks.delete(`t${i}`);
