@@ -1,6 +1,6 @@
 // The batch a run's journal gathers for its next group commit (commit-queue.ts).
 import type { RunEvent } from "./ports.js";
-import type { AttemptRecord, MemoEntry } from "./store.js";
+import type { AttemptRecord, MemoWrite } from "./store.js";
 
 /**
  * The batch being gathered for the next commit. Its contents are private: the
@@ -13,7 +13,7 @@ export class PendingWrites {
   /** Keyed "index:number" so that two writes of one attempt's row collapse into one. */
   private readonly attemptRows = new Map<string, AttemptRecord>();
   private readonly eventList: RunEvent[] = [];
-  private readonly memoEntries: MemoEntry[] = [];
+  private readonly memoEntries: MemoWrite[] = [];
   private readonly afterCommitFns: (() => void)[] = [];
   private checkpointAs: string | undefined;
   /** Forces a commit even with no row changes (e.g. a run status change). */
@@ -46,7 +46,7 @@ export class PendingWrites {
     events.splice(events.length - 1, 0, e);
   }
 
-  addMemo(m: MemoEntry): void {
+  addMemo(m: MemoWrite): void {
     this.memoEntries.push(m);
   }
 
@@ -86,7 +86,7 @@ export class PendingWrites {
     return this.eventList;
   }
 
-  get memo(): readonly MemoEntry[] {
+  get memo(): readonly MemoWrite[] {
     return this.memoEntries;
   }
 

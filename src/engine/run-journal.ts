@@ -15,7 +15,7 @@ import type { PendingWrites } from "./pending-writes.js";
 import { topics } from "./topics.js";
 import type { RunTrace } from "./run-trace.js";
 import type { TraceSpan } from "./tracing.js";
-import type { AttemptRecord, MemoEntry, RunRecord, RunStore } from "./store.js";
+import type { AttemptRecord, MemoWrite, RunRecord, RunStore } from "./store.js";
 import type { UnitTable } from "./unit-table.js";
 
 /** What the journal reads of the unit table to write a batch, and the one change a commit makes to it. */
@@ -124,7 +124,7 @@ export class RunJournal {
   }
 
   /** A success to reuse in later runs goes with the next commit. */
-  recordMemo(m: MemoEntry): void {
+  recordMemo(m: MemoWrite): void {
     this.queue.current.addMemo(m);
   }
 

@@ -100,6 +100,11 @@ export interface MemoEntry {
   result: unknown;
 }
 
+/** A success's memo entry as a commit writes it: with how long the success took, which the entry's durations add up. */
+export interface MemoWrite extends MemoEntry {
+  durationMs: number;
+}
+
 export interface RunUpdate extends RunCounters {
   status: RunStatus;
   lastSeq: number;
@@ -116,7 +121,7 @@ export interface CommitBatch {
   tasks: TaskState[];
   attempts: AttemptRecord[];
   events: RunEvent[];
-  memo: MemoEntry[];
+  memo: MemoWrite[];
   checkpoint?: { id: string; seq: number; reason: string; snapshot: CheckpointSnapshot; keep: number };
 }
 

@@ -78,7 +78,12 @@ export class UnitTransitions {
     this.schedule.succeed(i);
     this.table.setResult(i, a.result);
     this.table.clearError(i);
-    this.journal.recordMemo({ memoKey: this.units.memoKey(i), taskId: this.units.id(i), result: a.result });
+    this.journal.recordMemo({
+      memoKey: this.units.memoKey(i),
+      taskId: this.units.id(i),
+      result: a.result,
+      durationMs: a.row.finishedAt - a.row.startedAt,
+    });
     this.settled(i, "task.succeeded", attemptData(a.row));
   }
 

@@ -30,14 +30,16 @@ export async function memoLookups(sql: SqlRunner, queries: readonly MemoQuery[])
   });
 }
 
-/** Mean duration of successful attempts of tasks with these memo keys, in earlier runs. */
+/**
+ * Mean duration of the successes of tasks with these memo keys, in earlier runs: summed on
+ * the memo entry by the commits that wrote it, so this reads one row per key however long
+ * the history is (a mean over the attempts themselves grew with every run of the same tasks).
+ */
 export async function historicalDurations(sql: SqlRunner, keys: string[]): Promise<Map<string, number>> {
   if (keys.length === 0) return new Map();
   const rows = await sql.query<{ memo_key: string; ms: number }>(
-    `SELECT t.memo_key, avg(extract(epoch FROM a.finished_at - a.started_at) * 1000)::float8 AS ms
-     FROM task_runs t JOIN attempts a ON a.run_id = t.run_id AND a.idx = t.idx
-     WHERE t.memo_key = ANY($1::text[]) AND a.status = 'succeeded'
-     GROUP BY t.memo_key`,
+    `SELECT memo_key, success_ms_total / successes AS ms
+     FROM memo_cache WHERE memo_key = ANY($1::text[]) AND successes > 0`,
     [keys],
   );
   return new Map(rows.map((r) => [r.memo_key, Number(r.ms)]));

@@ -91,6 +91,13 @@ describe.each(kinds)("commits of many runs shared on %s", (kind) => {
     );
     expect(shared).toHaveLength(1);
     expect(shared[0]!.result).toBe(`${shared[0]!.run_id}/a`);
+    // and it adds up the durations of all 20 successes of 'a', also those written in one statement
+    const tookA = await Promise.all(started.filter((_, k) => k % 2 === 0).map(async ({ runId }) => (await raw.listAttempts(runId))[0]!));
+    const [sum] = await db.sql.query<{ total: number; n: number }>(
+      `SELECT success_ms_total AS total, successes AS n FROM memo_cache WHERE task_id = 'a'`,
+      [],
+    );
+    expect({ total: Number(sum!.total), n: sum!.n }).toEqual({ total: tookA.reduce((s, a) => s + a.finishedAt! - a.startedAt, 0), n: 20 });
   }, 120_000);
 
   it("a run whose lease is stolen between gathering and writing writes nothing and stops; the others are written", async () => {

@@ -146,8 +146,8 @@ function eventsPart(p: Params, b: CommitBatch): string {
 function memoPart(p: Params, b: CommitBatch): string {
   const m = b.memo;
   return `m AS (
-  INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at)
-  SELECT u.memo_key, u.task_id, u.result::jsonb, r.id, now()
+  INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at, success_ms_total, successes)
+  SELECT u.memo_key, u.task_id, u.result::jsonb, r.id, now(), u.ms, 1
   FROM r, unnest(${p.add(
     m.map((x) => x.memoKey),
     "text[]",
@@ -158,9 +158,13 @@ function memoPart(p: Params, b: CommitBatch): string {
     ${p.add(
       m.map((x) => json(x.result)),
       "text[]",
-    )}) AS u(memo_key, task_id, result)
+    )}, ${p.add(
+      m.map((x) => x.durationMs),
+      "float8[]",
+    )}) AS u(memo_key, task_id, result, ms)
   ON CONFLICT (memo_key) DO UPDATE SET task_id = EXCLUDED.task_id, result = EXCLUDED.result,
-    run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at)`;
+    run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at,
+    success_ms_total = memo_cache.success_ms_total + EXCLUDED.success_ms_total, successes = memo_cache.successes + 1)`;
 }
 
 function checkpointParts(p: Params, c: NonNullable<CommitBatch["checkpoint"]>): string {

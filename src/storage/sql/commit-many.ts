@@ -165,13 +165,15 @@ function eventsPart(p: Params, bs: readonly CommitBatch[]): string {
 /**
  * Two runs of one statement may write the same memo key, which one INSERT … ON CONFLICT
  * cannot take twice: of the entries of the runs written, the last batch's wins, as if
- * each had been committed in turn. The keys go in order, as any two statements take them.
+ * each had been committed in turn, and the entry adds up the durations of all of them.
+ * The keys go in order, as any two statements take them.
  */
 function memoPart(p: Params, bs: readonly CommitBatch[]): string {
   const m = bs.flatMap((b, i) => b.memo.map((x) => ({ runId: b.runId, order: i, ...x })));
   return `m AS (
-  INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at)
-  SELECT DISTINCT ON (u.memo_key) u.memo_key, u.task_id, u.result::jsonb, u.run_id, now()
+  INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at, success_ms_total, successes)
+  SELECT DISTINCT ON (u.memo_key) u.memo_key, u.task_id, u.result::jsonb, u.run_id, now(),
+    sum(u.ms) OVER (PARTITION BY u.memo_key), count(*) OVER (PARTITION BY u.memo_key)
   FROM unnest(${p.add(
     m.map((x) => x.runId),
     "text[]",
@@ -189,11 +191,15 @@ function memoPart(p: Params, bs: readonly CommitBatch[]): string {
     ${p.add(
       m.map((x) => json(x.result)),
       "text[]",
-    )}) WITH ORDINALITY AS u(run_id, ord, memo_key, task_id, result, n)
+    )}, ${p.add(
+      m.map((x) => x.durationMs),
+      "float8[]",
+    )}) WITH ORDINALITY AS u(run_id, ord, memo_key, task_id, result, ms, n)
   WHERE u.run_id IN (SELECT id FROM r)
   ORDER BY u.memo_key, u.ord DESC, u.n DESC
   ON CONFLICT (memo_key) DO UPDATE SET task_id = EXCLUDED.task_id, result = EXCLUDED.result,
-    run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at)`;
+    run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at,
+    success_ms_total = memo_cache.success_ms_total + EXCLUDED.success_ms_total, successes = memo_cache.successes + EXCLUDED.successes)`;
 }
 
 /** Each run's new checkpoint, and the pruning of its older ones beyond its `keep` (as commit-batch.ts does per run). */
