@@ -191,7 +191,9 @@ const live = new Set<ChildProcess>();
 
 /** Runs bench/<name> (this same flavour: .ts through tsx, or compiled .js) with --expose-gc. */
 export function spawnBenchChild(name: string, env: Record<string, string>, extraNodeArgs: string[] = []): ChildProcess {
-  const args = ["--expose-gc", ...(ext === ".ts" ? ["--import", "tsx"] : []), ...extraNodeArgs, join(here, name + ext)];
+  // BENCH_CHILD_NODE_ARGS: more node flags for every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile servers
+  const more = (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const args = ["--expose-gc", ...(ext === ".ts" ? ["--import", "tsx"] : []), ...extraNodeArgs, ...more, join(here, name + ext)];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   child.once("exit", () => live.delete(child));

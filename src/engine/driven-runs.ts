@@ -126,7 +126,7 @@ export class DrivenRuns {
     const chosen = typeof executor === "function" ? await this.executorOf(run, executor) : executor;
     const keys = units.map((u) => u.memoKey);
     const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
-    const expectedMs = fresh ? await fresh.expectedMs : this.expectedDurations(runId, keys);
+    const expectedMs = fresh ? fresh.expectedMs : this.expectedDurations(runId, keys);
     const statuses = opts.statuses;
     const checkpointId = opts.checkpointId;
     const sup = new RunSupervisor(

@@ -20,7 +20,7 @@ export interface FreshRun {
   leaseSentAt: number;
   units: StoredUnit[];
   memo: Map<string, MemoEntry>;
-  expectedMs: Promise<Map<string, number>>;
+  expectedMs: Map<string, number>;
 }
 
 export interface CreatedRun {
@@ -35,7 +35,7 @@ export interface PlannedRun {
   /** Cached successes of earlier runs for this plan's graph (within memoMaxAgeMs). */
   memo: Map<string, MemoEntry>;
   /** Mean durations of earlier runs, by memo key: only feeds the ETA. */
-  expectedMs: Promise<Map<string, number>>;
+  expectedMs: Map<string, number>;
 }
 
 /** Plans a run as it would start now, reading the store and writing nothing. */
@@ -49,7 +49,8 @@ export async function planNewRun(store: RunStore, input: StartRunInput, options:
     expandSubtasks: options.expandSubtasks,
     ...(options.command !== undefined ? { command: options.command } : {}),
   });
-  const memo = await store.memoLookup(prepared.keys, options.memoMaxAgeMs);
+  // durations come with the memo entries: their commits sum them (also for entries too old to use)
+  const { memo, durations: expectedMs } = await store.memoAndDurations(prepared.keys, options.memoMaxAgeMs);
   const plan = buildPlan(
     input.source,
     {
@@ -62,11 +63,6 @@ export async function planNewRun(store: RunStore, input: StartRunInput, options:
     },
     prepared,
   );
-  // Every success writes its memo entry in the same commit, and entries are never deleted, so
-  // only keys with an entry can have durations: unless an age limit hid some entries, the others
-  // need no lookup. Asked for now, awaited by whoever needs it (a new run, while it is written).
-  const keys = plan.units.map((u) => u.memoKey);
-  const expectedMs = store.historicalDurations(options.memoMaxAgeMs === undefined ? keys.filter((k) => memo.has(k)) : keys);
   return { plan, memo, expectedMs };
 }
 

@@ -98,7 +98,7 @@ async function driveChunk(
         leaseSentAt: sentAt,
         units: units.get(run.id)!,
         memo: memo.get(run.options.memoMaxAgeMs) ?? new Map(),
-        expectedMs: Promise.resolve(expectedMs),
+        expectedMs,
       };
       // driven here meanwhile (a resume on this process): the lease was ours already, and stays so
       if (deps.driving(run.id)) return;

@@ -11,7 +11,7 @@ export async function previewNewRun(store: RunStore, input: StartRunInput, optio
   return previewRun({
     plan,
     memoHits: new Set(memo.keys()),
-    expectedMs: await expectedMs,
+    expectedMs,
     maxParallel: options.maxParallel,
     force: options.force,
   });

@@ -100,6 +100,12 @@ export interface MemoEntry {
   result: unknown;
 }
 
+/** Cached results by memo key (within an age limit), and the mean duration of every key's earlier successes (whatever their age). */
+export interface MemoFound {
+  memo: Map<string, MemoEntry>;
+  durations: Map<string, number>;
+}
+
 /** A success's memo entry as a commit writes it: with how long the success took, which the entry's durations add up. */
 export interface MemoWrite extends MemoEntry {
   durationMs: number;
@@ -194,6 +200,8 @@ export interface RunStore {
   leasedRuns(): Promise<LeasedRun[]>;
   /** Cached results for these memo keys, no older than maxAgeMs when given. */
   memoLookup(keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>>;
+  /** memoLookup and historicalDurations of the same keys, read together (a new run needs both). */
+  memoAndDurations(keys: string[], maxAgeMs?: number): Promise<MemoFound>;
   /** Mean successful duration of earlier runs' tasks, by memo key. */
   historicalDurations(keys: string[]): Promise<Map<string, number>>;
   listCheckpoints(runId: string): Promise<CheckpointRecord[]>;

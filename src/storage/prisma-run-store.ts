@@ -69,7 +69,8 @@ export class PrismaRunStore implements RunStore {
   commitMany: RunStore["commitMany"] = (batches) => commitMany(this.database.sql, batches, this.wantsNotice).catch(asUnreachable);
   findOrphans = () => findOrphans(this.database.sql);
   leasedRuns = () => leasedRuns(this.database.sql);
-  memoLookup = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs: shorter(maxAgeMs, this.memoTtlMs) });
+  memoAndDurations = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs: shorter(maxAgeMs, this.memoTtlMs) });
+  memoLookup = (keys: string[], maxAgeMs?: number) => this.memoAndDurations(keys, maxAgeMs).then((f) => f.memo);
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
   listCheckpoints = (runId: string) => this.db().then((db) => listCheckpoints(db, runId));
   getCheckpoint = (id: string) => this.db().then((db) => getCheckpoint(db, id));

@@ -22,8 +22,8 @@ describe.each(await storeKinds())("gathered store statements (%s)", (kind) => {
     const run = (await t.engine.startRun({ source: inlineSource([{ id: "m" }]), options: { executor: "fn" } })).runId;
     await t.engine.waitForRun(run);
     await t.db.sql.query(
-      `INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at) VALUES
-        ('fresh', 'a', '1'::jsonb, $1, now()), ('old', 'b', '2'::jsonb, $1, now() - interval '1 hour')`,
+      `INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at, success_ms_total, successes) VALUES
+        ('fresh', 'a', '1'::jsonb, $1, now(), 0, 0), ('old', 'b', '2'::jsonb, $1, now() - interval '1 hour', 90, 3)`,
       [run],
     );
     const store = new PrismaRunStore(t.db);
@@ -37,6 +37,13 @@ describe.each(await storeKinds())("gathered store statements (%s)", (kind) => {
     expect([...recent!.keys()]).toEqual(["fresh"]);
     expect(none!.size).toBe(0);
     expect(mixed!.get("old")).toEqual({ memoKey: "old", taskId: "b", result: 2 });
+    // with the durations, in the same statement: the mean of an entry too old to use is still known
+    let statements = 0;
+    const counted = new PrismaRunStore({ ...t.db, sql: { ...t.db.sql, query: (...a) => (statements++, t.db.sql.query(...a)) } });
+    const found = await counted.memoAndDurations(["fresh", "old", "missing"], 60_000);
+    expect(statements).toBe(1);
+    expect([...found.memo.keys()]).toEqual(["fresh"]);
+    expect(Object.fromEntries(found.durations)).toEqual({ old: 30 });
   });
 
   it("runs created at once are each written whole, with their own units and lease", async () => {
