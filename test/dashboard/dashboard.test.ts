@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topics } from "../../src/engine/topics.js";
 import { chromiumAvailable, launchChromium, offlineContext } from "../support/browser.js";
 import { startTestServer, type TestServer } from "../api/support/server.js";
 import { axeViolations, buildDashboard, cuttableProxy, shellTasks, START, type CuttableProxy } from "./support.js";
@@ -165,6 +166,37 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     await expect.poll(atEnd).toBe(true);
     // every line once, in order
     expect(await log.locator("[data-stream]").count()).toBe(80);
+  });
+
+  it("holds a long log's last lines only, letting older ones go a block at a time and saying how many", async () => {
+    // a page that holds 400 lines (10,000 by default), so the test needs only 1,000 lines
+    const small = await context.newPage();
+    await small.addInitScript(() => ((window as { conveyorLogLines?: number }).conveyorLogLines = 400));
+    // 1,000 lines at ~400 a second, once the page watches: under the 500 lines a second a watched attempt
+    // publishes, and none before the page came, so every line reaches the page
+    const gate = join(mkdtempSync(join(tmpdir(), "dash-")), "watched");
+    const script = `const fs=require("fs");let i=0;const t=setInterval(()=>{if(!fs.existsSync(${JSON.stringify(gate)}))return;for(let k=0;k<20&&i<1000;k++)console.log("row "+i++);if(i>=1000)clearInterval(t)},50)`;
+    const runId = await start(shellTasks([["long", [], `"${process.execPath}" -e '${script}'`]]));
+    const off = s.app.engine.bus.subscribe(topics.logWatch, (notices) => {
+      if (notices.some((n) => n.type === "log.watch" && n.data.runId === runId)) writeFileSync(gate, "");
+    });
+    try {
+      await small.goto(`${proxy.url}/runs/${runId}/tasks/long`);
+      const log = small.getByTestId("log");
+      await log.locator("[data-stream]", { hasText: "row 999" }).waitFor({ timeout: 20_000 });
+      const rows = (await log.locator("[data-stream]").allTextContents()).map((t) => Number(/row (\d+)/.exec(t)![1]));
+      const gone = rows[0]!;
+      // what is held: the newest lines, whole, in order, from a block boundary on
+      expect(rows).toEqual(Array.from({ length: 1000 - gone }, (_, i) => gone + i));
+      expect(gone % 200).toBe(0);
+      expect(rows.length).toBeGreaterThanOrEqual(400);
+      expect(rows.length).toBeLessThan(600);
+      expect(await log.getByTestId("log-let-go").textContent()).toContain(`${gone} earlier lines not kept here`);
+      expect(await small.getByText("Log: 1000 lines").count()).toBe(1);
+    } finally {
+      off();
+      await small.close();
+    }
   });
 
   it("keeps the log where the user's wheel put it while lines stream fast; scrolling back to the end or End follows again", async () => {

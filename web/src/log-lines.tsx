@@ -8,12 +8,16 @@ import type { LogLine } from "./types.js";
 /** Lines per chunk. */
 export const CHUNK = 200;
 
-/** The first `count` of `lines` (which may hold more already, to be shown at the next frame). */
-export function LogLines({ lines, count }: { lines: LogLine[]; count: number }) {
+/**
+ * The first `count` of `lines` (which may hold more already, to be shown at the next frame).
+ * `gone`: lines let go before `lines[0]`, a multiple of CHUNK, so a chunk keeps its key (and
+ * is not redrawn) when older ones go.
+ */
+export function LogLines({ lines, count, gone }: { lines: LogLine[]; count: number; gone: number }) {
   const chunks = [];
   for (let k = 0; k * CHUNK < count; k++) {
     const end = Math.min(count, (k + 1) * CHUNK);
-    chunks.push(<Chunk key={k} lines={lines} start={k * CHUNK} end={end} />);
+    chunks.push(<Chunk key={gone / CHUNK + k} lines={lines} start={k * CHUNK} end={end} />);
   }
   return <>{chunks}</>;
 }
