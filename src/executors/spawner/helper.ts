@@ -11,13 +11,22 @@
 // after Conveyor died had it spawned them itself.
 
 import type { ChildProcess } from "node:child_process";
-import { Socket } from "node:net";
+import { Socket, type SocketConstructorOpts } from "node:net";
 import type { Readable } from "node:stream";
 import { processEnvironment } from "../../config/environment.js";
 import { startDirect, type LaunchSpec } from "../process-launcher.js";
 import { FrameReader, FrameWriter, Reply, Request } from "./frames.js";
 
-const socket = new Socket({ fd: 3, readable: true, writable: true });
+// Up to 1 MiB queued before a stream is held back: with the default 16 KiB every 64 KiB chunk a task
+// printed found the socket "full" and waited for a drain, so output crossed at ~11 MB/s whatever
+// Conveyor's pace (net.Socket hands stream options to its Duplex; its types leave them out).
+const socketOptions: SocketConstructorOpts & { writableHighWaterMark: number } = {
+  fd: 3,
+  readable: true,
+  writable: true,
+  writableHighWaterMark: 1 << 20,
+};
+const socket = new Socket(socketOptions);
 const out = new FrameWriter(socket);
 const tasks = new Map<number, ChildProcess>();
 /** The output streams held back while Conveyor's socket is full, or undefined while it is not. */
