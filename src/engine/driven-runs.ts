@@ -127,6 +127,9 @@ export class DrivenRuns {
     const keys = units.map((u) => u.memoKey);
     const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
     const expectedMs = fresh ? fresh.expectedMs : this.expectedDurations(runId, keys);
+    // a later drive of a run (a resume, a recovery) continues the trace its first drive began
+    const kept = this.deps.tracer && mode !== "start" && opts.traceparent === undefined ? await this.keptTrace(runId) : undefined;
+    const traceparent = opts.traceparent ?? kept;
     const statuses = opts.statuses;
     const checkpointId = opts.checkpointId;
     const sup = new RunSupervisor(
@@ -151,9 +154,10 @@ export class DrivenRuns {
         expectedMs,
         ...(statuses ? { statuses } : {}),
         ...(checkpointId ? { checkpointId } : {}),
-        ...(opts.traceparent !== undefined ? { traceparent: opts.traceparent } : {}),
+        ...(traceparent !== undefined ? { traceparent } : {}),
       },
     );
+    if (kept === undefined && sup.traceparent !== undefined) this.keepTrace(runId, sup.traceparent);
     this.supervisors.set(runId, sup);
     this.keepAlive ??= setInterval(() => undefined, 1 << 30);
     const ended = [...this.listeners].map((l) => l(run));
@@ -214,6 +218,25 @@ export class DrivenRuns {
    * Earlier runs' durations only refine the ETA: the map fills in when the query
    * answers, so dispatching (a recovery's first task) does not wait for it.
    */
+  /** The run's kept traceparent; undefined when there is none or it cannot be read (the drive then begins a trace of its own). */
+  private async keptTrace(runId: string): Promise<string | undefined> {
+    try {
+      return (await this.deps.store.traceParentOf(runId)) ?? undefined;
+    } catch (err) {
+      this.deps.logger.warn({ runId, err: String(err) }, "the run's trace could not be read; this drive begins a new one");
+      return undefined;
+    }
+  }
+
+  /** Keeps the first run span's traceparent on the run, for its later drives; nothing waits for it. */
+  private keepTrace(runId: string, traceparent: string): void {
+    this.deps.store
+      .keepTraceParent(runId, traceparent)
+      .catch((err: unknown) =>
+        this.deps.logger.warn({ runId, err: String(err) }, "the run's trace could not be kept; a resume begins a new one"),
+      );
+  }
+
   private expectedDurations(runId: string, keys: string[]): Map<string, number> {
     const expected = new Map<string, number>();
     this.deps.store.historicalDurations(keys).then(

@@ -149,6 +149,11 @@ export class RunSupervisor {
     }
   }
 
+  /** The run span's W3C traceparent (tracing on): its later drives continue this trace. */
+  get traceparent(): string | undefined {
+    return this.trace?.traceparent;
+  }
+
   get runId(): string {
     return this.run.id;
   }

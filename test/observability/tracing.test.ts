@@ -117,6 +117,35 @@ describe.each(kinds)("run traces on %s", (kind) => {
     for (const c of checkpoints) expect(commitIds.has(parentOf(c)!)).toBe(true);
   });
 
+  it("a resumed run goes on in its own trace: the new drive's run span is a child of the first one's", async () => {
+    let fail = true;
+    t.tasks.set("again", () => {
+      if (fail) throw new Error("fails the first time");
+      return "ok";
+    });
+    const { runId } = await t.engine.startRun({
+      source: inlineSource([{ id: "again", title: "again" }]),
+      options: { executor: "fn", force: true, retry: { retryLimit: 0 } },
+    });
+    expect((await t.engine.waitForRun(runId)).status).toBe("failed");
+    fail = false;
+    await t.engine.resumeRun(runId);
+    expect((await t.engine.waitForRun(runId)).status).toBe("succeeded");
+    await tracing.flush();
+    const runs = exporter.getFinishedSpans().filter((s) => s.name === "conveyor.run" && s.attributes["conveyor.run.id"] === runId);
+    expect(runs.map((s) => s.attributes["conveyor.run.mode"])).toEqual(["start", "resume"]);
+    const [first, second] = runs as [ReadableSpan, ReadableSpan];
+    expect(second.spanContext().traceId).toBe(first.spanContext().traceId);
+    expect(parentOf(second)).toBe(first.spanContext().spanId);
+    // kept on the run's row, where another process recovering it reads it
+    expect(await t.engine.store.traceParentOf(runId)).toBe(`00-${first.spanContext().traceId}-${first.spanContext().spanId}-01`);
+    // the resumed drive's attempt is in that trace too
+    const attempts = exporter
+      .getFinishedSpans()
+      .filter((s) => s.name === "conveyor.attempt" && parentOf(s) === second.spanContext().spanId);
+    expect(attempts).toHaveLength(1);
+  });
+
   it("a caller's traceparent makes the run span its child, in the caller's trace; a malformed one is ignored", async () => {
     const source = inlineSource([{ id: "one", title: "one" }]);
     const linked = await t.engine.startRun({ source, options: { executor: "fn" }, traceparent: CALLER });
