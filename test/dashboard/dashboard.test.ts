@@ -199,6 +199,42 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     }
   });
 
+  it("stops following when a finger swipes the log down (a touch screen's scroll up)", async () => {
+    const stop = join(mkdtempSync(join(tmpdir(), "dash-")), "stop");
+    const script = `let i=0;const t=setInterval(()=>{for(let k=0;k<2;k++)console.log("swipe "+i++);if(require("fs").existsSync(${JSON.stringify(stop)}))clearInterval(t)},10)`;
+    const runId = await start(shellTasks([["swipe", [], `"${process.execPath}" -e '${script}'`]]));
+    const p = await context.newPage();
+    try {
+      await p.goto(`${proxy.url}/runs/${runId}/tasks/swipe`);
+      const log = p.getByTestId("log");
+      const state = () => p.getByTestId("log-follow").textContent();
+      const atEnd = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 8);
+      await expect.poll(() => log.locator("[data-stream]").count(), { timeout: 10_000 }).toBeGreaterThan(200);
+      await expect.poll(atEnd, { timeout: 5_000 }).toBe(true);
+      expect(await state()).toBe("following");
+      // real touch input through Chromium's input pipeline: the finger moves down, the content up
+      const cdp = await context.newCDPSession(p);
+      await cdp.send("Emulation.setTouchEmulationEnabled", { enabled: true, maxTouchPoints: 1 });
+      const box = (await log.boundingBox())!;
+      const x = box.x + box.width / 2;
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y: box.y + 40 }] });
+      for (let y = 70; y <= 280; y += 30)
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y: box.y + y }] });
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+      await expect.poll(state).toContain("paused");
+      // it came to rest above the end, and stays there while lines keep coming
+      let rest = -1;
+      await expect.poll(async () => rest === (rest = await log.evaluate((el) => el.scrollTop)), { interval: 200 }).toBe(true);
+      expect(await atEnd()).toBe(false);
+      await p.waitForTimeout(500);
+      expect(await log.evaluate((el) => el.scrollTop)).toBe(rest);
+      await cdp.detach();
+    } finally {
+      writeFileSync(stop, "");
+      await p.close();
+    }
+  });
+
   it("keeps the log where the user's wheel put it while lines stream fast; scrolling back to the end or End follows again", async () => {
     // 200 lines a second until the test is done with it (a file appears), then a last line with the count
     const stop = join(mkdtempSync(join(tmpdir(), "dash-")), "stop");
