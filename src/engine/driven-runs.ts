@@ -33,6 +33,12 @@ export interface DriveInput {
   from?: string;
   /** The starter's W3C traceparent: the run span becomes its child. */
   traceparent?: string;
+  /**
+   * The run's kept traceparent (tracing on), read by the caller: a takeover reads its runs'
+   * together, so that its drives wait for nothing and their first commits go together
+   * (commit-gate.ts). null: none is kept. Absent: the drive reads it itself.
+   */
+  keptTrace?: string | null;
   /** The store the run's supervisor writes through, when not the engine's (a takeover's CommitGate). */
   store?: RunStore;
 }
@@ -128,7 +134,12 @@ export class DrivenRuns {
     const memo = run.options.force ? new Map() : (fresh?.memo ?? (await this.deps.store.memoLookup(keys, run.options.memoMaxAgeMs)));
     const expectedMs = fresh ? fresh.expectedMs : this.expectedDurations(runId, keys);
     // a later drive of a run (a resume, a recovery) continues the trace its first drive began
-    const kept = this.deps.tracer && mode !== "start" && opts.traceparent === undefined ? await this.keptTrace(runId) : undefined;
+    const kept =
+      opts.keptTrace !== undefined
+        ? (opts.keptTrace ?? undefined)
+        : this.deps.tracer && mode !== "start" && opts.traceparent === undefined
+          ? await this.keptTrace(runId)
+          : undefined;
     const traceparent = opts.traceparent ?? kept;
     const statuses = opts.statuses;
     const checkpointId = opts.checkpointId;
@@ -221,7 +232,7 @@ export class DrivenRuns {
   /** The run's kept traceparent; undefined when there is none or it cannot be read (the drive then begins a trace of its own). */
   private async keptTrace(runId: string): Promise<string | undefined> {
     try {
-      return (await this.deps.store.traceParentOf(runId)) ?? undefined;
+      return (await this.deps.store.traceParentsOf([runId])).get(runId);
     } catch (err) {
       this.deps.logger.warn({ runId, err: String(err) }, "the run's trace could not be read; this drive begins a new one");
       return undefined;

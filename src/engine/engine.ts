@@ -321,6 +321,7 @@ export class Engine implements Steerable {
         driving: (runId) => this.driven.has(runId),
         drive: (runId, executor, opts) => this.driven.drive(runId, "recover", executor, opts),
         executorFor: (run) => this.executorFor(run.options),
+        ...(this.deps.tracer ? { traceParents: (runIds: readonly string[]) => this.deps.store.traceParentsOf(runIds) } : {}),
       },
       claims,
     );

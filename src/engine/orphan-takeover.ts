@@ -36,6 +36,8 @@ export interface TakeoverDeps {
   /** Begins driving a run in drive mode "recover", with what the takeover read for it. */
   drive: (runId: string, executor: (run: RunRecord) => Executor, opts: DriveInput) => Promise<RunSupervisor>;
   executorFor: (run: RunRecord) => Executor;
+  /** With tracing on: the runs' kept traceparents, read once per chunk (see DriveInput.keptTrace). */
+  traceParents?: (runIds: readonly string[]) => Promise<Map<string, string>>;
 }
 
 /**
@@ -65,6 +67,8 @@ interface TakenChunk {
   runs: RunRecord[];
   units: Map<string, StoredUnit[]>;
   memo: Map<number | undefined, Map<string, MemoEntry>>;
+  /** The runs' kept traceparents, with tracing on. */
+  traces: Map<string, string> | undefined;
 }
 
 /** Leases a chunk's runs and reads what driving them needs; on a failure, lets their leases go again. */
@@ -72,8 +76,8 @@ async function takeAndRead(deps: TakeoverDeps, claims: readonly OrphanClaim[]): 
   const sentAt = deps.stamp();
   const runs = await deps.store.takeOrphans(claims, deps.owner, deps.leaseMs);
   try {
-    const units = await readUnits(deps.store, runs);
-    return { sentAt, runs, units, memo: await memoOf(deps.store, runs, units) };
+    const [units, traces] = await Promise.all([readUnits(deps.store, runs), deps.traceParents?.(runs.map((r) => r.id))]);
+    return { sentAt, runs, units, memo: await memoOf(deps.store, runs, units), traces };
   } catch (err) {
     // nothing of these runs is driven yet: their leases go back at once, for whoever looks next
     await Promise.all(runs.map((r) => deps.store.releaseLease(r.id, deps.owner).catch(() => undefined)));
@@ -84,7 +88,7 @@ async function takeAndRead(deps: TakeoverDeps, claims: readonly OrphanClaim[]): 
 /** Starts a supervisor for each run of the chunk, their first commits gathered into one. */
 async function driveChunk(
   deps: TakeoverDeps,
-  { sentAt, runs, units, memo }: TakenChunk,
+  { sentAt, runs, units, memo, traces }: TakenChunk,
   taken: string[],
   failures: unknown[],
 ): Promise<void> {
@@ -103,7 +107,11 @@ async function driveChunk(
       // driven here meanwhile (a resume on this process): the lease was ours already, and stays so
       if (deps.driving(run.id)) return;
       try {
-        const sup = await deps.drive(run.id, deps.executorFor, { fresh, ...(store ? { store } : {}) });
+        const sup = await deps.drive(run.id, deps.executorFor, {
+          fresh,
+          ...(store ? { store } : {}),
+          ...(traces ? { keptTrace: traces.get(run.id) ?? null } : {}),
+        });
         sup.start();
         taken.push(run.id);
         deps.logger.info({ runId: run.id }, "run recovered");

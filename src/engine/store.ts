@@ -200,8 +200,8 @@ export interface RunStore {
   leasedRuns(): Promise<LeasedRun[]>;
   /** Cached results for these memo keys, no older than maxAgeMs when given. */
   memoLookup(keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>>;
-  /** The W3C traceparent of the run's first run span, kept with tracing on; null if none. */
-  traceParentOf(runId: string): Promise<string | null>;
+  /** The W3C traceparents of these runs' first run spans, kept with tracing on (runs with none are left out). */
+  traceParentsOf(runIds: readonly string[]): Promise<Map<string, string>>;
   /** Keeps the run's first run span's traceparent (once kept, it stays). */
   keepTraceParent(runId: string, traceparent: string): Promise<void>;
   /** memoLookup and historicalDurations of the same keys, read together (a new run needs both). */

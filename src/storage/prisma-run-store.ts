@@ -7,7 +7,7 @@ import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
 import type { Database } from "./database-handle.js";
 import type { Db } from "./db.js";
 import { Gathered } from "./gathered.js";
-import { keepTraceParent, traceParentOf } from "./sql/run-trace-parent.js";
+import { keepTraceParent, traceParentsOf } from "./sql/run-trace-parent.js";
 import { historicalDurations, memoLookups, type MemoQuery } from "./memo-cache.js";
 import { readEvents, runChangesSince } from "./run-events.js";
 import { acquireLease, findOrphans, leasedRuns, releaseLeases, renewLeases } from "./leases.js";
@@ -73,7 +73,7 @@ export class PrismaRunStore implements RunStore {
   memoAndDurations = (keys: string[], maxAgeMs?: number) => this.memoLookups.call({ keys, maxAgeMs: shorter(maxAgeMs, this.memoTtlMs) });
   memoLookup = (keys: string[], maxAgeMs?: number) => this.memoAndDurations(keys, maxAgeMs).then((f) => f.memo);
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
-  traceParentOf = (runId: string) => traceParentOf(this.database.sql, runId).catch(asUnreachable);
+  traceParentsOf = (runIds: readonly string[]) => traceParentsOf(this.database.sql, runIds).catch(asUnreachable);
   keepTraceParent = (runId: string, traceparent: string) => keepTraceParent(this.database.sql, runId, traceparent).catch(asUnreachable);
   listCheckpoints = (runId: string) => this.db().then((db) => listCheckpoints(db, runId));
   getCheckpoint = (id: string) => this.db().then((db) => getCheckpoint(db, id));

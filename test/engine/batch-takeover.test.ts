@@ -14,6 +14,8 @@ import { openDatabase, type Database } from "../../src/storage/database.js";
 import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { makeStore, storeKinds } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+import { OtelTracing } from "../../src/observability/otel-tracing.js";
 
 const kinds = await storeKinds();
 const cleanup: (() => Promise<void>)[] = [];
@@ -79,15 +81,21 @@ describe.each(kinds)("batched takeover of orphaned runs on %s", (kind) => {
       await db.close();
       await s.dispose();
     });
-    const engine = (tasks: HeldTasks, runStore: RunStore = store) => {
-      const e = new Engine({ store: runStore, bus: new MemoryBus(), executors: { hold: () => tasks.executor }, leaseMs: 30_000 });
+    const engine = (tasks: HeldTasks, runStore: RunStore = store, tracer?: OtelTracing) => {
+      const e = new Engine({
+        store: runStore,
+        bus: new MemoryBus(),
+        executors: { hold: () => tasks.executor },
+        leaseMs: 30_000,
+        ...(tracer ? { tracer } : {}),
+      });
       engines.push(e);
       return e;
     };
     /** `n` runs of one task each, left running with no lease by an engine that stopped. */
-    const orphans = async (n: number): Promise<string[]> => {
+    const orphans = async (n: number, tracer?: OtelTracing): Promise<string[]> => {
       const tasks = new HeldTasks();
-      const first = engine(tasks);
+      const first = engine(tasks, store, tracer);
       const ids: string[] = [];
       for (let k = 0; k < n; k += 50) {
         const started = await Promise.all(
@@ -136,6 +144,32 @@ describe.each(kinds)("batched takeover of orphaned runs on %s", (kind) => {
     expect(types.filter((t) => t === "task.succeeded")).toHaveLength(1);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   }, 180_000);
+
+  it("with tracing on, each run taken over goes on in its own trace, and their first commits still go together", async () => {
+    const { store, engine, orphans } = await setup();
+    const exporter = new InMemorySpanExporter();
+    const tracing = new OtelTracing(exporter, "conveyor-test", true);
+    cleanup.push(() => tracing.shutdown());
+    const ids = await orphans(40, tracing);
+    const tasks = new HeldTasks();
+    const c = counted(store);
+    const b = engine(tasks, c.store, tracing);
+    expect(new Set(await b.recoverOrphans())).toEqual(new Set(ids));
+    await eventually(() => c.sizes.reduce((a, x) => a + x, 0) === 40, 30_000);
+    expect(c.sizes).toEqual([40]); // the traces were read for the chunk: no drive waited on its own
+    expect(c.calls.get("commit") ?? 0).toBe(0);
+    tasks.releaseAll();
+    for (const id of ids) expect((await b.waitForRun(id)).status).toBe("succeeded");
+    await tracing.flush();
+    const spans = exporter.getFinishedSpans().filter((s) => s.name === "conveyor.run");
+    for (const id of ids) {
+      const mine = spans.filter((s) => s.attributes["conveyor.run.id"] === id);
+      const first = mine.find((s) => s.attributes["conveyor.run.mode"] === "start")!;
+      const recovered = mine.find((s) => s.attributes["conveyor.run.mode"] === "recover")!;
+      expect(recovered.spanContext().traceId).toBe(first.spanContext().traceId);
+      expect(recovered.parentSpanContext?.spanId).toBe(first.spanContext().spanId);
+    }
+  }, 120_000);
 
   it("two processes taking over the same orphans at once share them: each run driven by exactly one", async () => {
     const { store, engine, orphans } = await setup();

@@ -138,7 +138,9 @@ describe.each(kinds)("run traces on %s", (kind) => {
     expect(second.spanContext().traceId).toBe(first.spanContext().traceId);
     expect(parentOf(second)).toBe(first.spanContext().spanId);
     // kept on the run's row, where another process recovering it reads it
-    expect(await t.engine.store.traceParentOf(runId)).toBe(`00-${first.spanContext().traceId}-${first.spanContext().spanId}-01`);
+    expect((await t.engine.store.traceParentsOf([runId])).get(runId)).toBe(
+      `00-${first.spanContext().traceId}-${first.spanContext().spanId}-01`,
+    );
     // the resumed drive's attempt is in that trace too
     const attempts = exporter
       .getFinishedSpans()

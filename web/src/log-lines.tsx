@@ -17,7 +17,7 @@ export function LogLines({ lines, count, gone }: { lines: LogLine[]; count: numb
   const chunks = [];
   for (let k = 0; k * CHUNK < count; k++) {
     const end = Math.min(count, (k + 1) * CHUNK);
-    chunks.push(<Chunk key={gone / CHUNK + k} lines={lines} start={k * CHUNK} end={end} />);
+    chunks.push(<Chunk key={gone / CHUNK + k} lines={lines} gone={gone} start={gone + k * CHUNK} end={gone + end} />);
   }
   return <>{chunks}</>;
 }
@@ -25,6 +25,8 @@ export function LogLines({ lines, count, gone }: { lines: LogLine[]; count: numb
 interface ChunkProps {
   /** The log's lines, appended to in place: a chunk reads its range. */
   lines: LogLine[];
+  /** Lines let go before lines[0]: start and end count from the log's first line, so a chunk's stay put when older ones go. */
+  gone: number;
   start: number;
   end: number;
 }
@@ -33,8 +35,8 @@ class Chunk extends Component<ChunkProps> {
   override shouldComponentUpdate(next: ChunkProps): boolean {
     return next.lines !== this.props.lines || next.start !== this.props.start || next.end !== this.props.end;
   }
-  override render({ lines, start, end }: ChunkProps) {
-    return <>{lines.slice(start, end).map(Line)}</>;
+  override render({ lines, gone, start, end }: ChunkProps) {
+    return <>{lines.slice(start - gone, end - gone).map(Line)}</>;
   }
 }
 
