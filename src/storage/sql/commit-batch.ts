@@ -13,7 +13,8 @@ import type { SqlRunner } from "../migrations.js";
 import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
 import { noticesOf } from "../../core/notices.js";
 import { outboxPart } from "./outbox-part.js";
-import { json, Params, statementName } from "./params.js";
+import { ATTEMPT_COLUMNS, MEMO_COLUMNS, TASK_COLUMNS, unnestRows } from "./commit-columns.js";
+import { Params, statementName } from "./params.js";
 
 function runPart(p: Params, b: CommitBatch): string {
   const r = b.run;
@@ -34,49 +35,7 @@ function tasksPart(p: Params, b: CommitBatch): string {
   UPDATE task_runs tr SET status = u.status, attempts = u.attempts, memoized = u.memoized, blocked_by = u.blocked_by,
     error = u.error, result = CASE WHEN u.result_kept THEN tr.result ELSE u.result::jsonb END, progress = u.progress,
     started_at = to_timestamp(u.st / 1000), finished_at = to_timestamp(u.fi / 1000)
-  FROM unnest(${p.add(
-    t.map(() => b.runId),
-    "text[]",
-  )}, ${p.add(
-    t.map((x) => x.index),
-    "int[]",
-  )}, ${p.add(
-    t.map((x) => x.status),
-    "text[]",
-  )},
-    ${p.add(
-      t.map((x) => x.attempts),
-      "int[]",
-    )}, ${p.add(
-      t.map((x) => x.memoized),
-      "bool[]",
-    )},
-    ${p.add(
-      t.map((x) => x.blockedBy),
-      "int[]",
-    )}, ${p.add(
-      t.map((x) => x.error),
-      "text[]",
-    )},
-    ${p.add(
-      t.map((x) => json(x.result)),
-      "text[]",
-    )}, ${p.add(
-      t.map((x) => x.resultKept === true),
-      "bool[]",
-    )},
-    ${p.add(
-      t.map((x) => x.progress),
-      "float8[]",
-    )},
-    ${p.add(
-      t.map((x) => x.startedAt),
-      "float8[]",
-    )}, ${p.add(
-      t.map((x) => x.finishedAt),
-      "float8[]",
-    )})
-    AS u(run_id, idx, status, attempts, memoized, blocked_by, error, result, result_kept, progress, st, fi)
+  FROM ${unnestRows(p, t, [["run_id", "text[]", () => b.runId], ...TASK_COLUMNS])}
   -- both key columns from the list: each row is found through the primary key, whatever the
   -- statistics say of this run's size (a constant run id plus stale statistics hashed all its rows)
   WHERE tr.run_id = u.run_id AND tr.idx = u.idx AND EXISTS (SELECT 1 FROM r))`;
@@ -88,39 +47,7 @@ function attemptsPart(p: Params, b: CommitBatch): string {
   INSERT INTO attempts (run_id, idx, number, status, started_at, finished_at, exit_code, error, stdout_tail, stderr_tail)
   SELECT r.id, u.idx, u.number, u.status, to_timestamp(u.st / 1000), to_timestamp(u.fi / 1000),
          u.exit_code, u.error, u.stdout_tail, u.stderr_tail
-  FROM r, unnest(${p.add(
-    a.map((x) => x.index),
-    "int[]",
-  )}, ${p.add(
-    a.map((x) => x.number),
-    "int[]",
-  )},
-    ${p.add(
-      a.map((x) => x.status),
-      "text[]",
-    )}, ${p.add(
-      a.map((x) => x.startedAt),
-      "float8[]",
-    )},
-    ${p.add(
-      a.map((x) => x.finishedAt),
-      "float8[]",
-    )}, ${p.add(
-      a.map((x) => x.exitCode),
-      "int[]",
-    )},
-    ${p.add(
-      a.map((x) => x.error),
-      "text[]",
-    )}, ${p.add(
-      a.map((x) => x.stdoutTail),
-      "text[]",
-    )},
-    ${p.add(
-      a.map((x) => x.stderrTail),
-      "text[]",
-    )})
-    AS u(idx, number, status, st, fi, exit_code, error, stdout_tail, stderr_tail)
+  FROM r, ${unnestRows(p, a, ATTEMPT_COLUMNS)}
   ON CONFLICT (run_id, idx, number) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
     exit_code = EXCLUDED.exit_code, error = EXCLUDED.error, stdout_tail = EXCLUDED.stdout_tail,
     stderr_tail = EXCLUDED.stderr_tail)`;
@@ -148,20 +75,7 @@ function memoPart(p: Params, b: CommitBatch): string {
   return `m AS (
   INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at, success_ms_total, successes)
   SELECT u.memo_key, u.task_id, u.result::jsonb, r.id, now(), u.ms, 1
-  FROM r, unnest(${p.add(
-    m.map((x) => x.memoKey),
-    "text[]",
-  )}, ${p.add(
-    m.map((x) => x.taskId),
-    "text[]",
-  )},
-    ${p.add(
-      m.map((x) => json(x.result)),
-      "text[]",
-    )}, ${p.add(
-      m.map((x) => x.durationMs),
-      "float8[]",
-    )}) AS u(memo_key, task_id, result, ms)
+  FROM r, ${unnestRows(p, m, MEMO_COLUMNS)}
   ON CONFLICT (memo_key) DO UPDATE SET task_id = EXCLUDED.task_id, result = EXCLUDED.result,
     run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at,
     success_ms_total = memo_cache.success_ms_total + EXCLUDED.success_ms_total, successes = memo_cache.successes + 1)`;

@@ -13,7 +13,8 @@ import type { CommitBatch } from "../../engine/store.js";
 import { endpointWants, NEW_MESSAGE_ID, payloadOf } from "../webhooks/endpoint-match.js";
 import type { SqlRunner } from "../migrations.js";
 import { EVENTS_PER_PAGE, storedEvent } from "../run-events.js";
-import { json, Params, statementName } from "./params.js";
+import { ATTEMPT_COLUMNS, MEMO_COLUMNS, RUN_ID, TASK_COLUMNS, unnestRows, withRunId } from "./commit-columns.js";
+import { Params, statementName } from "./params.js";
 
 function runsPart(p: Params, bs: readonly CommitBatch[]): string {
   const col = <T>(f: (b: CommitBatch) => T, type: string) => p.add(bs.map(f), type);
@@ -46,49 +47,7 @@ function tasksPart(p: Params, bs: readonly CommitBatch[]): string {
   UPDATE task_runs tr SET status = u.status, attempts = u.attempts, memoized = u.memoized, blocked_by = u.blocked_by,
     error = u.error, result = CASE WHEN u.result_kept THEN tr.result ELSE u.result::jsonb END, progress = u.progress,
     started_at = to_timestamp(u.st / 1000), finished_at = to_timestamp(u.fi / 1000)
-  FROM unnest(${p.add(
-    t.map((x) => x.runId),
-    "text[]",
-  )}, ${p.add(
-    t.map((x) => x.index),
-    "int[]",
-  )}, ${p.add(
-    t.map((x) => x.status),
-    "text[]",
-  )},
-    ${p.add(
-      t.map((x) => x.attempts),
-      "int[]",
-    )}, ${p.add(
-      t.map((x) => x.memoized),
-      "bool[]",
-    )},
-    ${p.add(
-      t.map((x) => x.blockedBy),
-      "int[]",
-    )}, ${p.add(
-      t.map((x) => x.error),
-      "text[]",
-    )},
-    ${p.add(
-      t.map((x) => json(x.result)),
-      "text[]",
-    )}, ${p.add(
-      t.map((x) => x.resultKept === true),
-      "bool[]",
-    )},
-    ${p.add(
-      t.map((x) => x.progress),
-      "float8[]",
-    )},
-    ${p.add(
-      t.map((x) => x.startedAt),
-      "float8[]",
-    )}, ${p.add(
-      t.map((x) => x.finishedAt),
-      "float8[]",
-    )})
-    AS u(run_id, idx, status, attempts, memoized, blocked_by, error, result, result_kept, progress, st, fi)
+  FROM ${unnestRows(p, t, withRunId(TASK_COLUMNS))}
   WHERE tr.run_id = u.run_id AND tr.idx = u.idx AND u.run_id IN (SELECT id FROM r))`;
 }
 
@@ -98,42 +57,7 @@ function attemptsPart(p: Params, bs: readonly CommitBatch[]): string {
   INSERT INTO attempts (run_id, idx, number, status, started_at, finished_at, exit_code, error, stdout_tail, stderr_tail)
   SELECT u.run_id, u.idx, u.number, u.status, to_timestamp(u.st / 1000), to_timestamp(u.fi / 1000),
          u.exit_code, u.error, u.stdout_tail, u.stderr_tail
-  FROM unnest(${p.add(
-    a.map((x) => x.runId),
-    "text[]",
-  )}, ${p.add(
-    a.map((x) => x.index),
-    "int[]",
-  )}, ${p.add(
-    a.map((x) => x.number),
-    "int[]",
-  )},
-    ${p.add(
-      a.map((x) => x.status),
-      "text[]",
-    )}, ${p.add(
-      a.map((x) => x.startedAt),
-      "float8[]",
-    )},
-    ${p.add(
-      a.map((x) => x.finishedAt),
-      "float8[]",
-    )}, ${p.add(
-      a.map((x) => x.exitCode),
-      "int[]",
-    )},
-    ${p.add(
-      a.map((x) => x.error),
-      "text[]",
-    )}, ${p.add(
-      a.map((x) => x.stdoutTail),
-      "text[]",
-    )},
-    ${p.add(
-      a.map((x) => x.stderrTail),
-      "text[]",
-    )})
-    AS u(run_id, idx, number, status, st, fi, exit_code, error, stdout_tail, stderr_tail)
+  FROM ${unnestRows(p, a, withRunId(ATTEMPT_COLUMNS))}
   WHERE u.run_id IN (SELECT id FROM r)
   ON CONFLICT (run_id, idx, number) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at,
     exit_code = EXCLUDED.exit_code, error = EXCLUDED.error, stdout_tail = EXCLUDED.stdout_tail,
@@ -174,27 +98,7 @@ function memoPart(p: Params, bs: readonly CommitBatch[]): string {
   INSERT INTO memo_cache (memo_key, task_id, result, run_id, created_at, success_ms_total, successes)
   SELECT DISTINCT ON (u.memo_key) u.memo_key, u.task_id, u.result::jsonb, u.run_id, now(),
     sum(u.ms) OVER (PARTITION BY u.memo_key), count(*) OVER (PARTITION BY u.memo_key)
-  FROM unnest(${p.add(
-    m.map((x) => x.runId),
-    "text[]",
-  )}, ${p.add(
-    m.map((x) => x.order),
-    "int[]",
-  )},
-    ${p.add(
-      m.map((x) => x.memoKey),
-      "text[]",
-    )}, ${p.add(
-      m.map((x) => x.taskId),
-      "text[]",
-    )},
-    ${p.add(
-      m.map((x) => json(x.result)),
-      "text[]",
-    )}, ${p.add(
-      m.map((x) => x.durationMs),
-      "float8[]",
-    )}) WITH ORDINALITY AS u(run_id, ord, memo_key, task_id, result, ms, n)
+  FROM ${unnestRows(p, m, [RUN_ID, ["ord", "int[]", (x) => x.order], ...MEMO_COLUMNS], "n")}
   WHERE u.run_id IN (SELECT id FROM r)
   ORDER BY u.memo_key, u.ord DESC, u.n DESC
   ON CONFLICT (memo_key) DO UPDATE SET task_id = EXCLUDED.task_id, result = EXCLUDED.result,
