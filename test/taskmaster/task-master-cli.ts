@@ -1,15 +1,13 @@
 // The real Task Master CLI (task-master-ai, pinned in devDependencies) as the
-// judge. Each call costs ~3 s of CPU just to load, so calls are few, run in
-// parallel up to a small limit, and projects are reused.
-import { spawn } from "node:child_process";
+// judge. A CLI start costs ~5 s of CPU in module loading alone, so a test file's
+// calls go to one process that loads it once and runs each command as the
+// entry would (tm-server.mjs), one at a time, in the project's folder.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempDir } from "../support/databases.js";
 
-const BIN = resolve("node_modules/task-master-ai/dist/task-master.js");
-const LIMIT = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
+const SERVER = resolve("test/taskmaster/tm-server.mjs");
 
 export interface CliResult {
   code: number | null;
@@ -37,27 +35,53 @@ export function scratchProject(tasks: string, state: Record<string, unknown> = {
 
 export const tasksPath = (project: string) => join(project, ".taskmaster", "tasks", "tasks.json");
 
-export async function taskMaster(project: string, args: string[]): Promise<CliResult> {
-  if (running >= LIMIT) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  try {
-    return await new Promise<CliResult>((done, fail) => {
-      const proc = spawn(process.execPath, [BIN, ...args], {
-        cwd: project,
-        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      proc.on("error", fail);
-      proc.on("exit", (code) => done({ code, stdout, stderr }));
-    });
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
+interface Waiting {
+  done(r: CliResult): void;
+  fail(e: Error): void;
+}
+let server: { proc: ChildProcessWithoutNullStreams; pending: Map<number, Waiting>; gone: boolean } | undefined;
+let nextId = 1;
+
+function theServer() {
+  if (server && !server.gone) return server;
+  const proc = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const s: NonNullable<typeof server> = { proc, pending: new Map(), gone: false };
+  let buf = "";
+  let stderr = "";
+  proc.stdout.on("data", (d: Buffer) => {
+    buf += d.toString();
+    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+      const msg = JSON.parse(buf.slice(0, i)) as { id?: number } & CliResult;
+      buf = buf.slice(i + 1);
+      if (msg.id === undefined) continue;
+      s.pending.get(msg.id)?.done({ code: msg.code, stdout: msg.stdout, stderr: msg.stderr });
+      s.pending.delete(msg.id);
+    }
+  });
+  proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  proc.on("exit", (code) => {
+    s.gone = true;
+    const failure = new Error(`tm-server.mjs exited (${code}) with ${s.pending.size} commands unanswered:\n${stderr}`);
+    for (const waiting of s.pending.values()) waiting.fail(failure);
+    s.pending.clear();
+  });
+  // it ends by itself when this test file's process does (its stdin closes) or after a minute idle
+  proc.unref();
+  for (const stream of [proc.stdin, proc.stdout, proc.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+  return (server = s);
+}
+
+/** `task-master <args>` run in `project`, as the CLI runs it. */
+export function taskMaster(project: string, args: string[]): Promise<CliResult> {
+  const s = theServer();
+  const id = nextId++;
+  return new Promise<CliResult>((done, fail) => {
+    s.pending.set(id, { done, fail });
+    s.proc.stdin.write(JSON.stringify({ id, cwd: project, args }) + "\n");
+  });
 }
 
 /** The JSON document a `--json` command printed (from its first line that opens one). */
