@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { LongestFirst } from "./test/support/longest-first.js";
+import { TEST_NODE_FLAGS } from "./test/support/node-flags.js";
 
 export default defineConfig({
   test: {
@@ -10,6 +11,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration suites spawn processes and open databases; two cores.
     maxWorkers: 2,
+    execArgv: TEST_NODE_FLAGS,
     sequence: { sequencer: LongestFirst },
   },
 });

@@ -22,6 +22,7 @@ import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { makeStore, storeKinds, tempDir, type TestStore } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
 import { compiledIsCurrent } from "../support/compiled.js";
+import { TEST_NODE_FLAGS } from "../support/node-flags.js";
 
 const kinds = await storeKinds();
 const live = new ProcLiveness();
@@ -79,7 +80,7 @@ describe.skipIf(!live.self)("process liveness from /proc", () => {
 
 /** A child process (test/support/child-run.ts) that starts a 1,000-task run under a 60 s lease. */
 function driver(store: TestStore, execLog: string) {
-  const proc = spawn(process.execPath, ["--import", "tsx", "test/support/child-run.ts"], {
+  const proc = spawn(process.execPath, [...TEST_NODE_FLAGS, "--import", "tsx", "test/support/child-run.ts"], {
     env: {
       ...process.env,
       CHILD_COMPILED: compiledIsCurrent() ? "1" : "0",

@@ -11,6 +11,7 @@ import { PrismaRunStore } from "../../src/storage/prisma-run-store.js";
 import { makeStore, storeKinds, tempDir, type TestStore } from "../support/databases.js";
 import { eventually } from "../support/engine.js";
 import { compiledIsCurrent } from "../support/compiled.js";
+import { TEST_NODE_FLAGS } from "../support/node-flags.js";
 
 const kinds = await storeKinds();
 const children: ChildProcess[] = [];
@@ -28,7 +29,7 @@ interface Child {
 }
 
 function child(store: TestStore, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", "test/support/child-run.ts"], {
+  const proc = spawn(process.execPath, [...TEST_NODE_FLAGS, "--import", "tsx", "test/support/child-run.ts"], {
     env: {
       ...process.env,
       CHILD_COMPILED: compiledIsCurrent() ? "1" : "0",

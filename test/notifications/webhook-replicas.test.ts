@@ -10,6 +10,7 @@ import { InProcessExecutor } from "../../src/executors/in-process.js";
 import { newSecret } from "../../src/notifications/secret.js";
 import { makeStore, postgresReachable, type TestStore } from "../support/databases.js";
 import { delivered, startReceiver, until, type Receiver } from "./receiver.js";
+import { TEST_NODE_FLAGS } from "../support/node-flags.js";
 
 const FAST = { allowPrivate: true, backoffBaseMs: 50, pollMs: 30, timeoutMs: 500 };
 const ok = new InProcessExecutor(() => "ok");
@@ -21,7 +22,7 @@ interface Child {
 }
 
 function child(mode: "run" | "send", env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", "test/notifications/webhook-child.ts"], {
+  const proc = spawn(process.execPath, [...TEST_NODE_FLAGS, "--import", "tsx", "test/notifications/webhook-child.ts"], {
     env: { ...process.env, ...env, WEBHOOK_CHILD: mode },
     stdio: ["ignore", "pipe", "inherit"],
   });

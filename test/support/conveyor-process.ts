@@ -1,6 +1,7 @@
 // The conveyor command as a child process, the way a user runs it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { compiledIsCurrent } from "./compiled.js";
+import { TEST_NODE_FLAGS } from "./node-flags.js";
 
 /** From source through tsx; `["bin/conveyor.js"]` runs the compiled code npm ci builds. */
 export const FROM_SOURCE = ["--import", "tsx", "src/cli/bin.ts"];
@@ -20,7 +21,7 @@ export interface Finished {
 export type ConveyorProcess = Promise<Finished> & { proc: ChildProcess; stdoutSoFar(): string };
 
 export function runConveyor(args: string[], env: Record<string, string> = {}, entry = CURRENT_CODE): ConveyorProcess {
-  const proc = spawn(process.execPath, [...entry, ...args], {
+  const proc = spawn(process.execPath, [...TEST_NODE_FLAGS, ...entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

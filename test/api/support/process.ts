@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { CURRENT_CODE } from "../../support/conveyor-process.js";
+import { TEST_NODE_FLAGS } from "../../support/node-flags.js";
 
 export interface Child {
   proc: ChildProcess;
@@ -13,7 +14,7 @@ export interface Child {
 }
 
 export function conveyor(args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, [...CURRENT_CODE, ...args], {
+  const proc = spawn(process.execPath, [...TEST_NODE_FLAGS, ...CURRENT_CODE, ...args], {
     env: { ...process.env, CONVEYOR_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
