@@ -166,9 +166,9 @@ export class DrivenRuns {
         ...(statuses ? { statuses } : {}),
         ...(checkpointId ? { checkpointId } : {}),
         ...(traceparent !== undefined ? { traceparent } : {}),
+        ...(kept === undefined && this.deps.tracer ? { keepTrace: true } : {}),
       },
     );
-    if (kept === undefined && sup.traceparent !== undefined) this.keepTrace(runId, sup.traceparent);
     this.supervisors.set(runId, sup);
     this.keepAlive ??= setInterval(() => undefined, 1 << 30);
     const ended = [...this.listeners].map((l) => l(run));
@@ -225,10 +225,6 @@ export class DrivenRuns {
     this.keepAlive = undefined;
   }
 
-  /**
-   * Earlier runs' durations only refine the ETA: the map fills in when the query
-   * answers, so dispatching (a recovery's first task) does not wait for it.
-   */
   /** The run's kept traceparent; undefined when there is none or it cannot be read (the drive then begins a trace of its own). */
   private async keptTrace(runId: string): Promise<string | undefined> {
     try {
@@ -239,15 +235,10 @@ export class DrivenRuns {
     }
   }
 
-  /** Keeps the first run span's traceparent on the run, for its later drives; nothing waits for it. */
-  private keepTrace(runId: string, traceparent: string): void {
-    this.deps.store
-      .keepTraceParent(runId, traceparent)
-      .catch((err: unknown) =>
-        this.deps.logger.warn({ runId, err: String(err) }, "the run's trace could not be kept; a resume begins a new one"),
-      );
-  }
-
+  /**
+   * Earlier runs' durations only refine the ETA: the map fills in when the query
+   * answers, so dispatching (a recovery's first task) does not wait for it.
+   */
   private expectedDurations(runId: string, keys: string[]): Map<string, number> {
     const expected = new Map<string, number>();
     this.deps.store.historicalDurations(keys).then(

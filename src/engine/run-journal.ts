@@ -50,6 +50,8 @@ export class RunJournal {
 
   private finishedSinceCheckpoint: number;
   private lastCheckpointId = "";
+  /** The run span's traceparent, until a commit has kept it on the run (keepTrace). */
+  private traceToKeep: string | undefined;
   private outage = false;
   private stopping = false;
   /**
@@ -199,6 +201,11 @@ export class RunJournal {
     return e;
   }
 
+  /** The next commit keeps this traceparent on the run (a first drive's, with tracing on), in the same statement. */
+  keepTrace(traceparent: string): void {
+    this.traceToKeep = traceparent;
+  }
+
   private async write(w: PendingWrites): Promise<void> {
     let back = false;
     let checkpoint;
@@ -236,6 +243,7 @@ export class RunJournal {
       events: w.events.slice(),
       memo: w.memo.slice(),
       ...(checkpoint ? { checkpoint } : {}),
+      ...(this.traceToKeep !== undefined ? { traceParent: this.traceToKeep } : {}),
     };
     try {
       await commitThroughOutage(this.deps.store, batch, this.deps.outageBudgetMs, {
@@ -261,6 +269,7 @@ export class RunJournal {
     }
     checkpointSpan?.end();
     span?.end();
+    if (batch.traceParent !== undefined) this.traceToKeep = undefined;
     this.table.resultsCommitted(batch.tasks);
     this.committedRun = { ...this.run, ...batch.run, updatedAt: this.deps.clock.now(), leaseOwner: this.deps.owner };
     for (const t of batch.tasks) this.committedSuccess[t.index] = t.status === "succeeded" ? 1 : 0;

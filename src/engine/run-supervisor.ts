@@ -62,6 +62,8 @@ export interface SupervisorInit {
   expectedMs: Map<string, number>;
   /** The W3C traceparent of whoever started the run: its span becomes the run span's parent. */
   traceparent?: string;
+  /** The run has no trace kept (tracing on): its first commit keeps this drive's run span as the run's. */
+  keepTrace?: boolean;
 }
 
 export class RunSupervisor {
@@ -119,6 +121,7 @@ export class RunSupervisor {
       () => this.pump(),
       this.trace,
     );
+    if (init.keepTrace && this.trace) this.journal.keepTrace(this.trace.traceparent);
     this.transitions = new UnitTransitions(this.units, this.schedule, table, this.journal, deps.clock);
     this.attempts = new AttemptRunner(
       run,

@@ -129,6 +129,12 @@ export interface CommitBatch {
   events: RunEvent[];
   memo: MemoWrite[];
   checkpoint?: { id: string; seq: number; reason: string; snapshot: CheckpointSnapshot; keep: number };
+  /**
+   * The run span's W3C traceparent, on the first commit of a drive of a run that has none kept
+   * (tracing on): kept on the run unless one is already, in the same statement as the commit, so
+   * a run that got as far as its first commit always continues its trace after a crash.
+   */
+  traceParent?: string;
 }
 
 export interface NewRun {
@@ -202,8 +208,6 @@ export interface RunStore {
   memoLookup(keys: string[], maxAgeMs?: number): Promise<Map<string, MemoEntry>>;
   /** The W3C traceparents of these runs' first run spans, kept with tracing on (runs with none are left out). */
   traceParentsOf(runIds: readonly string[]): Promise<Map<string, string>>;
-  /** Keeps the run's first run span's traceparent (once kept, it stays). */
-  keepTraceParent(runId: string, traceparent: string): Promise<void>;
   /** memoLookup and historicalDurations of the same keys, read together (a new run needs both). */
   memoAndDurations(keys: string[], maxAgeMs?: number): Promise<MemoFound>;
   /** Mean successful duration of earlier runs' tasks, by memo key. */

@@ -7,7 +7,7 @@ import { getCheckpoint, listCheckpoints } from "./checkpoints.js";
 import type { Database } from "./database-handle.js";
 import type { Db } from "./db.js";
 import { Gathered } from "./gathered.js";
-import { keepTraceParent, traceParentsOf } from "./sql/run-trace-parent.js";
+import { traceParentsOf } from "./sql/run-trace-parent.js";
 import { historicalDurations, memoLookups, type MemoQuery } from "./memo-cache.js";
 import { readEvents, runChangesSince } from "./run-events.js";
 import { acquireLease, findOrphans, leasedRuns, releaseLeases, renewLeases } from "./leases.js";
@@ -74,7 +74,6 @@ export class PrismaRunStore implements RunStore {
   memoLookup = (keys: string[], maxAgeMs?: number) => this.memoAndDurations(keys, maxAgeMs).then((f) => f.memo);
   historicalDurations = (keys: string[]) => historicalDurations(this.database.sql, keys);
   traceParentsOf = (runIds: readonly string[]) => traceParentsOf(this.database.sql, runIds).catch(asUnreachable);
-  keepTraceParent = (runId: string, traceparent: string) => keepTraceParent(this.database.sql, runId, traceparent).catch(asUnreachable);
   listCheckpoints = (runId: string) => this.db().then((db) => listCheckpoints(db, runId));
   getCheckpoint = (id: string) => this.db().then((db) => getCheckpoint(db, id));
   readEvents = async (runId: string, afterSeq: number, limit: number) => {

@@ -106,7 +106,7 @@ describe.each(kinds)("batched takeover of orphaned runs on %s", (kind) => {
         ids.push(...started.map((r) => r.runId));
       }
       await eventually(() => tasks.started.size === n, 60_000);
-      // the first drives keep their traces with a write of their own, which nothing waits for
+      // the first drives keep their traces with their first commits (a task may start before its commit lands)
       if (tracer) await eventually(async () => (await store.traceParentsOf(ids)).size === n, 30_000);
       await first.stop();
       return ids;

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inlineSource } from "../../src/core/taskmaster/index.js";
 import { OtelTracing } from "../../src/observability/otel-tracing.js";
 import { storeKinds, tempDir } from "../support/databases.js";
-import { openTestEngine, type TestEngine } from "../support/engine.js";
+import { eventually, openTestEngine, type TestEngine } from "../support/engine.js";
+import type { CommitBatch } from "../../src/engine/store.js";
 
 const kinds = await storeKinds();
 
@@ -181,6 +182,49 @@ describe.each(kinds)("run traces on %s", (kind) => {
     expect(exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === CALLER_TRACE)).toEqual([]);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(new RegExp(`^00-${CALLER_TRACE}-[0-9a-f]{16}-00$`));
+  });
+
+  it("the run's first commit keeps its trace on the run, in the same statement: nothing after it can lose it", async () => {
+    // every batch the engine hands the store, once the store has written it
+    const written: CommitBatch[] = [];
+    const store = t.engine.store;
+    const { commit, commitMany } = store;
+    store.commit = async (b) => {
+      await commit.call(store, b);
+      written.push(b);
+    };
+    store.commitMany = async (bs) => {
+      const ids = await commitMany.call(store, bs);
+      written.push(...bs.filter((b) => ids.includes(b.runId)));
+      return ids;
+    };
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    t.tasks.set("held", async () => {
+      await held;
+      return "ok";
+    });
+    try {
+      const { runId } = await t.engine.startRun({
+        source: inlineSource([{ id: "held", title: "held" }]),
+        options: { executor: "fn", force: true },
+      });
+      // the moment its first commit is written, the trace is on the run
+      await eventually(() => written.some((b) => b.runId === runId), 10_000);
+      const kept = (await store.traceParentsOf([runId])).get(runId);
+      release();
+      expect((await t.engine.waitForRun(runId)).status).toBe("succeeded");
+      await tracing.flush();
+      const root = spansOf(runId).root.spanContext();
+      expect(kept).toBe(`00-${root.traceId}-${root.spanId}-01`);
+      const ours = written.filter((b) => b.runId === runId);
+      expect(ours[0]!.traceParent).toBe(kept);
+      expect(ours.slice(1).every((b) => b.traceParent === undefined)).toBe(true);
+    } finally {
+      release();
+      store.commit = commit;
+      store.commitMany = commitMany;
+    }
   });
 
   it("a task process gets its attempt's span as TRACEPARENT", async () => {

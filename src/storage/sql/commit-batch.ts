@@ -24,7 +24,7 @@ function runPart(p: Params, b: CommitBatch): string {
     cancelled = ${p.add(r.cancelled, "int")}, memoized = ${p.add(r.memoized, "int")}, last_seq = ${p.add(r.lastSeq, "int")},
     finished_since_checkpoint = ${p.add(r.finishedSinceCheckpoint, "int")}, reason = ${p.add(r.reason, "text")},
     started_at = to_timestamp(${p.add(r.startedAt, "float8")} / 1000), finished_at = to_timestamp(${p.add(r.finishedAt, "float8")} / 1000),
-    updated_at = now()
+    updated_at = now()${b.traceParent !== undefined ? `, trace_parent = COALESCE(trace_parent, ${p.add(b.traceParent, "text")})` : ""}
   WHERE id = ${p.add(b.runId, "text")} AND lease_owner = ${p.add(b.owner, "text")}
   RETURNING id)`;
 }

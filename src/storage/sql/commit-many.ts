@@ -20,6 +20,9 @@ function runsPart(p: Params, bs: readonly CommitBatch[]): string {
   const col = <T>(f: (b: CommitBatch) => T, type: string) => p.add(bs.map(f), type);
   const ids = col((b) => b.runId, "text[]");
   const owners = col((b) => b.owner, "text[]");
+  // a run's first commit with tracing on keeps its trace (the column only when some batch carries one)
+  const traced = bs.some((b) => b.traceParent !== undefined);
+  const traces = traced ? `, ${col((b) => b.traceParent ?? null, "text[]")}` : "";
   // the rows are locked first, in id order, as renewLeases locks them: two statements that
   // each lock many runs never wait on each other in a cycle (a deadlock PostgreSQL breaks
   // only after a second, by failing one)
@@ -30,13 +33,13 @@ function runsPart(p: Params, bs: readonly CommitBatch[]): string {
   UPDATE runs SET status = u.status, pending = u.pending, running = u.running, succeeded = u.succeeded, failed = u.failed,
     skipped = u.skipped, cancelled = u.cancelled, memoized = u.memoized, last_seq = u.last_seq,
     finished_since_checkpoint = u.fsc, reason = u.reason, started_at = to_timestamp(u.st / 1000),
-    finished_at = to_timestamp(u.fi / 1000), updated_at = now()
+    finished_at = to_timestamp(u.fi / 1000), updated_at = now()${traced ? ", trace_parent = COALESCE(runs.trace_parent, u.tp)" : ""}
   FROM unnest(${ids}, ${owners}, ${col((b) => b.run.status, "text[]")},
     ${col((b) => b.run.pending, "int[]")}, ${col((b) => b.run.running, "int[]")}, ${col((b) => b.run.succeeded, "int[]")},
     ${col((b) => b.run.failed, "int[]")}, ${col((b) => b.run.skipped, "int[]")}, ${col((b) => b.run.cancelled, "int[]")},
     ${col((b) => b.run.memoized, "int[]")}, ${col((b) => b.run.lastSeq, "int[]")}, ${col((b) => b.run.finishedSinceCheckpoint, "int[]")},
-    ${col((b) => b.run.reason, "text[]")}, ${col((b) => b.run.startedAt, "float8[]")}, ${col((b) => b.run.finishedAt, "float8[]")})
-    AS u(id, owner, status, pending, running, succeeded, failed, skipped, cancelled, memoized, last_seq, fsc, reason, st, fi)
+    ${col((b) => b.run.reason, "text[]")}, ${col((b) => b.run.startedAt, "float8[]")}, ${col((b) => b.run.finishedAt, "float8[]")}${traces})
+    AS u(id, owner, status, pending, running, succeeded, failed, skipped, cancelled, memoized, last_seq, fsc, reason, st, fi${traced ? ", tp" : ""})
   WHERE runs.id = u.id AND runs.lease_owner = u.owner AND runs.id IN (SELECT id FROM l)
   RETURNING runs.id)`;
 }

@@ -1,13 +1,8 @@
 // A run's trace across the processes that drive it: the first drive keeps its
-// run span's traceparent on the run's row; a resume or a takeover reads it (a
-// takeover for all of its runs at once) and makes its own run span a child of
-// it. Only with tracing on.
+// run span's traceparent on the run's row (with its first commit, commit-batch.ts
+// and commit-many.ts); a resume or a takeover reads it here (a takeover for all
+// of its runs at once) and makes its own run span a child of it. Only with tracing on.
 import type { SqlRunner } from "../migrations.js";
-
-/** Keeps `traceparent` as the run's, unless one is kept already (the first drive's stays). */
-export async function keepTraceParent(sql: SqlRunner, runId: string, traceparent: string): Promise<void> {
-  await sql.query(`UPDATE runs SET trace_parent = $2 WHERE id = $1 AND trace_parent IS NULL`, [runId, traceparent]);
-}
 
 /** The traceparents kept for these runs; runs with none (tracing was off when they started, or unknown) are left out. */
 export async function traceParentsOf(sql: SqlRunner, runIds: readonly string[]): Promise<Map<string, string>> {
