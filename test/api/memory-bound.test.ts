@@ -1,5 +1,5 @@
 // Memory is bounded by configuration, not by callers. A real `conveyor serve`
-// with a 256 MB heap (--max-old-space-size=256) gets 2,000 distinct large
+// with a 256 MB heap (--max-old-space-size=256) gets 1,000 distinct large
 // queries (every twentieth about 1 MB, the others ~100 KB, each ~1,500 tokens):
 // with Yoga's default caches (1,024 documents of any size, ~500 bytes of AST per
 // token, ~0.9 MB a query here) it ran out of heap after ~300; with the caches
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/databases.js";
 import { serve, type Child } from "./support/process.js";
 
-const QUERIES = 2_000;
+const QUERIES = 1_000;
 const RSS_BOUND_MB = 768;
 
 /** A distinct query: `aliases` fields (3 tokens each) and a comment padding it to about `bytes`. */
