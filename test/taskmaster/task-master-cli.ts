@@ -54,9 +54,8 @@ function theServer() {
   proc.stdout.on("data", (d: Buffer) => {
     buf += d.toString();
     for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-      const msg = JSON.parse(buf.slice(0, i)) as { id?: number } & CliResult;
+      const msg = JSON.parse(buf.slice(0, i)) as { id: number } & CliResult;
       buf = buf.slice(i + 1);
-      if (msg.id === undefined) continue;
       s.pending.get(msg.id)?.done({ code: msg.code, stdout: msg.stdout, stderr: msg.stderr });
       s.pending.delete(msg.id);
     }

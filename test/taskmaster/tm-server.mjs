@@ -93,7 +93,10 @@ async function serve({ cwd, args }) {
   return { stdout: out, stderr: err, code: code ?? process.exitCode ?? 0 };
 }
 
-let idle;
+// process.exit is the commands' now: the server ends by a signal to itself
+const quit = () => process.kill(process.pid, "SIGTERM");
+const IDLE_MS = 60_000;
+let idle = setTimeout(quit, IDLE_MS);
 const lines = createInterface({ input: process.stdin });
 const queue = [];
 let busy = false;
@@ -101,7 +104,7 @@ lines.on("line", (line) => {
   queue.push(JSON.parse(line));
   void drain();
 });
-lines.on("close", () => process.exitCode === undefined && setTimeout(() => process.kill(process.pid, "SIGTERM"), 0));
+lines.on("close", quit);
 async function drain() {
   if (busy) return;
   busy = true;
@@ -112,7 +115,5 @@ async function drain() {
     realOut(JSON.stringify({ id: req.id, ...res }) + "\n");
   }
   busy = false;
-  idle = setTimeout(() => process.kill(process.pid, "SIGTERM"), 60_000);
+  idle = setTimeout(quit, IDLE_MS);
 }
-idle = setTimeout(() => process.kill(process.pid, "SIGTERM"), 60_000);
-realOut(JSON.stringify({ ready: true }) + "\n");
