@@ -14,7 +14,7 @@ const ESTIMATE_S: Record<string, number> = {
   "test/cli/checkpoint-resume.test.ts": 55,
   "test/taskmaster/validate.test.ts": 8,
   "test/taskmaster/write-back.test.ts": 18,
-  "test/api/memory-bound.test.ts": 75,
+  "test/api/memory-bound.test.ts": 15,
   "test/cli/commands.test.ts": 66,
   "test/api/serve.test.ts": 66,
   "test/api/readiness.test.ts": 60,
