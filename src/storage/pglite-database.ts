@@ -5,6 +5,7 @@ import type { Database } from "./database-handle.js";
 import { lockDirectory } from "./dir-lock.js";
 import { lazyPrisma } from "./lazy-prisma.js";
 import { dataDirProblem } from "./data-dir-problem.js";
+import { takeEarly } from "./early-open.js";
 import { applyMigrations, readMigrations, type SqlRunner } from "./migrations.js";
 import { seeded, seedFor } from "./pglite-seed.js";
 import { asPglite, PgliteThread, type PgliteTransaction } from "./pglite-thread/pglite-thread.js";
@@ -18,13 +19,16 @@ function pgliteRunner(db: Pick<PgliteTransaction, "exec" | "query">, transaction
 }
 
 export async function openPglite(dataDir: string): Promise<Database> {
-  const lock = lockDirectory(dataDir);
-  let lite: PgliteThread | undefined;
+  const early = await takeEarly(dataDir);
+  const lock = early?.lock ?? lockDirectory(dataDir);
+  let lite: PgliteThread | undefined = early?.thread;
   try {
     const migrations = readMigrations();
-    const seed = seedFor(dataDir, migrations);
-    lite = await PgliteThread.open(dataDir, seed);
-    if (seed) seeded(dataDir);
+    if (!lite) {
+      const seed = seedFor(dataDir, migrations);
+      lite = await PgliteThread.open(dataDir, seed);
+      if (seed) seeded(dataDir);
+    }
     const thread = lite;
     const sql: SqlRunner = pgliteRunner(thread, (fn) =>
       thread.transaction(async (tx) => fn(pgliteRunner(tx, () => Promise.reject(new Error("nested transaction"))))),

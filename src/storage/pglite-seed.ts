@@ -35,10 +35,15 @@ function distDir(): string {
   return basename(up) === "dist" ? up : join(up, "dist");
 }
 
+/** Whether `dataDir` holds a store already: one made and not cut short while it was unpacked. */
+export function holdsStore(dataDir: string): boolean {
+  return existsSync(join(dataDir, "PG_VERSION")) && !existsSync(join(dataDir, SEEDING_MARK));
+}
+
 /** The seed to unpack into `dataDir`, or undefined when the folder holds a store already or no matching seed exists. */
 export function seedFor(dataDir: string, migrations: Migration[]): string | undefined {
+  if (holdsStore(dataDir)) return undefined;
   const interrupted = existsSync(join(dataDir, SEEDING_MARK));
-  if (existsSync(join(dataDir, "PG_VERSION")) && !interrupted) return undefined;
   const file = join(distDir(), SEED_FILE);
   try {
     const meta = JSON.parse(readFileSync(join(distDir(), SEED_META), "utf8")) as { fingerprint?: string };

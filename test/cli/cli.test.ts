@@ -1,6 +1,6 @@
 // The conveyor command as a user runs it: real processes, the embedded store,
 // the demo project; exit codes and what is printed.
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AS_INSTALLED, CURRENT_CODE, runConveyor } from "../support/conveyor-process.js";
@@ -116,6 +116,15 @@ describe("conveyor run", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/succeeded in .*: 1 succeeded/);
+  });
+
+  it("leaves the store unlocked after a usage error, though it began opening it before reading the flags", async () => {
+    const store = { CONVEYOR_DATA_DIR: tempDir() };
+    expect((await conveyor(["run", "--inline", '["x"]', "--command", "true"], store)).code).toBe(0);
+    const r = await conveyor(["run", "--inline", '["x"]', "--no-such-flag"], store);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error: unknown option '--no-such-flag'");
+    expect(existsSync(join(store.CONVEYOR_DATA_DIR, "conveyor.lock"))).toBe(false);
   });
 
   it("refuses unknown commands with error:, pointing to help", async () => {

@@ -1,0 +1,30 @@
+// Which embedded store a command line will open, guessed from the raw arguments and
+// environment before the command's modules load, so that the entry point can start
+// opening it (storage/early-open.ts). A guess only: the real open checks the folder,
+// and anything unusual (help, a server, PostgreSQL) guesses nothing.
+/** The commands that always open the store they are configured with. */
+const STORE_COMMANDS = new Set([
+  "run",
+  "plan",
+  "resume",
+  "recover",
+  "checkpoint",
+  "cancel",
+  "retry",
+  "mark",
+  "status",
+  "runs",
+  "logs",
+  "prune",
+  "serve",
+]);
+const ELSEWHERE = new Set(["-h", "--help", "-V", "--version", "--server"]);
+
+/** The embedded store's folder the command will open, or undefined when it may not open one. */
+export function earlyStoreDir(argv: string[], env: Record<string, string | undefined>): string | undefined {
+  if (env.DATABASE_URL?.trim()) return undefined;
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (!command || !STORE_COMMANDS.has(command)) return undefined;
+  if (argv.some((a) => ELSEWHERE.has(a.split("=")[0]!))) return undefined;
+  return env.CONVEYOR_DATA_DIR?.trim() || ".conveyor";
+}
