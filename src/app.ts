@@ -24,7 +24,6 @@ import { StatusWriteBack } from "./taskmaster-sync/index.js";
 import type { Registry } from "prom-client";
 import { topics } from "./engine/topics.js";
 import { Dispatcher } from "./notifications/dispatcher.js";
-import { webhookMetrics } from "./notifications/metrics.js";
 import { webhookSettingsFrom, type WebhookSettings } from "./notifications/settings.js";
 import { WantedTypes } from "./notifications/wanted-types.js";
 import { Webhooks } from "./notifications/webhooks.js";
@@ -166,12 +165,15 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
     liveness: new ProcLiveness(),
     ...(tracing ? { tracer: tracing } : {}),
   });
+  // loaded only where metrics are served: prom-client brings ~80 modules (the OpenTelemetry API
+  // among them) that a command, which has no registry, would load for nothing
+  const metrics = config.metricsRegistry && (await import("./notifications/metrics.js")).webhookMetrics(config.metricsRegistry);
   const dispatcher = new Dispatcher({
     store: webhookStore,
     owner: engine.owner,
     settings: webhookSettings,
     logger,
-    ...(config.metricsRegistry ? { metrics: webhookMetrics(config.metricsRegistry) } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   const webhooks = new Webhooks(webhookStore, webhookSettings.allowPrivate, {
     due: () => dispatcher.wake(),
