@@ -144,11 +144,3 @@ export function hit(layout: Layout, px: number, py: number): number {
   }
   return -1;
 }
-
-/** Dependencies named in a task's definition that the run does not hold. */
-export function outsideDependencies(definition: Record<string, unknown>, taskId: string, inRun: (id: string) => boolean): string[] {
-  const named = Array.isArray(definition.dependencies) ? definition.dependencies.map(String) : [];
-  const parent = taskId.includes(".") ? taskId.slice(0, taskId.lastIndexOf(".")) : null;
-  // a subtask may name a sibling by its bare number
-  return named.filter((d) => !inRun(d) && !(parent !== null && inRun(`${parent}.${d}`)));
-}

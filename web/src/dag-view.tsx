@@ -27,12 +27,10 @@ interface Props {
   version: number;
   selected: string | null;
   external: Map<string, string[]>;
-  /** Up to how many tasks the definitions are read, which name the dependencies outside the selection. */
-  outsideUpTo: number;
   onSelect(taskId: string): void;
 }
 
-export function DagView({ tasks, version, selected, external, outsideUpTo, onSelect }: Props) {
+export function DagView({ tasks, version, selected, external, onSelect }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   // layout depends on the graph, not on statuses; the critical path's weights follow finished durations
   const settled = tasks.reduce((n, t) => n + (t.durationMs !== null ? 1 : 0), 0);
@@ -202,15 +200,7 @@ export function DagView({ tasks, version, selected, external, outsideUpTo, onSel
       <p class="hint">
         {tasks.length} tasks in {layout.levels} levels{layout.compact ? ", grouped by level" : ""}. Critical path ({critical.length} tasks,
         outlined in orange): {critical.slice(0, 12).join(" → ")}
-        {critical.length > 12 ? " → …" : ""}.{" "}
-        {tasks.length <= outsideUpTo ? (
-          "Dashed: a dependency outside the run's selection."
-        ) : (
-          <span data-testid="dag-outside-limit">
-            Dependencies outside the run's selection are drawn for runs of up to {outsideUpTo.toLocaleString("en-US")} tasks, not for this
-            one of {tasks.length.toLocaleString("en-US")}: a task's panel names its own.
-          </span>
-        )}
+        {critical.length > 12 ? " → …" : ""}. Dashed: a dependency outside the run's selection.
       </p>
       <Legend />
       <div class="dag-tools" role="toolbar" aria-label="Graph view">

@@ -28,12 +28,12 @@ export const RUN = `query ($id: ID!) { run(id: $id) { ${RUN_FIELDS} progress { $
 
 export const TASK_FIELDS = "taskId title kind status memoized attemptCount dependencies startedAt finishedAt durationMs";
 
-/** $small: the definitions too (for dependencies outside the selection), only for runs small enough that it costs little. */
-export const TASK_PAGE = `query ($id: ID!, $after: String, $first: Int, $small: Boolean!) { run(id: $id) { tasks(first: $first, after: $after) {
-  edges { node { ${TASK_FIELDS} definition @include(if: $small) } } pageInfo { hasNextPage } } } }`;
+/** With the dependencies outside the selection, which the graph draws as such. */
+export const TASK_PAGE = `query ($id: ID!, $after: String, $first: Int) { run(id: $id) { tasks(first: $first, after: $after) {
+  edges { node { ${TASK_FIELDS} outsideDependencies } } pageInfo { hasNextPage } } } }`;
 
 export const TASK_DETAIL = `query ($id: ID!, $taskId: String!) { run(id: $id) { task(taskId: $taskId) {
-  ${TASK_FIELDS} definition memoKey error result blockedBy progress
+  ${TASK_FIELDS} definition outsideDependencies memoKey error result blockedBy progress
   attempts { number status startedAt finishedAt durationMs exitCode error } } } }`;
 
 export const RUNS_CHANGED = `subscription ($since: DateTime) { runsChanged(since: $since) { runId type event { seq at }

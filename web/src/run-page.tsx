@@ -6,7 +6,6 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api } from "./api.js";
 import { RunControls } from "./controls.js";
 import { DagView } from "./dag-view.js";
-import { outsideDependencies } from "./dag-layout.js";
 import { navigate } from "./router.js";
 import { RunModel } from "./run-model.js";
 import { RUN, RUN_EVENTS, RUN_PROGRESS, TASK_PAGE } from "./queries.js";
@@ -17,13 +16,11 @@ import type { Progress, Run, RunEvent, Task } from "./types.js";
 import { ProgressView, StatusBadge, when } from "./widgets.js";
 
 const PAGE = 500;
-/** Up to this many tasks, their definitions are read with them, to show dependencies outside the selection in the graph. */
-const DEFINITIONS_UP_TO = 1_000;
 
 async function loadTasks(runId: string, total: number): Promise<Task[]> {
   type Page = { run: { tasks: { edges: { node: Task }[]; pageInfo: { hasNextPage: boolean } } } | null };
   const pages = Math.max(1, Math.ceil(total / PAGE));
-  const read = (after: string | null) => api.wsQuery<Page>(TASK_PAGE, { id: runId, first: PAGE, after, small: total <= DEFINITIONS_UP_TO });
+  const read = (after: string | null) => api.wsQuery<Page>(TASK_PAGE, { id: runId, first: PAGE, after });
   const answers = await Promise.all(Array.from({ length: pages }, (_, k) => read(k === 0 ? null : String(k * PAGE - 1))));
   const tasks = answers.flatMap((a) => a.run?.tasks.edges.map((e) => e.node) ?? []);
   // a run holds as many tasks as when it was planned; this only guards a total read too early
@@ -110,8 +107,7 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
   const external = useMemo(() => {
     const m = new Map<string, string[]>();
     for (const t of model.tasks) {
-      const out = t.definition ? outsideDependencies(t.definition, t.taskId, (id) => model.byId.has(id)) : [];
-      if (out.length) m.set(t.taskId, out);
+      if (t.outsideDependencies?.length) m.set(t.taskId, t.outsideDependencies);
     }
     return m;
   }, [runId, loaded, model.tasks.length]);
@@ -178,14 +174,7 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
           {!loaded ? (
             <p aria-busy="true">Loading {run.total} tasks…</p>
           ) : tab === "graph" ? (
-            <DagView
-              tasks={model.tasks}
-              version={version}
-              selected={taskId}
-              external={external}
-              outsideUpTo={DEFINITIONS_UP_TO}
-              onSelect={openTask}
-            />
+            <DagView tasks={model.tasks} version={version} selected={taskId} external={external} onSelect={openTask} />
           ) : tab === "timeline" ? (
             <Timeline bars={model.bars} version={version} running={!finished(run.status)} />
           ) : null}
@@ -198,7 +187,6 @@ export function RunPage({ runId, taskId, canWrite }: { runId: string; taskId: st
           taskId={taskId}
           version={`${selectedTask?.status}:${selectedTask?.attemptCount}`}
           canWrite={canWrite}
-          inRun={(id) => model.byId.has(id)}
           onClose={() => navigate(`/runs/${encodeURIComponent(run.id)}`)}
           onRun={(r) => (setRun({ ...run, ...r }), refreshRun.current())}
         />

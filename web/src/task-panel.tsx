@@ -3,7 +3,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api.js";
 import { LogView } from "./log-view.js";
-import { outsideDependencies } from "./dag-layout.js";
 import { mutate, type Outcome } from "./mutate.js";
 import { MARK, RETRY, TASK_DETAIL } from "./queries.js";
 import { look } from "./status.js";
@@ -18,12 +17,11 @@ interface Props {
   /** Bumped when the task's status changes, to read it again. */
   version: string;
   canWrite: boolean;
-  inRun(taskId: string): boolean;
   onClose(): void;
   onRun(r: Run): void;
 }
 
-export function TaskPanel({ run, taskId, version, canWrite, inRun, onClose, onRun }: Props) {
+export function TaskPanel({ run, taskId, version, canWrite, onClose, onRun }: Props) {
   const [task, setTask] = useState<TaskDetail | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState<number | null>(null);
@@ -59,7 +57,7 @@ export function TaskPanel({ run, taskId, version, canWrite, inRun, onClose, onRu
       </aside>
     );
   const d = task.definition ?? {};
-  const outside = outsideDependencies(d, task.taskId, inRun);
+  const outside = task.outsideDependencies ?? [];
   const l = look(task.status);
   return (
     <aside class="task-panel" aria-labelledby="task-title" data-testid="task-panel">

@@ -58,6 +58,8 @@ export interface Task {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** Named by its definition, not in the run (read with the graph's pages). */
+  outsideDependencies?: string[];
   definition?: Record<string, unknown>;
 }
 

@@ -1,4 +1,5 @@
 // One task of a run: its state, attempts, timings and result.
+import { outsideDependencies } from "../../core/outside-dependencies.js";
 import type { StoredUnit } from "../../engine/store.js";
 import { builder } from "../builder.js";
 import { splitTaskKey, taskKey } from "../global-id.js";
@@ -11,6 +12,14 @@ export interface TaskRunShape {
 }
 
 export const TaskRunRef = builder.objectRef<TaskRunShape>("TaskRun");
+
+/** The task ids of a run's units, made once per units array (a page of 500 tasks asks 500 times). */
+const idSets = new WeakMap<readonly StoredUnit[], Set<string>>();
+function idsOf(units: readonly StoredUnit[]): Set<string> {
+  let ids = idSets.get(units);
+  if (!ids) idSets.set(units, (ids = new Set(units.map((u) => u.id))));
+  return ids;
+}
 
 builder.node(TaskRunRef, {
   id: { resolve: (t) => taskKey(t.runId, t.unit.id) },
@@ -49,6 +58,14 @@ builder.node(TaskRunRef, {
       resolve: async (x, _args, ctx) => {
         const units = await ctx.units(x.runId);
         return x.unit.deps.map((i) => units[i]!.id);
+      },
+    }),
+    outsideDependencies: t.stringList({
+      description:
+        "Dependencies the task's definition names that the run does not hold (outside its selection: done in the file, or left out), as the definition names them",
+      resolve: async (x, _args, ctx) => {
+        const ids = idsOf(await ctx.units(x.runId));
+        return outsideDependencies(x.unit.definition.dependencies, x.unit.id, (id) => ids.has(id));
       },
     }),
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (x) => x.unit.state.startedAt }),
