@@ -237,6 +237,48 @@ describe.runIf(chromiumAvailable("dashboard"))("dashboard (headless Chromium)", 
     }
   });
 
+  it("stops following while the user drags the scrollbar up, and stays where the drag left it", async () => {
+    const stop = join(mkdtempSync(join(tmpdir(), "dash-")), "stop");
+    const script = `let i=0;const t=setInterval(()=>{for(let k=0;k<2;k++)console.log("drag "+i++);if(require("fs").existsSync(${JSON.stringify(stop)}))clearInterval(t)},50)`;
+    const runId = await start(shellTasks([["drag", [], `"${process.execPath}" -e '${script}'`]]));
+    // a browser that draws its scrollbars, as a desktop one does
+    const drawing = await launchChromium({ scrollbars: true });
+    const p = await (await offlineContext(drawing)).newPage();
+    try {
+      await p.goto(`${proxy.url}/runs/${runId}/tasks/drag`);
+      const log = p.getByTestId("log");
+      const state = () => p.getByTestId("log-follow").textContent();
+      const geometry = () =>
+        log.evaluate((el: HTMLElement) => ({
+          top: el.scrollTop,
+          end: el.scrollHeight - el.clientHeight,
+          bar: el.offsetWidth - el.clientWidth - el.clientLeft,
+        }));
+      await expect.poll(() => log.locator("[data-stream]").count(), { timeout: 10_000 }).toBeGreaterThan(100);
+      await expect.poll(async () => (await geometry()).end - (await geometry()).top < 8, { timeout: 5_000 }).toBe(true);
+      const { bar } = await geometry();
+      expect(bar).toBeGreaterThan(0);
+      // the thumb sits at the bottom of the track while the view follows: take it there, pull it to the top
+      const box = (await log.boundingBox())!;
+      const x = box.x + box.width - bar / 2;
+      await p.mouse.move(x, box.y + box.height - 24);
+      await p.mouse.down();
+      await p.mouse.move(x, box.y + 2, { steps: 8 });
+      await expect.poll(state).toContain("paused");
+      await p.mouse.up();
+      // let go near the top, it stays there while lines keep coming
+      const rest = (await geometry()).top;
+      expect(rest).toBeLessThan((await geometry()).end / 2);
+      await p.waitForTimeout(500);
+      expect((await geometry()).top).toBe(rest);
+      expect(await state()).toContain("paused");
+      // (End, the Follow button and scrolling back to the end follow again: the tests around this one)
+    } finally {
+      writeFileSync(stop, "");
+      await drawing.close();
+    }
+  });
+
   it("keeps the log where the user's wheel put it while lines stream fast; scrolling back to the end or End follows again", async () => {
     // 200 lines a second until the test is done with it (a file appears), then a last line with the count
     const stop = join(mkdtempSync(join(tmpdir(), "dash-")), "stop");

@@ -27,8 +27,14 @@ export function chromiumAvailable(suite: string): boolean {
   return false;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+/** `scrollbars`: drawn as a desktop browser draws them (Playwright hides them in headless mode), for a test that drags one. */
+export function launchChromium({ scrollbars = false } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: FLAGS,
+    ...(scrollbars ? { ignoreDefaultArgs: ["--hide-scrollbars"] } : {}),
+  });
 }
 
 /**
