@@ -1,8 +1,9 @@
 // L. Live task logs, on PostgreSQL, in this process:
 //  - cost: a run of N no-op local tasks (`true`) with maxParallel P, alone and
 //    with one more task printing 10 MiB/s of 64-byte lines for the whole run,
-//    unwatched and watched (a taskLogs subscriber on the same server); tasks/s
-//    of the others, each shape measured ROUNDS times in rotation, medians.
+//    unwatched and watched (a taskLogs subscriber on the same server, in a
+//    process of its own as a browser is: log-watcher-child.ts); tasks/s of the
+//    others, each shape measured ROUNDS times in rotation, medians.
 //    For reference, the same noisy task writing to /dev/null: what its own CPU
 //    costs the others on this machine, with no byte through Conveyor;
 //  - latency: a task printing its clock every 10 ms; each line's arrival at a
@@ -23,7 +24,7 @@ import { silentLogger } from "../src/engine/ports.js";
 import { topics } from "../src/engine/topics.js";
 import { RedisBus } from "../src/pubsub/redis-bus.js";
 import { REDIS_URL } from "./bullmq.js";
-import { freshStore, log, median, quantile, sleep } from "./support.js";
+import { collectChild, freshStore, log, median, quantile, resultOf, sleep, spawnBenchChild } from "./support.js";
 
 export interface LogCostRow {
   shape: "alone" | "noisy, to /dev/null" | "noisy, unwatched" | "noisy, watched";
@@ -52,7 +53,7 @@ export interface LogBenchResult {
   latency: LogLatencyRow[];
 }
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const RATE = 10 * 1024 * 1024;
 const LOGS = `subscription ($runId: ID!, $taskId: String!) { taskLogs(runId: $runId, taskId: $taskId) { seq text dropped } }`;
 
@@ -105,7 +106,13 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
       command: noisyCommand(countFile) + (shape === "noisy, to /dev/null" ? " >/dev/null" : ""),
     });
   else writeFileSync(countFile, "{}");
-  tasks.push({ id: `${prefix}gate`, dependencies: [], command: `while [ ! -s ${countFile} ]; do sleep 0.02; done` });
+  // watched: the others also wait until the watcher (a process of its own) has subscribed
+  const watchFile = join(dir, shape === "noisy, watched" ? "watching" : "count.json");
+  tasks.push({
+    id: `${prefix}gate`,
+    dependencies: [],
+    command: `while [ ! -s ${countFile} ] || [ ! -e ${watchFile} ]; do sleep 0.02; done`,
+  });
   for (let i = 0; i < n; i++) tasks.push({ id: `${prefix}${i}`, dependencies: [`${prefix}gate`], command: "true" });
   const others = new Set(tasks.filter((t) => !t.id.endsWith("noisy") && !t.id.endsWith("gate")).map((t) => t.id));
   const count = (): { sent: number; ms: number } | undefined => {
@@ -122,15 +129,21 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   let t0 = performance.now();
   let countAtStart: { sent: number; ms: number } | undefined;
   let done = 0;
-  let watched: Promise<void> | undefined;
-  let watchedLines = 0;
-  let watchedDropped = 0;
-  let watchedMarkers = 0;
-  const client = shape === "noisy, watched" ? ws(api) : undefined;
-  if (client)
-    watched = follow(client, runId, `${prefix}noisy`, (i) =>
-      i.dropped !== null ? ((watchedDropped += i.dropped), watchedMarkers++) : watchedLines++,
-    ).catch(() => undefined);
+  // the watcher is a process of its own, as a browser is: the client's half of every message is not the server's
+  const watcher =
+    shape === "noisy, watched"
+      ? spawnBenchChild("log-watcher-child", {
+          BENCH_WS_URL: `${api.url.replace(/^http/, "ws")}/graphql`,
+          BENCH_RUN_ID: runId,
+          BENCH_TASK_ID: `${prefix}noisy`,
+        })
+      : undefined;
+  const watched = watcher
+    ? collectChild(watcher, (line) => {
+        // subscribed: its first lines are on their way; the others may start
+        if (line === "READY") setTimeout(() => writeFileSync(watchFile, ""), 100);
+      })
+    : undefined;
   const tEnd = await new Promise<number>((resolve) => {
     const off = app.engine.bus.subscribe(topics.runEvents(runId), (events) => {
       for (const e of events) {
@@ -154,14 +167,14 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
     await app.engine.steer(runId, { action: "cancel", reason: "benchmark over" });
   }
   await app.engine.waitForRun(runId);
-  await watched;
-  await client?.dispose();
+  const seen = watched && (await watched);
   rmSync(dir, { recursive: true, force: true });
+  const counts = seen && resultOf<{ lines: number; dropped: number; markers: number }>(seen.lines, seen.stderr, "the log watcher");
   return {
     shape,
     tasksPerSec: n / ((tEnd - t0) / 1000),
     ...(noisyMBps !== undefined ? { noisyMBps } : {}),
-    ...(client ? { watchedLines, watchedDropped, watchedMarkers } : {}),
+    ...(counts ? { watchedLines: counts.lines, watchedDropped: counts.dropped, watchedMarkers: counts.markers } : {}),
   };
 }
 

@@ -443,7 +443,9 @@ if (args.only.has("logs") && !interrupted) {
   else {
     log("live task logs");
     logsResult = await section("logs", logsErrors, () =>
-      measureLiveLogs(args.quick ? { tasks: 100, maxParallel: 4, latencyLines: 300 } : { tasks: 300, maxParallel: 4, latencyLines: 1_000 }),
+      measureLiveLogs(
+        args.quick ? { tasks: 100, maxParallel: 4, latencyLines: 300 } : { tasks: 1_000, maxParallel: 4, latencyLines: 1_000 },
+      ),
     );
   }
 }
