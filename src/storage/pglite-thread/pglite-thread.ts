@@ -3,7 +3,7 @@
 // rowMode and per-type parsers), exec, and transaction (tx.query, tx.exec,
 // tx.rollback). Requests go out in call order and the thread serves them in that
 // order; while a transaction is open, requests from outside it wait their turn.
-import { messages, type PGlite } from "@electric-sql/pglite";
+import type { messages, PGlite } from "@electric-sql/pglite";
 import { Worker } from "node:worker_threads";
 import { siblingModule } from "../../runtime/sibling-module.js";
 import type { ErrorPayload, QueryResult, Reply, Request, ThreadStart } from "./protocol.js";
@@ -30,10 +30,20 @@ function startWorker(workerData: ThreadStart): Worker {
   return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(path)});`, { eval: true, workerData });
 }
 
+/**
+ * PGlite's error class, loaded while the thread starts rather than before: the thread can start
+ * sooner, and this side needs it only for the thread's answers.
+ */
+let DatabaseError: typeof messages.DatabaseError | undefined;
+const loadDatabaseError = () =>
+  import("@electric-sql/pglite").then((m) => {
+    DatabaseError = m.messages.DatabaseError;
+  });
+
 function toError(e: ErrorPayload): Error {
-  if (!e.fromDatabase) return Object.assign(new Error(e.message), e.fields);
+  if (!e.fromDatabase || !DatabaseError) return Object.assign(new Error(e.message), e.fields);
   // the class pglite-prisma-adapter recognises, with PostgreSQL's fields (code, detail, …)
-  return Object.assign(new messages.DatabaseError(e.message, 0, "error"), e.fields);
+  return Object.assign(new DatabaseError(e.message, 0, "error"), e.fields);
 }
 
 /** Applies the caller's parsers to the columns the thread returned as text. */
@@ -69,7 +79,7 @@ export class PgliteThread {
   static async open(dataDir: string, seed?: string): Promise<PgliteThread> {
     const thread = new PgliteThread(startWorker({ dataDir, ...(seed ? { seed } : {}) }));
     try {
-      await new Promise<unknown>((resolve, reject) => thread.pending.set(0, { resolve, reject }));
+      await Promise.all([new Promise<unknown>((resolve, reject) => thread.pending.set(0, { resolve, reject })), loadDatabaseError()]);
     } catch (err) {
       await thread.worker.terminate();
       throw err;

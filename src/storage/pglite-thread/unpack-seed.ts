@@ -10,7 +10,7 @@ import { createReadStream, mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { extract, type Header } from "tar-stream";
+import type { Header } from "tar-stream";
 
 /** A server's lock file caught in the dump; the store that starts writes its own. */
 const SKIPPED = new Set(["postmaster.pid"]);
@@ -32,6 +32,8 @@ export async function unpackSeed(seed: string, dataDir: string): Promise<void> {
     if (!made.has(dir)) mkdirSync(dir, { recursive: true });
     made.add(dir);
   };
+  // loaded here, for a new store only: an existing one opens without the tar reader's modules
+  const { extract } = await import("tar-stream");
   const tar = extract();
   tar.on("entry", (header, body, next) => {
     const chunks: Buffer[] = [];
