@@ -1,20 +1,23 @@
 // The process entry point of the conveyor command.
 import { setFlagsFromString } from "node:v8";
 import { processEnvironment } from "../config/environment.js";
-import { earlyStoreDir } from "./early-store.js";
+import { commandOf, earlyStoreDir } from "./early-store.js";
 
 // V8 compiles a WebAssembly function again, optimized, once it has run a while (its "tiering
 // budget", tuned for long-lived pages). Starting PostgreSQL in PGlite sets off optimizing
 // compilations that a command never lives to use: 0.6 s of CPU and 60 MB of a one-task run
 // (`npm run bench -- --only startup`). A budget about 1,000 times larger keeps a command's work on
 // the baseline compiler while a long run still optimizes what stays hot; a run of 2,000 `true`
-// tasks takes less CPU with it, not more (the compilations cost more than they save).
-if (!process.execArgv.some((a) => a.startsWith("--wasm-tiering-budget") || a === "--liftoff-only")) {
+// tasks takes less CPU with it, not more (the compilations cost more than they save). A server
+// lives long enough for them to pay: `serve` keeps V8's default.
+const argv = process.argv.slice(2);
+const ownFlags = process.execArgv.some((a) => a.startsWith("--wasm-tiering-budget") || a === "--liftoff-only");
+if (!ownFlags && commandOf(argv) !== "serve") {
   setFlagsFromString("--wasm-tiering-budget=2000000000");
 }
 
 // the embedded store starts opening on its thread while the command's modules load below
-const storeDir = earlyStoreDir(process.argv.slice(2), processEnvironment());
+const storeDir = earlyStoreDir(argv, processEnvironment());
 if (storeDir) (await import("../storage/early-open.js")).openEarly(storeDir);
 const { main } = await import("./main.js");
 

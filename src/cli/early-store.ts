@@ -20,10 +20,13 @@ const STORE_COMMANDS = new Set([
 ]);
 const ELSEWHERE = new Set(["-h", "--help", "-V", "--version", "--server"]);
 
+/** The command a command line names (global flags take no value), if any. */
+export const commandOf = (argv: string[]): string | undefined => argv.find((a) => !a.startsWith("-"));
+
 /** The embedded store's folder the command will open, or undefined when it may not open one. */
 export function earlyStoreDir(argv: string[], env: Record<string, string | undefined>): string | undefined {
   if (env.DATABASE_URL?.trim()) return undefined;
-  const command = argv.find((a) => !a.startsWith("-"));
+  const command = commandOf(argv);
   if (!command || !STORE_COMMANDS.has(command)) return undefined;
   if (argv.some((a) => ELSEWHERE.has(a.split("=")[0]!))) return undefined;
   return env.CONVEYOR_DATA_DIR?.trim() || ".conveyor";
