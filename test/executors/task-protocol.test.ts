@@ -60,6 +60,27 @@ describe("ProtocolParser", () => {
     ]);
   });
 
+  it("finds every protocol line among many ordinary ones, whatever the chunks, and only whole lines that start with the prefix", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 997 === 0) lines.push(`::conveyor progress ${i / 3000}`);
+      else if (i % 101 === 0) lines.push(`not at the start ::conveyor progress 0.9`);
+      else lines.push(`line ${i} ${"x".repeat(i % 50)}`);
+    }
+    const text = lines.join("\n") + "\n::conveyor result 7\n";
+    const want: ProtocolEvent[] = [
+      ...[0, 997, 1994, 2991].map((i): ProtocolEvent => ({ kind: "progress", fraction: i / 3000 })),
+      { kind: "result", value: 7 },
+    ];
+    // one chunk, and chunks cut at every 4,093 characters (through prefixes and newlines alike)
+    expect(collect([text])).toEqual(want);
+    const cut: string[] = [];
+    for (let i = 0; i < text.length; i += 4093) cut.push(text.slice(i, i + 4093));
+    expect(collect(cut)).toEqual(want);
+    // a prefix split between two chunks, right after ordinary lines
+    expect(collect(["a\nb\n::conv", "eyor progress 0.5\nc\n"])).toEqual([{ kind: "progress", fraction: 0.5 }]);
+  });
+
   it("reads a last line that has no newline", () => {
     expect(collect(["::conveyor result 42"])).toEqual([{ kind: "result", value: 42 }]);
   });
