@@ -12,7 +12,7 @@ const allowed = {
   runtime: ["core", "engine"],
   engine: ["core"],
   pubsub: ["core", "engine"],
-  observability: ["core", "engine"],
+  observability: ["core", "engine", "runtime"],
   // webhook delivery, engine-agnostic: it reads the outbox the commit statement writes, never the engine
   notifications: ["core"],
   // storage implements the notifications' store port (notifications/ports.ts) as it does the engine's
@@ -54,9 +54,9 @@ module.exports = {
       severity: "error",
       comment:
         "tracing is off by default and must cost nothing then: the OpenTelemetry SDK and Envelop's plugin are imported by " +
-        "src/observability/otel-tracing.ts alone (and lite-span.ts, its part: the next rule), which is loaded with import() when tracing is on (docs/tracing.md); " +
+        "src/observability/otel-tracing.ts alone (and its parts, lite-span.ts and export-thread/: the next rules), which is loaded with import() when tracing is on (docs/tracing.md); " +
         "the engine sees only its tracer port (src/engine/tracing.ts)",
-      from: { path: "^src/", pathNot: "^src/observability/(otel-tracing|lite-span)\\.ts$" },
+      from: { path: "^src/", pathNot: "^src/observability/((otel-tracing|lite-span)\\.ts$|export-thread/)" },
       to: { path: "node_modules/(@opentelemetry/|@envelop/opentelemetry/)" },
     },
     {
@@ -65,6 +65,14 @@ module.exports = {
       comment: "src/observability/lite-span.ts is part of otel-tracing.ts (it imports the SDK): only that file may load it",
       from: { path: "^src/", pathNot: "^src/observability/otel-tracing\\.ts$" },
       to: { path: "^src/observability/lite-span\\.ts$", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "export-thread-only-from-otel-tracing",
+      severity: "error",
+      comment:
+        "src/observability/export-thread/ is part of otel-tracing.ts (it loads the SDK's exporters): only that file may load it, with import()",
+      from: { path: "^src/", pathNot: "^src/observability/(otel-tracing\\.ts$|export-thread/)" },
+      to: { path: "^src/observability/export-thread/", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "otel-tracing-loaded-lazily",

@@ -177,9 +177,7 @@ export async function openTracing(settings: TracingSettings, o: OpenTracingOptio
   return new OtelTracing(exporter, settings.serviceName, o.simple ?? false, logger);
 }
 
+/** The OTLP exporter, on a thread of its own (export-thread/): serializing spans is most of what tracing costs. */
 async function otlpExporter(s: TracingSettings): Promise<SpanExporter> {
-  // the OTLP exporters read OTEL_EXPORTER_OTLP_HEADERS and _COMPRESSION themselves
-  const config = { url: s.url, timeoutMillis: s.timeoutMs };
-  if (s.protocol === "http/json") return new (await import("@opentelemetry/exporter-trace-otlp-http")).OTLPTraceExporter(config);
-  return new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter(config);
+  return new (await import("./export-thread/exporter.js")).ThreadExporter(s);
 }

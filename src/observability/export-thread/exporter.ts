@@ -1,0 +1,75 @@
+// A span exporter whose serializing and sending happen on a thread of their own
+// (thread.ts): the engine's thread only turns finished spans into data (wire.ts)
+// and posts them. Results come back as the SDK's ExportResult, so the batch
+// processor retries, drops and reports as it would with the exporter in-thread.
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { Worker } from "node:worker_threads";
+import { siblingModule } from "../../runtime/sibling-module.js";
+import type { TracingSettings } from "../tracing-settings.js";
+import { toWire, type Reply, type Request } from "./wire.js";
+
+type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+function startThread(settings: TracingSettings): Worker {
+  const { path, tsxHook } = siblingModule(import.meta.url, "thread");
+  if (!tsxHook) return new Worker(path, { workerData: settings });
+  return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(path)});`, { eval: true, workerData: settings });
+}
+
+export class ThreadExporter implements SpanExporter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, (reply: Reply) => void>();
+  private nextId = 1;
+  private stopped = false;
+
+  constructor(settings: TracingSettings) {
+    this.worker = startThread(settings);
+    this.worker.on("message", (reply: Reply) => {
+      const done = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      done?.(reply);
+    });
+    // a thread that died fails what it still had, and everything after
+    const gone = (why: string) => {
+      this.stopped = true;
+      for (const [id, done] of this.pending) done({ id, code: ExportResultCode.FAILED, error: why });
+      this.pending.clear();
+    };
+    this.worker.on("error", (err) => gone(`the span export thread failed: ${err.message}`));
+    this.worker.on("exit", (code) => gone(`the span export thread exited (code ${code})`));
+    this.worker.unref();
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.send({ op: "export", batch: toWire(spans) }).then((r) =>
+      resultCallback(
+        r.code === ExportResultCode.SUCCESS ? { code: r.code } : { code: r.code, error: new Error(r.error ?? "export failed") },
+      ),
+    );
+  }
+
+  async forceFlush(): Promise<void> {
+    const r = await this.send({ op: "flush" });
+    if (r.code !== ExportResultCode.SUCCESS) throw new Error(r.error);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    await this.send({ op: "shutdown" });
+    this.stopped = true;
+    await this.worker.terminate();
+  }
+
+  /** Resolves with the thread's reply; a request in flight keeps the process alive, an idle thread does not. */
+  private send(req: Outgoing): Promise<Reply> {
+    const id = this.nextId++;
+    if (this.stopped) return Promise.resolve({ id, code: ExportResultCode.FAILED, error: "the span export thread is stopped" });
+    this.worker.ref();
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ ...req, id });
+    });
+  }
+}
