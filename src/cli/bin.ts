@@ -18,7 +18,8 @@ if (!ownFlags && commandOf(argv) !== "serve") {
 
 // the embedded store starts opening on its thread while the command's modules load below
 const storeDir = earlyStoreDir(argv, processEnvironment());
-if (storeDir) (await import("../storage/early-open.js")).openEarly(storeDir);
+const early = storeDir ? await import("../storage/early-open.js") : undefined;
+if (early && storeDir) early.openEarly(storeDir);
 const { main } = await import("./main.js");
 
 /** Resolves once everything written so far has left the process (a pipe takes it in 64 KiB steps). */
@@ -39,6 +40,7 @@ const code = await main(process.argv.slice(2)).catch((err: unknown) => {
   return 1;
 });
 process.exitCode = code;
-await Promise.all([drained(process.stdout), drained(process.stderr)]);
+// a command that ended before it opened the store it began opening (a usage error, say) closes it
+await Promise.all([drained(process.stdout), drained(process.stderr), early?.closeEarly()]);
 // what a command left open (a timer, a socket) must not keep a finished command alive
 process.exit(code);

@@ -18,7 +18,8 @@ const STORE_COMMANDS = new Set([
   "prune",
   "serve",
 ]);
-const ELSEWHERE = new Set(["-h", "--help", "-V", "--version", "--server"]);
+// `logs --follow` may follow a server named by CONVEYOR_SERVER, opening no store
+const ELSEWHERE = new Set(["-h", "--help", "-V", "--version", "--server", "-f", "--follow"]);
 
 /** The command a command line names (global flags take no value), if any. */
 export const commandOf = (argv: string[]): string | undefined => argv.find((a) => !a.startsWith("-"));
@@ -29,5 +30,7 @@ export function earlyStoreDir(argv: string[], env: Record<string, string | undef
   const command = commandOf(argv);
   if (!command || !STORE_COMMANDS.has(command)) return undefined;
   if (argv.some((a) => ELSEWHERE.has(a.split("=")[0]!))) return undefined;
-  return env.CONVEYOR_DATA_DIR?.trim() || ".conveyor";
+  // as the setting reads it: a blank value is unset, any other is taken as written
+  const dir = env.CONVEYOR_DATA_DIR;
+  return dir?.trim() ? dir : ".conveyor";
 }

@@ -32,6 +32,7 @@ export function openEarly(dataDir: string): void {
   const thread = PgliteThread.open(dataDir);
   thread.catch(() => undefined); // seen by takeEarly, or by no one
   early = { dir: resolve(dataDir), lock, thread };
+  // the last resort, should the process end without closeEarly (the entry point calls it)
   process.once("exit", () => early?.lock.release());
 }
 
@@ -42,7 +43,21 @@ export async function takeEarly(dataDir: string): Promise<{ lock: DirLock; threa
   if (!taken) return undefined;
   const thread = await taken.thread.catch(() => undefined);
   if (thread && taken.dir === resolve(dataDir)) return { lock: taken.lock, thread };
-  await thread?.close().catch(() => undefined);
-  taken.lock.release();
+  await shut(taken, thread);
   return undefined;
+}
+
+/**
+ * Closes a store opened early that nobody took (the command ended first: a usage error, nothing to
+ * run): PostgreSQL is shut down, not cut off by the process's exit, and then its lock let go.
+ */
+export async function closeEarly(): Promise<void> {
+  const left = early;
+  early = undefined;
+  if (left) await shut(left, await left.thread.catch(() => undefined));
+}
+
+async function shut(e: EarlyOpen, thread: PgliteThread | undefined): Promise<void> {
+  await thread?.close().catch(() => undefined);
+  e.lock.release();
 }

@@ -7,6 +7,8 @@ describe("the store a command line will open", () => {
   it("is the configured folder, or ./.conveyor, for the commands that open a store", () => {
     expect(earlyStoreDir(["run", "--tasks", "."], {})).toBe(".conveyor");
     expect(earlyStoreDir(["--debug", "status", "3f9a"], { CONVEYOR_DATA_DIR: "/srv/store" })).toBe("/srv/store");
+    // as the setting takes it: written as it is, spaces and all
+    expect(earlyStoreDir(["runs"], { CONVEYOR_DATA_DIR: " store " })).toBe(" store ");
     for (const command of ["plan", "resume", "recover", "runs", "logs", "cancel", "prune", "serve"]) {
       expect(earlyStoreDir([command], { CONVEYOR_DATA_DIR: " " })).toBe(".conveyor");
     }
@@ -21,5 +23,7 @@ describe("the store a command line will open", () => {
     expect(earlyStoreDir(["run", "--help"], {})).toBeUndefined();
     expect(earlyStoreDir(["status", "-h"], {})).toBeUndefined();
     expect(earlyStoreDir(["logs", "3f9a", "--follow", "--server=http://h:4000"], {})).toBeUndefined();
+    // CONVEYOR_SERVER may name the server a follow reads from
+    expect(earlyStoreDir(["logs", "3f9a", "build", "-f"], {})).toBeUndefined();
   });
 });

@@ -46,7 +46,14 @@ function spans(): ReadableSpan[] {
   });
   const tracer = provider.getTracer("conveyor", "1.2.3");
   const other = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: TraceFlags.SAMPLED };
-  const root = tracer.startSpan("conveyor.run", { attributes: { "conveyor.run.id": "r1", n: 3, ok: true, list: ["a", "b"] } });
+  // the run continues a caller's trace: its parent is remote (OTLP's span flags say so)
+  const caller = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+    spanId: "00f067aa0ba902b7",
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+  });
+  const root = tracer.startSpan("conveyor.run", { attributes: { "conveyor.run.id": "r1", n: 3, ok: true, list: ["a", "b"] } }, caller);
   const child = tracer.startSpan(
     "conveyor.attempt",
     {

@@ -1,7 +1,7 @@
 // A new store's seed is unpacked file by file into the store's folder: names from the
 // dump's root land inside it, a server's lock file is left out, and an entry that would
 // write outside the folder, or is not a file or folder, fails the unpacking.
-import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -17,7 +17,10 @@ type Entry = { name: string; type?: "file" | "directory" | "symlink"; body?: str
 
 async function seedOf(name: string, entries: Entry[]): Promise<string> {
   const tar = pack();
-  for (const e of entries) tar.entry({ name: e.name, type: e.type ?? "file", mode: 0o600, linkname: e.linkname }, e.body ?? "");
+  for (const e of entries) {
+    const mode = e.type === "directory" ? 0o700 : 0o600;
+    tar.entry({ name: e.name, type: e.type ?? "file", mode, linkname: e.linkname }, e.body ?? "");
+  }
   tar.finalize();
   const file = join(root, `${name}.tar.gz`);
   await pipeline(tar, createGzip(), createWriteStream(file));
@@ -38,6 +41,10 @@ describe("unpacking the seed", () => {
     expect(readdirSync(dir).sort()).toEqual(["PG_VERSION", "base", "pg_wal"]);
     expect(readFileSync(join(dir, "base", "1", "1259"), "utf8")).toBe("catalog");
     expect(readFileSync(join(dir, "pg_wal", "000000010000000000000001"), "utf8")).toHaveLength(100_000);
+    // the archive's modes, PostgreSQL's 0700 folders included (a folder only implied by a file's path too)
+    expect(statSync(join(dir, "base")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "pg_wal")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "PG_VERSION")).mode & 0o777).toBe(0o600);
   });
 
   it("refuses an entry that would land outside the store, writing nothing there", async () => {

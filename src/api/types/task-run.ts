@@ -65,7 +65,8 @@ builder.node(TaskRunRef, {
         "Dependencies the task's definition names that the run does not hold (outside its selection: done in the file, or left out), as the definition names them",
       resolve: async (x, _args, ctx) => {
         const ids = idsOf(await ctx.units(x.runId));
-        return outsideDependencies(x.unit.definition.dependencies, x.unit.id, (id) => ids.has(id));
+        // a definition is an object as planned; a stored one read back as JSON null names nothing
+        return outsideDependencies(x.unit.definition?.dependencies, x.unit.id, (id) => ids.has(id));
       },
     }),
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (x) => x.unit.state.startedAt }),

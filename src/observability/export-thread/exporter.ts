@@ -69,7 +69,14 @@ export class ThreadExporter implements SpanExporter {
     this.worker.ref();
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.worker.postMessage({ ...req, id });
+      try {
+        this.worker.postMessage({ ...req, id });
+      } catch (err) {
+        // an attribute that cannot be copied (spans hold plain values; this is a guard): this batch fails, nothing else
+        this.pending.delete(id);
+        if (this.pending.size === 0) this.worker.unref();
+        resolve({ id, code: ExportResultCode.FAILED, error: `cannot send spans to the export thread: ${(err as Error).message}` });
+      }
     });
   }
 }

@@ -1,7 +1,7 @@
 // Finished spans as they cross to the export thread: plain data a structured clone
 // carries (a span's context is a function, its trace state an object with
 // methods), with each batch's resources and scopes sent once and referred to by index.
-import type { Attributes, HrTime, Link, SpanStatus } from "@opentelemetry/api";
+import type { Attributes, HrTime, Link, SpanContext, SpanStatus } from "@opentelemetry/api";
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 
@@ -10,13 +10,15 @@ export interface WireContext {
   spanId: string;
   traceFlags: number;
   traceState?: string;
+  /** Continued from another process (a traceparent): OTLP's span flags say so. */
+  isRemote?: boolean;
 }
 
 export interface WireSpan {
   name: string;
   kind: number;
   context: WireContext;
-  parentSpanId?: string;
+  parent?: WireContext;
   startTime: HrTime;
   endTime: HrTime;
   duration: HrTime;
@@ -42,9 +44,15 @@ export type Request = { id: number; op: "export"; batch: WireBatch } | { id: num
 /** code: ExportResultCode (0 success, 1 failed). */
 export type Reply = { id: number; code: number; error?: string };
 
-function wireContext(c: { traceId: string; spanId: string; traceFlags: number; traceState?: { serialize(): string } }): WireContext {
+function wireContext(c: SpanContext): WireContext {
   const state = c.traceState?.serialize();
-  return { traceId: c.traceId, spanId: c.spanId, traceFlags: c.traceFlags, ...(state ? { traceState: state } : {}) };
+  return {
+    traceId: c.traceId,
+    spanId: c.spanId,
+    traceFlags: c.traceFlags,
+    ...(state ? { traceState: state } : {}),
+    ...(c.isRemote ? { isRemote: true } : {}),
+  };
 }
 
 const wireLink = (l: Link) => ({
@@ -73,7 +81,7 @@ export function toWire(spans: readonly ReadableSpan[]): WireBatch {
       name: s.name,
       kind: s.kind,
       context: wireContext(s.spanContext()),
-      ...(s.parentSpanContext ? { parentSpanId: s.parentSpanContext.spanId } : {}),
+      ...(s.parentSpanContext ? { parent: wireContext(s.parentSpanContext) } : {}),
       startTime: s.startTime,
       endTime: s.endTime,
       duration: s.duration,

@@ -28,8 +28,9 @@ function targetOf(root: string, header: Header): string {
 export async function unpackSeed(seed: string, dataDir: string): Promise<void> {
   const root = resolve(dataDir);
   const made = new Set<string>();
-  const folder = (dir: string) => {
-    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+  // modes as the archive has them (PostgreSQL's folders are 0700), without setuid, setgid or sticky bits
+  const folder = (dir: string, mode = 0o700) => {
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true, mode });
     made.add(dir);
   };
   // loaded here, for a new store only: an existing one opens without the tar reader's modules
@@ -42,10 +43,10 @@ export async function unpackSeed(seed: string, dataDir: string): Promise<void> {
     body.on("end", () => {
       try {
         const target = targetOf(root, header);
-        if (header.type === "directory") folder(target);
+        if (header.type === "directory") folder(target, (header.mode ?? 0o700) & 0o777);
         else if (!SKIPPED.has(basename(target))) {
           folder(dirname(target));
-          writeFileSync(target, Buffer.concat(chunks), { mode: header.mode ?? 0o600 });
+          writeFileSync(target, Buffer.concat(chunks), { mode: (header.mode ?? 0o600) & 0o777 });
         }
         next();
       } catch (err) {
