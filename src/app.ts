@@ -127,7 +127,9 @@ export async function createApp(config: AppConfig = {}): Promise<App> {
   const memoPolicy = config.memo ?? memoPolicyOf(settings);
   const webhookSettings = { ...webhookSettingsFrom(settings), ...config.webhooks };
   const tracing = await openTracingIf(config.tracing === undefined ? tracingSettings(settings) : config.tracing, logger);
-  // Started before the store opens (PGlite alone makes this process ~800 MB): task processes are forked from it, small.
+  // Started before the store opens (PGlite makes this process hundreds of MB): task processes are forked from its
+  // small helper, not from this process. (A command's early open, storage/early-open.ts, may be starting PGlite
+  // already: that makes only the helper's one spawn dearer.)
   const spawner = new Spawner((message) => logger.warn({}, message));
   const db = await openDatabase({
     ...(url ? { url } : {}),
