@@ -5,6 +5,7 @@
 // made the spawner's helper, and every fork from it, ~30 % dearer).
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 
 export interface SiblingModule {
   path: string;
@@ -17,4 +18,11 @@ export function siblingModule(from: string, name: string): SiblingModule {
   const fromSource = from.endsWith(".ts");
   const path = fileURLToPath(new URL(`./${name}${fromSource ? ".ts" : ".js"}`, from));
   return { path, tsxHook: fromSource ? createRequire(from).resolve("tsx/cjs") : undefined };
+}
+
+/** A thread started on the module `name` beside the one at `from`, compiled or from source. */
+export function siblingWorker(from: string, name: string, workerData: unknown): Worker {
+  const { path, tsxHook } = siblingModule(from, name);
+  if (!tsxHook) return new Worker(path, { workerData });
+  return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(path)});`, { eval: true, workerData });
 }

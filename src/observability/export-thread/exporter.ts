@@ -4,18 +4,12 @@
 // processor retries, drops and reports as it would with the exporter in-thread.
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { Worker } from "node:worker_threads";
-import { siblingModule } from "../../runtime/sibling-module.js";
+import type { Worker } from "node:worker_threads";
+import { siblingWorker } from "../../runtime/sibling-module.js";
 import type { TracingSettings } from "../tracing-settings.js";
 import { toWire, type Reply, type Request } from "./wire.js";
 
 type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
-
-function startThread(settings: TracingSettings): Worker {
-  const { path, tsxHook } = siblingModule(import.meta.url, "thread");
-  if (!tsxHook) return new Worker(path, { workerData: settings });
-  return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(path)});`, { eval: true, workerData: settings });
-}
 
 export class ThreadExporter implements SpanExporter {
   private readonly worker: Worker;
@@ -24,7 +18,7 @@ export class ThreadExporter implements SpanExporter {
   private stopped = false;
 
   constructor(settings: TracingSettings) {
-    this.worker = startThread(settings);
+    this.worker = siblingWorker(import.meta.url, "thread", settings);
     this.worker.on("message", (reply: Reply) => {
       const done = this.pending.get(reply.id);
       this.pending.delete(reply.id);

@@ -4,8 +4,8 @@
 // tx.rollback). Requests go out in call order and the thread serves them in that
 // order; while a transaction is open, requests from outside it wait their turn.
 import type { messages, PGlite } from "@electric-sql/pglite";
-import { Worker } from "node:worker_threads";
-import { siblingModule } from "../../runtime/sibling-module.js";
+import type { Worker } from "node:worker_threads";
+import { siblingWorker } from "../../runtime/sibling-module.js";
 import type { ErrorPayload, QueryResult, Reply, Request, ThreadStart } from "./protocol.js";
 
 type Parser = (text: string, typeId: number) => unknown;
@@ -22,12 +22,6 @@ export interface PgliteTransaction {
   query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Rows<T>>;
   exec(sql: string): Promise<void>;
   rollback(): Promise<void>;
-}
-
-function startWorker(workerData: ThreadStart): Worker {
-  const { path, tsxHook } = siblingModule(import.meta.url, "worker");
-  if (!tsxHook) return new Worker(path, { workerData });
-  return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(path)});`, { eval: true, workerData });
 }
 
 /**
@@ -77,7 +71,7 @@ export class PgliteThread {
 
   /** Starts the thread and opens the data folder in it (the caller holds the folder's lock). */
   static async open(dataDir: string, seed?: string): Promise<PgliteThread> {
-    const thread = new PgliteThread(startWorker({ dataDir, ...(seed ? { seed } : {}) }));
+    const thread = new PgliteThread(siblingWorker(import.meta.url, "worker", { dataDir, ...(seed ? { seed } : {}) } satisfies ThreadStart));
     try {
       await Promise.all([new Promise<unknown>((resolve, reject) => thread.pending.set(0, { resolve, reject })), loadDatabaseError()]);
     } catch (err) {
