@@ -1,10 +1,10 @@
 // The dependencies a task's definition names that its run does not hold: tasks
 // outside the run's selection (done in the file, or left out), which a view
-// draws as such. Task Master lets a subtask name a sibling by its bare number.
+// draws as such. A definition names them by the ids they mean: a subtask's
+// sibling, which Task Master lets it name by its bare number, is resolved to
+// its full id before a run is planned (taskmaster/dependencies.ts).
 
-/** The named dependencies of `taskId` that `inRun` does not know, as the definition names them. */
-export function outsideDependencies(named: unknown, taskId: string, inRun: (id: string) => boolean): string[] {
-  if (!Array.isArray(named)) return [];
-  const parent = taskId.includes(".") ? taskId.slice(0, taskId.lastIndexOf(".")) : null;
-  return named.map(String).filter((d) => !inRun(d) && !(parent !== null && inRun(`${parent}.${d}`)));
+/** The named dependencies that `inRun` does not know, as the definition names them. */
+export function outsideDependencies(named: unknown, inRun: (id: string) => boolean): string[] {
+  return Array.isArray(named) ? named.map(String).filter((d) => !inRun(d)) : [];
 }

@@ -66,7 +66,7 @@ builder.node(TaskRunRef, {
       resolve: async (x, _args, ctx) => {
         const ids = idsOf(await ctx.units(x.runId));
         // a definition is an object as planned; a stored one read back as JSON null names nothing
-        return outsideDependencies(x.unit.definition?.dependencies, x.unit.id, (id) => ids.has(id));
+        return outsideDependencies(x.unit.definition?.dependencies, (id) => ids.has(id));
       },
     }),
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (x) => x.unit.state.startedAt }),
