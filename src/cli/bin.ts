@@ -34,7 +34,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await main(process.argv.slice(2)).catch((err: unknown) => {
+const code = await main(argv).catch((err: unknown) => {
   // main reports every error itself; this is the last guard, still one line without --debug
   process.stderr.write(`error: unexpected: ${(err as Error)?.message ?? String(err)}\n`);
   return 1;

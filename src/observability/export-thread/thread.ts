@@ -4,7 +4,7 @@
 // that drives the runs. Spans arrive as data (wire.ts) and are made whole again
 // for the SDK's exporter, which reads them as the processor would hand them over.
 import type { SpanContext } from "@opentelemetry/api";
-import { TraceState } from "@opentelemetry/core";
+import { ExportResultCode, TraceState } from "@opentelemetry/core";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { parentPort, workerData } from "node:worker_threads";
@@ -66,7 +66,11 @@ async function exporterFor(s: TracingSettings): Promise<SpanExporter> {
   return new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter(config);
 }
 
-const failed = (id: number, err: unknown): Reply => ({ id, code: 1, error: err instanceof Error ? err.message : String(err) });
+const failed = (id: number, err: unknown): Reply => ({
+  id,
+  code: ExportResultCode.FAILED,
+  error: err instanceof Error ? err.message : String(err),
+});
 
 // not a top-level await: from source this file is loaded as CommonJS
 const exporter = exporterFor(settings);
@@ -78,7 +82,7 @@ port.on("message", (req: Request) => {
         e.export(spansOf(req.batch), (r) => answer({ id: req.id, code: r.code, ...(r.error ? { error: r.error.message } : {}) }));
       else
         (req.op === "flush" ? (e.forceFlush?.() ?? Promise.resolve()) : e.shutdown()).then(
-          () => answer({ id: req.id, code: 0 }),
+          () => answer({ id: req.id, code: ExportResultCode.SUCCESS }),
           (err: unknown) => answer(failed(req.id, err)),
         );
     },
