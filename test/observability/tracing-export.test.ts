@@ -152,6 +152,23 @@ describe("an unreachable collector", () => {
   });
 });
 
+describe("the exporter's own warnings", () => {
+  it("reach the log from the export thread", async () => {
+    // the SDK warns about a setting it cannot use where it reads it: on the export thread
+    process.env.OTEL_EXPORTER_OTLP_COMPRESSION = "zip";
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_o: object, msg?: string) => void warnings.push(msg ?? "") };
+    try {
+      const tracing = await openTracing(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" })!, { logger });
+      // the thread warns as it builds its exporter, before it answers the shutdown on the same port
+      await tracing.shutdown();
+      expect(warnings).toContainEqual(expect.stringMatching(/^tracing: Configuration: OTEL_EXPORTER_OTLP_COMPRESSION is invalid/));
+    } finally {
+      delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+    }
+  });
+});
+
 describe.each(kinds)("API traces on %s", (kind) => {
   let s: TestServer;
   const exporter = new InMemorySpanExporter();

@@ -2,12 +2,13 @@
 // (thread.ts): the engine's thread only turns finished spans into data (wire.ts)
 // and posts them. Results come back as the SDK's ExportResult, so the batch
 // processor retries, drops and reports as it would with the exporter in-thread.
+import { diag } from "@opentelemetry/api";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Worker } from "node:worker_threads";
 import { siblingWorker } from "../../runtime/sibling-module.js";
 import type { TracingSettings } from "../tracing-settings.js";
-import { toWire, type Reply, type Request } from "./wire.js";
+import { toWire, type FromThread, type Reply, type Request } from "./wire.js";
 
 type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
@@ -19,7 +20,9 @@ export class ThreadExporter implements SpanExporter {
 
   constructor(settings: TracingSettings) {
     this.worker = siblingWorker(import.meta.url, "thread", settings);
-    this.worker.on("message", (reply: Reply) => {
+    this.worker.on("message", (reply: FromThread) => {
+      // the thread's diag warnings go where this thread's go (openTracing points them at the log)
+      if ("op" in reply) return void diag[reply.level](reply.message, ...reply.details);
       const done = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (this.pending.size === 0) this.worker.unref();

@@ -3,16 +3,26 @@
 // ~11 µs (a CPU profile of `npm run bench -- --only tracing`), on the thread
 // that drives the runs. Spans arrive as data (wire.ts) and are made whole again
 // for the SDK's exporter, which reads them as the processor would hand them over.
-import type { SpanContext } from "@opentelemetry/api";
+import { diag, DiagLogLevel, type SpanContext } from "@opentelemetry/api";
 import { ExportResultCode, TraceState } from "@opentelemetry/core";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { parentPort, workerData } from "node:worker_threads";
 import type { TracingSettings } from "../tracing-settings.js";
-import type { Reply, Request, WireBatch, WireContext } from "./wire.js";
+import type { Notice, Reply, Request, WireBatch, WireContext } from "./wire.js";
 
 const port = parentPort!;
 const settings = workerData as TracingSettings;
+
+// the SDK warns through the diag logger of the thread it runs on: this one has no log of its own
+const notice =
+  (level: Notice["level"]) =>
+  (message: string, ...details: unknown[]) =>
+    port.postMessage({ op: "diag", level, message, details: details.map(String) } satisfies Notice);
+diag.setLogger(
+  { error: notice("error"), warn: notice("warn"), info: () => undefined, debug: () => undefined, verbose: () => undefined },
+  { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+);
 
 function context(c: WireContext): SpanContext {
   return {

@@ -43,6 +43,12 @@ export interface WireBatch {
 export type Request = { id: number; op: "export"; batch: WireBatch } | { id: number; op: "flush" } | { id: number; op: "shutdown" };
 /** code: ExportResultCode (0 success, 1 failed). */
 export type Reply = { id: number; code: number; error?: string };
+/**
+ * Export thread to main thread, unasked: what the SDK told the thread's diag logger (a retry, a
+ * bad OTEL_EXPORTER_OTLP_* setting), passed on to the process's own diag logger, which the logs see.
+ */
+export type Notice = { op: "diag"; level: "warn" | "error"; message: string; details: string[] };
+export type FromThread = Reply | Notice;
 
 function wireContext(c: SpanContext): WireContext {
   const state = c.traceState?.serialize();
