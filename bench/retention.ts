@@ -36,7 +36,7 @@ export interface RetentionRow {
   /** The no-op run alone and while the prune goes on, tasks/s (medians). */
   alone: number;
   duringPrune: number;
-  /** How long the prune went on in a round, and the runs it deleted meanwhile (means). */
+  /** How long the prune went on beside the no-op run in a round, and the runs it deleted (means; the deletion in flight when the run ended counts). */
   pruneMs: number;
   pruned: number;
 }
@@ -102,13 +102,17 @@ export async function measureRetention(kind: StoreKind, s: RetentionSizes): Prom
     const busy: number[] = [];
     let pruneMs = 0;
     let pruned = 0;
+    // a no-op run is deleted once timed (at once, unpaced): the backlog holds only the runs made for it
     const noop = async () => {
       const t = await timeRun(app, {
         source: noopSource(s.noopTasks, nextPrefix("noop")),
         options: { executor: "fn", maxParallel: 64, force: true },
       });
-      return s.noopTasks / (t.totalMs / 1000);
+      return { tasksPerSec: s.noopTasks / (t.totalMs / 1000), runId: t.runId };
     };
+    const drop = (runId: string) => app.retention.deleteRun(runId, app.engine.owner);
+    // the warm-up run is no part of the backlog either
+    await pruneRuns(app.retention, { policy: { keepRuns: 0 }, now: Date.now() + 1_000, owner: app.engine.owner });
     // Each round: the backlog topped up to pruneRuns finished runs; the no-op run while a prune of
     // them goes on, stopped when the run ends (what it did not reach waits for the next round, as
     // with a background pass whose lease moved on); then the no-op run alone on the same tables.
@@ -125,14 +129,16 @@ export async function measureRetention(kind: StoreKind, s: RetentionSizes): Prom
         owner: app.engine.owner,
         pace: 9,
         stillMine: () => Promise.resolve(running),
-      }).then((r) => {
-        pruneMs += performance.now() - t0;
-        pruned += r.deleted.length;
-      });
-      busy.push(await noop());
+      }).then((r) => (pruned += r.deleted.length));
+      const beside = await noop();
       running = false;
+      pruneMs += performance.now() - t0;
       await prune;
-      alone.push(await noop());
+      busy.push(beside.tasksPerSec);
+      await drop(beside.runId);
+      const lone = await noop();
+      alone.push(lone.tasksPerSec);
+      await drop(lone.runId);
     }
     return { alone: median(alone), duringPrune: median(busy), pruneMs: pruneMs / ROUNDS, pruned: pruned / ROUNDS };
   });

@@ -155,6 +155,7 @@ describe("an unreachable collector", () => {
 describe("the exporter's own warnings", () => {
   it("reach the log from the export thread", async () => {
     // the SDK warns about a setting it cannot use where it reads it: on the export thread
+    const was = process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
     process.env.OTEL_EXPORTER_OTLP_COMPRESSION = "zip";
     const warnings: string[] = [];
     const logger = { debug() {}, info() {}, error() {}, warn: (_o: object, msg?: string) => void warnings.push(msg ?? "") };
@@ -164,7 +165,8 @@ describe("the exporter's own warnings", () => {
       await tracing.shutdown();
       expect(warnings).toContainEqual(expect.stringMatching(/^tracing: Configuration: OTEL_EXPORTER_OTLP_COMPRESSION is invalid/));
     } finally {
-      delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+      if (was === undefined) delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+      else process.env.OTEL_EXPORTER_OTLP_COMPRESSION = was;
     }
   });
 });

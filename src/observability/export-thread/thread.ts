@@ -15,10 +15,17 @@ const port = parentPort!;
 const settings = workerData as TracingSettings;
 
 // the SDK warns through the diag logger of the thread it runs on: this one has no log of its own
+const text = (x: unknown): string => {
+  try {
+    return typeof x === "string" ? x : String(x);
+  } catch {
+    return Object.prototype.toString.call(x); // an object without toString
+  }
+};
 const notice =
   (level: Notice["level"]) =>
-  (message: string, ...details: unknown[]) =>
-    port.postMessage({ op: "diag", level, message, details: details.map(String) } satisfies Notice);
+  (message: unknown, ...details: unknown[]) =>
+    port.postMessage({ op: "diag", level, message: text(message), details: details.map(text) } satisfies Notice);
 diag.setLogger(
   { error: notice("error"), warn: notice("warn"), info: () => undefined, debug: () => undefined, verbose: () => undefined },
   { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
