@@ -14,8 +14,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createClient, type Client } from "graphql-ws";
-import WebSocket from "ws";
 import { serverConfig } from "../src/api/config.js";
 import { startApiServer, type ApiServer } from "../src/api/server.js";
 import { createApp, type App } from "../src/app.js";
@@ -24,6 +22,7 @@ import { silentLogger } from "../src/engine/ports.js";
 import { topics } from "../src/engine/topics.js";
 import { RedisBus } from "../src/pubsub/redis-bus.js";
 import { REDIS_URL } from "./bullmq.js";
+import { follow, logClient } from "./log-follow.js";
 import { collectChild, freshStore, log, median, quantile, resultOf, sleep, spawnBenchChild } from "./support.js";
 
 export interface LogCostRow {
@@ -55,7 +54,6 @@ export interface LogBenchResult {
 
 const ROUNDS = 5;
 const RATE = 10 * 1024 * 1024;
-const LOGS = `subscription ($runId: ID!, $taskId: String!) { taskLogs(runId: $runId, taskId: $taskId) { seq text dropped } }`;
 
 /** Prints 64-byte lines at RATE bytes/s until killed, writing its byte count to `countFile` now and then. */
 const noisyCommand = (countFile: string) =>
@@ -68,28 +66,7 @@ const noisyCommand = (countFile: string) =>
 const clockCommand = (n: number, waitMs: number) =>
   `exec node -e 'let i=0;setTimeout(()=>{const t=setInterval(()=>{console.log(String(Date.now()));if(++i>=${n})clearInterval(t)},10)},${waitMs})'`;
 
-function ws(api: ApiServer): Client {
-  return createClient({ url: `${api.url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
-}
-
-/** Follows a task's log; resolves when it ends. `onLine(text, receivedAt)` for each line. */
-function follow(
-  client: Client,
-  runId: string,
-  taskId: string,
-  onItem: (item: { text: string | null; dropped: number | null }) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    client.subscribe<{ taskLogs: { text: string | null; dropped: number | null } }>(
-      { query: LOGS, variables: { runId, taskId } },
-      {
-        next: (r) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : onItem(r.data!.taskLogs)),
-        error: (e) => reject(e instanceof Error ? e : new Error(JSON.stringify(e))),
-        complete: () => resolve(),
-      },
-    );
-  });
-}
+const wsUrl = (api: ApiServer) => `${api.url.replace(/^http/, "ws")}/graphql`;
 
 let runNo = 0;
 
@@ -133,7 +110,7 @@ async function costRound(app: App, api: ApiServer, shape: LogCostRow["shape"], n
   const watcher =
     shape === "noisy, watched"
       ? spawnBenchChild("log-watcher-child", {
-          BENCH_WS_URL: `${api.url.replace(/^http/, "ws")}/graphql`,
+          BENCH_WS_URL: wsUrl(api),
           BENCH_RUN_ID: runId,
           BENCH_TASK_ID: `${prefix}noisy`,
         })
@@ -184,7 +161,7 @@ async function latency(driver: App, api: ApiServer, where: LogLatencyRow["where"
     source: inlineSource([{ id, dependencies: [], command: clockCommand(lines, 1_500) }]),
     options: { executor: "local", force: true },
   });
-  const client = ws(api);
+  const client = logClient(wsUrl(api));
   const delays: number[] = [];
   await follow(client, runId, id, (i) => {
     if (i.text !== null && /^\d{13}$/.test(i.text)) delays.push(Date.now() - Number(i.text));
